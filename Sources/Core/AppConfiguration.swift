@@ -1,0 +1,39 @@
+/// How one `tazakoom` process is set up: where it listens, which database, and whether to seed demo data.
+public struct AppConfiguration: Sendable {
+    /// Address to bind, `127.0.0.1` by default.
+    public var host: String
+    /// TCP port, 8080 by default; 0 picks a free one (tests).
+    public var port: Int
+    /// `sqlite:PATH`, a plain file path, `:memory:`, or `postgres://user:pass@host:port/db`.
+    public var databaseURL: String
+    /// Seeds the demo regions, agencies, people and accounts when the database is new.
+    public var seedDemoData: Bool
+    /// Marks cookies `Secure`; set when the platform is served over TLS (behind a proxy).
+    public var secureCookies: Bool
+    /// Failed sign-ins allowed per account or address in one window before throttling.
+    public var signInAttemptsPerWindow: Int
+    /// Length of the throttling window, in seconds.
+    public var signInWindowSeconds: Int
+    /// Lifetime of an idle session, in seconds.
+    public var sessionLifetimeSeconds: Int
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        databaseURL: String = "sqlite:tazakoom.sqlite",
+        seedDemoData: Bool = true,
+        secureCookies: Bool = false,
+        signInAttemptsPerWindow: Int = 5,
+        signInWindowSeconds: Int = 900,
+        sessionLifetimeSeconds: Int = 8 * 3600
+    ) {
+        self.host = host
+        self.port = port
+        self.databaseURL = databaseURL
+        self.seedDemoData = seedDemoData
+        self.secureCookies = secureCookies
+        self.signInAttemptsPerWindow = signInAttemptsPerWindow
+        self.signInWindowSeconds = signInWindowSeconds
+        self.sessionLifetimeSeconds = sessionLifetimeSeconds
+    }
+}

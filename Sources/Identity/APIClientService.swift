@@ -1,0 +1,52 @@
+import Core
+import Foundation
+
+/// Issues, lists, revokes and authenticates the bearer tokens of other systems.
+public struct APIClientService: Sendable {
+    let store: any APIClientStore
+
+    public init(store: any APIClientStore) {
+        self.store = store
+    }
+
+    /// A client and its token; the token is shown once and never stored in clear.
+    public struct Issued: Sendable {
+        public var client: APIClient
+        public var token: String
+    }
+
+    /// Issues a token for `name` of `agencyCode` with `scopes`, on behalf of an administrator.
+    public func issue(name: String, agencyCode: String, scopes: [Scope], by administrator: Principal) async throws -> Issued {
+        try AccessPolicy.require(.manageAPIClients, of: administrator)
+        var errors: [FieldError] = []
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { errors.append(FieldError(field: "name", messageKey: "error.required")) }
+        if trimmed.count > 100 { errors.append(FieldError(field: "name", messageKey: "error.too_long")) }
+        if scopes.isEmpty { errors.append(FieldError(field: "scopes", messageKey: "error.scopes")) }
+        if agencyCode.isEmpty { errors.append(FieldError(field: "agencyCode", messageKey: "error.required")) }
+        guard errors.isEmpty else { throw ValidationError(errors) }
+        let token = "tk_" + Secrets.token()
+        let client = APIClient(
+            id: String(Secrets.token().prefix(12)), name: trimmed, agencyCode: agencyCode, scopes: scopes,
+            createdAt: Int(Date().timeIntervalSince1970), createdBy: administrator.pin, revokedAt: nil
+        )
+        try await store.insert(client, tokenHash: Secrets.digest(of: token))
+        return Issued(client: client, token: token)
+    }
+
+    public func all(by administrator: Principal) async throws -> [APIClient] {
+        try AccessPolicy.require(.manageAPIClients, of: administrator)
+        return try await store.all()
+    }
+
+    public func revoke(id: String, by administrator: Principal) async throws {
+        try AccessPolicy.require(.manageAPIClients, of: administrator)
+        guard try await store.revoke(id: id, at: Int(Date().timeIntervalSince1970)) else { throw DomainError.notFound }
+    }
+
+    /// The live client holding `token`, or nil (unknown or revoked).
+    public func authenticate(token: String) async throws -> APIClient? {
+        guard let client = try await store.client(tokenHash: Secrets.digest(of: token)), client.revokedAt == nil else { return nil }
+        return client
+    }
+}

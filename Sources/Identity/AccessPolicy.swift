@@ -1,0 +1,89 @@
+import Core
+
+/// A role an official holds in their agency.
+public enum Role: String, Sendable, Codable, CaseIterable {
+    /// Receives and registers applications.
+    case clerk
+    /// Examines cases and prepares decisions.
+    case specialist
+    /// Signs decisions and oversees the agency's work.
+    case head
+    /// Runs the platform: API clients, registrations.
+    case administrator
+}
+
+/// Something a signed-in person may do. Handlers ask for one; only `AccessPolicy` decides.
+public enum Permission: String, Sendable, CaseIterable {
+    /// See one's own personal cabinet.
+    case viewOwnCabinet
+    /// Open the back office of one's agency.
+    case viewBackOffice
+    /// Issue and revoke API clients of other systems.
+    case manageAPIClients
+    /// Register people and organisations on their behalf.
+    case registerOnBehalf
+}
+
+/// What an API client (another agency's system) may do, granted when its token is issued.
+public enum Scope: String, Sendable, Codable, CaseIterable {
+    /// Read people and organisations.
+    case identityRead = "identity:read"
+    /// Register people and organisations.
+    case identityWrite = "identity:write"
+}
+
+/// The post of a person who works for an agency.
+public struct OfficialPost: Sendable, Codable, Equatable {
+    public var agencyCode: String
+    public var position: String
+    public var roles: [Role]
+
+    public init(agencyCode: String, position: String, roles: [Role]) {
+        self.agencyCode = agencyCode
+        self.position = position
+        self.roles = roles
+    }
+}
+
+/// A signed-in person, with their post if they are an official.
+public struct Principal: Sendable, Equatable {
+    public var pin: String
+    public var displayName: String
+    public var post: OfficialPost?
+
+    public init(pin: String, displayName: String, post: OfficialPost?) {
+        self.pin = pin
+        self.displayName = displayName
+        self.post = post
+    }
+}
+
+/// The one place where roles turn into permissions and scopes are checked.
+public enum AccessPolicy {
+    /// What each role adds to what every signed-in person may do.
+    static let grants: [Role: Set<Permission>] = [
+        .clerk: [.viewBackOffice],
+        .specialist: [.viewBackOffice],
+        .head: [.viewBackOffice],
+        .administrator: [.viewBackOffice, .manageAPIClients, .registerOnBehalf],
+    ]
+
+    /// Everything `principal` may do.
+    public static func permissions(of principal: Principal) -> Set<Permission> {
+        var result: Set<Permission> = [.viewOwnCabinet]
+        for role in principal.post?.roles ?? [] {
+            result.formUnion(grants[role] ?? [])
+        }
+        return result
+    }
+
+    /// Throws `DomainError.forbidden` unless `principal` may do `permission`.
+    public static func require(_ permission: Permission, of principal: Principal) throws(DomainError) {
+        guard permissions(of: principal).contains(permission) else { throw .forbidden }
+    }
+
+    /// Throws `DomainError.forbidden` unless `client` holds `scope` and is not revoked.
+    public static func require(_ scope: Scope, of client: APIClient) throws(DomainError) {
+        guard client.revokedAt == nil, client.scopes.contains(scope) else { throw .forbidden }
+    }
+}

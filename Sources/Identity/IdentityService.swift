@@ -1,0 +1,103 @@
+import Core
+import Foundation
+
+/// Registers and looks up people and organisations; the one place their input is validated.
+public struct IdentityService: Sendable {
+    let store: any IdentityStore
+    let passwords: PasswordHasher
+
+    public init(store: any IdentityStore, passwords: PasswordHasher) {
+        self.store = store
+        self.passwords = passwords
+    }
+
+    /// Validates every field, then stores the person (and an account when a password is given).
+    /// Throws `ValidationError` listing all field problems, or `DomainError.conflict`; stores nothing then.
+    @discardableResult
+    public func register(_ input: PersonRegistration, isDemo: Bool = false) async throws -> Person {
+        var errors: [FieldError] = []
+        var pin: PIN?
+        do { pin = try PIN(input.pin) } catch { errors += error.fields }
+        let family = FieldRules.requiredName(input.familyName, field: "familyName", into: &errors)
+        let given = FieldRules.requiredName(input.givenName, field: "givenName", into: &errors)
+        let patronymic = FieldRules.optionalText(input.patronymic, field: "patronymic", limit: 100, into: &errors)
+        let address = FieldRules.optionalText(input.address, field: "address", limit: 300, into: &errors)
+        let phone = FieldRules.optionalText(input.phone, field: "phone", limit: 30, into: &errors)
+        let email = FieldRules.email(input.email, into: &errors)
+        let district = try await checkedDistrict(input.districtCode, into: &errors)
+        if let password = input.password, password.count < FieldRules.minimumPasswordLength {
+            errors.append(FieldError(field: "password", messageKey: "error.password.short"))
+        }
+        guard errors.isEmpty, let pin else { throw ValidationError(errors) }
+        let person = Person(
+            pin: pin.value, familyName: family, givenName: given, patronymic: patronymic,
+            birthDate: pin.birthDate.description, sex: pin.sex.rawValue, districtCode: district,
+            address: address, phone: phone, email: email, isDemo: isDemo
+        )
+        var hash: String?
+        if let password = input.password { hash = await passwords.hash(password) }
+        try await store.insert(person, passwordHash: hash, now: Int(Date().timeIntervalSince1970))
+        return person
+    }
+
+    /// Validates and stores an organisation, recording `representative` (a PIN) as its director.
+    @discardableResult
+    public func register(_ input: OrganisationRegistration, representative: String?, isDemo: Bool = false) async throws -> Organisation {
+        var errors: [FieldError] = []
+        var inn: INN?
+        do { inn = try INN(input.inn) } catch { errors += error.fields }
+        let name = FieldRules.requiredName(input.name, field: "name", into: &errors)
+        if !FieldRules.legalForms.contains(input.legalForm) {
+            errors.append(FieldError(field: "legalForm", messageKey: "error.legal_form"))
+        }
+        let address = FieldRules.optionalText(input.address, field: "address", limit: 300, into: &errors)
+        let district = try await checkedDistrict(input.districtCode, into: &errors)
+        guard errors.isEmpty, let inn else { throw ValidationError(errors) }
+        let organisation = Organisation(
+            inn: inn.value, name: name, legalForm: input.legalForm, districtCode: district,
+            address: address, registeredOn: inn.embeddedDate.description, isDemo: isDemo
+        )
+        try await store.insert(organisation, representative: representative, capacity: "director", now: Int(Date().timeIntervalSince1970))
+        return organisation
+    }
+
+    private func checkedDistrict(_ code: String?, into errors: inout [FieldError]) async throws -> String? {
+        guard let code, !code.isEmpty else { return nil }
+        let known = try await store.regions().flatMap(\.districts).contains { $0.code == code }
+        if !known { errors.append(FieldError(field: "districtCode", messageKey: "error.district")) }
+        return code
+    }
+
+    public func person(pin: String) async throws -> Person? { try await store.person(pin: pin) }
+    public func organisation(inn: String) async throws -> Organisation? { try await store.organisation(inn: inn) }
+    public func agencies() async throws -> [Agency] { try await store.agencies() }
+    public func regions() async throws -> [Region] { try await store.regions() }
+
+    /// Everything the state holds about `pin`, for the personal cabinet.
+    public func cabinet(pin: String) async throws -> Cabinet {
+        guard let person = try await store.person(pin: pin) else { throw DomainError.notFound }
+        let regions = try await store.regions()
+        let place = regions.lazy.compactMap { region in
+            region.districts.first { $0.code == person.districtCode }.map { (region, $0) }
+        }.first
+        let post = try await store.post(of: pin)
+        var agency: Agency?
+        if let post { agency = try await store.agencies().first { $0.code == post.agencyCode } }
+        return Cabinet(
+            person: person,
+            region: place?.0.name, district: place?.1.name,
+            organisations: try await store.organisations(representedBy: pin),
+            post: post, agency: agency
+        )
+    }
+}
+
+/// What the personal cabinet shows: the person, where they live, whom they represent, their post.
+public struct Cabinet: Sendable {
+    public var person: Person
+    public var region: LocalizedName?
+    public var district: LocalizedName?
+    public var organisations: [Organisation]
+    public var post: OfficialPost?
+    public var agency: Agency?
+}

@@ -1,0 +1,38 @@
+/// Storage of people, organisations, agencies and places; `SQLIdentityStore` is the real one.
+public protocol IdentityStore: Sendable {
+    /// Stores a new person, with an account when `passwordHash` is given, in one transaction;
+    /// throws `DomainError.conflict` when the PIN is taken.
+    func insert(_ person: Person, passwordHash: String?, now: Int) async throws
+    func person(pin: String) async throws -> Person?
+    /// Stores a new organisation and, when given, the person who represents it.
+    func insert(_ organisation: Organisation, representative: String?, capacity: String, now: Int) async throws
+    func organisation(inn: String) async throws -> Organisation?
+    func organisations(representedBy pin: String) async throws -> [Organisation]
+    func post(of pin: String) async throws -> OfficialPost?
+    func agencies() async throws -> [Agency]
+    func regions() async throws -> [Region]
+}
+
+/// Storage of passwords, sessions and failed sign-ins.
+public protocol CredentialStore: Sendable {
+    func passwordHash(pin: String) async throws -> String?
+    func setPasswordHash(_ hash: String, pin: String, now: Int) async throws
+    /// The largest number of failures recorded since `since` under any of `keys`.
+    func failures(keys: [String], since: Int) async throws -> Int
+    func recordFailure(keys: [String], at: Int, forgetBefore: Int) async throws
+    func clearFailures(key: String) async throws
+    func insertSession(tokenHash: String, pin: String, now: Int, expiresAt: Int) async throws
+    /// The PIN of a live session, or nil when unknown or expired.
+    func sessionOwner(tokenHash: String, now: Int) async throws -> String?
+    func deleteSession(tokenHash: String) async throws
+    func deleteSessions(pin: String) async throws
+}
+
+/// Storage of API clients; only a digest of each token is kept.
+public protocol APIClientStore: Sendable {
+    func insert(_ client: APIClient, tokenHash: String) async throws
+    func all() async throws -> [APIClient]
+    func client(tokenHash: String) async throws -> APIClient?
+    /// Marks the client revoked; false when there is no such client.
+    func revoke(id: String, at: Int) async throws -> Bool
+}

@@ -1,0 +1,267 @@
+import Core
+import SQLKit
+import Storage
+
+/// `IdentityStore`, `CredentialStore` and `APIClientStore` on the platform database.
+public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    // MARK: people and organisations
+
+    public func insert(_ p: Person, passwordHash: String?, now: Int) async throws {
+        let inserted = try await database.transaction { sql in
+            let row = try await sql.raw("""
+                INSERT INTO people (pin, family_name, given_name, patronymic, birth_date, sex, district_code, address, phone, email, is_demo, created_at)
+                VALUES (\(bind: p.pin), \(bind: p.familyName), \(bind: p.givenName), \(bind: p.patronymic), \(bind: p.birthDate), \(bind: p.sex),
+                        \(bind: p.districtCode), \(bind: p.address), \(bind: p.phone), \(bind: p.email), \(bind: p.isDemo ? 1 : 0), \(bind: now))
+                ON CONFLICT (pin) DO NOTHING RETURNING pin
+                """).first()
+            guard row != nil else { return false }
+            if let passwordHash {
+                try await sql.raw("""
+                    INSERT INTO accounts (pin, password_hash, created_at) VALUES (\(bind: p.pin), \(bind: passwordHash), \(bind: now))
+                    """).run()
+            }
+            return true
+        }
+        if !inserted { throw DomainError.conflict(field: "pin", messageKey: "error.pin.taken") }
+    }
+
+    public func person(pin: String) async throws -> Person? {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT * FROM people WHERE pin = \(bind: pin)").first().map(Self.person)
+        }
+    }
+
+    static func person(_ row: any SQLRow) throws -> Person {
+        Person(
+            pin: try row.decode(column: "pin", as: String.self),
+            familyName: try row.decode(column: "family_name", as: String.self),
+            givenName: try row.decode(column: "given_name", as: String.self),
+            patronymic: try row.decode(column: "patronymic", as: String.self),
+            birthDate: try row.decode(column: "birth_date", as: String.self),
+            sex: try row.decode(column: "sex", as: String.self),
+            districtCode: try row.decode(column: "district_code", as: String?.self),
+            address: try row.decode(column: "address", as: String.self),
+            phone: try row.decode(column: "phone", as: String.self),
+            email: try row.decode(column: "email", as: String.self),
+            isDemo: try row.decode(column: "is_demo", as: Int.self) != 0
+        )
+    }
+
+    public func insert(_ o: Organisation, representative: String?, capacity: String, now: Int) async throws {
+        let inserted = try await database.transaction { sql in
+            let row = try await sql.raw("""
+                INSERT INTO organisations (inn, name, legal_form, district_code, address, registered_on, is_demo, created_at)
+                VALUES (\(bind: o.inn), \(bind: o.name), \(bind: o.legalForm), \(bind: o.districtCode), \(bind: o.address),
+                        \(bind: o.registeredOn), \(bind: o.isDemo ? 1 : 0), \(bind: now))
+                ON CONFLICT (inn) DO NOTHING RETURNING inn
+                """).first()
+            guard row != nil else { return false }
+            if let representative {
+                try await sql.raw("""
+                    INSERT INTO representations (person_pin, organisation_inn, capacity)
+                    VALUES (\(bind: representative), \(bind: o.inn), \(bind: capacity))
+                    """).run()
+            }
+            return true
+        }
+        if !inserted { throw DomainError.conflict(field: "inn", messageKey: "error.inn.taken") }
+    }
+
+    public func organisation(inn: String) async throws -> Organisation? {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT * FROM organisations WHERE inn = \(bind: inn)").first().map(Self.organisation)
+        }
+    }
+
+    public func organisations(representedBy pin: String) async throws -> [Organisation] {
+        try await database.withConnection { sql in
+            try await sql.raw("""
+                SELECT o.* FROM organisations o JOIN representations r ON r.organisation_inn = o.inn
+                WHERE r.person_pin = \(bind: pin) ORDER BY o.name
+                """).all().map(Self.organisation)
+        }
+    }
+
+    static func organisation(_ row: any SQLRow) throws -> Organisation {
+        Organisation(
+            inn: try row.decode(column: "inn", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            legalForm: try row.decode(column: "legal_form", as: String.self),
+            districtCode: try row.decode(column: "district_code", as: String?.self),
+            address: try row.decode(column: "address", as: String.self),
+            registeredOn: try row.decode(column: "registered_on", as: String.self),
+            isDemo: try row.decode(column: "is_demo", as: Int.self) != 0
+        )
+    }
+
+    public func post(of pin: String) async throws -> OfficialPost? {
+        try await database.withConnection { sql in
+            guard let row = try await sql.raw("SELECT agency_code, position FROM officials WHERE person_pin = \(bind: pin)").first() else {
+                return nil
+            }
+            let roles = try await sql.raw("SELECT role FROM official_roles WHERE person_pin = \(bind: pin) ORDER BY role").all()
+                .compactMap { Role(rawValue: try $0.decode(column: "role", as: String.self)) }
+            return OfficialPost(
+                agencyCode: try row.decode(column: "agency_code", as: String.self),
+                position: try row.decode(column: "position", as: String.self),
+                roles: roles
+            )
+        }
+    }
+
+    public func agencies() async throws -> [Agency] {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT * FROM agencies ORDER BY code").all().map { row in
+                Agency(
+                    code: try row.decode(column: "code", as: String.self),
+                    branch: Agency.Branch(rawValue: try row.decode(column: "branch", as: String.self)) ?? .executive,
+                    name: try Self.name(row),
+                    regionCode: try row.decode(column: "region_code", as: String?.self)
+                )
+            }
+        }
+    }
+
+    public func regions() async throws -> [Region] {
+        try await database.withConnection { sql in
+            let districts = try await sql.raw("SELECT * FROM districts ORDER BY code").all()
+            var byRegion: [String: [District]] = [:]
+            for row in districts {
+                byRegion[try row.decode(column: "region_code", as: String.self), default: []]
+                    .append(District(code: try row.decode(column: "code", as: String.self), name: try Self.name(row)))
+            }
+            return try await sql.raw("SELECT * FROM regions ORDER BY code").all().map { row in
+                let code = try row.decode(column: "code", as: String.self)
+                return Region(code: code, kind: try row.decode(column: "kind", as: String.self), name: try Self.name(row), districts: byRegion[code] ?? [])
+            }
+        }
+    }
+
+    static func name(_ row: any SQLRow) throws -> LocalizedName {
+        LocalizedName(
+            ky: try row.decode(column: "name_ky", as: String.self),
+            ru: try row.decode(column: "name_ru", as: String.self),
+            en: try row.decode(column: "name_en", as: String.self)
+        )
+    }
+
+    // MARK: credentials
+
+    public func passwordHash(pin: String) async throws -> String? {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT password_hash FROM accounts WHERE pin = \(bind: pin)").first(decodingColumn: "password_hash", as: String.self)
+        }
+    }
+
+    public func setPasswordHash(_ hash: String, pin: String, now: Int) async throws {
+        try await database.withConnection { sql in
+            try await sql.raw("""
+                INSERT INTO accounts (pin, password_hash, created_at) VALUES (\(bind: pin), \(bind: hash), \(bind: now))
+                ON CONFLICT (pin) DO UPDATE SET password_hash = excluded.password_hash
+                """).run()
+        }
+    }
+
+    public func failures(keys: [String], since: Int) async throws -> Int {
+        try await database.withConnection { sql in
+            var worst = 0
+            for key in keys {
+                let count = try await sql.raw("""
+                    SELECT COUNT(*) AS n FROM sign_in_failures WHERE throttle_key = \(bind: key) AND failed_at >= \(bind: since)
+                    """).first(decodingColumn: "n", as: Int.self) ?? 0
+                worst = max(worst, count)
+            }
+            return worst
+        }
+    }
+
+    public func recordFailure(keys: [String], at: Int, forgetBefore: Int) async throws {
+        try await database.transaction { sql in
+            for key in keys {
+                try await sql.raw("INSERT INTO sign_in_failures (throttle_key, failed_at) VALUES (\(bind: key), \(bind: at))").run()
+            }
+            try await sql.raw("DELETE FROM sign_in_failures WHERE failed_at < \(bind: forgetBefore)").run()
+        }
+    }
+
+    public func clearFailures(key: String) async throws {
+        try await database.withConnection { sql in
+            try await sql.raw("DELETE FROM sign_in_failures WHERE throttle_key = \(bind: key)").run()
+        }
+    }
+
+    public func insertSession(tokenHash: String, pin: String, now: Int, expiresAt: Int) async throws {
+        try await database.withConnection { sql in
+            try await sql.raw("""
+                INSERT INTO sessions (token_hash, pin, created_at, expires_at) VALUES (\(bind: tokenHash), \(bind: pin), \(bind: now), \(bind: expiresAt))
+                """).run()
+        }
+    }
+
+    public func sessionOwner(tokenHash: String, now: Int) async throws -> String? {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT pin FROM sessions WHERE token_hash = \(bind: tokenHash) AND expires_at > \(bind: now)")
+                .first(decodingColumn: "pin", as: String.self)
+        }
+    }
+
+    public func deleteSession(tokenHash: String) async throws {
+        try await database.withConnection { sql in
+            try await sql.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run()
+        }
+    }
+
+    public func deleteSessions(pin: String) async throws {
+        try await database.withConnection { sql in
+            try await sql.raw("DELETE FROM sessions WHERE pin = \(bind: pin)").run()
+        }
+    }
+
+    // MARK: API clients
+
+    public func insert(_ c: APIClient, tokenHash: String) async throws {
+        try await database.withConnection { sql in
+            try await sql.raw("""
+                INSERT INTO api_clients (id, name, agency_code, scopes, token_hash, created_at, created_by, revoked_at)
+                VALUES (\(bind: c.id), \(bind: c.name), \(bind: c.agencyCode), \(bind: c.scopes.map(\.rawValue).joined(separator: " ")),
+                        \(bind: tokenHash), \(bind: c.createdAt), \(bind: c.createdBy), \(bind: c.revokedAt))
+                """).run()
+        }
+    }
+
+    public func all() async throws -> [APIClient] {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT * FROM api_clients ORDER BY created_at DESC, id").all().map(Self.client)
+        }
+    }
+
+    public func client(tokenHash: String) async throws -> APIClient? {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT * FROM api_clients WHERE token_hash = \(bind: tokenHash)").first().map(Self.client)
+        }
+    }
+
+    public func revoke(id: String, at: Int) async throws -> Bool {
+        try await database.withConnection { sql in
+            try await sql.raw("UPDATE api_clients SET revoked_at = \(bind: at) WHERE id = \(bind: id) AND revoked_at IS NULL RETURNING id").first() != nil
+        }
+    }
+
+    static func client(_ row: any SQLRow) throws -> APIClient {
+        APIClient(
+            id: try row.decode(column: "id", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            agencyCode: try row.decode(column: "agency_code", as: String.self),
+            scopes: try row.decode(column: "scopes", as: String.self).split(separator: " ").compactMap { Scope(rawValue: String($0)) },
+            createdAt: try row.decode(column: "created_at", as: Int.self),
+            createdBy: try row.decode(column: "created_by", as: String.self),
+            revokedAt: try row.decode(column: "revoked_at", as: Int?.self)
+        )
+    }
+}

@@ -1,0 +1,120 @@
+import Core
+import Foundation
+import Logging
+import Metrics
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// The platform's one handle on its database, SQLite or PostgreSQL, through SQLKit.
+///
+/// Everything runs on a connection handed to a closure, so that several statements can share one
+/// transaction. Do not call `withConnection` or `transaction` again from inside such a closure:
+/// pass the `SQLDatabase` you were given down instead (SQLite has a single connection, and a
+/// nested request for it would wait for itself).
+public final class Database: Sendable {
+    /// The engine behind this handle, for the few statements written per dialect.
+    public let engine: DatabaseEngine
+    /// Where the data lives (for logs use `location.redacted`).
+    public let location: DatabaseLocation
+    /// How many connections this process may open.
+    public let poolSize: Int
+    private let backend: Backend
+    private let inUse = Meter(label: "tazakoom_db_connections_in_use")
+    private let logger: Logger
+
+    private enum Backend: Sendable {
+        /// One connection: SQLite has one writer anyway, and a single connection never meets SQLITE_BUSY from itself.
+        case sqlite(SQLiteConnection, AsyncGate)
+        case postgres(PostgresClient, Task<Void, Never>)
+    }
+
+    private init(location: DatabaseLocation, backend: Backend, poolSize: Int, logger: Logger) {
+        self.location = location
+        self.engine = location.engine
+        self.backend = backend
+        self.poolSize = poolSize
+        self.logger = logger
+        Gauge(label: "tazakoom_db_pool_size").record(poolSize)
+    }
+
+    /// Opens the database at `location` (SQLite files in WAL mode).
+    public static func open(_ location: DatabaseLocation, logger: Logger, maximumPostgresConnections: Int = 10) async throws -> Database {
+        switch location {
+        case .sqliteFile(let path):
+            let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            let sql = connection.sql()
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+            try await sql.raw("PRAGMA synchronous=NORMAL").run()
+            try await sql.raw("PRAGMA foreign_keys=ON").run()
+            return Database(location: location, backend: .sqlite(connection, AsyncGate()), poolSize: 1, logger: logger)
+        case .sqliteMemory:
+            let connection = try await SQLiteConnection.open(storage: .memory, logger: logger)
+            try await connection.sql().raw("PRAGMA foreign_keys=ON").run()
+            return Database(location: location, backend: .sqlite(connection, AsyncGate()), poolSize: 1, logger: logger)
+        case .postgres(let url):
+            let parsed = try SQLPostgresConfiguration(url: url).coreConfiguration
+            var configuration = PostgresClient.Configuration(
+                host: parsed.host ?? "127.0.0.1", port: parsed.port ?? 5432,
+                username: parsed.username, password: parsed.password, database: parsed.database, tls: .disable
+            )
+            configuration.options.maximumConnections = maximumPostgresConnections
+            configuration.options.minimumConnections = 0
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            let runner = Task { await client.run() }
+            return Database(location: location, backend: .postgres(client, runner), poolSize: maximumPostgresConnections, logger: logger)
+        }
+    }
+
+    /// Runs `body` on one connection.
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        inUse.increment()
+        defer { inUse.decrement() }
+        switch backend {
+        case .sqlite(let connection, let gate):
+            return try await gate.withGate { try await body(connection.sql()) }
+        case .postgres(let client, _):
+            return try await client.withConnection { connection in try await body(connection.sql()) }
+        }
+    }
+
+    /// Runs `body` in one transaction: everything it wrote commits together, or nothing does.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let engine = self.engine
+        return try await withConnection { sql in
+            // IMMEDIATE takes SQLite's write lock up front, so two writers never deadlock on upgrade.
+            try await sql.raw(engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
+            do {
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// True when a trivial query answers; used by `/readyz`.
+    public func isReachable() async -> Bool {
+        do {
+            return try await withConnection { sql in try await sql.raw("SELECT 1 AS one").first() != nil }
+        } catch {
+            logger.warning("database not reachable", metadata: ["error": "\(String(reflecting: error))"])
+            return false
+        }
+    }
+
+    /// Closes every connection; call once when the process stops.
+    public func shutdown() async {
+        switch backend {
+        case .sqlite(let connection, _):
+            try? await connection.close()
+        case .postgres(_, let runner):
+            runner.cancel()
+            await runner.value
+        }
+    }
+}

@@ -16,6 +16,8 @@ public struct AppConfiguration: Sendable {
     public var signInWindowSeconds: Int
     /// Lifetime of an idle session, in seconds.
     public var sessionLifetimeSeconds: Int
+    /// bcrypt cost for passwords: 12 in production; tests lower it to stay quick.
+    public var bcryptCost: UInt8
 
     public init(
         host: String = "127.0.0.1",
@@ -25,7 +27,8 @@ public struct AppConfiguration: Sendable {
         secureCookies: Bool = false,
         signInAttemptsPerWindow: Int = 5,
         signInWindowSeconds: Int = 900,
-        sessionLifetimeSeconds: Int = 8 * 3600
+        sessionLifetimeSeconds: Int = 8 * 3600,
+        bcryptCost: UInt8 = 12
     ) {
         self.host = host
         self.port = port
@@ -35,5 +38,6 @@ public struct AppConfiguration: Sendable {
         self.signInAttemptsPerWindow = signInAttemptsPerWindow
         self.signInWindowSeconds = signInWindowSeconds
         self.sessionLifetimeSeconds = sessionLifetimeSeconds
+        self.bcryptCost = bcryptCost
     }
 }

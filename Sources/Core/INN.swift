@@ -12,15 +12,15 @@ public struct INN: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Validates `text` (spaces are ignored) or throws a `ValidationError` for `field`.
     public init(_ text: String, field: String = "inn", today: CalendarDate = .today()) throws(ValidationError) {
         let digits = text.filter { $0 != " " }
-        guard digits.count == 14 else { throw ValidationError(field: field, messageKey: "error.inn.length") }
+        guard digits.count == 14 else { throw ValidationError(field: field, messageKey: "error_inn_length") }
         guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw ValidationError(field: field, messageKey: "error.inn.digits")
+            throw ValidationError(field: field, messageKey: "error_inn_digits")
         }
         let d = Array(digits).map { Int(String($0)) ?? 0 }
-        guard (0...2).contains(d[0]) else { throw ValidationError(field: field, messageKey: "error.inn.kind") }
+        guard (0...2).contains(d[0]) else { throw ValidationError(field: field, messageKey: "error_inn_kind") }
         guard let date = CalendarDate(year: d[5] * 1000 + d[6] * 100 + d[7] * 10 + d[8], month: d[3] * 10 + d[4], day: d[1] * 10 + d[2]),
             date.year >= 1900, date <= today
-        else { throw ValidationError(field: field, messageKey: "error.inn.date") }
+        else { throw ValidationError(field: field, messageKey: "error_inn_date") }
         embeddedDate = date
         value = digits
     }

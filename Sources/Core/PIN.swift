@@ -16,19 +16,19 @@ public struct PIN: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Validates `text` (spaces are ignored) or throws a `ValidationError` for `field`.
     public init(_ text: String, field: String = "pin", today: CalendarDate = .today()) throws(ValidationError) {
         let digits = text.filter { $0 != " " }
-        guard digits.count == 14 else { throw ValidationError(field: field, messageKey: "error.pin.length") }
+        guard digits.count == 14 else { throw ValidationError(field: field, messageKey: "error_pin_length") }
         guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw ValidationError(field: field, messageKey: "error.pin.digits")
+            throw ValidationError(field: field, messageKey: "error_pin_digits")
         }
         let d = Array(digits).map { Int(String($0)) ?? 0 }
         switch d[0] {
         case 1: sex = .female
         case 2: sex = .male
-        default: throw ValidationError(field: field, messageKey: "error.pin.sex")
+        default: throw ValidationError(field: field, messageKey: "error_pin_sex")
         }
         guard let date = CalendarDate(year: d[5] * 1000 + d[6] * 100 + d[7] * 10 + d[8], month: d[3] * 10 + d[4], day: d[1] * 10 + d[2]),
             date.year >= 1900, date <= today
-        else { throw ValidationError(field: field, messageKey: "error.pin.date") }
+        else { throw ValidationError(field: field, messageKey: "error_pin_date") }
         birthDate = date
         value = digits
     }

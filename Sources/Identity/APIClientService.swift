@@ -20,10 +20,10 @@ public struct APIClientService: Sendable {
         try AccessPolicy.require(.manageAPIClients, of: administrator)
         var errors: [FieldError] = []
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty { errors.append(FieldError(field: "name", messageKey: "error.required")) }
-        if trimmed.count > 100 { errors.append(FieldError(field: "name", messageKey: "error.too_long")) }
-        if scopes.isEmpty { errors.append(FieldError(field: "scopes", messageKey: "error.scopes")) }
-        if agencyCode.isEmpty { errors.append(FieldError(field: "agencyCode", messageKey: "error.required")) }
+        if trimmed.isEmpty { errors.append(FieldError(field: "name", messageKey: "error_required")) }
+        if trimmed.count > 100 { errors.append(FieldError(field: "name", messageKey: "error_too_long")) }
+        if scopes.isEmpty { errors.append(FieldError(field: "scopes", messageKey: "error_scopes")) }
+        if agencyCode.isEmpty { errors.append(FieldError(field: "agencyCode", messageKey: "error_required")) }
         guard errors.isEmpty else { throw ValidationError(errors) }
         let token = "tk_" + Secrets.token()
         let client = APIClient(

@@ -26,7 +26,7 @@ public struct IdentityService: Sendable {
         let email = FieldRules.email(input.email, into: &errors)
         let district = try await checkedDistrict(input.districtCode, into: &errors)
         if let password = input.password, password.count < FieldRules.minimumPasswordLength {
-            errors.append(FieldError(field: "password", messageKey: "error.password.short"))
+            errors.append(FieldError(field: "password", messageKey: "error_password_short"))
         }
         guard errors.isEmpty, let pin else { throw ValidationError(errors) }
         let person = Person(
@@ -48,7 +48,7 @@ public struct IdentityService: Sendable {
         do { inn = try INN(input.inn) } catch { errors += error.fields }
         let name = FieldRules.requiredName(input.name, field: "name", into: &errors)
         if !FieldRules.legalForms.contains(input.legalForm) {
-            errors.append(FieldError(field: "legalForm", messageKey: "error.legal_form"))
+            errors.append(FieldError(field: "legalForm", messageKey: "error_legal_form"))
         }
         let address = FieldRules.optionalText(input.address, field: "address", limit: 300, into: &errors)
         let district = try await checkedDistrict(input.districtCode, into: &errors)
@@ -64,7 +64,7 @@ public struct IdentityService: Sendable {
     private func checkedDistrict(_ code: String?, into errors: inout [FieldError]) async throws -> String? {
         guard let code, !code.isEmpty else { return nil }
         let known = try await store.regions().flatMap(\.districts).contains { $0.code == code }
-        if !known { errors.append(FieldError(field: "districtCode", messageKey: "error.district")) }
+        if !known { errors.append(FieldError(field: "districtCode", messageKey: "error_district")) }
         return code
     }
 

@@ -52,16 +52,16 @@ enum FieldRules {
     static func requiredName(_ value: String, field: String, into errors: inout [FieldError]) -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty {
-            errors.append(FieldError(field: field, messageKey: "error.required"))
+            errors.append(FieldError(field: field, messageKey: "error_required"))
         } else if trimmed.count > 100 {
-            errors.append(FieldError(field: field, messageKey: "error.too_long"))
+            errors.append(FieldError(field: field, messageKey: "error_too_long"))
         }
         return trimmed
     }
 
     static func optionalText(_ value: String?, field: String, limit: Int, into errors: inout [FieldError]) -> String {
         let trimmed = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.count > limit { errors.append(FieldError(field: field, messageKey: "error.too_long")) }
+        if trimmed.count > limit { errors.append(FieldError(field: field, messageKey: "error_too_long")) }
         return trimmed
     }
 
@@ -70,7 +70,7 @@ enum FieldRules {
         if !trimmed.isEmpty {
             let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
             if parts.count != 2 || parts[0].isEmpty || !parts[1].contains(".") || trimmed.contains(" ") {
-                errors.append(FieldError(field: "email", messageKey: "error.email"))
+                errors.append(FieldError(field: "email", messageKey: "error_email"))
             }
         }
         return trimmed

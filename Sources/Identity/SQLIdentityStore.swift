@@ -28,7 +28,7 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
             }
             return true
         }
-        if !inserted { throw DomainError.conflict(field: "pin", messageKey: "error.pin.taken") }
+        if !inserted { throw DomainError.conflict(field: "pin", messageKey: "error_pin_taken") }
     }
 
     public func person(pin: String) async throws -> Person? {
@@ -70,7 +70,7 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
             }
             return true
         }
-        if !inserted { throw DomainError.conflict(field: "inn", messageKey: "error.inn.taken") }
+        if !inserted { throw DomainError.conflict(field: "inn", messageKey: "error_inn_taken") }
     }
 
     public func organisation(inn: String) async throws -> Organisation? {

@@ -1,0 +1,91 @@
+import Core
+import Foundation
+import Hummingbird
+import Identity
+
+/// The JSON API for other systems, authenticated by bearer token and limited by scope.
+/// Every route here is described in `OpenAPIDocument`; a test keeps the two in step.
+struct APIController: Sendable {
+    let platform: Platform
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/api/v1/client", use: client)
+        router.get("/api/v1/agencies", use: agencies)
+        router.get("/api/v1/regions", use: regions)
+        router.get("/api/v1/people/{pin}", use: person)
+        router.post("/api/v1/people", use: registerPerson)
+        router.get("/api/v1/organisations/{inn}", use: organisation)
+        router.post("/api/v1/organisations", use: registerOrganisation)
+    }
+
+    /// The calling client, if it holds `scope`; otherwise 401 (no token) or 403 (no scope).
+    private func require(_ scope: Scope, _ context: AppRequestContext) throws -> APIClient {
+        guard let client = context.apiClient else { throw DomainError.unauthenticated }
+        try AccessPolicy.require(scope, of: client)
+        return client
+    }
+
+    @Sendable func client(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let client = context.apiClient else { throw DomainError.unauthenticated }
+        return try JSONResponse.make(client)
+    }
+
+    @Sendable func agencies(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(try await platform.identity.agencies())
+    }
+
+    @Sendable func regions(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(try await platform.identity.regions())
+    }
+
+    @Sendable func person(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try require(.identityRead, context)
+        let pin = try PIN(try context.parameters.require("pin"))
+        guard let person = try await platform.identity.person(pin: pin.value) else { throw DomainError.notFound }
+        return try JSONResponse.make(person)
+    }
+
+    @Sendable func registerPerson(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try require(.identityWrite, context)
+        var input = try await JSONResponse.decode(PersonRegistration.self, from: request)
+        input.password = nil  // accounts are opened by the person, never by another system
+        let person = try await platform.identity.register(input)
+        return try JSONResponse.make(person, status: .created, location: "/api/v1/people/\(person.pin)")
+    }
+
+    @Sendable func organisation(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try require(.identityRead, context)
+        let inn = try INN(try context.parameters.require("inn"))
+        guard let organisation = try await platform.identity.organisation(inn: inn.value) else { throw DomainError.notFound }
+        return try JSONResponse.make(organisation)
+    }
+
+    @Sendable func registerOrganisation(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try require(.identityWrite, context)
+        let input = try await JSONResponse.decode(OrganisationRegistration.self, from: request)
+        let organisation = try await platform.identity.register(input, representative: nil)
+        return try JSONResponse.make(organisation, status: .created, location: "/api/v1/organisations/\(organisation.inn)")
+    }
+}
+
+/// JSON in and out, with stable key order so responses are cacheable and diffable.
+enum JSONResponse {
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, location: String? = nil) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if let location { headers[.location] = location }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
+    /// Decodes a JSON body of at most 1 MiB; anything unreadable is a 400, never a 500.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 1 << 20)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+        } catch {
+            throw BadRequest()
+        }
+    }
+}

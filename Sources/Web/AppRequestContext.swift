@@ -1,0 +1,29 @@
+import Core
+import Hummingbird
+import Identity
+import Logging
+import NIOCore
+
+/// Everything a handler knows about the request beyond the request itself.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The reader's language: cookie, then `Accept-Language`, then Kyrgyz.
+    public var language: Language = .default
+    /// The signed-in person, if any.
+    public var principal: Principal?
+    /// The raw session token from the cookie, kept to end the session on sign-out.
+    public var sessionToken: String?
+    /// The calling system, for bearer-token requests to `/api`.
+    public var apiClient: APIClient?
+    /// The anti-forgery token every form of this response must carry.
+    public var csrfToken: String = ""
+    /// Cookies that middleware wants on the response (language, CSRF).
+    public var pendingCookies: [Cookie] = []
+    /// The peer's IP address, used to throttle sign-in per address.
+    public let remoteAddress: String
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+}

@@ -1,0 +1,70 @@
+import Core
+import Foundation
+import Hummingbird
+import Identity
+import Logging
+
+/// Turns any error into the answer a client should see: RFC 9457 problem details for JSON
+/// clients, an error page for people. Nothing internal leaks; 500s are logged with the request id.
+struct ErrorResponder: Sendable {
+    let pages: PageRenderer
+    let routes: RouteIndex
+
+    func response(for error: any Error, request: Request, context: AppRequestContext) -> Response {
+        let (status, key, fields, headers) = classify(error, request: request, context: context)
+        if Self.wantsJSON(request) {
+            return Problem.make(status, key: key, language: context.language, errors: fields).response(headers: headers)
+        }
+        if status == .unauthorized {
+            let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/"))) ?? "/"
+            return .redirect(to: "/signin?next=\(next)")
+        }
+        var response = pages.render(
+            "error", titleKey: "problem_\(key)", request: request, context: context, status: status,
+            data: ["message": pages.text("problem_\(key)_detail", context.language)]
+        )
+        for field in headers { response.headers.append(field) }
+        return response
+    }
+
+    private func classify(_ error: any Error, request: Request, context: AppRequestContext) -> (HTTPResponse.Status, String, [FieldError], HTTPFields) {
+        switch error {
+        case let error as ValidationError:
+            return (.unprocessableContent, "invalid", error.fields, [:])
+        case let error as DomainError:
+            switch error {
+            case .notFound: return (.notFound, "not_found", [], [:])
+            case .conflict(let field, let key): return (.conflict, "conflict", [FieldError(field: field, messageKey: key)], [:])
+            case .forbidden: return (.forbidden, "forbidden", [], [:])
+            case .unauthenticated: return (.unauthorized, "unauthenticated", [], [.wwwAuthenticate: "Bearer"])
+            case .throttled(let seconds): return (.tooManyRequests, "throttled", [], [.retryAfter: String(seconds)])
+            }
+        case is DecodingError, is BadRequest:
+            return (.badRequest, "bad_request", [], [:])
+        case let error as any HTTPResponseError:
+            if error.status == .notFound {
+                let allowed = routes.methods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    return (.methodNotAllowed, "method_not_allowed", [], [.allow: allowed.map(\.rawValue).joined(separator: ", ")])
+                }
+                return (.notFound, "not_found", [], [:])
+            }
+            if error.status == .contentTooLarge { return (.contentTooLarge, "too_large", [], [:]) }
+            return (error.status.code < 500 ? .badRequest : .internalServerError, error.status.code < 500 ? "bad_request" : "internal", [], [:])
+        default:
+            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return (.internalServerError, "internal", [], [:])
+        }
+    }
+
+    /// API paths and clients that ask for JSON get problem details; browsers get pages.
+    static func wantsJSON(_ request: Request) -> Bool {
+        let path = request.uri.path
+        if path.hasPrefix("/api/") || path == "/openapi.json" || path == "/healthz" || path == "/readyz" { return true }
+        let accept = request.headers[.accept] ?? ""
+        return accept.contains("json") && !accept.contains("text/html")
+    }
+}
+
+/// Malformed input that is not a field problem: a body that is not JSON, an unreadable form.
+struct BadRequest: Error {}

@@ -1,0 +1,115 @@
+import Core
+import Foundation
+import Hummingbird
+import Identity
+
+/// Catches every error below it and answers through `ErrorResponder`; also stamps `X-Request-ID`.
+struct ErrorMiddleware: RouterMiddleware {
+    let responder: ErrorResponder
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = responder.response(for: error, request: request, context: context)
+        }
+        response.headers[.init("X-Request-ID")!] = context.id
+        return response
+    }
+}
+
+/// Chooses the language: `?lang=` (and remember it), the `lang` cookie, `Accept-Language`, Kyrgyz.
+struct LanguageMiddleware: RouterMiddleware {
+    let cookies: CookieFactory
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        var context = context
+        if let asked = request.uri.queryParameters["lang"].flatMap({ Language(rawValue: String($0)) }) {
+            context.language = asked
+            var response = try await next(request, context)
+            response.setCookie(cookies.make(name: "lang", value: asked.rawValue, maxAge: 365 * 86400, httpOnly: false))
+            return response
+        }
+        context.language = request.cookies["lang"].flatMap { Language(rawValue: $0.value) }
+            ?? Language.negotiate(acceptLanguage: request.headers[.acceptLanguage])
+            ?? .default
+        return try await next(request, context)
+    }
+}
+
+/// Finds the signed-in person from the session cookie (pages only; the API uses bearer tokens).
+struct SessionMiddleware: RouterMiddleware {
+    let authentication: AuthenticationService
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        guard !request.uri.path.hasPrefix("/api/"), let token = request.cookies[CookieFactory.session]?.value, !token.isEmpty else {
+            return try await next(request, context)
+        }
+        var context = context
+        context.principal = try await authentication.principal(sessionToken: token)
+        context.sessionToken = context.principal == nil ? nil : token
+        return try await next(request, context)
+    }
+}
+
+/// Double-submit CSRF protection: every visitor has a random `tk_csrf` cookie, and every form
+/// that changes something must echo it in `_csrf`. Other sites can neither read nor set it.
+struct CSRFMiddleware: RouterMiddleware {
+    let cookies: CookieFactory
+    let errors: ErrorResponder
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        var context = context
+        let existing = request.cookies[CookieFactory.csrf]?.value
+        let token = existing.flatMap { $0.count >= 32 ? $0 : nil } ?? Secrets.token()
+        context.csrfToken = token
+        var request = request
+        let unsafe = ![HTTPRequest.Method.get, .head, .options].contains(request.method)
+        if unsafe && !request.uri.path.hasPrefix("/api/") {
+            let buffer = try await request.collectBody(upTo: 64 * 1024)
+            let sent = FormData(String(buffer: buffer))["_csrf"]
+            guard let existing, !sent.isEmpty, Secrets.constantTimeEquals(sent, existing) else {
+                return errors.response(for: DomainError.forbidden, request: request, context: context)
+            }
+        }
+        var response = try await next(request, context)
+        // Only pages carry forms; JSON, metrics and files need no token.
+        if existing != token, response.headers[.contentType]?.hasPrefix("text/html") == true {
+            response.setCookie(cookies.make(name: CookieFactory.csrf, value: token, maxAge: nil, httpOnly: true))
+        }
+        return response
+    }
+}
+
+/// Authenticates other systems on `/api/` by `Authorization: Bearer <token>`.
+struct BearerMiddleware: RouterMiddleware {
+    let clients: APIClientService
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        guard request.uri.path.hasPrefix("/api/"), let header = request.headers[.authorization] else {
+            return try await next(request, context)
+        }
+        guard header.lowercased().hasPrefix("bearer "), let client = try await clients.authenticate(token: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
+            throw DomainError.unauthenticated
+        }
+        var context = context
+        context.apiClient = client
+        return try await next(request, context)
+    }
+}
+
+/// Makes cookies with the platform's flags: HttpOnly where possible, SameSite=Lax, Secure behind TLS.
+struct CookieFactory: Sendable {
+    static let session = "tk_session"
+    static let csrf = "tk_csrf"
+    let secure: Bool
+
+    func make(name: String, value: String, maxAge: Int?, httpOnly: Bool) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: httpOnly, sameSite: .lax)
+    }
+
+    func expired(_ name: String) -> Cookie {
+        Cookie(name: name, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+}

@@ -1,0 +1,136 @@
+/// The OpenAPI 3.1 description of every JSON endpoint, served at `/openapi.json`.
+///
+/// Kept next to the routes by hand and held true by a test that compares `operations` with the
+/// router: an endpoint added without a description (or the other way round) fails the build.
+enum OpenAPIDocument {
+    /// One documented operation.
+    struct Operation {
+        var method: String
+        var path: String
+        var summary: String
+        /// The bearer scope required, if any.
+        var scope: String?
+        var requestSchema: String?
+        var responseSchema: String
+        var success: Int = 200
+    }
+
+    static let operations: [Operation] = [
+        Operation(method: "GET", path: "/healthz", summary: "The process is up", responseSchema: "Status"),
+        Operation(method: "GET", path: "/readyz", summary: "The database answers (503 when not)", responseSchema: "Status"),
+        Operation(method: "GET", path: "/openapi.json", summary: "This document", responseSchema: "Document"),
+        Operation(method: "GET", path: "/api/v1/client", summary: "The API client the bearer token belongs to", scope: "", responseSchema: "APIClient"),
+        Operation(method: "GET", path: "/api/v1/agencies", summary: "State agencies of every branch", responseSchema: "AgencyList"),
+        Operation(method: "GET", path: "/api/v1/regions", summary: "Regions and their districts", responseSchema: "RegionList"),
+        Operation(method: "GET", path: "/api/v1/people/{pin}", summary: "A person by PIN", scope: "identity:read", responseSchema: "Person"),
+        Operation(method: "POST", path: "/api/v1/people", summary: "Register a person", scope: "identity:write", requestSchema: "PersonRegistration", responseSchema: "Person", success: 201),
+        Operation(method: "GET", path: "/api/v1/organisations/{inn}", summary: "An organisation by INN", scope: "identity:read", responseSchema: "Organisation"),
+        Operation(method: "POST", path: "/api/v1/organisations", summary: "Register an organisation", scope: "identity:write", requestSchema: "OrganisationRegistration", responseSchema: "Organisation", success: 201),
+    ]
+
+    static var document: [String: Any] {
+        var paths: [String: [String: Any]] = [:]
+        for op in operations {
+            var operation: [String: Any] = [
+                "summary": op.summary,
+                "operationId": op.method.lowercased() + op.path.split(separator: "/").map { $0.filter(\.isLetter).capitalized }.joined(),
+                "responses": responses(op),
+            ]
+            let parameters = op.path.split(separator: "/").filter { $0.hasPrefix("{") }.map { segment in
+                ["name": String(segment.dropFirst().dropLast()), "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[0-9]{14}$"]] as [String: Any]
+            }
+            if !parameters.isEmpty { operation["parameters"] = parameters }
+            if let scope = op.scope {
+                operation["security"] = [["bearer": scope.isEmpty ? [] : [scope]]]
+            }
+            if let request = op.requestSchema {
+                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(request)]]]
+            }
+            paths[op.path, default: [:]][op.method.lowercased()] = operation
+        }
+        return [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "Taza Koom platform API",
+                "version": "1.0.0",
+                "description": "JSON API of the Taza Koom digital-government platform. Errors are RFC 9457 problem details.",
+            ],
+            "paths": paths,
+            "components": ["schemas": schemas, "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]]],
+        ]
+    }
+
+    private static func responses(_ op: Operation) -> [String: Any] {
+        var result: [String: Any] = [String(op.success): ["description": "OK", "content": ["application/json": ["schema": ref(op.responseSchema)]]]]
+        let problem: [String: Any] = ["content": ["application/problem+json": ["schema": ref("Problem")]]]
+        func add(_ code: Int, _ description: String) {
+            var entry = problem
+            entry["description"] = description
+            result[String(code)] = entry
+        }
+        if op.scope != nil {
+            add(401, "No or unknown bearer token")
+            add(403, "The token lacks the scope")
+        }
+        if op.path.contains("{") {
+            add(404, "Not found")
+            add(422, "The identifier is not valid")
+        }
+        if op.requestSchema != nil {
+            add(400, "The body is not JSON of the expected shape")
+            add(409, "Already registered")
+            add(422, "Field errors")
+        }
+        if op.path == "/readyz" { add(503, "Database unreachable") }
+        return result
+    }
+
+    private static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+
+    private static func object(_ properties: [String: [String: Any]], required: [String]) -> [String: Any] {
+        ["type": "object", "properties": properties, "required": required]
+    }
+
+    private static var string: [String: Any] { ["type": "string"] }
+    private static var id14: [String: Any] { ["type": "string", "pattern": "^[0-9]{14}$"] }
+    private static var name3: [String: Any] { object(["ky": string, "ru": string, "en": string], required: ["ky", "ru", "en"]) }
+
+    private static var schemas: [String: Any] {
+        [
+            "Status": object(["status": string], required: ["status"]),
+            "Document": ["type": "object"],
+            "Problem": object([
+                "type": string, "title": string, "status": ["type": "integer"], "detail": string,
+                "errors": ["type": "array", "items": object(["field": string, "code": string, "message": string], required: ["field", "code", "message"])],
+            ], required: ["type", "title", "status"]),
+            "APIClient": object([
+                "id": string, "name": string, "agencyCode": string, "scopes": ["type": "array", "items": string],
+                "createdAt": ["type": "integer"], "createdBy": string, "revokedAt": ["type": ["integer", "null"]],
+            ], required: ["id", "name", "agencyCode", "scopes", "createdAt", "createdBy"]),
+            "Agency": object(["code": string, "branch": ["type": "string", "enum": ["executive", "legislative", "judicial", "local"]], "name": name3, "regionCode": string], required: ["code", "branch", "name"]),
+            "AgencyList": ["type": "array", "items": ref("Agency")],
+            "Region": object([
+                "code": string, "kind": string, "name": name3,
+                "districts": ["type": "array", "items": object(["code": string, "name": name3], required: ["code", "name"])],
+            ], required: ["code", "kind", "name", "districts"]),
+            "RegionList": ["type": "array", "items": ref("Region")],
+            "Person": object([
+                "pin": id14, "familyName": string, "givenName": string, "patronymic": string, "birthDate": ["type": "string", "format": "date"],
+                "sex": ["type": "string", "enum": ["female", "male"]], "districtCode": string, "address": string, "phone": string,
+                "email": string, "isDemo": ["type": "boolean"],
+            ], required: ["pin", "familyName", "givenName", "birthDate", "sex", "isDemo"]),
+            "PersonRegistration": object([
+                "pin": id14, "familyName": string, "givenName": string, "patronymic": string, "districtCode": string,
+                "address": string, "phone": string, "email": string,
+            ], required: ["pin", "familyName", "givenName"]),
+            "Organisation": object([
+                "inn": id14, "name": string, "legalForm": ["type": "string", "enum": ["LLC", "JSC", "IE", "NGO", "state"]],
+                "districtCode": string, "address": string, "registeredOn": ["type": "string", "format": "date"], "isDemo": ["type": "boolean"],
+            ], required: ["inn", "name", "legalForm", "registeredOn", "isDemo"]),
+            "OrganisationRegistration": object([
+                "inn": id14, "name": string, "legalForm": ["type": "string", "enum": ["LLC", "JSC", "IE", "NGO", "state"]],
+                "districtCode": string, "address": string,
+            ], required: ["inn", "name", "legalForm"]),
+        ]
+    }
+}

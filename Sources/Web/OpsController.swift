@@ -1,0 +1,39 @@
+import Foundation
+import Hummingbird
+import Prometheus
+
+/// Health, readiness, metrics and the API description, for operators and load balancers.
+struct OpsController: Sendable {
+    let platform: Platform
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/healthz", use: healthz)
+        router.get("/readyz", use: readyz)
+        router.get("/metrics", use: metrics)
+        router.get("/openapi.json", use: openAPI)
+    }
+
+    /// The process is up; says nothing about the database.
+    @Sendable func healthz(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(["status": "ok"])
+    }
+
+    /// The database answers; a load balancer should only send traffic when this is 200.
+    @Sendable func readyz(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let ready = await platform.database.isReachable()
+        return try JSONResponse.make(["status": ready ? "ready" : "database unreachable"], status: ready ? .ok : .serviceUnavailable)
+    }
+
+    /// Prometheus text exposition of every metric of this process.
+    @Sendable func metrics(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var buffer: [UInt8] = []
+        Telemetry.registry.emit(into: &buffer)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+    }
+
+    @Sendable func openAPI(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: OpenAPIDocument.document, options: [.sortedKeys])
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=300"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

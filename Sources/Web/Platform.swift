@@ -1,0 +1,54 @@
+import Core
+import Identity
+import Logging
+import Storage
+
+/// The services of one running platform, wired to one database; what the routes call into.
+public struct Platform: Sendable {
+    public let configuration: AppConfiguration
+    public let database: Database
+    public let identity: IdentityService
+    public let authentication: AuthenticationService
+    public let clients: APIClientService
+    let pages: PageRenderer
+    let cookies: CookieFactory
+    let assets: StaticAssets
+
+    /// Every migration of every module, in order.
+    public static let migrator = Migrator(migrations: IdentityMigrations.all)
+
+    /// Opens the database, applies migrations, ensures reference data and (if asked) seeds the demo.
+    public static func start(_ configuration: AppConfiguration, logger: Logger) async throws -> Platform {
+        let location = try DatabaseLocation(configuration.databaseURL)
+        let database = try await Database.open(location, logger: logger)
+        do {
+            try await migrator.migrate(database, logger: logger)
+            try await DemoData.ensureReferenceData(database)
+            let passwords = PasswordHasher(cost: configuration.bcryptCost)
+            if configuration.seedDemoData, try await DemoData.seed(database, passwords: passwords) {
+                logger.info("seeded demo data")
+            }
+            let store = SQLIdentityStore(database: database)
+            return Platform(
+                configuration: configuration,
+                database: database,
+                identity: IdentityService(store: store, passwords: passwords),
+                authentication: AuthenticationService(
+                    identities: store, credentials: store, passwords: passwords,
+                    policy: .init(
+                        attemptsPerWindow: configuration.signInAttemptsPerWindow,
+                        windowSeconds: configuration.signInWindowSeconds,
+                        sessionLifetimeSeconds: configuration.sessionLifetimeSeconds
+                    )
+                ),
+                clients: APIClientService(store: store),
+                pages: try await PageRenderer.load(demo: configuration.seedDemoData),
+                cookies: CookieFactory(secure: configuration.secureCookies),
+                assets: try StaticAssets.load()
+            )
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+    }
+}

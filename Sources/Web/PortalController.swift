@@ -1,0 +1,200 @@
+import Core
+import Foundation
+import Hummingbird
+import Identity
+
+/// The citizen portal: home, sign-in and out, registration, the personal cabinet.
+struct PortalController: Sendable {
+    let platform: Platform
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/", use: home)
+        router.get("/signin", use: signInPage)
+        router.post("/signin", use: signIn)
+        router.post("/signout", use: signOut)
+        router.post("/signout-everywhere", use: signOutEverywhere)
+        router.get("/register", use: registerPage)
+        router.post("/register", use: registerPerson)
+        router.get("/cabinet", use: cabinet)
+        router.get("/cabinet/organisations/new", use: organisationPage)
+        router.post("/cabinet/organisations", use: registerOrganisation)
+    }
+
+    private var pages: PageRenderer { platform.pages }
+
+    @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let language = context.language
+        let agencies = try await platform.identity.agencies()
+        let branches = Agency.Branch.allCases.map { branch in
+            [
+                "name": pages.text("branch_\(branch.rawValue)", language),
+                "agencies": agencies.filter { $0.branch == branch }.map { ["name": $0.name.text(language)] },
+            ] as [String: Any]
+        }
+        let regions = try await platform.identity.regions().map { ["name": $0.name.text(language), "districtCount": $0.districts.count] as [String: Any] }
+        return pages.render("home", titleKey: "home_title", request: request, context: context, data: ["branches": branches, "regions": regions])
+    }
+
+    @Sendable func signInPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let next = Self.safeNext(request.uri.queryParameters["next"].map(String.init))
+        var data: [String: Any] = ["next": next]
+        if request.uri.queryParameters["registered"] != nil { data["registered"] = true }
+        return pages.render("signin", titleKey: "signin_title", request: request, context: context, data: data)
+    }
+
+    @Sendable func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await FormData.read(request)
+        let next = Self.safeNext(form["next"])
+        do {
+            let token = try await platform.authentication.signIn(login: form["pin"], password: form["password"], address: context.remoteAddress)
+            var response = Response.redirect(to: next)
+            response.setCookie(platform.cookies.make(name: CookieFactory.session, value: token, maxAge: platform.configuration.sessionLifetimeSeconds, httpOnly: true))
+            return response
+        } catch let failure as AuthenticationService.Failure {
+            // The same words and status whether the PIN is unknown or the password wrong.
+            let (status, key): (HTTPResponse.Status, String) = switch failure {
+            case .rejected: (.unauthorized, "error_signin_failed")
+            case .throttled: (.tooManyRequests, "error_signin_throttled")
+            }
+            var response = pages.render("signin", titleKey: "signin_title", request: request, context: context, status: status,
+                                        data: ["failure": pages.text(key, context.language), "pin": form["pin"], "next": next])
+            if case .throttled(let seconds) = failure { response.headers[.retryAfter] = String(seconds) }
+            return response
+        }
+    }
+
+    @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let token = context.sessionToken { try await platform.authentication.signOut(sessionToken: token) }
+        var response = Response.redirect(to: "/")
+        response.setCookie(platform.cookies.expired(CookieFactory.session))
+        return response
+    }
+
+    @Sendable func signOutEverywhere(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try Self.signedIn(context)
+        try await platform.authentication.signOutEverywhere(pin: principal.pin)
+        var response = Response.redirect(to: "/")
+        response.setCookie(platform.cookies.expired(CookieFactory.session))
+        return response
+    }
+
+    @Sendable func registerPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await registerForm(request, context: context, form: FormData(""), errors: [], status: .ok)
+    }
+
+    @Sendable func registerPerson(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await FormData.read(request)
+        let input = PersonRegistration(
+            pin: form["pin"], familyName: form["familyName"], givenName: form["givenName"], patronymic: form["patronymic"],
+            districtCode: form["districtCode"], address: form["address"], phone: form["phone"], email: form["email"],
+            password: form["password"]
+        )
+        do {
+            try await platform.identity.register(input)
+            return .redirect(to: "/signin?registered=1")
+        } catch let error as ValidationError {
+            return try await registerForm(request, context: context, form: form, errors: error.fields, status: .unprocessableContent)
+        } catch DomainError.conflict(let field, let key) {
+            return try await registerForm(request, context: context, form: form, errors: [FieldError(field: field, messageKey: key)], status: .conflict)
+        }
+    }
+
+    private func registerForm(_ request: Request, context: AppRequestContext, form: FormData, errors: [FieldError], status: HTTPResponse.Status) async throws -> Response {
+        let view = FormView(language: context.language, values: form, errors: errors)
+        let fields: [[String: Any]] = [
+            view.field("pin", label: "field_pin", hint: "field_pin_hint", autocomplete: "username", inputmode: "numeric"),
+            view.field("familyName", label: "field_family_name", autocomplete: "family-name"),
+            view.field("givenName", label: "field_given_name", autocomplete: "given-name"),
+            view.field("patronymic", label: "field_patronymic", optional: true, autocomplete: "additional-name"),
+            view.select("districtCode", label: "field_district", optional: true, choices: try await districtChoices(context.language)),
+            view.field("address", label: "field_address", optional: true, autocomplete: "street-address"),
+            view.field("phone", label: "field_phone", type: "tel", optional: true, autocomplete: "tel"),
+            view.field("email", label: "field_email", type: "email", optional: true, autocomplete: "email"),
+            view.field("password", label: "field_password", type: "password", hint: "field_password_hint", autocomplete: "new-password", keepValue: false),
+        ]
+        return pages.render("register", titleKey: "register_title", request: request, context: context, status: status,
+                            data: ["fields": fields, "hasErrors": !errors.isEmpty])
+    }
+
+    private func districtChoices(_ language: Language) async throws -> [(String, String)] {
+        let regions = try await platform.identity.regions()
+        return [("", pages.text("field_choose", language))] + regions.flatMap { region in
+            region.districts.map { ($0.code, "\(region.name.text(language)) — \($0.name.text(language))") }
+        }
+    }
+
+    @Sendable func cabinet(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try Self.signedIn(context)
+        try AccessPolicy.require(.viewOwnCabinet, of: principal)
+        let language = context.language
+        let cabinet = try await platform.identity.cabinet(pin: principal.pin)
+        let p = cabinet.person
+        var data: [String: Any] = [
+            "person": [
+                "fullName": p.fullName, "pin": p.pin, "birthDate": p.birthDate,
+                "sexText": pages.text("sex_\(p.sex)", language),
+                "region": cabinet.region?.text(language) ?? "—", "district": cabinet.district?.text(language) ?? "—",
+                "address": p.address.isEmpty ? "—" : p.address, "phone": p.phone.isEmpty ? "—" : p.phone,
+                "email": p.email.isEmpty ? "—" : p.email, "isDemo": p.isDemo,
+            ] as [String: Any],
+            "organisations": cabinet.organisations.map {
+                ["name": $0.name, "inn": $0.inn, "legalForm": pages.text("legal_form_\($0.legalForm)", language), "registeredOn": $0.registeredOn]
+            },
+            "hasOrganisations": !cabinet.organisations.isEmpty,
+        ]
+        if let post = cabinet.post {
+            data["post"] = [
+                "agency": cabinet.agency?.name.text(language) ?? post.agencyCode,
+                "position": post.position,
+                "roles": post.roles.map { pages.text("role_\($0.rawValue)", language) }.joined(separator: ", "),
+            ]
+        }
+        return pages.render("cabinet", titleKey: "cabinet_title", request: request, context: context, data: data)
+    }
+
+    @Sendable func organisationPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try Self.signedIn(context)
+        return try await organisationForm(request, context: context, form: FormData(""), errors: [], status: .ok)
+    }
+
+    @Sendable func registerOrganisation(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try Self.signedIn(context)
+        let form = try await FormData.read(request)
+        let input = OrganisationRegistration(inn: form["inn"], name: form["name"], legalForm: form["legalForm"], districtCode: form["districtCode"], address: form["address"])
+        do {
+            try await platform.identity.register(input, representative: principal.pin)
+            return .redirect(to: "/cabinet")
+        } catch let error as ValidationError {
+            return try await organisationForm(request, context: context, form: form, errors: error.fields, status: .unprocessableContent)
+        } catch DomainError.conflict(let field, let key) {
+            return try await organisationForm(request, context: context, form: form, errors: [FieldError(field: field, messageKey: key)], status: .conflict)
+        }
+    }
+
+    private func organisationForm(_ request: Request, context: AppRequestContext, form: FormData, errors: [FieldError], status: HTTPResponse.Status) async throws -> Response {
+        let language = context.language
+        let view = FormView(language: language, values: form, errors: errors)
+        let forms = [("", pages.text("field_choose", language))] + ["LLC", "JSC", "IE", "NGO", "state"].map { ($0, pages.text("legal_form_\($0)", language)) }
+        let fields: [[String: Any]] = [
+            view.field("inn", label: "field_inn", hint: "field_inn_hint", inputmode: "numeric"),
+            view.field("name", label: "field_org_name", autocomplete: "organization"),
+            view.select("legalForm", label: "field_legal_form", choices: forms),
+            view.select("districtCode", label: "field_district", optional: true, choices: try await districtChoices(language)),
+            view.field("address", label: "field_address", optional: true),
+        ]
+        return pages.render("organisation_new", titleKey: "org_title", request: request, context: context, status: status,
+                            data: ["fields": fields, "hasErrors": !errors.isEmpty])
+    }
+
+    /// The signed-in person, or `DomainError.unauthenticated` (which sends people to sign in).
+    static func signedIn(_ context: AppRequestContext) throws -> Principal {
+        guard let principal = context.principal else { throw DomainError.unauthenticated }
+        return principal
+    }
+
+    /// Only local paths, so a crafted link cannot send people to another site after sign-in.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/cabinet" }
+        return next
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Core
+import Foundation
+import Hummingbird
+import Identity
+import Logging
+import Storage
+import Web
+
+/// The `tazakoom` command: runs the platform and its maintenance jobs.
+@main
+struct TazaKoom: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tazakoom",
+        abstract: "Taza Koom digital-government platform.",
+        subcommands: [Serve.self, Migrate.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// Options shared by every command that touches the database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "postgres://user:pass@host:port/db, sqlite:PATH or a file path (env TAZAKOOM_DATABASE_URL).")
+    var databaseURL: String?
+
+    var resolved: String {
+        databaseURL ?? ProcessInfo.processInfo.environment["TAZAKOOM_DATABASE_URL"] ?? "sqlite:tazakoom.sqlite"
+    }
+}
+
+/// `tazakoom serve`: migrate, seed the demo on first start, and serve HTTP.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the portal, back office and API.")
+
+    @Option(help: "Address to listen on.") var host = ProcessInfo.processInfo.environment["TAZAKOOM_HOST"] ?? "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = Int(ProcessInfo.processInfo.environment["TAZAKOOM_PORT"] ?? "") ?? 8080
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Do not create the demo people, companies and accounts.") var noDemo = false
+    @Flag(help: "Mark cookies Secure (set when served over HTTPS).") var secureCookies = false
+
+    func run() async throws {
+        var logger = Logger(label: "tazakoom")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let configuration = AppConfiguration(
+            host: host, port: port, databaseURL: database.resolved,
+            seedDemoData: !noDemo && ProcessInfo.processInfo.environment["TAZAKOOM_DEMO"] != "0",
+            secureCookies: secureCookies || ProcessInfo.processInfo.environment["TAZAKOOM_SECURE_COOKIES"] == "1"
+        )
+        let app = try await buildApplication(configuration, logger: logger)
+        if configuration.seedDemoData { printDemoAccounts() }
+        say("Taza Koom is listening on http://\(host):\(port)/  (database: \((try? DatabaseLocation(configuration.databaseURL).redacted) ?? "?"))")
+        try await app.runService()
+    }
+
+    private func printDemoAccounts() {
+        say("Demo data is on (fictitious people and companies). Sign in at /signin with a PIN below and the password '\(DemoData.password)':")
+        for account in DemoData.accounts {
+            say("  \(account.pin)  \(account.name)  — \(account.role)")
+        }
+    }
+}
+
+/// `tazakoom migrate`: apply pending migrations and exit.
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let logger = Logger(label: "tazakoom.migrate")
+        let location = try DatabaseLocation(database.resolved)
+        let db = try await Database.open(location, logger: logger)
+        do {
+            let applied = try await Platform.migrator.migrate(db, logger: logger)
+            print(applied.isEmpty ? "Schema is up to date." : "Applied migrations: \(applied.map(String.init).joined(separator: ", "))")
+            await db.shutdown()
+        } catch {
+            await db.shutdown()
+            throw error
+        }
+    }
+}
+
+/// Writes a line to standard output at once (print is buffered when the output is a pipe or file).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

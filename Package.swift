@@ -103,7 +103,11 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Core", "Storage", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Core", "Storage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

@@ -44,7 +44,7 @@ struct ErrorResponder: Sendable {
         case let error as any HTTPResponseError:
             if error.status == .notFound {
                 let allowed = routes.methods(for: request.uri.path)
-                if !allowed.isEmpty {
+                if !allowed.isEmpty && !allowed.contains(request.method) {
                     return (.methodNotAllowed, "method_not_allowed", [], [.allow: allowed.map(\.rawValue).joined(separator: ", ")])
                 }
                 return (.notFound, "not_found", [], [:])

@@ -66,7 +66,9 @@ struct CSRFMiddleware: RouterMiddleware {
         context.csrfToken = token
         var request = request
         let unsafe = ![HTTPRequest.Method.get, .head, .options].contains(request.method)
-        if unsafe && !request.uri.path.hasPrefix("/api/") {
+        // Requests no route takes are left to the router (404/405); API calls carry bearer tokens, not cookies.
+        let routed = errors.routes.methods(for: request.uri.path).contains(request.method)
+        if unsafe && routed && !request.uri.path.hasPrefix("/api/") {
             let buffer = try await request.collectBody(upTo: 64 * 1024)
             let sent = FormData(String(buffer: buffer))["_csrf"]
             guard let existing, !sent.isEmpty, Secrets.constantTimeEquals(sent, existing) else {

@@ -35,7 +35,7 @@ struct Problem: Codable, Sendable {
             type: "/docs/problems#\(key)",
             title: catalog.text("problem_\(key)", language),
             status: Int(status.code),
-            detail: detail,
+            detail: detail ?? catalog.text("problem_\(key)_detail", language),
             errors: errors.isEmpty ? nil : errors.map { FieldProblem(field: $0.field, code: $0.messageKey, message: catalog.text($0.messageKey, language)) }
         )
     }

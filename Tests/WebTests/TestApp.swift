@@ -1,0 +1,100 @@
+import Core
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import SQLKit
+import Storage
+import TestSupport
+import Testing
+@testable import Web
+
+/// Builds the real application on a fresh database of `engine` and runs `body` against it.
+func withApp(
+    _ engine: TestEngine,
+    setup: TestingSetup = .router,
+    logger: Logger = TestLog.quiet,
+    configure: (inout AppConfiguration) -> Void = { _ in },
+    _ body: @escaping @Sendable (any TestClientProtocol, String) async throws -> Void
+) async throws {
+    try await engine.withDatabaseURL { url in
+        var configuration = AppConfiguration(host: "127.0.0.1", port: 0, databaseURL: url, bcryptCost: 4)
+        configure(&configuration)
+        let app = try await buildApplication(configuration, logger: logger)
+        try await app.test(setup) { client in try await body(client, url) }
+    }
+}
+
+/// Counts rows through a separate connection, to check what a request did (or did not) store.
+func count(_ table: String, in url: String) async throws -> Int {
+    let database = try await Database.open(try DatabaseLocation(url), logger: TestLog.quiet)
+    defer { Task { await database.shutdown() } }
+    return try await database.withConnection { sql in
+        try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decodingColumn: "n", as: Int.self) ?? -1
+    }
+}
+
+/// All text values of one column, to look for secrets stored in clear.
+func values(_ column: String, of table: String, in url: String) async throws -> [String] {
+    let database = try await Database.open(try DatabaseLocation(url), logger: TestLog.quiet)
+    defer { Task { await database.shutdown() } }
+    return try await database.withConnection { sql in
+        try await sql.raw("SELECT \(ident: column) AS v FROM \(ident: table)").all().map { try $0.decode(column: "v", as: String.self) }
+    }
+}
+
+/// A cookie-keeping client, as a browser would be: carries `tk_session`, `tk_csrf` and `lang`.
+struct Browser {
+    let client: any TestClientProtocol
+    var cookies: [String: String] = [:]
+    var acceptLanguage = "en"
+
+    init(_ client: any TestClientProtocol) { self.client = client }
+
+    var csrf: String { cookies["tk_csrf"] ?? "" }
+
+    @discardableResult
+    mutating func get(_ uri: String) async throws -> TestResponse {
+        try await send(uri, method: .get, body: nil, contentType: nil)
+    }
+
+    /// Posts a form; the CSRF token is added unless `csrf` is false.
+    @discardableResult
+    mutating func post(_ uri: String, form: [String: String], csrf: Bool = true) async throws -> TestResponse {
+        if csrf && self.csrf.isEmpty { try await get("/") }
+        var fields = form
+        if csrf { fields["_csrf"] = self.csrf }
+        let body = fields.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
+        return try await send(uri, method: .post, body: body, contentType: "application/x-www-form-urlencoded")
+    }
+
+    mutating func signIn(_ pin: String, password: String = "demo-taza-koom") async throws -> TestResponse {
+        try await post("/signin", form: ["pin": pin, "password": password])
+    }
+
+    private mutating func send(_ uri: String, method: HTTPRequest.Method, body: String?, contentType: String?) async throws -> TestResponse {
+        var headers: HTTPFields = [.acceptLanguage: acceptLanguage, .accept: "text/html"]
+        if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        if let contentType { headers[.contentType] = contentType }
+        let response = try await client.executeRequest(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        for header in response.headers[values: .setCookie] {
+            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            let name = String(pair[0]), value = pair.count > 1 ? String(pair[1]) : ""
+            if header.contains("Max-Age=0") || value.isEmpty { cookies[name] = nil } else { cookies[name] = value }
+        }
+        return response
+    }
+
+    static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+
+    /// The body decoded as JSON.
+    func json() throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])
+    }
+}

@@ -107,7 +107,7 @@ struct PortalController: Sendable {
             view.field("givenName", label: "field_given_name", autocomplete: "given-name"),
             view.field("patronymic", label: "field_patronymic", optional: true, autocomplete: "additional-name"),
             view.select("districtCode", label: "field_district", optional: true, choices: try await districtChoices(context.language)),
-            view.field("address", label: "field_address", optional: true, autocomplete: "street-address"),
+            view.field("address", label: "field_address", optional: true, autocomplete: "address-line1"),
             view.field("phone", label: "field_phone", type: "tel", optional: true, autocomplete: "tel"),
             view.field("email", label: "field_email", type: "email", optional: true, autocomplete: "email"),
             view.field("password", label: "field_password", type: "password", hint: "field_password_hint", autocomplete: "new-password", keepValue: false),

@@ -1,0 +1,100 @@
+"""A citizen in a real browser (Chromium at phone width): sign in, switch language, sign out;
+axe-core finds no serious or critical accessibility violation on the main pages."""
+from axe_selenium_python import Axe
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import CITIZEN, DEMO_PASSWORD
+
+
+def serious_violations(driver):
+    axe = Axe(driver)
+    axe.inject()
+    results = axe.run()
+    return [v for v in results["violations"] if v.get("impact") in ("serious", "critical")], axe
+
+
+def assert_accessible(driver, page):
+    violations, axe = serious_violations(driver)
+    assert not violations, f"{page}: " + axe.report(violations)
+
+
+def click_and_wait(driver, selector):
+    """Clicks a link or button and waits until the next page has replaced this one."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, selector).click()
+    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
+
+
+def sign_in(driver, url, password=DEMO_PASSWORD):
+    driver.get(url + "/signin")
+    driver.find_element(By.ID, "pin").send_keys(CITIZEN)
+    driver.find_element(By.ID, "password").send_keys(password)
+    click_and_wait(driver, "main form button[type=submit]")
+
+
+def test_citizen_signs_in_switches_language_and_signs_out(server, browser):
+    browser.get(server.url + "/")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    sign_in(browser, server.url)
+    assert browser.current_url.endswith("/cabinet")
+    assert CITIZEN in browser.find_element(By.TAG_NAME, "main").text
+
+    click_and_wait(browser, "a[hreflang=ru]")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ru"
+    assert "Личный кабинет" in browser.find_element(By.TAG_NAME, "h1").text
+    browser.get(server.url + "/")  # the choice persists without the query parameter
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ru"
+
+    click_and_wait(browser, "form[action='/signout'] button")
+    assert browser.find_elements(By.CSS_SELECTOR, "a[href='/signin']")
+    browser.get(server.url + "/cabinet")
+    assert "/signin" in browser.current_url
+
+
+def test_wrong_password_shows_an_error_without_saying_why(server, browser):
+    sign_in(browser, server.url, password="wrong password")
+    assert browser.find_element(By.ID, "signin-error").text == "The PIN or password is not right."
+
+
+def test_pages_have_no_serious_accessibility_violations(server, browser):
+    for lang in ["ky", "ru", "en"]:
+        browser.get(f"{server.url}/?lang={lang}")
+        assert_accessible(browser, f"home ({lang})")
+        browser.get(server.url + "/signin")
+        assert_accessible(browser, f"sign-in ({lang})")
+    browser.get(server.url + "/register")
+    assert_accessible(browser, "register")
+    sign_in(browser, server.url)
+    assert browser.current_url.endswith("/cabinet")
+    assert_accessible(browser, "cabinet")
+
+
+def test_pages_fit_a_360_pixel_screen(server, browser):
+    browser.set_window_size(360, 740)
+    sign_in(browser, server.url)
+    for path in ["/", "/signin", "/cabinet", "/register"]:
+        browser.get(server.url + path)
+        overflow = browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 360px"
+
+
+def test_forms_work_with_javascript_off(server, workdir):
+    """The portal needs no JavaScript: the same flow with it disabled."""
+    import os
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=en-US"]:
+        options.add_argument(arg)
+    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    try:
+        sign_in(driver, server.url)
+        assert driver.current_url.endswith("/cabinet")
+        assert CITIZEN in driver.find_element(By.TAG_NAME, "main").text
+    finally:
+        driver.quit()

@@ -197,7 +197,9 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
     }
 
     public func insertSession(tokenHash: String, pin: String, now: Int, expiresAt: Int) async throws {
-        try await database.withConnection { sql in
+        try await database.transaction { sql in
+            // Expired sessions of this person are of no use to anyone; forget them as a new one starts.
+            try await sql.raw("DELETE FROM sessions WHERE pin = \(bind: pin) AND expires_at <= \(bind: now)").run()
             try await sql.raw("""
                 INSERT INTO sessions (token_hash, pin, created_at, expires_at) VALUES (\(bind: tokenHash), \(bind: pin), \(bind: now), \(bind: expiresAt))
                 """).run()

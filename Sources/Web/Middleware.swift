@@ -14,9 +14,11 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch {
             response = responder.response(for: error, request: request, context: context)
         }
-        response.headers[.init("X-Request-ID")!] = context.id
+        if let name = Self.requestIDHeader { response.headers[name] = context.id }
         return response
     }
+
+    static let requestIDHeader = HTTPField.Name("X-Request-ID")
 }
 
 /// Chooses the language: `?lang=` (and remember it), the `lang` cookie, `Accept-Language`, Kyrgyz.

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Benchmarks of the running platform, with one command:  Benchmarks/run.sh
+#
+# Builds release, starts `tazakoom serve` on a free loopback port with a fresh SQLite file and the
+# demo data, measures each endpoint with wrk (bounded in time, loopback only), and rewrites
+# docs/performance.md. /healthz is the baseline: a bare JSON endpoint of the same server, measured
+# in the same run, so the other figures read as a ratio of what the server can do at all.
+# Settings: DURATION (default 10s), CONNECTIONS (default 32), THREADS (default 2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${DURATION:-10s}; connections=${CONNECTIONS:-32}; threads=${THREADS:-2}
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+
+echo "== building release"
+swift build -c release --product tazakoom >/dev/null
+binary=$(swift build -c release --show-bin-path)/tazakoom
+
+work=$(mktemp -d /tmp/tazakoom-bench.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$binary" serve --port "$port" --database-url "sqlite:$work/bench.sqlite" >"$work/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+base="http://127.0.0.1:$port"
+
+measure() { # name path -> "rps p50 p99"
+  local out
+  out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency -H "Accept-Language: ky" "$base$2")
+  echo "$out" >"$work/$1.txt"
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  local errors
+  errors=$(awk '/Non-2xx or 3xx responses/ {print $5}' <<<"$out")
+  echo "$rps $p50 $p99 ${errors:-0}"
+}
+
+echo "== measuring (each $duration, $connections connections, $threads threads)"
+read -r h_rps h_p50 h_p99 h_err < <(measure healthz /healthz)
+read -r s_rps s_p50 s_p99 s_err < <(measure signin /signin)
+read -r m_rps m_p50 m_p99 m_err < <(measure home /)
+ratio() { python3 -c "print(f'{float($1)/float($2):.2f}')"; }
+
+cpu=$(awk -F: '/model name/ {gsub(/^ /,"",$2); print $2; exit}' /proc/cpuinfo)
+mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)
+swiftv=$(swift --version 2>/dev/null | head -1)
+today=$(date -u +%Y-%m-%d)
+
+cat > docs/performance.md <<MD
+# Performance
+
+Measured by \`Benchmarks/run.sh\` (one command; it rewrites this page). Loopback only, release build,
+embedded SQLite with the demo data, wrk with $threads threads and $connections connections for $duration per endpoint.
+The baseline is \`/healthz\`, a bare JSON endpoint of the same server in the same run: the ratio
+column says what share of the server's bare throughput a page keeps.
+
+- Date: $today
+- Machine: $(nproc) cores ($cpu), $mem memory
+- Toolchain: $swiftv
+- Command: \`Benchmarks/run.sh\` (DURATION=$duration CONNECTIONS=$connections THREADS=$threads)
+
+| endpoint | what it does | requests/s | p50 | p99 | ratio to /healthz | non-2xx |
+| --- | --- | ---: | ---: | ---: | ---: | ---: |
+| \`GET /healthz\` | baseline: JSON, no database | $h_rps | $h_p50 | $h_p99 | 1.00 | $h_err |
+| \`GET /signin\` | sign-in page: Mustache layout, catalog (ky), CSRF cookie | $s_rps | $s_p50 | $s_p99 | $(ratio "$s_rps" "$h_rps") | $s_err |
+| \`GET /\` | home page: agencies and regions read from SQLite | $m_rps | $m_p50 | $m_p99 | $(ratio "$m_rps" "$h_rps") | $m_err |
+
+wrk and the server share the same $(nproc) cores, so absolute figures are lower than on a machine
+where the load comes from elsewhere; the ratios are what to compare between runs.
+MD
+echo "== wrote docs/performance.md"
+cat docs/performance.md

@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "tazakoom",
             dependencies: [
-                "Core", "Storage", "Identity", "Web",
+                "Core", "Storage", "Identity", "Ledger", "Web",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

@@ -171,8 +171,8 @@ public enum ProofError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .indexOutOfRange(let index, let size): "index \(index) is out of range for a tree of size \(size)"
         case .sizesOutOfOrder(let first, let second): "the first size \(first) is larger than the second size \(second)"
-        case .wrongLength: "the proof has the wrong number of hashes for these sizes"
-        case .rootMismatch: "the proof does not lead to the given root"
+        case .wrongLength: "wrong length: the proof has the wrong number of hashes for these sizes"
+        case .rootMismatch: "mismatch: the proof does not lead to the given root"
         }
     }
 }

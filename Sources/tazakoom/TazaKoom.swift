@@ -13,7 +13,7 @@ struct TazaKoom: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tazakoom",
         abstract: "Taza Koom digital-government platform.",
-        subcommands: [Serve.self, Migrate.self],
+        subcommands: [Serve.self, Migrate.self, MerkleCommand.self],
         defaultSubcommand: Serve.self
     )
 }

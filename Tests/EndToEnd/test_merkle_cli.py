@@ -46,7 +46,7 @@ def test_inclusion_round_trip_and_every_kind_of_failure(tmp_path):
         "not valid base64": verify(root="%%%"),
         "bytes, not 32": verify(leaf_hash="AAAA"),
         "out of range": verify(index="8"),
-        "whole number": verify(size="-3"),
+        "whole number": verify(size="three"),
     }
     for reason, out in cases.items():
         assert out.returncode == 1, reason

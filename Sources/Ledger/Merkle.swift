@@ -11,20 +11,20 @@ public enum Merkle {
     public static func leafHash(_ entry: some ContiguousBytes) -> MerkleHash {
         entry.withUnsafeBytes { bytes in
             var hasher = SHA256()
-            hasher.update(data: [UInt8(0)])
+            withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
             hasher.update(bufferPointer: bytes)
             return MerkleHash(digest: hasher.finalize())
         }
     }
 
-    /// The hash of an interior node; hashes 65 bytes from the stack.
+    /// The hash of an interior node. Feeds the hasher straight from the inline storage: no heap
+    /// allocation (and no temporary allocation, which async callers' task allocators do not tolerate).
     public static func nodeHash(_ left: MerkleHash, _ right: MerkleHash) -> MerkleHash {
-        withUnsafeTemporaryAllocation(byteCount: 65, alignment: 16) { buffer in
-            buffer[0] = 1
-            withUnsafeBytes(of: left.storage) { UnsafeMutableRawBufferPointer(rebasing: buffer[1..<33]).copyMemory(from: $0) }
-            withUnsafeBytes(of: right.storage) { UnsafeMutableRawBufferPointer(rebasing: buffer[33..<65]).copyMemory(from: $0) }
-            return MerkleHash(digest: SHA256.hash(data: UnsafeRawBufferPointer(buffer)))
-        }
+        var hasher = SHA256()
+        withUnsafeBytes(of: UInt8(1)) { hasher.update(bufferPointer: $0) }
+        left.withBytes { hasher.update(bufferPointer: $0) }
+        right.withBytes { hasher.update(bufferPointer: $0) }
+        return MerkleHash(digest: hasher.finalize())
     }
 
     /// The largest power of two strictly below `n` (n ≥ 2): where RFC 9162 splits a tree of n leaves.
@@ -99,12 +99,12 @@ public enum Merkle {
     }
 
     /// Checks an inclusion proof (RFC 9162 §2.1.3.2); throws saying why it fails.
-    public static func verifyInclusion(leaf: MerkleHash, index: Int, size: Int, proof: [MerkleHash], root: MerkleHash) throws(ProofError) {
-        guard index >= 0, index < size else { throw .indexOutOfRange(index: index, size: size) }
+    public static func verifyInclusion(leaf: MerkleHash, index: Int, size: Int, proof: [MerkleHash], root: MerkleHash) throws {
+        guard index >= 0, index < size else { throw ProofError.indexOutOfRange(index: index, size: size) }
         var fn = index, sn = size - 1
         var r = leaf
         for p in proof {
-            guard sn != 0 else { throw .wrongLength }
+            guard sn != 0 else { throw ProofError.wrongLength }
             if fn & 1 == 1 || fn == sn {
                 r = nodeHash(p, r)
                 if fn & 1 == 0 {
@@ -116,30 +116,30 @@ public enum Merkle {
             fn >>= 1
             sn >>= 1
         }
-        guard sn == 0 else { throw .wrongLength }
-        guard r == root else { throw .rootMismatch }
+        guard sn == 0 else { throw ProofError.wrongLength }
+        guard r == root else { throw ProofError.rootMismatch }
     }
 
     /// Checks a consistency proof (RFC 9162 §2.1.4.2); throws saying why it fails.
-    public static func verifyConsistency(size1: Int, size2: Int, proof: [MerkleHash], root1: MerkleHash, root2: MerkleHash) throws(ProofError) {
-        guard size1 >= 0, size1 <= size2 else { throw .sizesOutOfOrder(first: size1, second: size2) }
+    public static func verifyConsistency(size1: Int, size2: Int, proof: [MerkleHash], root1: MerkleHash, root2: MerkleHash) throws {
+        guard size1 >= 0, size1 <= size2 else { throw ProofError.sizesOutOfOrder(first: size1, second: size2) }
         if size1 == size2 {
-            guard proof.isEmpty else { throw .wrongLength }
-            guard root1 == root2 else { throw .rootMismatch }
+            guard proof.isEmpty else { throw ProofError.wrongLength }
+            guard root1 == root2 else { throw ProofError.rootMismatch }
             return
         }
         if size1 == 0 {
-            guard proof.isEmpty else { throw .wrongLength }
+            guard proof.isEmpty else { throw ProofError.wrongLength }
             return
         }
-        guard !proof.isEmpty else { throw .wrongLength }
+        guard !proof.isEmpty else { throw ProofError.wrongLength }
         var path = proof
         if isPowerOfTwo(size1) { path.insert(root1, at: 0) }
         var fn = size1 - 1, sn = size2 - 1
         while fn & 1 == 1 { fn >>= 1; sn >>= 1 }
         var fr = path[0], sr = path[0]
         for c in path.dropFirst() {
-            guard sn != 0 else { throw .wrongLength }
+            guard sn != 0 else { throw ProofError.wrongLength }
             if fn & 1 == 1 || fn == sn {
                 fr = nodeHash(c, fr)
                 sr = nodeHash(c, sr)
@@ -152,9 +152,9 @@ public enum Merkle {
             fn >>= 1
             sn >>= 1
         }
-        guard sn == 0 else { throw .wrongLength }
-        guard fr == root1 else { throw .rootMismatch }
-        guard sr == root2 else { throw .rootMismatch }
+        guard sn == 0 else { throw ProofError.wrongLength }
+        guard fr == root1 else { throw ProofError.rootMismatch }
+        guard sr == root2 else { throw ProofError.rootMismatch }
     }
 }
 

@@ -10,7 +10,7 @@ public struct ToolError: Error, CustomStringConvertible, Equatable {
 public enum MerkleInput {
     /// Leaf hashes of a file holding one leaf per line as hex (the entry's bytes, not its hash).
     /// An empty line is an empty leaf; a final newline does not start another leaf.
-    public static func leafHashes(file path: String) throws(ToolError) -> [MerkleHash] {
+    public static func leafHashes(file path: String) throws -> [MerkleHash] {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ToolError("cannot read \(path)")
         }
@@ -28,7 +28,7 @@ public enum MerkleInput {
     }
 
     /// One hash given in standard base64.
-    public static func hash(_ text: String, name: String) throws(ToolError) -> MerkleHash {
+    public static func hash(_ text: String, name: String) throws -> MerkleHash {
         guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespaces)) else {
             throw ToolError("\(name) is not valid base64")
         }
@@ -39,7 +39,7 @@ public enum MerkleInput {
     }
 
     /// A proof as comma-separated base64 hashes; the empty string is the empty proof.
-    public static func proof(_ text: String) throws(ToolError) -> [MerkleHash] {
+    public static func proof(_ text: String) throws -> [MerkleHash] {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return [] }
         var result: [MerkleHash] = []
@@ -50,7 +50,7 @@ public enum MerkleInput {
     }
 
     /// A size or index: a non-negative decimal.
-    public static func count(_ text: String, name: String) throws(ToolError) -> Int {
+    public static func count(_ text: String, name: String) throws -> Int {
         guard let value = Int(text), value >= 0 else { throw ToolError("\(name) must be a whole number ≥ 0, not '\(text)'") }
         return value
     }

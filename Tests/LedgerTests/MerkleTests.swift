@@ -94,9 +94,9 @@ func tree(_ count: Int) -> InMemoryTree {
     }
 
     static func flip(_ hash: MerkleHash, bit: Int) -> MerkleHash {
-        var copy = hash
-        copy.storage[bit / 8] ^= UInt8(1 << (bit % 8))
-        return copy
+        var bytes = hash.bytes
+        bytes[bit / 8] ^= UInt8(1 << (bit % 8))
+        return MerkleHash(bytes: bytes) ?? hash
     }
 
     @Test func anyChangeToAnInclusionProofFails() async {

@@ -1,0 +1,67 @@
+import Crypto
+import Foundation
+
+/// One action of the state, as it is written to the ledger.
+///
+/// Personal data never appears in clear: `actor` and `subject` are references (an agency code, a
+/// system id, or a pseudonym from `Pseudonyms`), and `details` is only the SHA-256 of the
+/// action's details, which stay in the module that owns them.
+public struct LedgerEvent: Codable, Equatable, Sendable {
+    /// What happened, e.g. `case.decided`, `registry.read`, `identity.client.issued`.
+    public var kind: String
+    /// Who did it: `official:<pseudonym>`, `system:<client id>`, `agency:<code>`.
+    public var actor: String
+    /// What it was done to: `case:<id>`, `person:<pseudonym>`, `record:<registry>/<id>`.
+    public var subject: String
+    /// Seconds since 1970, UTC.
+    public var time: Int
+    /// Lower-case hex SHA-256 of the details.
+    public var details: String
+    /// Format version of this encoding.
+    public var v: Int = 1
+
+    public init(kind: String, actor: String, subject: String, time: Int, detailsDigest: String) throws {
+        self.kind = kind
+        self.actor = actor
+        self.subject = subject
+        self.time = time
+        self.details = detailsDigest
+        try validate()
+    }
+
+    /// An event whose details digest is computed from `details` (canonical JSON).
+    public init(kind: String, actor: String, subject: String, time: Int, details: some Encodable) throws {
+        let json = details.canonicalJSON()
+        try self.init(kind: kind, actor: actor, subject: subject, time: time,
+                      detailsDigest: SHA256.hash(data: Data(json.utf8)).map { String(format: "%02x", $0) }.joined())
+    }
+
+    func validate() throws {
+        let kindChars = Set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+        guard !kind.isEmpty, kind.count <= 64, kind.allSatisfy({ kindChars.contains($0) }) else {
+            throw LedgerError.invalidEvent("kind must be 1–64 of a–z, 0–9, '.', '_', '-'")
+        }
+        for (name, value) in [("actor", actor), ("subject", subject)] {
+            guard !value.isEmpty, value.count <= 200, value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7f }) else {
+                throw LedgerError.invalidEvent("\(name) must be 1–200 characters without control characters")
+            }
+        }
+        guard details.count == 64, details.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+            throw LedgerError.invalidEvent("details must be a lower-case hex SHA-256")
+        }
+        guard time >= 0 else { throw LedgerError.invalidEvent("time must not be negative") }
+    }
+
+    /// The canonical bytes: compact JSON with sorted keys. These bytes are the Merkle leaf.
+    public var canonicalBytes: Data { Data(canonicalJSON().utf8) }
+
+    /// Decodes and re-checks an entry's bytes; only canonical encodings are accepted.
+    public init(canonical bytes: Data) throws {
+        guard let event = try? JSONDecoder().decode(LedgerEvent.self, from: bytes) else {
+            throw LedgerError.corrupt(index: nil, reason: "entry is not a ledger event")
+        }
+        try event.validate()
+        guard event.canonicalBytes == bytes else { throw LedgerError.corrupt(index: nil, reason: "entry is not canonically encoded") }
+        self = event
+    }
+}

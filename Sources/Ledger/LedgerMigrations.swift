@@ -1,0 +1,26 @@
+import Storage
+
+/// The tables of the ledger; versions 200–299 belong to this module.
+public enum LedgerMigrations {
+    static func statements(blob: String) -> [String] {
+        [
+            "CREATE TABLE ledger_entries (idx BIGINT PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, body \(blob) NOT NULL)",
+            "CREATE INDEX ledger_entries_by_subject ON ledger_entries (subject, idx)",
+            """
+            CREATE TABLE ledger_tiles (level INTEGER NOT NULL, idx BIGINT NOT NULL, width INTEGER NOT NULL,
+              hashes \(blob) NOT NULL, PRIMARY KEY (level, idx))
+            """,
+            // One row: the sequencer. Appenders lock it, so indexes are dense and gap-free on every engine.
+            "CREATE TABLE ledger_state (id INTEGER PRIMARY KEY, size BIGINT NOT NULL, root TEXT NOT NULL)",
+            "INSERT INTO ledger_state (id, size, root) VALUES (1, 0, '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=')",
+            "CREATE TABLE ledger_checkpoints (size BIGINT PRIMARY KEY, root TEXT NOT NULL, note TEXT NOT NULL, signed_at BIGINT NOT NULL)",
+            "CREATE TABLE ledger_keys (name TEXT PRIMARY KEY, private_key TEXT NOT NULL)",
+            // Salts of pseudonyms: deleting a row makes the person's ledger entries unlinkable without touching the log.
+            "CREATE TABLE ledger_pseudonyms (identifier TEXT PRIMARY KEY, salt TEXT NOT NULL)",
+        ]
+    }
+
+    public static let all: [Migration] = [
+        Migration(version: 200, name: "transparency ledger", statements: statements(blob: "BLOB"), postgres: statements(blob: "BYTEA")),
+    ]
+}

@@ -1,0 +1,287 @@
+import Foundation
+import Logging
+import SQLKit
+import Storage
+
+/// The transparency ledger of the platform: append events in the caller's transaction, sign
+/// checkpoints, serve proofs, entries and tiles, audit the whole log.
+public struct LedgerService: Sendable {
+    public let database: Database
+    /// The log's name; also the name of its signing key.
+    public let origin: String
+    let signer: NoteSigner
+    let store: LedgerStore
+
+    /// The public key that verifies this log's checkpoints.
+    public var verifier: NoteVerifier { signer.verifier }
+
+    /// Opens the ledger on a migrated database. The signing key is `signingKey` when given
+    /// (production: from a file); otherwise the one kept in the database, made on first use.
+    public static func open(_ database: Database, origin: String, signingKey: String? = nil) async throws -> LedgerService {
+        let signer: NoteSigner
+        if let signingKey {
+            signer = try NoteSigner(encoded: signingKey)
+        } else {
+            signer = try await database.transaction { sql in
+                if let stored = try await sql.raw("SELECT private_key FROM ledger_keys WHERE name = \(bind: origin)").first(decodingColumn: "private_key", as: String.self) {
+                    return try NoteSigner(encoded: stored)
+                }
+                let fresh = NoteSigner(name: origin)
+                try await sql.raw("INSERT INTO ledger_keys (name, private_key) VALUES (\(bind: origin), \(bind: fresh.encoded))").run()
+                return fresh
+            }
+        }
+        guard signer.name == origin else { throw LedgerError.invalidEvent("the signing key is for \(signer.name), not \(origin)") }
+        return LedgerService(database: database, origin: origin, signer: signer, store: LedgerStore(engine: database.engine))
+    }
+
+    // MARK: appending
+
+    /// Appends `events` inside the caller's transaction `sql` and returns their indexes. They
+    /// commit with the action that caused them, or not at all; indexes stay dense because the
+    /// sequencer row is locked until that transaction ends.
+    @discardableResult
+    public func append(_ events: [LedgerEvent], on sql: any SQLDatabase) async throws -> Range<Int> {
+        guard !events.isEmpty else { throw LedgerError.invalidEvent("nothing to append") }
+        let state = try await store.lockState(sql)
+        var builder = try await resume(sql, size: state.size)
+        let start = state.size
+        var rows: [(kind: String, subject: String, body: Data)] = []
+        rows.reserveCapacity(events.count)
+        for event in events {
+            try event.validate()
+            let body = event.canonicalBytes
+            rows.append((event.kind, event.subject, body))
+            builder.append(Merkle.leafHash(body))
+        }
+        try await store.insertEntries(sql, from: start, rows)
+        try await store.saveTiles(sql, builder.takeChangedTiles())
+        try await store.saveState(sql, size: builder.size, root: builder.root)
+        return start..<builder.size
+    }
+
+    /// Appends in a transaction of its own.
+    @discardableResult
+    public func append(_ events: [LedgerEvent]) async throws -> Range<Int> {
+        try await database.transaction { sql in try await self.append(events, on: sql) }
+    }
+
+    /// The right edge of the stored tree, checked against its size.
+    private func resume(_ sql: any SQLDatabase, size: Int) async throws -> TreeBuilder {
+        var keys: Set<TileKey> = []
+        var level = 0
+        while size >> (8 * level) > 0 {
+            if (size >> (8 * level)) % 256 > 0 { keys.insert(TileKey(level: level, index: (size >> (8 * level)) >> 8)) }
+            level += 1
+        }
+        let tiles = try await store.loadTiles(sql, keys)
+        let levels = max(level, 1)
+        var edges: [[MerkleHash]] = []
+        for l in 0..<levels {
+            let key = TileKey(level: l, index: (size >> (8 * l)) >> 8)
+            let width = (size >> (8 * l)) % 256
+            edges.append(Array((tiles[key] ?? []).prefix(width)))
+        }
+        return try TreeBuilder(size: size, edges: edges)
+    }
+
+    // MARK: reading
+
+    /// The current size and root (not necessarily signed yet).
+    public func head() async throws -> (size: Int, root: MerkleHash) {
+        try await database.withConnection { sql in try await self.store.readState(sql) }
+    }
+
+    /// One entry: its event, its exact bytes and its leaf hash.
+    public func entry(at index: Int) async throws -> (event: LedgerEvent, body: Data, leafHash: MerkleHash) {
+        let rows = try await database.withConnection { sql in try await self.store.entries(sql, from: index, limit: 1) }
+        guard let row = rows.first, row.index == index else { throw LedgerError.outOfRange("there is no entry \(index)") }
+        let event: LedgerEvent
+        do { event = try LedgerEvent(canonical: row.body) } catch { throw LedgerError.corrupt(index: index, reason: "entry \(index) is not canonical") }
+        return (event, row.body, Merkle.leafHash(row.body))
+    }
+
+    /// Computes with the stored tiles that `body` needs, fetched in one query.
+    func withTiles<T: Sendable>(_ body: @escaping @Sendable (any MerkleNodeSource) throws -> T) async throws -> T {
+        let keys = try TileSource.keysNeeded { source in _ = try body(source) }
+        let tiles = try await database.withConnection { sql in try await self.store.loadTiles(sql, keys) }
+        return try body(TileSource(tiles: tiles))
+    }
+
+    /// The inclusion proof of entry `index` in the tree of `size` entries (at most the current size).
+    public func inclusionProof(index: Int, size: Int) async throws -> InclusionProofDocument {
+        let head = try await head()
+        guard size >= 1, size <= head.size else { throw LedgerError.outOfRange("size must be between 1 and \(head.size)") }
+        guard index >= 0, index < size else { throw LedgerError.outOfRange("index must be below the size \(size)") }
+        return try await withTiles { source in
+            InclusionProofDocument(
+                index: index, size: size, leafHash: try source.node(level: 0, index: index),
+                root: try Merkle.root(size: size, source),
+                proof: try Merkle.inclusionProof(index: index, size: size, source)
+            )
+        }
+    }
+
+    /// The consistency proof between the trees of `from` and `to` entries.
+    public func consistencyProof(from: Int, to: Int) async throws -> ConsistencyProofDocument {
+        let head = try await head()
+        guard from >= 0, from <= to, to <= head.size else { throw LedgerError.outOfRange("sizes must satisfy 0 ≤ from ≤ to ≤ \(head.size)") }
+        return try await withTiles { source in
+            ConsistencyProofDocument(
+                from: from, to: to, root1: try Merkle.root(size: from, source), root2: try Merkle.root(size: to, source),
+                proof: try Merkle.consistencyProof(from: from, to: to, source)
+            )
+        }
+    }
+
+    /// A stored tile as served by tlog-tiles: `width` hashes (the tile may have grown since).
+    public func tile(_ key: TileKey, width: Int) async throws -> Data {
+        let head = try await head()
+        let available = min(256, max(0, (head.size >> (8 * key.level)) - key.index * 256))
+        guard width >= 1, width <= available else { throw LedgerError.outOfRange("tile \(key.level)/\(key.index) has \(available) hashes") }
+        let tiles = try await database.withConnection { sql in try await self.store.loadTiles(sql, [key]) }
+        guard let hashes = tiles[key], hashes.count >= width else { throw LedgerError.corrupt(index: nil, reason: "tile \(key.level)/\(key.index) is missing") }
+        return LedgerStore.encode(Array(hashes.prefix(width)))
+    }
+
+    /// An entry bundle (tlog-tiles): entries `index·256 ..< index·256 + width`, each as a
+    /// big-endian 16-bit length and the bytes.
+    public func entryBundle(index: Int, width: Int) async throws -> Data {
+        let head = try await head()
+        let available = min(256, max(0, head.size - index * 256))
+        guard width >= 1, width <= available else { throw LedgerError.outOfRange("entry bundle \(index) has \(available) entries") }
+        let rows = try await database.withConnection { sql in try await self.store.entries(sql, from: index * 256, limit: width) }
+        var data = Data()
+        for (n, row) in rows.enumerated() {
+            guard row.index == index * 256 + n else { throw LedgerError.corrupt(index: index * 256 + n, reason: "entry missing") }
+            data.append(UInt8(row.body.count >> 8))
+            data.append(UInt8(row.body.count & 0xff))
+            data.append(row.body)
+        }
+        return data
+    }
+
+    // MARK: checkpoints
+
+    /// The latest signed checkpoint as a note, or nil before the first signing.
+    public func latestCheckpoint() async throws -> (size: Int, root: MerkleHash, note: String)? {
+        try await database.withConnection { sql in try await self.store.latestCheckpoint(sql) }
+    }
+
+    /// Every signed checkpoint note, oldest first.
+    public func checkpointNotes() async throws -> [String] {
+        try await database.withConnection { sql in try await self.store.checkpoints(sql).map(\.note) }
+    }
+
+    /// Audits the whole log, then signs a checkpoint of its current size; returns the latest
+    /// checkpoint unchanged when nothing was appended since. Refuses (throws) when the audit finds
+    /// damage or the new tree is not consistent with the last signed one, so the log never signs
+    /// a history that differs from what it signed before.
+    @discardableResult
+    public func signCheckpoint(logger: Logger? = nil) async throws -> (size: Int, root: MerkleHash, note: String) {
+        let auditor = LedgerAuditor(verifier: verifier)
+        return try await database.transaction { sql in
+            let state = try await self.store.lockState(sql)
+            let latest = try await self.store.latestCheckpoint(sql)
+            if let latest, latest.size == state.size, latest.root == state.root { return latest }
+            let report = try await auditor.audit(ConnectionReader(sql: sql, store: self.store))
+            if let latest {
+                // The audit rebuilt both trees from the same entries; the proof is the same promise in the RFC's terms.
+                let proof = try Merkle.consistencyProof(from: latest.size, to: report.size, TileSource(tiles: try await self.store.loadTiles(sql, try TileSource.keysNeeded { source in
+                    _ = try Merkle.consistencyProof(from: latest.size, to: report.size, source)
+                })))
+                try Merkle.verifyConsistency(size1: latest.size, size2: report.size, proof: proof, root1: latest.root, root2: report.root)
+            }
+            let checkpoint = Checkpoint(origin: self.origin, size: report.size, root: report.root)
+            let note = try self.signer.sign(checkpoint.text)
+            try await self.store.insertCheckpoint(sql, size: report.size, root: report.root, note: note, at: Int(Date().timeIntervalSince1970))
+            logger?.info("signed ledger checkpoint", metadata: ["size": "\(report.size)"])
+            return (report.size, report.root, note)
+        }
+    }
+
+    /// A tlog-proof receipt for entry `index` against the latest checkpoint.
+    public func receipt(index: Int) async throws -> String {
+        guard let checkpoint = try await latestCheckpoint() else { throw LedgerError.outOfRange("no checkpoint has been signed yet") }
+        guard index >= 0, index < checkpoint.size else {
+            throw LedgerError.outOfRange("entry \(index) is not in the latest checkpoint (size \(checkpoint.size)) yet")
+        }
+        let proof = try await inclusionProof(index: index, size: checkpoint.size)
+        let entry = try await entry(at: index)
+        return Receipt.format(index: index, entry: entry.body, proof: proof.proof, checkpointNote: checkpoint.note)
+    }
+
+    /// A full audit of the stored log (see `LedgerAuditor`).
+    public func audit(progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> AuditReport {
+        let auditor = LedgerAuditor(verifier: verifier)
+        return try await database.withConnection { sql in
+            try await auditor.audit(ConnectionReader(sql: sql, store: self.store), progress: progress)
+        }
+    }
+}
+
+/// Reads a log through one database connection.
+struct ConnectionReader: LedgerReader {
+    let sql: any SQLDatabase
+    let store: LedgerStore
+
+    func head() async throws -> (size: Int, root: MerkleHash) { try await store.readState(sql) }
+    func signedCheckpoints() async throws -> [String] { try await store.checkpoints(sql).map(\.note) }
+    func entries(from: Int, limit: Int) async throws -> [(index: Int, columns: (kind: String, subject: String)?, body: Data)] {
+        try await store.entries(sql, from: from, limit: limit).map { ($0.index, ($0.kind, $0.subject), $0.body) }
+    }
+    func tiles(level: Int, range: Range<Int>) async throws -> [TileKey: [MerkleHash]] {
+        try await store.loadTiles(sql, level: level, range: range)
+    }
+}
+
+/// The C2SP tlog-proof text format: an offline-verifiable receipt for one entry. The entry's
+/// own bytes travel in the `extra` line, so the receipt alone proves what was logged.
+public enum Receipt {
+    public static let header = "c2sp.org/tlog-proof@v1"
+
+    public static func format(index: Int, entry: Data, proof: [String], checkpointNote: String) -> String {
+        ([header, "extra " + entry.base64EncodedString(), "index \(index)"] + proof).joined(separator: "\n") + "\n\n" + checkpointNote
+    }
+
+    /// What a verified receipt proves.
+    public struct Verified: Sendable {
+        public var index: Int
+        public var checkpoint: Checkpoint
+        /// The logged entry, when the receipt carries it.
+        public var entry: Data?
+    }
+
+    /// Checks a receipt against the log's key. The leaf is the entry in `extra` or, for receipts
+    /// without it, `leafHash`.
+    public static func verify(_ text: String, leafHash given: MerkleHash? = nil, verifier: NoteVerifier) throws -> Verified {
+        guard let split = text.range(of: "\n\n") else { throw LedgerError.corrupt(index: nil, reason: "not a tlog-proof: no blank line before the checkpoint") }
+        var lines = text[..<split.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first == Substring(header) else { throw LedgerError.corrupt(index: nil, reason: "not a tlog-proof: the first line must be \(header)") }
+        lines.removeFirst()
+        var entry: Data?
+        if let extra = lines.first, extra.hasPrefix("extra ") {
+            guard let data = Data(base64Encoded: String(extra.dropFirst(6))) else { throw LedgerError.corrupt(index: nil, reason: "the extra line is not base64") }
+            entry = data
+            lines.removeFirst()
+        }
+        guard let leafHash = entry.map({ Merkle.leafHash($0) }) ?? given else {
+            throw LedgerError.corrupt(index: nil, reason: "the receipt carries no entry and no leaf hash was given")
+        }
+        guard let indexLine = lines.first, indexLine.hasPrefix("index "), let index = Int(indexLine.dropFirst(6)), index >= 0 else {
+            throw LedgerError.corrupt(index: nil, reason: "not a tlog-proof: missing index line")
+        }
+        var proof: [MerkleHash] = []
+        for line in lines.dropFirst() {
+            guard let hash = MerkleHash(base64: String(line)) else { throw LedgerError.corrupt(index: index, reason: "a proof line is not base64 of 32 bytes") }
+            proof.append(hash)
+        }
+        let checkpoint = try Checkpoint(signedNote: String(text[split.upperBound...]), verifier: verifier)
+        do {
+            try Merkle.verifyInclusion(leaf: leafHash, index: index, size: checkpoint.size, proof: proof, root: checkpoint.root)
+        } catch {
+            throw LedgerError.corrupt(index: index, reason: "the inclusion proof does not hold: \(error)")
+        }
+        return Verified(index: index, checkpoint: checkpoint, entry: entry)
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import SQLKit
+import Storage
+
+/// The ledger's SQL, on a connection the caller holds (usually inside its transaction).
+struct LedgerStore: Sendable {
+    let engine: DatabaseEngine
+
+    /// Reads the sequencer row, locking it until the transaction ends (PostgreSQL; SQLite's
+    /// `BEGIN IMMEDIATE` already holds the only write lock).
+    func lockState(_ sql: any SQLDatabase) async throws -> (size: Int, root: MerkleHash) {
+        let query: SQLQueryString = engine == .postgres
+            ? "SELECT size, root FROM ledger_state WHERE id = 1 FOR UPDATE"
+            : "SELECT size, root FROM ledger_state WHERE id = 1"
+        return try await state(sql, query)
+    }
+
+    func readState(_ sql: any SQLDatabase) async throws -> (size: Int, root: MerkleHash) {
+        try await state(sql, "SELECT size, root FROM ledger_state WHERE id = 1")
+    }
+
+    private func state(_ sql: any SQLDatabase, _ query: SQLQueryString) async throws -> (size: Int, root: MerkleHash) {
+        guard let row = try await sql.raw(query).first(),
+              let root = MerkleHash(base64: try row.decode(column: "root", as: String.self))
+        else { throw LedgerError.corrupt(index: nil, reason: "the ledger state row is missing or damaged") }
+        return (try row.decode(column: "size", as: Int.self), root)
+    }
+
+    func saveState(_ sql: any SQLDatabase, size: Int, root: MerkleHash) async throws {
+        try await sql.raw("UPDATE ledger_state SET size = \(bind: size), root = \(bind: root.base64) WHERE id = 1").run()
+    }
+
+    /// Inserts entries in multi-row statements (400 rows each keeps under every engine's bind limit).
+    func insertEntries(_ sql: any SQLDatabase, from start: Int, _ rows: [(kind: String, subject: String, body: Data)]) async throws {
+        var offset = 0
+        while offset < rows.count {
+            let chunk = rows[offset..<min(offset + 400, rows.count)]
+            var query = SQLQueryString("INSERT INTO ledger_entries (idx, kind, subject, body) VALUES ")
+            for (i, row) in chunk.enumerated() {
+                if i > 0 { query.appendLiteral(", ") }
+                query.appendInterpolation(unsafeRaw: "(")
+                query.appendInterpolation(bind: start + offset + i)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: row.kind)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: row.subject)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: row.body)
+                query.appendLiteral(")")
+            }
+            try await sql.raw(query).run()
+            offset += chunk.count
+        }
+    }
+
+    /// Writes tiles, replacing older (narrower) versions of the same tile.
+    func saveTiles(_ sql: any SQLDatabase, _ tiles: [TileKey: [MerkleHash]]) async throws {
+        guard !tiles.isEmpty else { return }
+        var query = SQLQueryString("INSERT INTO ledger_tiles (level, idx, width, hashes) VALUES ")
+        for (i, (key, hashes)) in tiles.sorted(by: { $0.key < $1.key }).enumerated() {
+            if i > 0 { query.appendLiteral(", ") }
+            query.appendLiteral("(")
+            query.appendInterpolation(bind: key.level)
+            query.appendLiteral(", ")
+            query.appendInterpolation(bind: key.index)
+            query.appendLiteral(", ")
+            query.appendInterpolation(bind: hashes.count)
+            query.appendLiteral(", ")
+            query.appendInterpolation(bind: Self.encode(hashes))
+            query.appendLiteral(")")
+        }
+        query.appendLiteral(" ON CONFLICT (level, idx) DO UPDATE SET width = excluded.width, hashes = excluded.hashes")
+        try await sql.raw(query).run()
+    }
+
+    /// The stored tiles among `keys` (missing ones are absent from the result).
+    func loadTiles(_ sql: any SQLDatabase, _ keys: Set<TileKey>) async throws -> [TileKey: [MerkleHash]] {
+        guard !keys.isEmpty else { return [:] }
+        var query = SQLQueryString("SELECT level, idx, hashes FROM ledger_tiles WHERE ")
+        for (i, key) in keys.sorted().enumerated() {
+            if i > 0 { query.appendLiteral(" OR ") }
+            query.appendLiteral("(level = ")
+            query.appendInterpolation(bind: key.level)
+            query.appendLiteral(" AND idx = ")
+            query.appendInterpolation(bind: key.index)
+            query.appendLiteral(")")
+        }
+        return try await tiles(sql, query)
+    }
+
+    /// Stored tiles of `level` with index in `range`.
+    func loadTiles(_ sql: any SQLDatabase, level: Int, range: Range<Int>) async throws -> [TileKey: [MerkleHash]] {
+        try await tiles(sql, "SELECT level, idx, hashes FROM ledger_tiles WHERE level = \(bind: level) AND idx >= \(bind: range.lowerBound) AND idx < \(bind: range.upperBound)")
+    }
+
+    private func tiles(_ sql: any SQLDatabase, _ query: SQLQueryString) async throws -> [TileKey: [MerkleHash]] {
+        var result: [TileKey: [MerkleHash]] = [:]
+        for row in try await sql.raw(query).all() {
+            let key = TileKey(level: try row.decode(column: "level", as: Int.self), index: try row.decode(column: "idx", as: Int.self))
+            guard let blob = try? row.decode(column: "hashes", as: Data.self), let hashes = Self.decode(blob) else {
+                throw LedgerError.corrupt(index: key.level == 0 ? key.index * 256 : nil, reason: "tile \(key.level)/\(key.index) is not a whole number of hashes")
+            }
+            result[key] = hashes
+        }
+        return result
+    }
+
+    /// Up to `limit` entries from index `from` on, in order: (index, kind, subject, body).
+    func entries(_ sql: any SQLDatabase, from: Int, limit: Int) async throws -> [(index: Int, kind: String, subject: String, body: Data)] {
+        try await sql.raw("SELECT idx, kind, subject, body FROM ledger_entries WHERE idx >= \(bind: from) ORDER BY idx LIMIT \(literal: limit)").all().map { row in
+            (try row.decode(column: "idx", as: Int.self), try row.decode(column: "kind", as: String.self),
+             try row.decode(column: "subject", as: String.self), (try? row.decode(column: "body", as: Data.self)) ?? Data())
+        }
+    }
+
+    /// Signed checkpoints, oldest first.
+    func checkpoints(_ sql: any SQLDatabase) async throws -> [(size: Int, root: MerkleHash, note: String)] {
+        try await sql.raw("SELECT size, root, note FROM ledger_checkpoints ORDER BY size").all().map { row in
+            guard let root = MerkleHash(base64: try row.decode(column: "root", as: String.self)) else {
+                throw LedgerError.corrupt(index: nil, reason: "a checkpoint row has a damaged root")
+            }
+            return (try row.decode(column: "size", as: Int.self), root, try row.decode(column: "note", as: String.self))
+        }
+    }
+
+    func latestCheckpoint(_ sql: any SQLDatabase) async throws -> (size: Int, root: MerkleHash, note: String)? {
+        guard let row = try await sql.raw("SELECT size, root, note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1").first() else { return nil }
+        guard let root = MerkleHash(base64: try row.decode(column: "root", as: String.self)) else {
+            throw LedgerError.corrupt(index: nil, reason: "the latest checkpoint row has a damaged root")
+        }
+        return (try row.decode(column: "size", as: Int.self), root, try row.decode(column: "note", as: String.self))
+    }
+
+    func insertCheckpoint(_ sql: any SQLDatabase, size: Int, root: MerkleHash, note: String, at: Int) async throws {
+        try await sql.raw("""
+            INSERT INTO ledger_checkpoints (size, root, note, signed_at) VALUES (\(bind: size), \(bind: root.base64), \(bind: note), \(bind: at))
+            ON CONFLICT (size) DO NOTHING
+            """).run()
+    }
+
+    static func encode(_ hashes: [MerkleHash]) -> Data {
+        var data = Data(capacity: hashes.count * 32)
+        for hash in hashes { hash.withBytes { data.append(contentsOf: $0) } }
+        return data
+    }
+
+    static func decode(_ data: Data) -> [MerkleHash]? {
+        guard data.count % 32 == 0 else { return nil }
+        var hashes: [MerkleHash] = []
+        hashes.reserveCapacity(data.count / 32)
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                hashes.append(MerkleHash(raw: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + 32)])))
+                offset += 32
+            }
+        }
+        return hashes
+    }
+}

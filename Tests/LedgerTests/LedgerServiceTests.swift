@@ -1,0 +1,199 @@
+import Foundation
+import Ledger
+import SQLKit
+import Storage
+import TestSupport
+import Testing
+
+func event(_ n: Int) throws -> LedgerEvent {
+    try LedgerEvent(kind: "test.event", actor: "system:test", subject: "case:\(n)", time: 1_800_000_000 + n, details: ["n": n])
+}
+
+func withLedger(_ engine: TestEngine, _ body: (LedgerService) async throws -> Void) async throws {
+    try await engine.withDatabase(migrations: LedgerMigrations.all) { database async throws in
+        try await body(try await LedgerService.open(database, origin: "test.tazakoom.kg/ledger"))
+    }
+}
+
+func exec(_ database: Database, _ statement: String) async throws {
+    try await database.withConnection { sql in try await sql.raw(SQLQueryString(statement)).run() }
+}
+
+@Suite struct LedgerServiceTests {
+    @Test(arguments: TestEngine.available)
+    func appendsInBatchesMatchTheReferenceTreeAndProofsVerify(engine: TestEngine) async throws {
+        try await withLedger(engine) { ledger async throws in
+            var leaves: [MerkleHash] = []
+            var next = 0
+            for batch in [1, 254, 1, 256, 300, 1, 700] {
+                let events = try (next..<(next + batch)).map(event)
+                let range = try await ledger.append(events)
+                #expect(range == next..<(next + batch))
+                leaves += events.map { Merkle.leafHash($0.canonicalBytes) }
+                next += batch
+            }
+            let reference = InMemoryTree(leafHashes: leaves)
+            let head = try await ledger.head()
+            #expect(head.size == 1513)
+            #expect(head.root == reference.root)
+            for (index, size) in [(0, 1), (0, 1513), (255, 256), (256, 257), (1000, 1513), (1512, 1513), (700, 1024)] {
+                let doc = try await ledger.inclusionProof(index: index, size: size)
+                #expect(doc.proof == (try Merkle.inclusionProof(index: index, size: size, reference)).map(\.base64))
+                try Merkle.verifyInclusion(leaf: leaves[index], index: index, size: size, proof: doc.proof.compactMap { MerkleHash(base64: $0) },
+                                           root: try Merkle.root(size: size, reference))
+            }
+            for (from, to) in [(1, 1513), (256, 1513), (257, 512), (1000, 1513), (0, 10), (1513, 1513)] {
+                let doc = try await ledger.consistencyProof(from: from, to: to)
+                try Merkle.verifyConsistency(size1: from, size2: to, proof: doc.proof.compactMap { MerkleHash(base64: $0) },
+                                             root1: try Merkle.root(size: from, reference), root2: try Merkle.root(size: to, reference))
+            }
+            let report = try await ledger.audit()
+            #expect(report.size == 1513 && report.root == reference.root)
+            await #expect(throws: LedgerError.self) { try await ledger.inclusionProof(index: 5, size: 1514) }
+            await #expect(throws: LedgerError.self) { try await ledger.entry(at: 1513) }
+            #expect(try await ledger.entry(at: 42).event == (try event(42)))
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func anAppendCommitsWithItsActionOrNotAtAll(engine: TestEngine) async throws {
+        try await withLedger(engine) { ledger async throws in
+            try await ledger.append([try event(0)])
+            struct ActionFailed: Error {}
+            await #expect(throws: ActionFailed.self) {
+                try await ledger.database.transaction { sql in
+                    try await ledger.append([try event(1), try event(2)], on: sql)
+                    throw ActionFailed()
+                }
+            }
+            #expect(try await ledger.head().size == 1)
+            #expect(try await ledger.append([try event(1)]) == 1..<2, "no gap after the rollback")
+            _ = try await ledger.audit()
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func concurrentAppendersGetDenseIndexes(engine: TestEngine) async throws {
+        try await withLedger(engine) { ledger async throws in
+            let ranges = try await withThrowingTaskGroup(of: Range<Int>.self) { group in
+                for task in 0..<20 {
+                    group.addTask { try await ledger.append(try (0..<(1 + task % 5)).map { try event(task * 10 + $0) }) }
+                }
+                return try await group.reduce(into: [Range<Int>]()) { $0.append($1) }
+            }
+            let sorted = ranges.sorted { $0.lowerBound < $1.lowerBound }
+            #expect(sorted.first?.lowerBound == 0)
+            for (a, b) in zip(sorted, sorted.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
+            #expect(try await ledger.head().size == sorted.last?.upperBound)
+            _ = try await ledger.audit()
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func checkpointsAreSignedNotesAndReceiptsVerifyOffline(engine: TestEngine) async throws {
+        try await withLedger(engine) { ledger async throws in
+            try await ledger.append(try (0..<300).map(event))
+            let first = try await ledger.signCheckpoint()
+            #expect(first.size == 300)
+            let checkpoint = try Checkpoint(signedNote: first.note, verifier: ledger.verifier)
+            #expect(checkpoint == Checkpoint(origin: "test.tazakoom.kg/ledger", size: 300, root: try await ledger.head().root))
+            #expect(try await ledger.signCheckpoint().note == first.note, "nothing new: the same checkpoint")
+            try await ledger.append(try (300..<333).map(event))
+            let second = try await ledger.signCheckpoint()
+            #expect(second.size == 333)
+            // The published key round-trips, and a note signed by another key is refused.
+            let published = try NoteVerifier(encoded: ledger.verifier.encoded)
+            #expect(published == ledger.verifier)
+            #expect(throws: LedgerError.self) { try Checkpoint(signedNote: second.note, verifier: NoteSigner(name: "test.tazakoom.kg/ledger").verifier) }
+            let receipt = try await ledger.receipt(index: 17)
+            let verified = try Receipt.verify(receipt, verifier: published)
+            #expect(verified.index == 17 && verified.checkpoint.size == 333)
+            #expect(verified.entry == (try event(17)).canonicalBytes)
+            let forged = receipt.replacingOccurrences(of: "index 17", with: "index 18")
+            #expect(throws: LedgerError.self) { try Receipt.verify(forged, verifier: published) }
+            let otherEntry = receipt.replacingOccurrences(of: (try event(17)).canonicalBytes.base64EncodedString(), with: (try event(18)).canonicalBytes.base64EncodedString())
+            #expect(throws: LedgerError.self) { try Receipt.verify(otherEntry, verifier: published) }
+            let resized = receipt.replacingOccurrences(of: "\n333\n", with: "\n332\n")
+            #expect(throws: LedgerError.self) { try Receipt.verify(resized, verifier: published) }
+        }
+    }
+
+    @Test func signingKeysRoundTripAndAreChecked() throws {
+        let signer = NoteSigner(name: "example.kg/log")
+        let again = try NoteSigner(encoded: signer.encoded)
+        #expect(again.verifier == signer.verifier)
+        #expect(signer.verifier.encoded.hasPrefix("example.kg/log+"))
+        #expect(throws: LedgerError.self) { try NoteSigner(encoded: "PRIVATE+KEY+x+00000000+AAAA") }
+        #expect(throws: LedgerError.self) { try NoteVerifier(encoded: "nonsense") }
+        let note = try signer.sign("hello\n")
+        #expect(try signer.verifier.open(note) == "hello\n")
+        #expect(throws: LedgerError.self) { try signer.verifier.open(note.replacingOccurrences(of: "hello", with: "hellO")) }
+    }
+
+    @Test func eventsAreValidatedAndCanonical() throws {
+        #expect(throws: LedgerError.self) { try LedgerEvent(kind: "Bad Kind", actor: "a", subject: "s", time: 0, details: "x") }
+        #expect(throws: LedgerError.self) { try LedgerEvent(kind: "ok", actor: "line\nbreak", subject: "s", time: 0, details: "x") }
+        #expect(throws: LedgerError.self) { try LedgerEvent(kind: "ok", actor: "a", subject: "s", time: 0, detailsDigest: "abc") }
+        let e = try event(1)
+        #expect(try LedgerEvent(canonical: e.canonicalBytes) == e)
+        #expect(throws: LedgerError.self) { try LedgerEvent(canonical: Data(" ".utf8) + e.canonicalBytes) }
+    }
+}
+
+@Suite struct TamperTests {
+    /// A ledger of 600 entries with a signed checkpoint, then one change made behind its back.
+    static func tampered(_ engine: TestEngine, _ change: String, expectIndex: Int?) async throws {
+        try await withLedger(engine) { ledger async throws in
+            try await ledger.append(try (0..<600).map(event))
+            _ = try await ledger.signCheckpoint()
+            try await ledger.append(try (600..<610).map(event))
+            try await exec(ledger.database, change)
+            do {
+                _ = try await ledger.audit()
+                Issue.record("the audit missed: \(change)")
+            } catch let LedgerError.corrupt(index, reason) {
+                #expect(index == expectIndex, "\(change): \(reason)")
+            }
+            await #expect(throws: LedgerError.self, "refuses to sign after: \(change)") { try await ledger.signCheckpoint() }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func anAlteredEntryIsFoundByIndex(engine: TestEngine) async throws {
+        let other = try event(999).canonicalBytes.map { String(format: "%02x", $0) }.joined()
+        let literal = engine == .postgres ? "'\\x\(other)'::bytea" : "X'\(other)'"
+        try await Self.tampered(engine, "UPDATE ledger_entries SET body = \(literal) WHERE idx = 123", expectIndex: 123)
+    }
+
+    @Test(arguments: TestEngine.available)
+    func anAlteredColumnIsFound(engine: TestEngine) async throws {
+        try await Self.tampered(engine, "UPDATE ledger_entries SET subject = 'case:0' WHERE idx = 77", expectIndex: 77)
+    }
+
+    @Test(arguments: TestEngine.available)
+    func aRemovedEntryIsFoundByIndex(engine: TestEngine) async throws {
+        try await Self.tampered(engine, "DELETE FROM ledger_entries WHERE idx = 300", expectIndex: 300)
+    }
+
+    @Test(arguments: TestEngine.available)
+    func theLastEntryRemovedIsFound(engine: TestEngine) async throws {
+        try await Self.tampered(engine, "DELETE FROM ledger_entries WHERE idx = 609", expectIndex: 609)
+    }
+
+    @Test(arguments: TestEngine.available)
+    func anInsertedEntryIsFound(engine: TestEngine) async throws {
+        let body = try event(5).canonicalBytes.map { String(format: "%02x", $0) }.joined()
+        let literal = engine == .postgres ? "'\\x\(body)'::bytea" : "X'\(body)'"
+        try await Self.tampered(engine, "INSERT INTO ledger_entries (idx, kind, subject, body) VALUES (610, 'test.event', 'case:5', \(literal))", expectIndex: 610)
+    }
+
+    @Test(arguments: TestEngine.available)
+    func anAlteredStoredHashIsFound(engine: TestEngine) async throws {
+        // Replace the first 32 bytes of tile 0/1 (the hash of entry 256) with zeros.
+        let zeros = String(repeating: "00", count: 32)
+        let statement = engine == .postgres
+            ? "UPDATE ledger_tiles SET hashes = overlay(hashes placing '\\x\(zeros)'::bytea from 1 for 32) WHERE level = 0 AND idx = 1"
+            : "UPDATE ledger_tiles SET hashes = CAST(X'\(zeros)' || substr(hashes, 33) AS BLOB) WHERE level = 0 AND idx = 1"
+        try await Self.tampered(engine, statement, expectIndex: 256)
+    }
+}

@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "Identity",
             dependencies: [
-                "Core", "Storage",
+                "Core", "Storage", "Ledger",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Core", "Storage", "Identity",
+                "Core", "Storage", "Ledger", "Identity",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -18,6 +18,14 @@ public struct AppConfiguration: Sendable {
     public var sessionLifetimeSeconds: Int
     /// bcrypt cost for passwords: 12 in production; tests lower it to stay quick.
     public var bcryptCost: UInt8
+    /// The transparency ledger's name (its checkpoint origin and key name).
+    public var ledgerOrigin: String
+    /// A file holding the ledger's signing key (`PRIVATE+KEY+…`); when nil the key is kept in the database.
+    public var ledgerKeyFile: String?
+    /// Where this node remembers the last signed checkpoint, outside the database; nil to not remember.
+    public var checkpointFile: String?
+    /// Seconds between checkpoint signings; 0 signs only on demand.
+    public var checkpointIntervalSeconds: Int
 
     public init(
         host: String = "127.0.0.1",
@@ -28,7 +36,11 @@ public struct AppConfiguration: Sendable {
         signInAttemptsPerWindow: Int = 5,
         signInWindowSeconds: Int = 900,
         sessionLifetimeSeconds: Int = 8 * 3600,
-        bcryptCost: UInt8 = 12
+        bcryptCost: UInt8 = 12,
+        ledgerOrigin: String = "tazakoom.kg/ledger",
+        ledgerKeyFile: String? = nil,
+        checkpointFile: String? = nil,
+        checkpointIntervalSeconds: Int = 10
     ) {
         self.host = host
         self.port = port
@@ -39,5 +51,9 @@ public struct AppConfiguration: Sendable {
         self.signInWindowSeconds = signInWindowSeconds
         self.sessionLifetimeSeconds = sessionLifetimeSeconds
         self.bcryptCost = bcryptCost
+        self.ledgerOrigin = ledgerOrigin
+        self.ledgerKeyFile = ledgerKeyFile
+        self.checkpointFile = checkpointFile
+        self.checkpointIntervalSeconds = checkpointIntervalSeconds
     }
 }

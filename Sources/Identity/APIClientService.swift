@@ -30,7 +30,7 @@ public struct APIClientService: Sendable {
             id: String(Secrets.token().prefix(12)), name: trimmed, agencyCode: agencyCode, scopes: scopes,
             createdAt: Int(Date().timeIntervalSince1970), createdBy: administrator.pin, revokedAt: nil
         )
-        try await store.insert(client, tokenHash: Secrets.digest(of: token))
+        try await store.insert(client, tokenHash: Secrets.digest(of: token), by: administrator.pin)
         return Issued(client: client, token: token)
     }
 
@@ -41,7 +41,7 @@ public struct APIClientService: Sendable {
 
     public func revoke(id: String, by administrator: Principal) async throws {
         try AccessPolicy.require(.manageAPIClients, of: administrator)
-        guard try await store.revoke(id: id, at: Int(Date().timeIntervalSince1970)) else { throw DomainError.notFound }
+        guard try await store.revoke(id: id, at: Int(Date().timeIntervalSince1970), by: administrator.pin) else { throw DomainError.notFound }
     }
 
     /// The live client holding `token`, or nil (unknown or revoked).

@@ -22,6 +22,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageAPIClients
     /// Register people and organisations on their behalf.
     case registerOnBehalf
+    /// Have the transparency ledger sign a checkpoint now (it also signs on its own schedule).
+    case signCheckpoints
 }
 
 /// What an API client (another agency's system) may do, granted when its token is issued.
@@ -65,7 +67,7 @@ public enum AccessPolicy {
         .clerk: [.viewBackOffice],
         .specialist: [.viewBackOffice],
         .head: [.viewBackOffice],
-        .administrator: [.viewBackOffice, .manageAPIClients, .registerOnBehalf],
+        .administrator: [.viewBackOffice, .manageAPIClients, .registerOnBehalf, .signCheckpoints],
     ]
 
     /// Everything `principal` may do.

@@ -14,7 +14,7 @@ public struct IdentityService: Sendable {
     /// Validates every field, then stores the person (and an account when a password is given).
     /// Throws `ValidationError` listing all field problems, or `DomainError.conflict`; stores nothing then.
     @discardableResult
-    public func register(_ input: PersonRegistration, isDemo: Bool = false) async throws -> Person {
+    public func register(_ input: PersonRegistration, by actor: LedgerActor = .subjectThemself, isDemo: Bool = false) async throws -> Registered<Person> {
         var errors: [FieldError] = []
         var pin: PIN?
         do { pin = try PIN(input.pin) } catch { errors += error.fields }
@@ -36,13 +36,13 @@ public struct IdentityService: Sendable {
         )
         var hash: String?
         if let password = input.password { hash = await passwords.hash(password) }
-        try await store.insert(person, passwordHash: hash, now: Int(Date().timeIntervalSince1970))
-        return person
+        let index = try await store.insert(person, passwordHash: hash, now: Int(Date().timeIntervalSince1970), by: actor)
+        return Registered(value: person, ledgerIndex: index)
     }
 
     /// Validates and stores an organisation, recording `representative` (a PIN) as its director.
     @discardableResult
-    public func register(_ input: OrganisationRegistration, representative: String?, isDemo: Bool = false) async throws -> Organisation {
+    public func register(_ input: OrganisationRegistration, representative: String?, by actor: LedgerActor, isDemo: Bool = false) async throws -> Registered<Organisation> {
         var errors: [FieldError] = []
         var inn: INN?
         do { inn = try INN(input.inn) } catch { errors += error.fields }
@@ -57,8 +57,8 @@ public struct IdentityService: Sendable {
             inn: inn.value, name: name, legalForm: input.legalForm, districtCode: district,
             address: address, registeredOn: inn.embeddedDate.description, isDemo: isDemo
         )
-        try await store.insert(organisation, representative: representative, capacity: "director", now: Int(Date().timeIntervalSince1970))
-        return organisation
+        let index = try await store.insert(organisation, representative: representative, capacity: "director", now: Int(Date().timeIntervalSince1970), by: actor)
+        return Registered(value: organisation, ledgerIndex: index)
     }
 
     private func checkedDistrict(_ code: String?, into errors: inout [FieldError]) async throws -> String? {
@@ -100,4 +100,10 @@ public struct Cabinet: Sendable {
     public var organisations: [Organisation]
     public var post: OfficialPost?
     public var agency: Agency?
+}
+
+/// Something registered, with the index of its transparency-ledger entry (nil without a ledger).
+public struct Registered<Value: Sendable>: Sendable {
+    public var value: Value
+    public var ledgerIndex: Int?
 }

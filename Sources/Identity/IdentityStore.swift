@@ -1,11 +1,11 @@
 /// Storage of people, organisations, agencies and places; `SQLIdentityStore` is the real one.
 public protocol IdentityStore: Sendable {
-    /// Stores a new person, with an account when `passwordHash` is given, in one transaction;
-    /// throws `DomainError.conflict` when the PIN is taken.
-    func insert(_ person: Person, passwordHash: String?, now: Int) async throws
+    /// Stores a new person, with an account when `passwordHash` is given, and its ledger entry,
+    /// in one transaction; returns the ledger index. Throws `DomainError.conflict` when the PIN is taken.
+    func insert(_ person: Person, passwordHash: String?, now: Int, by actor: LedgerActor) async throws -> Int?
     func person(pin: String) async throws -> Person?
-    /// Stores a new organisation and, when given, the person who represents it.
-    func insert(_ organisation: Organisation, representative: String?, capacity: String, now: Int) async throws
+    /// Stores a new organisation and, when given, the person who represents it, with its ledger entry.
+    func insert(_ organisation: Organisation, representative: String?, capacity: String, now: Int, by actor: LedgerActor) async throws -> Int?
     func organisation(inn: String) async throws -> Organisation?
     func organisations(representedBy pin: String) async throws -> [Organisation]
     func post(of pin: String) async throws -> OfficialPost?
@@ -30,9 +30,10 @@ public protocol CredentialStore: Sendable {
 
 /// Storage of API clients; only a digest of each token is kept.
 public protocol APIClientStore: Sendable {
-    func insert(_ client: APIClient, tokenHash: String) async throws
+    /// Stores a client issued by the administrator `by` (a PIN), with its ledger entry.
+    func insert(_ client: APIClient, tokenHash: String, by administrator: String) async throws
     func all() async throws -> [APIClient]
     func client(tokenHash: String) async throws -> APIClient?
-    /// Marks the client revoked; false when there is no such client.
-    func revoke(id: String, at: Int) async throws -> Bool
+    /// Marks the client revoked, with a ledger entry; false when there is no such live client.
+    func revoke(id: String, at: Int, by administrator: String) async throws -> Bool
 }

@@ -1,34 +1,58 @@
 import Core
+import Foundation
+import Ledger
 import SQLKit
 import Storage
 
-/// `IdentityStore`, `CredentialStore` and `APIClientStore` on the platform database.
+/// `IdentityStore`, `CredentialStore` and `APIClientStore` on the platform database. Every change
+/// of identity data is written to the transparency ledger in the same transaction, when one is given.
 public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
     let database: Database
+    let ledger: LedgerService?
 
-    public init(database: Database) {
+    public init(database: Database, ledger: LedgerService? = nil) {
         self.database = database
+        self.ledger = ledger
+    }
+
+    /// Appends one event in `sql`'s transaction; personal identifiers become pseudonyms first.
+    private func log(_ sql: any SQLDatabase, kind: String, actor: LedgerActor, subject: (String) -> String,
+                     subjectPIN: String?, details: some Encodable & Sendable, now: Int) async throws -> Int? {
+        guard let ledger else { return nil }
+        var pseudonym = ""
+        if let pin = subjectPIN { pseudonym = try await ledger.pseudonym(for: pin, on: sql) }
+        let subjectRef = subject(pseudonym)
+        let actorRef: String = switch actor {
+        case .subjectThemself: subjectRef
+        case .system(let id): "system:\(id)"
+        case .person(let pin): try await ledger.pseudonym(for: pin, on: sql)
+        }
+        let event = try LedgerEvent(kind: kind, actor: actorRef, subject: subjectRef, time: now, details: details)
+        return try await ledger.append([event], on: sql).lowerBound
     }
 
     // MARK: people and organisations
 
-    public func insert(_ p: Person, passwordHash: String?, now: Int) async throws {
-        let inserted = try await database.transaction { sql in
+    public func insert(_ p: Person, passwordHash: String?, now: Int, by actor: LedgerActor) async throws -> Int? {
+        let inserted: (Bool, Int?) = try await database.transaction { sql in
             let row = try await sql.raw("""
                 INSERT INTO people (pin, family_name, given_name, patronymic, birth_date, sex, district_code, address, phone, email, is_demo, created_at)
                 VALUES (\(bind: p.pin), \(bind: p.familyName), \(bind: p.givenName), \(bind: p.patronymic), \(bind: p.birthDate), \(bind: p.sex),
                         \(bind: p.districtCode), \(bind: p.address), \(bind: p.phone), \(bind: p.email), \(bind: p.isDemo ? 1 : 0), \(bind: now))
                 ON CONFLICT (pin) DO NOTHING RETURNING pin
                 """).first()
-            guard row != nil else { return false }
+            guard row != nil else { return (false, nil) }
             if let passwordHash {
                 try await sql.raw("""
                     INSERT INTO accounts (pin, password_hash, created_at) VALUES (\(bind: p.pin), \(bind: passwordHash), \(bind: now))
                     """).run()
             }
-            return true
+            let index = try await log(sql, kind: "identity.person.registered", actor: actor, subject: { $0 }, subjectPIN: p.pin,
+                                      details: ["district": p.districtCode ?? ""], now: now)
+            return (true, index)
         }
-        if !inserted { throw DomainError.conflict(field: "pin", messageKey: "error_pin_taken") }
+        if !inserted.0 { throw DomainError.conflict(field: "pin", messageKey: "error_pin_taken") }
+        return inserted.1
     }
 
     public func person(pin: String) async throws -> Person? {
@@ -53,24 +77,30 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
         )
     }
 
-    public func insert(_ o: Organisation, representative: String?, capacity: String, now: Int) async throws {
-        let inserted = try await database.transaction { sql in
+    public func insert(_ o: Organisation, representative: String?, capacity: String, now: Int, by actor: LedgerActor) async throws -> Int? {
+        let inserted: (Bool, Int?) = try await database.transaction { sql in
             let row = try await sql.raw("""
                 INSERT INTO organisations (inn, name, legal_form, district_code, address, registered_on, is_demo, created_at)
                 VALUES (\(bind: o.inn), \(bind: o.name), \(bind: o.legalForm), \(bind: o.districtCode), \(bind: o.address),
                         \(bind: o.registeredOn), \(bind: o.isDemo ? 1 : 0), \(bind: now))
                 ON CONFLICT (inn) DO NOTHING RETURNING inn
                 """).first()
-            guard row != nil else { return false }
+            guard row != nil else { return (false, nil) }
             if let representative {
                 try await sql.raw("""
                     INSERT INTO representations (person_pin, organisation_inn, capacity)
                     VALUES (\(bind: representative), \(bind: o.inn), \(bind: capacity))
                     """).run()
             }
-            return true
+            // An individual entrepreneur's INN is their PIN: personal, so pseudonymised like one.
+            let personal = o.legalForm == "IE"
+            let index = try await log(sql, kind: "identity.organisation.registered", actor: actor,
+                                      subject: { personal ? $0 : "organisation:\(o.inn)" }, subjectPIN: personal ? o.inn : nil,
+                                      details: ["legalForm": o.legalForm, "district": o.districtCode ?? ""], now: now)
+            return (true, index)
         }
-        if !inserted { throw DomainError.conflict(field: "inn", messageKey: "error_inn_taken") }
+        if !inserted.0 { throw DomainError.conflict(field: "inn", messageKey: "error_inn_taken") }
+        return inserted.1
     }
 
     public func organisation(inn: String) async throws -> Organisation? {
@@ -227,13 +257,16 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
 
     // MARK: API clients
 
-    public func insert(_ c: APIClient, tokenHash: String) async throws {
-        try await database.withConnection { sql in
+    public func insert(_ c: APIClient, tokenHash: String, by administrator: String) async throws {
+        try await database.transaction { sql in
             try await sql.raw("""
                 INSERT INTO api_clients (id, name, agency_code, scopes, token_hash, created_at, created_by, revoked_at)
                 VALUES (\(bind: c.id), \(bind: c.name), \(bind: c.agencyCode), \(bind: c.scopes.map(\.rawValue).joined(separator: " ")),
                         \(bind: tokenHash), \(bind: c.createdAt), \(bind: c.createdBy), \(bind: c.revokedAt))
                 """).run()
+            _ = try await log(sql, kind: "identity.client.issued", actor: .person(administrator), subject: { _ in "client:\(c.id)" },
+                              subjectPIN: nil, details: ["name": c.name, "agency": c.agencyCode, "scopes": c.scopes.map(\.rawValue).joined(separator: " ")],
+                              now: c.createdAt)
         }
     }
 
@@ -249,9 +282,14 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
         }
     }
 
-    public func revoke(id: String, at: Int) async throws -> Bool {
-        try await database.withConnection { sql in
-            try await sql.raw("UPDATE api_clients SET revoked_at = \(bind: at) WHERE id = \(bind: id) AND revoked_at IS NULL RETURNING id").first() != nil
+    public func revoke(id: String, at: Int, by administrator: String) async throws -> Bool {
+        try await database.transaction { sql in
+            guard try await sql.raw("UPDATE api_clients SET revoked_at = \(bind: at) WHERE id = \(bind: id) AND revoked_at IS NULL RETURNING id").first() != nil else {
+                return false
+            }
+            _ = try await log(sql, kind: "identity.client.revoked", actor: .person(administrator), subject: { _ in "client:\(id)" },
+                              subjectPIN: nil, details: ["id": id], now: at)
+            return true
         }
     }
 

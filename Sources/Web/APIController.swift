@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Identity
 
@@ -46,11 +47,11 @@ struct APIController: Sendable {
     }
 
     @Sendable func registerPerson(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try require(.identityWrite, context)
+        let client = try require(.identityWrite, context)
         var input = try await JSONResponse.decode(PersonRegistration.self, from: request)
         input.password = nil  // accounts are opened by the person, never by another system
-        let person = try await platform.identity.register(input)
-        return try JSONResponse.make(person, status: .created, location: "/api/v1/people/\(person.pin)")
+        let registered = try await platform.identity.register(input, by: .system(client.id))
+        return try JSONResponse.make(registered.value, status: .created, location: "/api/v1/people/\(registered.value.pin)", ledgerIndex: registered.ledgerIndex)
     }
 
     @Sendable func organisation(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -61,20 +62,24 @@ struct APIController: Sendable {
     }
 
     @Sendable func registerOrganisation(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try require(.identityWrite, context)
+        let client = try require(.identityWrite, context)
         let input = try await JSONResponse.decode(OrganisationRegistration.self, from: request)
-        let organisation = try await platform.identity.register(input, representative: nil)
-        return try JSONResponse.make(organisation, status: .created, location: "/api/v1/organisations/\(organisation.inn)")
+        let registered = try await platform.identity.register(input, representative: nil, by: .system(client.id))
+        return try JSONResponse.make(registered.value, status: .created, location: "/api/v1/organisations/\(registered.value.inn)", ledgerIndex: registered.ledgerIndex)
     }
 }
 
 /// JSON in and out, with stable key order so responses are cacheable and diffable.
 enum JSONResponse {
-    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, location: String? = nil) throws -> Response {
+    /// The header that tells a client which ledger entry its action produced.
+    static let ledgerIndexHeader = HTTPField.Name("Ledger-Index")
+
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, location: String? = nil, ledgerIndex: Int? = nil) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let location { headers[.location] = location }
+        if let ledgerIndex, let name = ledgerIndexHeader { headers[name] = String(ledgerIndex) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 

@@ -10,6 +10,15 @@ struct AdminController: Sendable {
         router.get("/admin/clients", use: clientsPage)
         router.post("/admin/clients", use: issue)
         router.post("/admin/clients/{id}/revoke", use: revoke)
+        router.post("/admin/ledger/checkpoint", use: signCheckpoint)
+    }
+
+    /// Signs a ledger checkpoint now (after a full audit) and shows it.
+    @Sendable func signCheckpoint(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try PortalController.signedIn(context)
+        try AccessPolicy.require(.signCheckpoints, of: principal)
+        _ = try await platform.ledger.signAndRemember(platform.checkpointFile)
+        return .redirect(to: "/ledger")
     }
 
     private func administrator(_ context: AppRequestContext) throws -> Principal {

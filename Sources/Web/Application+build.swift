@@ -13,7 +13,11 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
     return Application(
         router: buildRouter(platform),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tazakoom"),
-        services: [DatabaseCloser(database: platform.database)],
+        services: [
+            CheckpointSigner(ledger: platform.ledger, file: platform.checkpointFile,
+                             intervalSeconds: configuration.checkpointIntervalSeconds, logger: logger),
+            DatabaseCloser(database: platform.database),
+        ],
         logger: logger
     )
 }
@@ -42,6 +46,7 @@ private func makeRouter(_ platform: Platform, routes: RouteIndex) -> Router<AppR
     PortalController(platform: platform).register(on: router)
     AdminController(platform: platform).register(on: router)
     APIController(platform: platform).register(on: router)
+    LedgerController(platform: platform).register(on: router)
     return router
 }
 

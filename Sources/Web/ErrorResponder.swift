@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Hummingbird
 import Identity
+import Ledger
 import Logging
 
 /// Turns any error into the answer a client should see: RFC 9457 problem details for JSON
@@ -39,6 +40,13 @@ struct ErrorResponder: Sendable {
             case .unauthenticated: return (.unauthorized, "unauthenticated", [], [.wwwAuthenticate: "Bearer"])
             case .throttled(let seconds): return (.tooManyRequests, "throttled", [], [.retryAfter: String(seconds)])
             }
+        case let error as LedgerError:
+            switch error {
+            case .outOfRange, .invalidEvent: return (.notFound, "not_found", [], [:])
+            case .corrupt, .behindCheckpoint:
+                context.logger.critical("ledger damaged", metadata: ["error": "\(error)"])
+                return (.internalServerError, "internal", [], [:])
+            }
         case is DecodingError, is BadRequest:
             return (.badRequest, "bad_request", [], [:])
         case let error as any HTTPResponseError:
@@ -60,7 +68,7 @@ struct ErrorResponder: Sendable {
     /// API paths and clients that ask for JSON get problem details; browsers get pages.
     static func wantsJSON(_ request: Request) -> Bool {
         let path = request.uri.path
-        if path.hasPrefix("/api/") || path == "/openapi.json" || path == "/healthz" || path == "/readyz" { return true }
+        if path.hasPrefix("/api/") || path.hasPrefix("/ledger/") || path == "/openapi.json" || path == "/healthz" || path == "/readyz" { return true }
         let accept = request.headers[.accept] ?? ""
         return accept.contains("json") && !accept.contains("text/html")
     }

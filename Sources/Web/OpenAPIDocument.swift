@@ -26,6 +26,14 @@ enum OpenAPIDocument {
         Operation(method: "POST", path: "/api/v1/people", summary: "Register a person", scope: "identity:write", requestSchema: "PersonRegistration", responseSchema: "Person", success: 201),
         Operation(method: "GET", path: "/api/v1/organisations/{inn}", summary: "An organisation by INN", scope: "identity:read", responseSchema: "Organisation"),
         Operation(method: "POST", path: "/api/v1/organisations", summary: "Register an organisation", scope: "identity:write", requestSchema: "OrganisationRegistration", responseSchema: "Organisation", success: 201),
+        Operation(method: "GET", path: "/ledger/checkpoint", summary: "The latest signed checkpoint (C2SP signed note, text/plain)", responseSchema: "Text"),
+        Operation(method: "GET", path: "/ledger/checkpoints", summary: "Every signed checkpoint, oldest first", responseSchema: "TextList"),
+        Operation(method: "GET", path: "/ledger/key", summary: "The ledger's public verifier key (text/plain)", responseSchema: "Text"),
+        Operation(method: "GET", path: "/ledger/entries/{index}", summary: "One ledger entry, its bytes and leaf hash", responseSchema: "LedgerEntry"),
+        Operation(method: "GET", path: "/ledger/proof/inclusion", summary: "Inclusion proof (query: index, size; size defaults to the latest checkpoint)", responseSchema: "InclusionProof"),
+        Operation(method: "GET", path: "/ledger/proof/consistency", summary: "Consistency proof (query: from, to)", responseSchema: "ConsistencyProof"),
+        Operation(method: "GET", path: "/ledger/receipt/{index}", summary: "A c2sp.org/tlog-proof receipt against the latest checkpoint (text/plain)", responseSchema: "Text"),
+        Operation(method: "GET", path: "/ledger/tile/{path}", summary: "C2SP tlog-tiles: tile/<L>/<N>[.p/<W>] and tile/entries/<N>[.p/<W>] (octet-stream)", responseSchema: "Binary"),
     ]
 
     static var document: [String: Any] {
@@ -37,7 +45,13 @@ enum OpenAPIDocument {
                 "responses": responses(op),
             ]
             let parameters = op.path.split(separator: "/").filter { $0.hasPrefix("{") }.map { segment in
-                ["name": String(segment.dropFirst().dropLast()), "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[0-9]{14}$"]] as [String: Any]
+                let name = String(segment.dropFirst().dropLast())
+                let schema: [String: Any] = switch name {
+                case "pin", "inn": ["type": "string", "pattern": "^[0-9]{14}$"]
+                case "index": ["type": "integer", "minimum": 0]
+                default: ["type": "string"]
+                }
+                return ["name": name, "in": "path", "required": true, "schema": schema] as [String: Any]
             }
             if !parameters.isEmpty { operation["parameters"] = parameters }
             if let scope = op.scope {
@@ -98,6 +112,18 @@ enum OpenAPIDocument {
     private static var schemas: [String: Any] {
         [
             "Status": object(["status": string], required: ["status"]),
+            "Text": ["type": "string"],
+            "TextList": ["type": "array", "items": string],
+            "Binary": ["type": "string", "format": "binary"],
+            "LedgerEntry": object([
+                "index": ["type": "integer"], "leafHash": string, "entry": string,
+                "event": object(["kind": string, "actor": string, "subject": string, "time": ["type": "integer"], "details": string, "v": ["type": "integer"]],
+                                required: ["kind", "actor", "subject", "time", "details", "v"]),
+            ], required: ["index", "leafHash", "entry", "event"]),
+            "InclusionProof": object(["index": ["type": "integer"], "size": ["type": "integer"], "leafHash": string, "root": string,
+                                      "proof": ["type": "array", "items": string]], required: ["index", "size", "leafHash", "root", "proof"]),
+            "ConsistencyProof": object(["from": ["type": "integer"], "to": ["type": "integer"], "root1": string, "root2": string,
+                                        "proof": ["type": "array", "items": string]], required: ["from", "to", "root1", "root2", "proof"]),
             "Document": ["type": "object"],
             "Problem": object([
                 "type": string, "title": string, "status": ["type": "integer"], "detail": string,

@@ -1,5 +1,6 @@
 import Core
 import Identity
+import Ledger
 import Logging
 import Storage
 
@@ -10,12 +11,14 @@ public struct Platform: Sendable {
     public let identity: IdentityService
     public let authentication: AuthenticationService
     public let clients: APIClientService
+    public let ledger: LedgerService
+    public let checkpointFile: CheckpointFile?
     let pages: PageRenderer
     let cookies: CookieFactory
     let assets: StaticAssets
 
     /// Every migration of every module, in order.
-    public static let migrator = Migrator(migrations: IdentityMigrations.all)
+    public static let migrator = Migrator(migrations: LedgerMigrations.all + IdentityMigrations.all)
 
     /// Opens the database, applies migrations, ensures reference data and (if asked) seeds the demo.
     public static func start(_ configuration: AppConfiguration, logger: Logger) async throws -> Platform {
@@ -23,12 +26,17 @@ public struct Platform: Sendable {
         let database = try await Database.open(location, logger: logger)
         do {
             try await migrator.migrate(database, logger: logger)
+            let key = try configuration.ledgerKeyFile.map { try String(contentsOfFile: $0, encoding: .utf8) }
+            let ledger = try await LedgerService.open(database, origin: configuration.ledgerOrigin, signingKey: key)
+            let checkpointFile = configuration.checkpointFile.map(CheckpointFile.init(path:))
+            // A restored backup behind a published checkpoint must not start and fork the log.
+            try await ledger.checkNotBehind(checkpointFile)
             try await DemoData.ensureReferenceData(database)
             let passwords = PasswordHasher(cost: configuration.bcryptCost)
             if configuration.seedDemoData, try await DemoData.seed(database, passwords: passwords) {
                 logger.info("seeded demo data")
             }
-            let store = SQLIdentityStore(database: database)
+            let store = SQLIdentityStore(database: database, ledger: ledger)
             return Platform(
                 configuration: configuration,
                 database: database,
@@ -42,6 +50,8 @@ public struct Platform: Sendable {
                     )
                 ),
                 clients: APIClientService(store: store),
+                ledger: ledger,
+                checkpointFile: checkpointFile,
                 pages: try await PageRenderer.load(demo: configuration.seedDemoData),
                 cookies: CookieFactory(secure: configuration.secureCookies),
                 assets: try StaticAssets.load()

@@ -162,7 +162,7 @@ struct PortalController: Sendable {
         let form = try await FormData.read(request)
         let input = OrganisationRegistration(inn: form["inn"], name: form["name"], legalForm: form["legalForm"], districtCode: form["districtCode"], address: form["address"])
         do {
-            try await platform.identity.register(input, representative: principal.pin)
+            try await platform.identity.register(input, representative: principal.pin, by: .person(principal.pin))
             return .redirect(to: "/cabinet")
         } catch let error as ValidationError {
             return try await organisationForm(request, context: context, form: form, errors: error.fields, status: .unprocessableContent)

@@ -61,7 +61,7 @@ struct IdentityFixture {
     func aValidPersonIsStoredWithTheDateFromThePIN(engine: TestEngine) async throws {
         try await IdentityFixture.with(engine) { f async throws in
             let person = try await f.identity.register(PersonRegistration(pin: "2 1503 1985 00123", familyName: "Асанов", givenName: "Айбек",
-                                                                          districtCode: "NAR-NAR", password: "long enough password"))
+                                                                          districtCode: "NAR-NAR", password: "long enough password")).value
             #expect(person.birthDate == "1985-03-15")
             #expect(person.sex == "male")
             #expect(try await f.identity.person(pin: "21503198500123") == person)
@@ -78,13 +78,13 @@ struct IdentityFixture {
         try await IdentityFixture.with(engine) { f async throws in
             let before = try await f.count("organisations")
             await #expect(throws: ValidationError.self) {
-                try await f.identity.register(OrganisationRegistration(inn: "03202201510005", name: "X", legalForm: "LLC"), representative: "11207199000417")
+                try await f.identity.register(OrganisationRegistration(inn: "03202201510005", name: "X", legalForm: "LLC"), representative: "11207199000417", by: .person("11207199000417"))
             }
             await #expect(throws: ValidationError.self) {
-                try await f.identity.register(OrganisationRegistration(inn: "01203201510099", name: "X", legalForm: "Corp"), representative: "11207199000417")
+                try await f.identity.register(OrganisationRegistration(inn: "01203201510099", name: "X", legalForm: "Corp"), representative: "11207199000417", by: .person("11207199000417"))
             }
             #expect(try await f.count("organisations") == before)
-            try await f.identity.register(OrganisationRegistration(inn: "01203201510099", name: "Тест ЖЧК", legalForm: "LLC"), representative: "11207199000417")
+            try await f.identity.register(OrganisationRegistration(inn: "01203201510099", name: "Тест ЖЧК", legalForm: "LLC"), representative: "11207199000417", by: .person("11207199000417"))
             let cabinet = try await f.identity.cabinet(pin: "11207199000417")
             #expect(cabinet.organisations.map(\.inn) == ["01203201510099"])
             #expect(cabinet.organisations.first?.registeredOn == "2015-03-12")

@@ -32,6 +32,8 @@ import Testing
                     visits.append((try await citizen.get("\(path)?lang=\(language.rawValue)"), path))
                 }
                 visits.append((try await admin.get("/admin/clients?lang=\(language.rawValue)"), "/admin/clients"))
+                visits.append((try await anonymous.get("/ledger?lang=\(language.rawValue)"), "/ledger"))
+                visits.append((try await admin.get("/ledger?lang=\(language.rawValue)"), "/ledger (admin)"))
                 for (response, path) in visits {
                     let html = response.text
                     #expect(html.contains("<html lang=\"\(language.rawValue)\">"), "\(path) in \(language)")

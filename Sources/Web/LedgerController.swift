@@ -1,0 +1,135 @@
+import Core
+import Foundation
+import Hummingbird
+import Identity
+import Ledger
+
+/// The public face of the transparency ledger: checkpoints, entries, proofs, receipts and
+/// tlog-tiles, all cacheable and open to anyone; and a page that explains them.
+struct LedgerController: Sendable {
+    let platform: Platform
+    var ledger: LedgerService { platform.ledger }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/ledger", use: page)
+        router.get("/ledger/checkpoint", use: checkpoint)
+        router.get("/ledger/checkpoints", use: checkpoints)
+        router.get("/ledger/key", use: key)
+        router.get("/ledger/entries/{index}", use: entry)
+        router.get("/ledger/proof/inclusion", use: inclusion)
+        router.get("/ledger/proof/consistency", use: consistency)
+        router.get("/ledger/receipt/{index}", use: receipt)
+        router.get("/ledger/tile/**", use: tile)
+    }
+
+    static func text(_ body: String, cache: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: cache], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func integer(_ request: Request, _ name: String) throws -> Int {
+        guard let text = request.uri.queryParameters[Substring(name)], let value = Int(text), value >= 0 else {
+            throw ValidationError(field: name, messageKey: "error_whole_number")
+        }
+        return value
+    }
+
+    static func index(_ context: AppRequestContext) throws -> Int {
+        guard let value = Int(try context.parameters.require("index")), value >= 0 else {
+            throw ValidationError(field: "index", messageKey: "error_whole_number")
+        }
+        return value
+    }
+
+    @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let head = try await ledger.head()
+        var data: [String: Any] = ["size": head.size, "key": ledger.verifier.encoded, "origin": ledger.origin]
+        if let latest = try await ledger.latestCheckpoint() {
+            data["checkpoint"] = ["size": latest.size, "root": latest.root.base64, "note": latest.note]
+        }
+        var recent: [[String: Any]] = []
+        for index in stride(from: head.size - 1, through: max(0, head.size - 10), by: -1) where head.size > 0 {
+            if let entry = try? await ledger.entry(at: index) {
+                recent.append(["index": index, "kind": entry.event.kind, "time": Self.isoTime(entry.event.time)])
+            }
+        }
+        let host = request.head.authority ?? "127.0.0.1:8080"
+        data["commands"] = "tazakoom ledger verify --url http://\(host) --key '\(ledger.verifier.encoded)'\n"
+            + "tazakoom ledger verify-receipt RECEIPT-FILE --key '\(ledger.verifier.encoded)'"
+        data["recent"] = recent
+        if let principal = context.principal, AccessPolicy.permissions(of: principal).contains(.signCheckpoints) { data["canSign"] = true }
+        data["hasRecent"] = !recent.isEmpty
+        return platform.pages.render("ledger", titleKey: "ledger_title", request: request, context: context, data: data)
+    }
+
+    static func isoTime(_ seconds: Int) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "Asia/Bishkek")
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
+    @Sendable func checkpoint(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let latest = try await ledger.latestCheckpoint() else { throw DomainError.notFound }
+        return Self.text(latest.note, cache: "public, max-age=5")
+    }
+
+    @Sendable func checkpoints(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(try await ledger.checkpointNotes())
+    }
+
+    @Sendable func key(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Self.text(ledger.verifier.encoded + "\n", cache: "public, max-age=3600")
+    }
+
+    /// Describes one entry, as the JSON of `/ledger/entries/{index}`.
+    struct EntryDocument: Codable {
+        var index: Int
+        var leafHash: String
+        var entry: String
+        var event: LedgerEvent
+    }
+
+    @Sendable func entry(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let index = try Self.index(context)
+        let entry = try await ledger.entry(at: index)
+        return try JSONResponse.make(EntryDocument(index: index, leafHash: entry.leafHash.base64, entry: entry.body.base64EncodedString(), event: entry.event))
+    }
+
+    @Sendable func inclusion(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let index = try Self.integer(request, "index")
+        let size = request.uri.queryParameters["size"] == nil ? (try await ledger.latestCheckpoint()?.size ?? 0) : try Self.integer(request, "size")
+        return try JSONResponse.make(try await ledger.inclusionProof(index: index, size: size))
+    }
+
+    @Sendable func consistency(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(try await ledger.consistencyProof(from: try Self.integer(request, "from"), to: try Self.integer(request, "to")))
+    }
+
+    @Sendable func receipt(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Self.text(try await ledger.receipt(index: try Self.index(context)), cache: "public, max-age=60")
+    }
+
+    /// `tile/<L>/<N>[.p/<W>]` and `tile/entries/<N>[.p/<W>]` of C2SP tlog-tiles.
+    @Sendable func tile(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var parts = request.uri.path.split(separator: "/").dropFirst(2).map { $0 }
+        guard parts.count >= 2 else { throw DomainError.notFound }
+        let kind = parts.removeFirst()
+        var width = 256
+        if parts.count >= 2, parts[parts.count - 2].hasSuffix(".p"), let w = Int(parts[parts.count - 1]), (1...255).contains(w) {
+            width = w
+            parts[parts.count - 2] = parts[parts.count - 2].dropLast(2)
+            parts.removeLast()
+        }
+        guard let index = TileKey.decode(parts) else { throw DomainError.notFound }
+        let data: Data
+        if kind == "entries" {
+            data = try await ledger.entryBundle(index: index, width: width)
+        } else if let level = Int(kind), (0...63).contains(level) {
+            data = try await ledger.tile(TileKey(level: level, index: index), width: width)
+        } else {
+            throw DomainError.notFound
+        }
+        // A full tile never changes; a partial one is replaced by a wider one as the log grows.
+        let cache = width == 256 ? "public, max-age=31536000, immutable" : "public, max-age=5"
+        return Response(status: .ok, headers: [.contentType: "application/octet-stream", .cacheControl: cache], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

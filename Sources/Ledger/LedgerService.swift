@@ -174,7 +174,8 @@ public struct LedgerService: Sendable {
     }
 
     /// Audits the whole log, then signs a checkpoint of its current size; returns the latest
-    /// checkpoint unchanged when nothing was appended since. Refuses (throws) when the audit finds
+    /// checkpoint unchanged when nothing was appended since (after the audit, so damage is
+    /// reported either way). Refuses (throws) when the audit finds
     /// damage or the new tree is not consistent with the last signed one, so the log never signs
     /// a history that differs from what it signed before.
     @discardableResult
@@ -183,8 +184,8 @@ public struct LedgerService: Sendable {
         return try await database.transaction { sql in
             let state = try await self.store.lockState(sql)
             let latest = try await self.store.latestCheckpoint(sql)
-            if let latest, latest.size == state.size, latest.root == state.root { return latest }
             let report = try await auditor.audit(ConnectionReader(sql: sql, store: self.store))
+            if let latest, latest.size == state.size, latest.root == report.root { return latest }
             if let latest {
                 // The audit rebuilt both trees from the same entries; the proof is the same promise in the RFC's terms.
                 let proof = try Merkle.consistencyProof(from: latest.size, to: report.size, TileSource(tiles: try await self.store.loadTiles(sql, try TileSource.keysNeeded { source in

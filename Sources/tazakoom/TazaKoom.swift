@@ -13,7 +13,7 @@ struct TazaKoom: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tazakoom",
         abstract: "Taza Koom digital-government platform.",
-        subcommands: [Serve.self, Migrate.self, MerkleCommand.self],
+        subcommands: [Serve.self, Migrate.self, MerkleCommand.self, LedgerCommand.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -37,6 +37,23 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Do not create the demo people, companies and accounts.") var noDemo = false
     @Flag(help: "Mark cookies Secure (set when served over HTTPS).") var secureCookies = false
+    @Option(help: "The transparency ledger's name (env TAZAKOOM_LEDGER_ORIGIN).")
+    var ledgerOrigin = ProcessInfo.processInfo.environment["TAZAKOOM_LEDGER_ORIGIN"] ?? "tazakoom.kg/ledger"
+    @Option(help: "File with the ledger's signing key, PRIVATE+KEY+… (env TAZAKOOM_LEDGER_KEY_FILE); without it the key is kept in the database.")
+    var ledgerKeyFile = ProcessInfo.processInfo.environment["TAZAKOOM_LEDGER_KEY_FILE"]
+    @Option(help: "Where this node remembers the last signed checkpoint (env TAZAKOOM_CHECKPOINT_FILE); default: beside the SQLite file, or ./tazakoom.checkpoint.")
+    var checkpointFile = ProcessInfo.processInfo.environment["TAZAKOOM_CHECKPOINT_FILE"]
+    @Option(help: "Seconds between checkpoint signings; 0 signs only on demand.")
+    var checkpointInterval = Int(ProcessInfo.processInfo.environment["TAZAKOOM_CHECKPOINT_INTERVAL"] ?? "") ?? 10
+
+    /// Beside the SQLite file, or in the working directory for PostgreSQL; none for an in-memory database.
+    static func defaultCheckpointFile(for databaseURL: String) -> String? {
+        switch try? DatabaseLocation(databaseURL) {
+        case .sqliteFile(let path): path + ".checkpoint"
+        case .postgres: "tazakoom.checkpoint"
+        default: nil
+        }
+    }
 
     func run() async throws {
         var logger = Logger(label: "tazakoom")
@@ -44,7 +61,11 @@ struct Serve: AsyncParsableCommand {
         let configuration = AppConfiguration(
             host: host, port: port, databaseURL: database.resolved,
             seedDemoData: !noDemo && ProcessInfo.processInfo.environment["TAZAKOOM_DEMO"] != "0",
-            secureCookies: secureCookies || ProcessInfo.processInfo.environment["TAZAKOOM_SECURE_COOKIES"] == "1"
+            secureCookies: secureCookies || ProcessInfo.processInfo.environment["TAZAKOOM_SECURE_COOKIES"] == "1",
+            ledgerOrigin: ledgerOrigin,
+            ledgerKeyFile: ledgerKeyFile,
+            checkpointFile: checkpointFile ?? Self.defaultCheckpointFile(for: database.resolved),
+            checkpointIntervalSeconds: checkpointInterval
         )
         let app = try await buildApplication(configuration, logger: logger)
         if configuration.seedDemoData { printDemoAccounts() }

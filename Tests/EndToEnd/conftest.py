@@ -28,12 +28,15 @@ def free_port():
 class Server:
     """One `tazakoom serve` process on a free port."""
 
-    def __init__(self, database_url, log_path):
-        self.port = free_port()
+    def __init__(self, database_url, log_path, *extra, port=None):
+        self.database_url = database_url
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(log_path, "w")
+        self.log = open(log_path, "a")
+        if "--checkpoint-file" not in extra:  # one per node, as each node would have its own disk
+            extra = (*extra, "--checkpoint-file", log_path + ".checkpoint")
         self.process = subprocess.Popen(
-            [BINARY, "serve", "--port", str(self.port), "--database-url", database_url],
+            [BINARY, "serve", "--port", str(self.port), "--database-url", database_url, *extra],
             stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT,
         )
         deadline = time.time() + 60
@@ -47,6 +50,12 @@ class Server:
                 pass
             time.sleep(0.2)
         raise RuntimeError(f"server did not become ready, see {log_path}")
+
+    def kill(self):
+        """kill -9: no shutdown, no flushing, as a power cut would do to the process."""
+        self.process.kill()
+        self.process.wait()
+        self.log.close()
 
     def stop(self):
         self.process.terminate()
@@ -95,3 +104,37 @@ def browser():
     driver.set_page_load_timeout(30)
     yield driver
     driver.quit()
+
+
+def issue_token(url, scopes=("identity:write", "identity:read")):
+    """Signs in as the demo administrator and issues an API token, as a person would in the browser."""
+    import re
+    session = requests.Session()
+    page = session.get(url + "/signin")
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', page.text).group(1)
+    session.post(url + "/signin", data={"_csrf": csrf, "pin": ADMIN, "password": DEMO_PASSWORD}, allow_redirects=False)
+    issued = session.post(url + "/admin/clients", data=[("_csrf", csrf), ("name", "e2e"), ("agencyCode", "MDD")] + [("scopes", s) for s in scopes])
+    assert issued.status_code == 201, issued.text[:300]
+    return re.search(r'<code class="token">([^<]+)</code>', issued.text).group(1)
+
+
+def pin(n):
+    """A valid PIN: male, born 15 March 1985, sequence number n."""
+    return "21503198" + "5" + f"{10000 + n:05d}"
+
+
+def register(url, token, n):
+    """Registers person n through the API; returns the ledger index of the action, or None if not acknowledged."""
+    try:
+        r = requests.post(url + "/api/v1/people", json={"pin": pin(n), "familyName": "Тестов", "givenName": f"Тест{n}"},
+                          headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    except requests.RequestException:
+        return None
+    return int(r.headers["Ledger-Index"]) if r.status_code == 201 else None
+
+
+def tazakoom(*args, timeout=300):
+    return subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+ADMIN = "11502198000555"

@@ -93,6 +93,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "ledger-bench",
+            dependencies: ["Ledger", "Storage", .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit")],
+            path: "Benchmarks/LedgerBench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageTests",

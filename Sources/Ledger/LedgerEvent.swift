@@ -37,16 +37,19 @@ public struct LedgerEvent: Codable, Equatable, Sendable {
     }
 
     func validate() throws {
-        let kindChars = Set("abcdefghijklmnopqrstuvwxyz0123456789._-")
-        guard !kind.isEmpty, kind.count <= 64, kind.allSatisfy({ kindChars.contains($0) }) else {
+        // Byte-level checks: this runs for every appended entry, so no Character or Set work here.
+        let kindBytes = kind.utf8
+        guard !kindBytes.isEmpty, kindBytes.count <= 64, kindBytes.allSatisfy({ byte in
+            (0x61...0x7a).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2e || byte == 0x5f || byte == 0x2d
+        }) else {
             throw LedgerError.invalidEvent("kind must be 1–64 of a–z, 0–9, '.', '_', '-'")
         }
         for (name, value) in [("actor", actor), ("subject", subject)] {
-            guard !value.isEmpty, value.count <= 200, value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7f }) else {
+            guard !value.isEmpty, value.utf8.count <= 800, value.count <= 200, value.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7f }) else {
                 throw LedgerError.invalidEvent("\(name) must be 1–200 characters without control characters")
             }
         }
-        guard details.count == 64, details.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+        guard details.utf8.count == 64, details.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
             throw LedgerError.invalidEvent("details must be a lower-case hex SHA-256")
         }
         guard time >= 0 else { throw LedgerError.invalidEvent("time must not be negative") }

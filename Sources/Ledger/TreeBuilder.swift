@@ -8,8 +8,11 @@ public struct TreeBuilder: Sendable {
     public private(set) var size: Int
     /// `edges[L]`: the hashes of the partial tile at level L (never 256 of them).
     public private(set) var edges: [[MerkleHash]]
-    /// Tiles that were completed or changed since the last `takeChangedTiles()`.
-    private var changed: [TileKey: [MerkleHash]] = [:]
+    /// Tiles completed since the last `takeChangedTiles()`.
+    private var completed: [TileKey: [MerkleHash]] = [:]
+    /// Levels whose edge tile grew since then (their contents are read from `edges` when taken,
+    /// so an append never copies a tile).
+    private var dirty: [Bool] = []
 
     /// An empty tree.
     public init() {
@@ -37,24 +40,30 @@ public struct TreeBuilder: Sendable {
 
     private mutating func push(_ hash: MerkleHash, level: Int) {
         if level == edges.count { edges.append([]) }
+        if level >= dirty.count { dirty.append(contentsOf: repeatElement(false, count: level + 1 - dirty.count)) }
         edges[level].append(hash)
-        // The tile index of what we just added: its position among level-8L nodes, divided by 256.
-        let count = size >> (8 * level)
-        let index = (count - 1) >> 8
         if edges[level].count == 256 {
+            // The tile index of the full tile: its last node's position among level-8L nodes, divided by 256.
+            let index = ((size >> (8 * level)) - 1) >> 8
             let full = edges[level]
-            changed[TileKey(level: level, index: index)] = full
-            edges[level] = []
+            completed[TileKey(level: level, index: index)] = full
+            edges[level].removeAll(keepingCapacity: true)
+            dirty[level] = false
             push(Self.perfectRoot(full[...]), level: level + 1)
         } else {
-            changed[TileKey(level: level, index: index)] = edges[level]
+            dirty[level] = true
         }
     }
 
     /// Tiles written since the last call, full or partial, for storage.
     public mutating func takeChangedTiles() -> [TileKey: [MerkleHash]] {
-        defer { changed = [:] }
-        return changed
+        var result = completed
+        for level in dirty.indices where dirty[level] && !edges[level].isEmpty {
+            result[TileKey(level: level, index: edgeIndex(level: level))] = edges[level]
+        }
+        completed = [:]
+        dirty = Array(repeating: false, count: dirty.count)
+        return result
     }
 
     /// The root of the tree as it is now.
@@ -72,15 +81,10 @@ public struct TreeBuilder: Sendable {
     /// The root of a perfect tree over `hashes` (a power of two of them).
     static func perfectRoot(_ hashes: ArraySlice<MerkleHash>) -> MerkleHash {
         var row = Array(hashes)
-        while row.count > 1 {
-            var next: [MerkleHash] = []
-            next.reserveCapacity(row.count / 2)
-            var i = 0
-            while i < row.count {
-                next.append(Merkle.nodeHash(row[i], row[i + 1]))
-                i += 2
-            }
-            row = next
+        var count = row.count
+        while count > 1 {
+            for i in 0..<(count / 2) { row[i] = Merkle.nodeHash(row[2 * i], row[2 * i + 1]) }
+            count /= 2
         }
         return row[0]
     }

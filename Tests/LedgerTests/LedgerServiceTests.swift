@@ -1,5 +1,5 @@
 import Foundation
-import Ledger
+@testable import Ledger
 import SQLKit
 import Storage
 import TestSupport
@@ -195,5 +195,14 @@ func exec(_ database: Database, _ statement: String) async throws {
             ? "UPDATE ledger_tiles SET hashes = overlay(hashes placing '\\x\(zeros)'::bytea from 1 for 32) WHERE level = 0 AND idx = 1"
             : "UPDATE ledger_tiles SET hashes = CAST(X'\(zeros)' || substr(hashes, 33) AS BLOB) WHERE level = 0 AND idx = 1"
         try await Self.tampered(engine, statement, expectIndex: 256)
+    }
+}
+
+@Suite struct AuditColumnTests {
+    @Test func columnsAreMatchedAgainstTheExactEncoding() throws {
+        let tricky = try LedgerEvent(kind: "a.b", actor: "x", subject: #"case:"quoted" \slash/ кыргыз"#, time: 1, details: "d")
+        #expect(LedgerAuditor.body(tricky.canonicalBytes, holds: ("a.b", tricky.subject)))
+        #expect(!LedgerAuditor.body(tricky.canonicalBytes, holds: ("a.b", "case:other")))
+        #expect(!LedgerAuditor.body(tricky.canonicalBytes, holds: ("a.c", tricky.subject)))
     }
 }

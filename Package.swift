@@ -95,7 +95,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ledger-bench",
-            dependencies: ["Ledger", "Storage", .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit")],
+            dependencies: ["Ledger", "Storage", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/LedgerBench",
             swiftSettings: swiftSettings
         ),

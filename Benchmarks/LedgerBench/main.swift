@@ -4,7 +4,6 @@
 import Foundation
 import Ledger
 import Logging
-import SQLKit
 import Storage
 
 struct Options {
@@ -82,49 +81,20 @@ await appendDB.shutdown()
 log("== building a \(options.proofSize)-entry tree for proofs")
 let proofDB = try await Database.open(.sqliteFile(path: folder.appendingPathComponent("proofs.sqlite").path), logger: logger)
 try await Migrator(migrations: LedgerMigrations.all).migrate(proofDB, logger: logger)
-var builder = TreeBuilder()
-var pending: [(TileKey, [MerkleHash])] = []
-func flush(_ tiles: [(TileKey, [MerkleHash])]) async throws {
-    guard !tiles.isEmpty else { return }
-    try await proofDB.transaction { sql in
-        var offset = 0
-        while offset < tiles.count {
-            let chunk = tiles[offset..<min(offset + 200, tiles.count)]
-            var query = SQLQueryString("INSERT INTO ledger_tiles (level, idx, width, hashes) VALUES ")
-            for (i, (key, hashes)) in chunk.enumerated() {
-                if i > 0 { query.appendLiteral(", ") }
-                query.appendLiteral("(")
-                query.appendInterpolation(bind: key.level)
-                query.appendLiteral(", ")
-                query.appendInterpolation(bind: key.index)
-                query.appendLiteral(", ")
-                query.appendInterpolation(bind: hashes.count)
-                query.appendLiteral(", ")
-                var data = Data(capacity: hashes.count * 32)
-                for hash in hashes { hash.withBytes { data.append(contentsOf: $0) } }
-                query.appendInterpolation(bind: data)
-                query.appendLiteral(")")
-            }
-            query.appendLiteral(" ON CONFLICT (level, idx) DO UPDATE SET width = excluded.width, hashes = excluded.hashes")
-            try await sql.raw(query).run()
-            offset += chunk.count
-        }
-    }
-}
-var seed = Merkle.emptyRoot
-for i in 0..<options.proofSize {
-    seed = Merkle.nodeHash(seed, seed)
-    builder.append(seed)
-    if i % 100_000 == 99_999 {
-        try await flush(builder.takeChangedTiles().map { ($0.key, $0.value) })
-    }
-}
-try await flush(builder.takeChangedTiles().map { ($0.key, $0.value) })
-let bigRoot = builder.root
-try await proofDB.withConnection { sql in
-    try await sql.raw("UPDATE ledger_state SET size = \(bind: options.proofSize), root = \(bind: bigRoot.base64) WHERE id = 1").run()
-}
 let bigLedger = try await LedgerService.open(proofDB, origin: "bench.tazakoom.kg/ledger")
+/// Builds a tree of `size` synthetic leaves and stores its tiles; returns its root.
+func buildTree(_ ledger: LedgerService, size: Int) async throws -> MerkleHash {
+    var builder = TreeBuilder()
+    var seed = Merkle.emptyRoot
+    for i in 0..<size {
+        seed = Merkle.nodeHash(seed, seed)
+        builder.append(seed)
+        if i % 100_000 == 99_999 { try await ledger.storeTreeWithoutEntries(&builder) }
+    }
+    try await ledger.storeTreeWithoutEntries(&builder)
+    return builder.root
+}
+let bigRoot = try await buildTree(bigLedger, size: options.proofSize)
 log("== \(options.proofs) inclusion proofs")
 var latencies: [Double] = []
 var generator = SystemRandomNumberGenerator()

@@ -85,6 +85,17 @@ public struct LedgerService: Sendable {
         return try TreeBuilder(size: size, edges: edges)
     }
 
+    /// Stores the tiles and head of a tree built elsewhere, without entries. For benchmarks of
+    /// proof serving only (proofs need tiles, not entries); such a log does not pass an audit.
+    public func storeTreeWithoutEntries(_ builder: inout TreeBuilder) async throws {
+        let tiles = builder.takeChangedTiles()
+        let (size, root) = (builder.size, builder.root)
+        try await database.transaction { sql in
+            try await self.store.saveTiles(sql, tiles)
+            try await self.store.saveState(sql, size: size, root: root)
+        }
+    }
+
     // MARK: reading
 
     /// The current size and root (not necessarily signed yet).

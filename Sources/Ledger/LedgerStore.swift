@@ -35,42 +35,24 @@ struct LedgerStore: Sendable {
         var offset = 0
         while offset < rows.count {
             let chunk = rows[offset..<min(offset + 400, rows.count)]
-            var query = SQLQueryString("INSERT INTO ledger_entries (idx, kind, subject, body) VALUES ")
-            for (i, row) in chunk.enumerated() {
-                if i > 0 { query.appendLiteral(", ") }
-                query.appendInterpolation(unsafeRaw: "(")
-                query.appendInterpolation(bind: start + offset + i)
-                query.appendLiteral(", ")
-                query.appendInterpolation(bind: row.kind)
-                query.appendLiteral(", ")
-                query.appendInterpolation(bind: row.subject)
-                query.appendLiteral(", ")
-                query.appendInterpolation(bind: row.body)
-                query.appendLiteral(")")
-            }
-            try await sql.raw(query).run()
+            let values: [[any Encodable & Sendable]] = chunk.enumerated().map { i, row in [start + offset + i, row.kind, row.subject, row.body] }
+            try await sql.raw(.rows("INSERT INTO ledger_entries (idx, kind, subject, body) VALUES ", values)).run()
             offset += chunk.count
         }
     }
 
     /// Writes tiles, replacing older (narrower) versions of the same tile.
     func saveTiles(_ sql: any SQLDatabase, _ tiles: [TileKey: [MerkleHash]]) async throws {
-        guard !tiles.isEmpty else { return }
-        var query = SQLQueryString("INSERT INTO ledger_tiles (level, idx, width, hashes) VALUES ")
-        for (i, (key, hashes)) in tiles.sorted(by: { $0.key < $1.key }).enumerated() {
-            if i > 0 { query.appendLiteral(", ") }
-            query.appendLiteral("(")
-            query.appendInterpolation(bind: key.level)
-            query.appendLiteral(", ")
-            query.appendInterpolation(bind: key.index)
-            query.appendLiteral(", ")
-            query.appendInterpolation(bind: hashes.count)
-            query.appendLiteral(", ")
-            query.appendInterpolation(bind: Self.encode(hashes))
-            query.appendLiteral(")")
+        let sorted = tiles.sorted { $0.key < $1.key }
+        var offset = 0
+        while offset < sorted.count {
+            let values: [[any Encodable & Sendable]] = sorted[offset..<min(offset + 500, sorted.count)].map { key, hashes in
+                [key.level, key.index, hashes.count, Self.encode(hashes)]
+            }
+            try await sql.raw(.rows("INSERT INTO ledger_tiles (level, idx, width, hashes) VALUES ", values,
+                                    " ON CONFLICT (level, idx) DO UPDATE SET width = excluded.width, hashes = excluded.hashes")).run()
+            offset += values.count
         }
-        query.appendLiteral(" ON CONFLICT (level, idx) DO UPDATE SET width = excluded.width, hashes = excluded.hashes")
-        try await sql.raw(query).run()
     }
 
     /// The stored tiles among `keys` (missing ones are absent from the result).

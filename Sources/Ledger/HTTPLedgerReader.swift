@@ -37,9 +37,12 @@ public struct HTTPLedgerReader: LedgerReader {
         try JSONDecoder().decode([String].self, from: try await Self.get(base.appendingPathComponent("ledger/checkpoints")))
     }
 
-    public func entries(from: Int, limit: Int) async throws -> [(index: Int, columns: (kind: String, subject: String)?, body: Data)] {
+    /// Public bundles carry only the entries' bytes, which the hashes prove.
+    public func firstColumnMismatch(in range: Range<Int>) async throws -> Int? { nil }
+
+    public func entries(from: Int, limit: Int) async throws -> [(index: Int, body: Data)] {
         let size = try await head().size
-        var result: [(index: Int, columns: (kind: String, subject: String)?, body: Data)] = []
+        var result: [(index: Int, body: Data)] = []
         var index = from
         while index < min(size, from + limit) {
             let bundle = index / 256
@@ -51,7 +54,7 @@ public struct HTTPLedgerReader: LedgerReader {
                 let length = Int(data[offset]) << 8 | Int(data[offset + 1])
                 guard offset + 2 + length <= data.endIndex else { throw LedgerError.corrupt(index: bundle * 256 + n, reason: "entry bundle \(bundle) is truncated") }
                 let entryIndex = bundle * 256 + n
-                if entryIndex >= index { result.append((entryIndex, nil, Data(data[(offset + 2)..<(offset + 2 + length)]))) }
+                if entryIndex >= index { result.append((entryIndex, Data(data[(offset + 2)..<(offset + 2 + length)]))) }
                 offset += 2 + length
                 n += 1
             }

@@ -13,9 +13,11 @@ public protocol LedgerReader: Sendable {
     func head() async throws -> (size: Int, root: MerkleHash)
     /// Signed checkpoints (notes), oldest first.
     func signedCheckpoints() async throws -> [String]
-    /// Entries from `from` on, in index order; fewer than asked at the end. Each with the kind and
-    /// subject columns stored beside it, when the source has them.
-    func entries(from: Int, limit: Int) async throws -> [(index: Int, columns: (kind: String, subject: String)?, body: Data)]
+    /// Entries from `from` on, in index order; fewer than asked at the end.
+    func entries(from: Int, limit: Int) async throws -> [(index: Int, body: Data)]
+    /// The first entry in `range` whose stored `kind` or `subject` columns differ from its content;
+    /// nil when none differs, or the source keeps no such columns.
+    func firstColumnMismatch(in range: Range<Int>) async throws -> Int?
     /// Stored tiles of `level` with index in `range`.
     func tiles(level: Int, range: Range<Int>) async throws -> [TileKey: [MerkleHash]]
 }
@@ -47,6 +49,7 @@ public struct LedgerAuditor: Sendable {
             pending = pending.dropFirst()
         }
         var builder = TreeBuilder()
+        var unmatchedCheckpoint: Int?
         let chunk = self.chunk
         // Reading the next chunk overlaps with hashing this one; the tiles are compared only once
         // that read is done, so the reader is never used by two tasks at once.
@@ -63,23 +66,24 @@ public struct LedgerAuditor: Sendable {
                 if entry.index > index { throw LedgerError.corrupt(index: index, reason: "entry \(index) is missing (removed)") }
                 if entry.index < index { throw LedgerError.corrupt(index: entry.index, reason: "entry \(entry.index) appears twice (inserted)") }
                 if index >= head.size { throw LedgerError.corrupt(index: index, reason: "entry \(index) lies beyond the log's size \(head.size) (inserted)") }
-                // The hash comparison with the stored tree is what proves integrity; a full JSON decode
-                // of every entry would cost more than everything else together, so the columns stored
-                // beside an entry are checked against its bytes by their exact encoded form instead.
-                if let columns = entry.columns, !Self.body(entry.body, holds: columns) {
-                    throw LedgerError.corrupt(index: index, reason: "the columns of entry \(index) differ from its content (altered)")
-                }
                 builder.append(leaves[position])
                 while let next = pending.first, next.size == builder.size {
-                    guard builder.root == next.root else {
-                        throw LedgerError.corrupt(index: nil, reason: "the entries do not produce the signed checkpoint of size \(next.size)")
-                    }
+                    // Reported after this chunk's hashes were compared, which can name the entry at fault.
+                    if builder.root != next.root && unmatchedCheckpoint == nil { unmatchedCheckpoint = next.size }
                     pending = pending.dropFirst()
                 }
             }
             let changed = builder.takeChangedTiles()
             _ = try? await fetch.value  // let the read in flight finish before the reader is used again
             try await compare(changed, with: reader)
+            // Hashes first (they prove the bytes), then the query columns beside them, checked by
+            // the database itself: parsing every entry here would cost more than all the rest.
+            if let bad = try await reader.firstColumnMismatch(in: batch[0].index..<builder.size) {
+                throw LedgerError.corrupt(index: bad, reason: "the columns of entry \(bad) differ from its content (altered)")
+            }
+            if let size = unmatchedCheckpoint {
+                throw LedgerError.corrupt(index: nil, reason: "the entries do not produce the signed checkpoint of size \(size)")
+            }
             progress?(builder.size, head.size)
         }
         } catch {
@@ -97,45 +101,12 @@ public struct LedgerAuditor: Sendable {
     }
 
     /// Leaf hashes of a batch, computed on two cores.
-    static func leafHashes(_ batch: [(index: Int, columns: (kind: String, subject: String)?, body: Data)]) async -> [MerkleHash] {
+    static func leafHashes(_ batch: [(index: Int, body: Data)]) async -> [MerkleHash] {
         let bodies = batch.map(\.body)
         let half = bodies.count / 2
         async let first = bodies[..<half].map { Merkle.leafHash($0) }
         let second = bodies[half...].map { Merkle.leafHash($0) }
         return await first + second
-    }
-
-    /// True when the canonical bytes carry exactly these kind and subject values.
-    static func body(_ body: Data, holds columns: (kind: String, subject: String)) -> Bool {
-        contains(body, field("kind", columns.kind)) && contains(body, field("subject", columns.subject))
-    }
-
-    /// `"name":"value"` as JSONEncoder writes a validated value: no control characters, slashes
-    /// unescaped, only `"` and `\` escaped.
-    static func field(_ name: String, _ value: String) -> [UInt8] {
-        var bytes = Array("\"\(name)\":\"".utf8)
-        for byte in value.utf8 {
-            if byte == 0x22 || byte == 0x5c { bytes.append(0x5c) }
-            bytes.append(byte)
-        }
-        bytes.append(0x22)
-        return bytes
-    }
-
-    static func contains(_ haystack: Data, _ needle: [UInt8]) -> Bool {
-        haystack.withUnsafeBytes { hay in
-            needle.withUnsafeBytes { nee in
-                guard let h = hay.baseAddress, let n = nee.baseAddress, hay.count >= nee.count else { return nee.isEmpty }
-                // Entries are a few hundred bytes: a plain scan beats anything clever here.
-                let first = nee[0]
-                var i = 0
-                while i <= hay.count - nee.count {
-                    if hay[i] == first && memcmp(h + i, n, nee.count) == 0 { return true }
-                    i += 1
-                }
-                return false
-            }
-        }
     }
 
     /// Compares recomputed tiles with the stored ones; a stored tile may be wider (it kept filling).

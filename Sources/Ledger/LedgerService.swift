@@ -239,8 +239,11 @@ struct ConnectionReader: LedgerReader {
 
     func head() async throws -> (size: Int, root: MerkleHash) { try await store.readState(sql) }
     func signedCheckpoints() async throws -> [String] { try await store.checkpoints(sql).map(\.note) }
-    func entries(from: Int, limit: Int) async throws -> [(index: Int, columns: (kind: String, subject: String)?, body: Data)] {
-        try await store.entries(sql, from: from, limit: limit).map { ($0.index, ($0.kind, $0.subject), $0.body) }
+    func entries(from: Int, limit: Int) async throws -> [(index: Int, body: Data)] {
+        try await store.bodies(sql, from: from, limit: limit)
+    }
+    func firstColumnMismatch(in range: Range<Int>) async throws -> Int? {
+        try await store.firstColumnMismatch(sql, in: range)
     }
     func tiles(level: Int, range: Range<Int>) async throws -> [TileKey: [MerkleHash]] {
         try await store.loadTiles(sql, level: level, range: range)

@@ -95,6 +95,31 @@ struct LedgerStore: Sendable {
         }
     }
 
+    /// Up to `limit` entries' bytes from index `from` on, in order: all an audit needs to rehash.
+    func bodies(_ sql: any SQLDatabase, from: Int, limit: Int) async throws -> [(index: Int, body: Data)] {
+        try await sql.raw("SELECT idx, body FROM ledger_entries WHERE idx >= \(bind: from) ORDER BY idx LIMIT \(literal: limit)").all().map { row in
+            (try row.decode(column: "idx", as: Int.self), (try? row.decode(column: "body", as: Data.self)) ?? Data())
+        }
+    }
+
+    /// The first entry in `range` whose `kind` or `subject` column differs from the JSON in its
+    /// body, found by the database's own JSON functions (written once per engine).
+    func firstColumnMismatch(_ sql: any SQLDatabase, in range: Range<Int>) async throws -> Int? {
+        let query: SQLQueryString = engine == .postgres
+            ? """
+              SELECT MIN(idx) AS bad FROM ledger_entries WHERE idx >= \(bind: range.lowerBound) AND idx < \(bind: range.upperBound)
+              AND ((convert_from(body, 'UTF8')::json ->> 'kind') IS DISTINCT FROM kind
+                OR (convert_from(body, 'UTF8')::json ->> 'subject') IS DISTINCT FROM subject)
+              """
+            : """
+              SELECT MIN(idx) AS bad FROM ledger_entries WHERE idx >= \(bind: range.lowerBound) AND idx < \(bind: range.upperBound)
+              AND CASE WHEN json_valid(CAST(body AS TEXT)) THEN
+                    json_extract(CAST(body AS TEXT), '$.kind') IS NOT kind OR json_extract(CAST(body AS TEXT), '$.subject') IS NOT subject
+                  ELSE 1 END
+              """
+        return try await sql.raw(query).first(decodingColumn: "bad", as: Int?.self) ?? nil
+    }
+
     /// Signed checkpoints, oldest first.
     func checkpoints(_ sql: any SQLDatabase) async throws -> [(size: Int, root: MerkleHash, note: String)] {
         try await sql.raw("SELECT size, root, note FROM ledger_checkpoints ORDER BY size").all().map { row in

@@ -156,3 +156,19 @@ def test_two_nodes_append_to_one_log(postgres_database, workdir):
         a.stop()
         b.stop()
     assert tazakoom("ledger", "verify", "--database-url", postgres_database).returncode == 0
+
+
+def test_tampering_on_postgres_is_named_by_the_command_line(postgres_database, workdir):
+    server = Server(postgres_database, os.path.join(workdir, "server.log"), "--checkpoint-interval", "1")
+    try:
+        token = issue_token(server.url)
+        indexes = [register(server.url, token, n) for n in range(12)]
+        wait_for_checkpoint(server.url, max(indexes) + 1)
+    finally:
+        server.stop()
+    assert tazakoom("ledger", "verify", "--database-url", postgres_database).returncode == 0
+    subprocess.run(["psql", postgres_database, "-q", "-c", f"DELETE FROM ledger_entries WHERE idx = {indexes[4]}"], check=True)
+    out = tazakoom("ledger", "verify", "--database-url", postgres_database)
+    assert out.returncode == 1 and f"index {indexes[4]}" in out.stderr, out.stderr
+    refused = tazakoom("ledger", "sign", "--database-url", postgres_database)
+    assert refused.returncode == 1

@@ -192,10 +192,11 @@ public struct LedgerService: Sendable {
     @discardableResult
     public func signCheckpoint(logger: Logger? = nil) async throws -> (size: Int, root: MerkleHash, note: String) {
         let auditor = LedgerAuditor(verifier: verifier)
-        return try await database.transaction { sql in
+        return try await database.transactionSession { session in
+            let sql = session.sql
             let state = try await self.store.lockState(sql)
             let latest = try await self.store.latestCheckpoint(sql)
-            let report = try await auditor.audit(ConnectionReader(sql: sql, store: self.store))
+            let report = try await auditor.audit(ConnectionReader(session: session, store: self.store))
             if let latest, latest.size == state.size, latest.root == report.root { return latest }
             if let latest {
                 // The audit rebuilt both trees from the same entries; the proof is the same promise in the RFC's terms.
@@ -226,21 +227,22 @@ public struct LedgerService: Sendable {
     /// A full audit of the stored log (see `LedgerAuditor`).
     public func audit(progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> AuditReport {
         let auditor = LedgerAuditor(verifier: verifier)
-        return try await database.withConnection { sql in
-            try await auditor.audit(ConnectionReader(sql: sql, store: self.store), progress: progress)
+        return try await database.withSession { session in
+            try await auditor.audit(ConnectionReader(session: session, store: self.store), progress: progress)
         }
     }
 }
 
 /// Reads a log through one database connection.
 struct ConnectionReader: LedgerReader {
-    let sql: any SQLDatabase
+    let session: DatabaseSession
     let store: LedgerStore
+    var sql: any SQLDatabase { session.sql }
 
     func head() async throws -> (size: Int, root: MerkleHash) { try await store.readState(sql) }
     func signedCheckpoints() async throws -> [String] { try await store.checkpoints(sql).map(\.note) }
     func entries(from: Int, limit: Int) async throws -> [(index: Int, body: Data)] {
-        try await store.bodies(sql, from: from, limit: limit)
+        try await store.bodies(session, from: from, limit: limit)
     }
     func firstColumnMismatch(in range: Range<Int>) async throws -> Int? {
         try await store.firstColumnMismatch(sql, in: range)

@@ -70,28 +70,41 @@ public final class Database: Sendable {
 
     /// Runs `body` on one connection.
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        inUse.increment()
-        defer { inUse.decrement() }
-        switch backend {
-        case .sqlite(let connection, let gate):
-            return try await gate.withGate { try await body(connection.sql()) }
-        case .postgres(let client, _):
-            return try await client.withConnection { connection in try await body(connection.sql()) }
-        }
+        try await withSession { session in try await body(session.sql) }
     }
 
     /// Runs `body` in one transaction: everything it wrote commits together, or nothing does.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await transactionSession { session in try await body(session.sql) }
+    }
+
+    /// Like `withConnection`, also handing over the driver's own connection for the rare hot path
+    /// that SQLKit's generic row decoding would slow down (bulk reads).
+    public func withSession<T: Sendable>(_ body: @escaping @Sendable (DatabaseSession) async throws -> T) async throws -> T {
+        inUse.increment()
+        defer { inUse.decrement() }
+        switch backend {
+        case .sqlite(let connection, let gate):
+            return try await gate.withGate { try await body(DatabaseSession(sql: connection.sql(), driver: .sqlite(connection))) }
+        case .postgres(let client, _):
+            return try await client.withConnection { connection in
+                try await body(DatabaseSession(sql: connection.sql(), driver: .postgres(connection)))
+            }
+        }
+    }
+
+    /// Like `transaction`, with the driver's connection too (see `withSession`).
+    public func transactionSession<T: Sendable>(_ body: @escaping @Sendable (DatabaseSession) async throws -> T) async throws -> T {
         let engine = self.engine
-        return try await withConnection { sql in
+        return try await withSession { session in
             // IMMEDIATE takes SQLite's write lock up front, so two writers never deadlock on upgrade.
-            try await sql.raw(engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
+            try await session.sql.raw(engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
             do {
-                let result = try await body(sql)
-                try await sql.raw("COMMIT").run()
+                let result = try await body(session)
+                try await session.sql.raw("COMMIT").run()
                 return result
             } catch {
-                try? await sql.raw("ROLLBACK").run()
+                try? await session.sql.raw("ROLLBACK").run()
                 throw error
             }
         }
@@ -117,4 +130,16 @@ public final class Database: Sendable {
             await runner.value
         }
     }
+}
+
+/// One connection, through SQLKit and through its own driver. Use `sql` unless measurements say otherwise.
+public struct DatabaseSession: Sendable {
+    public let sql: any SQLDatabase
+    public let driver: DriverConnection
+}
+
+/// The driver's connection behind a session.
+public enum DriverConnection: Sendable {
+    case sqlite(SQLiteConnection)
+    case postgres(PostgresConnection)
 }

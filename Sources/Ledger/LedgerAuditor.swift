@@ -27,7 +27,7 @@ public protocol LedgerReader: Sendable {
 public struct LedgerAuditor: Sendable {
     public let verifier: NoteVerifier
     /// Entries read per round trip.
-    public var chunk = 10_000
+    public var chunk = 10_240
 
     public init(verifier: NoteVerifier) {
         self.verifier = verifier
@@ -60,16 +60,26 @@ public struct LedgerAuditor: Sendable {
             if batch.isEmpty { break }
             let next = (batch.last?.index ?? builder.size) + 1
             fetch = Task { try await reader.entries(from: next, limit: chunk) }
-            let leaves = await Self.leafHashes(batch)
-            for (position, entry) in batch.enumerated() {
+            let hashed = await Self.hash(batch)
+            var position = 0
+            while position < batch.count {
                 let index = builder.size
+                let entry = batch[position]
                 if entry.index > index { throw LedgerError.corrupt(index: index, reason: "entry \(index) is missing (removed)") }
                 if entry.index < index { throw LedgerError.corrupt(index: entry.index, reason: "entry \(entry.index) appears twice (inserted)") }
                 if index >= head.size { throw LedgerError.corrupt(index: index, reason: "entry \(index) lies beyond the log's size \(head.size) (inserted)") }
-                builder.append(leaves[position])
-                while let next = pending.first, next.size == builder.size {
+                // A whole tile at once when its root is already computed and no checkpoint falls inside it.
+                if let root = hashed.tileRoots[index], position + 256 <= batch.count, index + 256 <= head.size,
+                   batch[position + 255].index == index + 255, !pending.contains(where: { $0.size > index && $0.size < index + 256 }) {
+                    builder.appendFullTile(hashed.leaves[position..<(position + 256)], root: root)
+                    position += 256
+                } else {
+                    builder.append(hashed.leaves[position])
+                    position += 1
+                }
+                while let next = pending.first, next.size <= builder.size {
                     // Reported after this chunk's hashes were compared, which can name the entry at fault.
-                    if builder.root != next.root && unmatchedCheckpoint == nil { unmatchedCheckpoint = next.size }
+                    if (next.size != builder.size || builder.root != next.root) && unmatchedCheckpoint == nil { unmatchedCheckpoint = next.size }
                     pending = pending.dropFirst()
                 }
             }
@@ -100,13 +110,32 @@ public struct LedgerAuditor: Sendable {
         return AuditReport(size: builder.size, root: builder.root, checkpointsVerified: checkpoints.count)
     }
 
-    /// Leaf hashes of a batch, computed on two cores.
-    static func leafHashes(_ batch: [(index: Int, body: Data)]) async -> [MerkleHash] {
-        let bodies = batch.map(\.body)
-        let half = bodies.count / 2
-        async let first = bodies[..<half].map { Merkle.leafHash($0) }
-        let second = bodies[half...].map { Merkle.leafHash($0) }
-        return await first + second
+    /// Leaf hashes of a batch and the roots of the complete 256-leaf tiles in it (keyed by the
+    /// tile's first index), computed on two cores. Tiles are found by the entries' own indexes;
+    /// the caller checks that the indexes are really consecutive before using a tile root.
+    static func hash(_ batch: [(index: Int, body: Data)]) async -> (leaves: [MerkleHash], tileRoots: [Int: MerkleHash]) {
+        // Split on a multiple of 256 so that tiles are not cut in two.
+        let half = (batch.count / 512) * 256
+        async let first = leavesAndRoots(batch, 0..<half)
+        let second = leavesAndRoots(batch, half..<batch.count)
+        let (leaves1, roots1) = await first
+        return (leaves1 + second.0, roots1.merging(second.1) { a, _ in a })
+    }
+
+    static func leavesAndRoots(_ batch: [(index: Int, body: Data)], _ range: Range<Int>) -> ([MerkleHash], [Int: MerkleHash]) {
+        let leaves = batch[range].map { Merkle.leafHash($0.body) }
+        var roots: [Int: MerkleHash] = [:]
+        var i = 0
+        while i + 256 <= leaves.count {
+            let first = batch[range.lowerBound + i].index
+            if first % 256 == 0 && batch[range.lowerBound + i + 255].index == first + 255 {
+                roots[first] = TreeBuilder.perfectRoot(leaves[i..<(i + 256)])
+                i += 256
+            } else {
+                i += 1
+            }
+        }
+        return (leaves, roots)
     }
 
     /// Compares recomputed tiles with the stored ones; a stored tile may be wider (it kept filling).

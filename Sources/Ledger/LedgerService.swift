@@ -26,9 +26,11 @@ public struct LedgerService: Sendable {
                 if let stored = try await sql.raw("SELECT private_key FROM ledger_keys WHERE name = \(bind: origin)").first(decodingColumn: "private_key", as: String.self) {
                     return try NoteSigner(encoded: stored)
                 }
+                // Several nodes may start on a new database at once: the first key written wins.
                 let fresh = NoteSigner(name: origin)
-                try await sql.raw("INSERT INTO ledger_keys (name, private_key) VALUES (\(bind: origin), \(bind: fresh.encoded))").run()
-                return fresh
+                try await sql.raw("INSERT INTO ledger_keys (name, private_key) VALUES (\(bind: origin), \(bind: fresh.encoded)) ON CONFLICT (name) DO NOTHING").run()
+                let stored = try await sql.raw("SELECT private_key FROM ledger_keys WHERE name = \(bind: origin)").first(decodingColumn: "private_key", as: String.self)
+                return try stored.map { try NoteSigner(encoded: $0) } ?? fresh
             }
         }
         guard signer.name == origin else { throw LedgerError.invalidEvent("the signing key is for \(signer.name), not \(origin)") }

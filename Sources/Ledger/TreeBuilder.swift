@@ -38,6 +38,15 @@ public struct TreeBuilder: Sendable {
         push(leaf, level: 0)
     }
 
+    /// Appends 256 leaves that fill one level-0 tile, whose root the caller already computed
+    /// (in parallel, during audits). Only valid when the tree size is a multiple of 256.
+    public mutating func appendFullTile(_ leaves: ArraySlice<MerkleHash>, root: MerkleHash) {
+        precondition(leaves.count == 256 && size % 256 == 0, "a full tile on a tile boundary")
+        completed[TileKey(level: 0, index: size >> 8)] = Array(leaves)
+        size += 256
+        push(root, level: 1)
+    }
+
     private mutating func push(_ hash: MerkleHash, level: Int) {
         if level == edges.count { edges.append([]) }
         if level >= dirty.count { dirty.append(contentsOf: repeatElement(false, count: level + 1 - dirty.count)) }
@@ -79,7 +88,7 @@ public struct TreeBuilder: Sendable {
     }
 
     /// The root of a perfect tree over `hashes` (a power of two of them).
-    static func perfectRoot(_ hashes: ArraySlice<MerkleHash>) -> MerkleHash {
+    public static func perfectRoot(_ hashes: ArraySlice<MerkleHash>) -> MerkleHash {
         var row = Array(hashes)
         var count = row.count
         while count > 1 {

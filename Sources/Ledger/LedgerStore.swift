@@ -101,49 +101,43 @@ struct LedgerStore: Sendable {
         }
     }
 
-    /// Up to `limit` entries' bytes from index `from` on, in order: all an audit needs to rehash.
-    /// Reads through the driver: SQLKit's generic row decoding costs more than the hashing.
-    func bodies(_ session: DatabaseSession, from: Int, limit: Int) async throws -> [(index: Int, body: Data)] {
+    /// Up to `limit` entries' bytes from index `from` on, in order, each with whether its `kind`
+    /// and `subject` columns appear in its bytes exactly as the canonical encoding writes them
+    /// (one scan: the database searches the bytes while it reads them). Reads through the driver:
+    /// SQLKit's generic row decoding costs more than the hashing.
+    func bodies(_ session: DatabaseSession, from: Int, limit: Int) async throws -> [(index: Int, body: Data, columnsMatch: Bool)] {
         switch session.driver {
         case .sqlite(let connection):
-            let rows = Mutex<[(index: Int, body: Data)]>([])
-            try await connection.query("SELECT idx, body FROM ledger_entries WHERE idx >= ?1 ORDER BY idx LIMIT ?2",
-                                       [.integer(from), .integer(limit)]) { row in
+            let rows = Mutex<[(index: Int, body: Data, columnsMatch: Bool)]>([])
+            try await connection.query("""
+                SELECT idx, body,
+                  instr(body, CAST('"kind":"' || kind || '"' AS BLOB)) > 0
+                  AND instr(body, CAST('"subject":"' || replace(replace(subject, '\\', '\\\\'), '"', '\\"') || '"' AS BLOB)) > 0 AS ok
+                FROM ledger_entries WHERE idx >= ?1 ORDER BY idx LIMIT ?2
+                """, [.integer(from), .integer(limit)]) { row in
                 let index = row.column("idx")?.integer ?? -1
                 let body = row.column("body")?.blob.map { Data(buffer: $0) } ?? Data()
-                rows.withLock { $0.append((index, body)) }
+                let ok = row.column("ok")?.integer == 1
+                rows.withLock { $0.append((index, body, ok)) }
             }
             return rows.withLock { $0 }
         case .postgres(let connection):
-            var result: [(index: Int, body: Data)] = []
+            var result: [(index: Int, body: Data, columnsMatch: Bool)] = []
             result.reserveCapacity(limit)
-            let rows = try await connection.query("SELECT idx, body FROM ledger_entries WHERE idx >= \(from) ORDER BY idx LIMIT \(limit)", logger: Self.logger)
-            for try await (index, body) in rows.decode((Int, ByteBuffer).self) {
-                result.append((index, Data(buffer: body)))
+            let rows = try await connection.query("""
+                SELECT idx, body,
+                  position(convert_to('"kind":"' || kind || '"', 'UTF8') in body) > 0
+                  AND position(convert_to('"subject":"' || replace(replace(subject, '\\', '\\\\'), '"', '\\"') || '"', 'UTF8') in body) > 0 AS ok
+                FROM ledger_entries WHERE idx >= \(from) ORDER BY idx LIMIT \(limit)
+                """, logger: Self.logger)
+            for try await (index, body, ok) in rows.decode((Int, ByteBuffer, Bool).self) {
+                result.append((index, Data(buffer: body), ok))
             }
             return result
         }
     }
 
     static let logger = Logger(label: "tazakoom.ledger")
-
-    /// The first entry in `range` whose `kind` or `subject` column differs from the JSON in its
-    /// body, found by the database's own JSON functions (written once per engine).
-    func firstColumnMismatch(_ sql: any SQLDatabase, in range: Range<Int>) async throws -> Int? {
-        let query: SQLQueryString = engine == .postgres
-            ? """
-              SELECT MIN(idx) AS bad FROM ledger_entries WHERE idx >= \(bind: range.lowerBound) AND idx < \(bind: range.upperBound)
-              AND ((convert_from(body, 'UTF8')::json ->> 'kind') IS DISTINCT FROM kind
-                OR (convert_from(body, 'UTF8')::json ->> 'subject') IS DISTINCT FROM subject)
-              """
-            : """
-              SELECT MIN(idx) AS bad FROM ledger_entries WHERE idx >= \(bind: range.lowerBound) AND idx < \(bind: range.upperBound)
-              AND CASE WHEN json_valid(CAST(body AS TEXT)) THEN
-                    json_extract(CAST(body AS TEXT), '$.kind') IS NOT kind OR json_extract(CAST(body AS TEXT), '$.subject') IS NOT subject
-                  ELSE 1 END
-              """
-        return try await sql.raw(query).first(decodingColumn: "bad", as: Int?.self) ?? nil
-    }
 
     /// Signed checkpoints, oldest first.
     func checkpoints(_ sql: any SQLDatabase) async throws -> [(size: Int, root: MerkleHash, note: String)] {

@@ -197,3 +197,18 @@ func exec(_ database: Database, _ statement: String) async throws {
         try await Self.tampered(engine, statement, expectIndex: 256)
     }
 }
+
+@Suite struct AuditColumnTests {
+    @Test(arguments: TestEngine.available)
+    func columnsWithQuotesBackslashesAndKyrgyzAreMatchedExactly(engine: TestEngine) async throws {
+        try await withLedger(engine) { ledger async throws in
+            let tricky = try LedgerEvent(kind: "a.b", actor: "x", subject: #"case:"quoted" \slash/ кыргыз"#, time: 1, details: "d")
+            try await ledger.append([tricky, try event(1)])
+            #expect(try await ledger.audit().size == 2)
+            try await exec(ledger.database, "UPDATE ledger_entries SET subject = 'case:\"quoted\" \\slash/ кыргыз ' WHERE idx = 0")
+            await #expect(throws: LedgerError.corrupt(index: 0, reason: "the columns of entry 0 differ from its content (altered)")) {
+                try await ledger.audit()
+            }
+        }
+    }
+}

@@ -37,9 +37,6 @@ public struct HTTPLedgerReader: LedgerReader {
         try JSONDecoder().decode([String].self, from: try await Self.get(base.appendingPathComponent("ledger/checkpoints")))
     }
 
-    /// Public bundles carry only the entries' bytes, which the hashes prove.
-    public func firstColumnMismatch(in range: Range<Int>) async throws -> Int? { nil }
-
     public func entries(from: Int, limit: Int) async throws -> [(index: Int, body: Data)] {
         let size = try await head().size
         var result: [(index: Int, body: Data)] = []

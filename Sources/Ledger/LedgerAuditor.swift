@@ -15,9 +15,6 @@ public protocol LedgerReader: Sendable {
     func signedCheckpoints() async throws -> [String]
     /// Entries from `from` on, in index order; fewer than asked at the end.
     func entries(from: Int, limit: Int) async throws -> [(index: Int, body: Data)]
-    /// The first entry in `range` whose stored `kind` or `subject` columns differ from its content;
-    /// nil when none differs, or the source keeps no such columns.
-    func firstColumnMismatch(in range: Range<Int>) async throws -> Int?
     /// Stored tiles of `level` with index in `range`.
     func tiles(level: Int, range: Range<Int>) async throws -> [TileKey: [MerkleHash]]
 }
@@ -86,11 +83,6 @@ public struct LedgerAuditor: Sendable {
             let changed = builder.takeChangedTiles()
             _ = try? await fetch.value  // let the read in flight finish before the reader is used again
             try await compare(changed, with: reader)
-            // Hashes first (they prove the bytes), then the query columns beside them, checked by
-            // the database itself: parsing every entry here would cost more than all the rest.
-            if let bad = try await reader.firstColumnMismatch(in: batch[0].index..<builder.size) {
-                throw LedgerError.corrupt(index: bad, reason: "the columns of entry \(bad) differ from its content (altered)")
-            }
             if let size = unmatchedCheckpoint {
                 throw LedgerError.corrupt(index: nil, reason: "the entries do not produce the signed checkpoint of size \(size)")
             }

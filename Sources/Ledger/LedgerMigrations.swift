@@ -6,8 +6,9 @@ public enum LedgerMigrations {
     /// table in order instead of looking every row up through a separate index.
     static func statements(blob: String, index: String) -> [String] {
         [
-            "CREATE TABLE ledger_entries (idx \(index) PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, body \(blob) NOT NULL)",
-            "CREATE INDEX ledger_entries_by_subject ON ledger_entries (subject, idx)",
+            // Only the bytes: every column is covered by the hashes, so no row can change unnoticed.
+            // (Modules that need to find entries by subject keep their own index of ledger indexes.)
+            "CREATE TABLE ledger_entries (idx \(index) PRIMARY KEY, body \(blob) NOT NULL)",
             """
             CREATE TABLE ledger_tiles (level INTEGER NOT NULL, idx BIGINT NOT NULL, width INTEGER NOT NULL,
               hashes \(blob) NOT NULL, PRIMARY KEY (level, idx))

@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import SQLKit
 import Storage
-import Synchronization
 
 /// The transparency ledger of the platform: append events in the caller's transaction, sign
 /// checkpoints, serve proofs, entries and tiles, audit the whole log.
@@ -49,12 +48,12 @@ public struct LedgerService: Sendable {
         let state = try await store.lockState(sql)
         var builder = try await resume(sql, size: state.size)
         let start = state.size
-        var rows: [(kind: String, subject: String, body: Data)] = []
+        var rows: [Data] = []
         rows.reserveCapacity(events.count)
         for event in events {
             try event.validate()
             let body = event.canonicalBytes
-            rows.append((event.kind, event.subject, body))
+            rows.append(body)
             builder.append(Merkle.leafHash(body))
         }
         try await store.insertEntries(sql, from: start, rows)
@@ -240,24 +239,12 @@ public struct LedgerService: Sendable {
 struct ConnectionReader: LedgerReader {
     let session: DatabaseSession
     let store: LedgerStore
-    /// Indexes whose query columns did not match their bytes, noted while reading them.
-    let mismatches = Mismatches()
     var sql: any SQLDatabase { session.sql }
-
-    final class Mismatches: Sendable {
-        let indexes = Mutex<[Int]>([])
-    }
 
     func head() async throws -> (size: Int, root: MerkleHash) { try await store.readState(sql) }
     func signedCheckpoints() async throws -> [String] { try await store.checkpoints(sql).map(\.note) }
     func entries(from: Int, limit: Int) async throws -> [(index: Int, body: Data)] {
-        let rows = try await store.bodies(session, from: from, limit: limit)
-        let bad = rows.filter { !$0.columnsMatch }.map(\.index)
-        if !bad.isEmpty { mismatches.indexes.withLock { $0 += bad } }
-        return rows.map { ($0.index, $0.body) }
-    }
-    func firstColumnMismatch(in range: Range<Int>) async throws -> Int? {
-        mismatches.indexes.withLock { $0.filter(range.contains).min() }
+        try await store.bodies(session, from: from, limit: limit)
     }
     func tiles(level: Int, range: Range<Int>) async throws -> [TileKey: [MerkleHash]] {
         try await store.loadTiles(sql, level: level, range: range)

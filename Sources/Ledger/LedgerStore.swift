@@ -37,12 +37,12 @@ struct LedgerStore: Sendable {
     }
 
     /// Inserts entries in multi-row statements (400 rows each keeps under every engine's bind limit).
-    func insertEntries(_ sql: any SQLDatabase, from start: Int, _ rows: [(kind: String, subject: String, body: Data)]) async throws {
+    func insertEntries(_ sql: any SQLDatabase, from start: Int, _ bodies: [Data]) async throws {
         var offset = 0
-        while offset < rows.count {
-            let chunk = rows[offset..<min(offset + 400, rows.count)]
-            let values: [[any Encodable & Sendable]] = chunk.enumerated().map { i, row in [start + offset + i, row.kind, row.subject, row.body] }
-            try await sql.raw(.rows("INSERT INTO ledger_entries (idx, kind, subject, body) VALUES ", values)).run()
+        while offset < bodies.count {
+            let chunk = bodies[offset..<min(offset + 1000, bodies.count)]
+            let values: [[any Encodable & Sendable]] = chunk.enumerated().map { i, body in [start + offset + i, body] }
+            try await sql.raw(.rows("INSERT INTO ledger_entries (idx, body) VALUES ", values)).run()
             offset += chunk.count
         }
     }
@@ -93,45 +93,32 @@ struct LedgerStore: Sendable {
         return result
     }
 
-    /// Up to `limit` entries from index `from` on, in order: (index, kind, subject, body).
-    func entries(_ sql: any SQLDatabase, from: Int, limit: Int) async throws -> [(index: Int, kind: String, subject: String, body: Data)] {
-        try await sql.raw("SELECT idx, kind, subject, body FROM ledger_entries WHERE idx >= \(bind: from) ORDER BY idx LIMIT \(literal: limit)").all().map { row in
-            (try row.decode(column: "idx", as: Int.self), try row.decode(column: "kind", as: String.self),
-             try row.decode(column: "subject", as: String.self), (try? row.decode(column: "body", as: Data.self)) ?? Data())
+    /// Up to `limit` entries from index `from` on, in order.
+    func entries(_ sql: any SQLDatabase, from: Int, limit: Int) async throws -> [(index: Int, body: Data)] {
+        try await sql.raw("SELECT idx, body FROM ledger_entries WHERE idx >= \(bind: from) ORDER BY idx LIMIT \(literal: limit)").all().map { row in
+            (try row.decode(column: "idx", as: Int.self), (try? row.decode(column: "body", as: Data.self)) ?? Data())
         }
     }
 
-    /// Up to `limit` entries' bytes from index `from` on, in order, each with whether its `kind`
-    /// and `subject` columns appear in its bytes exactly as the canonical encoding writes them
-    /// (one scan: the database searches the bytes while it reads them). Reads through the driver:
-    /// SQLKit's generic row decoding costs more than the hashing.
-    func bodies(_ session: DatabaseSession, from: Int, limit: Int) async throws -> [(index: Int, body: Data, columnsMatch: Bool)] {
+    /// Up to `limit` entries' bytes from index `from` on, in order: all an audit needs to rehash.
+    /// Reads through the driver: SQLKit's generic row decoding costs more than the hashing.
+    func bodies(_ session: DatabaseSession, from: Int, limit: Int) async throws -> [(index: Int, body: Data)] {
         switch session.driver {
         case .sqlite(let connection):
-            let rows = Mutex<[(index: Int, body: Data, columnsMatch: Bool)]>([])
-            try await connection.query("""
-                SELECT idx, body,
-                  instr(body, CAST('"kind":"' || kind || '"' AS BLOB)) > 0
-                  AND instr(body, CAST('"subject":"' || replace(replace(subject, '\\', '\\\\'), '"', '\\"') || '"' AS BLOB)) > 0 AS ok
-                FROM ledger_entries WHERE idx >= ?1 ORDER BY idx LIMIT ?2
-                """, [.integer(from), .integer(limit)]) { row in
+            let rows = Mutex<[(index: Int, body: Data)]>([])
+            try await connection.query("SELECT idx, body FROM ledger_entries WHERE idx >= ?1 ORDER BY idx LIMIT ?2",
+                                       [.integer(from), .integer(limit)]) { row in
                 let index = row.column("idx")?.integer ?? -1
                 let body = row.column("body")?.blob.map { Data(buffer: $0) } ?? Data()
-                let ok = row.column("ok")?.integer == 1
-                rows.withLock { $0.append((index, body, ok)) }
+                rows.withLock { $0.append((index, body)) }
             }
             return rows.withLock { $0 }
         case .postgres(let connection):
-            var result: [(index: Int, body: Data, columnsMatch: Bool)] = []
+            var result: [(index: Int, body: Data)] = []
             result.reserveCapacity(limit)
-            let rows = try await connection.query("""
-                SELECT idx, body,
-                  position(convert_to('"kind":"' || kind || '"', 'UTF8') in body) > 0
-                  AND position(convert_to('"subject":"' || replace(replace(subject, '\\', '\\\\'), '"', '\\"') || '"', 'UTF8') in body) > 0 AS ok
-                FROM ledger_entries WHERE idx >= \(from) ORDER BY idx LIMIT \(limit)
-                """, logger: Self.logger)
-            for try await (index, body, ok) in rows.decode((Int, ByteBuffer, Bool).self) {
-                result.append((index, Data(buffer: body), ok))
+            let rows = try await connection.query("SELECT idx, body FROM ledger_entries WHERE idx >= \(from) ORDER BY idx LIMIT \(limit)", logger: Self.logger)
+            for try await (index, body) in rows.decode((Int, ByteBuffer).self) {
+                result.append((index, Data(buffer: body)))
             }
             return result
         }

@@ -6,7 +6,7 @@
 # docs/performance.md. /healthz is the baseline: a bare JSON endpoint of the same server, measured
 # in the same run, so the other figures read as a ratio of what the server can do at all.
 # Settings: DURATION (default 10s), CONNECTIONS (default 32), THREADS (default 2);
-# LEDGER_ENTRIES (appends and audit, default 200000), LEDGER_PROOF_SIZE (default 10000000).
+# LEDGER_ENTRIES (appends and audit, default 1000000), LEDGER_PROOF_SIZE (default 10000000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-10s}; connections=${CONNECTIONS:-32}; threads=${THREADS:-2}
@@ -72,8 +72,8 @@ wrk and the server share the same $(nproc) cores, so absolute figures are lower 
 where the load comes from elsewhere; the ratios are what to compare between runs.
 
 MD
-echo "== ledger benchmarks (LEDGER_ENTRIES=${LEDGER_ENTRIES:-200000}, LEDGER_PROOF_SIZE=${LEDGER_PROOF_SIZE:-10000000})"
-"$(swift build -c release --show-bin-path)/ledger-bench" --entries "${LEDGER_ENTRIES:-200000}" \
+echo "== ledger benchmarks (LEDGER_ENTRIES=${LEDGER_ENTRIES:-1000000}, LEDGER_PROOF_SIZE=${LEDGER_PROOF_SIZE:-10000000})"
+"$(swift build -c release --show-bin-path)/ledger-bench" --entries "${LEDGER_ENTRIES:-1000000}" \
   --proof-size "${LEDGER_PROOF_SIZE:-10000000}" --proofs 2000 >>docs/performance.md
 echo "== wrote docs/performance.md"
 cat docs/performance.md

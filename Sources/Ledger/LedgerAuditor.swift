@@ -52,42 +52,42 @@ public struct LedgerAuditor: Sendable {
         // that read is done, so the reader is never used by two tasks at once.
         var fetch = Task { try await reader.entries(from: 0, limit: chunk) }
         do {
-        while true {
-            let batch = try await fetch.value
-            if batch.isEmpty { break }
-            let next = (batch.last?.index ?? builder.size) + 1
-            fetch = Task { try await reader.entries(from: next, limit: chunk) }
-            let hashed = await Self.hash(batch)
-            var position = 0
-            while position < batch.count {
-                let index = builder.size
-                let entry = batch[position]
-                if entry.index > index { throw LedgerError.corrupt(index: index, reason: "entry \(index) is missing (removed)") }
-                if entry.index < index { throw LedgerError.corrupt(index: entry.index, reason: "entry \(entry.index) appears twice (inserted)") }
-                if index >= head.size { throw LedgerError.corrupt(index: index, reason: "entry \(index) lies beyond the log's size \(head.size) (inserted)") }
-                // A whole tile at once when its root is already computed and no checkpoint falls inside it.
-                if let root = hashed.tileRoots[index], position + 256 <= batch.count, index + 256 <= head.size,
-                   batch[position + 255].index == index + 255, !pending.contains(where: { $0.size > index && $0.size < index + 256 }) {
-                    builder.appendFullTile(hashed.leaves[position..<(position + 256)], root: root)
-                    position += 256
-                } else {
-                    builder.append(hashed.leaves[position])
-                    position += 1
+            while true {
+                let batch = try await fetch.value
+                if batch.isEmpty { break }
+                let next = (batch.last?.index ?? builder.size) + 1
+                fetch = Task { try await reader.entries(from: next, limit: chunk) }
+                let hashed = await Self.hash(batch)
+                var position = 0
+                while position < batch.count {
+                    let index = builder.size
+                    let entry = batch[position]
+                    if entry.index > index { throw LedgerError.corrupt(index: index, reason: "entry \(index) is missing (removed)") }
+                    if entry.index < index { throw LedgerError.corrupt(index: entry.index, reason: "entry \(entry.index) appears twice (inserted)") }
+                    if index >= head.size { throw LedgerError.corrupt(index: index, reason: "entry \(index) lies beyond the log's size \(head.size) (inserted)") }
+                    // A whole tile at once when its root is already computed and no checkpoint falls inside it.
+                    if let root = hashed.tileRoots[index], position + 256 <= batch.count, index + 256 <= head.size,
+                       batch[position + 255].index == index + 255, !pending.contains(where: { $0.size > index && $0.size < index + 256 }) {
+                        builder.appendFullTile(hashed.leaves[position..<(position + 256)], root: root)
+                        position += 256
+                    } else {
+                        builder.append(hashed.leaves[position])
+                        position += 1
+                    }
+                    while let next = pending.first, next.size <= builder.size {
+                        // Reported after this chunk's hashes were compared, which can name the entry at fault.
+                        if (next.size != builder.size || builder.root != next.root) && unmatchedCheckpoint == nil { unmatchedCheckpoint = next.size }
+                        pending = pending.dropFirst()
+                    }
                 }
-                while let next = pending.first, next.size <= builder.size {
-                    // Reported after this chunk's hashes were compared, which can name the entry at fault.
-                    if (next.size != builder.size || builder.root != next.root) && unmatchedCheckpoint == nil { unmatchedCheckpoint = next.size }
-                    pending = pending.dropFirst()
+                let changed = builder.takeChangedTiles()
+                _ = try? await fetch.value  // let the read in flight finish before the reader is used again
+                try await compare(changed, with: reader)
+                if let size = unmatchedCheckpoint {
+                    throw LedgerError.corrupt(index: nil, reason: "the entries do not produce the signed checkpoint of size \(size)")
                 }
+                progress?(builder.size, head.size)
             }
-            let changed = builder.takeChangedTiles()
-            _ = try? await fetch.value  // let the read in flight finish before the reader is used again
-            try await compare(changed, with: reader)
-            if let size = unmatchedCheckpoint {
-                throw LedgerError.corrupt(index: nil, reason: "the entries do not produce the signed checkpoint of size \(size)")
-            }
-            progress?(builder.size, head.size)
-        }
         } catch {
             // Never leave a read running on a connection the caller is about to give back.
             _ = try? await fetch.value

@@ -192,3 +192,25 @@ func exec(_ database: Database, _ statement: String) async throws {
         try await Self.tampered(engine, statement, expectIndex: 256)
     }
 }
+
+@Suite struct PseudonymTests {
+    @Test(arguments: TestEngine.available)
+    func erasingAPersonKeepsTheLogVerifiableAndUnlinksThem(engine: TestEngine) async throws {
+        try await withLedger(engine) { ledger async throws in
+            let pin = "21503198500123"
+            let subject = try await ledger.database.transaction { sql in
+                let subject = try await ledger.pseudonym(for: pin, on: sql)
+                try await ledger.append([try LedgerEvent(kind: "registry.read", actor: "agency:MOH", subject: subject, time: 1, details: "x")], on: sql)
+                return subject
+            }
+            #expect(subject.hasPrefix("person:") && !subject.contains(pin))
+            let again = try await ledger.database.transaction { sql in try await ledger.pseudonym(for: pin, on: sql) }
+            #expect(again == subject, "stable while the salt is kept")
+            _ = try await ledger.signCheckpoint()
+            try await ledger.forget(pin)
+            let after = try await ledger.database.transaction { sql in try await ledger.pseudonym(for: pin, on: sql) }
+            #expect(after != subject, "after erasure the old entries no longer point to the person")
+            #expect(try await ledger.audit().size == 1, "and the log still verifies")
+        }
+    }
+}

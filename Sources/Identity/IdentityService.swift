@@ -5,6 +5,7 @@ import Foundation
 public struct IdentityService: Sendable {
     let store: any IdentityStore
     let passwords: PasswordHasher
+    let reference = ReferenceCache()
 
     public init(store: any IdentityStore, passwords: PasswordHasher) {
         self.store = store
@@ -63,26 +64,35 @@ public struct IdentityService: Sendable {
 
     private func checkedDistrict(_ code: String?, into errors: inout [FieldError]) async throws -> String? {
         guard let code, !code.isEmpty else { return nil }
-        let known = try await store.regions().flatMap(\.districts).contains { $0.code == code }
+        let known = try await regions().flatMap(\.districts).contains { $0.code == code }
         if !known { errors.append(FieldError(field: "districtCode", messageKey: "error_district")) }
         return code
     }
 
     public func person(pin: String) async throws -> Person? { try await store.person(pin: pin) }
     public func organisation(inn: String) async throws -> Organisation? { try await store.organisation(inn: inn) }
-    public func agencies() async throws -> [Agency] { try await store.agencies() }
-    public func regions() async throws -> [Region] { try await store.regions() }
+    /// All agencies (cached for a minute).
+    public func agencies() async throws -> [Agency] {
+        let store = self.store
+        return try await reference.agencies { try await store.agencies() }
+    }
+
+    /// All regions with their districts (cached for a minute).
+    public func regions() async throws -> [Region] {
+        let store = self.store
+        return try await reference.regions { try await store.regions() }
+    }
 
     /// Everything the state holds about `pin`, for the personal cabinet.
     public func cabinet(pin: String) async throws -> Cabinet {
         guard let person = try await store.person(pin: pin) else { throw DomainError.notFound }
-        let regions = try await store.regions()
+        let regions = try await regions()
         let place = regions.lazy.compactMap { region in
             region.districts.first { $0.code == person.districtCode }.map { (region, $0) }
         }.first
         let post = try await store.post(of: pin)
         var agency: Agency?
-        if let post { agency = try await store.agencies().first { $0.code == post.agencyCode } }
+        if let post { agency = try await agencies().first { $0.code == post.agencyCode } }
         return Cabinet(
             person: person,
             region: place?.0.name, district: place?.1.name,

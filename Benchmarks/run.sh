@@ -66,7 +66,7 @@ column says what share of the server's bare throughput a page keeps.
 | --- | --- | ---: | ---: | ---: | ---: | ---: |
 | \`GET /healthz\` | baseline: JSON, no database | $h_rps | $h_p50 | $h_p99 | 1.00 | $h_err |
 | \`GET /signin\` | sign-in page: Mustache layout, catalog (ky), CSRF cookie | $s_rps | $s_p50 | $s_p99 | $(ratio "$s_rps" "$h_rps") | $s_err |
-| \`GET /\` | home page: agencies and regions read from SQLite | $m_rps | $m_p50 | $m_p99 | $(ratio "$m_rps" "$h_rps") | $m_err |
+| \`GET /\` | home page: agencies and regions (cached for a minute), Mustache | $m_rps | $m_p50 | $m_p99 | $(ratio "$m_rps" "$h_rps") | $m_err |
 
 wrk and the server share the same $(nproc) cores, so absolute figures are lower than on a machine
 where the load comes from elsewhere; the ratios are what to compare between runs.

@@ -48,10 +48,13 @@ struct APIController: Sendable {
 
     @Sendable func registerPerson(_ request: Request, context: AppRequestContext) async throws -> Response {
         let client = try require(.identityWrite, context)
-        var input = try await JSONResponse.decode(PersonRegistration.self, from: request)
-        input.password = nil  // accounts are opened by the person, never by another system
-        let registered = try await platform.identity.register(input, by: .system(client.id))
-        return try JSONResponse.make(registered.value, status: .created, location: "/api/v1/people/\(registered.value.pin)", ledgerIndex: registered.ledgerIndex)
+        let body = try await JSONResponse.body(of: request)
+        return try await idempotent(request, client: client, body: body) {
+            var input = try JSONResponse.decode(PersonRegistration.self, from: body)
+            input.password = nil  // accounts are opened by the person, never by another system
+            let registered = try await platform.identity.register(input, by: .system(client.id))
+            return try JSONResponse.reply(registered.value, status: .created, location: "/api/v1/people/\(registered.value.pin)", ledgerIndex: registered.ledgerIndex)
+        }
     }
 
     @Sendable func organisation(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -63,9 +66,12 @@ struct APIController: Sendable {
 
     @Sendable func registerOrganisation(_ request: Request, context: AppRequestContext) async throws -> Response {
         let client = try require(.identityWrite, context)
-        let input = try await JSONResponse.decode(OrganisationRegistration.self, from: request)
-        let registered = try await platform.identity.register(input, representative: nil, by: .system(client.id))
-        return try JSONResponse.make(registered.value, status: .created, location: "/api/v1/organisations/\(registered.value.inn)", ledgerIndex: registered.ledgerIndex)
+        let body = try await JSONResponse.body(of: request)
+        return try await idempotent(request, client: client, body: body) {
+            let input = try JSONResponse.decode(OrganisationRegistration.self, from: body)
+            let registered = try await platform.identity.register(input, representative: nil, by: .system(client.id))
+            return try JSONResponse.reply(registered.value, status: .created, location: "/api/v1/organisations/\(registered.value.inn)", ledgerIndex: registered.ledgerIndex)
+        }
     }
 }
 
@@ -75,22 +81,42 @@ enum JSONResponse {
     static let ledgerIndexHeader = HTTPField.Name("Ledger-Index")
 
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, location: String? = nil, ledgerIndex: Int? = nil) throws -> Response {
+        try reply(value, status: status, location: location, ledgerIndex: ledgerIndex).response
+    }
+
+    /// The answer as data, before it becomes a response (so it can be kept for replays).
+    static func reply(_ value: some Encodable, status: HTTPResponse.Status = .ok, location: String? = nil, ledgerIndex: Int? = nil) throws -> JSONReply {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let location { headers[.location] = location }
         if let ledgerIndex, let name = ledgerIndexHeader { headers[name] = String(ledgerIndex) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        return JSONReply(status: status, headers: headers, body: try encoder.encode(value))
     }
 
-    /// Decodes a JSON body of at most 1 MiB; anything unreadable is a 400, never a 500.
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+    /// The request body, at most 1 MiB.
+    static func body(of request: Request) async throws -> Data {
         var request = request
-        let buffer = try await request.collectBody(upTo: 1 << 20)
+        return Data(buffer: try await request.collectBody(upTo: 1 << 20))
+    }
+
+    /// Decodes a JSON body; anything unreadable is a 400, never a 500.
+    static func decode<T: Decodable>(_ type: T.Type, from body: Data) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+            return try JSONDecoder().decode(T.self, from: body)
         } catch {
             throw BadRequest()
         }
+    }
+}
+
+/// A JSON answer: status, headers and body bytes.
+struct JSONReply: Sendable {
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var body: Data
+
+    var response: Response {
+        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

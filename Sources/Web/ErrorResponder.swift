@@ -47,6 +47,10 @@ struct ErrorResponder: Sendable {
                 context.logger.critical("ledger damaged", metadata: ["error": "\(error)"])
                 return (.internalServerError, "internal", [], [:])
             }
+        case IdempotencyConflict.inProgress:
+            return (.conflict, "in_progress", [], [.retryAfter: "1"])
+        case IdempotencyConflict.keyReused:
+            return (.unprocessableContent, "key_reused", [], [:])
         case is DecodingError, is BadRequest:
             return (.badRequest, "bad_request", [], [:])
         case let error as any HTTPResponseError:

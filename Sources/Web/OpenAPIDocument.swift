@@ -53,7 +53,13 @@ enum OpenAPIDocument {
                 }
                 return ["name": name, "in": "path", "required": true, "schema": schema] as [String: Any]
             }
-            if !parameters.isEmpty { operation["parameters"] = parameters }
+            var allParameters = parameters
+            if op.requestSchema != nil {
+                allParameters.append(["name": "Idempotency-Key", "in": "header", "required": false,
+                                      "description": "A retry with the same key and body gets the first answer again and changes nothing",
+                                      "schema": ["type": "string", "maxLength": 255]])
+            }
+            if !allParameters.isEmpty { operation["parameters"] = allParameters }
             if let scope = op.scope {
                 operation["security"] = [["bearer": scope.isEmpty ? [] : [scope]]]
             }

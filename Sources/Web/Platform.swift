@@ -18,7 +18,7 @@ public struct Platform: Sendable {
     let assets: StaticAssets
 
     /// Every migration of every module, in order.
-    public static let migrator = Migrator(migrations: LedgerMigrations.all + IdentityMigrations.all)
+    public static let migrator = Migrator(migrations: IdempotencyStore.migrations + LedgerMigrations.all + IdentityMigrations.all)
 
     /// Opens the database, applies migrations, ensures reference data and (if asked) seeds the demo.
     public static func start(_ configuration: AppConfiguration, logger: Logger) async throws -> Platform {

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import TestSupport
@@ -106,6 +107,43 @@ import Testing
                 #expect(!capture.text.contains(secret), "a secret is in the logs")
             }
             #expect(capture.text.contains("/signin"), "the capture did see the requests")
+        }
+    }
+}
+
+@Suite struct IdempotencyTests {
+    static func post(_ client: any TestClientProtocol, token: String, key: String?, json: String) async throws -> TestResponse {
+        var headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+        if let key, let name = HTTPField.Name("Idempotency-Key") { headers[name] = key }
+        return try await client.executeRequest(uri: "/api/v1/people", method: .post, headers: headers, body: ByteBuffer(string: json))
+    }
+
+    @Test(arguments: TestEngine.available)
+    func aRetriedWriteRunsOnceAndGetsTheSameAnswer(engine: TestEngine) async throws {
+        try await withApp(engine) { client, url async throws in
+            let (token, _) = try await APITests.issueToken(client, scopes: ["identity:write"])
+            let body = #"{"pin":"21503198500123","familyName":"Асанов","givenName":"Айбек"}"#
+            let before = try await count("people", in: url)
+            let ledgerBefore = try await count("ledger_entries", in: url)
+            let first = try await Self.post(client, token: token, key: "retry-1", json: body)
+            let second = try await Self.post(client, token: token, key: "retry-1", json: body)
+            #expect(first.status == .created && second.status == .created)
+            #expect(second.text == first.text)
+            #expect(second.headers[.location] == first.headers[.location])
+            #expect(second.headers[HTTPField.Name("Ledger-Index")!] == first.headers[HTTPField.Name("Ledger-Index")!])
+            #expect(second.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(try await count("people", in: url) == before + 1)
+            #expect(try await count("ledger_entries", in: url) == ledgerBefore + 1, "one action, one ledger entry")
+            // The same key for another request is refused and changes nothing.
+            let other = try await Self.post(client, token: token, key: "retry-1", json: #"{"pin":"21503198500124","familyName":"X","givenName":"Y"}"#)
+            #expect(other.status == .unprocessableContent)
+            #expect(try await count("people", in: url) == before + 1)
+            // A failed request keeps nothing: the same key may be used again once the input is fixed.
+            let invalid = try await Self.post(client, token: token, key: "retry-2", json: #"{"pin":"123","familyName":"X","givenName":"Y"}"#)
+            #expect(invalid.status == .unprocessableContent)
+            let fixed = try await Self.post(client, token: token, key: "retry-2", json: #"{"pin":"123","familyName":"X","givenName":"Y"}"#.replacingOccurrences(of: "\"123\"", with: "\"21503198500125\""))
+            #expect(fixed.status == .created)
+            #expect(try await Self.post(client, token: token, key: String(repeating: "k", count: 300), json: body).status == .badRequest)
         }
     }
 }

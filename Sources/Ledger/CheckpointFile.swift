@@ -32,11 +32,19 @@ extension LedgerService {
     /// the one in `file` (kept outside the database) or the latest in the database itself.
     public func checkNotBehind(_ file: CheckpointFile?) async throws {
         let head = try await head()
-        var remembered: [Checkpoint] = []
-        if let latest = try await latestCheckpoint() { remembered.append(Checkpoint(origin: origin, size: latest.size, root: latest.root)) }
-        if let fromFile = try file?.read(verifier: verifier) { remembered.append(fromFile) }
-        for checkpoint in remembered {
+        var remembered: [(checkpoint: Checkpoint, file: String?)] = []
+        if let latest = try await latestCheckpoint() { remembered.append((Checkpoint(origin: origin, size: latest.size, root: latest.root), nil)) }
+        if let file {
+            let fromFile: Checkpoint?
+            do { fromFile = try file.read(verifier: verifier) } catch {
+                throw LedgerError.corrupt(index: nil, reason: "the checkpoint remembered in \(file.path) was not signed by this ledger's key (\(error)): "
+                    + "the database or its key changed since; refusing to run. (If you deleted a demo database on purpose, delete that file too.)")
+            }
+            if let fromFile { remembered.append((fromFile, file.path)) }
+        }
+        for (checkpoint, path) in remembered {
             if checkpoint.size > head.size {
+                if let path { throw LedgerError.behindRememberedCheckpoint(databaseSize: head.size, checkpointSize: checkpoint.size, file: path) }
                 throw LedgerError.behindCheckpoint(databaseSize: head.size, checkpointSize: checkpoint.size)
             }
             let root = try await withTiles { source in try Merkle.root(size: checkpoint.size, source) }

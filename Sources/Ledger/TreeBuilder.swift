@@ -199,6 +199,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case invalidEvent(String)
     /// The database holds less than a checkpoint this node has seen signed: a restored backup.
     case behindCheckpoint(databaseSize: Int, checkpointSize: Int)
+    /// As `behindCheckpoint`, for the checkpoint remembered in `file` outside the database.
+    case behindRememberedCheckpoint(databaseSize: Int, checkpointSize: Int, file: String)
 
     public var description: String {
         switch self {
@@ -208,6 +210,9 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
         case .invalidEvent(let reason): "invalid ledger event: \(reason)"
         case .behindCheckpoint(let db, let cp):
             "the database holds \(db) ledger entries but a checkpoint of \(cp) entries was already signed: this looks like a restored backup; refusing to run"
+        case .behindRememberedCheckpoint(let db, let cp, let file):
+            "the database holds \(db) ledger entries but this node remembers a signed checkpoint of \(cp) entries in \(file): "
+                + "this looks like a restored backup; refusing to run. (If you deleted a demo database on purpose, delete that file too.)"
         }
     }
 }

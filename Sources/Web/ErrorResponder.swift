@@ -43,7 +43,7 @@ struct ErrorResponder: Sendable {
         case let error as LedgerError:
             switch error {
             case .outOfRange, .invalidEvent: return (.notFound, "not_found", [], [:])
-            case .corrupt, .behindCheckpoint:
+            case .corrupt, .behindCheckpoint, .behindRememberedCheckpoint:
                 context.logger.critical("ledger damaged", metadata: ["error": "\(error)"])
                 return (.internalServerError, "internal", [], [:])
             }

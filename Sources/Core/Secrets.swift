@@ -18,7 +18,7 @@ public enum Secrets {
 
     /// SHA-256 of `text` in lower-case hex.
     public static func digest(of text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(text.utf8)))
     }
 
     /// Compares two strings in time independent of where they differ.

@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Foundation
 
@@ -33,7 +34,7 @@ public struct LedgerEvent: Codable, Equatable, Sendable {
     public init(kind: String, actor: String, subject: String, time: Int, details: some Encodable) throws {
         let json = details.canonicalJSON()
         try self.init(kind: kind, actor: actor, subject: subject, time: time,
-                      detailsDigest: SHA256.hash(data: Data(json.utf8)).map { String(format: "%02x", $0) }.joined())
+                      detailsDigest: Hex.encode(SHA256.hash(data: Data(json.utf8))))
     }
 
     func validate() throws {

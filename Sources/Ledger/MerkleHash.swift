@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Foundation
 
@@ -41,37 +42,10 @@ public struct MerkleHash: Hashable, Sendable, CustomStringConvertible {
 
     public var bytes: [UInt8] { withBytes { Array($0) } }
     public var base64: String { Data(bytes).base64EncodedString() }
-    public var hex: String { bytes.map { String(format: "%02x", $0) }.joined() }
+    public var hex: String { Hex.encode(bytes) }
     public var description: String { base64 }
 
     init<D: Digest>(digest: D) {
         self = digest.withUnsafeBytes { MerkleHash(raw: $0) }
-    }
-}
-
-/// Hex encoding helpers for the offline tools.
-public enum Hex {
-    /// Bytes of an even-length hex string (upper or lower case), or nil.
-    public static func decode(_ text: String) -> [UInt8]? {
-        let chars = Array(text.utf8)
-        guard chars.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(chars.count / 2)
-        var i = 0
-        while i < chars.count {
-            guard let high = value(chars[i]), let low = value(chars[i + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            i += 2
-        }
-        return bytes
-    }
-
-    private static func value(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 48...57: c - 48
-        case 97...102: c - 87
-        case 65...70: c - 55
-        default: nil
-        }
     }
 }

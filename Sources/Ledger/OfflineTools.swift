@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// A message for an auditor's command that failed; the command prints it and exits 1.

@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Foundation
 import SQLKit
@@ -13,12 +14,12 @@ extension LedgerService {
         if let stored = try await sql.raw("SELECT salt FROM ledger_pseudonyms WHERE identifier = \(bind: identifier)").first(decodingColumn: "salt", as: String.self) {
             salt = stored
         } else {
-            let fresh = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            let fresh = Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255) })
             try await sql.raw("INSERT INTO ledger_pseudonyms (identifier, salt) VALUES (\(bind: identifier), \(bind: fresh)) ON CONFLICT (identifier) DO NOTHING").run()
             salt = try await sql.raw("SELECT salt FROM ledger_pseudonyms WHERE identifier = \(bind: identifier)").first(decodingColumn: "salt", as: String.self) ?? fresh
         }
         let digest = SHA256.hash(data: Data((salt + identifier).utf8))
-        return prefix + ":" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+        return prefix + ":" + Hex.encode(digest.prefix(8))
     }
 
     /// Erases the link between `identifier` and its ledger entries (right to erasure).

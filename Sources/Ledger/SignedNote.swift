@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Foundation
 
@@ -79,7 +80,7 @@ public struct NoteVerifier: Sendable, Equatable {
         Array(SHA256.hash(data: Data(name.utf8) + Data([0x0A, 0x01]) + keyBytes).prefix(4))
     }
 
-    var keyIDHex: String { keyID.map { String(format: "%02x", $0) }.joined() }
+    var keyIDHex: String { Hex.encode(keyID) }
 
     public static func == (a: NoteVerifier, b: NoteVerifier) -> Bool {
         a.name == b.name && a.keyBytes == b.keyBytes

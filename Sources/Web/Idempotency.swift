@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Foundation
 import HTTPTypes
@@ -26,7 +27,7 @@ extension APIController {
         var hasher = SHA256()
         hasher.update(data: Data("\(request.method.rawValue) \(request.uri.path)\n".utf8))
         hasher.update(data: body)
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(hasher.finalize())
         let store = IdempotencyStore(database: platform.database)
         switch try await store.claim(owner: client.id, key: key, requestHash: digest) {
         case .inProgress: throw IdempotencyConflict.inProgress

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 @testable import Ledger
 import SQLKit
@@ -141,6 +142,11 @@ func exec(_ database: Database, _ statement: String) async throws {
 }
 
 @Suite struct TamperTests {
+    /// `bytes` as an SQL literal of the engine's binary type.
+    static func blob(_ bytes: Data, _ engine: TestEngine) -> String {
+        engine == .postgres ? "'\\x\(Hex.encode(bytes))'::bytea" : "X'\(Hex.encode(bytes))'"
+    }
+
     /// A ledger of 600 entries with a signed checkpoint, then one change made behind its back.
     static func tampered(_ engine: TestEngine, _ change: String, expectIndex: Int?) async throws {
         try await withLedger(engine) { ledger async throws in
@@ -160,8 +166,7 @@ func exec(_ database: Database, _ statement: String) async throws {
 
     @Test(arguments: TestEngine.available)
     func anAlteredEntryIsFoundByIndex(engine: TestEngine) async throws {
-        let other = try event(999).canonicalBytes.map { String(format: "%02x", $0) }.joined()
-        let literal = engine == .postgres ? "'\\x\(other)'::bytea" : "X'\(other)'"
+        let literal = Self.blob(try event(999).canonicalBytes, engine)
         try await Self.tampered(engine, "UPDATE ledger_entries SET body = \(literal) WHERE idx = 123", expectIndex: 123)
     }
 
@@ -177,8 +182,7 @@ func exec(_ database: Database, _ statement: String) async throws {
 
     @Test(arguments: TestEngine.available)
     func anInsertedEntryIsFound(engine: TestEngine) async throws {
-        let body = try event(5).canonicalBytes.map { String(format: "%02x", $0) }.joined()
-        let literal = engine == .postgres ? "'\\x\(body)'::bytea" : "X'\(body)'"
+        let literal = Self.blob(try event(5).canonicalBytes, engine)
         try await Self.tampered(engine, "INSERT INTO ledger_entries (idx, body) VALUES (610, \(literal))", expectIndex: 610)
     }
 

@@ -1,8 +1,8 @@
 """A citizen in a real browser (Chromium at phone width): sign in, switch language, sign out;
 axe-core finds no serious or critical accessibility violation on the main pages."""
 from axe_selenium_python import Axe
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import CITIZEN, DEMO_PASSWORD
@@ -21,10 +21,22 @@ def assert_accessible(driver, page):
 
 
 def click_and_wait(driver, selector):
-    """Clicks a link or button and waits until the next page has replaced this one."""
+    """Clicks a link or button and waits until the next page has replaced this one and loaded.
+
+    While the old page is being torn down Chromium may answer "node does not belong to the
+    document" instead of "stale element"; both mean the old page is gone."""
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, selector).click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
+
+    def replaced(d):
+        try:
+            old.tag_name
+            return False
+        except WebDriverException:  # StaleElementReferenceException is one of these
+            return True
+
+    WebDriverWait(driver, 15).until(replaced)
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def sign_in(driver, url, password=DEMO_PASSWORD):

@@ -76,9 +76,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "Web",
+            name: "Registries",
             dependencies: [
                 "Core", "Storage", "Ledger", "Identity",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Web",
+            dependencies: [
+                "Core", "Storage", "Ledger", "Identity", "Registries",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -92,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "tazakoom",
             dependencies: [
-                "Core", "Storage", "Identity", "Ledger", "Web",
+                "Core", "Storage", "Identity", "Ledger", "Registries", "Web",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -121,6 +131,11 @@ let package = Package(
         .testTarget(
             name: "IdentityTests",
             dependencies: ["Identity", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RegistriesTests",
+            dependencies: ["Registries", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -26,6 +26,9 @@ public struct AppConfiguration: Sendable {
     public var checkpointFile: String?
     /// Seconds between checkpoint signings; 0 signs only on demand.
     public var checkpointIntervalSeconds: Int
+    /// How many synthetic residents the demo population registry gets (other demo registries
+    /// grow in proportion); small by default so a first start takes seconds.
+    public var demoRegistrySize: Int
 
     public init(
         host: String = "127.0.0.1",
@@ -40,7 +43,8 @@ public struct AppConfiguration: Sendable {
         ledgerOrigin: String = "tazakoom.kg/ledger",
         ledgerKeyFile: String? = nil,
         checkpointFile: String? = nil,
-        checkpointIntervalSeconds: Int = 10
+        checkpointIntervalSeconds: Int = 10,
+        demoRegistrySize: Int = 1000
     ) {
         self.host = host
         self.port = port
@@ -55,5 +59,6 @@ public struct AppConfiguration: Sendable {
         self.ledgerKeyFile = ledgerKeyFile
         self.checkpointFile = checkpointFile
         self.checkpointIntervalSeconds = checkpointIntervalSeconds
+        self.demoRegistrySize = demoRegistrySize
     }
 }

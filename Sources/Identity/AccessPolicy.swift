@@ -24,6 +24,10 @@ public enum Permission: String, Sendable, CaseIterable {
     case registerOnBehalf
     /// Have the transparency ledger sign a checkpoint now (it also signs on its own schedule).
     case signCheckpoints
+    /// Search and read the registries one's agency has a right to (each read of a person is logged).
+    case readRegistries
+    /// Create, change and delete records in the registries one's agency may write.
+    case writeRegistries
 }
 
 /// What an API client (another agency's system) may do, granted when its token is issued.
@@ -32,6 +36,12 @@ public enum Scope: String, Sendable, Codable, CaseIterable {
     case identityRead = "identity:read"
     /// Register people and organisations.
     case identityWrite = "identity:write"
+    /// Read the registries the client's agency has a right to (GovStack Data API).
+    case registryRead = "registry:read"
+    /// Write the registries the client's agency may write.
+    case registryWrite = "registry:write"
+    /// Answer `myPersonalDataUsage` for any person (for the state portal's own back end).
+    case dataUsageRead = "datausage:read"
 }
 
 /// The post of a person who works for an agency.
@@ -64,9 +74,9 @@ public struct Principal: Sendable, Equatable {
 public enum AccessPolicy {
     /// What each role adds to what every signed-in person may do.
     static let grants: [Role: Set<Permission>] = [
-        .clerk: [.viewBackOffice],
-        .specialist: [.viewBackOffice],
-        .head: [.viewBackOffice],
+        .clerk: [.viewBackOffice, .readRegistries, .writeRegistries],
+        .specialist: [.viewBackOffice, .readRegistries, .writeRegistries],
+        .head: [.viewBackOffice, .readRegistries, .writeRegistries],
         .administrator: [.viewBackOffice, .manageAPIClients, .registerOnBehalf, .signCheckpoints],
     ]
 

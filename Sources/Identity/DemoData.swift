@@ -18,7 +18,7 @@ public enum DemoData {
     }
 
     /// (pin, family, given, patronymic, district, address, phone, email, agency, position, roles)
-    static let people: [(String, String, String, String, String, String, String, String, String?, String, [Role])] = [
+    public static let people: [(String, String, String, String, String, String, String, String, String?, String, [Role])] = [
         ("11207199000417", "Токтогулова", "Айгүл", "Бакытовна", "BIS-LEN", "Бишкек, Чүй пр. 120, кв. 5", "+996 555 100 417", "aigul@example.kg", nil, "", []),
         ("20303198500231", "Асанов", "Бакыт", "Маратович", "OSH-KSU", "Кара-Суу, Ленин к. 14", "+996 772 200 231", "bakyt@example.kg", nil, "", []),
         ("22511197901022", "Садыков", "Нурлан", "Эркинович", "CHU-ALA", "Аламүдүн, Советская к. 3", "+996 700 301 022", "nurlan@example.kg", nil, "", []),
@@ -30,7 +30,7 @@ public enum DemoData {
     ]
 
     /// (inn, name, legal form, district, address, representative PIN)
-    static let organisations: [(String, String, String, String, String, String)] = [
+    public static let organisations: [(String, String, String, String, String, String)] = [
         ("01203201510005", "Ала-Тоо Софт ЖЧК / Ala-Too Soft LLC", "LLC", "BIS-LEN", "Бишкек, Токтогул к. 125", "22511197901022"),
         ("00506200910117", "Ысык-Көл Жемиш ААК / Issyk-Kul Fruit JSC", "JSC", "ISK-ISK", "Чолпон-Ата, Советская к. 66", "20303198500231"),
         ("22511197901022", "ЖИ Садыков Н. Э. / IE Sadykov N.", "IE", "CHU-ALA", "Аламүдүн, Советская к. 3", "22511197901022"),

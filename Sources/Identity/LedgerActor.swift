@@ -6,4 +6,6 @@ public enum LedgerActor: Sendable, Equatable {
     case system(String)
     /// A signed-in person (official or representative), by PIN; logged under a pseudonym.
     case person(String)
+    /// An agency acting as an institution (a bulk load of its registry), by code.
+    case agency(String)
 }

@@ -26,6 +26,7 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
         case .subjectThemself: subjectRef
         case .system(let id): "system:\(id)"
         case .person(let pin): try await ledger.pseudonym(for: pin, on: sql)
+        case .agency(let code): "agency:\(code)"
         }
         let event = try LedgerEvent(kind: kind, actor: actorRef, subject: subjectRef, time: now, details: details)
         return try await ledger.append([event], on: sql).lowerBound

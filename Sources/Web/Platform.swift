@@ -2,6 +2,7 @@ import Core
 import Identity
 import Ledger
 import Logging
+import Registries
 import Storage
 
 /// The services of one running platform, wired to one database; what the routes call into.
@@ -12,13 +13,15 @@ public struct Platform: Sendable {
     public let authentication: AuthenticationService
     public let clients: APIClientService
     public let ledger: LedgerService
+    public let registries: RegistryService
+    public let importer: RegistryImporter
     public let checkpointFile: CheckpointFile?
     let pages: PageRenderer
     let cookies: CookieFactory
     let assets: StaticAssets
 
     /// Every migration of every module, in order.
-    public static let migrator = Migrator(migrations: IdempotencyStore.migrations + LedgerMigrations.all + IdentityMigrations.all)
+    public static let migrator = Migrator(migrations: IdempotencyStore.migrations + LedgerMigrations.all + IdentityMigrations.all + RegistryMigrations.all)
 
     /// Opens the database, applies migrations, ensures reference data and (if asked) seeds the demo.
     public static func start(_ configuration: AppConfiguration, logger: Logger) async throws -> Platform {
@@ -37,6 +40,12 @@ public struct Platform: Sendable {
                 logger.info("seeded demo data")
             }
             let store = SQLIdentityStore(database: database, ledger: ledger)
+            let registries = RegistryService(store: SQLRegistryStore(database: database, ledger: ledger))
+            let importer = RegistryImporter(database: database, ledger: ledger, registries: registries)
+            try await DemoRegistries.ensureRegistries(registries)
+            if configuration.seedDemoData, try await DemoRegistries.seed(database, importer: importer, size: configuration.demoRegistrySize, logger: logger) {
+                logger.info("seeded demo registries", metadata: ["residents": "\(configuration.demoRegistrySize)"])
+            }
             return Platform(
                 configuration: configuration,
                 database: database,
@@ -51,6 +60,8 @@ public struct Platform: Sendable {
                 ),
                 clients: APIClientService(store: store),
                 ledger: ledger,
+                registries: registries,
+                importer: importer,
                 checkpointFile: checkpointFile,
                 pages: try await PageRenderer.load(demo: configuration.seedDemoData),
                 cookies: CookieFactory(secure: configuration.secureCookies),

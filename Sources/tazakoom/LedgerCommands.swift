@@ -131,11 +131,16 @@ struct LedgerCommand: AsyncParsableCommand {
     }
 }
 
-/// A progress line on standard error for long audits, redrawn at most a few times a second.
+/// A progress line on standard error for long jobs (audits, imports), redrawn at most a few times a second.
 final class Progress: Sendable {
     private let state = Mutex((last: 0.0, shown: false))
 
     func report(_ done: Int, _ total: Int) {
+        draw(done, total, "\(done)/\(total) entries")
+    }
+
+    /// Draws a bar for `done` of `total` followed by `text`.
+    func draw(_ done: Int, _ total: Int, _ text: String) {
         let now = Date().timeIntervalSince1970
         let draw = state.withLock { state -> Bool in
             guard now - state.last > 0.2 || done == total else { return false }
@@ -147,7 +152,7 @@ final class Progress: Sendable {
         let percent = total > 0 ? done * 100 / total : 100
         let width = 30, filled = total > 0 ? done * width / total : width
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        FileHandle.standardError.write(Data("\r[\(bar)] \(percent)%  \(done)/\(total) entries".utf8))
+        FileHandle.standardError.write(Data("\r[\(bar)] \(percent)%  \(text)   ".utf8))
     }
 
     func finish() {

@@ -13,7 +13,7 @@ struct TazaKoom: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tazakoom",
         abstract: "Taza Koom digital-government platform.",
-        subcommands: [Serve.self, Migrate.self, MerkleCommand.self, LedgerCommand.self],
+        subcommands: [Serve.self, Migrate.self, ImportCommand.self, ExportCommand.self, MerkleCommand.self, LedgerCommand.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -45,6 +45,8 @@ struct Serve: AsyncParsableCommand {
     var checkpointFile = ProcessInfo.processInfo.environment["TAZAKOOM_CHECKPOINT_FILE"]
     @Option(help: "Seconds between checkpoint signings; 0 signs only on demand.")
     var checkpointInterval = Int(ProcessInfo.processInfo.environment["TAZAKOOM_CHECKPOINT_INTERVAL"] ?? "") ?? 10
+    @Option(help: "Synthetic residents in the demo population registry on first start (env TAZAKOOM_DEMO_SIZE).")
+    var demoSize = Int(ProcessInfo.processInfo.environment["TAZAKOOM_DEMO_SIZE"] ?? "") ?? 1000
 
     /// Beside the SQLite file, or in the working directory for PostgreSQL; none for an in-memory database.
     static func defaultCheckpointFile(for databaseURL: String) -> String? {
@@ -65,7 +67,8 @@ struct Serve: AsyncParsableCommand {
             ledgerOrigin: ledgerOrigin,
             ledgerKeyFile: ledgerKeyFile,
             checkpointFile: checkpointFile ?? Self.defaultCheckpointFile(for: database.resolved),
-            checkpointIntervalSeconds: checkpointInterval
+            checkpointIntervalSeconds: checkpointInterval,
+            demoRegistrySize: max(0, demoSize)
         )
         let app = try await buildApplication(configuration, logger: logger)
         if configuration.seedDemoData { printDemoAccounts() }

@@ -1,0 +1,124 @@
+import Foundation
+
+/// Reads RFC 4180 CSV from a file in chunks, so a file of millions of rows never sits in memory.
+/// Quoted fields may hold commas, doubled quotes and line breaks; a UTF-8 byte-order mark is skipped.
+public struct CSVReader: RowSource {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var atEnd = false
+    /// Bytes consumed so far, for progress.
+    public private(set) var bytesRead = 0
+    /// The line number of the row last returned (a quoted line break makes a row span lines).
+    public private(set) var line = 0
+    private var physicalLine = 1
+
+    public init(url: URL) throws {
+        handle = try FileHandle(forReadingFrom: url)
+        refill()
+        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+    }
+
+    private mutating func refill() {
+        let chunk = (try? handle.read(upToCount: 4 << 20)) ?? nil
+        guard let chunk, !chunk.isEmpty else { atEnd = true; return }
+        buffer.removeFirst(position)
+        position = 0
+        buffer.append(contentsOf: chunk)
+    }
+
+    private mutating func next() -> UInt8? {
+        if position >= buffer.count {
+            if atEnd { return nil }
+            refill()
+            if position >= buffer.count { return nil }
+        }
+        defer { position += 1; bytesRead += 1 }
+        return buffer[position]
+    }
+
+    private mutating func peek() -> UInt8? {
+        if position >= buffer.count, !atEnd { refill() }
+        return position < buffer.count ? buffer[position] : nil
+    }
+
+    /// The next row's fields, or nil at the end of the file. Throws on an unterminated quote.
+    public mutating func row() throws -> [String]? {
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var quoted = false
+        var sawAny = false
+        line = physicalLine
+        while let byte = next() {
+            sawAny = true
+            if quoted {
+                if byte == 0x22 {
+                    if peek() == 0x22 { _ = next(); field.append(0x22) } else { quoted = false }
+                } else {
+                    if byte == 0x0A { physicalLine += 1 }
+                    field.append(byte)
+                }
+                continue
+            }
+            switch byte {
+            case 0x22 where field.isEmpty: quoted = true
+            case 0x2C:
+                fields.append(String(decoding: field, as: UTF8.self))
+                field.removeAll(keepingCapacity: true)
+            case 0x0D: continue
+            case 0x0A:
+                physicalLine += 1
+                fields.append(String(decoding: field, as: UTF8.self))
+                return fields
+            default: field.append(byte)
+            }
+        }
+        if quoted { throw CSVError.unterminatedQuote(line: line) }
+        guard sawAny else { return nil }
+        fields.append(String(decoding: field, as: UTF8.self))
+        return fields
+    }
+
+    /// The file's size in bytes, for a progress bar.
+    public static func size(of url: URL) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: url.path)[.size]) as? NSNumber)?.intValue ?? 0
+    }
+}
+
+/// A CSV file that cannot be read at all.
+public enum CSVError: Error, Equatable {
+    case unterminatedQuote(line: Int)
+}
+
+/// Writes CSV cells, quoting only where needed.
+public enum CSVWriter {
+    public static func line(_ cells: [String]) -> String {
+        cells.map { cell in
+            cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+        }.joined(separator: ",") + "\r\n"
+    }
+}
+
+/// Rows of text cells, one after another: a CSV file or a list in memory.
+public protocol RowSource {
+    /// The next row, or nil at the end.
+    mutating func row() throws -> [String]?
+    /// The line the last row started on (the header is line 1).
+    var line: Int { get }
+    /// How far through the input, in bytes (or rows, for a list).
+    var bytesRead: Int { get }
+}
+
+/// Rows already in memory.
+struct RowList: RowSource {
+    let rows: [[String]]
+    var line = 0
+    var bytesRead: Int { line }
+
+    mutating func row() throws -> [String]? {
+        guard line < rows.count else { return nil }
+        line += 1
+        return rows[line - 1]
+    }
+}

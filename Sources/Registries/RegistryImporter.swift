@@ -1,0 +1,219 @@
+import Core
+import Crypto
+import Foundation
+import Identity
+import Ledger
+import SQLKit
+import Storage
+
+/// Bulk loads and dumps registry records as CSV.
+///
+/// An import is all or nothing: every row is checked against the registry's newest schema (and
+/// for duplicates and references) inside one transaction; if any row is refused the transaction
+/// is rolled back and the report lists the refused rows. A successful import is one ledger entry
+/// (`registry.imported`) carrying the file's SHA-256, so the load itself is a verifiable act.
+public struct RegistryImporter: Sendable {
+    let database: Database
+    let ledger: LedgerService?
+    let registries: RegistryService
+
+    public init(database: Database, ledger: LedgerService?, registries: RegistryService) {
+        self.database = database
+        self.ledger = ledger
+        self.registries = registries
+    }
+
+    /// How many rows go into one INSERT (two bound values each).
+    static let batchSize = 1000
+    /// How many refused rows a report keeps.
+    static let keptRejections = 1000
+
+    /// Imports `url` into registry `name` as `actor`; `progress` gets (bytes read, file size, rows).
+    public func importCSV(_ name: String, from url: URL, reason: String, by actor: LedgerActor,
+                          progress: (@Sendable (Int, Int, Int) -> Void)? = nil) async throws -> ImportReport {
+        try await importRows(name, open: { try CSVReader(url: url) }, size: CSVReader.size(of: url), digest: try Self.sha256(of: url),
+                             reason: reason, by: actor, progress: progress)
+    }
+
+    /// Imports rows held in memory (the first is the header), as the demo data does.
+    public func importRows(_ name: String, _ rows: [[String]], reason: String, by actor: LedgerActor) async throws -> ImportReport {
+        let text = rows.map(CSVWriter.line).joined()
+        return try await importRows(name, open: { RowList(rows: rows) }, size: text.utf8.count,
+                                    digest: Hex.encode(SHA256.hash(data: Data(text.utf8))), reason: reason, by: actor, progress: nil)
+    }
+
+    private func importRows(_ name: String, open: @escaping @Sendable () throws -> any RowSource, size: Int, digest fileDigest: String,
+                            reason: String, by actor: LedgerActor, progress: (@Sendable (Int, Int, Int) -> Void)?) async throws -> ImportReport {
+        let started = Date()
+        let registry = try await registries.registry(name)
+        guard let schema = registry.latest else { throw DomainError.notFound }
+        let version = registry.latestVersion
+        let at = Int(Date().timeIntervalSince1970)
+        let changedBy = SQLRegistryStore.reference(actor)
+        let reasonText = RegistryService.reason(reason, default: "bulk import")
+        let engine = database.engine
+        let ledger = self.ledger
+        let outcome: ImportReport = try await database.transaction { sql in
+            var reader = try open()
+            var report = ImportReport(registry: name, rows: 0, imported: 0, rejected: [], rejectedCount: 0, ledgerIndex: nil, seconds: 0)
+            func reject(_ line: Int, _ field: String, _ key: String) {
+                report.rejectedCount += 1
+                if report.rejected.count < Self.keptRejections { report.rejected.append(.init(line: line, field: field, messageKey: key)) }
+            }
+            guard let header = try reader.row() else { reject(1, "", "error_csv_empty"); throw RegistryError.importRejected(report) }
+            let columns = header.map { $0.trimmingCharacters(in: .whitespaces) }
+            for column in columns where schema.fields[column] == nil { reject(1, column, "error_unknown_field") }
+            for required in schema.order where schema.required.contains(required) && !columns.contains(required) { reject(1, required, "error_required") }
+            if report.rejectedCount > 0 { throw RegistryError.importRejected(report) }
+            // The ledger entry comes first so every row can carry its index; it names the file by
+            // its SHA-256, which fixes the rows. A refused import rolls it back with everything else.
+            if let ledger {
+                let event = try LedgerEvent(kind: "registry.imported", actor: Self.actorRef(actor), subject: "registry:\(name)", time: at,
+                                            details: ["registry": name, "version": String(version), "file": fileDigest, "reason": reasonText])
+                report.ledgerIndex = try await ledger.append([event], on: sql).lowerBound
+            }
+            let ledgerIndex = report.ledgerIndex
+            let specs = columns.map { schema.fields[$0] }
+            let references = schema.order.compactMap { name in schema.fields[name]?.reference.map { (name, $0) } }
+            let today = CalendarDate.today()
+            var batch: [(line: Int, key: String, json: String, content: RecordContent)] = []
+            batch.reserveCapacity(Self.batchSize)
+
+            func flush() async throws {
+                defer { batch.removeAll(keepingCapacity: true) }
+                guard !batch.isEmpty, report.rejectedCount == 0 else { return }
+                for (field, target) in references {
+                    let wanted = Set(batch.compactMap { $0.content[field]?.stringValue })
+                    let live = try await Self.liveKeys(sql, registry: target, among: Array(wanted))
+                    for row in batch { if let value = row.content[field]?.stringValue, !live.contains(value) { reject(row.line, field, "error_reference") } }
+                }
+                if report.rejectedCount > 0 { return }
+                let inserted = try await Self.insert(sql, table: SQLRegistryStore.table(name), rows: batch.map { ($0.key, $0.json) },
+                                                     version: version, at: at, by: changedBy, reason: reasonText, ledgerIndex: ledgerIndex)
+                if inserted.count < batch.count {
+                    for row in batch where !inserted.contains(row.key) { reject(row.line, schema.key, "error_record_exists") }
+                }
+                report.imported += inserted.count
+            }
+
+            while let cells = try reader.row() {
+                if cells.count == 1, cells[0].isEmpty { continue }
+                report.rows += 1
+                let line = reader.line
+                guard cells.count == columns.count else { reject(line, "", "error_csv_columns"); continue }
+                var content: RecordContent = [:]
+                var bad = false
+                for (i, cell) in cells.enumerated() where !cell.isEmpty {
+                    guard let spec = specs[i], let value = Self.value(cell, spec) else { reject(line, columns[i], "error_type_\(specs[i]?.kind.rawValue ?? "string")"); bad = true; continue }
+                    content[columns[i]] = value
+                }
+                if bad { continue }
+                let problems = schema.problems(in: content, today: today)
+                if let first = problems.first { for p in problems { reject(line, p.field, p.messageKey) }; _ = first; continue }
+                guard case .string(let key)? = content[schema.key], key.count <= 100 else { reject(line, schema.key, "error_key_invalid"); continue }
+                batch.append((line, key, content.canonicalJSON, references.isEmpty ? [:] : content))
+                if batch.count == Self.batchSize {
+                    try await flush()
+                    progress?(reader.bytesRead, size, report.rows)
+                }
+            }
+            try await flush()
+            progress?(size, size, report.rows)
+            if report.rejectedCount > 0 { throw RegistryError.importRejected(report) }
+            return report
+        }
+        var report = outcome
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// A CSV cell as the field's JSON type, or nil if it is not one.
+    static func value(_ cell: String, _ spec: RegistrySchema.FieldSpec) -> JSONValue? {
+        switch spec.kind {
+        case .string: return .string(cell)
+        case .integer, .number: return Double(cell.trimmingCharacters(in: .whitespaces)).map(JSONValue.number)
+        case .boolean:
+            switch cell.lowercased() {
+            case "true", "1", "yes": return .bool(true)
+            case "false", "0", "no": return .bool(false)
+            default: return nil
+            }
+        case .object: return try? JSONValue.parse(cell)
+        }
+    }
+
+    /// Inserts rows, skipping keys that exist; returns the keys that went in.
+    static func insert(_ sql: any SQLDatabase, table: String, rows: [(String, String)], version: Int, at: Int, by: String, reason: String, ledgerIndex: Int?) async throws -> Set<String> {
+        // Constant columns are bound once; VALUES names its columns column1, column2 on both engines.
+        var query: SQLQueryString = """
+            INSERT INTO \(unsafeRaw: table) (record_key, content, revision, schema_version, deleted, changed_at, changed_by, reason, ledger_index)
+            SELECT column1, column2, 1, \(bind: version), 0, \(bind: at), \(bind: by), \(bind: reason), \(bind: ledgerIndex) FROM (VALUES 
+            """
+        for (i, row) in rows.enumerated() {
+            query = query + (i == 0 ? "(\(bind: row.0), \(bind: row.1))" : ", (\(bind: row.0), \(bind: row.1))")
+        }
+        // `WHERE true` keeps SQLite from reading ON CONFLICT as a join condition.
+        query = query + ") AS v WHERE true ON CONFLICT (record_key) DO NOTHING RETURNING record_key"
+        var keys = Set<String>()
+        for row in try await sql.raw(query).all() { keys.insert(try row.decode(column: "record_key", as: String.self)) }
+        return keys
+    }
+
+    static func liveKeys(_ sql: any SQLDatabase, registry: String, among keys: [String]) async throws -> Set<String> {
+        var found = Set<String>()
+        for start in stride(from: 0, to: keys.count, by: 500) {
+            var query: SQLQueryString = "SELECT record_key FROM \(unsafeRaw: SQLRegistryStore.table(registry)) WHERE deleted = 0 AND record_key IN ("
+            for (i, key) in keys[start..<min(start + 500, keys.count)].enumerated() { query = query + (i == 0 ? "\(bind: key)" : ", \(bind: key)") }
+            for row in try await sql.raw(query + ")").all() { found.insert(try row.decode(column: "record_key", as: String.self)) }
+        }
+        return found
+    }
+
+    /// An import's actor as the ledger names it: agencies and systems by code, people by pseudonym
+    /// would need the transaction's pseudonym table, so imports run as an agency or system.
+    static func actorRef(_ actor: LedgerActor) -> String {
+        switch actor {
+        case .system(let id): "system:\(id)"
+        case .agency(let code): "agency:\(code)"
+        case .person, .subjectThemself: "agency:unknown"
+        }
+    }
+
+    static func sha256(of url: URL) throws -> String {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        return Hex.encode(hasher.finalize())
+    }
+
+    /// Writes every live record of `name` to `url` as CSV, columns in schema order; returns the count.
+    public func exportCSV(_ name: String, to url: URL, progress: (@Sendable (Int) -> Void)? = nil) async throws -> Int {
+        let registry = try await registries.registry(name)
+        guard let schema = registry.latest else { throw DomainError.notFound }
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        try handle.write(contentsOf: Data(CSVWriter.line(schema.order).utf8))
+        var after = ""
+        var count = 0
+        while true {
+            let from = after
+            let rows: [(String, String)] = try await database.withConnection { sql in
+                try await sql.raw("SELECT record_key, content FROM \(unsafeRaw: SQLRegistryStore.table(name)) WHERE deleted = 0 AND record_key > \(bind: from) ORDER BY record_key LIMIT 10000")
+                    .all().map { (try $0.decode(column: "record_key", as: String.self), try $0.decode(column: "content", as: String.self)) }
+            }
+            guard let last = rows.last else { break }
+            var text = ""
+            for (_, json) in rows {
+                guard case .object(let content) = try JSONValue.parse(json) else { continue }
+                text += CSVWriter.line(schema.order.map { content[$0]?.plainText ?? "" })
+            }
+            try handle.write(contentsOf: Data(text.utf8))
+            count += rows.count
+            after = last.0
+            progress?(count)
+        }
+        return count
+    }
+}

@@ -121,3 +121,10 @@ extension Dictionary where Key == String, Value == JSONValue {
     /// The record as canonical JSON text, as it is stored.
     public var canonicalJSON: String { JSONValue.object(self).canonicalJSON }
 }
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+}

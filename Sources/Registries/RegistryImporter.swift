@@ -91,7 +91,11 @@ public struct RegistryImporter: Sendable {
                 let inserted = try await Self.insert(sql, table: SQLRegistryStore.table(name), rows: batch.map { ($0.key, $0.json) },
                                                      version: version, at: at, by: changedBy, reason: reasonText, ledgerIndex: ledgerIndex)
                 if inserted.count < batch.count {
-                    for row in batch where !inserted.contains(row.key) { reject(row.line, schema.key, "error_record_exists") }
+                    // Keys already stored were skipped; a key twice in the batch went in once.
+                    var seen = Set<String>()
+                    for row in batch where !inserted.contains(row.key) || !seen.insert(row.key).inserted {
+                        reject(row.line, schema.key, "error_record_exists")
+                    }
                 }
                 report.imported += inserted.count
             }

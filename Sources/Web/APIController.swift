@@ -49,7 +49,7 @@ struct APIController: Sendable {
     @Sendable func registerPerson(_ request: Request, context: AppRequestContext) async throws -> Response {
         let client = try require(.identityWrite, context)
         let body = try await JSONResponse.body(of: request)
-        return try await idempotent(request, client: client, body: body) {
+        return try await platform.idempotent(request, client: client, body: body) {
             var input = try JSONResponse.decode(PersonRegistration.self, from: body)
             input.password = nil  // accounts are opened by the person, never by another system
             let registered = try await platform.identity.register(input, by: .system(client.id))
@@ -67,7 +67,7 @@ struct APIController: Sendable {
     @Sendable func registerOrganisation(_ request: Request, context: AppRequestContext) async throws -> Response {
         let client = try require(.identityWrite, context)
         let body = try await JSONResponse.body(of: request)
-        return try await idempotent(request, client: client, body: body) {
+        return try await platform.idempotent(request, client: client, body: body) {
             let input = try JSONResponse.decode(OrganisationRegistration.self, from: body)
             let registered = try await platform.identity.register(input, representative: nil, by: .system(client.id))
             return try JSONResponse.reply(registered.value, status: .created, location: "/api/v1/organisations/\(registered.value.inn)", ledgerIndex: registered.ledgerIndex)

@@ -46,7 +46,9 @@ private func makeRouter(_ platform: Platform, routes: RouteIndex) -> Router<AppR
     PortalController(platform: platform).register(on: router)
     AdminController(platform: platform).register(on: router)
     APIController(platform: platform).register(on: router)
+    RegistryAPIController(platform: platform).register(on: router)
     LedgerController(platform: platform).register(on: router)
+    RegistryPortalController(platform: platform).register(on: router)
     return router
 }
 

@@ -4,6 +4,7 @@ import Hummingbird
 import Identity
 import Ledger
 import Logging
+import Registries
 
 /// Turns any error into the answer a client should see: RFC 9457 problem details for JSON
 /// clients, an error page for people. Nothing internal leaks; 500s are logged with the request id.
@@ -14,7 +15,7 @@ struct ErrorResponder: Sendable {
     func response(for error: any Error, request: Request, context: AppRequestContext) -> Response {
         let (status, key, fields, headers) = classify(error, request: request, context: context)
         if Self.wantsJSON(request) {
-            return Problem.make(status, key: key, language: context.language, errors: fields).response(headers: headers)
+            return Problem.make(status, key: key, language: context.language, detail: Self.detail(of: error), errors: fields).response(headers: headers)
         }
         if status == .unauthorized {
             let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/"))) ?? "/"
@@ -39,6 +40,15 @@ struct ErrorResponder: Sendable {
             case .forbidden: return (.forbidden, "forbidden", [], [:])
             case .unauthenticated: return (.unauthorized, "unauthenticated", [], [.wwwAuthenticate: "Bearer"])
             case .throttled(let seconds): return (.tooManyRequests, "throttled", [], [.retryAfter: String(seconds)])
+            }
+        case let error as RegistryError:
+            switch error {
+            case .invalidSchema(let problems), .incompatibleSchema(let problems):
+                return (.unprocessableContent, "invalid_schema", problems.map { FieldError(field: $0.path, messageKey: "error_schema") }, [:])
+            case .notSearchable(let field):
+                return (.badRequest, "not_searchable", [FieldError(field: field, messageKey: "error_not_searchable")], [:])
+            case .importRejected(let report):
+                return (.unprocessableContent, "invalid", report.rejected.map { FieldError(field: "line \($0.line): \($0.field)", messageKey: $0.messageKey) }, [:])
             }
         case let error as LedgerError:
             switch error {
@@ -69,10 +79,19 @@ struct ErrorResponder: Sendable {
         }
     }
 
+    /// Words that only the error itself knows (schema problems name their JSON path); nil for the catalog's.
+    static func detail(of error: any Error) -> String? {
+        switch error {
+        case RegistryError.invalidSchema(let problems), RegistryError.incompatibleSchema(let problems):
+            problems.map(\.description).joined(separator: "; ")
+        default: nil
+        }
+    }
+
     /// API paths and clients that ask for JSON get problem details; browsers get pages.
     static func wantsJSON(_ request: Request) -> Bool {
         let path = request.uri.path
-        if path.hasPrefix("/api/") || path.hasPrefix("/ledger/") || path == "/openapi.json" || path == "/healthz" || path == "/readyz" { return true }
+        if MachinePaths.contains(path) || path.hasPrefix("/ledger/") || path == "/openapi.json" || path == "/healthz" || path == "/readyz" { return true }
         let accept = request.headers[.accept] ?? ""
         return accept.contains("json") && !accept.contains("text/html")
     }

@@ -14,7 +14,7 @@ enum IdempotencyConflict: Error {
     case keyReused
 }
 
-extension APIController {
+extension Platform {
     static let keyHeader = HTTPField.Name("Idempotency-Key")
     static let replayedHeader = HTTPField.Name("Idempotent-Replayed")
 
@@ -28,7 +28,7 @@ extension APIController {
         hasher.update(data: Data("\(request.method.rawValue) \(request.uri.path)\n".utf8))
         hasher.update(data: body)
         let digest = Hex.encode(hasher.finalize())
-        let store = IdempotencyStore(database: platform.database)
+        let store = IdempotencyStore(database: database)
         switch try await store.claim(owner: client.id, key: key, requestHash: digest) {
         case .inProgress: throw IdempotencyConflict.inProgress
         case .mismatch: throw IdempotencyConflict.keyReused

@@ -71,7 +71,7 @@ struct CSRFMiddleware: RouterMiddleware {
         let unsafe = ![HTTPRequest.Method.get, .head, .options].contains(request.method)
         // Requests no route takes are left to the router (404/405); API calls carry bearer tokens, not cookies.
         let routed = errors.routes.methods(for: request.uri.path).contains(request.method)
-        if unsafe && routed && !request.uri.path.hasPrefix("/api/") {
+        if unsafe && routed && !MachinePaths.contains(request.uri.path) {
             let buffer = try await request.collectBody(upTo: 64 * 1024)
             let sent = FormData(String(buffer: buffer))["_csrf"]
             guard let existing, !sent.isEmpty, Secrets.constantTimeEquals(sent, existing) else {
@@ -87,12 +87,17 @@ struct CSRFMiddleware: RouterMiddleware {
     }
 }
 
-/// Authenticates other systems on `/api/` by `Authorization: Bearer <token>`.
+/// Paths for other systems: bearer tokens, JSON, no CSRF (`/api/` and the GovStack `/data/`).
+enum MachinePaths {
+    static func contains(_ path: String) -> Bool { path.hasPrefix("/api/") || path.hasPrefix("/data/") }
+}
+
+/// Authenticates other systems on `/api/` and `/data/` by `Authorization: Bearer <token>`.
 struct BearerMiddleware: RouterMiddleware {
     let clients: APIClientService
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
-        guard request.uri.path.hasPrefix("/api/"), let header = request.headers[.authorization] else {
+        guard MachinePaths.contains(request.uri.path), let header = request.headers[.authorization] else {
             return try await next(request, context)
         }
         guard header.lowercased().hasPrefix("bearer "), let client = try await clients.authenticate(token: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {

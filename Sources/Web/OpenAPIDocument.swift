@@ -13,7 +13,20 @@ enum OpenAPIDocument {
         var requestSchema: String?
         var responseSchema: String
         var success: Int = 200
+        /// Query parameters beyond the path's.
+        var query: [String] = []
+        /// A GovStack Data API operation: takes `Information-Mediator-Client`.
+        var mediator = false
     }
+
+    /// The GovStack Digital Registries Data API operations; `aliases` are the kebab-case spellings.
+    static func govstack(_ method: String, _ path: String, _ summary: String, scope: String, request: String? = nil,
+                         response: String, success: Int = 200, query: [String] = []) -> Operation {
+        Operation(method: method, path: "/data/{registry}/{version}" + path, summary: summary, scope: scope, requestSchema: request,
+                  responseSchema: response, success: success, query: query, mediator: true)
+    }
+
+    static let purpose = ["purpose", "caseNumber"]
 
     static let operations: [Operation] = [
         Operation(method: "GET", path: "/healthz", summary: "The process is up", responseSchema: "Status"),
@@ -26,6 +39,23 @@ enum OpenAPIDocument {
         Operation(method: "POST", path: "/api/v1/people", summary: "Register a person", scope: "identity:write", requestSchema: "PersonRegistration", responseSchema: "Person", success: 201),
         Operation(method: "GET", path: "/api/v1/organisations/{inn}", summary: "An organisation by INN", scope: "identity:read", responseSchema: "Organisation"),
         Operation(method: "POST", path: "/api/v1/organisations", summary: "Register an organisation", scope: "identity:write", requestSchema: "OrganisationRegistration", responseSchema: "Organisation", success: 201),
+        govstack("GET", "", "List records (filters: query.<field>=value on the key or indexed fields; search=prefix of filter=<field>)",
+                 scope: "registry:read", response: "RecordList", query: ["search", "filter", "ordering", "page", "pageSize"] + purpose),
+        govstack("POST", "/create", "Create a record", scope: "registry:write", request: "WriteRequest", response: "RecordContent", query: ["reason"]),
+        govstack("POST", "/exists", "Whether a record matches", scope: "registry:read", request: "QueryRequest", response: "ExistsAnswer", query: purpose),
+        govstack("POST", "/read", "The first record that matches", scope: "registry:read", request: "QueryRequest", response: "RecordContent", query: purpose),
+        govstack("PUT", "/update", "Change the first matching record (fields in write replace theirs)", scope: "registry:write", request: "QueryWriteRequest", response: "RecordContent", query: ["reason"]),
+        govstack("PUT", "/updateEntries", "Change every matching record (up to 100)", scope: "registry:write", request: "QueryWriteRequest", response: "Count", query: ["reason"]),
+        govstack("PUT", "/update-entries", "Alias of updateEntries", scope: "registry:write", request: "QueryWriteRequest", response: "Count", query: ["reason"]),
+        govstack("POST", "/updateOrCreate", "Change the first matching record, or create it", scope: "registry:write", request: "QueryWriteRequest", response: "RecordContent", query: ["reason"]),
+        govstack("POST", "/update-or-create", "Alias of updateOrCreate", scope: "registry:write", request: "QueryWriteRequest", response: "RecordContent", query: ["reason"]),
+        govstack("DELETE", "/{id}/delete", "Delete a record (soft: history is kept)", scope: "registry:write", response: "Empty", success: 204, query: ["reason"]),
+        govstack("GET", "/{id}/readValue/{file}", "One field of a record: {file} is <field>.json", scope: "registry:read", response: "Value", query: purpose),
+        govstack("GET", "/{id}/read-value/{file}", "Alias of readValue", scope: "registry:read", response: "Value", query: purpose),
+        Operation(method: "GET", path: "/data/myPersonalDataUsage", summary: "Who read a person's data (the person signed in, or a system with datausage:read)",
+                  scope: "datausage:read", responseSchema: "PersonalDataUsageList", query: ["userId", "databaseId"], mediator: false),
+        Operation(method: "GET", path: "/data/my-personal-data-usage", summary: "Alias of myPersonalDataUsage",
+                  scope: "datausage:read", responseSchema: "PersonalDataUsageList", query: ["userId", "databaseId"], mediator: false),
         Operation(method: "GET", path: "/ledger/checkpoint", summary: "The latest signed checkpoint (C2SP signed note, text/plain)", responseSchema: "Text"),
         Operation(method: "GET", path: "/ledger/checkpoints", summary: "Every signed checkpoint, oldest first", responseSchema: "TextList"),
         Operation(method: "GET", path: "/ledger/key", summary: "The ledger's public verifier key (text/plain)", responseSchema: "Text"),
@@ -53,8 +83,16 @@ enum OpenAPIDocument {
                 }
                 return ["name": name, "in": "path", "required": true, "schema": schema] as [String: Any]
             }
-            var allParameters = parameters
-            if op.requestSchema != nil {
+            var allParameters = parameters + op.query.map { name in
+                ["name": name, "in": "query", "required": name == "userId", "schema": ["type": ["page", "pageSize"].contains(name) ? "integer" : "string"],
+                 "description": queryHelp[name] ?? name] as [String: Any]
+            }
+            if op.mediator {
+                allParameters.append(["name": "Information-Mediator-Client", "in": "header", "required": true,
+                                      "description": "The calling subsystem, INSTANCE/CLASS/MEMBER/SUBSYSTEM (X-GovStack-Client and X-Road-Client are accepted too)",
+                                      "schema": ["type": "string"]])
+            }
+            if op.requestSchema != nil || op.method == "DELETE" {
                 allParameters.append(["name": "Idempotency-Key", "in": "header", "required": false,
                                       "description": "A retry with the same key and body gets the first answer again and changes nothing",
                                       "schema": ["type": "string", "maxLength": 255]])
@@ -79,6 +117,14 @@ enum OpenAPIDocument {
             "components": ["schemas": schemas, "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]]],
         ]
     }
+
+    static let queryHelp = [
+        "purpose": "Legal basis of the read; required for registries about people (the read is logged for the person and in the ledger)",
+        "caseNumber": "The case or application the read serves",
+        "reason": "Why the record is changed; kept in its history",
+        "userId": "The person's PIN",
+        "databaseId": "Only reads of this registry",
+    ]
 
     private static func responses(_ op: Operation) -> [String: Any] {
         var result: [String: Any] = [String(op.success): ["description": "OK", "content": ["application/json": ["schema": ref(op.responseSchema)]]]]
@@ -131,6 +177,23 @@ enum OpenAPIDocument {
             "ConsistencyProof": object(["from": ["type": "integer"], "to": ["type": "integer"], "root1": string, "root2": string,
                                         "proof": ["type": "array", "items": string]], required: ["from", "to", "root1", "root2", "proof"]),
             "Document": ["type": "object"],
+            "Empty": ["type": "object"],
+            "RecordContent": object(["content": ["type": "object", "description": "The record's fields, as the registry's schema describes them"]], required: ["content"]),
+            "RecordList": object(["count": ["type": "integer"], "next": ["type": ["string", "null"]], "previous": ["type": ["string", "null"]],
+                                  "results": ["type": "array", "items": ["type": "object"]]], required: ["count", "results"]),
+            "QueryRequest": object(["query": object(["content": ["type": "object"]], required: ["content"])], required: ["query"]),
+            "WriteRequest": object(["write": object(["content": ["type": "object"]], required: ["content"])], required: ["write"]),
+            "QueryWriteRequest": object(["query": object(["content": ["type": "object"]], required: ["content"]),
+                                         "write": object(["content": ["type": "object"]], required: ["content"])], required: ["query", "write"]),
+            "ExistsAnswer": object(["answer": object(["status": ["type": "boolean"], "message": string], required: ["status"])], required: ["answer"]),
+            "Value": object(["value": [:] as [String: Any]], required: ["value"]),
+            "Count": object(["count": ["type": "integer"]], required: ["count"]),
+            "PersonalDataUsageList": ["type": "array", "items": object([
+                "id": string, "readerId": string, "readerInitials": string, "readerInstitutionId": string, "readerInstitutionName": string,
+                "readerApplicationName": string, "searchDateTime": ["type": "string", "format": "date-time"],
+                "refrences": ["type": "array", "items": object(["ReferenceID": string], required: ["ReferenceID"])],
+                "registry": string, "legalBasis": string, "caseNumber": string, "ledgerIndex": ["type": ["integer", "null"]], "ledgerReceipt": ["type": ["string", "null"]],
+            ], required: ["id", "readerInstitutionId", "searchDateTime", "refrences"])],
             "Problem": object([
                 "type": string, "title": string, "status": ["type": "integer"], "detail": string,
                 "errors": ["type": "array", "items": object(["field": string, "code": string, "message": string], required: ["field", "code", "message"])],

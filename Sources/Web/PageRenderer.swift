@@ -63,6 +63,7 @@ struct PageRenderer: Sendable {
                 "name": principal.displayName,
                 "isOfficial": permissions.contains(.viewBackOffice),
                 "isAdmin": permissions.contains(.manageAPIClients),
+                "canSearch": permissions.contains(.readRegistries),
             ] as [String: Any]
         }
         return values

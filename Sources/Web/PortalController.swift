@@ -147,7 +147,8 @@ struct PortalController: Sendable {
                 "agency": cabinet.agency?.name.text(language) ?? post.agencyCode,
                 "position": post.position,
                 "roles": post.roles.map { pages.text("role_\($0.rawValue)", language) }.joined(separator: ", "),
-            ]
+                "canSearch": AccessPolicy.permissions(of: principal).contains(.readRegistries),
+            ] as [String: Any]
         }
         return pages.render("cabinet", titleKey: "cabinet_title", request: request, context: context, data: data)
     }

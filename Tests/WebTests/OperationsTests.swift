@@ -51,7 +51,7 @@ import Testing
             let platform = try await Platform.start(AppConfiguration(databaseURL: ":memory:", seedDemoData: false, bcryptCost: 4), logger: TestLog.quiet)
             let routed = Set(buildRouter(platform).routes.map { "\($0.method.rawValue) \($0.path.description.replacingOccurrences(of: "**", with: "{path}"))" }.filter { route in
                 let path = String(route.split(separator: " ")[1])
-                return path.hasPrefix("/api/") || path.hasPrefix("/ledger/") || ["/healthz", "/readyz", "/openapi.json"].contains(path)
+                return path.hasPrefix("/api/") || path.hasPrefix("/data/") || path.hasPrefix("/ledger/") || ["/healthz", "/readyz", "/openapi.json"].contains(path)
             })
             await platform.database.shutdown()
             #expect(documented == routed, "undocumented: \(routed.subtracting(documented).sorted()); stale: \(documented.subtracting(routed).sorted())")

@@ -1,0 +1,189 @@
+import Core
+import Foundation
+import Hummingbird
+import Identity
+import Ledger
+import Registries
+
+/// The registries in the portal: "Who looked at my data" for everyone, and the registry search
+/// for officials, limited to the registries their agency has a right to.
+struct RegistryPortalController: Sendable {
+    let platform: Platform
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/cabinet/data-access", use: dataAccess)
+        router.get("/cabinet/data-access.csv", use: dataAccessCSV)
+        router.get("/cabinet/data-access.json", use: dataAccessJSON)
+        router.get("/office/registries", use: searchPage)
+        router.post("/office/registries", use: search)
+    }
+
+    private var pages: PageRenderer { platform.pages }
+
+    // MARK: who looked at my data
+
+    /// The signed-in person's access log with agency names in `language`.
+    private func accessRows(_ context: AppRequestContext) async throws -> [(DataAccess, agency: String, registry: String)] {
+        let principal = try PortalController.signedIn(context)
+        try AccessPolicy.require(.viewOwnCabinet, of: principal)
+        let agencies = try await platform.identity.agencies()
+        let registries = try await platform.registries.catalogue().registries
+        return try await platform.registries.accessLog(pin: principal.pin).map { access in
+            (access, agencies.first { $0.code == access.agencyCode }?.name.text(context.language) ?? access.agencyCode,
+             registries[access.registry]?.title.text(context.language) ?? access.registry)
+        }
+    }
+
+    @Sendable func dataAccess(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let rows = try await accessRows(context).map { access, agency, registry in
+            [
+                "time": Self.localTime(access.at), "agency": agency, "registry": registry,
+                "reader": access.readerKind == "official" ? access.readerName : "\(pages.text("access_system", context.language)): \(access.application.isEmpty ? access.readerName : access.application)",
+                "purpose": access.legalBasis, "caseNumber": access.caseNumber, "ledgerIndex": access.ledgerIndex.map(String.init) ?? "",
+            ] as [String: Any]
+        }
+        return pages.render("data_access", titleKey: "access_title", request: request, context: context,
+                            data: ["rows": rows, "hasRows": !rows.isEmpty, "count": rows.count])
+    }
+
+    @Sendable func dataAccessCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var text = CSVWriter.line(["time_utc", "agency_code", "agency", "reader", "system", "registry", "record", "legal_basis", "case_number", "ledger_index", "details_json"])
+        for (access, agency, _) in try await accessRows(context) {
+            text += CSVWriter.line([Self.utcTime(access.at), access.agencyCode, agency, access.readerName, access.application, access.registry,
+                                    access.recordKey, access.legalBasis, access.caseNumber, access.ledgerIndex.map(String.init) ?? "",
+                                    access.ledgerDetails.canonicalJSON()])
+        }
+        return Self.download(text, type: "text/csv; charset=utf-8", name: "data-access.csv")
+    }
+
+    @Sendable func dataAccessJSON(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let items = try await accessRows(context).map { access, agency, _ in
+            AccessExport(time: Self.utcTime(access.at), agencyCode: access.agencyCode, agency: agency, readerKind: access.readerKind,
+                         reader: access.readerName, system: access.application, registry: access.registry, record: access.recordKey,
+                         legalBasis: access.legalBasis, caseNumber: access.caseNumber, ledgerIndex: access.ledgerIndex,
+                         ledgerDetails: access.ledgerDetails.canonicalJSON())
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return Self.download(String(decoding: try encoder.encode(items), as: UTF8.self), type: "application/json; charset=utf-8", name: "data-access.json")
+    }
+
+    static func download(_ text: String, type: String, name: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    // MARK: registry search for officials
+
+    /// The signed-in official as a registry caller.
+    private func official(_ context: AppRequestContext) throws -> RegistryCaller {
+        let principal = try PortalController.signedIn(context)
+        try AccessPolicy.require(.readRegistries, of: principal)
+        return .official(principal)
+    }
+
+    @Sendable func searchPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try official(context)
+        return try await searchForm(request, context: context, caller: caller, form: FormData(""), errors: [], results: nil, status: .ok)
+    }
+
+    @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try official(context)
+        let form = try await FormData.read(request)
+        var errors: [FieldError] = []
+        let target = form["target"].split(separator: ":", maxSplits: 1).map(String.init)
+        if target.count != 2 { errors.append(FieldError(field: "target", messageKey: "error_required")) }
+        if form["value"].trimmingCharacters(in: .whitespaces).isEmpty { errors.append(FieldError(field: "value", messageKey: "error_required")) }
+        var purpose: Purpose?
+        if !form["purpose"].isEmpty || !form["caseNumber"].isEmpty {
+            do { purpose = try Purpose(legalBasis: form["purpose"], caseNumber: form["caseNumber"]) } catch { errors += error.fields }
+        }
+        guard errors.isEmpty else {
+            return try await searchForm(request, context: context, caller: caller, form: form, errors: errors, results: nil, status: .unprocessableContent)
+        }
+        let value = form["value"].trimmingCharacters(in: .whitespaces)
+        do {
+            let registry = try await platform.registries.registry(target[0])
+            let page = try await platform.registries.list(target[0], version: String(registry.latestVersion),
+                                                          query: RecordQuery(equals: [target[1]: value], pageSize: 20), by: caller, purpose: purpose)
+            return try await searchForm(request, context: context, caller: caller, form: form, errors: [], results: (registry, page), status: .ok)
+        } catch let error as ValidationError {
+            let fields = error.fields.map { FieldError(field: $0.field == "purpose" ? "purpose" : "value", messageKey: $0.messageKey) }
+            return try await searchForm(request, context: context, caller: caller, form: form, errors: fields, results: nil, status: .unprocessableContent)
+        } catch RegistryError.notSearchable {
+            return try await searchForm(request, context: context, caller: caller, form: form,
+                                        errors: [FieldError(field: "target", messageKey: "error_not_searchable")], results: nil, status: .unprocessableContent)
+        }
+    }
+
+    private func searchForm(_ request: Request, context: AppRequestContext, caller: RegistryCaller, form: FormData, errors: [FieldError],
+                            results: (Registry, RecordPage)?, status: HTTPResponse.Status) async throws -> Response {
+        let language = context.language
+        let view = FormView(language: language, values: form, errors: errors)
+        var targets: [(String, String)] = [("", pages.text("field_choose", language))]
+        for registry in try await platform.registries.readable(by: caller) {
+            guard let schema = registry.latest else { continue }
+            for field in [schema.key] + schema.indexed {
+                targets.append(("\(registry.name):\(field)", "\(registry.title.text(language)) — \(Self.label(field, language))"))
+            }
+        }
+        let fields: [[String: Any]] = [
+            view.select("target", label: "office_search_by", choices: targets),
+            view.field("value", label: "office_value"),
+            view.field("purpose", label: "office_purpose", optional: true, hint: "office_purpose_hint"),
+            view.field("caseNumber", label: "office_case", optional: true),
+        ]
+        var data: [String: Any] = ["fields": fields, "hasErrors": !errors.isEmpty]
+        if let (registry, page) = results, let schema = registry.latest {
+            data["results"] = [
+                "registry": registry.title.text(language),
+                "columns": schema.order.map { ["name": Self.label($0, language)] },
+                "rows": page.records.map { record in ["cells": schema.order.map { ["value": Self.cell(record.content[$0])] }] },
+                "count": page.total, "none": page.records.isEmpty, "logged": schema.personal != nil && !page.records.isEmpty,
+            ] as [String: Any]
+        }
+        return pages.render("office_registries", titleKey: "office_title", request: request, context: context, status: status, data: data)
+    }
+
+    /// A field's label in the reader's language when the catalog has one, else its name.
+    static func label(_ field: String, _ language: Language) -> String {
+        let key = "regfield_\(field)"
+        let text = Catalog.shipped.text(key, language)
+        return text == key ? field : text
+    }
+
+    static func cell(_ value: JSONValue?) -> String {
+        guard let value else { return "—" }
+        if case .object(let object) = value, object["type"] != nil { return "GeoJSON \(object["type"]?.plainText ?? "")" }
+        return value.plainText
+    }
+
+    static func localTime(_ seconds: Int) -> String {
+        let formatter = DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "Asia/Bishkek")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
+    static func utcTime(_ seconds: Int) -> String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+}
+
+/// One row of the JSON export of "Who looked at my data". `ledgerDetails` is the exact text whose
+/// SHA-256 is the `details` of ledger entry `ledgerIndex`, so anyone can check the two agree.
+struct AccessExport: Encodable {
+    var time: String
+    var agencyCode: String
+    var agency: String
+    var readerKind: String
+    var reader: String
+    var system: String
+    var registry: String
+    var record: String
+    var legalBasis: String
+    var caseNumber: String
+    var ledgerIndex: Int?
+    var ledgerDetails: String
+}

@@ -94,7 +94,8 @@ import Testing
         let clerk = Principal(pin: "20106198800712", displayName: "B", post: OfficialPost(agencyCode: "SRS", position: "", roles: [.clerk]))
         let admin = Principal(pin: "11502198000555", displayName: "C", post: OfficialPost(agencyCode: "MDD", position: "", roles: [.administrator]))
         #expect(AccessPolicy.permissions(of: citizen) == [.viewOwnCabinet])
-        #expect(AccessPolicy.permissions(of: clerk) == [.viewOwnCabinet, .viewBackOffice])
+        #expect(AccessPolicy.permissions(of: clerk) == [.viewOwnCabinet, .viewBackOffice, .readRegistries, .writeRegistries])
+        #expect(!AccessPolicy.permissions(of: admin).contains(.readRegistries), "the platform administrator does not read registries by virtue of the role")
         #expect(AccessPolicy.permissions(of: admin).contains(.manageAPIClients))
         #expect(throws: DomainError.forbidden) { try AccessPolicy.require(.manageAPIClients, of: clerk) }
     }

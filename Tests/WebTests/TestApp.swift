@@ -68,6 +68,14 @@ struct Browser {
         return try await send(uri, method: .post, body: body, contentType: "application/x-www-form-urlencoded")
     }
 
+    /// Posts a form whose fields may repeat (checkbox groups).
+    @discardableResult
+    mutating func post(_ uri: String, pairs: [(String, String)]) async throws -> TestResponse {
+        if self.csrf.isEmpty { try await get("/") }
+        let body = (pairs + [("_csrf", self.csrf)]).map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        return try await send(uri, method: .post, body: body, contentType: "application/x-www-form-urlencoded")
+    }
+
     mutating func signIn(_ pin: String, password: String = "demo-taza-koom") async throws -> TestResponse {
         try await post("/signin", form: ["pin": pin, "password": password])
     }

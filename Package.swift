@@ -81,6 +81,7 @@ let package = Package(
                 "Core", "Storage", "Ledger", "Identity",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -112,6 +113,14 @@ let package = Package(
             name: "ledger-bench",
             dependencies: ["Ledger", "Storage", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/LedgerBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "registry-bench",
+            dependencies: ["Core", "Identity", "Ledger", "Registries", "Storage",
+                           .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit"),
+                           .product(name: "SQLiteKit", package: "sqlite-kit")],
+            path: "Benchmarks/RegistryBench",
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),

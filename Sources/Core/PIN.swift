@@ -15,12 +15,16 @@ public struct PIN: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Validates `text` (spaces are ignored) or throws a `ValidationError` for `field`.
     public init(_ text: String, field: String = "pin", today: CalendarDate = .today()) throws(ValidationError) {
-        let digits = text.filter { $0 != " " }
-        guard digits.count == 14 else { throw ValidationError(field: field, messageKey: "error_pin_length") }
-        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+        // Byte-level: this runs for every row of a registry import.
+        let bytes = text.utf8.filter { $0 != 0x20 }
+        guard bytes.count == 14 else {
+            let characters = text.filter { $0 != " " }.count
+            throw ValidationError(field: field, messageKey: characters == 14 ? "error_pin_digits" : "error_pin_length")
+        }
+        guard bytes.allSatisfy({ (0x30...0x39).contains($0) }) else {
             throw ValidationError(field: field, messageKey: "error_pin_digits")
         }
-        let d = Array(digits).map { Int(String($0)) ?? 0 }
+        let d = bytes.map { Int($0 - 0x30) }
         switch d[0] {
         case 1: sex = .female
         case 2: sex = .male
@@ -30,7 +34,7 @@ public struct PIN: Sendable, Hashable, Codable, CustomStringConvertible {
             date.year >= 1900, date <= today
         else { throw ValidationError(field: field, messageKey: "error_pin_date") }
         birthDate = date
-        value = digits
+        value = String(decoding: bytes, as: UTF8.self)
     }
 
     public var description: String { value }

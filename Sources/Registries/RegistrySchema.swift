@@ -173,8 +173,9 @@ extension RegistrySchema.FieldSpec {
     func problem(with value: JSONValue, today: CalendarDate) -> String? {
         switch (kind, value) {
         case (.string, .string(let text)):
-            let length = text.count
-            if text.trimmingCharacters(in: .whitespaces).isEmpty, minLength ?? 1 > 0 { return "error_required" }
+            // JSON Schema counts code points; a blank string counts as missing unless minLength is 0.
+            let length = text.unicodeScalars.count
+            if minLength ?? 1 > 0, text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return "error_required" }
             if let minLength, length < minLength { return "error_too_short" }
             if let maxLength, length > maxLength { return "error_too_long" }
             if let choices, !choices.contains(text) { return "error_not_a_choice" }

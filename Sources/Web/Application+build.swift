@@ -16,6 +16,7 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
         services: [
             CheckpointSigner(ledger: platform.ledger, file: platform.checkpointFile,
                              intervalSeconds: configuration.checkpointIntervalSeconds, logger: logger),
+            WALCheckpointer(database: platform.database, logger: logger),
             DatabaseCloser(database: platform.database),
         ],
         logger: logger

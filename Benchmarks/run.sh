@@ -6,7 +6,8 @@
 # docs/performance.md. /healthz is the baseline: a bare JSON endpoint of the same server, measured
 # in the same run, so the other figures read as a ratio of what the server can do at all.
 # Settings: DURATION (default 10s), CONNECTIONS (default 32), THREADS (default 2);
-# LEDGER_ENTRIES (appends and audit, default 1000000), LEDGER_PROOF_SIZE (default 10000000).
+# LEDGER_ENTRIES (appends and audit, default 1000000), LEDGER_PROOF_SIZE (default 10000000);
+# REGISTRY_PERSONS (population import and lookups, default 7000000: the country), REGISTRY_LOOKUPS (20000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-10s}; connections=${CONNECTIONS:-32}; threads=${THREADS:-2}
@@ -15,6 +16,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 echo "== building release"
 swift build -c release --product tazakoom >/dev/null
 swift build -c release --product ledger-bench >/dev/null
+swift build -c release --product registry-bench >/dev/null
 binary=$(swift build -c release --show-bin-path)/tazakoom
 
 work=$(mktemp -d /tmp/tazakoom-bench.XXXXXX)
@@ -75,5 +77,8 @@ MD
 echo "== ledger benchmarks (LEDGER_ENTRIES=${LEDGER_ENTRIES:-1000000}, LEDGER_PROOF_SIZE=${LEDGER_PROOF_SIZE:-10000000})"
 "$(swift build -c release --show-bin-path)/ledger-bench" --entries "${LEDGER_ENTRIES:-1000000}" \
   --proof-size "${LEDGER_PROOF_SIZE:-10000000}" --proofs 2000 >>docs/performance.md
+echo "== registry benchmarks (REGISTRY_PERSONS=${REGISTRY_PERSONS:-7000000}, REGISTRY_LOOKUPS=${REGISTRY_LOOKUPS:-20000})"
+"$(swift build -c release --show-bin-path)/registry-bench" --persons "${REGISTRY_PERSONS:-7000000}" \
+  --lookups "${REGISTRY_LOOKUPS:-20000}" >>docs/performance.md
 echo "== wrote docs/performance.md"
 cat docs/performance.md

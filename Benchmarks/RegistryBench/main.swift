@@ -17,6 +17,7 @@ import Storage
 struct Options {
     var persons = 7_000_000
     var lookups = 20_000
+    var baseline = 1
 
     init(_ arguments: [String]) {
         var i = 1
@@ -25,6 +26,7 @@ struct Options {
             switch arguments[i] {
             case "--persons": persons = value
             case "--lookups": lookups = value
+            case "--baseline": baseline = value
             default: break
             }
             i += 2
@@ -64,7 +66,7 @@ let baseDB = try await Database.open(.sqliteFile(path: folder.appendingPathCompo
 try await baseDB.withConnection { sql in try await sql.raw("CREATE TABLE bare (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID").run() }
 let baseStart = now()
 try await baseDB.transactionSession { session in
-    guard case .sqlite(let connection) = session.driver else { return }
+    guard case .sqlite(let connection) = session.driver, options.baseline != 0 else { return }
     var reader = try CSVReader(url: csv)
     _ = try reader.row()
     var batch: [SQLiteData] = []
@@ -99,6 +101,7 @@ let report = try await importer.importCSV("population", from: csv, reason: "benc
     if rows % 500_000 == 0 { log("   \(rows) rows (\(bytes * 100 / max(size, 1))%)") }
 }
 let importRate = Double(report.imported) / report.seconds
+log("   import: \(Int(importRate)) rows/s")
 let baseRate = Double(options.persons) / baseSeconds
 let dbSize = CSVReader.size(of: folder.appendingPathComponent("registry.sqlite"))
 
@@ -147,7 +150,11 @@ Measured by `registry-bench --persons \(options.persons) --lookups \(options.loo
 | import of \(options.persons) persons (\(fileSize / 1_048_576) MiB CSV): parse, check every row against the schema, store, one ledger entry | \(Int(importRate)) rows/s (\(String(format: "%.1f", report.seconds)) s) | bare INSERT of the same rows, no checks: \(Int(baseRate)) rows/s | \(String(format: "%.2f", importRate / baseRate)) |
 | lookup by PIN through `RegistryService.read`, purpose checked, read logged for the person and in the ledger (a write transaction each) | p50 \(ms(percentile(logged, 0.5))), p99 \(ms(percentile(logged, 0.99))), max \(ms(logged.last ?? 0)) | bare primary-key SELECT: p50 \(ms(percentile(bare, 0.5))), p99 \(ms(percentile(bare, 0.99))) | \(String(format: "%.1f", percentile(logged, 0.99) / max(percentile(bare, 0.99), 1e-9)))× at p99 |
 
-Targets (issue 4): import ≥ 100,000 rows/s; lookup p99 < 2 ms. WAL checkpoints run once a second in
+The import's baseline is what a straightforward loader gets on the same machine: the same rows, one
+batched INSERT after another into a table keyed by PIN, default page cache, nothing overlapped. The
+import beats it by keeping the key index in a large cache, appending rows in file order, rebuilding
+the search index once at the end and parsing the next batch while SQLite stores the last
+(docs/registries.md). Targets (issue 4): import ≥ 100,000 rows/s; lookup p99 < 2 ms. WAL checkpoints run once a second in
 the background during the lookups, as `tazakoom serve` runs them. Database file after the import:
 \(dbSize / 1_048_576) MiB. \(options.lookups) lookups of random persons, one client; each logged read
 appended one ledger entry and one access-log row (checked: \(logRows) row(s) for the first PIN).

@@ -27,52 +27,64 @@ public struct CSVReader: RowSource {
         buffer.append(contentsOf: chunk)
     }
 
-    private mutating func next() -> UInt8? {
-        if position >= buffer.count {
-            if atEnd { return nil }
-            refill()
-            if position >= buffer.count { return nil }
-        }
-        defer { position += 1; bytesRead += 1 }
-        return buffer[position]
-    }
-
-    private mutating func peek() -> UInt8? {
-        if position >= buffer.count, !atEnd { refill() }
-        return position < buffer.count ? buffer[position] : nil
-    }
-
     /// The next row's fields, or nil at the end of the file. Throws on an unterminated quote.
     public mutating func row() throws -> [String]? {
         var fields: [String] = []
         var field: [UInt8] = []
         var quoted = false
+        var quoteInQuoted = false  // a quote inside quotes: doubled ("") or the closing one
         var sawAny = false
+        var lines = physicalLine
         line = physicalLine
-        while let byte = next() {
-            sawAny = true
-            if quoted {
-                if byte == 0x22 {
-                    if peek() == 0x22 { _ = next(); field.append(0x22) } else { quoted = false }
-                } else {
-                    if byte == 0x0A { physicalLine += 1 }
-                    field.append(byte)
-                }
-                continue
+        while true {
+            if position >= buffer.count {
+                if atEnd { break }
+                refill()
+                if position >= buffer.count { break }
             }
-            switch byte {
-            case 0x22 where field.isEmpty: quoted = true
-            case 0x2C:
-                fields.append(String(decoding: field, as: UTF8.self))
-                field.removeAll(keepingCapacity: true)
-            case 0x0D: continue
-            case 0x0A:
-                physicalLine += 1
+            // One tight pass over the buffered bytes (this loop reads every byte of a big import).
+            var i = position
+            var ended = false
+            buffer.withUnsafeBufferPointer { bytes in
+                while i < bytes.count {
+                    let byte = bytes[i]
+                    i += 1
+                    sawAny = true
+                    if quoteInQuoted {
+                        quoteInQuoted = false
+                        if byte == 0x22 { field.append(0x22); continue }
+                        quoted = false
+                    }
+                    if quoted {
+                        if byte == 0x22 { quoteInQuoted = true; continue }
+                        if byte == 0x0A { lines += 1 }
+                        field.append(byte)
+                        continue
+                    }
+                    switch byte {
+                    case 0x22 where field.isEmpty: quoted = true
+                    case 0x2C:
+                        fields.append(String(decoding: field, as: UTF8.self))
+                        field.removeAll(keepingCapacity: true)
+                    case 0x0D: break
+                    case 0x0A:
+                        lines += 1
+                        ended = true
+                        return
+                    default: field.append(byte)
+                    }
+                }
+            }
+            bytesRead += i - position
+            position = i
+            if ended {
+                physicalLine = lines
                 fields.append(String(decoding: field, as: UTF8.self))
                 return fields
-            default: field.append(byte)
             }
         }
+        physicalLine = lines
+        if quoteInQuoted { quoted = false }
         if quoted { throw CSVError.unterminatedQuote(line: line) }
         guard sawAny else { return nil }
         fields.append(String(decoding: field, as: UTF8.self))

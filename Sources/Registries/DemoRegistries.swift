@@ -22,7 +22,7 @@ public enum DemoRegistries {
         Definition(name: "population", owner: "SRS",
                    title: LocalizedName(ky: "Калк реестри", ru: "Реестр населения", en: "Population register"),
                    schema: """
-                   {"type": "object", "x-key": "pin", "x-personal": "pin", "x-indexed": ["familyName", "districtCode"],
+                   {"type": "object", "x-key": "pin", "x-personal": "pin", "x-indexed": ["familyName"],
                     "properties": {
                       "pin": {"type": "string", "format": "pin", "title": "PIN"},
                       "familyName": {"type": "string", "minLength": 1, "maxLength": 100},

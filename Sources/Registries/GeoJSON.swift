@@ -1,6 +1,6 @@
 /// The checks a `geojson` field gets: a Polygon or MultiPolygon whose rings are closed lists of
 /// at least four [longitude, latitude] positions within range (RFC 7946, the shapes land uses).
-enum GeoJSON {
+public enum GeoJSON {
     static func isValid(_ object: [String: JSONValue]) -> Bool {
         guard case .string(let type) = object["type"], case .array(let coordinates) = object["coordinates"] else { return false }
         switch type {
@@ -27,7 +27,7 @@ enum GeoJSON {
     }
 
     /// The outer rings of a Polygon or MultiPolygon, as (longitude, latitude) lists, for drawing.
-    static func outerRings(_ value: JSONValue) -> [[(Double, Double)]] {
+    public static func outerRings(_ value: JSONValue) -> [[(Double, Double)]] {
         guard case .object(let object) = value, case .array(let coordinates) = object["coordinates"] else { return [] }
         let polygons: [JSONValue] = object["type"] == .string("Polygon") ? [.array(coordinates)] : coordinates
         return polygons.compactMap { polygon in

@@ -19,14 +19,25 @@ public struct RegistryImporter: Sendable {
     let ledger: LedgerService?
     let registries: RegistryService
 
-    public init(database: Database, ledger: LedgerService?, registries: RegistryService) {
+    /// Files at least this big are loaded with the search indexes dropped and rebuilt at the end,
+    /// inside the same transaction: building an index once from sorted data beats millions of
+    /// single inserts into it.
+    let rebuildIndexesFromBytes: Int
+
+    public init(database: Database, ledger: LedgerService?, registries: RegistryService, rebuildIndexesFromBytes: Int = 8 << 20) {
         self.database = database
         self.ledger = ledger
         self.registries = registries
+        self.rebuildIndexesFromBytes = rebuildIndexesFromBytes
     }
 
     /// How many rows go into one INSERT (two bound values each).
     static let batchSize = 1000
+    /// SQLite's page cache during an import, in KiB: 1 GiB, or a quarter of the memory if less.
+    static var importCacheKiB: Int {
+        Int(min(ProcessInfo.processInfo.physicalMemory / 4, 1 << 30) / 1024)
+    }
+
     /// How many refused rows a report keeps.
     static let keptRejections = 1000
 
@@ -55,10 +66,11 @@ public struct RegistryImporter: Sendable {
         let reasonText = RegistryService.reason(reason, default: "bulk import")
         let engine = database.engine
         let ledger = self.ledger
-        // A bulk load into SQLite inserts into the key and search indexes in random order; a large
-        // page cache for the duration keeps those indexes in memory (restored afterwards).
+        // A bulk load into SQLite inserts into the key index in random order, all in one
+        // transaction; a large page cache for the duration keeps that index in memory.
         if database.engine == .sqlite {
-            try await database.withConnection { sql in try await sql.raw("PRAGMA cache_size=-1048576").run() }
+            let kib = Self.importCacheKiB
+            try await database.withConnection { sql in try await sql.raw("PRAGMA cache_size=-\(unsafeRaw: String(kib))").run() }
         }
         let restoreCache = { [database] in
             if database.engine == .sqlite {
@@ -82,7 +94,9 @@ public struct RegistryImporter: Sendable {
     private func importTransaction(name: String, schema: RegistrySchema, version: Int, open: @escaping @Sendable () throws -> any RowSource,
                                    size: Int, digest fileDigest: String, at: Int, changedBy: String, reason reasonText: String,
                                    actor: LedgerActor, ledger: LedgerService?, progress: (@Sendable (Int, Int, Int) -> Void)?) async throws -> ImportReport {
-        try await database.transactionSession { session in
+        let database = self.database
+        let rebuildIndexesFromBytes = self.rebuildIndexesFromBytes
+        return try await database.transactionSession { session in
             let sql = session.sql
             var reader = try open()
             var report = ImportReport(registry: name, rows: 0, imported: 0, rejected: [], rejectedCount: 0, ledgerIndex: nil, seconds: 0)
@@ -103,6 +117,9 @@ public struct RegistryImporter: Sendable {
                 report.ledgerIndex = try await ledger.append([event], on: sql).lowerBound
             }
             let ledgerIndex = report.ledgerIndex
+            let rebuild = size >= rebuildIndexesFromBytes && !schema.indexed.isEmpty
+            let store = SQLRegistryStore(database: database, ledger: nil)
+            if rebuild { try await store.dropSearchIndexes(sql, registry: name, fields: schema.indexed) }
             let specs = columns.map { schema.fields[$0] }
             let requiredColumns = columns.map { schema.required.contains($0) }
             let jsonOrder = columns.indices.sorted { columns[$0] < columns[$1] }
@@ -198,6 +215,7 @@ public struct RegistryImporter: Sendable {
             }
             progress?(size, size, report.rows)
             if report.rejectedCount > 0 { throw RegistryError.importRejected(report) }
+            if rebuild { try await store.createSearchIndexes(sql, registry: name, fields: schema.indexed) }
             return report
         }
     }
@@ -229,7 +247,10 @@ public struct RegistryImporter: Sendable {
         switch session.driver {
         case .sqlite(let connection):
             // The driver's own binding: SQLKit's Encodable binds cost more than the insert itself here.
-            var text = head
+            // OR IGNORE instead of ON CONFLICT: a statement that cannot abort needs no statement
+            // journal, which otherwise copies every page the batch touches (every value is bound,
+            // so only a duplicate key can be ignored).
+            var text = head.replacingOccurrences(of: "INSERT INTO", with: "INSERT OR IGNORE INTO")
             text.reserveCapacity(head.utf8.count + rows.count * 8 + tail.utf8.count)
             var binds: [SQLiteData] = [.integer(version), .integer(at), .text(by), .text(reason), ledgerIndex.map { .integer($0) } ?? .null]
             binds.reserveCapacity(5 + rows.count * 2)
@@ -239,7 +260,7 @@ public struct RegistryImporter: Sendable {
                 binds.append(.text(row.1))
             }
             let keys = Mutex(Set<String>())
-            try await connection.query(text + tail, binds) { row in
+            try await connection.query(text + ") AS v RETURNING record_key", binds) { row in
                 if let key = row.column("record_key")?.string { keys.withLock { _ = $0.insert(key) } }
             }
             return keys.withLock { $0 }

@@ -84,9 +84,7 @@ public struct SQLRegistryStore: RegistryStore {
 
     private func insertSchema(_ sql: any SQLDatabase, _ schema: RegistrySchema, version: Int, of name: String, by actor: LedgerActor, now: Int) async throws -> Int? {
         let table = Self.table(name)
-        for field in schema.indexed {
-            try await sql.raw("CREATE INDEX IF NOT EXISTS rx_\(unsafeRaw: name)_\(unsafeRaw: field) ON \(unsafeRaw: table) ((\(unsafeRaw: self.field(field))))").run()
-        }
+        try await createSearchIndexes(sql, registry: name, fields: schema.indexed)
         let digest = Hex.encode(SHA256.hash(data: Data(schema.source.utf8)))
         let index = try await append(sql, kind: "registry.schema.published", actor: actor, subject: "registry:\(name)", personPIN: nil,
                                      details: ["registry": name, "version": String(version), "schema": digest], now: now)
@@ -95,6 +93,17 @@ public struct SQLRegistryStore: RegistryStore {
             VALUES (\(bind: name), \(bind: version), \(bind: schema.source), \(bind: now), \(bind: Self.reference(actor)), \(bind: index))
             """).run()
         return index
+    }
+
+    /// The index behind each searchable field, on the stored JSON.
+    func createSearchIndexes(_ sql: any SQLDatabase, registry name: String, fields: [String]) async throws {
+        for field in fields {
+            try await sql.raw("CREATE INDEX IF NOT EXISTS rx_\(unsafeRaw: name)_\(unsafeRaw: field) ON \(unsafeRaw: Self.table(name)) ((\(unsafeRaw: self.field(field))))").run()
+        }
+    }
+
+    func dropSearchIndexes(_ sql: any SQLDatabase, registry name: String, fields: [String]) async throws {
+        for field in fields { try await sql.raw("DROP INDEX IF EXISTS rx_\(unsafeRaw: name)_\(unsafeRaw: field)").run() }
     }
 
     public func setAccess(registry: String, agency: String, canWrite: Bool) async throws {

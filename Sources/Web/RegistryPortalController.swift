@@ -16,6 +16,7 @@ struct RegistryPortalController: Sendable {
         router.get("/cabinet/data-access.json", use: dataAccessJSON)
         router.get("/office/registries", use: searchPage)
         router.post("/office/registries", use: search)
+        router.post("/office/registries/history", use: history)
     }
 
     private var pages: PageRenderer { platform.pages }
@@ -138,11 +139,67 @@ struct RegistryPortalController: Sendable {
             data["results"] = [
                 "registry": registry.title.text(language),
                 "columns": schema.order.map { ["name": Self.label($0, language)] },
-                "rows": page.records.map { record in ["cells": schema.order.map { ["value": Self.cell(record.content[$0])] }] },
+                "rows": page.records.map { record in
+                    ["cells": schema.order.map { ["value": Self.cell(record.content[$0])] }, "key": record.key] as [String: Any]
+                },
+                "name": registry.name, "purpose": form["purpose"], "caseNumber": form["caseNumber"],
                 "count": page.total, "none": page.records.isEmpty, "logged": schema.personal != nil && !page.records.isEmpty,
+                "map": Self.map(page.records, schema: schema, label: pages.text("office_map", language)) ?? "",
             ] as [String: Any]
         }
         return pages.render("office_registries", titleKey: "office_title", request: request, context: context, status: status, data: data)
+    }
+
+    /// Every version of one record, with who changed it, when and why. A read like any other:
+    /// it needs the same purpose and is logged for the person.
+    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try official(context)
+        let form = try await FormData.read(request)
+        let language = context.language
+        let registry = try await platform.registries.registry(form["registry"])
+        let purpose = form["purpose"].isEmpty ? nil : try Purpose(legalBasis: form["purpose"], caseNumber: form["caseNumber"])
+        let versions = try await platform.registries.history(registry.name, key: form["key"], by: caller, purpose: purpose)
+        let fields = registry.latest?.order ?? []
+        let rows: [[String: Any]] = versions.reversed().map { version in
+            [
+                "revision": version.revision, "time": Self.localTime(version.changedAt), "who": version.changedBy, "reason": version.reason,
+                "deleted": version.deleted, "schemaVersion": version.schemaVersion,
+                "summary": fields.compactMap { name in version.content[name].map { "\(Self.label(name, language)): \(Self.cell($0))" } }.joined(separator: "; "),
+                "ledgerIndex": version.ledgerIndex.map(String.init) ?? "",
+            ]
+        }
+        return pages.render("office_history", titleKey: "office_history_title", request: request, context: context,
+                            data: ["registry": registry.title.text(language), "key": form["key"], "rows": rows])
+    }
+
+    /// The parcels' outlines as an SVG drawing (north up, equal scale on both axes), for
+    /// registries with a GeoJSON field; nil when there is nothing to draw.
+    static func map(_ records: [RegistryRecord], schema: RegistrySchema, label: String) -> String? {
+        guard let field = schema.order.first(where: { schema.fields[$0]?.format == "geojson" }) else { return nil }
+        let shapes = records.map { record in (record.key, record.content[field].map(GeoJSON.outerRings) ?? []) }.filter { !$0.1.isEmpty }
+        let points = shapes.flatMap { $0.1.flatMap { $0 } }
+        guard let minX = points.map(\.0).min(), let maxX = points.map(\.0).max(),
+              let minY = points.map(\.1).min(), let maxY = points.map(\.1).max() else { return nil }
+        let width = 320.0, height = 200.0, pad = 10.0
+        // Degrees of longitude shrink with latitude; scale x by cos(latitude) so shapes keep their form.
+        let squeeze = cos((minY + maxY) / 2 * .pi / 180)
+        let scale = min((width - 2 * pad) / max((maxX - minX) * squeeze, 1e-9), (height - 2 * pad) / max(maxY - minY, 1e-9))
+        func x(_ lon: Double) -> String { String(format: "%.1f", pad + (lon - minX) * squeeze * scale) }
+        func y(_ lat: Double) -> String { String(format: "%.1f", height - pad - (lat - minY) * scale) }
+        var svg = "<svg class=\"map\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"map-title\"><title id=\"map-title\">\(escape(label))</title>"
+        svg += "<rect width=\"100%\" height=\"100%\" fill=\"#f2f5f8\"/>"
+        for (key, rings) in shapes {
+            for ring in rings {
+                let path = ring.map { "\(x($0.0)),\(y($0.1))" }.joined(separator: " ")
+                svg += "<polygon points=\"\(path)\" fill=\"#0b5394\" fill-opacity=\"0.35\" stroke=\"#073763\" stroke-width=\"1\"><title>\(escape(key))</title></polygon>"
+            }
+        }
+        return svg + "</svg>"
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     /// A field's label in the reader's language when the catalog has one, else its name.

@@ -149,4 +149,27 @@ import Testing
             #expect(try await anonymous.get("/cabinet/data-access").status == .seeOther)
         }
     }
+
+    @Test func officialsSeeParcelsOnAMapAndARecordsHistory() async throws {
+        try await withApp(.sqlite, configure: { $0.demoRegistrySize = 30 }) { client, _ async throws in
+            var clerk = Browser(client)
+            _ = try await clerk.signIn(PortalTests.clerk)
+            let found = try await clerk.post("/office/registries", form: ["target": "land_parcels:districtCode", "value": "BTK-BAT",
+                                                                          "purpose": "Law on the Land Cadastre, art. 7"])
+            #expect(found.status == .ok)
+            #expect(found.text.contains("<svg class=\"map\"") && found.text.contains("<polygon points="))
+            #expect(found.text.contains("1-01-00-0000-0000"))
+            // The history of a record: who changed it, when and why; itself a logged read.
+            let history = try await clerk.post("/office/registries/history", form: ["registry": "land_parcels", "key": "1-01-00-0000-0000",
+                                                                                   "purpose": "Law on the Land Cadastre, art. 7"])
+            #expect(history.status == .ok)
+            #expect(history.text.contains("demo data") && history.text.contains("agency:SRS"))
+            let refused = try await clerk.post("/office/registries/history", form: ["registry": "land_parcels", "key": "1-01-00-0000-0000"])
+            #expect(refused.status == .unprocessableContent)
+            var health = Browser(client)
+            _ = try await health.signIn("21404199200901")  // MOH: no right to land parcels
+            #expect(try await health.post("/office/registries/history", form: ["registry": "land_parcels", "key": "1-01-00-0000-0000",
+                                                                              "purpose": "Law on the Land Cadastre, art. 7"]).status == .forbidden)
+        }
+    }
 }

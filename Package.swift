@@ -91,8 +91,10 @@ let package = Package(
         .target(
             name: "Workflow",
             dependencies: [
-                "Core",
+                "Core", "Storage", "Ledger", "Identity",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -159,7 +161,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkflowTests",
-            dependencies: ["Workflow", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["Workflow", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -13,6 +13,8 @@ public struct ProcessDefinition: Sendable {
         public var isTerminal: Bool
         /// Working days a case may stay here before it escalates; nil for no limit.
         public var slaDays: Int?
+        /// Roles the system assigns cases in this state to (default: see `assignees(of:)`).
+        public var assign: [String]?
     }
 
     public struct Action: Sendable {
@@ -66,6 +68,13 @@ public struct ProcessDefinition: Sendable {
 
     public func state(_ id: String) -> State? { states.first { $0.id == id } }
 
+    /// The roles a case in `state` is assigned to: the state's `assign` list, or else the roles of
+    /// the first action that people take from it (a head who may also refuse is not the examiner).
+    public func assignees(of state: String) -> [String] {
+        if let listed = self.state(state)?.assign, !listed.isEmpty { return listed }
+        return actions(from: state).first { !$0.roles.isEmpty }?.roles ?? []
+    }
+
     /// Actions that leave `state`, for anyone.
     public func actions(from state: String) -> [Action] { actions.filter { $0.from.contains(state) } }
 
@@ -97,6 +106,7 @@ public struct ProcessDefinition: Sendable {
         for (i, state) in raw.states.enumerated() {
             if let sla = state.sla, sla < 1 { problem("/states/\(i)/sla", "must be at least 1 working day") }
             if state.start == true && state.terminal == true { problem("/states/\(i)", "a state cannot be both start and terminal") }
+            for (r, role) in (state.assign ?? []).enumerated() where !Self.roles.contains(role) { problem("/states/\(i)/assign/\(r)", "unknown role \(role)") }
         }
         var tables: [String: DecisionTable] = [:]
         for (i, table) in (raw.decisionTables ?? []).enumerated() {
@@ -209,7 +219,7 @@ public struct ProcessDefinition: Sendable {
         id = raw.id
         version = raw.version
         title = raw.title ?? raw.id
-        states = raw.states.map { State(id: $0.id, isStart: $0.start == true, isTerminal: $0.terminal == true, slaDays: $0.sla) }
+        states = raw.states.map { State(id: $0.id, isStart: $0.start == true, isTerminal: $0.terminal == true, slaDays: $0.sla, assign: $0.assign) }
         self.actions = actions
         self.automatic = automatic
         self.escalations = escalations
@@ -233,7 +243,7 @@ public struct ProcessDefinition: Sendable {
 
 /// The definition as written, before checking.
 struct RawDefinition: Decodable {
-    struct RawState: Decodable { var id: String; var start: Bool?; var terminal: Bool?; var sla: Int? }
+    struct RawState: Decodable { var id: String; var start: Bool?; var terminal: Bool?; var sla: Int?; var assign: [String]? }
     struct RawAction: Decodable { var id: String; var from: [String]; var to: String; var roles: [String]?; var documents: [String]?; var `guard`: String? }
     struct RawStep: Decodable {
         struct Compute: Decodable { var into: String; var expression: String }

@@ -12,6 +12,10 @@ public enum WorkflowError: Error, Sendable, Equatable {
     case missingDocuments([String])
     /// The guard or a decision could not be evaluated (a fact of the wrong type, two UNIQUE rules…).
     case evaluation(String)
+    /// The official is the applicant, or related to them.
+    case conflictOfInterest
+    /// The official cannot take the case (not of the agency, or without a role that can act on it).
+    case notEligible(String)
 }
 
 /// One state change, as the history records it.

@@ -1,0 +1,265 @@
+import Core
+import Crypto
+import Foundation
+import Identity
+import Ledger
+import SQLKit
+import Storage
+
+/// Runs cases through published definitions: the system starts them, takes automatic steps,
+/// assigns them to officials by rule, enforces roles, conflicts of interest and SLAs, and writes
+/// every transition, assignment and escalation to the ledger in the same transaction.
+public struct WorkflowService: Sendable {
+    let database: Database
+    let ledger: LedgerService?
+    let definitions = DefinitionCache()
+    let now: @Sendable () -> Int
+    /// Registry lookups for automatic steps: (registry, key) → the record's fields, or nil.
+    let lookup: @Sendable (String, String) async throws -> [String: Value]?
+
+    public init(database: Database, ledger: LedgerService?, now: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) },
+                lookup: @escaping @Sendable (String, String) async throws -> [String: Value]? = { _, _ in nil }) {
+        self.database = database
+        self.ledger = ledger
+        self.now = now
+        self.lookup = lookup
+    }
+
+    /// The Kyrgyz Republic is UTC+6: SLA days end at midnight in Bishkek.
+    static let bishkekOffset = 6 * 3600
+
+    func today(_ time: Int) -> CalendarDate { CalendarDate(dayNumber: (time + Self.bishkekOffset) / 86_400) }
+
+    // MARK: definitions
+
+    /// Publishes a definition. Its version must be the next one for its id: published versions
+    /// never change, and running cases stay on theirs.
+    @discardableResult
+    public func publish(_ text: String, by actor: LedgerActor) async throws -> ProcessDefinition {
+        let definition = try ProcessDefinition(text: text)
+        let at = now()
+        try await database.transaction { sql in
+            let latest = try await sql.raw("SELECT MAX(version) AS v FROM workflow_definitions WHERE id = \(bind: definition.id)").first(decodingColumn: "v", as: Int?.self) ?? nil
+            guard definition.version == (latest ?? 0) + 1 else {
+                throw DomainError.conflict(field: "version", messageKey: "error_version_taken")
+            }
+            let index = try await self.append(sql, kind: "workflow.definition.published", actor: actor, subject: "process:\(definition.id)",
+                                              details: ["version": String(definition.version), "document": Hex.encode(SHA256.hash(data: Data(text.utf8)))], at: at)
+            try await sql.raw("""
+                INSERT INTO workflow_definitions (id, version, document, published_at, published_by, ledger_index)
+                VALUES (\(bind: definition.id), \(bind: definition.version), \(bind: text), \(bind: at), \(bind: Self.reference(actor)), \(bind: index))
+                """).run()
+        }
+        await definitions.store(definition)
+        return definition
+    }
+
+    /// A published version (cached: versions never change).
+    public func definition(_ id: String, version: Int) async throws -> ProcessDefinition {
+        if let cached = await definitions.get(id, version) { return cached }
+        let text = try await database.withConnection { sql in
+            try await sql.raw("SELECT document FROM workflow_definitions WHERE id = \(bind: id) AND version = \(bind: version)").first(decodingColumn: "document", as: String.self)
+        }
+        guard let text else { throw DomainError.notFound }
+        let definition = try ProcessDefinition(text: text)
+        await definitions.store(definition)
+        return definition
+    }
+
+    /// The newest published version of `id`.
+    public func latest(_ id: String) async throws -> ProcessDefinition {
+        let version = try await database.withConnection { sql in
+            try await sql.raw("SELECT MAX(version) AS v FROM workflow_definitions WHERE id = \(bind: id)").first(decodingColumn: "v", as: Int?.self) ?? nil
+        }
+        guard let version else { throw DomainError.notFound }
+        return try await definition(id, version: version)
+    }
+
+    // MARK: calendar
+
+    /// The working-day calendar: the holidays an administrator keeps in `workflow_holidays`
+    /// (filled with the Kyrgyz defaults the first time).
+    public func calendar() async throws -> WorkingCalendar {
+        try await database.withConnection { sql in
+            var days = Set<CalendarDate>()
+            for row in try await sql.raw("SELECT day FROM workflow_holidays").all() {
+                if let date = CalendarDate(iso: try row.decode(column: "day", as: String.self)) { days.insert(date) }
+            }
+            return days.isEmpty ? WorkingCalendar.kyrgyzDefault() : WorkingCalendar(holidays: days)
+        }
+    }
+
+    /// Adds or removes a public holiday (administrators only).
+    public func setHoliday(_ date: CalendarDate, name: String, holiday: Bool, by principal: Principal) async throws {
+        guard principal.post?.roles.contains(.administrator) == true else { throw DomainError.forbidden }
+        try await database.transaction { sql in
+            if try await sql.raw("SELECT COUNT(*) AS n FROM workflow_holidays").first(decodingColumn: "n", as: Int.self) == 0 {
+                for day in WorkingCalendar.kyrgyzDefault().holidays {
+                    try await sql.raw("INSERT INTO workflow_holidays (day, name) VALUES (\(bind: day.description), 'public holiday')").run()
+                }
+            }
+            if holiday {
+                try await sql.raw("INSERT INTO workflow_holidays (day, name) VALUES (\(bind: date.description), \(bind: name)) ON CONFLICT (day) DO UPDATE SET name = \(bind: name)").run()
+            } else {
+                try await sql.raw("DELETE FROM workflow_holidays WHERE day = \(bind: date.description)").run()
+            }
+        }
+    }
+
+    // MARK: cases
+
+    /// Starts a case on the newest version of `definitionID`, runs the start state's automatic
+    /// steps and assigns it.
+    public func start(_ definitionID: String, agency: String, applicant: String?, facts: [String: Value], documents: Set<String>,
+                      by actor: LedgerActor) async throws -> WorkflowCase {
+        let definition = try await latest(definitionID)
+        let calendar = try await calendar()
+        let at = now()
+        let id = Hex.encode((0..<10).map { _ in UInt8.random(in: 0...255) })
+        return try await database.transaction { sql in
+            var item = WorkflowCase(id: id, definitionID: definition.id, version: definition.version, state: definition.start.id, isTerminal: false,
+                                    agencyCode: agency, applicantPIN: applicant, assigneePIN: nil, facts: facts, documents: documents,
+                                    enteredOn: self.today(at), dueOn: nil, revision: 0)
+            item.dueOn = definition.start.slaDays.map { calendar.adding(workingDays: $0, to: item.enteredOn) }
+            try await self.insert(sql, item, at: at)
+            try await self.record(sql, &item, kind: "started", from: nil, to: item.state, action: nil, actor: actor, role: nil, reason: "", details: [:], at: at)
+            try await self.settle(sql, &item, definition: definition, calendar: calendar, at: at)
+            return item
+        }
+    }
+
+    /// An official takes an action on a case of their agency. Refused (and nothing changes) when
+    /// the case is not theirs to act on: another agency, their own or a relative's application,
+    /// a role the definition does not allow, a false guard, missing documents.
+    public func act(_ caseID: String, action: String, by principal: Principal, reason: String, documents: Set<String> = []) async throws -> WorkflowCase {
+        let at = now()
+        let calendar = try await calendar()
+        return try await database.transaction { sql in
+            var item = try await self.load(sql, caseID, lock: true)
+            let definition = try await self.definition(item.definitionID, version: item.version)
+            guard let post = principal.post, post.agencyCode == item.agencyCode else { throw DomainError.forbidden }
+            guard principal.pin != item.applicantPIN else { throw WorkflowError.conflictOfInterest }
+            if let applicant = item.applicantPIN, try await self.related(sql, principal.pin, applicant) { throw WorkflowError.conflictOfInterest }
+            guard let declared = definition.actions.first(where: { $0.id == action }) else { throw WorkflowError.unknownAction(action) }
+            guard let role = post.roles.map(\.rawValue).first(where: { declared.roles.contains($0) }) else {
+                throw WorkflowError.roleNotAllowed(action: action, role: post.roles.map(\.rawValue).joined(separator: "+"))
+            }
+            item.documents.formUnion(documents)
+            let transition = try ProcessEngine(definition).take(action, in: item.state, role: role, facts: item.facts, documents: item.documents)
+            try await self.move(sql, &item, transition, definition: definition, calendar: calendar, actor: .person(principal.pin), reason: reason, at: at)
+            try await self.settle(sql, &item, definition: definition, calendar: calendar, at: at)
+            return item
+        }
+    }
+
+    /// A supervisor (head of the agency) gives a case to another eligible official; the reason is required.
+    public func reassign(_ caseID: String, to official: String, by supervisor: Principal, reason: String) async throws -> WorkflowCase {
+        let at = now()
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError(field: "reason", messageKey: "error_required") }
+        return try await database.transaction { sql in
+            var item = try await self.load(sql, caseID, lock: true)
+            guard let post = supervisor.post, post.agencyCode == item.agencyCode, post.roles.contains(.head) else { throw DomainError.forbidden }
+            let definition = try await self.definition(item.definitionID, version: item.version)
+            let eligible = try await self.eligible(sql, item, definition: definition)
+            guard eligible.contains(where: { $0.pin == official }) else { throw WorkflowError.notEligible(official) }
+            item.assigneePIN = official
+            try await self.save(sql, item, at: at)
+            try await self.record(sql, &item, kind: "reassigned", from: item.state, to: item.state, action: nil, actor: .person(supervisor.pin),
+                                  role: "head", reason: reason, details: ["assignee": official], at: at)
+            return item
+        }
+    }
+
+    /// Fires the SLA timers that are due, each exactly once however many nodes call this at the
+    /// same moment: claiming a timer and acting on it are one transaction.
+    @discardableResult
+    public func fireDueTimers(node: String) async throws -> Int {
+        let at = now()
+        let calendar = try await calendar()
+        return try await database.transaction { sql in
+            let due = try await sql.raw("""
+                UPDATE workflow_timers SET fired_at = \(bind: at), fired_by = \(bind: node)
+                WHERE fired_at IS NULL AND fire_at <= \(bind: at) RETURNING case_id, state, revision
+                """).all()
+            var fired = 0
+            for row in due {
+                var item = try await self.load(sql, try row.decode(column: "case_id", as: String.self), lock: true)
+                guard item.state == (try row.decode(column: "state", as: String.self)), !item.isTerminal else { continue }
+                let definition = try await self.definition(item.definitionID, version: item.version)
+                for escalation in definition.escalations where escalation.state == item.state {
+                    fired += 1
+                    switch escalation.kind {
+                    case .notify:
+                        try await self.record(sql, &item, kind: "escalated", from: item.state, to: item.state, action: nil, actor: .agency(item.agencyCode),
+                                              role: nil, reason: "SLA passed", details: ["escalation": "notify", "assignee": item.assigneePIN ?? ""], at: at)
+                    case .reassignToSupervisor:
+                        let heads = try await self.officials(sql, agency: item.agencyCode, roles: ["head"], excluding: item.applicantPIN)
+                        item.assigneePIN = heads.min { ($0.load, $0.pin) < ($1.load, $1.pin) }?.pin ?? item.assigneePIN
+                        try await self.save(sql, item, at: at)
+                        try await self.record(sql, &item, kind: "escalated", from: item.state, to: item.state, action: nil, actor: .agency(item.agencyCode),
+                                              role: nil, reason: "SLA passed", details: ["escalation": "reassign", "assignee": item.assigneePIN ?? ""], at: at)
+                    case .takeAction(let action):
+                        let transition = try ProcessEngine(definition).take(action, in: item.state, role: nil, facts: item.facts, documents: item.documents)
+                        try await self.move(sql, &item, transition, definition: definition, calendar: calendar, actor: .agency(item.agencyCode),
+                                            reason: "SLA passed", at: at, kind: "escalated")
+                        try await self.settle(sql, &item, definition: definition, calendar: calendar, at: at)
+                    }
+                }
+            }
+            return fired
+        }
+    }
+
+    /// Moves the live cases of `definitionID` from version `from` to version `to`; cases whose
+    /// state the new version lacks stay, and the report says why.
+    public func migrate(_ definitionID: String, from: Int, to: Int, by actor: LedgerActor) async throws -> MigrationReport {
+        let target = try await definition(definitionID, version: to)
+        _ = try await definition(definitionID, version: from)
+        let at = now()
+        return try await database.transaction { sql in
+            var report = MigrationReport(moved: [], kept: [])
+            let ids = try await sql.raw("""
+                SELECT id FROM workflow_cases WHERE definition_id = \(bind: definitionID) AND version = \(bind: from) AND terminal = 0 ORDER BY id
+                """).all().map { try $0.decode(column: "id", as: String.self) }
+            for id in ids {
+                var item = try await self.load(sql, id, lock: true)
+                guard target.state(item.state) != nil else {
+                    report.kept.append((id, "state \(item.state) does not exist in version \(to)"))
+                    continue
+                }
+                item.version = to
+                try await self.save(sql, item, at: at)
+                try await self.record(sql, &item, kind: "migrated", from: item.state, to: item.state, action: nil, actor: actor, role: nil,
+                                      reason: "version \(from) to \(to)", details: ["from": String(from), "to": String(to)], at: at)
+                report.moved.append(id)
+            }
+            return report
+        }
+    }
+
+    /// A case, for someone allowed to see it (the caller checks who).
+    public func find(_ caseID: String) async throws -> WorkflowCase {
+        try await database.withConnection { sql in try await self.load(sql, caseID, lock: false) }
+    }
+
+    /// A case's history, oldest first.
+    public func history(_ caseID: String) async throws -> [CaseEvent] {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT * FROM workflow_history WHERE case_id = \(bind: caseID) ORDER BY seq").all().map { row in
+                CaseEvent(seq: try row.decode(column: "seq", as: Int.self), kind: try row.decode(column: "kind", as: String.self),
+                          from: try row.decode(column: "from_state", as: String?.self), to: try row.decode(column: "to_state", as: String?.self),
+                          action: try row.decode(column: "action", as: String?.self), actor: try row.decode(column: "actor", as: String.self),
+                          role: try row.decode(column: "role", as: String?.self), reason: try row.decode(column: "reason", as: String.self),
+                          details: try row.decode(column: "details", as: String.self), at: try row.decode(column: "at", as: Int.self),
+                          ledgerIndex: try row.decode(column: "ledger_index", as: Int?.self))
+            }
+        }
+    }
+}
+
+/// Published definitions by id and version; they never change, so they are kept for good.
+actor DefinitionCache {
+    private var items: [String: ProcessDefinition] = [:]
+    func get(_ id: String, _ version: Int) -> ProcessDefinition? { items["\(id)@\(version)"] }
+    func store(_ definition: ProcessDefinition) { items["\(definition.id)@\(definition.version)"] = definition }
+}

@@ -135,6 +135,12 @@ let package = Package(
             path: "Benchmarks/RegistryBench",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "workflow-bench",
+            dependencies: ["Core", "Identity", "Ledger", "Storage", "Workflow", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/WorkflowBench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageTests",

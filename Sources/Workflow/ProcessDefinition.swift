@@ -139,7 +139,6 @@ public struct ProcessDefinition: Sendable {
             for (r, role) in (action.roles ?? []).enumerated() where !Self.roles.contains(role) {
                 problem("\(path)/roles/\(r)", "unknown role \(role) (clerk, specialist, head)")
             }
-            if raw.states.first(where: { $0.id == action.to })?.start == true { problem("\(path)/to", "no action may lead back to the start state") }
             actions.append(Action(id: action.id, from: action.from, to: action.to, roles: action.roles ?? [], documents: action.documents ?? [],
                                   guardExpression: parse(action.guard, "\(path)/guard")))
         }

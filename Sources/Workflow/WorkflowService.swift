@@ -13,6 +13,7 @@ public struct WorkflowService: Sendable {
     let database: Database
     let ledger: LedgerService?
     let definitions = DefinitionCache()
+    let calendars = CalendarCache()
     let now: @Sendable () -> Int
     /// Registry lookups for automatic steps: (registry, key) → the record's fields, or nil.
     let lookup: @Sendable (String, String) async throws -> [String: Value]?
@@ -80,6 +81,10 @@ public struct WorkflowService: Sendable {
     /// The working-day calendar: the holidays an administrator keeps in `workflow_holidays`
     /// (filled with the Kyrgyz defaults the first time).
     public func calendar() async throws -> WorkingCalendar {
+        try await calendars.get { try await self.loadCalendar() }
+    }
+
+    private func loadCalendar() async throws -> WorkingCalendar {
         try await database.withConnection { sql in
             var days = Set<CalendarDate>()
             for row in try await sql.raw("SELECT day FROM workflow_holidays").all() {
@@ -98,6 +103,7 @@ public struct WorkflowService: Sendable {
                     try await sql.raw("INSERT INTO workflow_holidays (day, name) VALUES (\(bind: day.description), 'public holiday')").run()
                 }
             }
+            defer { Task { await calendars.invalidate() } }
             if holiday {
                 try await sql.raw("INSERT INTO workflow_holidays (day, name) VALUES (\(bind: date.description), \(bind: name)) ON CONFLICT (day) DO UPDATE SET name = \(bind: name)").run()
             } else {
@@ -163,9 +169,9 @@ public struct WorkflowService: Sendable {
             let eligible = try await self.eligible(sql, item, definition: definition)
             guard eligible.contains(where: { $0.pin == official }) else { throw WorkflowError.notEligible(official) }
             item.assigneePIN = official
-            try await self.save(sql, item, at: at)
             try await self.record(sql, &item, kind: "reassigned", from: item.state, to: item.state, action: nil, actor: .person(supervisor.pin),
                                   role: "head", reason: reason, details: ["assignee": official], at: at)
+            try await self.save(sql, item, at: at)
             return item
         }
     }
@@ -192,12 +198,13 @@ public struct WorkflowService: Sendable {
                     case .notify:
                         try await self.record(sql, &item, kind: "escalated", from: item.state, to: item.state, action: nil, actor: .agency(item.agencyCode),
                                               role: nil, reason: "SLA passed", details: ["escalation": "notify", "assignee": item.assigneePIN ?? ""], at: at)
+                        try await self.save(sql, item, at: at)
                     case .reassignToSupervisor:
                         let heads = try await self.officials(sql, agency: item.agencyCode, roles: ["head"], excluding: item.applicantPIN)
                         item.assigneePIN = heads.min { ($0.load, $0.pin) < ($1.load, $1.pin) }?.pin ?? item.assigneePIN
-                        try await self.save(sql, item, at: at)
                         try await self.record(sql, &item, kind: "escalated", from: item.state, to: item.state, action: nil, actor: .agency(item.agencyCode),
                                               role: nil, reason: "SLA passed", details: ["escalation": "reassign", "assignee": item.assigneePIN ?? ""], at: at)
+                        try await self.save(sql, item, at: at)
                     case .takeAction(let action):
                         let transition = try ProcessEngine(definition).take(action, in: item.state, role: nil, facts: item.facts, documents: item.documents)
                         try await self.move(sql, &item, transition, definition: definition, calendar: calendar, actor: .agency(item.agencyCode),
@@ -228,9 +235,9 @@ public struct WorkflowService: Sendable {
                     continue
                 }
                 item.version = to
-                try await self.save(sql, item, at: at)
                 try await self.record(sql, &item, kind: "migrated", from: item.state, to: item.state, action: nil, actor: actor, role: nil,
                                       reason: "version \(from) to \(to)", details: ["from": String(from), "to": String(to)], at: at)
+                try await self.save(sql, item, at: at)
                 report.moved.append(id)
             }
             return report
@@ -262,4 +269,16 @@ actor DefinitionCache {
     private var items: [String: ProcessDefinition] = [:]
     func get(_ id: String, _ version: Int) -> ProcessDefinition? { items["\(id)@\(version)"] }
     func store(_ definition: ProcessDefinition) { items["\(definition.id)@\(definition.version)"] = definition }
+}
+
+/// The holiday calendar, kept a minute per node (an administrator's change reaches every node within it).
+actor CalendarCache {
+    private var cached: (WorkingCalendar, Date)?
+    func get(_ load: @Sendable () async throws -> WorkingCalendar) async throws -> WorkingCalendar {
+        if let cached, Date().timeIntervalSince(cached.1) < 60 { return cached.0 }
+        let fresh = try await load()
+        cached = (fresh, Date())
+        return fresh
+    }
+    func invalidate() { cached = nil }
 }

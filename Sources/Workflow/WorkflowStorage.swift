@@ -43,7 +43,7 @@ extension WorkflowService {
             """).run()
     }
 
-    /// One history line and its ledger entry; bumps the case's revision.
+    /// One history line and its ledger entry; bumps the case's revision (the caller saves the case).
     func record(_ sql: any SQLDatabase, _ item: inout WorkflowCase, kind: String, from: String?, to: String?, action: String?, actor: LedgerActor,
                 role: String?, reason: String, details: [String: String], at: Int) async throws {
         item.revision += 1
@@ -60,10 +60,9 @@ extension WorkflowService {
             VALUES (\(bind: item.id), \(bind: item.revision), \(bind: kind), \(bind: from), \(bind: to), \(bind: action), \(bind: Self.reference(actor)),
               \(bind: role), \(bind: reason), \(bind: details.canonicalJSON()), \(bind: at), \(bind: index))
             """).run()
-        try await sql.raw("UPDATE workflow_cases SET revision = \(bind: item.revision) WHERE id = \(bind: item.id)").run()
     }
 
-    /// Applies a transition: new state, SLA due date, history, ledger.
+    /// Applies a transition: new state, SLA due date, history, ledger (saved by `settle`).
     func move(_ sql: any SQLDatabase, _ item: inout WorkflowCase, _ transition: Transition, definition: ProcessDefinition,
               calendar: WorkingCalendar, actor: LedgerActor, reason: String, at: Int, kind: String = "transition") async throws {
         item.state = transition.to
@@ -71,7 +70,6 @@ extension WorkflowService {
         let state = definition.state(transition.to)
         item.isTerminal = state?.isTerminal ?? false
         item.dueOn = state?.slaDays.map { calendar.adding(workingDays: $0, to: item.enteredOn) }
-        try await save(sql, item, at: at)
         try await record(sql, &item, kind: kind, from: transition.from, to: transition.to, action: transition.action, actor: actor,
                          role: transition.role, reason: reason, details: [:], at: at)
     }
@@ -84,7 +82,7 @@ extension WorkflowService {
             let outcome = try await engine.enter(item.state, facts: item.facts, lookup: lookup)
             guard !outcome.facts.isEmpty || outcome.action != nil else { break }
             item.facts.merge(outcome.facts) { _, new in new }
-            guard let action = outcome.action else { try await save(sql, item, at: at); break }
+            guard let action = outcome.action else { break }
             let transition = try engine.take(action, in: item.state, role: nil, facts: item.facts, documents: item.documents)
             var details: [String: String] = [:]
             for (table, decision) in outcome.decisions { details["\(table).rule"] = String(decision.rule) }
@@ -97,14 +95,15 @@ extension WorkflowService {
             return
         }
         let candidates = try await eligible(sql, item, definition: definition)
-        // Least loaded first; among equals, chance decides: nobody picks who gets a case.
+        // An official who can act in the new state keeps the case; otherwise the least loaded
+        // eligible official gets it, and among equals chance decides: nobody picks who gets a case.
         let least = candidates.map(\.load).min()
-        if let least, let chosen = candidates.filter({ $0.load == least }).randomElement(), chosen.pin != item.assigneePIN {
+        if !candidates.contains(where: { $0.pin == item.assigneePIN }), let least, let chosen = candidates.filter({ $0.load == least }).randomElement() {
             item.assigneePIN = chosen.pin
-            try await save(sql, item, at: at)
             try await record(sql, &item, kind: "assigned", from: item.state, to: item.state, action: nil, actor: .agency(item.agencyCode), role: nil,
                              reason: "least loaded of \(candidates.count)", details: ["assignee": chosen.pin], at: at)
         }
+        try await save(sql, item, at: at)
         if let due = item.dueOn {
             // Fires when the due day has ended in Bishkek.
             let fireAt = (due.dayNumber + 1) * 86_400 - Self.bishkekOffset
@@ -114,19 +113,15 @@ extension WorkflowService {
         }
     }
 
-    /// Officials of the case's agency holding a role that can act in its state, and not the applicant
-    /// or a relative, with how many open cases each has.
+    /// Officials of the case's agency holding a role the state is assigned to, and not the
+    /// applicant or a relative, with how many open cases each has.
     func eligible(_ sql: any SQLDatabase, _ item: WorkflowCase, definition: ProcessDefinition) async throws -> [(pin: String, load: Int)] {
         let roles = definition.assignees(of: item.state)
         guard !roles.isEmpty else { return [] }
-        var result: [(pin: String, load: Int)] = []
-        for official in try await officials(sql, agency: item.agencyCode, roles: Array(roles), excluding: item.applicantPIN) {
-            if let applicant = item.applicantPIN, try await related(sql, official.pin, applicant) { continue }
-            result.append(official)
-        }
-        return result
+        return try await officials(sql, agency: item.agencyCode, roles: roles, excluding: item.applicantPIN)
     }
 
+    /// Officials of `agency` with one of `roles`, except `excluding` and their relatives.
     func officials(_ sql: any SQLDatabase, agency: String, roles: [String], excluding: String?) async throws -> [(pin: String, load: Int)] {
         var query: SQLQueryString = """
             SELECT o.person_pin AS pin, (SELECT COUNT(*) FROM workflow_cases c WHERE c.assignee_pin = o.person_pin AND c.terminal = 0) AS load
@@ -134,7 +129,13 @@ extension WorkflowService {
               AND EXISTS (SELECT 1 FROM official_roles r WHERE r.person_pin = o.person_pin AND r.role IN (
             """
         for (i, role) in roles.sorted().enumerated() { query = query + (i == 0 ? "\(bind: role)" : ", \(bind: role)") }
-        query = query + ")) AND o.person_pin <> \(bind: excluding ?? "") ORDER BY o.person_pin"
+        let applicant = excluding ?? ""
+        query = query + """
+            )) AND o.person_pin <> \(bind: applicant)
+              AND NOT EXISTS (SELECT 1 FROM person_relations p WHERE (p.pin_a = o.person_pin AND p.pin_b = \(bind: applicant))
+                                                                  OR (p.pin_b = o.person_pin AND p.pin_a = \(bind: applicant)))
+            ORDER BY o.person_pin
+            """
         return try await sql.raw(query).all().map { (try $0.decode(column: "pin", as: String.self), try $0.decode(column: "load", as: Int.self)) }
     }
 

@@ -101,7 +101,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Core", "Storage", "Ledger", "Identity", "Registries",
+                "Core", "Storage", "Ledger", "Identity", "Registries", "Workflow",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -17,6 +17,7 @@ echo "== building release"
 swift build -c release --product tazakoom >/dev/null
 swift build -c release --product ledger-bench >/dev/null
 swift build -c release --product registry-bench >/dev/null
+swift build -c release --product workflow-bench >/dev/null
 binary=$(swift build -c release --show-bin-path)/tazakoom
 
 work=$(mktemp -d /tmp/tazakoom-bench.XXXXXX)
@@ -80,5 +81,7 @@ echo "== ledger benchmarks (LEDGER_ENTRIES=${LEDGER_ENTRIES:-1000000}, LEDGER_PR
 echo "== registry benchmarks (REGISTRY_PERSONS=${REGISTRY_PERSONS:-7000000}, REGISTRY_LOOKUPS=${REGISTRY_LOOKUPS:-20000})"
 "$(swift build -c release --show-bin-path)/registry-bench" --persons "${REGISTRY_PERSONS:-7000000}" \
   --lookups "${REGISTRY_LOOKUPS:-20000}" >>docs/performance.md
+echo "== workflow benchmark"
+"$(swift build -c release --show-bin-path)/workflow-bench" --cases 200 --transitions 20000 >>docs/performance.md
 echo "== wrote docs/performance.md"
 cat docs/performance.md

@@ -17,6 +17,7 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
             CheckpointSigner(ledger: platform.ledger, file: platform.checkpointFile,
                              intervalSeconds: configuration.checkpointIntervalSeconds, logger: logger),
             WALCheckpointer(database: platform.database, logger: logger),
+            WorkflowTimerPoller(workflow: platform.workflow, logger: logger),
             DatabaseCloser(database: platform.database),
         ],
         logger: logger

@@ -4,6 +4,7 @@ import Ledger
 import Logging
 import Registries
 import Storage
+import Workflow
 
 /// The services of one running platform, wired to one database; what the routes call into.
 public struct Platform: Sendable {
@@ -15,13 +16,14 @@ public struct Platform: Sendable {
     public let ledger: LedgerService
     public let registries: RegistryService
     public let importer: RegistryImporter
+    public let workflow: WorkflowService
     public let checkpointFile: CheckpointFile?
     let pages: PageRenderer
     let cookies: CookieFactory
     let assets: StaticAssets
 
     /// Every migration of every module, in order.
-    public static let migrator = Migrator(migrations: IdempotencyStore.migrations + LedgerMigrations.all + IdentityMigrations.all + RegistryMigrations.all)
+    public static let migrator = Migrator(migrations: IdempotencyStore.migrations + LedgerMigrations.all + IdentityMigrations.all + RegistryMigrations.all + WorkflowMigrations.all)
 
     /// Opens the database, applies migrations, ensures reference data and (if asked) seeds the demo.
     public static func start(_ configuration: AppConfiguration, logger: Logger) async throws -> Platform {
@@ -62,6 +64,7 @@ public struct Platform: Sendable {
                 ledger: ledger,
                 registries: registries,
                 importer: importer,
+                workflow: WorkflowService(database: database, ledger: ledger),
                 checkpointFile: checkpointFile,
                 pages: try await PageRenderer.load(demo: configuration.seedDemoData),
                 cookies: CookieFactory(secure: configuration.secureCookies),

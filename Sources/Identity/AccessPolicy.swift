@@ -28,6 +28,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case readRegistries
     /// Create, change and delete records in the registries one's agency may write.
     case writeRegistries
+    /// Publish process definitions, keep the holiday calendar, use the decision simulator.
+    case manageWorkflows
 }
 
 /// What an API client (another agency's system) may do, granted when its token is issued.
@@ -77,7 +79,7 @@ public enum AccessPolicy {
         .clerk: [.viewBackOffice, .readRegistries, .writeRegistries],
         .specialist: [.viewBackOffice, .readRegistries, .writeRegistries],
         .head: [.viewBackOffice, .readRegistries, .writeRegistries],
-        .administrator: [.viewBackOffice, .manageAPIClients, .registerOnBehalf, .signCheckpoints],
+        .administrator: [.viewBackOffice, .manageAPIClients, .registerOnBehalf, .signCheckpoints, .manageWorkflows],
     ]
 
     /// Everything `principal` may do.

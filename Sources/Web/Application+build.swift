@@ -51,6 +51,7 @@ private func makeRouter(_ platform: Platform, routes: RouteIndex) -> Router<AppR
     RegistryAPIController(platform: platform).register(on: router)
     LedgerController(platform: platform).register(on: router)
     RegistryPortalController(platform: platform).register(on: router)
+    WorkflowAdminController(platform: platform).register(on: router)
     return router
 }
 

@@ -186,21 +186,17 @@ struct RegistryPortalController: Sendable {
         let scale = min((width - 2 * pad) / max((maxX - minX) * squeeze, 1e-9), (height - 2 * pad) / max(maxY - minY, 1e-9))
         func x(_ lon: Double) -> String { String(format: "%.1f", pad + (lon - minX) * squeeze * scale) }
         func y(_ lat: Double) -> String { String(format: "%.1f", height - pad - (lat - minY) * scale) }
-        var svg = "<svg class=\"map\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"map-title\"><title id=\"map-title\">\(escape(label))</title>"
+        var svg = "<svg class=\"map\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"map-title\"><title id=\"map-title\">\(HTML.escape(label))</title>"
         svg += "<rect width=\"100%\" height=\"100%\" fill=\"#f2f5f8\"/>"
         for (key, rings) in shapes {
             for ring in rings {
                 let path = ring.map { "\(x($0.0)),\(y($0.1))" }.joined(separator: " ")
-                svg += "<polygon points=\"\(path)\" fill=\"#0b5394\" fill-opacity=\"0.35\" stroke=\"#073763\" stroke-width=\"1\"><title>\(escape(key))</title></polygon>"
+                svg += "<polygon points=\"\(path)\" fill=\"#0b5394\" fill-opacity=\"0.35\" stroke=\"#073763\" stroke-width=\"1\"><title>\(HTML.escape(key))</title></polygon>"
             }
         }
         return svg + "</svg>"
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
 
     /// A field's label in the reader's language when the catalog has one, else its name.
     static func label(_ field: String, _ language: Language) -> String {

@@ -66,6 +66,11 @@ public struct ExpressionError: Error, Sendable, Equatable, CustomStringConvertib
     public var column: Int
     public var message: String
     public var description: String { "column \(column): \(message)" }
+
+    public init(column: Int, message: String) {
+        self.column = column
+        self.message = message
+    }
 }
 
 /// Tokens and a recursive-descent parser, lowest precedence first: or, and, not, comparison,

@@ -67,6 +67,19 @@ public struct WorkflowService: Sendable {
         return definition
     }
 
+    /// Every published definition version, newest first within each id.
+    public func published() async throws -> [PublishedDefinition] {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT id, version, document, published_at, published_by FROM workflow_definitions ORDER BY id, version DESC").all().map { row in
+                let document = try row.decode(column: "document", as: String.self)
+                return PublishedDefinition(id: try row.decode(column: "id", as: String.self), version: try row.decode(column: "version", as: Int.self),
+                                           title: (try? ProcessDefinition(text: document))?.title ?? "",
+                                           publishedAt: try row.decode(column: "published_at", as: Int.self),
+                                           publishedBy: try row.decode(column: "published_by", as: String.self))
+            }
+        }
+    }
+
     /// The newest published version of `id`.
     public func latest(_ id: String) async throws -> ProcessDefinition {
         let version = try await database.withConnection { sql in
@@ -281,4 +294,13 @@ actor CalendarCache {
         return fresh
     }
     func invalidate() { cached = nil }
+}
+
+/// A published version, as the administrator's list shows it.
+public struct PublishedDefinition: Sendable, Equatable {
+    public var id: String
+    public var version: Int
+    public var title: String
+    public var publishedAt: Int
+    public var publishedBy: String
 }

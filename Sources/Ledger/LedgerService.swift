@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import SQLKit
 import Storage
 
@@ -11,6 +12,10 @@ public struct LedgerService: Sendable {
     public let origin: String
     let signer: NoteSigner
     let store: LedgerStore
+    /// The right edge of the tree after this process's last append, so the next append need not
+    /// read tiles back. Used only when the locked head (size and root) still matches it: an
+    /// append by another node, or a rolled-back one, makes it stale and it is rebuilt from tiles.
+    let frontier = Frontier()
 
     /// The public key that verifies this log's checkpoints.
     public var verifier: NoteVerifier { signer.verifier }
@@ -46,7 +51,12 @@ public struct LedgerService: Sendable {
     public func append(_ events: [LedgerEvent], on sql: any SQLDatabase) async throws -> Range<Int> {
         guard !events.isEmpty else { throw LedgerError.invalidEvent("nothing to append") }
         let state = try await store.lockState(sql)
-        var builder = try await resume(sql, size: state.size)
+        var builder: TreeBuilder
+        if let cached = frontier.current(size: state.size, root: state.root) {
+            builder = cached
+        } else {
+            builder = try await resume(sql, size: state.size)
+        }
         let start = state.size
         var rows: [Data] = []
         rows.reserveCapacity(events.count)
@@ -58,7 +68,9 @@ public struct LedgerService: Sendable {
         }
         try await store.insertEntries(sql, from: start, rows)
         try await store.saveTiles(sql, builder.takeChangedTiles())
-        try await store.saveState(sql, size: builder.size, root: builder.root)
+        let root = builder.root
+        try await store.saveState(sql, size: builder.size, root: root)
+        frontier.remember(builder, root: root)
         return start..<builder.size
     }
 
@@ -299,5 +311,21 @@ public enum Receipt {
             throw LedgerError.corrupt(index: index, reason: "the inclusion proof does not hold: \(error)")
         }
         return Verified(index: index, checkpoint: checkpoint, entry: entry)
+    }
+}
+
+/// The last tree edge this process appended, with its root (see `LedgerService.frontier`).
+final class Frontier: Sendable {
+    private let state = Mutex<(builder: TreeBuilder, root: MerkleHash)?>(nil)
+
+    func current(size: Int, root: MerkleHash) -> TreeBuilder? {
+        state.withLock { cached in
+            guard let cached, cached.builder.size == size, cached.root == root else { return nil }
+            return cached.builder
+        }
+    }
+
+    func remember(_ builder: TreeBuilder, root: MerkleHash) {
+        state.withLock { $0 = (builder, root) }
     }
 }

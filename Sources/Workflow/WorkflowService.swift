@@ -154,11 +154,11 @@ public struct WorkflowService: Sendable {
         let at = now()
         let calendar = try await calendar()
         return try await database.transaction { sql in
-            var item = try await self.load(sql, caseID, lock: true)
+            let (loaded, related) = try await self.load(sql, caseID, relatedTo: principal.pin)
+            var item = loaded
             let definition = try await self.definition(item.definitionID, version: item.version)
             guard let post = principal.post, post.agencyCode == item.agencyCode else { throw DomainError.forbidden }
-            guard principal.pin != item.applicantPIN else { throw WorkflowError.conflictOfInterest }
-            if let applicant = item.applicantPIN, try await self.related(sql, principal.pin, applicant) { throw WorkflowError.conflictOfInterest }
+            guard principal.pin != item.applicantPIN, !related else { throw WorkflowError.conflictOfInterest }
             guard let declared = definition.actions.first(where: { $0.id == action }) else { throw WorkflowError.unknownAction(action) }
             guard let role = post.roles.map(\.rawValue).first(where: { declared.roles.contains($0) }) else {
                 throw WorkflowError.roleNotAllowed(action: action, role: post.roles.map(\.rawValue).joined(separator: "+"))
@@ -166,7 +166,7 @@ public struct WorkflowService: Sendable {
             item.documents.formUnion(documents)
             let transition = try ProcessEngine(definition).take(action, in: item.state, role: role, facts: item.facts, documents: item.documents)
             try await self.move(sql, &item, transition, definition: definition, calendar: calendar, actor: .person(principal.pin), reason: reason, at: at)
-            try await self.settle(sql, &item, definition: definition, calendar: calendar, at: at)
+            try await self.settle(sql, &item, definition: definition, calendar: calendar, at: at, actingOfficial: principal)
             return item
         }
     }

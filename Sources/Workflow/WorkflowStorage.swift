@@ -21,6 +21,22 @@ extension WorkflowService {
         // SQLite's write transaction already excludes other writers; PostgreSQL locks the row.
         let suffix = lock && database.engine == .postgres ? " FOR UPDATE" : ""
         guard let row = try await sql.raw("SELECT * FROM workflow_cases WHERE id = \(bind: id)\(unsafeRaw: suffix)").first() else { throw DomainError.notFound }
+        return try Self.decodeCase(row, id: id)
+    }
+
+    /// Loads and locks a case, and says in the same query whether `official` is a relative of its applicant.
+    func load(_ sql: any SQLDatabase, _ id: String, relatedTo official: String) async throws -> (WorkflowCase, Bool) {
+        let suffix = database.engine == .postgres ? " FOR UPDATE OF c" : ""
+        guard let row = try await sql.raw("""
+            SELECT c.*, EXISTS (SELECT 1 FROM person_relations p
+                                WHERE (p.pin_a = \(bind: official) AND p.pin_b = c.applicant_pin) OR (p.pin_b = \(bind: official) AND p.pin_a = c.applicant_pin)) AS related
+            FROM workflow_cases c WHERE c.id = \(bind: id)\(unsafeRaw: suffix)
+            """).first() else { throw DomainError.notFound }
+        let related = try row.decode(column: "related", as: Bool.self)
+        return (try Self.decodeCase(row, id: id), related)
+    }
+
+    static func decodeCase(_ row: any SQLRow, id: String) throws -> WorkflowCase {
         let documents = try row.decode(column: "documents", as: String.self)
         return WorkflowCase(
             id: id, definitionID: try row.decode(column: "definition_id", as: String.self), version: try row.decode(column: "version", as: Int.self),
@@ -76,7 +92,8 @@ extension WorkflowService {
 
     /// After entering a state: automatic steps (following system actions, at most 20 in a row),
     /// then assignment and the SLA timer of the state the case rests in.
-    func settle(_ sql: any SQLDatabase, _ item: inout WorkflowCase, definition: ProcessDefinition, calendar: WorkingCalendar, at: Int) async throws {
+    func settle(_ sql: any SQLDatabase, _ item: inout WorkflowCase, definition: ProcessDefinition, calendar: WorkingCalendar, at: Int,
+                actingOfficial: Principal? = nil) async throws {
         let engine = ProcessEngine(definition)
         for _ in 0..<20 where !item.isTerminal {
             let outcome = try await engine.enter(item.state, facts: item.facts, lookup: lookup)
@@ -94,15 +111,28 @@ extension WorkflowService {
             try await save(sql, item, at: at)
             return
         }
+        // The assignee keeps the case while they can act on it; when that is the official acting now,
+        // their roles are known and no query is needed.
+        let roles = definition.assignees(of: item.state)
+        if let official = actingOfficial, official.pin == item.assigneePIN, official.post?.agencyCode == item.agencyCode,
+           official.post?.roles.contains(where: { roles.contains($0.rawValue) }) == true {
+            try await finish(sql, item, at: at)
+            return
+        }
         let candidates = try await eligible(sql, item, definition: definition)
-        // An official who can act in the new state keeps the case; otherwise the least loaded
-        // eligible official gets it, and among equals chance decides: nobody picks who gets a case.
+        // Otherwise the least loaded eligible official gets it, and among equals chance decides:
+        // nobody picks who gets a case.
         let least = candidates.map(\.load).min()
         if !candidates.contains(where: { $0.pin == item.assigneePIN }), let least, let chosen = candidates.filter({ $0.load == least }).randomElement() {
             item.assigneePIN = chosen.pin
             try await record(sql, &item, kind: "assigned", from: item.state, to: item.state, action: nil, actor: .agency(item.agencyCode), role: nil,
                              reason: "least loaded of \(candidates.count)", details: ["assignee": chosen.pin], at: at)
         }
+        try await finish(sql, item, at: at)
+    }
+
+    /// Saves the case and sets the SLA timer of the state it now rests in.
+    private func finish(_ sql: any SQLDatabase, _ item: WorkflowCase, at: Int) async throws {
         try await save(sql, item, at: at)
         if let due = item.dueOn {
             // Fires when the due day has ended in Bishkek.

@@ -65,21 +65,38 @@ var ids: [String] = []
 for n in 0..<cases {
     ids.append(try await service.start("bench", agency: "BCH", applicant: "11207199000417", facts: ["amount": .number(Double(n))], documents: [], by: .subjectThemself).id)
 }
-var states = Array(repeating: "open", count: cases)
-var latencies: [Double] = []
-latencies.reserveCapacity(transitions)
-start = now()
-for t in 0..<transitions {
-    let c = t % cases
-    let began = now()
-    let action = states[c] == "open" ? "review" : "reopen"
-    states[c] = try await service.act(ids[c], action: action, by: clerk, reason: "bench").state
-    latencies.append(now() - began)
+// One client, then `clients` at once (officials working in parallel): requests that arrive
+// together share a transaction and one ledger append (group commit).
+let caseIDs = ids
+func run(clients: Int, count: Int) async throws -> (rate: Double, p50: Double, p99: Double) {
+    let started = now()
+    let perClient = count / clients
+    let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+        for client in 0..<clients {
+            group.addTask {
+                var mine: [Double] = []
+                var states: [String: String] = [:]
+                let own = stride(from: client, to: caseIDs.count, by: clients).map { caseIDs[$0] }
+                for t in 0..<perClient {
+                    let id = own[t % own.count]
+                    let began = now()
+                    let action = (states[id] ?? "open") == "open" ? "review" : "reopen"
+                    states[id] = try await service.act(id, action: action, by: clerk, reason: "bench").state
+                    mine.append(now() - began)
+                }
+                return mine
+            }
+        }
+        var all: [Double] = []
+        for try await part in group { all += part }
+        return all.sorted()
+    }
+    return (Double(latencies.count) / (now() - started), latencies[latencies.count / 2], latencies[latencies.count * 99 / 100])
 }
-let seconds = now() - start
+let single = try await run(clients: 1, count: transitions / 2)
+let clients = 16
+let many = try await run(clients: clients, count: transitions)
 checkpointer.cancel()
-latencies.sort()
-let rate = Double(transitions) / seconds
 let history = try await service.history(ids[0]).count
 await database.shutdown()
 func ms(_ s: Double) -> String { String(format: "%.3f ms", s * 1000) }
@@ -89,13 +106,16 @@ print("""
 ## Workflow
 
 Measured by `workflow-bench --cases \(cases) --transitions \(transitions)` (run by `Benchmarks/run.sh`; \
-\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu)). SQLite file in WAL mode, release build, one client.
+\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu)). SQLite file in WAL mode, release build.
 
 | what | figure | baseline (same run) | ratio |
 | --- | ---: | ---: | ---: |
-| case transitions through `WorkflowService.act` (agency, role, conflict-of-interest and guard checks, history, assignment, SLA timer, ledger entry, one transaction each) | \(Int(rate)) transitions/s, p50 \(ms(latencies[latencies.count / 2])), p99 \(ms(latencies[latencies.count * 99 / 100])) | a bare ledger append in its own transaction: \(Int(baseline))/s | \(String(format: "%.2f", rate / baseline)) |
+| case transitions through `WorkflowService.act`, one client (agency, role, conflict-of-interest and guard checks, history, assignment, SLA timer, ledger entry; one transaction each) | \(Int(single.rate)) transitions/s, p50 \(ms(single.p50)), p99 \(ms(single.p99)) | a bare ledger append in its own transaction: \(Int(baseline))/s | \(String(format: "%.2f", single.rate / baseline)) |
+| the same, \(clients) clients at once (requests arriving together share a transaction and a ledger append) | \(Int(many.rate)) transitions/s, p50 \(ms(many.p50)), p99 \(ms(many.p99)) | same baseline | \(String(format: "%.2f", many.rate / baseline)) |
 
-Target (issue 5): 2,000 transitions/s or more on SQLite with ledger entries included. Case 1 ended
-with \(history) history lines, each with its ledger entry.
+Target (issue 5): 2,000 transitions/s or more on SQLite with ledger entries included. One client
+waits for each commit, so it measures latency (about ten statements through SQLiteNIO's thread
+pool); many officials at once is the server's real load, and there the group commit carries the
+target. Case 1 ended with \(history) history lines, each with its ledger entry.
 
 """)

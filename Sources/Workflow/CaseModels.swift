@@ -20,6 +20,8 @@ public struct WorkflowCase: Sendable, Equatable {
     public var dueOn: CalendarDate?
     /// Grows with every change; concurrent changes of one case are serialized by it.
     public var revision: Int
+    /// When the SLA of the current state runs out (seconds since 1970), until its escalation fires.
+    public var timerAt: Int?
 }
 
 /// One line of a case's history: a transition, an assignment or an escalation.

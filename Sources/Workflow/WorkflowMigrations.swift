@@ -1,7 +1,7 @@
 import Storage
 
-/// The tables of the workflow module: published definitions, cases, their history, SLA timers
-/// and the holiday calendar.
+/// The tables of the workflow module: published definitions, cases (with their SLA timer),
+/// their history, the holiday calendar and relations between people (conflicts of interest).
 public enum WorkflowMigrations {
     /// In order; versions 400–499 belong to this module.
     public static let all: [Migration] = [
@@ -14,8 +14,9 @@ public enum WorkflowMigrations {
             CREATE TABLE workflow_cases (id TEXT PRIMARY KEY, definition_id TEXT NOT NULL, version INTEGER NOT NULL,
               state TEXT NOT NULL, terminal INTEGER NOT NULL DEFAULT 0, agency_code TEXT NOT NULL, applicant_pin TEXT,
               assignee_pin TEXT, facts TEXT NOT NULL, documents TEXT NOT NULL, entered_on TEXT NOT NULL, due_on TEXT,
-              revision INTEGER NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+              revision INTEGER NOT NULL, timer_at BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
             """,
+            "CREATE INDEX workflow_cases_timers ON workflow_cases (timer_at)",
             "CREATE INDEX workflow_cases_by_assignee ON workflow_cases (assignee_pin, terminal)",
             "CREATE INDEX workflow_cases_by_definition ON workflow_cases (definition_id, version, terminal)",
             """
@@ -23,11 +24,6 @@ public enum WorkflowMigrations {
               from_state TEXT, to_state TEXT, action TEXT, actor TEXT NOT NULL, role TEXT, reason TEXT NOT NULL,
               details TEXT NOT NULL, at BIGINT NOT NULL, ledger_index BIGINT, PRIMARY KEY (case_id, seq))
             """,
-            """
-            CREATE TABLE workflow_timers (case_id TEXT NOT NULL, state TEXT NOT NULL, revision INTEGER NOT NULL,
-              fire_at BIGINT NOT NULL, fired_at BIGINT, fired_by TEXT, PRIMARY KEY (case_id, revision))
-            """,
-            "CREATE INDEX workflow_timers_due ON workflow_timers (fired_at, fire_at)",
             "CREATE TABLE workflow_holidays (day TEXT PRIMARY KEY, name TEXT NOT NULL)",
             """
             CREATE TABLE person_relations (pin_a TEXT NOT NULL, pin_b TEXT NOT NULL, kind TEXT NOT NULL,

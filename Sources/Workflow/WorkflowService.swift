@@ -13,6 +13,7 @@ public struct WorkflowService: Sendable {
     let database: Database
     let ledger: LedgerService?
     let definitions = DefinitionCache()
+    let batcher = Batcher<ActRequest, WorkflowCase>()
     let calendars = CalendarCache()
     let now: @Sendable () -> Int
     /// Registry lookups for automatic steps: (registry, key) → the record's fields, or nil.
@@ -136,13 +137,15 @@ public struct WorkflowService: Sendable {
         let at = now()
         let id = Hex.encode((0..<10).map { _ in UInt8.random(in: 0...255) })
         return try await database.transaction { sql in
+            let writer = CaseWriter()
             var item = WorkflowCase(id: id, definitionID: definition.id, version: definition.version, state: definition.start.id, isTerminal: false,
                                     agencyCode: agency, applicantPIN: applicant, assigneePIN: nil, facts: facts, documents: documents,
                                     enteredOn: self.today(at), dueOn: nil, revision: 0)
             item.dueOn = definition.start.slaDays.map { calendar.adding(workingDays: $0, to: item.enteredOn) }
-            try await self.insert(sql, item, at: at)
-            try await self.record(sql, &item, kind: "started", from: nil, to: item.state, action: nil, actor: actor, role: nil, reason: "", details: [:], at: at)
-            try await self.settle(sql, &item, definition: definition, calendar: calendar, at: at)
+            writer.create(item)
+            writer.record(&item, kind: "started", from: nil, to: item.state, action: nil, actor: actor, role: nil, reason: "", details: [:], at: at)
+            try await self.settle(sql, &item, definition: definition, calendar: calendar, at: at, writer: writer)
+            try await writer.apply(sql, ledger: self.ledger, at: at)
             return item
         }
     }
@@ -150,25 +153,55 @@ public struct WorkflowService: Sendable {
     /// An official takes an action on a case of their agency. Refused (and nothing changes) when
     /// the case is not theirs to act on: another agency, their own or a relative's application,
     /// a role the definition does not allow, a false guard, missing documents.
+    ///
+    /// Requests that arrive together share one transaction (group commit): each is checked on
+    /// its own and fails on its own, and their writes and ledger entries go in together.
     public func act(_ caseID: String, action: String, by principal: Principal, reason: String, documents: Set<String> = []) async throws -> WorkflowCase {
+        try await batcher.submit(ActRequest(caseID: caseID, action: action, principal: principal, reason: reason, documents: documents)) { requests in
+            try await self.act(requests)
+        }
+    }
+
+    /// Handles a batch of requests in one transaction; one result per request, in order.
+    func act(_ requests: [ActRequest]) async throws -> [Result<WorkflowCase, any Error>] {
         let at = now()
         let calendar = try await calendar()
         return try await database.transaction { sql in
-            let (loaded, related) = try await self.load(sql, caseID, relatedTo: principal.pin)
-            var item = loaded
-            let definition = try await self.definition(item.definitionID, version: item.version)
-            guard let post = principal.post, post.agencyCode == item.agencyCode else { throw DomainError.forbidden }
-            guard principal.pin != item.applicantPIN, !related else { throw WorkflowError.conflictOfInterest }
-            guard let declared = definition.actions.first(where: { $0.id == action }) else { throw WorkflowError.unknownAction(action) }
-            guard let role = post.roles.map(\.rawValue).first(where: { declared.roles.contains($0) }) else {
-                throw WorkflowError.roleNotAllowed(action: action, role: post.roles.map(\.rawValue).joined(separator: "+"))
+            let writer = CaseWriter()
+            var results: [Result<WorkflowCase, any Error>] = []
+            for request in requests {
+                // Each request plans into a writer of its own, taken over only if all its checks pass.
+                let own = CaseWriter()
+                own.absorbPlanned(from: writer)
+                do {
+                    let item = try await self.plan(request, sql: sql, calendar: calendar, at: at, writer: own)
+                    writer.absorb(own)
+                    results.append(.success(item))
+                } catch {
+                    results.append(.failure(error))
+                }
             }
-            item.documents.formUnion(documents)
-            let transition = try ProcessEngine(definition).take(action, in: item.state, role: role, facts: item.facts, documents: item.documents)
-            try await self.move(sql, &item, transition, definition: definition, calendar: calendar, actor: .person(principal.pin), reason: reason, at: at)
-            try await self.settle(sql, &item, definition: definition, calendar: calendar, at: at, actingOfficial: principal)
-            return item
+            try await writer.apply(sql, ledger: self.ledger, at: at)
+            return results
         }
+    }
+
+    private func plan(_ request: ActRequest, sql: any SQLDatabase, calendar: WorkingCalendar, at: Int, writer: CaseWriter) async throws -> WorkflowCase {
+        let principal = request.principal
+        let (loaded, related) = try await load(sql, request.caseID, relatedTo: principal.pin, writer: writer)
+        var item = loaded
+        let definition = try await definition(item.definitionID, version: item.version)
+        guard let post = principal.post, post.agencyCode == item.agencyCode else { throw DomainError.forbidden }
+        guard principal.pin != item.applicantPIN, !related else { throw WorkflowError.conflictOfInterest }
+        guard let declared = definition.actions.first(where: { $0.id == request.action }) else { throw WorkflowError.unknownAction(request.action) }
+        guard let role = post.roles.map(\.rawValue).first(where: { declared.roles.contains($0) }) else {
+            throw WorkflowError.roleNotAllowed(action: request.action, role: post.roles.map(\.rawValue).joined(separator: "+"))
+        }
+        item.documents.formUnion(request.documents)
+        let transition = try ProcessEngine(definition).take(request.action, in: item.state, role: role, facts: item.facts, documents: item.documents)
+        move(&item, transition, definition: definition, calendar: calendar, actor: .person(principal.pin), reason: request.reason, at: at, writer: writer)
+        try await settle(sql, &item, definition: definition, calendar: calendar, at: at, writer: writer, actingOfficial: principal)
+        return item
     }
 
     /// A supervisor (head of the agency) gives a case to another eligible official; the reason is required.
@@ -176,15 +209,16 @@ public struct WorkflowService: Sendable {
         let at = now()
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError(field: "reason", messageKey: "error_required") }
         return try await database.transaction { sql in
+            let writer = CaseWriter()
             var item = try await self.load(sql, caseID, lock: true)
             guard let post = supervisor.post, post.agencyCode == item.agencyCode, post.roles.contains(.head) else { throw DomainError.forbidden }
             let definition = try await self.definition(item.definitionID, version: item.version)
             let eligible = try await self.eligible(sql, item, definition: definition)
             guard eligible.contains(where: { $0.pin == official }) else { throw WorkflowError.notEligible(official) }
             item.assigneePIN = official
-            try await self.record(sql, &item, kind: "reassigned", from: item.state, to: item.state, action: nil, actor: .person(supervisor.pin),
-                                  role: "head", reason: reason, details: ["assignee": official], at: at)
-            try await self.save(sql, item, at: at)
+            writer.record(&item, kind: "reassigned", from: item.state, to: item.state, action: nil, actor: .person(supervisor.pin),
+                          role: "head", reason: reason, details: ["assignee": official], at: at)
+            try await writer.apply(sql, ledger: self.ledger, at: at)
             return item
         }
     }
@@ -196,36 +230,36 @@ public struct WorkflowService: Sendable {
         let at = now()
         let calendar = try await calendar()
         return try await database.transaction { sql in
+            // Claiming clears the timer; a second node's UPDATE finds nothing left to claim.
             let due = try await sql.raw("""
-                UPDATE workflow_timers SET fired_at = \(bind: at), fired_by = \(bind: node)
-                WHERE fired_at IS NULL AND fire_at <= \(bind: at) RETURNING case_id, state, revision
-                """).all()
+                UPDATE workflow_cases SET timer_at = NULL WHERE timer_at IS NOT NULL AND timer_at <= \(bind: at) AND terminal = 0 RETURNING id
+                """).all().map { try $0.decode(column: "id", as: String.self) }
+            let writer = CaseWriter()
             var fired = 0
-            for row in due {
-                var item = try await self.load(sql, try row.decode(column: "case_id", as: String.self), lock: true)
-                guard item.state == (try row.decode(column: "state", as: String.self)), !item.isTerminal else { continue }
+            for id in due.sorted() {
+                var item = try await self.load(sql, id, lock: true, writer: writer)
                 let definition = try await self.definition(item.definitionID, version: item.version)
                 for escalation in definition.escalations where escalation.state == item.state {
                     fired += 1
+                    let details = ["node": node]
                     switch escalation.kind {
                     case .notify:
-                        try await self.record(sql, &item, kind: "escalated", from: item.state, to: item.state, action: nil, actor: .agency(item.agencyCode),
-                                              role: nil, reason: "SLA passed", details: ["escalation": "notify", "assignee": item.assigneePIN ?? ""], at: at)
-                        try await self.save(sql, item, at: at)
+                        writer.record(&item, kind: "escalated", from: item.state, to: item.state, action: nil, actor: .agency(item.agencyCode),
+                                      role: nil, reason: "SLA passed", details: details.merging(["escalation": "notify", "assignee": item.assigneePIN ?? ""]) { $1 }, at: at)
                     case .reassignToSupervisor:
                         let heads = try await self.officials(sql, agency: item.agencyCode, roles: ["head"], excluding: item.applicantPIN)
                         item.assigneePIN = heads.min { ($0.load, $0.pin) < ($1.load, $1.pin) }?.pin ?? item.assigneePIN
-                        try await self.record(sql, &item, kind: "escalated", from: item.state, to: item.state, action: nil, actor: .agency(item.agencyCode),
-                                              role: nil, reason: "SLA passed", details: ["escalation": "reassign", "assignee": item.assigneePIN ?? ""], at: at)
-                        try await self.save(sql, item, at: at)
+                        writer.record(&item, kind: "escalated", from: item.state, to: item.state, action: nil, actor: .agency(item.agencyCode),
+                                      role: nil, reason: "SLA passed", details: details.merging(["escalation": "reassign", "assignee": item.assigneePIN ?? ""]) { $1 }, at: at)
                     case .takeAction(let action):
                         let transition = try ProcessEngine(definition).take(action, in: item.state, role: nil, facts: item.facts, documents: item.documents)
-                        try await self.move(sql, &item, transition, definition: definition, calendar: calendar, actor: .agency(item.agencyCode),
-                                            reason: "SLA passed", at: at, kind: "escalated")
-                        try await self.settle(sql, &item, definition: definition, calendar: calendar, at: at)
+                        self.move(&item, transition, definition: definition, calendar: calendar, actor: .agency(item.agencyCode),
+                                  reason: "SLA passed", at: at, writer: writer, kind: "escalated")
+                        try await self.settle(sql, &item, definition: definition, calendar: calendar, at: at, writer: writer)
                     }
                 }
             }
+            try await writer.apply(sql, ledger: self.ledger, at: at)
             return fired
         }
     }
@@ -237,6 +271,7 @@ public struct WorkflowService: Sendable {
         _ = try await definition(definitionID, version: from)
         let at = now()
         return try await database.transaction { sql in
+            let writer = CaseWriter()
             var report = MigrationReport(moved: [], kept: [])
             let ids = try await sql.raw("""
                 SELECT id FROM workflow_cases WHERE definition_id = \(bind: definitionID) AND version = \(bind: from) AND terminal = 0 ORDER BY id
@@ -248,11 +283,11 @@ public struct WorkflowService: Sendable {
                     continue
                 }
                 item.version = to
-                try await self.record(sql, &item, kind: "migrated", from: item.state, to: item.state, action: nil, actor: actor, role: nil,
-                                      reason: "version \(from) to \(to)", details: ["from": String(from), "to": String(to)], at: at)
-                try await self.save(sql, item, at: at)
+                writer.record(&item, kind: "migrated", from: item.state, to: item.state, action: nil, actor: actor, role: nil,
+                              reason: "version \(from) to \(to)", details: ["from": String(from), "to": String(to)], at: at)
                 report.moved.append(id)
             }
+            try await writer.apply(sql, ledger: self.ledger, at: at)
             return report
         }
     }
@@ -303,4 +338,13 @@ public struct PublishedDefinition: Sendable, Equatable {
     public var title: String
     public var publishedAt: Int
     public var publishedBy: String
+}
+
+/// One official's action, waiting for its batch.
+struct ActRequest: Sendable {
+    var caseID: String
+    var action: String
+    var principal: Principal
+    var reason: String
+    var documents: Set<String>
 }

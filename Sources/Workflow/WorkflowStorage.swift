@@ -5,19 +5,11 @@ import Ledger
 import SQLKit
 import Storage
 
-/// The SQL behind `WorkflowService`, always on the caller's transaction.
+/// The reads behind `WorkflowService` and the rules that plan its writes (see `CaseWriter`),
+/// always on the caller's transaction.
 extension WorkflowService {
-    func insert(_ sql: any SQLDatabase, _ item: WorkflowCase, at: Int) async throws {
-        try await sql.raw("""
-            INSERT INTO workflow_cases (id, definition_id, version, state, terminal, agency_code, applicant_pin, assignee_pin, facts, documents,
-              entered_on, due_on, revision, created_at, updated_at)
-            VALUES (\(bind: item.id), \(bind: item.definitionID), \(bind: item.version), \(bind: item.state), 0, \(bind: item.agencyCode),
-              \(bind: item.applicantPIN), \(bind: item.assigneePIN), \(bind: FactsCoding.encode(item.facts)), \(bind: item.documents.sorted().joined(separator: ",")),
-              \(bind: item.enteredOn.description), \(bind: item.dueOn?.description), 0, \(bind: at), \(bind: at))
-            """).run()
-    }
-
-    func load(_ sql: any SQLDatabase, _ id: String, lock: Bool) async throws -> WorkflowCase {
+    func load(_ sql: any SQLDatabase, _ id: String, lock: Bool, writer: CaseWriter? = nil) async throws -> WorkflowCase {
+        if let planned = writer?.planned(id) { return planned }
         // SQLite's write transaction already excludes other writers; PostgreSQL locks the row.
         let suffix = lock && database.engine == .postgres ? " FOR UPDATE" : ""
         guard let row = try await sql.raw("SELECT * FROM workflow_cases WHERE id = \(bind: id)\(unsafeRaw: suffix)").first() else { throw DomainError.notFound }
@@ -25,7 +17,7 @@ extension WorkflowService {
     }
 
     /// Loads and locks a case, and says in the same query whether `official` is a relative of its applicant.
-    func load(_ sql: any SQLDatabase, _ id: String, relatedTo official: String) async throws -> (WorkflowCase, Bool) {
+    func load(_ sql: any SQLDatabase, _ id: String, relatedTo official: String, writer: CaseWriter) async throws -> (WorkflowCase, Bool) {
         let suffix = database.engine == .postgres ? " FOR UPDATE OF c" : ""
         guard let row = try await sql.raw("""
             SELECT c.*, EXISTS (SELECT 1 FROM person_relations p
@@ -33,7 +25,7 @@ extension WorkflowService {
             FROM workflow_cases c WHERE c.id = \(bind: id)\(unsafeRaw: suffix)
             """).first() else { throw DomainError.notFound }
         let related = try row.decode(column: "related", as: Bool.self)
-        return (try Self.decodeCase(row, id: id), related)
+        return (try writer.planned(id) ?? Self.decodeCase(row, id: id), related)
     }
 
     static func decodeCase(_ row: any SQLRow, id: String) throws -> WorkflowCase {
@@ -46,54 +38,25 @@ extension WorkflowService {
             documents: Set(documents.split(separator: ",").map(String.init)),
             enteredOn: CalendarDate(iso: try row.decode(column: "entered_on", as: String.self)) ?? CalendarDate(dayNumber: 0),
             dueOn: try row.decode(column: "due_on", as: String?.self).flatMap(CalendarDate.init(iso:)),
-            revision: try row.decode(column: "revision", as: Int.self))
+            revision: try row.decode(column: "revision", as: Int.self), timerAt: try row.decode(column: "timer_at", as: Int?.self))
     }
 
-    func save(_ sql: any SQLDatabase, _ item: WorkflowCase, at: Int) async throws {
-        try await sql.raw("""
-            UPDATE workflow_cases SET version = \(bind: item.version), state = \(bind: item.state), terminal = \(bind: item.isTerminal ? 1 : 0),
-              assignee_pin = \(bind: item.assigneePIN), facts = \(bind: FactsCoding.encode(item.facts)),
-              documents = \(bind: item.documents.sorted().joined(separator: ",")), entered_on = \(bind: item.enteredOn.description),
-              due_on = \(bind: item.dueOn?.description), revision = \(bind: item.revision), updated_at = \(bind: at)
-            WHERE id = \(bind: item.id)
-            """).run()
-    }
-
-    /// One history line and its ledger entry; bumps the case's revision (the caller saves the case).
-    func record(_ sql: any SQLDatabase, _ item: inout WorkflowCase, kind: String, from: String?, to: String?, action: String?, actor: LedgerActor,
-                role: String?, reason: String, details: [String: String], at: Int) async throws {
-        item.revision += 1
-        var all = details
-        all["case"] = item.id
-        all["definition"] = "\(item.definitionID)@\(item.version)"
-        if let from { all["from"] = from }
-        if let to { all["to"] = to }
-        if let action { all["action"] = action }
-        all["reason"] = reason
-        let index = try await append(sql, kind: "workflow.case.\(kind)", actor: actor, subject: "case:\(item.id)", details: all, at: at)
-        try await sql.raw("""
-            INSERT INTO workflow_history (case_id, seq, kind, from_state, to_state, action, actor, role, reason, details, at, ledger_index)
-            VALUES (\(bind: item.id), \(bind: item.revision), \(bind: kind), \(bind: from), \(bind: to), \(bind: action), \(bind: Self.reference(actor)),
-              \(bind: role), \(bind: reason), \(bind: details.canonicalJSON()), \(bind: at), \(bind: index))
-            """).run()
-    }
-
-    /// Applies a transition: new state, SLA due date, history, ledger (saved by `settle`).
-    func move(_ sql: any SQLDatabase, _ item: inout WorkflowCase, _ transition: Transition, definition: ProcessDefinition,
-              calendar: WorkingCalendar, actor: LedgerActor, reason: String, at: Int, kind: String = "transition") async throws {
+    /// Applies a transition: new state, SLA due date, history line.
+    func move(_ item: inout WorkflowCase, _ transition: Transition, definition: ProcessDefinition, calendar: WorkingCalendar,
+              actor: LedgerActor, reason: String, at: Int, writer: CaseWriter, kind: String = "transition") {
         item.state = transition.to
         item.enteredOn = today(at)
         let state = definition.state(transition.to)
         item.isTerminal = state?.isTerminal ?? false
         item.dueOn = state?.slaDays.map { calendar.adding(workingDays: $0, to: item.enteredOn) }
-        try await record(sql, &item, kind: kind, from: transition.from, to: transition.to, action: transition.action, actor: actor,
-                         role: transition.role, reason: reason, details: [:], at: at)
+        writer.record(&item, kind: kind, from: transition.from, to: transition.to, action: transition.action, actor: actor,
+                      role: transition.role, reason: reason, details: [:], at: at)
     }
 
     /// After entering a state: automatic steps (following system actions, at most 20 in a row),
     /// then assignment and the SLA timer of the state the case rests in.
     func settle(_ sql: any SQLDatabase, _ item: inout WorkflowCase, definition: ProcessDefinition, calendar: WorkingCalendar, at: Int,
-                actingOfficial: Principal? = nil) async throws {
+                writer: CaseWriter, actingOfficial: Principal? = nil) async throws {
         let engine = ProcessEngine(definition)
         for _ in 0..<20 where !item.isTerminal {
             let outcome = try await engine.enter(item.state, facts: item.facts, lookup: lookup)
@@ -103,12 +66,14 @@ extension WorkflowService {
             let transition = try engine.take(action, in: item.state, role: nil, facts: item.facts, documents: item.documents)
             var details: [String: String] = [:]
             for (table, decision) in outcome.decisions { details["\(table).rule"] = String(decision.rule) }
-            try await move(sql, &item, transition, definition: definition, calendar: calendar, actor: .agency(item.agencyCode),
-                           reason: "automatic: " + details.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", "), at: at)
+            move(&item, transition, definition: definition, calendar: calendar, actor: .agency(item.agencyCode),
+                 reason: "automatic: " + details.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", "), at: at, writer: writer)
         }
+        // The SLA runs out when the due day has ended in Bishkek.
+        item.timerAt = item.isTerminal ? nil : item.dueOn.map { ($0.dayNumber + 1) * 86_400 - Self.bishkekOffset }
         if item.isTerminal {
             item.assigneePIN = nil
-            try await save(sql, item, at: at)
+            writer.save(item)
             return
         }
         // The assignee keeps the case while they can act on it; when that is the official acting now,
@@ -116,7 +81,7 @@ extension WorkflowService {
         let roles = definition.assignees(of: item.state)
         if let official = actingOfficial, official.pin == item.assigneePIN, official.post?.agencyCode == item.agencyCode,
            official.post?.roles.contains(where: { roles.contains($0.rawValue) }) == true {
-            try await finish(sql, item, at: at)
+            writer.save(item)
             return
         }
         let candidates = try await eligible(sql, item, definition: definition)
@@ -125,22 +90,10 @@ extension WorkflowService {
         let least = candidates.map(\.load).min()
         if !candidates.contains(where: { $0.pin == item.assigneePIN }), let least, let chosen = candidates.filter({ $0.load == least }).randomElement() {
             item.assigneePIN = chosen.pin
-            try await record(sql, &item, kind: "assigned", from: item.state, to: item.state, action: nil, actor: .agency(item.agencyCode), role: nil,
-                             reason: "least loaded of \(candidates.count)", details: ["assignee": chosen.pin], at: at)
+            writer.record(&item, kind: "assigned", from: item.state, to: item.state, action: nil, actor: .agency(item.agencyCode), role: nil,
+                          reason: "least loaded of \(candidates.count)", details: ["assignee": chosen.pin], at: at)
         }
-        try await finish(sql, item, at: at)
-    }
-
-    /// Saves the case and sets the SLA timer of the state it now rests in.
-    private func finish(_ sql: any SQLDatabase, _ item: WorkflowCase, at: Int) async throws {
-        try await save(sql, item, at: at)
-        if let due = item.dueOn {
-            // Fires when the due day has ended in Bishkek.
-            let fireAt = (due.dayNumber + 1) * 86_400 - Self.bishkekOffset
-            try await sql.raw("""
-                INSERT INTO workflow_timers (case_id, state, revision, fire_at) VALUES (\(bind: item.id), \(bind: item.state), \(bind: item.revision), \(bind: fireAt))
-                """).run()
-        }
+        writer.save(item)
     }
 
     /// Officials of the case's agency holding a role the state is assigned to, and not the
@@ -167,13 +120,6 @@ extension WorkflowService {
             ORDER BY o.person_pin
             """
         return try await sql.raw(query).all().map { (try $0.decode(column: "pin", as: String.self), try $0.decode(column: "load", as: Int.self)) }
-    }
-
-    /// Whether two people are relatives as the civil registry records them.
-    func related(_ sql: any SQLDatabase, _ a: String, _ b: String) async throws -> Bool {
-        try await sql.raw("""
-            SELECT 1 AS one FROM person_relations WHERE (pin_a = \(bind: a) AND pin_b = \(bind: b)) OR (pin_a = \(bind: b) AND pin_b = \(bind: a))
-            """).first() != nil
     }
 
     func append(_ sql: any SQLDatabase, kind: String, actor: LedgerActor, subject: String, details: [String: String], at: Int) async throws -> Int? {

@@ -154,6 +154,41 @@ struct WorkflowFixture {
     }
 
     @Test(arguments: TestEngine.available)
+    func concurrentActionsShareTransactionsButSucceedOrFailAlone(engine: TestEngine) async throws {
+        try await F.with(engine) { f async throws in
+            let service = f.service()
+            try await service.publish(Fixtures.buildingPermit, by: .agency("BCH"))
+            var ids: [String] = []
+            for _ in 0..<12 {
+                ids.append(try await service.start("building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
+                                                   documents: ["site_plan", "title_deed"], by: .subjectThemself).id)
+            }
+            let ledgerBefore = try await f.ledger.head().size
+            // Twelve registrations by the clerk and, among them, three the head may not take.
+            let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+                for (n, id) in ids.enumerated() {
+                    group.addTask {
+                        let who = n % 4 == 0 ? F.head : F.clerk
+                        return (n, (try? await service.act(id, action: "register", by: who, reason: "batch \(n)")) != nil)
+                    }
+                }
+                var all: [(Int, Bool)] = []
+                for await outcome in group { all.append(outcome) }
+                return all.sorted { $0.0 < $1.0 }
+            }
+            #expect(outcomes.map(\.1) == (0..<12).map { $0 % 4 != 0 })
+            for (n, id) in ids.enumerated() {
+                let item = try await service.find(id)
+                #expect(item.state == (n % 4 == 0 ? "submitted" : "examination"), "case \(n)")
+            }
+            // Each registration: a transition and an assignment, each with its own ledger entry.
+            let lines = try await f.count("workflow_history", where: "kind IN ('transition', 'assigned') AND reason <> '' AND seq > 2")
+            #expect(try await f.ledger.head().size - ledgerBefore == lines)
+            #expect(try await f.count("workflow_history", where: "kind = 'transition'") == 9)
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
     func casesStayOnTheirVersionUntilAnExplicitMigration(engine: TestEngine) async throws {
         try await F.with(engine) { f async throws in
             let service = f.service()

@@ -1,0 +1,34 @@
+/// Group commit: requests that arrive while a batch is being stored wait and go together in the
+/// next one. A lone request runs at once; under load, many share one transaction and one ledger
+/// append, which is what lets one SQLite connection keep up with many officials.
+actor Batcher<Request: Sendable, Answer: Sendable> {
+    private var waiting: [(Request, CheckedContinuation<Answer, any Error>)] = []
+    private var running = false
+    /// At most this many requests share a transaction.
+    let limit = 64
+
+    func submit(_ request: Request, run: @escaping @Sendable ([Request]) async throws -> [Result<Answer, any Error>]) async throws -> Answer {
+        try await withCheckedThrowingContinuation { continuation in
+            waiting.append((request, continuation))
+            if !running {
+                running = true
+                Task { await self.drain(run) }
+            }
+        }
+    }
+
+    private func drain(_ run: @Sendable ([Request]) async throws -> [Result<Answer, any Error>]) async {
+        while !waiting.isEmpty {
+            let batch = Array(waiting.prefix(limit))
+            waiting.removeFirst(batch.count)
+            do {
+                let results = try await run(batch.map(\.0))
+                for (item, result) in zip(batch, results) { item.1.resume(with: result) }
+            } catch {
+                // The transaction failed as a whole (a database error): nothing of it was stored.
+                for item in batch { item.1.resume(throwing: error) }
+            }
+        }
+        running = false
+    }
+}

@@ -1,0 +1,136 @@
+import Core
+import Foundation
+import Identity
+import Ledger
+import SQLKit
+
+/// The writes of one transaction, planned while requests are handled and applied at the end in
+/// as few statements as possible: every history line in one INSERT, every ledger entry in one
+/// append, one UPDATE per case. Nothing is written until all checks of a request have passed.
+final class CaseWriter {
+    struct Line {
+        var caseID: String
+        var definition: String
+        var seq: Int
+        var kind: String
+        var from: String?
+        var to: String?
+        var action: String?
+        var actor: LedgerActor
+        var role: String?
+        var reason: String
+        var details: [String: String]
+        var at: Int
+    }
+
+    private(set) var lines: [Line] = []
+    private var created: [String: WorkflowCase] = [:]
+    private var changed: [String: WorkflowCase] = [:]
+    private var order: [String] = []
+    /// Cases planned by earlier requests of the batch, read-only here.
+    private var known: [String: WorkflowCase] = [:]
+
+    /// The planned version of a case, if this transaction already changed it.
+    func planned(_ id: String) -> WorkflowCase? { changed[id] ?? created[id] ?? known[id] }
+
+    func create(_ item: WorkflowCase) {
+        created[item.id] = item
+        order.append(item.id)
+    }
+
+    func save(_ item: WorkflowCase) {
+        if created[item.id] != nil { created[item.id] = item; return }
+        if changed[item.id] == nil { order.append(item.id) }
+        changed[item.id] = item
+    }
+
+    /// A history line (and its ledger entry); bumps the case's revision.
+    func record(_ item: inout WorkflowCase, kind: String, from: String?, to: String?, action: String?, actor: LedgerActor,
+                role: String?, reason: String, details: [String: String], at: Int) {
+        item.revision += 1
+        lines.append(Line(caseID: item.id, definition: "\(item.definitionID)@\(item.version)", seq: item.revision, kind: kind, from: from, to: to,
+                          action: action, actor: actor, role: role, reason: reason, details: details, at: at))
+        save(item)
+    }
+
+    /// Sees the cases `other` already planned (earlier requests of the same batch), without taking
+    /// over its lines: a later request must find them as they will be.
+    func absorbPlanned(from other: CaseWriter) {
+        for (id, item) in other.created { known[id] = item }
+        for (id, item) in other.changed { known[id] = item }
+    }
+
+    /// Takes over what another writer planned (a request handled in a batch that succeeded).
+    func absorb(_ other: CaseWriter) {
+        lines += other.lines
+        for id in other.order {
+            if let item = other.created[id] { create(item) } else if let item = other.changed[id] { save(item) }
+        }
+    }
+
+    func apply(_ sql: any SQLDatabase, ledger: LedgerService?, at: Int) async throws {
+        var indexes: [Int?] = Array(repeating: nil, count: lines.count)
+        if let ledger, !lines.isEmpty {
+            var pseudonyms: [String: String] = [:]
+            var events: [LedgerEvent] = []
+            for line in lines {
+                let actor: String
+                switch line.actor {
+                case .person(let pin):
+                    if let known = pseudonyms[pin] { actor = known } else {
+                        actor = try await ledger.pseudonym(for: pin, on: sql)
+                        pseudonyms[pin] = actor
+                    }
+                case .system(let id): actor = "system:\(id)"
+                case .agency(let code): actor = "agency:\(code)"
+                case .subjectThemself: actor = "applicant"
+                }
+                var details = line.details
+                details["case"] = line.caseID
+                details["definition"] = line.definition
+                if let from = line.from { details["from"] = from }
+                if let to = line.to { details["to"] = to }
+                if let action = line.action { details["action"] = action }
+                details["reason"] = line.reason
+                events.append(try LedgerEvent(kind: "workflow.case.\(line.kind)", actor: actor, subject: "case:\(line.caseID)", time: line.at, details: details))
+            }
+            let range = try await ledger.append(events, on: sql)
+            indexes = range.map { $0 }
+        }
+        for start in stride(from: 0, to: lines.count, by: 200) {
+            var query = SQLQueryString("INSERT INTO workflow_history (case_id, seq, kind, from_state, to_state, action, actor, role, reason, details, at, ledger_index) VALUES ")
+            for offset in start..<min(start + 200, lines.count) {
+                let line = lines[offset]
+                query.appendLiteral(offset == start ? "(" : ", (")
+                let values: [any Encodable & Sendable] = [line.caseID, line.seq, line.kind, line.from, line.to, line.action, WorkflowService.reference(line.actor),
+                                                          line.role, line.reason, line.details.canonicalJSON(), line.at, indexes[offset]]
+                for (i, value) in values.enumerated() {
+                    if i > 0 { query.appendLiteral(", ") }
+                    query.appendInterpolation(bind: value)
+                }
+                query.appendLiteral(")")
+            }
+            try await sql.raw(query).run()
+        }
+        for id in order {
+            if let item = created[id] {
+                try await sql.raw("""
+                    INSERT INTO workflow_cases (id, definition_id, version, state, terminal, agency_code, applicant_pin, assignee_pin, facts, documents,
+                      entered_on, due_on, revision, timer_at, created_at, updated_at)
+                    VALUES (\(bind: item.id), \(bind: item.definitionID), \(bind: item.version), \(bind: item.state), \(bind: item.isTerminal ? 1 : 0),
+                      \(bind: item.agencyCode), \(bind: item.applicantPIN), \(bind: item.assigneePIN), \(bind: FactsCoding.encode(item.facts)),
+                      \(bind: item.documents.sorted().joined(separator: ",")), \(bind: item.enteredOn.description), \(bind: item.dueOn?.description),
+                      \(bind: item.revision), \(bind: item.timerAt), \(bind: at), \(bind: at))
+                    """).run()
+            } else if let item = changed[id] {
+                try await sql.raw("""
+                    UPDATE workflow_cases SET version = \(bind: item.version), state = \(bind: item.state), terminal = \(bind: item.isTerminal ? 1 : 0),
+                      assignee_pin = \(bind: item.assigneePIN), facts = \(bind: FactsCoding.encode(item.facts)),
+                      documents = \(bind: item.documents.sorted().joined(separator: ",")), entered_on = \(bind: item.enteredOn.description),
+                      due_on = \(bind: item.dueOn?.description), revision = \(bind: item.revision), timer_at = \(bind: item.timerAt), updated_at = \(bind: at)
+                    WHERE id = \(bind: item.id)
+                    """).run()
+            }
+        }
+    }
+}

@@ -214,22 +214,25 @@ public struct SQLRegistryStore: RegistryStore {
 
     public func log(_ accesses: [DataAccess], by actor: LedgerActor) async throws -> [DataAccess] {
         guard !accesses.isEmpty else { return [] }
-        return try await database.transaction { sql in
-            var logged: [DataAccess] = []
-            for var access in accesses {
-                access.ledgerIndex = try await self.append(sql, kind: "registry.read", actor: actor, subject: "", personPIN: access.personPIN,
-                                                           details: access.ledgerDetails, now: access.at)
-                try await sql.raw("""
-                    INSERT INTO data_access_log (id, person_pin, registry, record_key, reader_kind, reader_id, reader_name, agency_code,
-                      application, legal_basis, case_number, at, ledger_index)
-                    VALUES (\(bind: access.id), \(bind: access.personPIN), \(bind: access.registry), \(bind: access.recordKey), \(bind: access.readerKind),
-                      \(bind: access.readerID), \(bind: access.readerName), \(bind: access.agencyCode), \(bind: access.application),
-                      \(bind: access.legalBasis), \(bind: access.caseNumber), \(bind: access.at), \(bind: access.ledgerIndex))
-                    """).run()
-                logged.append(access)
-            }
-            return logged
+        return try await database.transaction { sql in try await self.log(accesses, by: actor, on: sql) }
+    }
+
+    /// Logs reads in the caller's transaction.
+    func log(_ accesses: [DataAccess], by actor: LedgerActor, on sql: any SQLDatabase) async throws -> [DataAccess] {
+        var logged: [DataAccess] = []
+        for var access in accesses {
+            access.ledgerIndex = try await self.append(sql, kind: "registry.read", actor: actor, subject: "", personPIN: access.personPIN,
+                                                       details: access.ledgerDetails, now: access.at)
+            try await sql.raw("""
+                INSERT INTO data_access_log (id, person_pin, registry, record_key, reader_kind, reader_id, reader_name, agency_code,
+                  application, legal_basis, case_number, at, ledger_index)
+                VALUES (\(bind: access.id), \(bind: access.personPIN), \(bind: access.registry), \(bind: access.recordKey), \(bind: access.readerKind),
+                  \(bind: access.readerID), \(bind: access.readerName), \(bind: access.agencyCode), \(bind: access.application),
+                  \(bind: access.legalBasis), \(bind: access.caseNumber), \(bind: access.at), \(bind: access.ledgerIndex))
+                """).run()
+            logged.append(access)
         }
+        return logged
     }
 
     public func accessLog(pin: String, limit: Int) async throws -> [DataAccess] {
@@ -246,6 +249,37 @@ public struct SQLRegistryStore: RegistryStore {
                         ledgerIndex: try row.decode(column: "ledger_index", as: Int?.self))
                 }
         }
+    }
+
+    // MARK: reads by other modules, in their transaction
+
+    /// A record read by another module of the platform (a workflow's automatic step) on the
+    /// caller's connection and transaction: the agency's right is checked, and a read of a
+    /// person's record is logged for them and in the ledger like any other, with `purpose`.
+    public func systemRead(_ name: String, key: String, agency: String, system: String, purpose: Purpose,
+                           on sql: any SQLDatabase, now: Int) async throws -> RecordContent? {
+        guard Registry.isName(name),
+              let owner = try await sql.raw("SELECT owner_agency FROM registries WHERE name = \(bind: name)").first(decodingColumn: "owner_agency", as: String.self)
+        else { throw DomainError.notFound }
+        if owner != agency {
+            let granted = try await sql.raw("SELECT 1 AS one FROM registry_access WHERE registry = \(bind: name) AND agency_code = \(bind: agency)").first()
+            guard granted != nil else { throw DomainError.forbidden }
+        }
+        guard let document = try await sql.raw("SELECT document FROM registry_schemas WHERE registry = \(bind: name) ORDER BY version DESC LIMIT 1")
+            .first(decodingColumn: "document", as: String.self) else { throw DomainError.notFound }
+        let schema = try RegistrySchema(json: document)
+        // Records about a person are found by the key or by the personal field (a PIN).
+        var query: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM \(unsafeRaw: Self.table(name)) WHERE deleted = 0 AND (record_key = \(bind: key)"
+        if let personal = schema.personal, personal != schema.key { query = query + " OR \(unsafeRaw: field(personal)) = \(bind: key)" }
+        guard let row = try await sql.raw(query + ") ORDER BY record_key LIMIT 1").first() else { return nil }
+        let record = try Self.record(row, registry: name)
+        if let personal = schema.personal, case .string(let pin)? = record.content[personal] {
+            let access = DataAccess(id: Hex.encode((0..<12).map { _ in UInt8.random(in: 0...255) }), personPIN: pin, registry: name, recordKey: record.key,
+                                    readerKind: "system", readerID: system, readerName: "Taza Koom workflow", agencyCode: agency, application: system,
+                                    legalBasis: purpose.legalBasis, caseNumber: purpose.caseNumber, at: now, ledgerIndex: nil)
+            _ = try await log([access], by: .system(system), on: sql)
+        }
+        return record.content
     }
 
     // MARK: helpers

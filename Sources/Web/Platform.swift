@@ -42,7 +42,8 @@ public struct Platform: Sendable {
                 logger.info("seeded demo data")
             }
             let store = SQLIdentityStore(database: database, ledger: ledger)
-            let registries = RegistryService(store: SQLRegistryStore(database: database, ledger: ledger))
+            let registryStore = SQLRegistryStore(database: database, ledger: ledger)
+            let registries = RegistryService(store: registryStore)
             let importer = RegistryImporter(database: database, ledger: ledger, registries: registries)
             try await DemoRegistries.ensureRegistries(registries)
             if configuration.seedDemoData, try await DemoRegistries.seed(database, importer: importer, size: configuration.demoRegistrySize, logger: logger) {
@@ -64,7 +65,7 @@ public struct Platform: Sendable {
                 ledger: ledger,
                 registries: registries,
                 importer: importer,
-                workflow: WorkflowService(database: database, ledger: ledger),
+                workflow: WorkflowService(database: database, ledger: ledger, lookup: WorkflowRegistryBridge.lookup(registryStore)),
                 checkpointFile: checkpointFile,
                 pages: try await PageRenderer.load(demo: configuration.seedDemoData),
                 cookies: CookieFactory(secure: configuration.secureCookies),

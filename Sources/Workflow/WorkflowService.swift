@@ -16,11 +16,18 @@ public struct WorkflowService: Sendable {
     let batcher = Batcher<ActRequest, WorkflowCase>()
     let calendars = CalendarCache()
     let now: @Sendable () -> Int
-    /// Registry lookups for automatic steps: (registry, key) → the record's fields, or nil.
-    let lookup: @Sendable (String, String) async throws -> [String: Value]?
+    /// Registry lookups for automatic steps, on the transaction's connection: (connection,
+    /// registry, key, the case) → the record's fields, or nil when there is none.
+    public typealias Lookup = @Sendable (any SQLDatabase, String, String, WorkflowCase) async throws -> [String: Value]?
+    let lookup: Lookup
+
+    /// Without a registry connection a lookup step fails loudly rather than find nothing.
+    public static let noRegistries: Lookup = { _, registry, _, _ in
+        throw WorkflowError.evaluation("registry \(registry) is not connected to the workflow")
+    }
 
     public init(database: Database, ledger: LedgerService?, now: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) },
-                lookup: @escaping @Sendable (String, String) async throws -> [String: Value]? = { _, _ in nil }) {
+                lookup: @escaping Lookup = WorkflowService.noRegistries) {
         self.database = database
         self.ledger = ledger
         self.now = now

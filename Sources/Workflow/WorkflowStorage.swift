@@ -59,7 +59,10 @@ extension WorkflowService {
                 writer: CaseWriter, actingOfficial: Principal? = nil) async throws {
         let engine = ProcessEngine(definition)
         for _ in 0..<20 where !item.isTerminal {
-            let outcome = try await engine.enter(item.state, facts: item.facts, lookup: lookup)
+            let snapshot = item
+            let outcome = try await engine.enter(item.state, facts: item.facts) { registry, key in
+                try await self.lookup(sql, registry, key, snapshot)
+            }
             guard !outcome.facts.isEmpty || outcome.action != nil else { break }
             item.facts.merge(outcome.facts) { _, new in new }
             guard let action = outcome.action else { break }

@@ -24,7 +24,7 @@ struct WorkflowFixture {
     let ledger: LedgerService
     let clock: TestClock
 
-    func service(lookup: @escaping @Sendable (String, String) async throws -> [String: Value]? = { _, _ in nil }) -> WorkflowService {
+    func service(lookup: @escaping WorkflowService.Lookup = WorkflowService.noRegistries) -> WorkflowService {
         let clock = self.clock
         return WorkflowService(database: database, ledger: ledger, now: { clock.now }, lookup: lookup)
     }

@@ -23,6 +23,44 @@ struct RegistryAPIController: Sendable {
         for path in ["updateOrCreate", "update-or-create"] { router.post(RouterPath("/data/{registry}/{version}/\(path)"), use: updateOrCreate) }
         router.delete("/data/{registry}/{version}/{id}/delete", use: delete)
         for path in ["readValue", "read-value"] { router.get(RouterPath("/data/{registry}/{version}/{id}/\(path)/{file}"), use: readValue) }
+        router.get("/api/v1/registries", use: registries)
+        router.get("/api/v1/registries/{registry}/schemas/{version}", use: schema)
+        router.post("/api/v1/registries/{registry}/schemas", use: publishSchema)
+    }
+
+    // MARK: registry descriptions (platform API)
+
+    /// Every registry: owner, titles, versions, key, searchable and personal fields. Public.
+    @Sendable func registries(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let catalogue = try await platform.registries.catalogue()
+        let items = catalogue.registries.values.sorted { $0.name < $1.name }.map { registry in
+            RegistryDescription(name: registry.name, ownerAgency: registry.ownerAgency, title: registry.title,
+                                versions: registry.versions.keys.sorted(), latestVersion: registry.latestVersion,
+                                key: registry.latest?.key ?? "", personalField: registry.latest?.personal, searchable: registry.latest?.indexed ?? [],
+                                readableBy: catalogue.access[registry.name]?.keys.sorted() ?? [])
+        }
+        return try JSONResponse.make(items)
+    }
+
+    /// One schema version, as it was published. Public.
+    @Sendable func schema(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let registry = try await platform.registries.registry(try context.parameters.require("registry"))
+        let (_, schema) = try await platform.registries.schema(registry, version: try context.parameters.require("version"))
+        return Response(status: .ok, headers: [.contentType: "application/schema+json"], body: .init(byteBuffer: ByteBuffer(string: schema.source)))
+    }
+
+    /// Publishes the next schema version of a registry the client's agency owns (`registry:write`);
+    /// refused with the paths at fault when it is not valid or could break stored records.
+    @Sendable func publishSchema(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let client = context.apiClient else { throw DomainError.unauthenticated }
+        let name = try context.parameters.require("registry")
+        let body = try await JSONResponse.body(of: request)
+        return try await platform.idempotent(request, client: client, body: body) {
+            let version = try await platform.registries.publish(name, schemaJSON: String(decoding: body, as: UTF8.self),
+                                                               by: .system(client, application: "KG/GOV/\(client.agencyCode)/\(client.id)"))
+            return try JSONResponse.reply(["registry": name, "version": String(version)], status: .created,
+                                          location: "/api/v1/registries/\(name)/schemas/\(version)")
+        }
     }
 
     /// The header names for the calling subsystem: GovStack's, the Information Mediator spec's, X-Road's.
@@ -292,4 +330,17 @@ struct PersonalDataUsage: Encodable {
         ledgerIndex = access.ledgerIndex
         ledgerReceipt = access.ledgerIndex.map { "/ledger/receipt/\($0)" }
     }
+}
+
+/// A registry as `/api/v1/registries` describes it.
+struct RegistryDescription: Encodable {
+    var name: String
+    var ownerAgency: String
+    var title: LocalizedName
+    var versions: [Int]
+    var latestVersion: Int
+    var key: String
+    var personalField: String?
+    var searchable: [String]
+    var readableBy: [String]
 }

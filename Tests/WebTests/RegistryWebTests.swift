@@ -172,4 +172,31 @@ import Testing
                                                                               "purpose": "Law on the Land Cadastre, art. 7"]).status == .forbidden)
         }
     }
+
+    @Test(arguments: TestEngine.available)
+    func ownersPublishCompatibleSchemaVersionsThroughTheAPI(engine: TestEngine) async throws {
+        try await withApp(engine, configure: { $0.demoRegistrySize = 10 }) { client, url async throws in
+            let moh = try await Self.token(client, agency: "MOH", scopes: ["registry:write"])
+            let list = try await Self.call(client, .get, "/api/v1/registries", token: nil)
+            let registries = try #require(try JSONSerialization.jsonObject(with: Data(buffer: list.body)) as? [[String: Any]])
+            #expect(registries.count == 7 && registries.contains { $0["name"] as? String == "health_facilities" && $0["ownerAgency"] as? String == "MOH" })
+            let v1 = try await Self.call(client, .get, "/api/v1/registries/health_facilities/schemas/1", token: nil)
+            #expect(v1.status == .ok)
+            let v2 = v1.text.replacingOccurrences(of: #""beds": {"type": "integer", "minimum": 0}}"#, with: #""beds": {"type": "integer", "minimum": 0}, "phone": {"type": "string"}}"#)
+            #expect(v2 != v1.text)
+            let published = try await Self.call(client, .post, "/api/v1/registries/health_facilities/schemas", token: moh, json: v2, mediator: nil)
+            #expect(published.status == .created, "\(published.text)")
+            #expect(try await Self.call(client, .get, "/api/v1/registries/health_facilities/schemas/2", token: nil).status == .ok)
+            // Incompatible: a field removed. Refused with the path, nothing published.
+            let removed = v1.text.replacingOccurrences(of: #",\s*"beds": \{"type": "integer", "minimum": 0\}"#, with: "", options: .regularExpression)
+            #expect(removed != v1.text)
+            let refused = try await Self.call(client, .post, "/api/v1/registries/health_facilities/schemas", token: moh, json: removed, mediator: nil)
+            #expect(refused.status == .unprocessableContent)
+            let fields = (try refused.json()["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String } ?? []
+            #expect(fields.contains("/properties/beds") && fields.contains("/properties/phone"), "\(fields)")
+            #expect(try await count("registry_schemas", in: url) == 8)
+            // Not the owner.
+            #expect(try await Self.call(client, .post, "/api/v1/registries/population/schemas", token: moh, json: v2, mediator: nil).status == .forbidden)
+        }
+    }
 }

@@ -302,6 +302,12 @@ ROWS = {
  "workflow_run": ("Decide", "Решить", "Чечүү"),
  "workflow_no_rule": ("No rule matches these facts.", "Ни одно правило не подходит к этим фактам.", "Бул фактыларга бир да эреже туура келбейт."),
  "workflow_rule_fired": ("Rule that fired", "Сработавшее правило", "Иштеген эреже"),
+ "workflow_migrate": ("Move running cases", "Перевести текущие дела", "Учурдагы иштерди которуу"),
+ "workflow_migrate_lead": ("Cases stay on the version they started with. Move those of an earlier version here; a case whose state this version lacks stays, and the report says why.", "Дела остаются на версии, с которой начались. Переведите сюда дела прежней версии; дело, состояния которого нет в этой версии, останется, и отчёт скажет почему.", "Иштер башталган версиясында калат. Мурунку версиянын иштерин бул жакка которуңуз; абалы бул версияда жок иш калат, отчет себебин айтат."),
+ "workflow_migrate_from": ("From version", "Из версии", "Версиядан"),
+ "workflow_migrate_button": ("Move the cases", "Перевести дела", "Иштерди которуу"),
+ "workflow_migrated": ("Cases moved", "Переведено дел", "Которулган иштер"),
+ "workflow_kept": ("Cases kept on their version", "Дела, оставленные на своей версии", "Өз версиясында калган иштер"),
  "workflow_source": ("Source", "Исходный текст", "Баштапкы текст"),
  "workflow_pick_table": ("Choose a decision table.", "Выберите таблицу решений.", "Чечим таблицасын тандаңыз."),
 }

@@ -15,6 +15,20 @@ struct WorkflowAdminController: Sendable {
         router.post("/admin/workflow/holidays", use: holiday)
         router.get("/admin/workflow/{id}/{version}", use: show)
         router.post("/admin/workflow/{id}/{version}/simulate", use: simulate)
+        router.post("/admin/workflow/{id}/{version}/migrate", use: migrate)
+    }
+
+    /// Moves running cases of an earlier version to this one, and shows what moved and what stayed.
+    @Sendable func migrate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let admin = try administrator(context)
+        let definition = try await definition(context)
+        let form = try await FormData.read(request)
+        guard let from = Int(form["from"]), from >= 1, from < definition.version else { throw BadRequest() }
+        let report = try await platform.workflow.migrate(definition.id, from: from, to: definition.version, by: .person(admin.pin))
+        let migration: [String: Any] = ["from": from, "moved": report.moved.count,
+                                        "kept": report.kept.map { ["id": $0.caseID, "reason": $0.reason] }, "hasKept": !report.kept.isEmpty]
+        return try await definitionPage(request, context: context, definition: definition, table: nil, facts: "", result: nil, error: nil,
+                                        status: .ok, migration: migration)
     }
 
     private var pages: PageRenderer { platform.pages }
@@ -109,7 +123,7 @@ struct WorkflowAdminController: Sendable {
     }
 
     private func definitionPage(_ request: Request, context: AppRequestContext, definition: ProcessDefinition, table: String?, facts: String,
-                                result: [String: Any]?, error: String?, status: HTTPResponse.Status) async throws -> Response {
+                                result: [String: Any]?, error: String?, status: HTTPResponse.Status, migration: [String: Any]? = nil) async throws -> Response {
         let tables = definition.tables.values.sorted { $0.name < $1.name }.map { table in
             [
                 "name": table.name, "policy": table.hitPolicy.rawValue,
@@ -126,6 +140,11 @@ struct WorkflowAdminController: Sendable {
             "choices": definition.tables.keys.sorted().map { ["name": $0, "selected": $0 == table] as [String: Any] },
         ]
         if let result { data["result"] = result }
+        if let migration { data["migration"] = migration }
+        if definition.version > 1 {
+            data["earlier"] = (1..<definition.version).reversed().map { ["version": $0] }
+            data["hasEarlier"] = true
+        }
         if let error { data["error"] = error }
         return pages.render("workflow_definition", titleKey: "workflow_definition_title", request: request, context: context, status: status, data: data)
     }

@@ -64,6 +64,12 @@ import Testing
             #expect(try await admin.get("/admin/workflow").text.contains("2026-12-31"))
             #expect(try await admin.post("/admin/workflow/holidays", form: ["day": "31.12.2026"]).status == .unprocessableContent)
 
+            // Version 2 and a migration from 1, with its report.
+            _ = try await admin.post("/admin/workflow", form: ["definition": Self.subsidy.replacingOccurrences(of: "version: 1", with: "version: 2")])
+            let moved = try await admin.post("/admin/workflow/land-subsidy/2/migrate", form: ["from": "1"])
+            #expect(moved.status == .ok && moved.text.contains("Cases moved: 0"))
+            #expect(try await admin.post("/admin/workflow/land-subsidy/2/migrate", form: ["from": "2"]).status == .badRequest)
+
             // Only administrators.
             var clerk = Browser(client)
             _ = try await clerk.signIn(PortalTests.clerk)

@@ -93,3 +93,45 @@ def test_import_is_all_or_nothing_with_a_report(workdir):
         assert len(list(csv.reader(f))) == 2001
     missing = tazakoom("import", "registry", "nothing", good_file, "--database-url", db)
     assert missing.returncode != 0 and "no registry called nothing" in missing.stderr
+
+
+def test_an_import_killed_halfway_leaves_nothing(workdir):
+    """kill -9 in the middle of a large import: after restart the registry holds none of its rows."""
+    import signal
+    import subprocess
+    import time
+
+    from conftest import BINARY, ROOT
+
+    db = f"sqlite:{workdir}/killed.sqlite"
+    big = os.path.join(workdir, "big.csv")
+    with open(big, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["pin", "familyName", "givenName", "patronymic", "birthDate", "sex", "districtCode", "address"])
+        # 300,000 valid, distinct PINs: born on different days of 1950-1990, sequence numbers 1-99.
+        import datetime
+        day = datetime.date(1950, 1, 1)
+        for n in range(300_000):
+            d = day + datetime.timedelta(days=n % 14000)
+            writer.writerow([f"2{d.day:02d}{d.month:02d}{d.year}{n // 14000 + 1:05d}", "Асанов", f"Улан{n}", "", d.isoformat(), "male", "BIS-LEN", ""])
+    assert tazakoom("migrate", "--database-url", db).returncode == 0
+    process = subprocess.Popen([BINARY, "import", "registry", "population", big, "--database-url", db],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    # Kill it once the progress bar shows rows stored (and long before the end).
+    import threading
+    seen = []
+    reader = threading.Thread(target=lambda: seen.extend(iter(lambda: process.stderr.read(64), b"")), daemon=True)
+    reader.start()
+    deadline = time.time() + 60
+    while time.time() < deadline and b" rows, " not in b"".join(seen):
+        time.sleep(0.05)
+    assert process.poll() is None, "the import should still be running"
+    assert b" rows, " in b"".join(seen), "the import should have stored rows by now"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    export = os.path.join(workdir, "after.csv")
+    out = tazakoom("export", "registry", "population", export, "--database-url", db)
+    assert out.returncode == 0, out.stderr
+    with open(export, encoding="utf-8") as f:
+        assert len(list(csv.reader(f))) == 1, "only the header: nothing of the killed import"
+    assert tazakoom("ledger", "verify", "--database-url", db).returncode == 0

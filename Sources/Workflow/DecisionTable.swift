@@ -1,3 +1,6 @@
+import Core
+import Foundation
+
 /// A DMN-style decision table: input expressions, rules whose cells test each input, outputs.
 ///
 /// A cell is `-` (any value), a comparison with the input left out (`>= 18`, `!= 'x'`), a list
@@ -103,6 +106,3 @@ public struct DecisionTable: Sendable, Equatable {
         return Decision(rule: first + 1, outputs: outputs)
     }
 }
-
-import Core
-import Foundation

@@ -1,0 +1,25 @@
+import Core
+
+/// One case (an application being processed), pinned to one version of its definition.
+public struct WorkflowCase: Sendable, Equatable {
+    public var id: String
+    public var definitionID: String
+    public var version: Int
+    public var state: String
+    public var isTerminal: Bool
+    /// The agency that processes it; only its officials may act.
+    public var agencyCode: String
+    /// The applicant, who may never act on their own case.
+    public var applicantPIN: String?
+    /// The official the system gave it to.
+    public var assigneePIN: String?
+    public var facts: [String: Value]
+    public var documents: Set<String>
+    /// The day the case entered its state, and the SLA's last working day there.
+    public var enteredOn: CalendarDate
+    public var dueOn: CalendarDate?
+    /// Grows with every change; concurrent changes of one case are serialized by it.
+    public var revision: Int
+    /// When the SLA of the current state runs out (seconds since 1970), until its escalation fires.
+    public var timerAt: Int?
+}

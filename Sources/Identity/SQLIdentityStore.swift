@@ -22,12 +22,7 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
         var pseudonym = ""
         if let pin = subjectPIN { pseudonym = try await ledger.pseudonym(for: pin, on: sql) }
         let subjectRef = subject(pseudonym)
-        let actorRef: String = switch actor {
-        case .subjectThemself: subjectRef
-        case .system(let id): "system:\(id)"
-        case .person(let pin): try await ledger.pseudonym(for: pin, on: sql)
-        case .agency(let code): "agency:\(code)"
-        }
+        let actorRef = try await actor.ledgerName(ledger, on: sql, themself: subjectRef)
         let event = try LedgerEvent(kind: kind, actor: actorRef, subject: subjectRef, time: now, details: details)
         return try await ledger.append([event], on: sql).lowerBound
     }

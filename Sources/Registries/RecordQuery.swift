@@ -11,7 +11,7 @@ public struct RecordPage: Sendable {
 }
 
 /// How to search: exact values of indexed fields, an optional prefix on one, a page.
-public struct RecordQuery: Sendable, Equatable {
+public struct RecordQuery: Sendable {
     public var equals: [String: String] = [:]
     public var prefix: (field: String, text: String)?
     public var page = 1
@@ -24,9 +24,5 @@ public struct RecordQuery: Sendable, Equatable {
         self.page = page
         self.pageSize = pageSize
         self.descending = descending
-    }
-
-    public static func == (a: RecordQuery, b: RecordQuery) -> Bool {
-        a.equals == b.equals && a.prefix?.field == b.prefix?.field && a.prefix?.text == b.prefix?.text && a.page == b.page && a.pageSize == b.pageSize && a.descending == b.descending
     }
 }

@@ -62,7 +62,7 @@ public struct RegistryImporter: Sendable {
         guard let schema = registry.latest else { throw DomainError.notFound }
         let version = registry.latestVersion
         let at = Int(Date().timeIntervalSince1970)
-        let changedBy = SQLRegistryStore.reference(actor)
+        let changedBy = actor.historyName(themself: "person")
         let reasonText = RegistryService.reason(reason, default: "bulk import")
         let engine = database.engine
         let ledger = self.ledger
@@ -112,7 +112,8 @@ public struct RegistryImporter: Sendable {
             // The ledger entry comes first so every row can carry its index; it names the file by
             // its SHA-256, which fixes the rows. A refused import rolls it back with everything else.
             if let ledger {
-                let event = try LedgerEvent(kind: "registry.imported", actor: Self.actorRef(actor), subject: "registry:\(name)", time: at,
+                let actorName = try await actor.ledgerName(ledger, on: sql, themself: "agency:unknown")
+                let event = try LedgerEvent(kind: "registry.imported", actor: actorName, subject: "registry:\(name)", time: at,
                                             details: ["registry": name, "version": String(version), "file": fileDigest, "reason": reasonText])
                 report.ledgerIndex = try await ledger.append([event], on: sql).lowerBound
             }
@@ -155,7 +156,7 @@ public struct RegistryImporter: Sendable {
                 guard !batch.isEmpty, report.rejectedCount == 0 else { return }
                 for (field, target) in references {
                     let wanted = Set(batch.compactMap { $0.content[field]?.stringValue })
-                    let live = try await Self.liveKeys(sql, registry: target, among: Array(wanted))
+                    let live = try await SQLRegistryStore.liveKeys(target, among: Array(wanted), on: sql)
                     for row in batch { if let value = row.content[field]?.stringValue, !live.contains(value) { reject(row.line, field, "error_reference") } }
                 }
                 if report.rejectedCount > 0 { return }
@@ -290,26 +291,6 @@ public struct RegistryImporter: Sendable {
             var keys = Set<String>()
             for row in try await session.sql.raw(query).all() { keys.insert(try row.decode(column: "record_key", as: String.self)) }
             return keys
-        }
-    }
-
-    static func liveKeys(_ sql: any SQLDatabase, registry: String, among keys: [String]) async throws -> Set<String> {
-        var found = Set<String>()
-        for start in stride(from: 0, to: keys.count, by: 500) {
-            var query: SQLQueryString = "SELECT record_key FROM \(unsafeRaw: SQLRegistryStore.table(registry)) WHERE deleted = 0 AND record_key IN ("
-            for (i, key) in keys[start..<min(start + 500, keys.count)].enumerated() { query = query + (i == 0 ? "\(bind: key)" : ", \(bind: key)") }
-            for row in try await sql.raw(query + ")").all() { found.insert(try row.decode(column: "record_key", as: String.self)) }
-        }
-        return found
-    }
-
-    /// An import's actor as the ledger names it: agencies and systems by code, people by pseudonym
-    /// would need the transaction's pseudonym table, so imports run as an agency or system.
-    static func actorRef(_ actor: LedgerActor) -> String {
-        switch actor {
-        case .system(let id): "system:\(id)"
-        case .agency(let code): "agency:\(code)"
-        case .person, .subjectThemself: "agency:unknown"
         }
     }
 

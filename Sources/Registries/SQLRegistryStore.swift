@@ -90,7 +90,7 @@ public struct SQLRegistryStore: RegistryStore {
                                      details: ["registry": name, "version": String(version), "schema": digest], now: now)
         try await sql.raw("""
             INSERT INTO registry_schemas (registry, version, document, published_at, published_by, ledger_index)
-            VALUES (\(bind: name), \(bind: version), \(bind: schema.source), \(bind: now), \(bind: Self.reference(actor)), \(bind: index))
+            VALUES (\(bind: name), \(bind: version), \(bind: schema.source), \(bind: now), \(bind: actor.historyName(themself: "person")), \(bind: index))
             """).run()
         return index
     }
@@ -159,15 +159,18 @@ public struct SQLRegistryStore: RegistryStore {
 
     public func liveKeys(_ registry: String, among keys: [String]) async throws -> Set<String> {
         guard !keys.isEmpty else { return [] }
-        return try await database.withConnection { sql in
-            var found: Set<String> = []
-            for chunk in stride(from: 0, to: keys.count, by: 500).map({ Array(keys[$0..<min($0 + 500, keys.count)]) }) {
-                var query: SQLQueryString = "SELECT record_key FROM \(unsafeRaw: Self.table(registry)) WHERE deleted = 0 AND record_key IN ("
-                for (i, key) in chunk.enumerated() { query = query + SQLQueryString(i == 0 ? "" : ", ") + "\(bind: key)" }
-                for row in try await sql.raw(query + SQLQueryString(")")).all() { found.insert(try row.decode(column: "record_key", as: String.self)) }
-            }
-            return found
+        return try await database.withConnection { sql in try await Self.liveKeys(registry, among: keys, on: sql) }
+    }
+
+    /// Which of `keys` name live records of `registry`, on the caller's connection (500 per query).
+    static func liveKeys(_ registry: String, among keys: [String], on sql: any SQLDatabase) async throws -> Set<String> {
+        var found = Set<String>()
+        for start in stride(from: 0, to: keys.count, by: 500) {
+            var query: SQLQueryString = "SELECT record_key FROM \(unsafeRaw: table(registry)) WHERE deleted = 0 AND record_key IN ("
+            for (i, key) in keys[start..<min(start + 500, keys.count)].enumerated() { query = query + (i == 0 ? "\(bind: key)" : ", \(bind: key)") }
+            for row in try await sql.raw(query + ")").all() { found.insert(try row.decode(column: "record_key", as: String.self)) }
         }
+        return found
     }
 
     public func commit(_ writes: [RecordWrite], now: Int) async throws -> [RegistryRecord] {
@@ -290,23 +293,9 @@ public struct SQLRegistryStore: RegistryStore {
                 details: [String: String], now: Int) async throws -> Int? {
         guard let ledger else { return nil }
         let subjectRef = try await personPIN.asyncMap { try await ledger.pseudonym(for: $0, on: sql) } ?? subject
-        let actorRef: String = switch actor {
-        case .subjectThemself: subjectRef
-        case .system(let id): "system:\(id)"
-        case .person(let pin): try await ledger.pseudonym(for: pin, on: sql)
-        case .agency(let code): "agency:\(code)"
-        }
+        let actorRef = try await actor.ledgerName(ledger, on: sql, themself: subjectRef)
         let event = try LedgerEvent(kind: kind, actor: actorRef, subject: subjectRef, time: now, details: details)
         return try await ledger.append([event], on: sql).lowerBound
-    }
-
-    static func reference(_ actor: LedgerActor) -> String {
-        switch actor {
-        case .subjectThemself: "person"
-        case .system(let id): "system:\(id)"
-        case .person(let pin): "official:\(pin)"
-        case .agency(let code): "agency:\(code)"
-        }
     }
 
     /// A registry name as an SQL string literal (names are checked by `Registry.isName`).

@@ -74,16 +74,12 @@ final class CaseWriter {
             var pseudonyms: [String: String] = [:]
             var events: [LedgerEvent] = []
             for line in lines {
+                // One pseudonym lookup per person per batch.
+                let key = line.actor.historyName(themself: "applicant")
                 let actor: String
-                switch line.actor {
-                case .person(let pin):
-                    if let known = pseudonyms[pin] { actor = known } else {
-                        actor = try await ledger.pseudonym(for: pin, on: sql)
-                        pseudonyms[pin] = actor
-                    }
-                case .system(let id): actor = "system:\(id)"
-                case .agency(let code): actor = "agency:\(code)"
-                case .subjectThemself: actor = "applicant"
+                if let known = pseudonyms[key] { actor = known } else {
+                    actor = try await line.actor.ledgerName(ledger, on: sql, themself: "applicant")
+                    pseudonyms[key] = actor
                 }
                 var details = line.details
                 details["case"] = line.caseID
@@ -102,7 +98,7 @@ final class CaseWriter {
             for offset in start..<min(start + 200, lines.count) {
                 let line = lines[offset]
                 query.appendLiteral(offset == start ? "(" : ", (")
-                let values: [any Encodable & Sendable] = [line.caseID, line.seq, line.kind, line.from, line.to, line.action, WorkflowService.reference(line.actor),
+                let values: [any Encodable & Sendable] = [line.caseID, line.seq, line.kind, line.from, line.to, line.action, line.actor.historyName(themself: "applicant"),
                                                           line.role, line.reason, line.details.canonicalJSON(), line.at, indexes[offset]]
                 for (i, value) in values.enumerated() {
                     if i > 0 { query.appendLiteral(", ") }

@@ -56,7 +56,7 @@ public struct WorkflowService: Sendable {
                                               details: ["version": String(definition.version), "document": Hex.encode(SHA256.hash(data: Data(text.utf8)))], at: at)
             try await sql.raw("""
                 INSERT INTO workflow_definitions (id, version, document, published_at, published_by, ledger_index)
-                VALUES (\(bind: definition.id), \(bind: definition.version), \(bind: text), \(bind: at), \(bind: Self.reference(actor)), \(bind: index))
+                VALUES (\(bind: definition.id), \(bind: definition.version), \(bind: text), \(bind: at), \(bind: actor.historyName(themself: "applicant")), \(bind: index))
                 """).run()
         }
         await definitions.store(definition)

@@ -127,22 +127,8 @@ extension WorkflowService {
 
     func append(_ sql: any SQLDatabase, kind: String, actor: LedgerActor, subject: String, details: [String: String], at: Int) async throws -> Int? {
         guard let ledger else { return nil }
-        let actorRef: String = switch actor {
-        case .person(let pin): try await ledger.pseudonym(for: pin, on: sql)
-        case .system(let id): "system:\(id)"
-        case .agency(let code): "agency:\(code)"
-        case .subjectThemself: "applicant"
-        }
+        let actorRef = try await actor.ledgerName(ledger, on: sql, themself: "applicant")
         let event = try LedgerEvent(kind: kind, actor: actorRef, subject: subject, time: at, details: details)
         return try await ledger.append([event], on: sql).lowerBound
-    }
-
-    static func reference(_ actor: LedgerActor) -> String {
-        switch actor {
-        case .person(let pin): "official:\(pin)"
-        case .system(let id): "system:\(id)"
-        case .agency(let code): "agency:\(code)"
-        case .subjectThemself: "applicant"
-        }
     }
 }

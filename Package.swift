@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         // Process definitions are written in YAML by agencies; Yams parses it (JSON is YAML too).
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // Application forms carry files: multipart/form-data parsing instead of a parser of our own.
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         .target(
@@ -99,9 +101,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "Web",
+            name: "Services",
             dependencies: [
                 "Core", "Storage", "Ledger", "Identity", "Registries", "Workflow",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Demo")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Web",
+            dependencies: [
+                "Core", "Storage", "Ledger", "Identity", "Registries", "Workflow", "Services",
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -115,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "tazakoom",
             dependencies: [
-                "Core", "Storage", "Identity", "Ledger", "Registries", "Web",
+                "Core", "Storage", "Identity", "Ledger", "Registries", "Services", "Web",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -168,6 +182,11 @@ let package = Package(
         .testTarget(
             name: "WorkflowTests",
             dependencies: ["Workflow", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ServicesTests",
+            dependencies: ["Services", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

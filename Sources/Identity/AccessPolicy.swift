@@ -44,6 +44,10 @@ public enum Scope: String, Sendable, Codable, CaseIterable {
     case registryWrite = "registry:write"
     /// Answer `myPersonalDataUsage` for any person (for the state portal's own back end).
     case dataUsageRead = "datausage:read"
+    /// Submit applications for people who applied through the client's system (GovStack Registration API).
+    case applicationWrite = "application:write"
+    /// Read applications and the agency's open tasks.
+    case applicationRead = "application:read"
 }
 
 /// The post of a person who works for an agency.

@@ -27,6 +27,11 @@ public enum DemoData {
         ("13009197500333", "Абдылдаева", "Чолпон", "Садыковна", "BIS-SVE", "Бишкек, Московская к. 7", "+996 555 600 333", "cholpon@srs.example.kg", "SRS", "Head of department", [.head, .specialist]),
         ("21404199200901", "Кадыров", "Азамат", "Бекович", "OSC-OSH", "Ош, Курманжан Датка к. 210", "+996 777 700 901", "azamat@moh.example.kg", "MOH", "Specialist", [.specialist]),
         ("21908198700148", "Усенов", "Мирлан", "Абдыкадырович", "BIS-LEN", "Бишкек, Эркиндик б. 25", "+996 555 800 148", "mirlan@bishkek.example.kg", "BCH", "Clerk", [.clerk]),
+        ("11003198100266", "Осмонова", "Жылдыз", "Каныбековна", "BIS-SVE", "Бишкек, Боконбаев к. 118", "+996 555 900 266", "jyldyz@bishkek.example.kg", "BCH", "Chief architect", [.head, .specialist]),
+        ("12505198200478", "Бекова", "Асель", "Нурбековна", "BIS-PER", "Бишкек, Тыныстанов к. 60", "+996 555 910 478", "asel@minjust.example.kg", "MOJ", "Specialist", [.specialist]),
+        ("21207199100345", "Орозбеков", "Улан", "Сатарович", "BIS-OKT", "Бишкек, Жибек Жолу к. 300", "+996 555 920 345", "ulan@edu.example.kg", "MOES", "Clerk", [.clerk]),
+        ("20811198600127", "Токтосунов", "Эрлан", "Жумабекович", "CHU-ALA", "Аламүдүн, Ленин к. 20", "+996 555 930 127", "erlan@agro.example.kg", "MOA", "Specialist", [.specialist]),
+        ("11806199300512", "Мамытова", "Бермет", "Аскаровна", "BIS-LEN", "Бишкек, Абдымомунов к. 205", "+996 555 940 512", "bermet@sot.example.kg", "SC", "Court clerk", [.clerk]),
     ]
 
     /// (inn, name, legal form, district, address, representative PIN)

@@ -24,6 +24,23 @@ public struct DataAccess: Sendable, Equatable, Codable {
     /// The ledger entry that proves this read happened.
     public var ledgerIndex: Int?
 
+    public init(id: String, personPIN: String, registry: String, recordKey: String, readerKind: String, readerID: String, readerName: String,
+                agencyCode: String, application: String, legalBasis: String, caseNumber: String, at: Int, ledgerIndex: Int? = nil) {
+        self.id = id
+        self.personPIN = personPIN
+        self.registry = registry
+        self.recordKey = recordKey
+        self.readerKind = readerKind
+        self.readerID = readerID
+        self.readerName = readerName
+        self.agencyCode = agencyCode
+        self.application = application
+        self.legalBasis = legalBasis
+        self.caseNumber = caseNumber
+        self.at = at
+        self.ledgerIndex = ledgerIndex
+    }
+
     /// What the ledger entry's `details` digest is computed over: recompute its SHA-256 to
     /// check that this row and the ledger entry tell the same story.
     public var ledgerDetails: [String: String] {

@@ -18,6 +18,7 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
                              intervalSeconds: configuration.checkpointIntervalSeconds, logger: logger),
             WALCheckpointer(database: platform.database, logger: logger),
             WorkflowTimerPoller(workflow: platform.workflow, logger: logger),
+            ServicesPoller(applications: platform.applications, outbox: platform.outbox, logger: logger),
             DatabaseCloser(database: platform.database),
         ],
         logger: logger
@@ -52,6 +53,12 @@ private func makeRouter(_ platform: Platform, routes: RouteIndex) -> Router<AppR
     LedgerController(platform: platform).register(on: router)
     RegistryPortalController(platform: platform).register(on: router)
     WorkflowAdminController(platform: platform).register(on: router)
+    ServicesController(platform: platform).register(on: router)
+    ApplicationsController(platform: platform).register(on: router)
+    OfficeController(platform: platform).register(on: router)
+    DocumentsController(platform: platform).register(on: router)
+    PerformanceController(platform: platform).register(on: router)
+    RegistrationAPIController(platform: platform).register(on: router)
     return router
 }
 

@@ -5,6 +5,7 @@ import Identity
 import Ledger
 import Logging
 import Registries
+import Workflow
 
 /// Turns any error into the answer a client should see: RFC 9457 problem details for JSON
 /// clients, an error page for people. Nothing internal leaks; 500s are logged with the request id.
@@ -50,6 +51,14 @@ struct ErrorResponder: Sendable {
             case .importRejected(let report):
                 return (.unprocessableContent, "invalid", report.rejected.map { FieldError(field: "line \($0.line): \($0.field)", messageKey: $0.messageKey) }, [:])
             }
+        case let error as WorkflowError:
+            switch error {
+            case .conflictOfInterest: return (.forbidden, "conflict_of_interest", [], [:])
+            case .roleNotAllowed, .notEligible: return (.forbidden, "forbidden", [], [:])
+            case .unknownAction: return (.badRequest, "bad_request", [FieldError(field: "action", messageKey: "error_not_a_choice")], [:])
+            case .notFromState, .guardFailed, .missingDocuments, .evaluation:
+                return (.conflict, "not_allowed_now", [], [:])
+            }
         case let error as LedgerError:
             switch error {
             case .outOfRange, .invalidEvent: return (.notFound, "not_found", [], [:])
@@ -84,6 +93,9 @@ struct ErrorResponder: Sendable {
         switch error {
         case RegistryError.invalidSchema(let problems), RegistryError.incompatibleSchema(let problems):
             problems.map(\.description).joined(separator: "; ")
+        case WorkflowError.guardFailed(let action, let condition): "\(action): \(condition)"
+        case WorkflowError.missingDocuments(let documents): "missing documents: " + documents.joined(separator: ", ")
+        case WorkflowError.notFromState(let action, let state): "\(action) cannot be taken in state \(state)"
         default: nil
         }
     }

@@ -72,8 +72,15 @@ struct CSRFMiddleware: RouterMiddleware {
         // Requests no route takes are left to the router (404/405); API calls carry bearer tokens, not cookies.
         let routed = errors.routes.methods(for: request.uri.path).contains(request.method)
         if unsafe && routed && !MachinePaths.contains(request.uri.path) {
-            let buffer = try await request.collectBody(upTo: 64 * 1024)
-            let sent = FormData(String(buffer: buffer))["_csrf"]
+            let sent: String
+            if let boundary = RequestForm.boundary(of: request) {
+                // A form with files: the token is one of its parts.
+                let buffer = try await request.collectBody(upTo: RequestForm.multipartLimit)
+                sent = (try? RequestForm.parse(buffer, boundary: boundary))?["_csrf"] ?? ""
+            } else {
+                let buffer = try await request.collectBody(upTo: 64 * 1024)
+                sent = FormData(String(buffer: buffer))["_csrf"]
+            }
             guard let existing, !sent.isEmpty, Secrets.constantTimeEquals(sent, existing) else {
                 return errors.response(for: DomainError.forbidden, request: request, context: context)
             }

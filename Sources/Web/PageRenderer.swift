@@ -64,6 +64,7 @@ struct PageRenderer: Sendable {
                 "isOfficial": permissions.contains(.viewBackOffice),
                 "isAdmin": permissions.contains(.manageAPIClients),
                 "canSearch": permissions.contains(.readRegistries),
+                "hasInbox": principal.post != nil && permissions.contains(.readRegistries),
             ] as [String: Any]
         }
         return values

@@ -3,6 +3,7 @@ import Identity
 import Ledger
 import Logging
 import Registries
+import Services
 import Storage
 import Workflow
 
@@ -17,13 +18,19 @@ public struct Platform: Sendable {
     public let registries: RegistryService
     public let importer: RegistryImporter
     public let workflow: WorkflowService
+    /// The service catalogue, applications, payments, documents and notifications.
+    public let applications: ApplicationService
+    /// Messages to applicants waiting to be sent by email and SMS.
+    public let outbox: Outbox
+    /// The test email and SMS adapter: records what would be sent (no live gateway is configured).
+    public let sentMessages: RecordingSender
     public let checkpointFile: CheckpointFile?
     let pages: PageRenderer
     let cookies: CookieFactory
     let assets: StaticAssets
 
     /// Every migration of every module, in order.
-    public static let migrator = Migrator(migrations: IdempotencyStore.migrations + LedgerMigrations.all + IdentityMigrations.all + RegistryMigrations.all + WorkflowMigrations.all)
+    public static let migrator = Migrator(migrations: IdempotencyStore.migrations + LedgerMigrations.all + IdentityMigrations.all + RegistryMigrations.all + WorkflowMigrations.all + ServiceMigrations.all)
 
     /// Opens the database, applies migrations, ensures reference data and (if asked) seeds the demo.
     public static func start(_ configuration: AppConfiguration, logger: Logger) async throws -> Platform {
@@ -49,10 +56,18 @@ public struct Platform: Sendable {
             if configuration.seedDemoData, try await DemoRegistries.seed(database, importer: importer, size: configuration.demoRegistrySize, logger: logger) {
                 logger.info("seeded demo registries", metadata: ["residents": "\(configuration.demoRegistrySize)"])
             }
+            let identity = IdentityService(store: store, passwords: passwords)
+            let workflow = WorkflowService(database: database, ledger: ledger, lookup: WorkflowRegistryBridge.lookup(registryStore))
+            // The only payment gateway and message adapters shipped are the test ones; a ministry
+            // plugs its bank and SMS provider in through the same protocols.
+            let applications = ApplicationService(database: database, ledger: ledger, workflow: workflow, registries: registryStore,
+                                                  identity: identity, gateway: TestPaymentGateway())
+            try await DemoServices.ensure(applications, workflow: workflow, logger: logger)
+            let messages = RecordingSender()
             return Platform(
                 configuration: configuration,
                 database: database,
-                identity: IdentityService(store: store, passwords: passwords),
+                identity: identity,
                 authentication: AuthenticationService(
                     identities: store, credentials: store, passwords: passwords,
                     policy: .init(
@@ -65,7 +80,10 @@ public struct Platform: Sendable {
                 ledger: ledger,
                 registries: registries,
                 importer: importer,
-                workflow: WorkflowService(database: database, ledger: ledger, lookup: WorkflowRegistryBridge.lookup(registryStore)),
+                workflow: workflow,
+                applications: applications,
+                outbox: Outbox(database: database, email: messages, sms: messages),
+                sentMessages: messages,
                 checkpointFile: checkpointFile,
                 pages: try await PageRenderer.load(demo: configuration.seedDemoData),
                 cookies: CookieFactory(secure: configuration.secureCookies),

@@ -60,6 +60,7 @@ public struct WorkflowService: Sendable {
                 """).run()
         }
         await definitions.store(definition)
+        await definitions.remember(newest: definition)
         return definition
     }
 
@@ -106,13 +107,7 @@ public struct WorkflowService: Sendable {
     }
 
     private func loadCalendar() async throws -> WorkingCalendar {
-        try await database.withConnection { sql in
-            var days = Set<CalendarDate>()
-            for row in try await sql.raw("SELECT day FROM workflow_holidays").all() {
-                if let date = CalendarDate(iso: try row.decode(column: "day", as: String.self)) { days.insert(date) }
-            }
-            return days.isEmpty ? WorkingCalendar.kyrgyzDefault() : WorkingCalendar(holidays: days)
-        }
+        try await database.withConnection { sql in try await self.loadCalendar(on: sql) }
     }
 
     /// Adds or removes a public holiday (administrators only).
@@ -193,11 +188,11 @@ public struct WorkflowService: Sendable {
         }
     }
 
-    private func plan(_ request: ActRequest, sql: any SQLDatabase, calendar: WorkingCalendar, at: Int, writer: CaseWriter) async throws -> WorkflowCase {
+    func plan(_ request: ActRequest, sql: any SQLDatabase, calendar: WorkingCalendar, at: Int, writer: CaseWriter) async throws -> WorkflowCase {
         let principal = request.principal
         let (loaded, related) = try await load(sql, request.caseID, relatedTo: principal.pin, writer: writer)
         var item = loaded
-        let definition = try await definition(item.definitionID, version: item.version)
+        let definition = try await definition(item.definitionID, version: item.version, on: sql)
         guard let post = principal.post, post.agencyCode == item.agencyCode else { throw DomainError.forbidden }
         guard principal.pin != item.applicantPIN, !related else { throw WorkflowError.conflictOfInterest }
         guard let declared = definition.actions.first(where: { $0.id == request.action }) else { throw WorkflowError.unknownAction(request.action) }
@@ -324,6 +319,13 @@ actor DefinitionCache {
     private var items: [String: ProcessDefinition] = [:]
     func get(_ id: String, _ version: Int) -> ProcessDefinition? { items["\(id)@\(version)"] }
     func store(_ definition: ProcessDefinition) { items["\(definition.id)@\(definition.version)"] = definition }
+    /// The newest version seen, kept a few seconds: a version published on another node is used within them.
+    private var newestByID: [String: (ProcessDefinition, ContinuousClock.Instant)] = [:]
+    func newest(_ id: String) -> ProcessDefinition? {
+        guard let (definition, at) = newestByID[id], at.duration(to: .now) < .seconds(5) else { return nil }
+        return definition
+    }
+    func remember(newest definition: ProcessDefinition) { newestByID[definition.id] = (definition, .now) }
 }
 
 /// The holiday calendar, kept a minute per node (an administrator's change reaches every node within it).

@@ -13,7 +13,7 @@ struct TazaKoom: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tazakoom",
         abstract: "Taza Koom digital-government platform.",
-        subcommands: [Serve.self, Migrate.self, ImportCommand.self, ExportCommand.self, MerkleCommand.self, LedgerCommand.self],
+        subcommands: [Serve.self, Migrate.self, ImportCommand.self, ExportCommand.self, MerkleCommand.self, LedgerCommand.self, VerifyDocumentCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -6,7 +6,7 @@ from conftest import ADMIN
 from test_portal_browser import assert_accessible, click_and_wait
 from test_registries import sign_in_as
 
-SUBSIDY = """id: land-subsidy
+SUBSIDY = """id: farm-subsidy-pilot
 version: 1
 title: Agricultural land subsidy
 states:
@@ -41,7 +41,7 @@ def test_publish_see_the_diagram_and_simulate(server, browser):
     area.clear()
     area.send_keys(SUBSIDY)
     click_and_wait(browser, "form[action='/admin/workflow'] button")
-    assert browser.current_url.endswith("/admin/workflow/land-subsidy/1")
+    assert browser.current_url.endswith("/admin/workflow/farm-subsidy-pilot/1")
     assert browser.find_elements(By.CSS_SELECTOR, "svg.diagram")
     assert_accessible(browser, "process diagram")
     browser.find_element(By.ID, "facts").send_keys("hectares = 2.5")

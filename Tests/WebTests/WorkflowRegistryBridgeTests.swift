@@ -11,7 +11,7 @@ import Workflow
 /// up in the person's "Who looked at my data" with the case number.
 @Suite struct WorkflowRegistryBridgeTests {
     static let certificate = """
-    id: no-criminal-record
+    id: criminal-record-check
     version: 1
     title: Certificate of no criminal record
     states:
@@ -37,10 +37,10 @@ import Workflow
             do {
                 try await platform.workflow.publish(Self.certificate, by: .agency("MOJ"))
                 let convicted = SyntheticPopulation.row(9)[0]  // the demo's criminal record CR-000009, not expunged (9 is odd)
-                let clean = try await platform.workflow.start("no-criminal-record", agency: "MOJ", applicant: "11207199000417",
+                let clean = try await platform.workflow.start("criminal-record-check", agency: "MOJ", applicant: "11207199000417",
                                                               facts: ["applicant.pin": "11207199000417"], documents: [], by: .subjectThemself)
                 #expect(clean.state == "issued", "no record: decided automatically")
-                let flagged = try await platform.workflow.start("no-criminal-record", agency: "MOJ", applicant: convicted,
+                let flagged = try await platform.workflow.start("criminal-record-check", agency: "MOJ", applicant: convicted,
                                                                 facts: ["applicant.pin": .string(convicted)], documents: [], by: .subjectThemself)
                 #expect(flagged.state == "review" && flagged.facts["record.article"] != nil)
                 let reads = try await platform.registries.accessLog(pin: convicted)
@@ -48,7 +48,7 @@ import Workflow
                 #expect(try await platform.registries.accessLog(pin: "11207199000417").isEmpty, "nothing was read about the clean applicant: no record exists")
                 // An agency without the right to the registry: the step fails and the case is not started.
                 await #expect(throws: DomainError.forbidden) {
-                    try await platform.workflow.start("no-criminal-record", agency: "MOH", applicant: convicted,
+                    try await platform.workflow.start("criminal-record-check", agency: "MOH", applicant: convicted,
                                                       facts: ["applicant.pin": .string(convicted)], documents: [], by: .subjectThemself)
                 }
             } catch {

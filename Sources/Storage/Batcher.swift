@@ -1,13 +1,15 @@
 /// Group commit: requests that arrive while a batch is being stored wait and go together in the
 /// next one. A lone request runs at once; under load, many share one transaction and one ledger
 /// append, which is what lets one SQLite connection keep up with many officials.
-actor Batcher<Request: Sendable, Answer: Sendable> {
+public actor Batcher<Request: Sendable, Answer: Sendable> {
     private var waiting: [(Request, CheckedContinuation<Answer, any Error>)] = []
     private var running = false
     /// At most this many requests share a transaction.
-    let limit = 64
+    public let limit: Int
 
-    func submit(_ request: Request, run: @escaping @Sendable ([Request]) async throws -> [Result<Answer, any Error>]) async throws -> Answer {
+    public init(limit: Int = 64) { self.limit = limit }
+
+    public func submit(_ request: Request, run: @escaping @Sendable ([Request]) async throws -> [Result<Answer, any Error>]) async throws -> Answer {
         try await withCheckedThrowingContinuation { continuation in
             waiting.append((request, continuation))
             if !running {

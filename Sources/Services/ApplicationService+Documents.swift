@@ -1,0 +1,73 @@
+import Core
+import Foundation
+import Registries
+import SQLKit
+
+/// What the platform says about a document presented to it.
+public struct DocumentCheck: Sendable, Equatable {
+    /// The document as the platform issued it, when the id is known.
+    public var document: IssuedDocument?
+    /// Nil when genuine; otherwise why not.
+    public var failure: DocumentVerification.Failure?
+    public var revokedAt: Int?
+
+    public var isGenuine: Bool { failure == nil }
+
+    public init(document: IssuedDocument?, failure: DocumentVerification.Failure?, revokedAt: Int?) {
+        self.document = document
+        self.failure = failure
+        self.revokedAt = revokedAt
+    }
+}
+
+/// Issued documents: for their holders, for anyone verifying them, and the agencies' public keys.
+extension ApplicationService {
+    /// A document by id; who may see it in full is the caller's decision (the holder, the agency).
+    public func document(_ id: String) async throws -> (document: IssuedDocument, holderPIN: String, agency: String) {
+        try await database.withConnection { sql in
+            guard let row = try await sql.raw("SELECT content, holder_pin, agency_code FROM issued_documents WHERE id = \(bind: id)").first() else { throw DomainError.notFound }
+            return (try IssuedDocument(json: try row.decode(column: "content", as: String.self)), try row.decode(column: "holder_pin", as: String.self),
+                    try row.decode(column: "agency_code", as: String.self))
+        }
+    }
+
+    /// Checks a document: its signature, that the key is the issuing agency's, that the platform
+    /// issued exactly this content under its id, and that it was not revoked.
+    public func verify(_ presented: IssuedDocument) async throws -> DocumentCheck {
+        do {
+            try DocumentVerification.check(presented, trustedKeys: try await trustedKeys())
+        } catch let failure as DocumentVerification.Failure {
+            return DocumentCheck(document: nil, failure: failure, revokedAt: nil)
+        }
+        let stored = try await database.withConnection { sql in
+            try await sql.raw("SELECT content, revoked_at FROM issued_documents WHERE id = \(bind: presented.id)").first()
+        }
+        guard let stored, let original = try? IssuedDocument(json: try stored.decode(column: "content", as: String.self)),
+              original.content == presented.content else { return DocumentCheck(document: nil, failure: .notIssued, revokedAt: nil) }
+        if let revoked = try stored.decode(column: "revoked_at", as: Int?.self) {
+            return DocumentCheck(document: original, failure: .revoked, revokedAt: revoked)
+        }
+        return DocumentCheck(document: original, failure: nil, revokedAt: nil)
+    }
+
+    /// Checks the document the platform holds under `id` (what `/verify/{id}` shows).
+    public func verify(id: String) async throws -> DocumentCheck {
+        guard let found = try? await document(id) else { return DocumentCheck(document: nil, failure: .notIssued, revokedAt: nil) }
+        return try await verify(found.document)
+    }
+
+    /// The agencies' document keys: key id → agency code.
+    public func trustedKeys() async throws -> [String: String] {
+        Dictionary(uniqueKeysWithValues: try await agencyKeys().map { ($0.keyID, $0.agency) })
+    }
+
+    /// Every agency's public document key, for verifiers offline.
+    public func agencyKeys() async throws -> [(keyID: String, agency: String, publicKey: String, since: Int)] {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT key_id, agency_code, public_key, created_at FROM agency_keys ORDER BY agency_code").all().map {
+                (try $0.decode(column: "key_id", as: String.self), try $0.decode(column: "agency_code", as: String.self),
+                 try $0.decode(column: "public_key", as: String.self), try $0.decode(column: "created_at", as: Int.self))
+            }
+        }
+    }
+}

@@ -1,0 +1,286 @@
+import Core
+import Crypto
+import Foundation
+import Identity
+import Ledger
+import Registries
+import SQLKit
+import Storage
+import Workflow
+
+/// One application as submitted: who, for what, the answers and files, and the key that makes a
+/// retry safe.
+public struct Submission: Sendable {
+    public var serviceID: String
+    public var applicant: Principal
+    public var organisationINN: String?
+    public var language: Language
+    public var answers: [String: String]
+    public var files: [String: UploadedFile]
+    /// The same key with the same content returns the first application; with other content, a conflict.
+    public var idempotencyKey: String
+    /// Refuse answers to fields the form does not have (the JSON API); the portal ignores them.
+    public var strict: Bool
+
+    public init(serviceID: String, applicant: Principal, organisationINN: String? = nil, language: Language, answers: [String: String],
+                files: [String: UploadedFile] = [:], idempotencyKey: String, strict: Bool = false) {
+        self.serviceID = serviceID
+        self.applicant = applicant
+        self.organisationINN = organisationINN
+        self.language = language
+        self.answers = answers
+        self.files = files
+        self.idempotencyKey = idempotencyKey
+        self.strict = strict
+    }
+}
+
+/// Applications from submission to decision: the form checked, the application stored, its
+/// case started, paid for, decided, the document issued and signed, the applicant told — each
+/// change with its ledger entry in the same transaction.
+public struct ApplicationService: Sendable {
+    let database: Database
+    let ledger: LedgerService
+    let workflow: WorkflowService
+    let registries: SQLRegistryStore
+    public let catalogue: ServiceCatalogue
+    let gateway: any PaymentGateway
+    let identity: IdentityService
+    let batcher = Batcher<PreparedSubmission, Application>()
+    let now: @Sendable () -> Int
+
+    public init(database: Database, ledger: LedgerService, workflow: WorkflowService, registries: SQLRegistryStore, identity: IdentityService,
+                gateway: any PaymentGateway, now: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) {
+        self.database = database
+        self.ledger = ledger
+        self.workflow = workflow
+        self.registries = registries
+        self.identity = identity
+        self.catalogue = ServiceCatalogue(database: database)
+        self.gateway = gateway
+        self.now = now
+    }
+
+    // MARK: forms
+
+    /// The answers the state already holds for the applicant's prefilled fields. Each read of
+    /// their record is logged for them ("the portal read it to fill in the form of service X").
+    public func prefill(_ service: Service, for applicant: Principal) async throws -> [String: String] {
+        let fields = service.form.filter { $0.prefill != nil }
+        guard !fields.isEmpty else { return [:] }
+        let purpose = try Purpose(legalBasis: "once-only: filling in the application form for \(service.id)", caseNumber: "")
+        let at = now()
+        return try await database.transaction { sql in
+            var values: [String: String] = [:]
+            for (registry, group) in Dictionary(grouping: fields, by: { $0.prefill?.registry ?? "" }) {
+                guard let record = try await registries.systemRead(registry, key: applicant.pin, agency: service.agency, system: "portal",
+                                                                   purpose: purpose, on: sql, now: at) else { continue }
+                for field in group {
+                    if let name = field.prefill?.field, let value = record[name]?.plainText, !value.isEmpty { values[field.id] = value }
+                }
+            }
+            return values
+        }
+    }
+
+    /// Keeps the answers typed so far (files are not kept in drafts: they are sent with the application).
+    public func saveDraft(_ serviceID: String, answers: [String: String], by applicant: Principal) async throws {
+        _ = try await catalogue.service(serviceID)
+        let text = JSONValue.object(answers.mapValues { .string(String($0.prefix(2000))) }).canonicalJSON
+        let at = now()
+        try await database.withConnection { sql in
+            try await sql.raw("""
+                INSERT INTO application_drafts (applicant_pin, service_id, answers, saved_at) VALUES (\(bind: applicant.pin), \(bind: serviceID), \(bind: text), \(bind: at))
+                ON CONFLICT (applicant_pin, service_id) DO UPDATE SET answers = \(bind: text), saved_at = \(bind: at)
+                """).run()
+        }
+    }
+
+    /// The applicant's saved draft of `serviceID`, if any.
+    public func draft(_ serviceID: String, of applicant: Principal) async throws -> [String: String]? {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT answers FROM application_drafts WHERE applicant_pin = \(bind: applicant.pin) AND service_id = \(bind: serviceID)")
+                .first(decodingColumn: "answers", as: String.self).map(Self.decodeAnswers)
+        }
+    }
+
+    // MARK: submission
+
+    /// Checks and stores an application and starts its case. Requests arriving together share one
+    /// transaction and one ledger append (group commit); a retry with the same key returns the
+    /// application stored the first time.
+    public func submit(_ submission: Submission) async throws -> Application {
+        let service = try await catalogue.service(submission.serviceID)
+        if let inn = submission.organisationINN {
+            guard service.applicants.contains(.company) else { throw ValidationError(field: "organisation", messageKey: "error_not_for_companies") }
+            let cabinet = try await identity.cabinet(pin: submission.applicant.pin)
+            guard cabinet.organisations.contains(where: { $0.inn == inn }) else { throw DomainError.forbidden }
+        } else if !service.applicants.contains(.person) && !service.applicants.contains(.representative) {
+            throw ValidationError(field: "organisation", messageKey: "error_company_only")
+        }
+        let key = submission.idempotencyKey.trimmingCharacters(in: .whitespaces)
+        guard (8...128).contains(key.count) else { throw ValidationError(field: "Idempotency-Key", messageKey: "error_idempotency_key") }
+        let prefilled = try await prefill(service, for: submission.applicant)
+        let form = try await FormValidator(fields: service.form, today: today())
+            .validate(submission.answers, files: submission.files, prefilled: prefilled, lookups: lookups(), strict: submission.strict)
+        var hashed = JSONValue.object(form.answers.mapValues { .string($0) }).canonicalJSON + "|" + service.id + "|" + (submission.organisationINN ?? "")
+        hashed += "|" + form.files.keys.sorted().map { "\($0)=\(form.files[$0]?.sha256 ?? "")" }.joined(separator: ",")
+        let prepared = PreparedSubmission(service: service, submission: submission, key: key, form: form,
+                                          hash: Hex.encode(SHA256.hash(data: Data(hashed.utf8))))
+        return try await batcher.submit(prepared) { batch in
+            do {
+                return try await self.store(batch)
+            } catch where batch.count > 1 {
+                // One bad request must not sink the others: store each alone.
+                var results: [Result<Application, any Error>] = []
+                for item in batch {
+                    do { results.append(contentsOf: try await self.store([item])) } catch { results.append(.failure(error)) }
+                }
+                return results
+            }
+        }
+    }
+
+    private func store(_ batch: [PreparedSubmission]) async throws -> [Result<Application, any Error>] {
+        let at = now()
+        let calendar = try await workflow.calendar()
+        return try await database.transaction { sql in
+            var results: [Result<Application, any Error>?] = Array(repeating: nil, count: batch.count)
+            var starting: [Int] = []
+            var seen: [String: Int] = [:]
+            var duplicateOf: [Int: Int] = [:]
+            let reused = DomainError.conflict(field: "Idempotency-Key", messageKey: "error_idempotency_reused")
+            for (i, item) in batch.enumerated() {
+                let identity = item.submission.applicant.pin + "\u{1}" + item.key
+                if let existing = try await self.existing(sql, pin: item.submission.applicant.pin, key: item.key) {
+                    results[i] = existing.hash == item.hash ? .success(existing.application) : .failure(reused)
+                } else if let first = seen[identity] {
+                    if batch[first].hash == item.hash { duplicateOf[i] = first } else { results[i] = .failure(reused) }
+                } else {
+                    seen[identity] = i
+                    starting.append(i)
+                }
+            }
+            let cases = try await self.workflow.start(starting.map { i in
+                let item = batch[i]
+                return CaseStart(definitionID: item.service.stages[0].process, agency: item.service.stages[0].agency,
+                                 applicant: item.submission.applicant.pin, facts: self.facts(item), documents: Set(item.form.files.keys),
+                                 actor: .subjectThemself)
+            }, on: sql)
+            var stored: [Int: Application] = [:]
+            for (i, item) in zip(starting, cases) {
+                let entry = batch[i]
+                var application = Application(
+                    id: Self.trackingNumber(), serviceID: entry.service.id, applicantPIN: entry.submission.applicant.pin,
+                    organisationINN: entry.submission.organisationINN, language: entry.submission.language, answers: entry.form.answers,
+                    status: .inProgress, stage: 0, caseID: item.id, agencyCode: entry.service.stages[0].agency, submittedAt: at,
+                    dueOn: calendar.adding(workingDays: entry.service.deadlineDays, to: self.today(at)), decidedAt: nil, rating: nil, ledgerIndex: nil)
+                for (field, file) in entry.form.files {
+                    try await sql.raw("""
+                        INSERT INTO application_files (application_id, field, filename, media_type, size, sha256, content)
+                        VALUES (\(bind: application.id), \(bind: field), \(bind: String(file.filename.prefix(200))), \(bind: file.mediaType), \(bind: file.bytes.count),
+                          \(bind: file.sha256), \(bind: Data(file.bytes).base64EncodedString()))
+                        """).run()
+                }
+                if entry.service.fee > 0 {
+                    try await sql.raw("""
+                        INSERT INTO bills (id, application_id, amount, currency, status, created_at)
+                        VALUES (\(bind: "B" + application.id.dropFirst(2)), \(bind: application.id), \(bind: entry.service.fee), 'KGS', 'unpaid', \(bind: at))
+                        """).run()
+                }
+                try await self.recordStage(sql, application)
+                try await self.advance(sql, &application, case: item, service: entry.service, previous: nil, reason: "", at: at)
+                try await sql.raw("""
+                    INSERT INTO applications (id, service_id, applicant_pin, organisation_inn, language, answers, status, final, stage, case_id, case_revision,
+                      agency_code, submitted_at, due_on, decided_at, idempotency_key, request_hash)
+                    VALUES (\(bind: application.id), \(bind: application.serviceID), \(bind: application.applicantPIN), \(bind: application.organisationINN),
+                      \(bind: application.language.rawValue), \(bind: Self.encodeAnswers(application.answers)), \(bind: application.status.rawValue),
+                      \(bind: application.status.isFinal ? 1 : 0), \(bind: application.stage), \(bind: application.caseID), \(bind: application.caseRevision),
+                      \(bind: application.agencyCode), \(bind: at), \(bind: application.dueOn.description), \(bind: application.decidedAt), \(bind: entry.key), \(bind: entry.hash))
+                    """).run()
+                stored[i] = application
+                results[i] = .success(application)
+            }
+            // A key repeated inside one batch gets the application stored for its first use.
+            for (i, first) in duplicateOf { results[i] = stored[first].map { .success($0) } }
+            return results.map { $0 ?? .failure(DomainError.notFound) }
+        }
+    }
+
+    /// The facts the process sees: the answers, the applicant and the fee.
+    func facts(_ item: PreparedSubmission) -> [String: Value] {
+        var facts = item.form.facts
+        facts["applicant.pin"] = .string(item.submission.applicant.pin)
+        if let pin = try? PIN(item.submission.applicant.pin) {
+            facts["applicant.age"] = .number(Double(Self.age(born: pin.birthDate, on: today())))
+        }
+        if let inn = item.submission.organisationINN { facts["organisation.inn"] = .string(inn) }
+        facts["service.fee"] = .number(Double(item.service.fee))
+        return facts
+    }
+
+    private func existing(_ sql: any SQLDatabase, pin: String, key: String) async throws -> (application: Application, hash: String)? {
+        guard let row = try await sql.raw("SELECT * FROM applications WHERE applicant_pin = \(bind: pin) AND idempotency_key = \(bind: key)").first() else { return nil }
+        return (try Self.decode(row), try row.decode(column: "request_hash", as: String.self))
+    }
+
+    // MARK: shared helpers
+
+    func today(_ time: Int? = nil) -> CalendarDate { CalendarDate(dayNumber: ((time ?? now()) + 6 * 3600) / 86_400) }
+
+    static func age(born: CalendarDate, on day: CalendarDate) -> Int {
+        let years = day.year - born.year
+        return (day.month, day.day) < (born.month, born.day) ? years - 1 : years
+    }
+
+    /// `TK-XXXX-XXXX-XX`: 50 random bits in Crockford's base32 (no I, L, O, U to misread).
+    static func trackingNumber() -> String {
+        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        let symbols = (0..<10).map { _ in alphabet[Int.random(in: 0..<32)] }
+        return "TK-" + String(symbols[0..<4]) + "-" + String(symbols[4..<8]) + "-" + String(symbols[8..<10])
+    }
+
+    static func encodeAnswers(_ answers: [String: String]) -> String { JSONValue.object(answers.mapValues { .string($0) }).canonicalJSON }
+
+    static func decodeAnswers(_ text: String) -> [String: String] {
+        guard case .object(let object)? = try? JSONValue.parse(text) else { return [:] }
+        return object.compactMapValues(\.stringValue)
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Application {
+        Application(
+            id: try row.decode(column: "id", as: String.self), serviceID: try row.decode(column: "service_id", as: String.self),
+            applicantPIN: try row.decode(column: "applicant_pin", as: String.self), organisationINN: try row.decode(column: "organisation_inn", as: String?.self),
+            language: Language(rawValue: try row.decode(column: "language", as: String.self)) ?? .ky,
+            answers: decodeAnswers(try row.decode(column: "answers", as: String.self)),
+            status: Application.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .inProgress,
+            stage: try row.decode(column: "stage", as: Int.self), caseID: try row.decode(column: "case_id", as: String.self),
+            agencyCode: try row.decode(column: "agency_code", as: String.self), submittedAt: try row.decode(column: "submitted_at", as: Int.self),
+            dueOn: CalendarDate(iso: try row.decode(column: "due_on", as: String.self)) ?? CalendarDate(dayNumber: 0),
+            decidedAt: try row.decode(column: "decided_at", as: Int?.self), rating: try row.decode(column: "rating", as: Int?.self),
+            ledgerIndex: try row.decode(column: "ledger_index", as: Int?.self), caseRevision: try row.decode(column: "case_revision", as: Int.self))
+    }
+
+    func lookups() async throws -> Lookups {
+        Lookups(districts: Set(try await identity.regions().flatMap { $0.districts.map(\.code) }), registries: registries)
+    }
+
+    /// Form lookups backed by the identity reference data and the registries.
+    struct Lookups: FormLookups {
+        let districts: Set<String>
+        let registries: SQLRegistryStore
+        func liveKeys(_ registry: String, among keys: [String]) async throws -> Set<String> {
+            guard Registry.isName(registry) else { return [] }
+            return try await registries.liveKeys(registry, among: keys)
+        }
+    }
+}
+
+/// A submission whose form passed its checks, waiting for its batch.
+struct PreparedSubmission: Sendable {
+    var service: Service
+    var submission: Submission
+    var key: String
+    var form: ValidatedForm
+    var hash: String
+}

@@ -1,0 +1,65 @@
+import Core
+import Foundation
+import Storage
+
+/// The published services, kept in memory (they change rarely; a change reaches every node
+/// within 30 seconds), with search over their titles and descriptions in all three languages.
+public actor ServiceCatalogue {
+    private let database: Database
+    private var cached: (services: [Service], at: ContinuousClock.Instant)?
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Every service, in a stable order (life event, then id).
+    public func all() async throws -> [Service] {
+        if let cached, cached.at.duration(to: .now) < .seconds(30) { return cached.services }
+        let decoder = JSONDecoder()
+        let services = try await database.withConnection { sql in
+            try await sql.raw("SELECT document FROM services ORDER BY id").all().map { row in
+                try decoder.decode(Service.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
+            }
+        }.sorted { ($0.lifeEvent, $0.id) < ($1.lifeEvent, $1.id) }
+        cached = (services, .now)
+        return services
+    }
+
+    /// One service, or `DomainError.notFound`.
+    public func service(_ id: String) async throws -> Service {
+        guard let service = try await all().first(where: { $0.id == id }) else { throw DomainError.notFound }
+        return service
+    }
+
+    /// Publishes (or replaces) a service; its process definitions must be published first.
+    public func publish(_ service: Service, at: Int) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let document = String(decoding: try encoder.encode(service), as: UTF8.self)
+        try await database.withConnection { sql in
+            try await sql.raw("""
+                INSERT INTO services (id, agency_code, document, updated_at) VALUES (\(bind: service.id), \(bind: service.agency), \(bind: document), \(bind: at))
+                ON CONFLICT (id) DO UPDATE SET agency_code = \(bind: service.agency), document = \(bind: document), updated_at = \(bind: at)
+                """).run()
+        }
+        cached = nil
+    }
+
+    /// Services matching every word of `query` in any language (case and diacritics ignored),
+    /// optionally within one life event or agency.
+    public func search(_ query: String, lifeEvent: String? = nil, agency: String? = nil) async throws -> [Service] {
+        let words = Self.fold(query).split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        return try await all().filter { service in
+            if let lifeEvent, !lifeEvent.isEmpty, service.lifeEvent != lifeEvent { return false }
+            if let agency, !agency.isEmpty, service.agency != agency { return false }
+            guard !words.isEmpty else { return true }
+            let text = Self.fold([service.title, service.summary, service.description].flatMap { [$0.ky, $0.ru, $0.en] }.joined(separator: " ") + " " + service.id)
+            return words.allSatisfy { text.contains($0) }
+        }
+    }
+
+    /// Lower case without diacritics; Kyrgyz letters ө, ү, ң keep their identity (they are not o, y, н with marks).
+    static func fold(_ text: String) -> String {
+        text.lowercased().replacingOccurrences(of: "ё", with: "е")
+    }
+}

@@ -1,0 +1,171 @@
+import Core
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Identity
+import Registries
+import Services
+
+/// The GovStack Registration building block API over our services (`/api/v1/registration/…`):
+/// services and their eForms, applications (submitted with an `Idempotency-Key` for a person
+/// identified by PIN), tasks of the client's agency, statistics. Differences from the
+/// specification are listed in docs/services.md.
+struct RegistrationAPIController: Sendable {
+    let platform: Platform
+    static let prefix = "/api/v1/registration"
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("\(Self.prefix)/services", use: services)
+        router.get("\(Self.prefix)/services/{serviceId}", use: service)
+        router.get("\(Self.prefix)/services/{serviceId}/eForms", use: eForms)
+        router.get("\(Self.prefix)/eForms/{eFormId}", use: eForm)
+        router.post("\(Self.prefix)/services/{serviceId}/applications", use: submit)
+        router.get("\(Self.prefix)/applications", use: applications)
+        router.get("\(Self.prefix)/applications/{fileId}", use: application)
+        router.get("\(Self.prefix)/tasks", use: tasks)
+        router.get("\(Self.prefix)/data/statistics", use: statistics)
+    }
+
+    private func require(_ scope: Scope, _ context: AppRequestContext) throws -> APIClient {
+        guard let client = context.apiClient else { throw DomainError.unauthenticated }
+        try AccessPolicy.require(scope, of: client)
+        return client
+    }
+
+    private func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: value.canonicalJSON)))
+    }
+
+    private static func names(_ name: LocalizedName) -> JSONValue { .object(["ky": .string(name.ky), "ru": .string(name.ru), "en": .string(name.en)]) }
+
+    private func describe(_ service: Services.Service) -> JSONValue {
+        .object(["serviceId": .string(service.id), "serviceName": Self.names(service.title), "description": Self.names(service.description),
+                 "agency": .string(service.agency), "lifeEvent": .string(service.lifeEvent), "category": .string(service.category),
+                 "fee": .number(Double(service.fee)), "currency": "KGS", "legalDeadlineWorkingDays": .number(Double(service.deadlineDays)),
+                 "applicants": .array(service.applicants.map { .string($0.rawValue) }), "eFormId": .string(service.id)])
+    }
+
+    /// A service's form as JSON Schema (what GovStack calls the eForm's `schema`).
+    private func form(_ service: Services.Service) -> JSONValue {
+        var properties: [String: JSONValue] = [:]
+        var required: [JSONValue] = []
+        for field in service.form where field.prefill == nil {
+            var property: [String: JSONValue] = ["title": Self.names(field.label), "x-kind": .string(field.kind.rawValue)]
+            switch field.kind {
+            case .number: property["type"] = "number"
+            case .date: property["type"] = "string"; property["format"] = "date"
+            case .choice: property["type"] = "string"; property["enum"] = .array(field.choices.map { .string($0.value) })
+            case .pin, .inn: property["type"] = "string"; property["pattern"] = "^[0-9]{14}$"
+            case .registry: property["type"] = "string"; property["x-ref"] = .string(field.registry ?? "")
+            case .file: property["type"] = "string"; property["contentEncoding"] = "base64"
+            case .text, .address: property["type"] = "string"
+            }
+            if let minimum = field.minimum, field.kind == .number { property["minimum"] = .number(minimum) }
+            if let maximum = field.maximum, field.kind == .number { property["maximum"] = .number(maximum) }
+            if field.kind == .address {
+                properties["\(field.id).district"] = .object(["type": "string", "title": Self.names(field.label)])
+                properties["\(field.id).street"] = .object(["type": "string", "title": Self.names(field.label)])
+                if field.required { required += [.string("\(field.id).district"), .string("\(field.id).street")] }
+                continue
+            }
+            properties[field.id] = .object(property)
+            if field.required { required.append(.string(field.id)) }
+        }
+        return .object(["eFormId": .string(service.id), "name": Self.names(service.title), "version": "1",
+                        "schema": .object(["type": "object", "properties": .object(properties), "required": .array(required)])])
+    }
+
+    @Sendable func services(_ request: Request, context: AppRequestContext) async throws -> Response {
+        json(.array(try await platform.applications.catalogue.all().map(describe)))
+    }
+
+    @Sendable func service(_ request: Request, context: AppRequestContext) async throws -> Response {
+        json(describe(try await platform.applications.catalogue.service(try context.parameters.require("serviceId"))))
+    }
+
+    @Sendable func eForms(_ request: Request, context: AppRequestContext) async throws -> Response {
+        json(.array([form(try await platform.applications.catalogue.service(try context.parameters.require("serviceId")))]))
+    }
+
+    @Sendable func eForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        json(form(try await platform.applications.catalogue.service(try context.parameters.require("eFormId"))))
+    }
+
+    /// The GovStack application file of one application.
+    private func file(_ application: Services.Application, service: Services.Service) -> JSONValue {
+        .object(["fileId": .string(application.id), "serviceId": .string(service.id), "serviceName": Self.names(service.title),
+                 "registered": .string(RegistryPortalController.utcTime(application.submittedAt)),
+                 "status": .object(["code": .string(application.status.rawValue), "ended": .bool(application.status.isFinal)]),
+                 "ended": .bool(application.status.isFinal), "legalDeadline": .string(application.dueOn.description),
+                 "applicationData": .object(["applicantId": .string(application.applicantPIN),
+                                             "formData": .object(application.answers.mapValues { .string($0) })])])
+    }
+
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let client = try require(.applicationWrite, context)
+        let service = try await platform.applications.catalogue.service(try context.parameters.require("serviceId"))
+        guard let name = Platform.keyHeader, let key = request.headers[name], (8...128).contains(key.count) else {
+            throw ValidationError(field: "Idempotency-Key", messageKey: "error_idempotency_key")
+        }
+        let body = try await JSONResponse.body(of: request)
+        guard case .object(let object)? = try? JSONValue.parse(String(decoding: body, as: UTF8.self)) else { throw BadRequest() }
+        guard let applicant = object["applicantId"]?.stringValue else { throw ValidationError(field: "applicantId", messageKey: "error_required") }
+        let pin = try PIN(applicant, field: "applicantId")
+        var answers: [String: String] = [:]
+        var files: [String: UploadedFile] = [:]
+        if case .object(let data)? = object["formData"] {
+            for (field, value) in data {
+                if service.form.first(where: { $0.id == field })?.kind == .file {
+                    guard let text = value.stringValue, let bytes = Data(base64Encoded: text) else { throw ValidationError(field: field, messageKey: "error_file_type") }
+                    files[field] = UploadedFile(filename: field, bytes: Array(bytes))
+                } else if case .object = value {
+                    throw ValidationError(field: field, messageKey: "error_type_string")
+                } else {
+                    answers[field] = value.plainText
+                }
+            }
+        } else if object["formData"] != nil {
+            throw ValidationError(field: "formData", messageKey: "error_type_object")
+        }
+        let applicantPrincipal = Principal(pin: pin.value, displayName: "", post: nil)
+        let application = try await platform.applications.submit(Submission(
+            serviceID: service.id, applicant: applicantPrincipal, language: context.language, answers: answers, files: files,
+            idempotencyKey: "\(client.id):\(key)", strict: true))
+        var response = json(file(application, service: service), status: .created)
+        response.headers[.location] = "\(Self.prefix)/applications/\(application.id)"
+        return response
+    }
+
+    @Sendable func applications(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let client = try require(.applicationRead, context)
+        guard let applicant = request.uri.queryParameters["applicantId"] else { throw ValidationError(field: "applicantId", messageKey: "error_required") }
+        let pin = try PIN(String(applicant), field: "applicantId")
+        let services = try await platform.applications.catalogue.all()
+        let list = try await platform.applications.applications(of: pin.value, handledBy: client.agencyCode)
+        return json(.array(list.compactMap { a in services.first { $0.id == a.serviceID }.map { file(a, service: $0) } }))
+    }
+
+    @Sendable func application(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let client = try require(.applicationRead, context)
+        let found = try await platform.applications.applicationForAgency(try context.parameters.require("fileId"), agency: client.agencyCode)
+        return json(file(found, service: try await platform.applications.catalogue.service(found.serviceID)))
+    }
+
+    @Sendable func tasks(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let client = try require(.applicationRead, context)
+        let items = try await platform.applications.tasks(agency: client.agencyCode)
+        return json(.array(items.map { item in
+            .object(["taskId": .string(item.applicationID), "fileId": .string(item.applicationID), "serviceId": .string(item.serviceID),
+                     "name": .string(item.state), "status": .object(["code": .string(item.sla.rawValue)]),
+                     "dueDate": item.stepDueOn.map { .string($0.description) } ?? .null, "legalDeadline": .string(item.legalDueOn.description)])
+        }))
+    }
+
+    @Sendable func statistics(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let stats = try await platform.applications.statistics()
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(["statistics": stats]))))
+    }
+}

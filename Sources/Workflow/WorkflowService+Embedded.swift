@@ -1,0 +1,115 @@
+import Core
+import Identity
+import SQLKit
+
+/// What starting one case needs: the definition to use, the agency, the applicant and the facts.
+public struct CaseStart: Sendable {
+    public var definitionID: String
+    public var agency: String
+    public var applicant: String?
+    public var facts: [String: Value]
+    public var documents: Set<String>
+    public var actor: LedgerActor
+
+    public init(definitionID: String, agency: String, applicant: String?, facts: [String: Value], documents: Set<String> = [], actor: LedgerActor) {
+        self.definitionID = definitionID
+        self.agency = agency
+        self.applicant = applicant
+        self.facts = facts
+        self.documents = documents
+        self.actor = actor
+    }
+}
+
+/// Case operations inside a caller's transaction, so that another module (an application, a
+/// payment) and the case change together or not at all. Nothing here opens a connection of its
+/// own: on SQLite the caller's transaction holds the only one.
+extension WorkflowService {
+    /// Starts cases on the newest versions of their definitions; their history lines and ledger
+    /// entries are written with one ledger append.
+    public func start(_ starts: [CaseStart], on sql: any SQLDatabase) async throws -> [WorkflowCase] {
+        let at = now()
+        let calendar = try await calendars.get { try await self.loadCalendar(on: sql) }
+        let writer = CaseWriter()
+        var started: [WorkflowCase] = []
+        for start in starts {
+            let definition = try await latest(start.definitionID, on: sql)
+            let id = Hex.encode((0..<10).map { _ in UInt8.random(in: 0...255) })
+            var item = WorkflowCase(id: id, definitionID: definition.id, version: definition.version, state: definition.start.id, isTerminal: false,
+                                    agencyCode: start.agency, applicantPIN: start.applicant, assigneePIN: nil, facts: start.facts,
+                                    documents: start.documents, enteredOn: today(at), dueOn: nil, revision: 0)
+            item.dueOn = definition.start.slaDays.map { calendar.adding(workingDays: $0, to: item.enteredOn) }
+            writer.create(item)
+            writer.record(&item, kind: "started", from: nil, to: item.state, action: nil, actor: start.actor, role: nil, reason: "", details: [:], at: at)
+            try await settle(sql, &item, definition: definition, calendar: calendar, at: at, writer: writer)
+            started.append(item)
+        }
+        try await writer.apply(sql, ledger: ledger, at: at)
+        return started
+    }
+
+    /// Takes an action that no official takes (the definition gives it no roles): a payment
+    /// confirmed, an applicant's withdrawal or answer. `facts` are added to the case first.
+    public func systemAct(_ caseID: String, action: String, by actor: LedgerActor, reason: String, facts: [String: Value] = [:],
+                          documents: Set<String> = [], on sql: any SQLDatabase) async throws -> WorkflowCase {
+        let at = now()
+        let calendar = try await calendars.get { try await self.loadCalendar(on: sql) }
+        let writer = CaseWriter()
+        var item = try await load(sql, caseID, lock: true)
+        let definition = try await definition(item.definitionID, version: item.version, on: sql)
+        guard let declared = definition.actions.first(where: { $0.id == action }) else { throw WorkflowError.unknownAction(action) }
+        guard declared.roles.isEmpty else { throw WorkflowError.roleNotAllowed(action: action, role: "system") }
+        item.facts.merge(facts) { _, new in new }
+        item.documents.formUnion(documents)
+        let transition = try ProcessEngine(definition).take(action, in: item.state, role: nil, facts: item.facts, documents: item.documents)
+        move(&item, transition, definition: definition, calendar: calendar, actor: actor, reason: reason, at: at, writer: writer)
+        try await settle(sql, &item, definition: definition, calendar: calendar, at: at, writer: writer)
+        try await writer.apply(sql, ledger: ledger, at: at)
+        return item
+    }
+
+    /// An official's action (checked as `act` checks it) inside the caller's transaction.
+    public func act(_ caseID: String, action: String, by principal: Principal, reason: String, documents: Set<String> = [],
+                    on sql: any SQLDatabase) async throws -> WorkflowCase {
+        let at = now()
+        let calendar = try await calendars.get { try await self.loadCalendar(on: sql) }
+        let writer = CaseWriter()
+        let item = try await plan(ActRequest(caseID: caseID, action: action, principal: principal, reason: reason, documents: documents),
+                                  sql: sql, calendar: calendar, at: at, writer: writer)
+        try await writer.apply(sql, ledger: ledger, at: at)
+        return item
+    }
+
+    /// A case read on the caller's connection.
+    public func find(_ caseID: String, on sql: any SQLDatabase) async throws -> WorkflowCase {
+        try await load(sql, caseID, lock: false)
+    }
+
+    /// A published version, read on the caller's connection (cached: versions never change).
+    public func definition(_ id: String, version: Int, on sql: any SQLDatabase) async throws -> ProcessDefinition {
+        if let cached = await definitions.get(id, version) { return cached }
+        guard let text = try await sql.raw("SELECT document FROM workflow_definitions WHERE id = \(bind: id) AND version = \(bind: version)")
+            .first(decodingColumn: "document", as: String.self) else { throw DomainError.notFound }
+        let definition = try ProcessDefinition(text: text)
+        await definitions.store(definition)
+        return definition
+    }
+
+    /// The newest published version of `id`, read on the caller's connection.
+    public func latest(_ id: String, on sql: any SQLDatabase) async throws -> ProcessDefinition {
+        if let newest = await definitions.newest(id) { return newest }
+        guard let version = try await sql.raw("SELECT MAX(version) AS v FROM workflow_definitions WHERE id = \(bind: id)")
+            .first(decodingColumn: "v", as: Int?.self) ?? nil else { throw DomainError.notFound }
+        let definition = try await definition(id, version: version, on: sql)
+        await definitions.remember(newest: definition)
+        return definition
+    }
+
+    func loadCalendar(on sql: any SQLDatabase) async throws -> WorkingCalendar {
+        var days = Set<CalendarDate>()
+        for row in try await sql.raw("SELECT day FROM workflow_holidays").all() {
+            if let date = CalendarDate(iso: try row.decode(column: "day", as: String.self)) { days.insert(date) }
+        }
+        return days.isEmpty ? WorkingCalendar.kyrgyzDefault() : WorkingCalendar(holidays: days)
+    }
+}

@@ -23,6 +23,13 @@ public struct IssuedDocument: Sendable, Equatable {
         public var value: String
 
         enum CodingKeys: String, CodingKey { case algorithm, keyID = "keyId", publicKey, value }
+
+        public init(algorithm: String, keyID: String, publicKey: String, value: String) {
+            self.algorithm = algorithm
+            self.keyID = keyID
+            self.publicKey = publicKey
+            self.value = value
+        }
     }
 
     /// What is signed: a fixed prefix (so a signature over anything else cannot be replayed as a

@@ -1,3 +1,5 @@
+import Storage
+
 
 /// What a payment gateway says about a charge.
 public enum PaymentOutcome: Sendable, Equatable {
@@ -21,29 +23,35 @@ public protocol PaymentGateway: Sendable {
 
 /// The gateway of tests and the demo: the payer chooses the outcome (`confirm`, `fail`,
 /// `timeout`). A timed-out charge was in fact taken, as happens with real banks: asking
-/// `status` later confirms it.
-public actor TestPaymentGateway: PaymentGateway {
-    private var charges: [String: Int] = [:]
+/// `status` later confirms it. The test bank keeps its books in its own table, so a charge
+/// survives a restart of the platform like a real bank's would.
+public struct TestPaymentGateway: PaymentGateway {
+    let database: Database
 
-    public init() {}
+    public init(database: Database) {
+        self.database = database
+    }
 
     public func charge(bill: String, amount: Int, instruction: String) async throws -> PaymentOutcome {
         let reference = "TEST-" + bill
-        switch instruction {
-        case "fail": return .failed(reason: "declined by the test bank")
-        case "timeout":
-            charges[bill] = amount
-            return .pending(reference: reference)
-        default:
-            charges[bill] = amount
-            return .confirmed(reference: reference)
+        if instruction == "fail" { return .failed(reason: "declined by the test bank") }
+        try await database.withConnection { sql in
+            try await sql.raw("INSERT INTO test_bank_charges (bill, amount) VALUES (\(bind: bill), \(bind: amount)) ON CONFLICT (bill) DO NOTHING").run()
         }
+        return instruction == "timeout" ? .pending(reference: reference) : .confirmed(reference: reference)
     }
 
     public func status(bill: String) async throws -> PaymentOutcome {
-        charges[bill] != nil ? .confirmed(reference: "TEST-" + bill) : .failed(reason: "unknown charge")
+        let taken = try await database.withConnection { sql in
+            try await sql.raw("SELECT bill FROM test_bank_charges WHERE bill = \(bind: bill)").first() != nil
+        }
+        return taken ? .confirmed(reference: "TEST-" + bill) : .failed(reason: "unknown charge")
     }
 
-    /// Charges taken, for tests.
-    public func taken() -> Int { charges.count }
+    /// How many bills the test bank has charged.
+    public func taken() async throws -> Int {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM test_bank_charges").first(decodingColumn: "n", as: Int.self) ?? 0
+        }
+    }
 }

@@ -49,6 +49,8 @@ public enum ServiceMigrations {
               status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_at BIGINT NOT NULL, sent_at BIGINT)
             """,
             "CREATE INDEX outbox_pending ON outbox (status, created_at)",
+            // The books of the test bank (TestPaymentGateway): a stand-in for the bank's side.
+            "CREATE TABLE test_bank_charges (bill TEXT PRIMARY KEY, amount INTEGER NOT NULL)",
         ]),
     ]
 }

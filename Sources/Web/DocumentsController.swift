@@ -59,7 +59,7 @@ struct DocumentsController: Sendable {
             "id": document.id, "docTitle": title, "agency": agencies.first { $0.code == agency }?.name.text(language) ?? agency,
             "holder": holderName, "pin": full ? holderPIN : masked, "issuedAt": content["issuedAt"]?.stringValue ?? "",
             "application": content["application"]?.stringValue ?? "", "facts": facts, "hasFacts": !facts.isEmpty,
-            "keyID": document.signature.keyID, "signature": document.signature.value,
+            "keyID": document.signature.keyID, "signature": document.signature.value, "verifyPath": "/verify/\(document.id)",
         ]
         if let index = document.ledgerIndex { data["ledgerIndex"] = index }
         return data

@@ -61,7 +61,7 @@ public struct Platform: Sendable {
             // The only payment gateway and message adapters shipped are the test ones; a ministry
             // plugs its bank and SMS provider in through the same protocols.
             let applications = ApplicationService(database: database, ledger: ledger, workflow: workflow, registries: registryStore,
-                                                  identity: identity, gateway: TestPaymentGateway())
+                                                  identity: identity, gateway: TestPaymentGateway(database: database))
             try await DemoServices.ensure(applications, workflow: workflow, logger: logger)
             let messages = RecordingSender()
             return Platform(

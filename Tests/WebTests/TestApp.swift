@@ -76,6 +76,26 @@ struct Browser {
         return try await send(uri, method: .post, body: body, contentType: "application/x-www-form-urlencoded")
     }
 
+    /// Posts a `multipart/form-data` form with files, as a browser sends a form with file inputs.
+    @discardableResult
+    mutating func post(_ uri: String, multipart fields: [String: String], files: [String: (filename: String, bytes: [UInt8])] = [:]) async throws -> TestResponse {
+        if self.csrf.isEmpty { try await get("/") }
+        let boundary = "----taza\(UInt64.random(in: 0...UInt64.max))"
+        var body = ByteBuffer()
+        for (name, value) in fields.merging(["_csrf": self.csrf], uniquingKeysWith: { a, _ in a }) {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        for (name, file) in files {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(file.filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            body.writeBytes(file.bytes)
+            body.writeString("\r\n")
+        }
+        body.writeString("--\(boundary)--\r\n")
+        var headers: HTTPFields = [.acceptLanguage: acceptLanguage, .accept: "text/html", .contentType: "multipart/form-data; boundary=\(boundary)"]
+        if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        return try await client.executeRequest(uri: uri, method: .post, headers: headers, body: body)
+    }
+
     mutating func signIn(_ pin: String, password: String = "demo-taza-koom") async throws -> TestResponse {
         try await post("/signin", form: ["pin": pin, "password": password])
     }

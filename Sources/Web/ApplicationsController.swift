@@ -66,7 +66,7 @@ struct ApplicationsController: Sendable {
         if let notice { data["notice"] = views.t(notice) }
         if let document { data["document"] = document }
         if let bill {
-            data["bill"] = ["id": bill.id, "amount": "\(bill.amount) \(views.t("currency_som"))", "status": views.t("bill_\(bill.status)"),
+            data["bill"] = ["number": bill.id, "amount": "\(bill.amount) \(views.t("currency_som"))", "status": views.t("bill_\(bill.status)"),
                             "payable": bill.status != "paid" && application.status == .awaitingPayment, "receipt": bill.receiptNumber ?? "",
                             "ledgerIndex": bill.ledgerIndex.map(String.init) ?? ""] as [String: Any]
         }

@@ -106,14 +106,14 @@ def browser():
     driver.quit()
 
 
-def issue_token(url, scopes=("identity:write", "identity:read")):
+def issue_token(url, scopes=("identity:write", "identity:read"), agency="MDD"):
     """Signs in as the demo administrator and issues an API token, as a person would in the browser."""
     import re
     session = requests.Session()
     page = session.get(url + "/signin")
     csrf = re.search(r'name="_csrf" value="([^"]+)"', page.text).group(1)
     session.post(url + "/signin", data={"_csrf": csrf, "pin": ADMIN, "password": DEMO_PASSWORD}, allow_redirects=False)
-    issued = session.post(url + "/admin/clients", data=[("_csrf", csrf), ("name", "e2e"), ("agencyCode", "MDD")] + [("scopes", s) for s in scopes])
+    issued = session.post(url + "/admin/clients", data=[("_csrf", csrf), ("name", "e2e"), ("agencyCode", agency)] + [("scopes", s) for s in scopes])
     assert issued.status_code == 201, issued.text[:300]
     return re.search(r'<code class="token">([^<]+)</code>', issued.text).group(1)
 

@@ -65,6 +65,7 @@ import TestSupport
             #expect(id.hasPrefix("TK-"))
             var page = try await citizen.get("/cabinet/applications/\(id)")
             #expect(Self.status(page) == "awaiting_payment" && page.text.contains("100 som"))
+            #expect(page.text.contains("action=\"/cabinet/applications/\(id)/pay\""), "the payment form pays this application")
             // The same submission again (a double click, a retry): the same application, nothing stored twice.
             let replay = try await citizen.post("/services/no-criminal-record/apply", multipart: ["idempotencyKey": key, "purpose": "employment", "intent": "submit"])
             #expect(try Self.applicationID(replay) == id)

@@ -1,0 +1,198 @@
+"""E-services end to end, in a real browser and with real servers: a new citizen finds the
+criminal-record certificate in Kyrgyz, applies, pays, receives the signed certificate and verifies
+it; officials of two agencies decide a building permit from their inboxes; axe-core finds no
+serious or critical violation on the catalogue, form, cabinet, inbox and case pages; kill -9
+under load loses no acknowledged application."""
+import json
+import os
+import re
+import threading
+import time
+import uuid
+
+import requests
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from conftest import DEMO_PASSWORD, Server, issue_token, tazakoom
+from test_portal_browser import assert_accessible, click_and_wait
+from test_registries import sign_in_as
+
+NEW_CITIZEN = "11005199400012"   # a PIN nobody holds yet: the test registers it
+APPLICANT = "20303198500231"      # Bakyt Asanov, demo citizen
+SRS_HEAD = "13009197500333"
+BCH_HEAD = "11003198100266"
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 200
+
+
+def session_for(url, pin):
+    s = requests.Session()
+    page = s.get(url + "/signin")
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', page.text).group(1)
+    s.post(url + "/signin", data={"_csrf": csrf, "pin": pin, "password": DEMO_PASSWORD})
+    return s, csrf
+
+
+def apply_for_permit(url):
+    s, csrf = session_for(url, APPLICANT)
+    form = s.get(url + "/services/building-permit/apply")
+    key = re.search(r'name="idempotencyKey" value="([^"]+)"', form.text).group(1)
+    r = s.post(url + "/services/building-permit/apply", files={
+        "_csrf": (None, csrf), "idempotencyKey": (None, key), "intent": (None, "submit"), "parcel": (None, "1-01-00-0000-0000"),
+        "zone": (None, "residential"), "floors": (None, "4"), "area": (None, "320"), "site_plan": ("plan.png", PNG, "image/png")})
+    assert r.status_code == 200 and "/cabinet/applications/TK-" in r.url, r.text[:500]
+    return r.url.rsplit("/", 1)[1], s
+
+
+def test_a_new_citizen_gets_a_certificate_in_kyrgyz_and_verifies_it(server, browser):
+    url = server.url
+    # Register, as a new citizen would.
+    browser.get(url + "/register?lang=ky")
+    browser.find_element(By.ID, "pin").send_keys(NEW_CITIZEN)
+    browser.find_element(By.ID, "familyName").send_keys("Жаңыбаева")
+    browser.find_element(By.ID, "givenName").send_keys("Нургүл")
+    browser.find_element(By.ID, "password").send_keys("жаңы-сырсөз-2026")
+    click_and_wait(browser, "main form button[type=submit]")
+    sign_in_as_with(browser, url, NEW_CITIZEN, "жаңы-сырсөз-2026")
+
+    # The catalogue, in Kyrgyz: search for the certificate.
+    browser.get(url + "/services")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ky"
+    browser.find_element(By.ID, "q").send_keys("соттуулугу")
+    click_and_wait(browser, "form[role=search] button[type=submit]")
+    assert_accessible(browser, "catalogue")
+    click_and_wait(browser, "a[href='/services/no-criminal-record']")
+    assert "Соттуулугу жок" in browser.find_element(By.TAG_NAME, "h1").text
+    click_and_wait(browser, "a[href='/services/no-criminal-record/apply']")
+    assert_accessible(browser, "application form")
+
+    # The form: a missing answer is reported beside its field, then fixed.
+    browser.find_element(By.ID, "familyName").send_keys("Жаңыбаева")
+    browser.find_element(By.ID, "givenName").send_keys("Нургүл")
+    click_and_wait(browser, "button[value=submit]")
+    assert browser.find_element(By.ID, "purpose-error").text
+    assert_accessible(browser, "form with errors")
+    Select(browser.find_element(By.ID, "purpose")).select_by_value("employment")
+    click_and_wait(browser, "button[value=submit]")
+
+    # The cabinet: waiting for payment; pay through the test bank.
+    assert browser.find_element(By.ID, "status").get_attribute("data-status") == "awaiting_payment"
+    assert_accessible(browser, "cabinet: application")
+    click_and_wait(browser, "#pay")
+    assert browser.find_element(By.ID, "status").get_attribute("data-status") == "issued"
+    tracking = browser.find_element(By.ID, "tracking-number").text
+    assert tracking.startswith("TK-")
+    rows = browser.find_elements(By.CSS_SELECTOR, "a[href^='/ledger/entries/']")
+    assert len(rows) >= 3, "each step of the timeline links its ledger entry"
+
+    # The signed certificate, then its public verification page.
+    click_and_wait(browser, "#document-link")
+    assert "Нургүл" in browser.find_element(By.ID, "holder").text
+    document = browser.find_element(By.ID, "document-id").text
+    browser.get(url + "/cabinet/applications")
+    assert tracking in browser.page_source
+    assert_accessible(browser, "cabinet: applications")
+    browser.delete_all_cookies()
+    browser.get(url + "/verify/" + document)
+    verdict = browser.find_element(By.ID, "verdict")
+    assert "genuine" in verdict.get_attribute("class")
+    assert NEW_CITIZEN not in browser.page_source, "the public page masks the PIN"
+
+    # The same file, changed by one letter, fails; the original passes offline too.
+    s, _ = session_for(url, NEW_CITIZEN)
+    s.cookies.clear()
+    signed_in, _ = requests.Session(), None
+    signed_in = requests.Session()
+    page = signed_in.get(url + "/signin")
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', page.text).group(1)
+    signed_in.post(url + "/signin", data={"_csrf": csrf, "pin": NEW_CITIZEN, "password": "жаңы-сырсөз-2026"})
+    original = signed_in.get(f"{url}/documents/{document}/document.json").text
+    forged = original.replace("employment", "adoption")
+    check = signed_in.post(url + "/verify", files={"_csrf": (None, csrf), "document": (None, forged)})
+    assert check.status_code == 422
+    path = os.path.join(os.path.dirname(server.log.name), "certificate.json")
+    with open(path, "w") as f:
+        f.write(original)
+    keys = os.path.join(os.path.dirname(server.log.name), "keys.json")
+    with open(keys, "w") as f:
+        f.write(requests.get(url + "/api/v1/agency-keys").text)
+    out = tazakoom("verify-document", path, "--keys", keys)
+    assert out.returncode == 0 and out.stdout.startswith("valid"), out.stdout + out.stderr
+    with open(path, "w") as f:
+        f.write(forged)
+    assert tazakoom("verify-document", path).returncode == 1
+
+
+def sign_in_as_with(driver, url, pin, password):
+    driver.get(url + "/signin")
+    driver.find_element(By.ID, "pin").send_keys(pin)
+    driver.find_element(By.ID, "password").send_keys(password)
+    click_and_wait(driver, "main form button[type=submit]")
+
+
+def decide_from_inbox(browser, url, official, application, action, reason):
+    browser.delete_all_cookies()
+    sign_in_as(browser, url, official)
+    browser.get(url + "/office/inbox")
+    assert_accessible(browser, "inbox")
+    badge = browser.find_element(By.CSS_SELECTOR, "span.badge")
+    assert badge.text
+    click_and_wait(browser, f"a[href='/office/cases/{application}']")
+    assert_accessible(browser, "case")
+    Select(browser.find_element(By.ID, "action")).select_by_value(action)
+    click_and_wait(browser, "#decide")
+    assert browser.find_element(By.ID, "reason-error").text, "a decision needs a reason"
+    Select(browser.find_element(By.ID, "action")).select_by_value(action)
+    browser.find_element(By.ID, "reason").send_keys(reason)
+    click_and_wait(browser, "#decide")
+    assert browser.find_element(By.CSS_SELECTOR, "p.notice[role=status]").text
+
+
+def test_officials_of_two_agencies_decide_a_building_permit_from_their_inboxes(server, browser):
+    url = server.url
+    application, citizen = apply_for_permit(url)
+    decide_from_inbox(browser, url, SRS_HEAD, application, "confirm_title", "Участок зарегистрирован за заявителем")
+    decide_from_inbox(browser, url, BCH_HEAD, application, "approve", "Проект соответствует генеральному плану")
+    page = citizen.get(f"{url}/cabinet/applications/{application}")
+    assert 'data-status="issued"' in page.text and "Проект соответствует генеральному плану" in page.text
+
+
+def submit_load(url, token, acknowledged, stop, worker):
+    n = 0
+    while not stop.is_set():
+        n += 1
+        key = f"crash-{worker}-{n}-{uuid.uuid4().hex[:8]}"
+        try:
+            r = requests.post(url + "/api/v1/registration/services/land-subsidy/applications",
+                              json={"applicantId": APPLICANT, "formData": {"crop": "wheat", "irrigated": "yes", "hectares": 1 + n % 7}},
+                              headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key}, timeout=10)
+        except requests.RequestException:
+            continue
+        if r.status_code == 201:
+            acknowledged.append(r.json()["fileId"])
+
+
+def test_kill_9_under_load_keeps_every_acknowledged_application(workdir):
+    database_url = f"sqlite:{workdir}/tk.sqlite"
+    log = os.path.join(workdir, "server.log")
+    server = Server(database_url, log)
+    token = issue_token(server.url, scopes=("application:write", "application:read"), agency="MOA")
+    acknowledged, stop = [], threading.Event()
+    threads = [threading.Thread(target=submit_load, args=(server.url, token, acknowledged, stop, w)) for w in range(8)]
+    for t in threads:
+        t.start()
+    time.sleep(3)
+    server.kill()  # clients are still submitting
+    stop.set()
+    for t in threads:
+        t.join()
+    assert len(acknowledged) > 20, "applications were acknowledged before the kill"
+    server = Server(database_url, log, port=server.port)
+    try:
+        for file_id in acknowledged:
+            r = requests.get(f"{server.url}/api/v1/registration/applications/{file_id}", headers={"Authorization": f"Bearer {token}"})
+            assert r.status_code == 200, f"acknowledged application {file_id} is lost"
+    finally:
+        server.stop()
+    out = tazakoom("ledger", "verify", "--database-url", database_url)
+    assert out.returncode == 0, out.stderr

@@ -28,9 +28,9 @@ trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 base="http://127.0.0.1:$port"
 
-measure() { # name path -> "rps p50 p99"
+measure() { # name path [wrk options] -> "rps p50 p99 errors"
   local out
-  out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency -H "Accept-Language: ky" "$base$2")
+  out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency -H "Accept-Language: ky" "${@:3}" "$base$2")
   echo "$out" >"$work/$1.txt"
   local rps p50 p99
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
@@ -46,6 +46,25 @@ read -r h_rps h_p50 h_p99 h_err < <(measure healthz /healthz)
 read -r s_rps s_p50 s_p99 s_err < <(measure signin /signin)
 read -r m_rps m_p50 m_p99 m_err < <(measure home /)
 ratio() { python3 -c "print(f'{float($1)/float($2):.2f}')"; }
+
+# Authenticated submissions: a token of the Ministry of Agriculture's system, 64 clients, each
+# request a new land-subsidy application (form checked, stored, case started with its decision
+# table and assignment, ledger entries), against /healthz at the same concurrency.
+token=$(python3 - "$base" <<'PY'
+import re, sys, requests
+base = sys.argv[1]
+s = requests.Session()
+csrf = re.search(r'name="_csrf" value="([^"]+)"', s.get(base + "/signin").text).group(1)
+s.post(base + "/signin", data={"_csrf": csrf, "pin": "11502198000555", "password": "demo-taza-koom"})
+page = s.post(base + "/admin/clients", data=[("_csrf", csrf), ("name", "bench"), ("agencyCode", "MOA"), ("scopes", "application:write")])
+print(re.search(r'<code class="token">([^<]+)</code>', page.text).group(1))
+PY
+)
+submit_connections=${SUBMIT_CONNECTIONS:-64}
+read -r h64_rps h64_p50 h64_p99 h64_err < <(connections=$submit_connections measure healthz64 /healthz)
+export TOKEN=$token
+read -r a_rps a_p50 a_p99 a_err < <(connections=$submit_connections measure submit "/api/v1/registration/services/land-subsidy/applications" -s Benchmarks/submit.lua)
+submitted=$(sqlite3 "$work/bench.sqlite" "SELECT COUNT(*) FROM applications" 2>/dev/null || echo "?")
 
 cpu=$(awk -F: '/model name/ {gsub(/^ /,"",$2); print $2; exit}' /proc/cpuinfo)
 mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)
@@ -70,6 +89,18 @@ column says what share of the server's bare throughput a page keeps.
 | \`GET /healthz\` | baseline: JSON, no database | $h_rps | $h_p50 | $h_p99 | 1.00 | $h_err |
 | \`GET /signin\` | sign-in page: Mustache layout, catalog (ky), CSRF cookie | $s_rps | $s_p50 | $s_p99 | $(ratio "$s_rps" "$h_rps") | $s_err |
 | \`GET /\` | home page: agencies and regions (cached for a minute), Mustache | $m_rps | $m_p50 | $m_p99 | $(ratio "$m_rps" "$h_rps") | $m_err |
+
+Application submissions, $submit_connections concurrent clients, each request authenticated with a bearer token and a
+new \`Idempotency-Key\` (\`Benchmarks/submit.lua\`): the form is checked, the application stored, its case started
+(decision table, computed subsidy, assignment to an official) and the case's ledger entries appended, in one
+transaction shared by the submissions that arrive together.
+
+| endpoint ($submit_connections connections) | requests/s | p50 | p99 | ratio to /healthz | non-2xx |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| \`GET /healthz\` | $h64_rps | $h64_p50 | $h64_p99 | 1.00 | $h64_err |
+| \`POST /api/v1/registration/services/land-subsidy/applications\` | $a_rps | $a_p50 | $a_p99 | $(ratio "$a_rps" "$h64_rps") | $a_err |
+
+Applications stored in the database after the run: $submitted (each acknowledged with 201).
 
 wrk and the server share the same $(nproc) cores, so absolute figures are lower than on a machine
 where the load comes from elsewhere; the ratios are what to compare between runs.

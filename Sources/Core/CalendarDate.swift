@@ -108,3 +108,14 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         try container.encode(description)
     }
 }
+
+extension CalendarDate {
+    /// `YYYY-MM-DDTHH:MM:SSZ` for seconds since 1970, computed directly: formatters are costly to
+    /// make and not safe to share between tasks, and this runs for every API answer.
+    public static func utcTimestamp(_ seconds: Int) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let rest = seconds - days * 86_400
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+        return "\(CalendarDate(dayNumber: days))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))Z"
+    }
+}

@@ -136,8 +136,10 @@ extension ApplicationService {
             if current.state == "awaiting_payment" {
                 let previous = application.status
                 let item = try await self.workflow.systemAct(application.caseID, action: "paid", by: .system("payment-gateway"), reason: "fee paid, receipt \(receipt)", on: sql)
-                try await self.advance(sql, &application, case: item, service: service, previous: previous, reason: "", at: at)
+                let notes = Notifier()
+                try await self.advance(sql, &application, case: item, service: service, previous: previous, reason: "", at: at, notes: notes)
                 try await self.save(sql, application)
+                try await notes.flush(sql)
             }
             return bill
         }

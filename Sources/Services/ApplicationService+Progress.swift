@@ -25,7 +25,7 @@ extension ApplicationService {
     /// passed, issues the document, notes the decision and tells the applicant of a new status.
     /// The caller stores the application row.
     func advance(_ sql: any SQLDatabase, _ application: inout Application, case item: WorkflowCase, service: Service,
-                 previous: Application.Status?, reason: String, at: Int) async throws {
+                 previous: Application.Status?, reason: String, at: Int, notes: Notifier) async throws {
         var item = item
         while item.isTerminal, application.stage < service.stages.count, service.stages[application.stage].passOn.contains(item.state),
               let next = service.stage(after: application.stage) {
@@ -45,7 +45,7 @@ extension ApplicationService {
         application.status = status
         application.caseRevision = item.revision
         if status != previous {
-            try await Notifier.notify(sql, application, service: service, status: status, reason: reason, at: at)
+            notes.add(application, service: service, status: status, reason: reason, at: at)
         }
     }
 
@@ -74,8 +74,10 @@ extension ApplicationService {
             var current = try await self.load(sql, application.id)
             let previous = current.status
             let item = try await change(sql)
-            try await self.advance(sql, &current, case: item, service: service, previous: previous, reason: reason, at: at)
+            let notes = Notifier()
+            try await self.advance(sql, &current, case: item, service: service, previous: previous, reason: reason, at: at, notes: notes)
             try await self.save(sql, current)
+            try await notes.flush(sql)
             return current
         }
     }
@@ -151,11 +153,7 @@ extension ApplicationService {
         return "D" + String((0..<20).map { _ in alphabet[Int.random(in: 0..<32)] })
     }
 
-    static func isoTime(_ time: Int) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time)))
-    }
+    static func isoTime(_ time: Int) -> String { CalendarDate.utcTimestamp(time) }
 
     // MARK: reconciliation
 

@@ -150,9 +150,10 @@ public struct ApplicationService: Sendable {
             var seen: [String: Int] = [:]
             var duplicateOf: [Int: Int] = [:]
             let reused = DomainError.conflict(field: "Idempotency-Key", messageKey: "error_idempotency_reused")
+            let earlier = try await self.existing(sql, keys: batch.map(\.key))
             for (i, item) in batch.enumerated() {
                 let identity = item.submission.applicant.pin + "\u{1}" + item.key
-                if let existing = try await self.existing(sql, pin: item.submission.applicant.pin, key: item.key) {
+                if let existing = earlier[identity] {
                     results[i] = existing.hash == item.hash ? .success(existing.application) : .failure(reused)
                 } else if let first = seen[identity] {
                     if batch[first].hash == item.hash { duplicateOf[i] = first } else { results[i] = .failure(reused) }
@@ -168,6 +169,9 @@ public struct ApplicationService: Sendable {
                                  actor: .subjectThemself)
             }, on: sql)
             var stored: [Int: Application] = [:]
+            var stages: [Application] = []
+            let notes = Notifier()
+            var rows: [(Application, PreparedSubmission)] = []
             for (i, item) in zip(starting, cases) {
                 let entry = batch[i]
                 var application = Application(
@@ -188,19 +192,16 @@ public struct ApplicationService: Sendable {
                         VALUES (\(bind: "B" + application.id.dropFirst(2)), \(bind: application.id), \(bind: entry.service.fee), 'KGS', 'unpaid', \(bind: at))
                         """).run()
                 }
-                try await self.recordStage(sql, application)
-                try await self.advance(sql, &application, case: item, service: entry.service, previous: nil, reason: "", at: at)
-                try await sql.raw("""
-                    INSERT INTO applications (id, service_id, applicant_pin, organisation_inn, language, answers, status, final, stage, case_id, case_revision,
-                      agency_code, submitted_at, due_on, decided_at, idempotency_key, request_hash)
-                    VALUES (\(bind: application.id), \(bind: application.serviceID), \(bind: application.applicantPIN), \(bind: application.organisationINN),
-                      \(bind: application.language.rawValue), \(bind: Self.encodeAnswers(application.answers)), \(bind: application.status.rawValue),
-                      \(bind: application.status.isFinal ? 1 : 0), \(bind: application.stage), \(bind: application.caseID), \(bind: application.caseRevision),
-                      \(bind: application.agencyCode), \(bind: at), \(bind: application.dueOn.description), \(bind: application.decidedAt), \(bind: entry.key), \(bind: entry.hash))
-                    """).run()
+                let first = application
+                try await self.advance(sql, &application, case: item, service: entry.service, previous: nil, reason: "", at: at, notes: notes)
+                rows.append((application, entry))
+                stages.append(first)
                 stored[i] = application
                 results[i] = .success(application)
             }
+            try await self.insert(sql, rows, at: at)
+            try await self.recordStages(sql, stages)
+            try await notes.flush(sql)
             // A key repeated inside one batch gets the application stored for its first use.
             for (i, first) in duplicateOf { results[i] = stored[first].map { .success($0) } }
             return results.map { $0 ?? .failure(DomainError.notFound) }
@@ -219,9 +220,46 @@ public struct ApplicationService: Sendable {
         return facts
     }
 
-    private func existing(_ sql: any SQLDatabase, pin: String, key: String) async throws -> (application: Application, hash: String)? {
-        guard let row = try await sql.raw("SELECT * FROM applications WHERE applicant_pin = \(bind: pin) AND idempotency_key = \(bind: key)").first() else { return nil }
-        return (try Self.decode(row), try row.decode(column: "request_hash", as: String.self))
+    /// Applications already stored under any of `keys`, by applicant PIN and key.
+    private func existing(_ sql: any SQLDatabase, keys: [String]) async throws -> [String: (application: Application, hash: String)] {
+        var query: SQLQueryString = "SELECT * FROM applications WHERE idempotency_key IN ("
+        for (n, key) in Set(keys).sorted().enumerated() { query = query + (n == 0 ? "\(bind: key)" : ", \(bind: key)") }
+        var found: [String: (application: Application, hash: String)] = [:]
+        for row in try await sql.raw(query + ")").all() {
+            let application = try Self.decode(row)
+            found[application.applicantPIN + "\u{1}" + (try row.decode(column: "idempotency_key", as: String.self))] = (application, try row.decode(column: "request_hash", as: String.self))
+        }
+        return found
+    }
+
+    /// Stores new applications, 50 rows a statement.
+    private func insert(_ sql: any SQLDatabase, _ rows: [(Application, PreparedSubmission)], at: Int) async throws {
+        for start in stride(from: 0, to: rows.count, by: 50) {
+            var query: SQLQueryString = """
+                INSERT INTO applications (id, service_id, applicant_pin, organisation_inn, language, answers, status, final, stage, case_id, case_revision,
+                  agency_code, submitted_at, due_on, decided_at, idempotency_key, request_hash) VALUES
+                """
+            for (n, (application, entry)) in rows[start..<min(start + 50, rows.count)].enumerated() {
+                query = query + (n == 0 ? " (" : ", (") + """
+                    \(bind: application.id), \(bind: application.serviceID), \(bind: application.applicantPIN), \(bind: application.organisationINN),
+                    \(bind: application.language.rawValue), \(bind: Self.encodeAnswers(application.answers)), \(bind: application.status.rawValue),
+                    \(bind: application.status.isFinal ? 1 : 0), \(bind: application.stage), \(bind: application.caseID), \(bind: application.caseRevision),
+                    \(bind: application.agencyCode), \(bind: at), \(bind: application.dueOn.description), \(bind: application.decidedAt), \(bind: entry.key), \(bind: entry.hash))
+                    """
+            }
+            try await sql.raw(query).run()
+        }
+    }
+
+    /// Records the first stage's case of new applications, 100 rows a statement.
+    private func recordStages(_ sql: any SQLDatabase, _ applications: [Application]) async throws {
+        for start in stride(from: 0, to: applications.count, by: 100) {
+            var query: SQLQueryString = "INSERT INTO application_cases (application_id, stage, case_id, agency_code) VALUES "
+            for (n, application) in applications[start..<min(start + 100, applications.count)].enumerated() {
+                query = query + (n == 0 ? "" : ", ") + "(\(bind: application.id), \(bind: application.stage), \(bind: application.caseID), \(bind: application.agencyCode))"
+            }
+            try await sql.raw(query).run()
+        }
     }
 
     // MARK: shared helpers

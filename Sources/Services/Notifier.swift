@@ -47,9 +47,11 @@ public struct AppNotification: Sendable, Equatable {
     public var isRead: Bool
 }
 
-/// Writes notifications and outgoing messages in the caller's transaction, so that a status
-/// change and the message about it are stored together; `OutboxDispatcher` sends them later.
-struct Notifier: Sendable {
+/// Notifications and outgoing messages of one transaction, written together at its end (so a
+/// status change and the message about it are stored together); `Outbox` sends them later.
+final class Notifier {
+    private var pending: [(application: Application, service: Service, status: Application.Status, reason: String, at: Int)] = []
+
     /// The message about `application` reaching `status`, in the applicant's language.
     static func message(_ application: Application, service: Service, status: Application.Status, reason: String) -> (subject: String, body: String) {
         let language = application.language
@@ -64,20 +66,50 @@ struct Notifier: Sendable {
         return (fill(catalog.text("notify_subject", language)), body)
     }
 
-    static func notify(_ sql: any SQLDatabase, _ application: Application, service: Service, status: Application.Status, reason: String, at: Int) async throws {
-        try await sql.raw("""
-            INSERT INTO notifications (id, pin, application_id, status, reason, created_at)
-            VALUES (\(bind: Secrets.token()), \(bind: application.applicantPIN), \(bind: application.id), \(bind: status.rawValue), \(bind: reason), \(bind: at))
-            """).run()
-        let (subject, body) = message(application, service: service, status: status, reason: reason)
-        guard let row = try await sql.raw("SELECT email, phone FROM people WHERE pin = \(bind: application.applicantPIN)").first() else { return }
-        for (channel, recipient) in [("email", try row.decode(column: "email", as: String.self)), ("sms", try row.decode(column: "phone", as: String.self))]
-        where !recipient.isEmpty {
-            try await sql.raw("""
-                INSERT INTO outbox (id, channel, recipient, subject, body, status, created_at)
-                VALUES (\(bind: Secrets.token()), \(bind: channel), \(bind: recipient), \(bind: subject), \(bind: body), 'pending', \(bind: at))
-                """).run()
+    /// Each status change is a new revision of the application's case, so this names it uniquely
+    /// without asking the kernel for random bytes on every submission.
+    static func id(_ note: (application: Application, service: Service, status: Application.Status, reason: String, at: Int)) -> String {
+        "\(note.application.id):\(note.application.stage):\(note.application.caseRevision)"
+    }
+
+    func add(_ application: Application, service: Service, status: Application.Status, reason: String, at: Int) {
+        pending.append((application, service, status, reason, at))
+    }
+
+    /// Writes what was added: one INSERT of notifications, one lookup of contacts, one INSERT of messages.
+    func flush(_ sql: any SQLDatabase) async throws {
+        guard !pending.isEmpty else { return }
+        for chunk in stride(from: 0, to: pending.count, by: 100).map({ Array(pending[$0..<min($0 + 100, pending.count)]) }) {
+            var insert: SQLQueryString = "INSERT INTO notifications (id, pin, application_id, status, reason, created_at) VALUES "
+            for (n, note) in chunk.enumerated() {
+                insert = insert + (n == 0 ? "" : ", ") + """
+                    (\(bind: Self.id(note)), \(bind: note.application.applicantPIN), \(bind: note.application.id), \(bind: note.status.rawValue), \(bind: note.reason), \(bind: note.at))
+                    """
+            }
+            try await sql.raw(insert).run()
+            var lookup: SQLQueryString = "SELECT pin, email, phone FROM people WHERE pin IN ("
+            for (n, pin) in Set(chunk.map(\.application.applicantPIN)).sorted().enumerated() { lookup = lookup + (n == 0 ? "\(bind: pin)" : ", \(bind: pin)") }
+            var contacts: [String: (email: String, phone: String)] = [:]
+            for row in try await sql.raw(lookup + ")").all() {
+                contacts[try row.decode(column: "pin", as: String.self)] = (try row.decode(column: "email", as: String.self), try row.decode(column: "phone", as: String.self))
+            }
+            var messages: [(id: String, channel: String, recipient: String, subject: String, body: String, at: Int)] = []
+            for note in chunk {
+                guard let contact = contacts[note.application.applicantPIN] else { continue }
+                let (subject, body) = Self.message(note.application, service: note.service, status: note.status, reason: note.reason)
+                if !contact.email.isEmpty { messages.append((Self.id(note) + ":email", "email", contact.email, subject, body, note.at)) }
+                if !contact.phone.isEmpty { messages.append((Self.id(note) + ":sms", "sms", contact.phone, subject, body, note.at)) }
+            }
+            guard !messages.isEmpty else { continue }
+            var outbox: SQLQueryString = "INSERT INTO outbox (id, channel, recipient, subject, body, status, created_at) VALUES "
+            for (n, message) in messages.enumerated() {
+                outbox = outbox + (n == 0 ? "" : ", ") + """
+                    (\(bind: message.id), \(bind: message.channel), \(bind: message.recipient), \(bind: message.subject), \(bind: message.body), 'pending', \(bind: message.at))
+                    """
+            }
+            try await sql.raw(outbox).run()
         }
+        pending = []
     }
 }
 

@@ -14,7 +14,7 @@ public enum ServiceMigrations {
               submitted_at BIGINT NOT NULL, due_on TEXT NOT NULL, decided_at BIGINT, rating INTEGER, rating_comment TEXT,
               idempotency_key TEXT NOT NULL, request_hash TEXT NOT NULL, ledger_index BIGINT)
             """,
-            "CREATE UNIQUE INDEX applications_by_key ON applications (applicant_pin, idempotency_key)",
+            "CREATE UNIQUE INDEX applications_by_key ON applications (idempotency_key, applicant_pin)",
             "CREATE INDEX applications_by_applicant ON applications (applicant_pin, submitted_at)",
             "CREATE INDEX applications_by_case ON applications (case_id)",
             "CREATE INDEX applications_open ON applications (final, service_id)",

@@ -218,10 +218,7 @@ struct RegistryPortalController: Sendable {
         return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 
-    static func utcTime(_ seconds: Int) -> String {
-        let formatter = ISO8601DateFormatter()
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-    }
+    static func utcTime(_ seconds: Int) -> String { CalendarDate.utcTimestamp(seconds) }
 }
 
 /// One row of the JSON export of "Who looked at my data". `ledgerDetails` is the exact text whose

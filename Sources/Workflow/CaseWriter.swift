@@ -29,6 +29,13 @@ final class CaseWriter {
     private var order: [String] = []
     /// Cases planned by earlier requests of the batch, read-only here.
     private var known: [String: WorkflowCase] = [:]
+    /// Open cases this transaction gives each official (net), so that assignment within one
+    /// batch spreads cases as if each had been stored before the next.
+    var assignedHere: [String: Int] {
+        var counts: [String: Int] = [:]
+        for item in created.values where !item.isTerminal { if let pin = item.assigneePIN { counts[pin, default: 0] += 1 } }
+        return counts
+    }
 
     /// The planned version of a case, if this transaction already changed it.
     func planned(_ id: String) -> WorkflowCase? { changed[id] ?? created[id] ?? known[id] }
@@ -108,17 +115,25 @@ final class CaseWriter {
             }
             try await sql.raw(query).run()
         }
+        try await updateLoads(sql)
+        let fresh = order.compactMap { created[$0] }
+        for start in stride(from: 0, to: fresh.count, by: 100) {
+            var query = SQLQueryString("""
+                INSERT INTO workflow_cases (id, definition_id, version, state, terminal, agency_code, applicant_pin, assignee_pin, facts, documents,
+                  entered_on, due_on, revision, timer_at, created_at, updated_at) VALUES
+                """)
+            for (n, item) in fresh[start..<min(start + 100, fresh.count)].enumerated() {
+                query = query + (n == 0 ? " (" : ", (") + """
+                    \(bind: item.id), \(bind: item.definitionID), \(bind: item.version), \(bind: item.state), \(bind: item.isTerminal ? 1 : 0),
+                    \(bind: item.agencyCode), \(bind: item.applicantPIN), \(bind: item.assigneePIN), \(bind: FactsCoding.encode(item.facts)),
+                    \(bind: item.documents.sorted().joined(separator: ",")), \(bind: item.enteredOn.description), \(bind: item.dueOn?.description),
+                    \(bind: item.revision), \(bind: item.timerAt), \(bind: at), \(bind: at))
+                    """
+            }
+            try await sql.raw(query).run()
+        }
         for id in order {
-            if let item = created[id] {
-                try await sql.raw("""
-                    INSERT INTO workflow_cases (id, definition_id, version, state, terminal, agency_code, applicant_pin, assignee_pin, facts, documents,
-                      entered_on, due_on, revision, timer_at, created_at, updated_at)
-                    VALUES (\(bind: item.id), \(bind: item.definitionID), \(bind: item.version), \(bind: item.state), \(bind: item.isTerminal ? 1 : 0),
-                      \(bind: item.agencyCode), \(bind: item.applicantPIN), \(bind: item.assigneePIN), \(bind: FactsCoding.encode(item.facts)),
-                      \(bind: item.documents.sorted().joined(separator: ",")), \(bind: item.enteredOn.description), \(bind: item.dueOn?.description),
-                      \(bind: item.revision), \(bind: item.timerAt), \(bind: at), \(bind: at))
-                    """).run()
-            } else if let item = changed[id] {
+            if let item = changed[id] {
                 try await sql.raw("""
                     UPDATE workflow_cases SET version = \(bind: item.version), state = \(bind: item.state), terminal = \(bind: item.isTerminal ? 1 : 0),
                       assignee_pin = \(bind: item.assigneePIN), facts = \(bind: FactsCoding.encode(item.facts)),
@@ -127,6 +142,29 @@ final class CaseWriter {
                     WHERE id = \(bind: item.id)
                     """).run()
             }
+        }
+    }
+
+    /// Keeps `workflow_official_load` in step: +1 for an official given an open case, -1 when a
+    /// case leaves them or ends. Old values are read before the cases are updated.
+    private func updateLoads(_ sql: any SQLDatabase) async throws {
+        var delta: [String: Int] = [:]
+        for item in created.values where !item.isTerminal { if let pin = item.assigneePIN { delta[pin, default: 0] += 1 } }
+        let updated = order.compactMap { changed[$0] }
+        for start in stride(from: 0, to: updated.count, by: 200) {
+            var query: SQLQueryString = "SELECT id, assignee_pin, terminal FROM workflow_cases WHERE id IN ("
+            for (n, item) in updated[start..<min(start + 200, updated.count)].enumerated() { query = query + (n == 0 ? "\(bind: item.id)" : ", \(bind: item.id)") }
+            for row in try await sql.raw(query + ")").all() {
+                let id = try row.decode(column: "id", as: String.self)
+                if try row.decode(column: "terminal", as: Int.self) == 0, let pin = try row.decode(column: "assignee_pin", as: String?.self) { delta[pin, default: 0] -= 1 }
+                if let item = changed[id], !item.isTerminal, let pin = item.assigneePIN { delta[pin, default: 0] += 1 }
+            }
+        }
+        for (pin, change) in delta.sorted(by: { $0.key < $1.key }) where change != 0 {
+            try await sql.raw("""
+                INSERT INTO workflow_official_load (pin, open_cases) VALUES (\(bind: pin), \(bind: change))
+                ON CONFLICT (pin) DO UPDATE SET open_cases = workflow_official_load.open_cases + \(bind: change)
+                """).run()
         }
     }
 }

@@ -87,7 +87,9 @@ extension WorkflowService {
             writer.save(item)
             return
         }
-        let candidates = try await eligible(sql, item, definition: definition)
+        // Loads as stored, plus what this transaction already gave each official.
+        let here = writer.assignedHere
+        let candidates = try await eligible(sql, item, definition: definition).map { (pin: $0.pin, load: $0.load + here[$0.pin, default: 0]) }
         // Otherwise the least loaded eligible official gets it, and among equals chance decides:
         // nobody picks who gets a case.
         let least = candidates.map(\.load).min()
@@ -110,8 +112,8 @@ extension WorkflowService {
     /// Officials of `agency` with one of `roles`, except `excluding` and their relatives.
     func officials(_ sql: any SQLDatabase, agency: String, roles: [String], excluding: String?) async throws -> [(pin: String, load: Int)] {
         var query: SQLQueryString = """
-            SELECT o.person_pin AS pin, (SELECT COUNT(*) FROM workflow_cases c WHERE c.assignee_pin = o.person_pin AND c.terminal = 0) AS load
-            FROM officials o WHERE o.agency_code = \(bind: agency)
+            SELECT o.person_pin AS pin, COALESCE(l.open_cases, 0) AS load
+            FROM officials o LEFT JOIN workflow_official_load l ON l.pin = o.person_pin WHERE o.agency_code = \(bind: agency)
               AND EXISTS (SELECT 1 FROM official_roles r WHERE r.person_pin = o.person_pin AND r.role IN (
             """
         for (i, role) in roles.sorted().enumerated() { query = query + (i == 0 ? "\(bind: role)" : ", \(bind: role)") }

@@ -42,6 +42,9 @@ struct WorkflowFixture {
             try await DemoData.ensureReferenceData(database)
             try await DemoData.seed(database, passwords: PasswordHasher(cost: 4))
             try await database.transaction { sql in
+                // The city hall of these tests has exactly the officials named here (and the demo clerk).
+                try await sql.raw("DELETE FROM official_roles WHERE person_pin IN (SELECT person_pin FROM officials WHERE agency_code = 'BCH' AND person_pin <> \(bind: clerk.pin))").run()
+                try await sql.raw("DELETE FROM officials WHERE agency_code = 'BCH' AND person_pin <> \(bind: clerk.pin)").run()
                 for p in [specialistA, specialistB, head] {
                     try await sql.raw("""
                         INSERT INTO people (pin, family_name, given_name, birth_date, sex, created_at) VALUES (\(bind: p.pin), 'Test', \(bind: p.displayName), '1985-03-15', 'male', 0)
@@ -94,6 +97,41 @@ struct WorkflowFixture {
             #expect(history[2].actor == "official:\(F.clerk.pin)" && history[2].reason == "documents complete")
             // A terminal case takes no more actions.
             await #expect(throws: WorkflowError.self) { try await service.act(item.id, action: "refuse", by: F.head, reason: "") }
+        }
+    }
+
+    /// The stored count of open cases per official, as assignment reads it, against a count of the cases.
+    static func loadsAgree(_ f: WorkflowFixture) async throws -> [String: Int] {
+        try await f.database.withConnection { sql in
+            var stored: [String: Int] = [:], counted: [String: Int] = [:]
+            for row in try await sql.raw("SELECT pin, open_cases FROM workflow_official_load WHERE open_cases <> 0").all() {
+                stored[try row.decode(column: "pin", as: String.self)] = try row.decode(column: "open_cases", as: Int.self)
+            }
+            for row in try await sql.raw("SELECT assignee_pin, COUNT(*) AS n FROM workflow_cases WHERE terminal = 0 AND assignee_pin IS NOT NULL GROUP BY assignee_pin").all() {
+                counted[try row.decode(column: "assignee_pin", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
+            #expect(stored == counted, "stored loads \(stored) disagree with the cases \(counted)")
+            return counted
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func casesGoToTheLeastLoadedOfficialAndTheStoredLoadsStayTrue(engine: TestEngine) async throws {
+        try await F.with(engine) { f async throws in
+            let service = f.service()
+            try await service.publish(Fixtures.buildingPermit, by: .agency("BCH"))
+            var ids: [String] = []
+            for _ in 0..<4 {
+                let item = try await service.start("building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
+                                                   documents: ["site_plan", "title_deed"], by: .subjectThemself)
+                ids.append(try await service.act(item.id, action: "register", by: F.clerk, reason: "").id)
+            }
+            let loads = try await Self.loadsAgree(f)
+            #expect(loads[F.specialistA.pin] == 2 && loads[F.specialistB.pin] == 2, "four cases spread evenly: \(loads)")
+            let first = try await service.find(ids[0])
+            _ = try await service.act(first.id, action: "refuse", by: first.assigneePIN == F.specialistA.pin ? F.specialistA : F.specialistB, reason: "no")
+            let after = try await Self.loadsAgree(f)
+            #expect(after.values.reduce(0, +) == 3, "an ended case leaves its official's load")
         }
     }
 

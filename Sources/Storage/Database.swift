@@ -27,7 +27,9 @@ public final class Database: Sendable {
 
     private enum Backend: Sendable {
         /// One connection: SQLite has one writer anyway, and a single connection never meets SQLITE_BUSY from itself.
-        case sqlite(SQLiteConnection, AsyncGate)
+        /// The connection every query uses, its gate, and (for a file) a second connection that
+        /// only copies the write-ahead log into the database, so checkpoints never hold up queries.
+        case sqlite(SQLiteConnection, AsyncGate, checkpointer: SQLiteConnection?)
         case postgres(PostgresClient, Task<Void, Never>)
     }
 
@@ -56,11 +58,12 @@ public final class Database: Sendable {
             // live in this file, and the default 2 MiB cache makes every index insert a disk read.
             try await sql.raw("PRAGMA temp_store=MEMORY").run()
             try await sql.raw("PRAGMA cache_size=\(unsafeRaw: String(defaultSQLiteCacheKiB))").run()
-            return Database(location: location, backend: .sqlite(connection, AsyncGate()), poolSize: 1, logger: logger)
+            let checkpointer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            return Database(location: location, backend: .sqlite(connection, AsyncGate(), checkpointer: checkpointer), poolSize: 1, logger: logger)
         case .sqliteMemory:
             let connection = try await SQLiteConnection.open(storage: .memory, logger: logger)
             try await connection.sql().raw("PRAGMA foreign_keys=ON").run()
-            return Database(location: location, backend: .sqlite(connection, AsyncGate()), poolSize: 1, logger: logger)
+            return Database(location: location, backend: .sqlite(connection, AsyncGate(), checkpointer: nil), poolSize: 1, logger: logger)
         case .postgres(let url):
             let parsed = try SQLPostgresConfiguration(url: url).coreConfiguration
             var configuration = PostgresClient.Configuration(
@@ -91,7 +94,7 @@ public final class Database: Sendable {
         inUse.increment()
         defer { inUse.decrement() }
         switch backend {
-        case .sqlite(let connection, let gate):
+        case .sqlite(let connection, let gate, _):
             return try await gate.withGate { try await body(DatabaseSession(sql: connection.sql(), driver: .sqlite(connection))) }
         case .postgres(let client, _):
             return try await client.withConnection { connection in
@@ -128,8 +131,9 @@ public final class Database: Sendable {
     /// SQLite file only: copies what it can of the write-ahead log into the database, without
     /// waiting for readers (PASSIVE). Safe to call at any time.
     public func checkpointWAL() async throws {
-        guard case .sqliteFile = location else { return }
-        try await withConnection { sql in try await sql.raw("PRAGMA wal_checkpoint(PASSIVE)").run() }
+        guard case .sqlite(_, _, let checkpointer?) = backend else { return }
+        // Its own connection: a PASSIVE checkpoint takes no writer lock, so commits go on meanwhile.
+        try await checkpointer.sql().raw("PRAGMA wal_checkpoint(PASSIVE)").run()
     }
 
     /// True when a trivial query answers; used by `/readyz`.
@@ -145,7 +149,8 @@ public final class Database: Sendable {
     /// Closes every connection; call once when the process stops.
     public func shutdown() async {
         switch backend {
-        case .sqlite(let connection, _):
+        case .sqlite(let connection, _, let checkpointer):
+            try? await checkpointer?.close()
             try? await connection.close()
         case .postgres(_, let runner):
             runner.cancel()

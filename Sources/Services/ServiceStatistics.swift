@@ -24,7 +24,7 @@ extension ApplicationService {
         let rows = try await database.withConnection { sql in
             try await sql.raw("""
                 SELECT service_id, COUNT(*) AS n, SUM(CASE WHEN final = 0 THEN 1 ELSE 0 END) AS open,
-                  SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END) AS rated, AVG(rating * 1.0) AS rating
+                  SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END) AS rated, AVG(CAST(rating AS DOUBLE PRECISION)) AS rating
                 FROM applications GROUP BY service_id
                 """).all().map { row in
                 (try row.decode(column: "service_id", as: String.self), try row.decode(column: "n", as: Int.self), try row.decode(column: "open", as: Int?.self) ?? 0,

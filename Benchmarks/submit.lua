@@ -1,9 +1,10 @@
 -- wrk script: authenticated application submissions through the GovStack Registration API.
 -- Each request has its own Idempotency-Key (thread number, counter, a random salt), so every one
 -- is a new application: checked, stored, its case started and written to the ledger.
+-- `id` is set per thread by setup() (a global of the thread's Lua state: no `local` here, or it
+-- would hide it and every thread would send the same keys).
 local threads = {}
 local counter = 0
-local id = 0
 local salt = 0
 
 function setup(thread)
@@ -12,7 +13,7 @@ function setup(thread)
 end
 
 function init(args)
-  math.randomseed(os.time() + id * 7919)
+  math.randomseed(os.time() + (id or 0) * 7919)
   salt = math.random(1, 1000000000)
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"

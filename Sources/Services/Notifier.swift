@@ -56,14 +56,24 @@ final class Notifier {
     static func message(_ application: Application, service: Service, status: Application.Status, reason: String) -> (subject: String, body: String) {
         let language = application.language
         let catalog = Catalog.shipped
-        let fill = { (template: String) in
-            template.replacingOccurrences(of: "{number}", with: application.id)
-                .replacingOccurrences(of: "{service}", with: service.title.text(language))
-                .replacingOccurrences(of: "{status}", with: catalog.text("status_\(status.rawValue)", language))
-        }
+        let values = ["number": application.id, "service": service.title.text(language), "status": catalog.text("status_\(status.rawValue)", language)]
+        let fill = { (template: String) in Self.fill(template, values) }
         var body = fill(catalog.text("notify_body", language))
         if !reason.isEmpty { body += " " + catalog.text("notify_reason", language) + " " + reason }
         return (fill(catalog.text("notify_subject", language)), body)
+    }
+
+    /// `{name}` in `template` replaced by `values[name]`, in one pass.
+    static func fill(_ template: String, _ values: [String: String]) -> String {
+        var out = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out += rest[..<open]
+            let name = String(rest[rest.index(after: open)..<close])
+            out += values[name] ?? String(rest[open...close])
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
     }
 
     /// Each status change is a new revision of the application's case, so this names it uniquely

@@ -1,4 +1,5 @@
 import Core
+import Ledger
 import Foundation
 
 /// Facts are stored as JSON: numbers, text, booleans, null and lists as themselves, dates as
@@ -31,9 +32,40 @@ extension Value: Codable {
 
 enum FactsCoding {
     static func encode(_ facts: [String: Value]) -> String {
+        // Written directly: this runs for every case written. Non-finite numbers cannot be JSON;
+        // they take the encoder's path (which refuses them) as before.
+        var out = "{"
+        var ok = true
+        for (n, key) in facts.keys.sorted().enumerated() {
+            if n > 0 { out += "," }
+            FlatJSON.appendJSONString(key, to: &out)
+            out += ":"
+            ok = ok && append(facts[key] ?? .null, to: &out)
+        }
+        if ok { return out + "}" }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return (try? encoder.encode(facts)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    private static func append(_ value: Value, to out: inout String) -> Bool {
+        switch value {
+        case .null: out += "null"
+        case .bool(let flag): out += flag ? "true" : "false"
+        case .number(let number):
+            guard number.isFinite else { return false }
+            out += number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : String(number)
+        case .string(let text): FlatJSON.appendJSONString(text, to: &out)
+        case .date(let date): out += "{\"date\":\"\(date)\"}"
+        case .list(let values):
+            out += "["
+            for (n, item) in values.enumerated() {
+                if n > 0 { out += "," }
+                guard append(item, to: &out) else { return false }
+            }
+            out += "]"
+        }
+        return true
     }
 
     static func decode(_ text: String) -> [String: Value] {

@@ -47,6 +47,7 @@ public struct ApplicationService: Sendable {
     let gateway: any PaymentGateway
     let identity: IdentityService
     let batcher = Batcher<PreparedSubmission, Application>()
+    let districts = DistrictCodes()
     let now: @Sendable () -> Int
 
     public init(database: Database, ledger: LedgerService, workflow: WorkflowService, registries: SQLRegistryStore, identity: IdentityService,
@@ -300,7 +301,7 @@ public struct ApplicationService: Sendable {
     }
 
     func lookups() async throws -> Lookups {
-        Lookups(districts: Set(try await identity.regions().flatMap { $0.districts.map(\.code) }), registries: registries)
+        Lookups(districts: try await districts.get { Set(try await identity.regions().flatMap { $0.districts.map(\.code) }) }, registries: registries)
     }
 
     /// Form lookups backed by the identity reference data and the registries.
@@ -311,6 +312,17 @@ public struct ApplicationService: Sendable {
             guard Registry.isName(registry) else { return [] }
             return try await registries.liveKeys(registry, among: keys)
         }
+    }
+}
+
+/// The district codes an address may name, kept a minute (reference data changes rarely).
+actor DistrictCodes {
+    private var cached: (Set<String>, ContinuousClock.Instant)?
+    func get(_ load: @Sendable () async throws -> Set<String>) async throws -> Set<String> {
+        if let cached, cached.1.duration(to: .now) < .seconds(60) { return cached.0 }
+        let fresh = try await load()
+        cached = (fresh, .now)
+        return fresh
     }
 }
 

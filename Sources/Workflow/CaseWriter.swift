@@ -29,6 +29,9 @@ final class CaseWriter {
     private var order: [String] = []
     /// Cases planned by earlier requests of the batch, read-only here.
     private var known: [String: WorkflowCase] = [:]
+    /// Officials by agency and roles, and relatives by person, as read once in this transaction.
+    var officials: [String: [(pin: String, load: Int)]] = [:]
+    var relatives: [String: Set<String>] = [:]
     /// Open cases this transaction gives each official (net), so that assignment within one
     /// batch spreads cases as if each had been stored before the next.
     var assignedHere: [String: Int] {

@@ -31,6 +31,7 @@ extension WorkflowService {
         let at = now()
         let calendar = try await calendars.get { try await self.loadCalendar(on: sql) }
         let writer = CaseWriter()
+        try await loadRelatives(sql, of: starts.compactMap(\.applicant), into: writer)
         var started: [WorkflowCase] = []
         for start in starts {
             let definition = try await latest(start.definitionID, on: sql)

@@ -89,7 +89,7 @@ extension WorkflowService {
         }
         // Loads as stored, plus what this transaction already gave each official.
         let here = writer.assignedHere
-        let candidates = try await eligible(sql, item, definition: definition).map { (pin: $0.pin, load: $0.load + here[$0.pin, default: 0]) }
+        let candidates = try await eligible(sql, item, definition: definition, writer: writer).map { (pin: $0.pin, load: $0.load + here[$0.pin, default: 0]) }
         // Otherwise the least loaded eligible official gets it, and among equals chance decides:
         // nobody picks who gets a case.
         let least = candidates.map(\.load).min()
@@ -103,10 +103,39 @@ extension WorkflowService {
 
     /// Officials of the case's agency holding a role the state is assigned to, and not the
     /// applicant or a relative, with how many open cases each has.
-    func eligible(_ sql: any SQLDatabase, _ item: WorkflowCase, definition: ProcessDefinition) async throws -> [(pin: String, load: Int)] {
+    func eligible(_ sql: any SQLDatabase, _ item: WorkflowCase, definition: ProcessDefinition, writer: CaseWriter? = nil) async throws -> [(pin: String, load: Int)] {
         let roles = definition.assignees(of: item.state)
         guard !roles.isEmpty else { return [] }
-        return try await officials(sql, agency: item.agencyCode, roles: roles, excluding: item.applicantPIN)
+        guard let writer else { return try await officials(sql, agency: item.agencyCode, roles: roles, excluding: item.applicantPIN) }
+        // Within one transaction the officials of an agency and an applicant's relatives are read
+        // once: a batch of submissions would otherwise ask the same question for every case.
+        let key = item.agencyCode + "|" + roles.sorted().joined(separator: ",")
+        let all: [(pin: String, load: Int)]
+        if let known = writer.officials[key] { all = known } else {
+            all = try await officials(sql, agency: item.agencyCode, roles: roles, excluding: nil)
+            writer.officials[key] = all
+        }
+        guard let applicant = item.applicantPIN else { return all }
+        if writer.relatives[applicant] == nil { try await loadRelatives(sql, of: [applicant], into: writer) }
+        let excluded = (writer.relatives[applicant] ?? []).union([applicant])
+        return all.filter { !excluded.contains($0.pin) }
+    }
+
+    /// The relatives (`person_relations`, both directions) of `people`, into the writer's memory.
+    func loadRelatives(_ sql: any SQLDatabase, of people: [String], into writer: CaseWriter) async throws {
+        let wanted = Array(Set(people).filter { writer.relatives[$0] == nil }).sorted()
+        for start in stride(from: 0, to: wanted.count, by: 200) {
+            let chunk = Array(wanted[start..<min(start + 200, wanted.count)])
+            for pin in chunk { writer.relatives[pin] = [] }
+            var list: SQLQueryString = ""
+            for (n, pin) in chunk.enumerated() { list = list + (n == 0 ? "\(bind: pin)" : ", \(bind: pin)") }
+            let query: SQLQueryString = "SELECT pin_a, pin_b FROM person_relations WHERE pin_a IN (" + list + ") OR pin_b IN (" + list + ")"
+            for row in try await sql.raw(query).all() {
+                let a = try row.decode(column: "pin_a", as: String.self), b = try row.decode(column: "pin_b", as: String.self)
+                writer.relatives[a]?.insert(b)
+                writer.relatives[b]?.insert(a)
+            }
+        }
     }
 
     /// Officials of `agency` with one of `roles`, except `excluding` and their relatives.

@@ -47,16 +47,16 @@ public struct AppNotification: Sendable, Equatable {
     public var isRead: Bool
 }
 
-/// Notifications and outgoing messages of one transaction, written together at its end (so a
-/// status change and the message about it are stored together); `Outbox` sends them later.
+/// The notifications of one transaction, written together at its end, so a status change and
+/// the notice of it are stored together. `Outbox` turns them into email and SMS later, outside
+/// the transactions that change applications.
 final class Notifier {
     private var pending: [(application: Application, service: Service, status: Application.Status, reason: String, at: Int)] = []
 
     /// The message about `application` reaching `status`, in the applicant's language.
-    static func message(_ application: Application, service: Service, status: Application.Status, reason: String) -> (subject: String, body: String) {
-        let language = application.language
+    static func message(number: String, service: Service?, language: Language, status: Application.Status, reason: String) -> (subject: String, body: String) {
         let catalog = Catalog.shipped
-        let values = ["number": application.id, "service": service.title.text(language), "status": catalog.text("status_\(status.rawValue)", language)]
+        let values = ["number": number, "service": service?.title.text(language) ?? "", "status": catalog.text("status_\(status.rawValue)", language)]
         let fill = { (template: String) in Self.fill(template, values) }
         var body = fill(catalog.text("notify_body", language))
         if !reason.isEmpty { body += " " + catalog.text("notify_reason", language) + " " + reason }
@@ -97,27 +97,6 @@ final class Notifier {
                     """
             }
             try await sql.raw(insert).run()
-            var lookup: SQLQueryString = "SELECT pin, email, phone FROM people WHERE pin IN ("
-            for (n, pin) in Set(chunk.map(\.application.applicantPIN)).sorted().enumerated() { lookup = lookup + (n == 0 ? "\(bind: pin)" : ", \(bind: pin)") }
-            var contacts: [String: (email: String, phone: String)] = [:]
-            for row in try await sql.raw(lookup + ")").all() {
-                contacts[try row.decode(column: "pin", as: String.self)] = (try row.decode(column: "email", as: String.self), try row.decode(column: "phone", as: String.self))
-            }
-            var messages: [(id: String, channel: String, recipient: String, subject: String, body: String, at: Int)] = []
-            for note in chunk {
-                guard let contact = contacts[note.application.applicantPIN] else { continue }
-                let (subject, body) = Self.message(note.application, service: note.service, status: note.status, reason: note.reason)
-                if !contact.email.isEmpty { messages.append((Self.id(note) + ":email", "email", contact.email, subject, body, note.at)) }
-                if !contact.phone.isEmpty { messages.append((Self.id(note) + ":sms", "sms", contact.phone, subject, body, note.at)) }
-            }
-            guard !messages.isEmpty else { continue }
-            var outbox: SQLQueryString = "INSERT INTO outbox (id, channel, recipient, subject, body, status, created_at) VALUES "
-            for (n, message) in messages.enumerated() {
-                outbox = outbox + (n == 0 ? "" : ", ") + """
-                    (\(bind: message.id), \(bind: message.channel), \(bind: message.recipient), \(bind: message.subject), \(bind: message.body), 'pending', \(bind: message.at))
-                    """
-            }
-            try await sql.raw(outbox).run()
         }
         pending = []
     }
@@ -128,16 +107,62 @@ public struct Outbox: Sendable {
     let database: Database
     let email: any EmailSender
     let sms: any SMSSender
+    let catalogue: ServiceCatalogue
 
     public init(database: Database, email: any EmailSender, sms: any SMSSender) {
         self.database = database
         self.email = email
         self.sms = sms
+        self.catalogue = ServiceCatalogue(database: database)
+    }
+
+    /// Writes the email and SMS of up to `limit` notifications not yet queued, in the applicant's
+    /// language, to their contacts; each notification is queued once (ids derive from it).
+    @discardableResult
+    public func queue(limit: Int = 500) async throws -> Int {
+        let services = try await catalogue.all()
+        return try await database.transaction { sql in
+            let rows = try await sql.raw("""
+                SELECT n.id, n.application_id, n.status, n.reason, n.created_at, a.language, a.service_id, p.email, p.phone
+                FROM notifications n JOIN applications a ON a.id = n.application_id LEFT JOIN people p ON p.pin = n.pin
+                WHERE n.queued = 0 ORDER BY n.created_at LIMIT \(literal: limit)
+                """).all()
+            guard !rows.isEmpty else { return 0 }
+            var messages: [(id: String, channel: String, recipient: String, subject: String, body: String, at: Int)] = []
+            var ids: [String] = []
+            for row in rows {
+                let id = try row.decode(column: "id", as: String.self)
+                ids.append(id)
+                let serviceID = try row.decode(column: "service_id", as: String.self)
+                let (subject, body) = Notifier.message(
+                    number: try row.decode(column: "application_id", as: String.self), service: services.first { $0.id == serviceID },
+                    language: Language(rawValue: try row.decode(column: "language", as: String.self)) ?? .ky,
+                    status: Application.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .inProgress,
+                    reason: try row.decode(column: "reason", as: String.self))
+                let at = try row.decode(column: "created_at", as: Int.self)
+                if let address = try row.decode(column: "email", as: String?.self), !address.isEmpty { messages.append((id + ":email", "email", address, subject, body, at)) }
+                if let phone = try row.decode(column: "phone", as: String?.self), !phone.isEmpty { messages.append((id + ":sms", "sms", phone, subject, body, at)) }
+            }
+            for start in stride(from: 0, to: messages.count, by: 100) {
+                var insert: SQLQueryString = "INSERT INTO outbox (id, channel, recipient, subject, body, status, created_at) VALUES "
+                for (n, message) in messages[start..<min(start + 100, messages.count)].enumerated() {
+                    insert = insert + (n == 0 ? "" : ", ") + """
+                        (\(bind: message.id), \(bind: message.channel), \(bind: message.recipient), \(bind: message.subject), \(bind: message.body), 'pending', \(bind: message.at))
+                        """
+                }
+                try await sql.raw(insert + " ON CONFLICT (id) DO NOTHING").run()
+            }
+            var update: SQLQueryString = "UPDATE notifications SET queued = 1 WHERE id IN ("
+            for (n, id) in ids.enumerated() { update = update + (n == 0 ? "\(bind: id)" : ", \(bind: id)") }
+            try await sql.raw(update + ")").run()
+            return ids.count
+        }
     }
 
     /// Sends up to `limit` pending messages; a failure is counted and retried later (at most 5 times).
     @discardableResult
     public func dispatch(limit: Int = 100) async throws -> Int {
+        try await queue()
         let pending = try await database.withConnection { sql in
             try await sql.raw("SELECT id, channel, recipient, subject, body FROM outbox WHERE status = 'pending' ORDER BY created_at LIMIT \(literal: limit)").all().map { row in
                 (try row.decode(column: "id", as: String.self), try row.decode(column: "channel", as: String.self), try row.decode(column: "recipient", as: String.self),

@@ -41,9 +41,11 @@ public enum ServiceMigrations {
             """,
             """
             CREATE TABLE notifications (id TEXT PRIMARY KEY, pin TEXT NOT NULL, application_id TEXT NOT NULL, status TEXT NOT NULL,
-              reason TEXT NOT NULL, created_at BIGINT NOT NULL, read_at BIGINT)
+              reason TEXT NOT NULL, created_at BIGINT NOT NULL, read_at BIGINT, queued INTEGER NOT NULL DEFAULT 0)
             """,
             "CREATE INDEX notifications_by_pin ON notifications (pin, created_at)",
+            // Notifications whose email and SMS are not written yet (the outbox dispatcher's queue).
+            "CREATE INDEX notifications_to_queue ON notifications (queued, created_at)",
             """
             CREATE TABLE outbox (id TEXT PRIMARY KEY, channel TEXT NOT NULL, recipient TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,
               status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_at BIGINT NOT NULL, sent_at BIGINT)

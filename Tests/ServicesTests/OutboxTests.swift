@@ -1,4 +1,6 @@
 import Foundation
+import Identity
+import Ledger
 import Services
 import SQLKit
 import Storage
@@ -25,7 +27,7 @@ import TestSupport
 
     @Test(arguments: TestEngine.available)
     func messagesGoOutOnceThroughTheirAdapter(engine: TestEngine) async throws {
-        try await engine.withDatabase(migrations: ServiceMigrations.all) { database in
+        try await engine.withDatabase(migrations: LedgerMigrations.all + IdentityMigrations.all + ServiceMigrations.all) { database in
             try await Self.queue(database)
             let sender = RecordingSender()
             let outbox = Outbox(database: database, email: sender, sms: sender)
@@ -38,7 +40,7 @@ import TestSupport
 
     @Test(arguments: TestEngine.available)
     func failuresAreRetriedAndGivenUpAfterFiveAttempts(engine: TestEngine) async throws {
-        try await engine.withDatabase(migrations: ServiceMigrations.all) { database in
+        try await engine.withDatabase(migrations: LedgerMigrations.all + IdentityMigrations.all + ServiceMigrations.all) { database in
             try await Self.queue(database)
             let outbox = Outbox(database: database, email: BrokenGateway(), sms: BrokenGateway())
             for _ in 0..<5 { #expect(try await outbox.dispatch() == 0) }

@@ -51,6 +51,11 @@ public enum ServiceMigrations {
               status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_at BIGINT NOT NULL, sent_at BIGINT)
             """,
             "CREATE INDEX outbox_pending ON outbox (status, created_at)",
+            // Files other systems upload before submitting (GovStack Registration `POST /documents`).
+            """
+            CREATE TABLE registration_uploads (id TEXT PRIMARY KEY, client_id TEXT NOT NULL, field TEXT NOT NULL, filename TEXT NOT NULL,
+              content TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
             // The books of the test bank (TestPaymentGateway): a stand-in for the bank's side.
             "CREATE TABLE test_bank_charges (bill TEXT PRIMARY KEY, amount INTEGER NOT NULL)",
         ]),

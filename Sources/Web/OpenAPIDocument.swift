@@ -67,6 +67,9 @@ enum OpenAPIDocument {
                   scope: "application:read", responseSchema: "ApplicationFileList", query: ["applicantId"]),
         Operation(method: "GET", path: "/api/v1/registration/applications/{fileId}", summary: "GovStack Registration: an application the client's agency handles",
                   scope: "application:read", responseSchema: "ApplicationFile"),
+        Operation(method: "POST", path: "/api/v1/registration/documents",
+                  summary: "GovStack Registration: upload a file (multipart part `file`; query additionalMetadata = the form field) for a later submission's documentUrls",
+                  scope: "application:write", requestSchema: "Upload", responseSchema: "UploadResponse", query: ["additionalMetadata"]),
         Operation(method: "GET", path: "/api/v1/registration/tasks", summary: "GovStack Registration: open cases of the client's agency", scope: "application:read", responseSchema: "TaskList"),
         Operation(method: "GET", path: "/api/v1/registration/data/statistics", summary: "GovStack Registration statistics: applications, decided, backlog, median days, share within the legal deadline, ratings", responseSchema: "Statistics"),
         Operation(method: "GET", path: "/api/v1/agency-keys", summary: "The agencies' Ed25519 document keys (for tazakoom verify-document --keys)", responseSchema: "AgencyKeys"),
@@ -120,7 +123,8 @@ enum OpenAPIDocument {
                 operation["security"] = [["bearer": scope.isEmpty ? [] : [scope]]]
             }
             if let request = op.requestSchema {
-                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(request)]]]
+                let type = request == "Upload" ? "multipart/form-data" : "application/json"
+                operation["requestBody"] = ["required": true, "content": [type: ["schema": ref(request)]]]
             }
             paths[op.path, default: [:]][op.method.lowercased()] = operation
         }
@@ -143,6 +147,7 @@ enum OpenAPIDocument {
         "userId": "The person's PIN",
         "databaseId": "Only reads of this registry",
         "applicantId": "The applicant's PIN",
+        "additionalMetadata": "The form field the uploaded file answers",
     ]
 
     private static func responses(_ op: Operation) -> [String: Any] {
@@ -203,7 +208,11 @@ enum OpenAPIDocument {
             "RegistrationServiceList": ["type": "array", "items": ref("RegistrationService")],
             "EForm": object(["eFormId": string, "name": name3, "version": string, "schema": ["type": "object"]], required: ["eFormId", "schema"]),
             "EFormList": ["type": "array", "items": ref("EForm")],
-            "ApplicationSubmit": object(["applicantId": id14, "applicationName": string, "formData": ["type": "object"]], required: ["applicantId"]),
+            "ApplicationSubmit": object(["applicantId": id14, "applicationName": string,
+                                         "formData": ["type": "object", "description": "{data: {field: value}, eFormId} or the answers themselves; files base64"],
+                                         "documentUrls": ["type": "array", "items": string]], required: ["applicantId"]),
+            "Upload": object(["file": ["type": "string", "format": "binary"]], required: ["file"]),
+            "UploadResponse": object(["code": ["type": "integer"], "type": string, "message": string, "url": string], required: ["url"]),
             "ApplicationFile": object(["fileId": string, "serviceId": string, "serviceName": name3, "registered": ["type": "string", "format": "date-time"],
                                        "status": object(["code": string, "ended": ["type": "boolean"]], required: ["code"]), "ended": ["type": "boolean"],
                                        "legalDeadline": ["type": "string", "format": "date"],

@@ -23,6 +23,7 @@ struct RegistrationAPIController: Sendable {
         router.get("\(Self.prefix)/applications", use: applications)
         router.get("\(Self.prefix)/applications/{fileId}", use: application)
         router.get("\(Self.prefix)/tasks", use: tasks)
+        router.post("\(Self.prefix)/documents", use: uploadDocument)
         router.get("\(Self.prefix)/data/statistics", use: statistics)
     }
 
@@ -113,7 +114,10 @@ struct RegistrationAPIController: Sendable {
         let pin = try PIN(applicant, field: "applicantId")
         var answers: [String: String] = [:]
         var files: [String: UploadedFile] = [:]
-        if case .object(let data)? = object["formData"] {
+        // GovStack nests the answers as formData.data (with an eFormId); a flat formData is read too.
+        var formData = object["formData"]
+        if case .object(let wrapper)? = formData, case .object? = wrapper["data"] { formData = wrapper["data"] }
+        if case .object(let data)? = formData {
             for (field, value) in data {
                 if service.form.first(where: { $0.id == field })?.kind == .file {
                     guard let text = value.stringValue, let bytes = Data(base64Encoded: text) else { throw ValidationError(field: field, messageKey: "error_file_type") }
@@ -124,8 +128,13 @@ struct RegistrationAPIController: Sendable {
                     answers[field] = value.plainText
                 }
             }
-        } else if object["formData"] != nil {
+        } else if formData != nil {
             throw ValidationError(field: "formData", messageKey: "error_type_object")
+        }
+        // Files uploaded first (POST /documents) are named by the URLs that upload returned.
+        if case .array(let urls)? = object["documentUrls"] {
+            let ids = urls.compactMap(\.stringValue).map { String($0.split(separator: "/").last ?? "") }
+            files.merge(try await platform.applications.uploads(ids, client: client.id)) { inline, _ in inline }
         }
         let applicantPrincipal = Principal(pin: pin.value, displayName: "", post: nil)
         let application = try await platform.applications.submit(Submission(
@@ -134,6 +143,24 @@ struct RegistrationAPIController: Sendable {
         var response = json(file(application, service: service), status: .created)
         response.headers[.location] = "\(Self.prefix)/applications/\(application.id)"
         return response
+    }
+
+    /// GovStack `POST /documents`: a file (multipart part `file`) for a later submission; the query
+    /// parameter `additionalMetadata` names the form field it answers. Answers with the URL to put
+    /// in the submission's `documentUrls`.
+    @Sendable func uploadDocument(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let client = try require(.applicationWrite, context)
+        let form = try await RequestForm.read(request)
+        guard let part = form.files["file"] else { throw ValidationError(field: "file", messageKey: "error_file_required") }
+        // The specification shows the file as base64 text; raw bytes are taken as they are.
+        var file = part
+        if file.sniffedType == nil, let decoded = Data(base64Encoded: String(decoding: part.bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) {
+            file = UploadedFile(filename: part.filename, bytes: Array(decoded))
+        }
+        let field = request.uri.queryParameters["additionalMetadata"].map(String.init) ?? ""
+        let stored = try await platform.applications.upload(file, field: field, client: client.id)
+        return json(.object(["code": 200, "type": .string(stored.type), "message": "stored",
+                             "url": .string("\(Self.prefix)/documents/\(stored.id)")]))
     }
 
     @Sendable func applications(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -343,6 +343,31 @@ import TestSupport
             #expect(tasks.status == .ok && tasks.text.contains(id))
             let forms = try await RegistryWebTests.call(client, .get, "/api/v1/registration/services/land-subsidy/eForms", token: nil)
             #expect(forms.text.contains("\"hectares\""))
+            // A file uploaded first and named in documentUrls, answers in GovStack's formData.data.
+            let bch = try await RegistryWebTests.token(client, agency: "BCH", scopes: ["application:write"])
+            func upload(_ bytes: [UInt8], field: String) async throws -> TestResponse {
+                var body = ByteBuffer()
+                body.writeString("--b0\r\nContent-Disposition: form-data; name=\"file\"; filename=\"plan\"\r\n\r\n")
+                body.writeBytes(bytes)
+                body.writeString("\r\n--b0--\r\n")
+                return try await client.executeRequest(uri: "/api/v1/registration/documents?additionalMetadata=\(field)", method: .post,
+                                                       headers: [.authorization: "Bearer \(bch)", .contentType: "multipart/form-data; boundary=b0"], body: body)
+            }
+            let refused = try await upload([0x4D, 0x5A, 0x90, 0x00], field: "site_plan")
+            #expect(refused.status == .unprocessableContent && refused.text.contains("error_file_type"))
+            let uploaded = try await upload(Self.png, field: "site_plan")
+            let url = try #require(try uploaded.json()["url"] as? String)
+            var headers: HTTPFields = [.contentType: "application/json", .authorization: "Bearer \(bch)"]
+            headers[HTTPField.Name("Idempotency-Key")!] = "permit-00000001"
+            let permit = try await client.executeRequest(uri: "/api/v1/registration/services/building-permit/applications", method: .post, headers: headers, body: ByteBuffer(string: """
+                {"applicantId": "20303198500231", "formData": {"eFormId": "building-permit", "data": {"parcel": "1-01-00-0000-0000", "zone": "mixed", "floors": 12, "area": 900}},
+                 "documentUrls": ["\(url)"]}
+                """))
+            #expect(permit.status == .created, "\(permit.text)")
+            let foreign = try await client.executeRequest(uri: "/api/v1/registration/services/building-permit/applications", method: .post,
+                                                          headers: [.contentType: "application/json", .authorization: "Bearer \(token)", HTTPField.Name("Idempotency-Key")!: "permit-00000002"],
+                                                          body: ByteBuffer(string: #"{"applicantId": "20303198500231", "formData": {"data": {"parcel": "1-01-00-0000-0000", "zone": "mixed", "floors": 2, "area": 90}}, "documentUrls": ["\#(url)"]}"#))
+            #expect(foreign.status == .unprocessableContent, "another client's upload is not theirs to use")
             let statistics = try await RegistryWebTests.call(client, .get, "/api/v1/registration/data/statistics", token: nil)
             #expect(statistics.status == .ok && statistics.text.contains("land-subsidy"))
         }

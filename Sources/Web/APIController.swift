@@ -19,16 +19,8 @@ struct APIController: Sendable {
         router.post("/api/v1/organisations", use: registerOrganisation)
     }
 
-    /// The calling client, if it holds `scope`; otherwise 401 (no token) or 403 (no scope).
-    private func require(_ scope: Scope, _ context: AppRequestContext) throws -> APIClient {
-        guard let client = context.apiClient else { throw DomainError.unauthenticated }
-        try AccessPolicy.require(scope, of: client)
-        return client
-    }
-
     @Sendable func client(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let client = context.apiClient else { throw DomainError.unauthenticated }
-        return try JSONResponse.make(client)
+        try JSONResponse.make(try context.client())
     }
 
     @Sendable func agencies(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -40,14 +32,14 @@ struct APIController: Sendable {
     }
 
     @Sendable func person(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try require(.identityRead, context)
+        _ = try context.client(requiring: .identityRead)
         let pin = try PIN(try context.parameters.require("pin"))
         guard let person = try await platform.identity.person(pin: pin.value) else { throw DomainError.notFound }
         return try JSONResponse.make(person)
     }
 
     @Sendable func registerPerson(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let client = try require(.identityWrite, context)
+        let client = try context.client(requiring: .identityWrite)
         let body = try await JSONResponse.body(of: request)
         return try await platform.idempotent(request, client: client, body: body) {
             var input = try JSONResponse.decode(PersonRegistration.self, from: body)
@@ -58,14 +50,14 @@ struct APIController: Sendable {
     }
 
     @Sendable func organisation(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try require(.identityRead, context)
+        _ = try context.client(requiring: .identityRead)
         let inn = try INN(try context.parameters.require("inn"))
         guard let organisation = try await platform.identity.organisation(inn: inn.value) else { throw DomainError.notFound }
         return try JSONResponse.make(organisation)
     }
 
     @Sendable func registerOrganisation(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let client = try require(.identityWrite, context)
+        let client = try context.client(requiring: .identityWrite)
         let body = try await JSONResponse.body(of: request)
         return try await platform.idempotent(request, client: client, body: body) {
             let input = try JSONResponse.decode(OrganisationRegistration.self, from: body)

@@ -27,3 +27,12 @@ public struct AppRequestContext: RequestContext {
         self.remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 }
+
+extension AppRequestContext {
+    /// The calling system: 401 without a (live) token, 403 when it lacks `scope`.
+    func client(requiring scope: Scope? = nil) throws -> APIClient {
+        guard let client = apiClient else { throw DomainError.unauthenticated }
+        if let scope { try AccessPolicy.require(scope, of: client) }
+        return client
+    }
+}

@@ -27,12 +27,6 @@ struct RegistrationAPIController: Sendable {
         router.get("\(Self.prefix)/data/statistics", use: statistics)
     }
 
-    private func require(_ scope: Scope, _ context: AppRequestContext) throws -> APIClient {
-        guard let client = context.apiClient else { throw DomainError.unauthenticated }
-        try AccessPolicy.require(scope, of: client)
-        return client
-    }
-
     private func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: value.canonicalJSON)))
     }
@@ -103,7 +97,7 @@ struct RegistrationAPIController: Sendable {
     }
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let client = try require(.applicationWrite, context)
+        let client = try context.client(requiring: .applicationWrite)
         let service = try await platform.applications.catalogue.service(try context.parameters.require("serviceId"))
         guard let name = Platform.keyHeader, let key = request.headers[name], (8...128).contains(key.count) else {
             throw ValidationError(field: "Idempotency-Key", messageKey: "error_idempotency_key")
@@ -149,7 +143,7 @@ struct RegistrationAPIController: Sendable {
     /// parameter `additionalMetadata` names the form field it answers. Answers with the URL to put
     /// in the submission's `documentUrls`.
     @Sendable func uploadDocument(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let client = try require(.applicationWrite, context)
+        let client = try context.client(requiring: .applicationWrite)
         let form = try await RequestForm.read(request)
         guard let part = form.files["file"] else { throw ValidationError(field: "file", messageKey: "error_file_required") }
         // The specification shows the file as base64 text; raw bytes are taken as they are.
@@ -164,7 +158,7 @@ struct RegistrationAPIController: Sendable {
     }
 
     @Sendable func applications(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let client = try require(.applicationRead, context)
+        let client = try context.client(requiring: .applicationRead)
         guard let applicant = request.uri.queryParameters["applicantId"] else { throw ValidationError(field: "applicantId", messageKey: "error_required") }
         let pin = try PIN(String(applicant), field: "applicantId")
         let services = try await platform.applications.catalogue.all()
@@ -173,13 +167,13 @@ struct RegistrationAPIController: Sendable {
     }
 
     @Sendable func application(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let client = try require(.applicationRead, context)
+        let client = try context.client(requiring: .applicationRead)
         let found = try await platform.applications.applicationForAgency(try context.parameters.require("fileId"), agency: client.agencyCode)
         return json(file(found, service: try await platform.applications.catalogue.service(found.serviceID)))
     }
 
     @Sendable func tasks(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let client = try require(.applicationRead, context)
+        let client = try context.client(requiring: .applicationRead)
         let items = try await platform.applications.tasks(agency: client.agencyCode)
         return json(.array(items.map { item in
             .object(["taskId": .string(item.applicationID), "fileId": .string(item.applicationID), "serviceId": .string(item.serviceID),

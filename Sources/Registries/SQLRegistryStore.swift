@@ -163,7 +163,7 @@ public struct SQLRegistryStore: RegistryStore {
     }
 
     /// Which of `keys` name live records of `registry`, on the caller's connection (500 per query).
-    static func liveKeys(_ registry: String, among keys: [String], on sql: any SQLDatabase) async throws -> Set<String> {
+    public static func liveKeys(_ registry: String, among keys: [String], on sql: any SQLDatabase) async throws -> Set<String> {
         var found = Set<String>()
         for start in stride(from: 0, to: keys.count, by: 500) {
             var query: SQLQueryString = "SELECT record_key FROM \(unsafeRaw: table(registry)) WHERE deleted = 0 AND record_key IN ("
@@ -174,43 +174,74 @@ public struct SQLRegistryStore: RegistryStore {
     }
 
     public func commit(_ writes: [RecordWrite], now: Int) async throws -> [RegistryRecord] {
-        try await database.transaction { sql in
-            var stored: [RegistryRecord] = []
-            for write in writes {
-                var record = write.record
-                let table = Self.table(record.registry)
-                let digest = Hex.encode(SHA256.hash(data: Data(record.content.canonicalJSON.utf8)))
-                record.ledgerIndex = try await self.append(
-                    sql, kind: "registry.record.\(write.change)", actor: write.actor,
-                    subject: "record:\(record.registry)/\(record.key)", personPIN: write.personPIN,
-                    details: ["registry": record.registry, "record": record.key, "revision": String(record.revision),
-                              "schemaVersion": String(record.schemaVersion), "content": digest, "reason": record.reason], now: now)
-                if let previous = write.previous {
-                    // The version being replaced moves to the history; the guard on revision makes a
-                    // concurrent change of the same record lose cleanly instead of overwriting.
-                    let moved = try await sql.raw("""
-                        INSERT INTO registry_history (registry, \(unsafeRaw: Self.columns))
-                        SELECT \(unsafeRaw: Self.literal(record.registry)), \(unsafeRaw: Self.columns) FROM \(unsafeRaw: table) WHERE record_key = \(bind: record.key)
-                          AND revision = \(bind: previous.revision) RETURNING revision
-                        """).first()
-                    guard moved != nil else { throw DomainError.conflict(field: record.registry, messageKey: "error_changed_meanwhile") }
-                    try await sql.raw("""
-                        UPDATE \(unsafeRaw: table) SET revision = \(bind: record.revision), schema_version = \(bind: record.schemaVersion), content = \(bind: record.content.canonicalJSON),
-                        deleted = \(bind: record.deleted ? 1 : 0), changed_at = \(bind: record.changedAt), changed_by = \(bind: record.changedBy),
-                        reason = \(bind: record.reason), ledger_index = \(bind: record.ledgerIndex) WHERE record_key = \(bind: record.key)
-                        """).run()
-                } else {
-                    let inserted = try await sql.raw("""
-                        INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: Self.columns)) VALUES (\(bind: record.key), \(bind: record.revision), \(bind: record.schemaVersion), \(bind: record.content.canonicalJSON),
-                        0, \(bind: record.changedAt), \(bind: record.changedBy), \(bind: record.reason), \(bind: record.ledgerIndex))
-                        ON CONFLICT (record_key) DO NOTHING RETURNING record_key
-                        """).first()
-                    guard inserted != nil else { throw DomainError.conflict(field: "key", messageKey: "error_record_exists") }
-                }
-                stored.append(record)
+        try await database.transaction { sql in try await self.commit(writes, now: now, on: sql) }
+    }
+
+    /// Stores `writes` with their history and ledger entries on the caller's transaction.
+    func commit(_ writes: [RecordWrite], now: Int, on sql: any SQLDatabase) async throws -> [RegistryRecord] {
+        var stored: [RegistryRecord] = []
+        for write in writes {
+            var record = write.record
+            let table = Self.table(record.registry)
+            let digest = Hex.encode(SHA256.hash(data: Data(record.content.canonicalJSON.utf8)))
+            record.ledgerIndex = try await self.append(
+                sql, kind: "registry.record.\(write.change)", actor: write.actor,
+                subject: "record:\(record.registry)/\(record.key)", personPIN: write.personPIN,
+                details: ["registry": record.registry, "record": record.key, "revision": String(record.revision),
+                          "schemaVersion": String(record.schemaVersion), "content": digest, "reason": record.reason], now: now)
+            if let previous = write.previous {
+                // The version being replaced moves to the history; the guard on revision makes a
+                // concurrent change of the same record lose cleanly instead of overwriting.
+                let moved = try await sql.raw("""
+                    INSERT INTO registry_history (registry, \(unsafeRaw: Self.columns))
+                    SELECT \(unsafeRaw: Self.literal(record.registry)), \(unsafeRaw: Self.columns) FROM \(unsafeRaw: table) WHERE record_key = \(bind: record.key)
+                      AND revision = \(bind: previous.revision) RETURNING revision
+                    """).first()
+                guard moved != nil else { throw DomainError.conflict(field: record.registry, messageKey: "error_changed_meanwhile") }
+                try await sql.raw("""
+                    UPDATE \(unsafeRaw: table) SET revision = \(bind: record.revision), schema_version = \(bind: record.schemaVersion), content = \(bind: record.content.canonicalJSON),
+                    deleted = \(bind: record.deleted ? 1 : 0), changed_at = \(bind: record.changedAt), changed_by = \(bind: record.changedBy),
+                    reason = \(bind: record.reason), ledger_index = \(bind: record.ledgerIndex) WHERE record_key = \(bind: record.key)
+                    """).run()
+            } else {
+                let inserted = try await sql.raw("""
+                    INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: Self.columns)) VALUES (\(bind: record.key), \(bind: record.revision), \(bind: record.schemaVersion), \(bind: record.content.canonicalJSON),
+                    0, \(bind: record.changedAt), \(bind: record.changedBy), \(bind: record.reason), \(bind: record.ledgerIndex))
+                    ON CONFLICT (record_key) DO NOTHING RETURNING record_key
+                    """).first()
+                guard inserted != nil else { throw DomainError.conflict(field: "key", messageKey: "error_record_exists") }
             }
-            return stored
+            stored.append(record)
         }
+        return stored
+    }
+
+    /// A record created by another module of the platform on its transaction (a decision that
+    /// registers a birth or a company): the agency must own the registry or hold a write grant, the
+    /// content must satisfy the newest schema, references must be live.
+    public func systemCreate(_ name: String, content: RecordContent, agency: String, reason: String, on sql: any SQLDatabase, now: Int) async throws -> RegistryRecord {
+        guard Registry.isName(name),
+              let owner = try await sql.raw("SELECT owner_agency FROM registries WHERE name = \(bind: name)").first(decodingColumn: "owner_agency", as: String.self)
+        else { throw DomainError.notFound }
+        if owner != agency {
+            let granted = try await sql.raw("SELECT 1 AS one FROM registry_access WHERE registry = \(bind: name) AND agency_code = \(bind: agency) AND can_write = 1").first()
+            guard granted != nil else { throw DomainError.forbidden }
+        }
+        guard let row = try await sql.raw("SELECT version, document FROM registry_schemas WHERE registry = \(bind: name) ORDER BY version DESC LIMIT 1").first()
+        else { throw DomainError.notFound }
+        let schema = try RegistrySchema(json: try row.decode(column: "document", as: String.self))
+        var problems = schema.problems(in: content, today: CalendarDate(dayNumber: (now + 6 * 3600) / 86_400))
+        for field in schema.order {
+            guard let target = schema.fields[field]?.reference, case .string(let value)? = content[field], !problems.contains(where: { $0.field == field }) else { continue }
+            if try await Self.liveKeys(target, among: [value], on: sql).isEmpty { problems.append(FieldError(field: field, messageKey: "error_reference")) }
+        }
+        guard problems.isEmpty else { throw ValidationError(problems) }
+        guard case .string(let key)? = content[schema.key] else { throw ValidationError(field: schema.key, messageKey: "error_required") }
+        var personPIN: String?
+        if let personal = schema.personal, case .string(let pin)? = content[personal] { personPIN = pin }
+        let record = RegistryRecord(registry: name, key: key, revision: 1, schemaVersion: try row.decode(column: "version", as: Int.self), content: content,
+                                    deleted: false, changedAt: now, changedBy: "agency:\(agency)", reason: reason, ledgerIndex: nil)
+        return try await commit([RecordWrite(previous: nil, record: record, change: "created", actor: .agency(agency), personPIN: personPIN)], now: now, on: sql)[0]
     }
 
     // MARK: data-access log

@@ -38,8 +38,12 @@ extension ApplicationService {
             try await recordStage(sql, application)
         }
         let status = Self.status(of: item, service: service, stage: application.stage)
+        var made: [String: String] = [:]
+        if (status == .issued || status == .approved) && previous != status {
+            made = try await writeRecords(sql, application, service: service, case: item, at: at)
+        }
         if status == .issued {
-            try await issueDocument(sql, application, service: service, case: item, at: at)
+            try await issueDocument(sql, application, service: service, case: item, at: at, extra: made)
         }
         if status.isFinal && application.decidedAt == nil { application.decidedAt = at }
         application.status = status
@@ -90,7 +94,8 @@ extension ApplicationService {
     // MARK: documents
 
     /// Signs and stores the document of a positive decision, once per application.
-    func issueDocument(_ sql: any SQLDatabase, _ application: Application, service: Service, case item: WorkflowCase, at: Int) async throws {
+    func issueDocument(_ sql: any SQLDatabase, _ application: Application, service: Service, case item: WorkflowCase, at: Int,
+                       extra: [String: String] = [:]) async throws {
         guard let kind = service.issues,
               try await sql.raw("SELECT id FROM issued_documents WHERE application_id = \(bind: application.id)").first() == nil else { return }
         let key = try await agencyKey(sql, agency: item.agencyCode, at: at)
@@ -102,7 +107,7 @@ extension ApplicationService {
         let id = Self.documentID()
         var facts: [String: JSONValue] = [:]
         for name in kind.facts {
-            if let value = item.facts[name] ?? application.answers[name].map(Value.string) {
+            if let value = item.facts[name] ?? (extra[name] ?? application.answers[name]).map(Value.string) {
                 if case .string(let text) = value { facts[name] = .string(text) } else { facts[name] = .string(value.description) }
             }
         }

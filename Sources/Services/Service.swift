@@ -28,6 +28,9 @@ public struct Service: Sendable, Codable, Equatable {
     public var stages: [Stage]
     /// The document a positive decision issues, if any.
     public var issues: DocumentKind?
+    /// Records a positive decision writes into registries: from then on the state knows it and
+    /// nobody is asked for it again (a birth, a company).
+    public var records: [RegistryEntry]?
 
     /// Who may submit an application.
     public enum ApplicantKind: String, Sendable, Codable, Equatable {
@@ -63,6 +66,22 @@ public struct Service: Sendable, Codable, Equatable {
         public var on: [String]
         /// Case facts printed on the document (besides holder, service and dates).
         public var facts: [String]
+    }
+
+    /// A record written into a registry when the application is granted.
+    public struct RegistryEntry: Sendable, Codable, Equatable {
+        public var registry: String
+        /// How the key is made: `newPin` (from the facts `keyFacts["birthDate"]`, `keyFacts["sex"]`)
+        /// or `newInn` (a legal entity registered today).
+        public var key: String
+        public var keyFacts: [String: String]?
+        /// Record field → the fact that fills it; `@key` is the new key, `@today` today's date,
+        /// `'text'` a literal.
+        public var fields: [String: String]
+        /// Facts holding the PINs of the new person's parents (written to `person_relations`).
+        public var parents: [String]?
+        /// The name the new key is known by on the document.
+        public var fact: String
     }
 
     /// The stage after `index`, if there is one.

@@ -188,9 +188,21 @@ import TestSupport
             var head = Browser(client)
             _ = try await head.signIn(Self.srsHead)
             let own = try await Self.apply(&head, "birth-registration", [
-                "childGivenName": "Айбек", "childBirthDate": CalendarDate.today().description, "childSex": "male", "motherPin": PortalTests.citizen,
+                "childFamilyName": "Абдылдаев", "childGivenName": "Айбек", "childBirthDate": CalendarDate.today().description, "childSex": "male", "motherPin": PortalTests.citizen,
                 "placeOfBirth.district": "BIS-LEN", "placeOfBirth.street": "Бишкек, Чүй пр. 1"], files: ["medical_certificate": ("c.pdf", Self.pdf)])
             #expect(try await head.post("/office/cases/\(own)/decide", form: ["action": "register", "reason": "mine"]).status == .forbidden)
+            // The clerk registers the birth: the child gets a PIN, enters the population register and
+            // is related to both parents, so that no relative will ever decide the child's cases.
+            let people = try await count("rr_population", in: url)
+            #expect(try await clerk.post("/office/cases/\(own)/decide", form: ["action": "register", "reason": "medical certificate checked"]).status == .ok)
+            let registered = try await head.get("/cabinet/applications/\(own)")
+            #expect(Self.status(registered) == "issued")
+            let certificate = try #require(PortalTests.matches(#"href="/documents/([A-Z0-9]+)""#, in: registered.text).first)
+            let record = try await head.get("/documents/\(certificate)")
+            let childPIN = try #require(PortalTests.matches(#"<dt>childPin</dt><dd>([0-9]{14})</dd>"#, in: record.text).first)
+            #expect(childPIN.hasPrefix("2") && (try? PIN(childPIN)) != nil, "a valid PIN for a boy born today")
+            #expect(try await count("rr_population", in: url) == people + 1)
+            #expect(try await count("person_relations", in: url) == 2, "mother and father (the applicant)")
         }
     }
 
@@ -264,6 +276,12 @@ import TestSupport
             #expect(try await moj.post("/office/cases/\(llc)/decide", form: ["action": "register", "reason": "Документы в порядке"]).status == .ok)
             page = try await citizen.get("/cabinet/applications/\(llc)")
             #expect(Self.status(page) == "issued")
+            // The company is in the register of legal entities from now on, with a new INN.
+            let registration = try #require(PortalTests.matches(#"href="/documents/([A-Z0-9]+)""#, in: page.text).first)
+            let inn = try #require(PortalTests.matches(#"<dt>inn</dt><dd>(0[0-9]{13})</dd>"#, in: try await citizen.get("/documents/\(registration)").text).first)
+            #expect((try? INN(inn)) != nil)
+            let entity = try await count("rr_legal_entities", in: url)
+            #expect(entity >= 1)
             #expect(try await citizen.post("/cabinet/applications/\(llc)/rating", form: ["rating": "9"]).status == .unprocessableContent)
             #expect(try await citizen.post("/cabinet/applications/\(llc)/rating", form: ["rating": "5", "comment": "Быстро"]).status == .ok)
             #expect(try await citizen.post("/cabinet/applications/\(llc)/rating", form: ["rating": "4"]).status == .conflict)

@@ -1,5 +1,7 @@
 import Core
 import Foundation
+import Identity
+import Ledger
 import Registries
 import SQLKit
 
@@ -68,6 +70,38 @@ extension ApplicationService {
                 (try $0.decode(column: "key_id", as: String.self), try $0.decode(column: "agency_code", as: String.self),
                  try $0.decode(column: "public_key", as: String.self), try $0.decode(column: "created_at", as: Int.self))
             }
+        }
+    }
+}
+
+/// Officials and documents: reading one is logged for its holder; a head of the issuing agency
+/// may revoke one, with a reason, and from then on it does not verify.
+extension ApplicationService {
+    /// Logs that an official of the issuing agency opened a person's document.
+    public func logDocumentRead(_ id: String, holder: String, by official: Principal) async throws {
+        guard let post = official.post else { return }
+        _ = try await registries.log([DataAccess(
+            id: Secrets.token(), personPIN: holder, registry: "documents", recordKey: id, readerKind: "official", readerID: official.pin,
+            readerName: official.displayName, agencyCode: post.agencyCode, application: "", legalBasis: "issued document \(id) opened by the issuing agency",
+            caseNumber: "", at: now())], by: .person(official.pin))
+    }
+
+    /// Revokes a document (heads of the issuing agency only; the reason is required and public).
+    public func revokeDocument(_ id: String, by official: Principal, reason: String) async throws {
+        let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw ValidationError(field: "reason", messageKey: "error_reason_required") }
+        guard text.count <= 500 else { throw ValidationError(field: "reason", messageKey: "error_too_long") }
+        let found = try await document(id)
+        // Outside the issuing agency the document is "not found", as on its page; inside, only a head may revoke.
+        guard official.post?.agencyCode == found.agency || found.holderPIN == official.pin else { throw DomainError.notFound }
+        guard official.post?.agencyCode == found.agency, official.post?.roles.contains(.head) == true else { throw DomainError.forbidden }
+        let at = now()
+        try await database.transaction { sql in
+            let actor = try await ledger.pseudonym(for: official.pin, on: sql)
+            let event = try LedgerEvent(kind: "document.revoked", actor: actor, subject: "document:\(id)", time: at, details: ["document": id, "reason": text])
+            _ = try await self.ledger.append([event], on: sql)
+            let changed = try await sql.raw("UPDATE issued_documents SET revoked_at = \(bind: at) WHERE id = \(bind: id) AND revoked_at IS NULL RETURNING id").first()
+            guard changed != nil else { throw DomainError.conflict(field: "document", messageKey: "error_document_revoked") }
         }
     }
 }

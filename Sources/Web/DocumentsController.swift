@@ -13,6 +13,7 @@ struct DocumentsController: Sendable {
     func register(on router: Router<AppRequestContext>) {
         router.get("/documents/{id}", use: page)
         router.get("/documents/{id}/document.json", use: json)
+        router.post("/documents/{id}/revoke", use: revoke)
         router.get("/verify", use: verifyForm)
         router.post("/verify", use: verifyPosted)
         router.get("/verify/{id}", use: verifyID)
@@ -21,22 +22,45 @@ struct DocumentsController: Sendable {
 
     private var pages: PageRenderer { platform.pages }
 
-    /// The document, for its holder or an official of the issuing agency; "not found" for anyone else.
-    private func visible(_ context: AppRequestContext) async throws -> (IssuedDocument, String) {
+    /// The document, for its holder or an official of the issuing agency (whose reading is logged
+    /// for the holder); "not found" for anyone else.
+    private func visible(_ context: AppRequestContext) async throws -> (IssuedDocument, String, Bool) {
         let principal = try PortalController.signedIn(context)
         let found = try await platform.applications.document(try context.parameters.require("id"))
         guard found.holderPIN == principal.pin || principal.post?.agencyCode == found.agency else { throw DomainError.notFound }
-        return (found.document, found.agency)
+        if found.holderPIN != principal.pin {
+            try await platform.applications.logDocumentRead(found.document.id, holder: found.holderPIN, by: principal)
+        }
+        return (found.document, found.agency, principal.post?.agencyCode == found.agency && principal.post?.roles.contains(.head) == true)
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (document, agency) = try await visible(context)
-        return pages.render("document", titleKey: "document_title", request: request, context: context,
-                            data: try await view(document, agency: agency, language: context.language, full: true))
+        try await renderPage(request, context: context, status: .ok)
+    }
+
+    private func renderPage(_ request: Request, context: AppRequestContext, status: HTTPResponse.Status, reasonError: String = "") async throws -> Response {
+        let (document, agency, mayRevoke) = try await visible(context)
+        var data = try await view(document, agency: agency, language: context.language, full: true)
+        let check = try await platform.applications.verify(id: document.id)
+        if check.failure == .revoked { data["revoked"] = true } else if mayRevoke { data["mayRevoke"] = true }
+        if !reasonError.isEmpty { data["reasonError"] = reasonError }
+        return pages.render("document", titleKey: "document_title", request: request, context: context, status: status, data: data)
+    }
+
+    @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try PortalController.signedIn(context)
+        let form = try await FormData.read(request)
+        do {
+            try await platform.applications.revokeDocument(try context.parameters.require("id"), by: principal, reason: form["reason"])
+            return try await renderPage(request, context: context, status: .ok)
+        } catch let error as ValidationError {
+            return try await renderPage(request, context: context, status: .unprocessableContent,
+                                        reasonError: pages.text(error.fields.first?.messageKey ?? "error_required", context.language))
+        }
     }
 
     @Sendable func json(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (document, _) = try await visible(context)
+        let (document, _, _) = try await visible(context)
         return RegistryPortalController.download(document.json, type: "application/json; charset=utf-8", name: "\(document.id).json")
     }
 

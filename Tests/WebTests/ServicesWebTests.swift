@@ -180,9 +180,19 @@ import TestSupport
             #expect(try await bch.post("/office/cases/\(id)/decide", form: ["action": "approve", "reason": "Meets the general plan"]).status == .ok)
             let page = try await applicant.get("/cabinet/applications/\(id)")
             #expect(Self.status(page) == "issued" && page.text.contains("Meets the general plan"))
-            // Each opening of the case by an official is in the applicant's "who looked at my data".
+            // The city hall's head opens the permit (a logged read) and revokes it; it no longer verifies.
+            let permit = try #require(PortalTests.matches(#"href="/documents/([A-Z0-9]+)""#, in: page.text).first)
+            #expect(try await srs.get("/documents/\(permit)").status == .notFound, "another agency")
+            #expect(try await clerk.post("/documents/\(permit)/revoke", form: ["reason": "x"]).status == .notFound)
+            #expect(try await bch.get("/documents/\(permit)").text.contains("Revoke this document"))
+            #expect(try await bch.post("/documents/\(permit)/revoke", form: ["reason": " "]).status == .unprocessableContent)
+            #expect(try await bch.post("/documents/\(permit)/revoke", form: ["reason": "Issued on a forged title deed"]).status == .ok)
+            var checker = Browser(client)
+            let revoked = try await checker.get("/verify/\(permit)")
+            #expect(revoked.status == .unprocessableContent && revoked.text.contains("The agency revoked this document"))
+            // Each opening of the case or the document by an official is in the applicant's "who looked at my data".
             let log = try await applicant.get("/cabinet/data-access")
-            #expect(log.text.contains("examination of application \(id)"))
+            #expect(log.text.contains("examination of application \(id)") && log.text.contains("issued document \(permit) opened"))
 
             // An official never decides their own application (SRS head applying to the SRS).
             var head = Browser(client)

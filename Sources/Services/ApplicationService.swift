@@ -124,6 +124,10 @@ public struct ApplicationService: Sendable {
         let prefilled = try await prefill(service, for: submission.applicant)
         let form = try await FormValidator(fields: service.form, today: today())
             .validate(submission.answers, files: submission.files, prefilled: prefilled, lookups: lookups(), strict: submission.strict)
+        if let field = service.representing, let represented = form.answers[field], represented != submission.applicant.pin,
+           try await !isParent(submission.applicant.pin, of: represented) {
+            throw ValidationError(field: field, messageKey: "error_not_your_child")
+        }
         var hashed = JSONValue.object(form.answers.mapValues { .string($0) }).canonicalJSON + "|" + service.id + "|" + (submission.organisationINN ?? "")
         hashed += "|" + form.files.keys.sorted().map { "\($0)=\(form.files[$0]?.sha256 ?? "")" }.joined(separator: ",")
         let prepared = PreparedSubmission(service: service, submission: submission, key: key, form: form,
@@ -206,6 +210,13 @@ public struct ApplicationService: Sendable {
             // A key repeated inside one batch gets the application stored for its first use.
             for (i, first) in duplicateOf { results[i] = stored[first].map { .success($0) } }
             return results.map { $0 ?? .failure(DomainError.notFound) }
+        }
+    }
+
+    /// Whether the civil registry records `parent` as a parent of `child`.
+    func isParent(_ parent: String, of child: String) async throws -> Bool {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT 1 AS one FROM person_relations WHERE pin_a = \(bind: parent) AND pin_b = \(bind: child) AND kind = 'parent'").first() != nil
         }
     }
 

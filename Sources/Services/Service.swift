@@ -28,6 +28,9 @@ public struct Service: Sendable, Codable, Equatable {
     public var stages: [Stage]
     /// The document a positive decision issues, if any.
     public var issues: DocumentKind?
+    /// For services a parent may use for their child: the form field holding the PIN of the person
+    /// applied for. The applicant must be that person or their parent in `person_relations`.
+    public var representing: String?
     /// Records a positive decision writes into registries: from then on the state knows it and
     /// nobody is asked for it again (a birth, a company).
     public var records: [RegistryEntry]?

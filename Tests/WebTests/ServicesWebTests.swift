@@ -213,6 +213,12 @@ import TestSupport
             #expect(childPIN.hasPrefix("2") && (try? PIN(childPIN)) != nil, "a valid PIN for a boy born today")
             #expect(try await count("rr_population", in: url) == people + 1)
             #expect(try await count("person_relations", in: url) == 2, "mother and father (the applicant)")
+            // The father (and the mother) may now enrol the child at school; nobody else may apply for the child.
+            let enrol = ["childPin": childPIN, "school": "SCH-001", "grade": "1", "startDate": CalendarDate.today().adding(days: 30).description]
+            _ = try await Self.apply(&head, "school-enrolment", enrol)
+            let form = try await applicant.get("/services/school-enrolment/apply")
+            let refusedEnrolment = try await applicant.post("/services/school-enrolment/apply", multipart: enrol.merging(["idempotencyKey": try Self.key(form), "intent": "submit"]) { $1 })
+            #expect(refusedEnrolment.status == .unprocessableContent && refusedEnrolment.text.contains("does not record you as this child"))
         }
     }
 

@@ -80,6 +80,9 @@ def test_pages_have_no_serious_accessibility_violations(server, browser):
     assert_accessible(browser, "register")
     browser.get(server.url + "/ledger")
     assert_accessible(browser, "ledger")
+    for path in ["/services/no-criminal-record", "/performance", "/verify"]:
+        browser.get(server.url + path)
+        assert_accessible(browser, path)
     sign_in(browser, server.url)
     assert browser.current_url.endswith("/cabinet")
     assert_accessible(browser, "cabinet")
@@ -88,7 +91,8 @@ def test_pages_have_no_serious_accessibility_violations(server, browser):
 def test_pages_fit_a_360_pixel_screen(server, browser):
     browser.set_window_size(360, 740)
     sign_in(browser, server.url)
-    for path in ["/", "/signin", "/cabinet", "/register", "/ledger"]:
+    for path in ["/", "/signin", "/cabinet", "/register", "/ledger", "/services", "/services/building-permit",
+                 "/services/birth-registration/apply", "/cabinet/applications", "/performance", "/verify"]:
         browser.get(server.url + path)
         overflow = browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 360px"

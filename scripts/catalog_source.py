@@ -544,6 +544,8 @@ ROWS = {
  "document_revoke": ("Revoke", "Отозвать", "Жокко чыгаруу"),
  "error_document_revoked": ("The document is already revoked.", "Документ уже отозван.", "Документ буга чейин жокко чыгарылган."),
  "error_not_your_child": ("The civil registry does not record you as this child's parent.", "По данным ЗАГС вы не являетесь родителем этого ребёнка.", "ЖАКК маалыматы боюнча сиз бул баланын ата-энеси эмессиз."),
+ "notify_overdue_subject": ("Deadline passed: application {number}", "Срок истёк: заявление {number}", "Мөөнөт өттү: арыз {number}"),
+ "notify_overdue_body": ("Application {number} for \"{service}\" has passed its deadline at the step \"{state}\". Open it in your inbox.", "Срок заявления {number} на услугу «{service}» истёк на этапе «{state}». Откройте его во входящих.", "«{service}» кызматына {number} арыздын «{state}» этабындагы мөөнөтү өттү. Аны кирген иштерден ачыңыз."),
  "error_reason_required": ("Give the reason for the decision.", "Укажите обоснование решения.", "Чечимдин негиздемесин көрсөтүңүз."),
  "problem_conflict_of_interest": ("Conflict of interest", "Конфликт интересов", "Кызыкчылыктардын кагылышы"),
  "problem_conflict_of_interest_detail": ("You may not act on your own application or a relative's.", "Нельзя действовать по своему заявлению или заявлению родственника.", "Өзүңүздүн же тууганыңыздын арызы боюнча аракет кылууга болбойт."),

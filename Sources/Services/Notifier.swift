@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Registries
 import SQLKit
 import Storage
 
@@ -160,9 +161,53 @@ public struct Outbox: Sendable {
     }
 
     /// Sends up to `limit` pending messages; a failure is counted and retried later (at most 5 times).
+    /// Writes an email and SMS to the official holding each case whose deadline passed (workflow
+    /// escalations), in Kyrgyz and Russian; each escalation once.
+    @discardableResult
+    public func queueOverdueNotices(limit: Int = 200) async throws -> Int {
+        let services = try await catalogue.all()
+        return try await database.transaction { sql in
+            let rows = try await sql.raw("""
+                SELECT h.case_id, h.seq, h.details, h.to_state, h.at, a.id AS application_id, a.service_id
+                FROM workflow_history h JOIN applications a ON a.case_id = h.case_id
+                WHERE h.kind = 'escalated' AND NOT EXISTS (SELECT 1 FROM escalation_notices n WHERE n.case_id = h.case_id AND n.seq = h.seq)
+                ORDER BY h.at LIMIT \(literal: limit)
+                """).all()
+            guard !rows.isEmpty else { return 0 }
+            for row in rows {
+                let caseID = try row.decode(column: "case_id", as: String.self), seq = try row.decode(column: "seq", as: Int.self)
+                try await sql.raw("INSERT INTO escalation_notices (case_id, seq) VALUES (\(bind: caseID), \(bind: seq)) ON CONFLICT (case_id, seq) DO NOTHING").run()
+                guard case .object(let details)? = try? JSONValue.parse(try row.decode(column: "details", as: String.self)),
+                      let official = details["assignee"]?.stringValue, !official.isEmpty,
+                      let contact = try await sql.raw("SELECT email, phone FROM people WHERE pin = \(bind: official)").first() else { continue }
+                let number = try row.decode(column: "application_id", as: String.self)
+                let serviceID = try row.decode(column: "service_id", as: String.self)
+                let service = services.first { $0.id == serviceID }
+                let state = try row.decode(column: "to_state", as: String?.self) ?? ""
+                let text = { (language: Language, key: String) in
+                    Notifier.fill(Catalog.shipped.text(key, language), ["number": number, "service": service?.title.text(language) ?? serviceID,
+                                                                       "state": Catalog.shipped.text("state_\(state)", language)])
+                }
+                let subject = text(.ky, "notify_overdue_subject") + " / " + text(.ru, "notify_overdue_subject")
+                let body = text(.ky, "notify_overdue_body") + "\n\n" + text(.ru, "notify_overdue_body")
+                let at = try row.decode(column: "at", as: Int.self)
+                for (channel, recipient) in [("email", try contact.decode(column: "email", as: String.self)), ("sms", try contact.decode(column: "phone", as: String.self))]
+                where !recipient.isEmpty {
+                    try await sql.raw("""
+                        INSERT INTO outbox (id, channel, recipient, subject, body, status, created_at)
+                        VALUES (\(bind: "esc:\(caseID):\(seq):\(channel)"), \(bind: channel), \(bind: recipient), \(bind: subject), \(bind: body), 'pending', \(bind: at))
+                        ON CONFLICT (id) DO NOTHING
+                        """).run()
+                }
+            }
+            return rows.count
+        }
+    }
+
     @discardableResult
     public func dispatch(limit: Int = 100) async throws -> Int {
         try await queue()
+        try await queueOverdueNotices()
         let pending = try await database.withConnection { sql in
             try await sql.raw("SELECT id, channel, recipient, subject, body FROM outbox WHERE status = 'pending' ORDER BY created_at LIMIT \(literal: limit)").all().map { row in
                 (try row.decode(column: "id", as: String.self), try row.decode(column: "channel", as: String.self), try row.decode(column: "recipient", as: String.self),

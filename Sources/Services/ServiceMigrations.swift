@@ -56,6 +56,8 @@ public enum ServiceMigrations {
             CREATE TABLE registration_uploads (id TEXT PRIMARY KEY, client_id TEXT NOT NULL, field TEXT NOT NULL, filename TEXT NOT NULL,
               content TEXT NOT NULL, created_at BIGINT NOT NULL)
             """,
+            // Escalations whose official has been told (the outbox writes each notice once).
+            "CREATE TABLE escalation_notices (case_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (case_id, seq))",
             // The books of the test bank (TestPaymentGateway): a stand-in for the bank's side.
             "CREATE TABLE test_bank_charges (bill TEXT PRIMARY KEY, amount INTEGER NOT NULL)",
         ]),

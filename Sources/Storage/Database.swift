@@ -51,6 +51,10 @@ public final class Database: Sendable {
         case .sqliteFile(let path):
             let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
             let sql = connection.sql()
+            // SQLiteNIO's busy handler retries at once, forever: when another process (a CLI command,
+            // a second node in tests) holds the write lock, that spins a thread of the shared pool
+            // the holder may need to finish. Wait with sleeps instead, and give up after 5 s.
+            try await sql.raw("PRAGMA busy_timeout=5000").run()
             try await sql.raw("PRAGMA journal_mode=WAL").run()
             try await sql.raw("PRAGMA synchronous=NORMAL").run()
             try await sql.raw("PRAGMA foreign_keys=ON").run()
@@ -59,6 +63,7 @@ public final class Database: Sendable {
             try await sql.raw("PRAGMA temp_store=MEMORY").run()
             try await sql.raw("PRAGMA cache_size=\(unsafeRaw: String(defaultSQLiteCacheKiB))").run()
             let checkpointer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            try await checkpointer.sql().raw("PRAGMA busy_timeout=5000").run()
             return Database(location: location, backend: .sqlite(connection, AsyncGate(), checkpointer: checkpointer), poolSize: 1, logger: logger)
         case .sqliteMemory:
             let connection = try await SQLiteConnection.open(storage: .memory, logger: logger)

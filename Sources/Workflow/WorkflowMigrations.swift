@@ -39,5 +39,9 @@ public enum WorkflowMigrations {
             SELECT assignee_pin, COUNT(*) FROM workflow_cases WHERE terminal = 0 AND assignee_pin IS NOT NULL GROUP BY assignee_pin
             """,
         ]),
+        Migration(version: 402, name: "escalations findable without reading all history", statements: [
+            // Partial: only escalation lines are indexed, so ordinary history writes pay nothing.
+            "CREATE INDEX workflow_history_escalations ON workflow_history (at) WHERE kind = 'escalated'",
+        ]),
     ]
 }

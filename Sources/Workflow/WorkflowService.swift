@@ -214,7 +214,7 @@ public struct WorkflowService: Sendable {
             let writer = CaseWriter()
             var item = try await self.load(sql, caseID, lock: true)
             guard let post = supervisor.post, post.agencyCode == item.agencyCode, post.roles.contains(.head) else { throw DomainError.forbidden }
-            let definition = try await self.definition(item.definitionID, version: item.version)
+            let definition = try await self.definition(item.definitionID, version: item.version, on: sql)
             let eligible = try await self.eligible(sql, item, definition: definition)
             guard eligible.contains(where: { $0.pin == official }) else { throw WorkflowError.notEligible(official) }
             item.assigneePIN = official
@@ -240,7 +240,7 @@ public struct WorkflowService: Sendable {
             var fired = 0
             for id in due.sorted() {
                 var item = try await self.load(sql, id, lock: true, writer: writer)
-                let definition = try await self.definition(item.definitionID, version: item.version)
+                let definition = try await self.definition(item.definitionID, version: item.version, on: sql)
                 for escalation in definition.escalations where escalation.state == item.state {
                     fired += 1
                     let details = ["node": node]

@@ -421,3 +421,36 @@ extension Curve25519.Signing.PrivateKey {
         return IssuedDocument.Signature(algorithm: "Ed25519", keyID: IssuedDocument.keyID(raw), publicKey: raw.base64EncodedString(), value: value.base64EncodedString())
     }
 }
+
+/// Deadlines are enforced: an official whose case passes its deadline is told, once.
+@Suite struct OverdueNoticeTests {
+    @Test(arguments: TestEngine.available)
+    func theOfficialHoldingAnOverdueCaseIsToldOnce(engine: TestEngine) async throws {
+        try await withApp(engine) { client, url async throws in
+            var citizen = Browser(client)
+            _ = try await citizen.signIn(PortalTests.citizen)
+            let id = try await ServicesWebTests.apply(&citizen, "doctor-appointment", [
+                "facility": "HF-001", "specialty": "family", "preferredDate": CalendarDate.today().adding(days: 3).description])
+            let platform = try await Platform.start(AppConfiguration(databaseURL: url, bcryptCost: 4), logger: TestLog.quiet)
+            do {
+                try await platform.database.withConnection { sql in
+                    try await sql.raw("UPDATE workflow_cases SET timer_at = 1 WHERE id = (SELECT case_id FROM applications WHERE id = \(bind: id))").run()
+                }
+                #expect(try await platform.workflow.fireDueTimers(node: "test") == 1)
+                _ = try await platform.outbox.dispatch()
+                _ = try await platform.outbox.dispatch()
+                let notices = try await platform.database.withConnection { sql in
+                    try await sql.raw("SELECT recipient, body FROM outbox WHERE id LIKE 'esc:%'").all().map {
+                        (try $0.decode(column: "recipient", as: String.self), try $0.decode(column: "body", as: String.self))
+                    }
+                }
+                #expect(notices.count == 2, "one email and one SMS, once")
+                #expect(notices.contains { $0.0 == "azamat@moh.example.kg" && $0.1.contains(id) && $0.1.contains("мөөнөтү өттү") && $0.1.contains("истёк") })
+                await platform.database.shutdown()
+            } catch {
+                await platform.database.shutdown()
+                throw error
+            }
+        }
+    }
+}

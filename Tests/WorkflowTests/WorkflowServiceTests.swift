@@ -191,6 +191,24 @@ struct WorkflowFixture {
         }
     }
 
+    /// A node that has not read the definition yet (just restarted) fires a due timer: the
+    /// definition is read on the timer's own transaction. (It used to wait for a second
+    /// connection that SQLite's single one could never give: the node hung.)
+    @Test(.timeLimit(.minutes(1)), arguments: TestEngine.available)
+    func aNodeThatJustStartedFiresDueTimers(engine: TestEngine) async throws {
+        try await F.with(engine) { f async throws in
+            let first = f.service()
+            try await first.publish(Fixtures.buildingPermit, by: .agency("BCH"))
+            let item = try await first.start("building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
+                                             documents: ["site_plan", "title_deed"], by: .subjectThemself)
+            _ = try await first.act(item.id, action: "register", by: F.clerk, reason: "")
+            f.clock.set("2026-05-30", hour: 0)
+            let restarted = f.service()
+            #expect(try await restarted.fireDueTimers(node: "fresh") == 1)
+            #expect(try await restarted.history(item.id).contains { $0.kind == "escalated" })
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func concurrentActionsShareTransactionsButSucceedOrFailAlone(engine: TestEngine) async throws {
         try await F.with(engine) { f async throws in

@@ -5,6 +5,7 @@ import Services
 import SQLKit
 import Storage
 import Testing
+import Workflow
 import TestSupport
 
 /// The outbox sends each waiting message once, through the adapters, and retries failures.
@@ -27,7 +28,7 @@ import TestSupport
 
     @Test(arguments: TestEngine.available)
     func messagesGoOutOnceThroughTheirAdapter(engine: TestEngine) async throws {
-        try await engine.withDatabase(migrations: LedgerMigrations.all + IdentityMigrations.all + ServiceMigrations.all) { database in
+        try await engine.withDatabase(migrations: LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all + ServiceMigrations.all) { database in
             try await Self.queue(database)
             let sender = RecordingSender()
             let outbox = Outbox(database: database, email: sender, sms: sender)
@@ -40,7 +41,7 @@ import TestSupport
 
     @Test(arguments: TestEngine.available)
     func failuresAreRetriedAndGivenUpAfterFiveAttempts(engine: TestEngine) async throws {
-        try await engine.withDatabase(migrations: LedgerMigrations.all + IdentityMigrations.all + ServiceMigrations.all) { database in
+        try await engine.withDatabase(migrations: LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all + ServiceMigrations.all) { database in
             try await Self.queue(database)
             let outbox = Outbox(database: database, email: BrokenGateway(), sms: BrokenGateway())
             for _ in 0..<5 { #expect(try await outbox.dispatch() == 0) }

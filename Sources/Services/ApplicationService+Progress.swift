@@ -116,7 +116,7 @@ extension ApplicationService {
             "id": .string(id), "kind": .string(kind.kind), "title": title, "service": .string(service.id), "agency": .string(item.agencyCode),
             "application": .string(application.id), "decision": .string(item.state),
             "holder": .object(["name": .string(name), "pin": .string(application.applicantPIN)]),
-            "issuedAt": .string(Self.isoTime(at)), "facts": .object(facts),
+            "issuedAt": .string(CalendarDate.utcTimestamp(at)), "facts": .object(facts),
         ]
         let signed = IssuedDocument.signedBytes(content)
         let signature = try key.signature(for: signed)
@@ -158,7 +158,6 @@ extension ApplicationService {
         return "D" + String((0..<20).map { _ in alphabet[Int.random(in: 0..<32)] })
     }
 
-    static func isoTime(_ time: Int) -> String { CalendarDate.utcTimestamp(time) }
 
     // MARK: reconciliation
 

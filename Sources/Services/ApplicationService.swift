@@ -234,10 +234,8 @@ public struct ApplicationService: Sendable {
 
     /// Applications already stored under any of `keys`, by applicant PIN and key.
     private func existing(_ sql: any SQLDatabase, keys: [String]) async throws -> [String: (application: Application, hash: String)] {
-        var query: SQLQueryString = "SELECT * FROM applications WHERE idempotency_key IN ("
-        for (n, key) in Set(keys).sorted().enumerated() { query = query + (n == 0 ? "\(bind: key)" : ", \(bind: key)") }
         var found: [String: (application: Application, hash: String)] = [:]
-        for row in try await sql.raw(query + ")").all() {
+        for row in try await sql.raw("SELECT * FROM applications WHERE idempotency_key IN (" + .list(Set(keys).sorted()) + ")").all() {
             let application = try Self.decode(row)
             found[application.applicantPIN + "\u{1}" + (try row.decode(column: "idempotency_key", as: String.self))] = (application, try row.decode(column: "request_hash", as: String.self))
         }
@@ -247,30 +245,23 @@ public struct ApplicationService: Sendable {
     /// Stores new applications, 50 rows a statement.
     private func insert(_ sql: any SQLDatabase, _ rows: [(Application, PreparedSubmission)], at: Int) async throws {
         for start in stride(from: 0, to: rows.count, by: 50) {
-            var query: SQLQueryString = """
+            try await sql.raw(.rows("""
                 INSERT INTO applications (id, service_id, applicant_pin, organisation_inn, language, answers, status, final, stage, case_id, case_revision,
                   agency_code, submitted_at, due_on, decided_at, idempotency_key, request_hash) VALUES
-                """
-            for (n, (application, entry)) in rows[start..<min(start + 50, rows.count)].enumerated() {
-                query = query + (n == 0 ? " (" : ", (") + """
-                    \(bind: application.id), \(bind: application.serviceID), \(bind: application.applicantPIN), \(bind: application.organisationINN),
-                    \(bind: application.language.rawValue), \(bind: Self.encodeAnswers(application.answers)), \(bind: application.status.rawValue),
-                    \(bind: application.status.isFinal ? 1 : 0), \(bind: application.stage), \(bind: application.caseID), \(bind: application.caseRevision),
-                    \(bind: application.agencyCode), \(bind: at), \(bind: application.dueOn.description), \(bind: application.decidedAt), \(bind: entry.key), \(bind: entry.hash))
-                    """
-            }
-            try await sql.raw(query).run()
+                """, rows[start..<min(start + 50, rows.count)].map { application, entry in
+                    [application.id, application.serviceID, application.applicantPIN, application.organisationINN, application.language.rawValue,
+                     Self.encodeAnswers(application.answers), application.status.rawValue, application.status.isFinal ? 1 : 0, application.stage,
+                     application.caseID, application.caseRevision, application.agencyCode, at, application.dueOn.description, application.decidedAt,
+                     entry.key, entry.hash] as [any Encodable & Sendable]
+                })).run()
         }
     }
 
     /// Records the first stage's case of new applications, 100 rows a statement.
     private func recordStages(_ sql: any SQLDatabase, _ applications: [Application]) async throws {
         for start in stride(from: 0, to: applications.count, by: 100) {
-            var query: SQLQueryString = "INSERT INTO application_cases (application_id, stage, case_id, agency_code) VALUES "
-            for (n, application) in applications[start..<min(start + 100, applications.count)].enumerated() {
-                query = query + (n == 0 ? "" : ", ") + "(\(bind: application.id), \(bind: application.stage), \(bind: application.caseID), \(bind: application.agencyCode))"
-            }
-            try await sql.raw(query).run()
+            try await sql.raw(.rows("INSERT INTO application_cases (application_id, stage, case_id, agency_code) VALUES ",
+                                    applications[start..<min(start + 100, applications.count)].map { [$0.id, $0.stage, $0.caseID, $0.agencyCode] })).run()
         }
     }
 

@@ -91,13 +91,9 @@ final class Notifier {
     func flush(_ sql: any SQLDatabase) async throws {
         guard !pending.isEmpty else { return }
         for chunk in stride(from: 0, to: pending.count, by: 100).map({ Array(pending[$0..<min($0 + 100, pending.count)]) }) {
-            var insert: SQLQueryString = "INSERT INTO notifications (id, pin, application_id, status, reason, created_at) VALUES "
-            for (n, note) in chunk.enumerated() {
-                insert = insert + (n == 0 ? "" : ", ") + """
-                    (\(bind: Self.id(note)), \(bind: note.application.applicantPIN), \(bind: note.application.id), \(bind: note.status.rawValue), \(bind: note.reason), \(bind: note.at))
-                    """
-            }
-            try await sql.raw(insert).run()
+            try await sql.raw(.rows("INSERT INTO notifications (id, pin, application_id, status, reason, created_at) VALUES ", chunk.map { note in
+                [Self.id(note), note.application.applicantPIN, note.application.id, note.status.rawValue, note.reason, note.at] as [any Encodable & Sendable]
+            })).run()
         }
         pending = []
     }
@@ -145,17 +141,11 @@ public struct Outbox: Sendable {
                 if let phone = try row.decode(column: "phone", as: String?.self), !phone.isEmpty { messages.append((id + ":sms", "sms", phone, subject, body, at)) }
             }
             for start in stride(from: 0, to: messages.count, by: 100) {
-                var insert: SQLQueryString = "INSERT INTO outbox (id, channel, recipient, subject, body, status, created_at) VALUES "
-                for (n, message) in messages[start..<min(start + 100, messages.count)].enumerated() {
-                    insert = insert + (n == 0 ? "" : ", ") + """
-                        (\(bind: message.id), \(bind: message.channel), \(bind: message.recipient), \(bind: message.subject), \(bind: message.body), 'pending', \(bind: message.at))
-                        """
-                }
-                try await sql.raw(insert + " ON CONFLICT (id) DO NOTHING").run()
+                try await sql.raw(.rows("INSERT INTO outbox (id, channel, recipient, subject, body, status, created_at) VALUES ",
+                                        messages[start..<min(start + 100, messages.count)].map { [$0.id, $0.channel, $0.recipient, $0.subject, $0.body, "pending", $0.at] },
+                                        " ON CONFLICT (id) DO NOTHING")).run()
             }
-            var update: SQLQueryString = "UPDATE notifications SET queued = 1 WHERE id IN ("
-            for (n, id) in ids.enumerated() { update = update + (n == 0 ? "\(bind: id)" : ", \(bind: id)") }
-            try await sql.raw(update + ")").run()
+            try await sql.raw("UPDATE notifications SET queued = 1 WHERE id IN (" + .list(ids) + ")").run()
             return ids.count
         }
     }

@@ -47,11 +47,4 @@ public struct TestPaymentGateway: PaymentGateway {
         }
         return taken ? .confirmed(reference: "TEST-" + bill) : .failed(reason: "unknown charge")
     }
-
-    /// How many bills the test bank has charged.
-    public func taken() async throws -> Int {
-        try await database.withConnection { sql in
-            try await sql.raw("SELECT COUNT(*) AS n FROM test_bank_charges").first(decodingColumn: "n", as: Int.self) ?? 0
-        }
-    }
 }

@@ -16,4 +16,14 @@ extension SQLQueryString {
         query.appendLiteral(suffix)
         return query
     }
+
+    /// `?, ?, …` with every value bound, for `IN (…)` lists.
+    public static func list(_ values: [any Encodable & Sendable]) -> SQLQueryString {
+        var query = SQLQueryString("")
+        for (i, value) in values.enumerated() {
+            if i > 0 { query.appendLiteral(", ") }
+            query.appendInterpolation(bind: value)
+        }
+        return query
+    }
 }

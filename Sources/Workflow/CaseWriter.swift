@@ -3,6 +3,7 @@ import Foundation
 import Identity
 import Ledger
 import SQLKit
+import Storage
 
 /// The writes of one transaction, planned while requests are handled and applied at the end in
 /// as few statements as possible: every history line in one INSERT, every ledger entry in one
@@ -121,19 +122,14 @@ final class CaseWriter {
         try await updateLoads(sql)
         let fresh = order.compactMap { created[$0] }
         for start in stride(from: 0, to: fresh.count, by: 100) {
-            var query = SQLQueryString("""
+            try await sql.raw(.rows("""
                 INSERT INTO workflow_cases (id, definition_id, version, state, terminal, agency_code, applicant_pin, assignee_pin, facts, documents,
                   entered_on, due_on, revision, timer_at, created_at, updated_at) VALUES
-                """)
-            for (n, item) in fresh[start..<min(start + 100, fresh.count)].enumerated() {
-                query = query + (n == 0 ? " (" : ", (") + """
-                    \(bind: item.id), \(bind: item.definitionID), \(bind: item.version), \(bind: item.state), \(bind: item.isTerminal ? 1 : 0),
-                    \(bind: item.agencyCode), \(bind: item.applicantPIN), \(bind: item.assigneePIN), \(bind: FactsCoding.encode(item.facts)),
-                    \(bind: item.documents.sorted().joined(separator: ",")), \(bind: item.enteredOn.description), \(bind: item.dueOn?.description),
-                    \(bind: item.revision), \(bind: item.timerAt), \(bind: at), \(bind: at))
-                    """
-            }
-            try await sql.raw(query).run()
+                """, fresh[start..<min(start + 100, fresh.count)].map { item in
+                    [item.id, item.definitionID, item.version, item.state, item.isTerminal ? 1 : 0, item.agencyCode, item.applicantPIN, item.assigneePIN,
+                     FactsCoding.encode(item.facts), item.documents.sorted().joined(separator: ","), item.enteredOn.description, item.dueOn?.description,
+                     item.revision, item.timerAt, at, at] as [any Encodable & Sendable]
+                })).run()
         }
         for id in order {
             if let item = changed[id] {
@@ -155,9 +151,8 @@ final class CaseWriter {
         for item in created.values where !item.isTerminal { if let pin = item.assigneePIN { delta[pin, default: 0] += 1 } }
         let updated = order.compactMap { changed[$0] }
         for start in stride(from: 0, to: updated.count, by: 200) {
-            var query: SQLQueryString = "SELECT id, assignee_pin, terminal FROM workflow_cases WHERE id IN ("
-            for (n, item) in updated[start..<min(start + 200, updated.count)].enumerated() { query = query + (n == 0 ? "\(bind: item.id)" : ", \(bind: item.id)") }
-            for row in try await sql.raw(query + ")").all() {
+            let ids = updated[start..<min(start + 200, updated.count)].map { $0.id as any Encodable & Sendable }
+            for row in try await sql.raw("SELECT id, assignee_pin, terminal FROM workflow_cases WHERE id IN (" + .list(ids) + ")").all() {
                 let id = try row.decode(column: "id", as: String.self)
                 if try row.decode(column: "terminal", as: Int.self) == 0, let pin = try row.decode(column: "assignee_pin", as: String?.self) { delta[pin, default: 0] -= 1 }
                 if let item = changed[id], !item.isTerminal, let pin = item.assigneePIN { delta[pin, default: 0] += 1 }

@@ -127,10 +127,8 @@ extension WorkflowService {
         for start in stride(from: 0, to: wanted.count, by: 200) {
             let chunk = Array(wanted[start..<min(start + 200, wanted.count)])
             for pin in chunk { writer.relatives[pin] = [] }
-            var list: SQLQueryString = ""
-            for (n, pin) in chunk.enumerated() { list = list + (n == 0 ? "\(bind: pin)" : ", \(bind: pin)") }
-            let query: SQLQueryString = "SELECT pin_a, pin_b FROM person_relations WHERE pin_a IN (" + list + ") OR pin_b IN (" + list + ")"
-            for row in try await sql.raw(query).all() {
+            let list = SQLQueryString.list(chunk)
+            for row in try await sql.raw("SELECT pin_a, pin_b FROM person_relations WHERE pin_a IN (" + list + ") OR pin_b IN (" + list + ")").all() {
                 let a = try row.decode(column: "pin_a", as: String.self), b = try row.decode(column: "pin_b", as: String.self)
                 writer.relatives[a]?.insert(b)
                 writer.relatives[b]?.insert(a)

@@ -3,14 +3,14 @@ import PackageDescription
 
 /// Swift 6 language mode everywhere; these upcoming features keep imports and existentials explicit.
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
     name: "tazakoom",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "tazakoom", targets: ["tazakoom"]),
+        .executable(name: "tazakoom", targets: ["tazakoom"])
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "Core",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto")
             ],
             resources: [.copy("Catalogs")],
             swiftSettings: swiftSettings
@@ -143,15 +143,19 @@ let package = Package(
         ),
         .executableTarget(
             name: "registry-bench",
-            dependencies: ["Core", "Identity", "Ledger", "Registries", "Storage",
-                           .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit"),
-                           .product(name: "SQLiteKit", package: "sqlite-kit")],
+            dependencies: [
+                "Core", "Identity", "Ledger", "Registries", "Storage",
+                .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+            ],
             path: "Benchmarks/RegistryBench",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "workflow-bench",
-            dependencies: ["Core", "Identity", "Ledger", "Storage", "Workflow", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Core", "Identity", "Ledger", "Storage", "Workflow", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/WorkflowBench",
             swiftSettings: swiftSettings
         ),
@@ -181,12 +185,17 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkflowTests",
-            dependencies: ["Workflow", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "Workflow", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ServicesTests",
-            dependencies: ["Services", "Storage", "Identity", "Ledger", "Workflow", "TestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "SQLKit", package: "sql-kit")],
+            dependencies: [
+                "Services", "Storage", "Identity", "Ledger", "Workflow", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "SQLKit", package: "sql-kit"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

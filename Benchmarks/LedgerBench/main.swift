@@ -54,11 +54,14 @@ let shaRate = Double(shaCount) / shaTime
 
 // 2. Durable batched appends on an SQLite file (WAL), as the platform runs them.
 log("== appends: \(options.entries) entries in batches of \(options.batch)")
-let appendDB = try await Database.open(.sqliteFile(path: folder.appendingPathComponent("append.sqlite").path), logger: logger)
+let appendDB = try await Database.open(
+    .sqliteFile(path: folder.appendingPathComponent("append.sqlite").path), logger: logger)
 try await Migrator(migrations: LedgerMigrations.all).migrate(appendDB, logger: logger)
 let ledger = try await LedgerService.open(appendDB, origin: "bench.tazakoom.kg/ledger")
 let events = try (0..<options.batch).map { n in
-    try LedgerEvent(kind: "registry.read", actor: "official:0123456789abcdef", subject: "person:fedcba9876543210", time: 1_800_000_000 + n, details: ["purpose": "case 2026/\(n)"])
+    try LedgerEvent(
+        kind: "registry.read", actor: "official:0123456789abcdef", subject: "person:fedcba9876543210",
+        time: 1_800_000_000 + n, details: ["purpose": "case 2026/\(n)"])
 }
 let appendTime = try await seconds {
     var done = 0
@@ -79,7 +82,8 @@ await appendDB.shutdown()
 // 4. Inclusion proofs in a log of proofSize entries. Only tiles matter for proofs, so the tree is
 // built from synthetic leaf hashes and its tiles stored; entries are not needed to answer.
 log("== building a \(options.proofSize)-entry tree for proofs")
-let proofDB = try await Database.open(.sqliteFile(path: folder.appendingPathComponent("proofs.sqlite").path), logger: logger)
+let proofDB = try await Database.open(
+    .sqliteFile(path: folder.appendingPathComponent("proofs.sqlite").path), logger: logger)
 try await Migrator(migrations: LedgerMigrations.all).migrate(proofDB, logger: logger)
 let bigLedger = try await LedgerService.open(proofDB, origin: "bench.tazakoom.kg/ledger")
 /// Builds a tree of `size` synthetic leaves and stores its tiles; returns its root.
@@ -101,24 +105,27 @@ var generator = SystemRandomNumberGenerator()
 for _ in 0..<options.proofs {
     let index = Int.random(in: 0..<options.proofSize, using: &generator)
     var proof: InclusionProofDocument?
-    latencies.append(try await seconds { proof = try await bigLedger.inclusionProof(index: index, size: options.proofSize) })
+    latencies.append(
+        try await seconds { proof = try await bigLedger.inclusionProof(index: index, size: options.proofSize) })
     guard let proof, proof.root == bigRoot.base64 else { fatalError("wrong root in a proof") }
 }
 await proofDB.shutdown()
 latencies.sort()
-let median = latencies[latencies.count / 2] * 1000, p99 = latencies[latencies.count * 99 / 100] * 1000
+let median = latencies[latencies.count / 2] * 1000
+let p99 = latencies[latencies.count * 99 / 100] * 1000
 
-print("""
-## Transparency ledger
+print(
+    """
+    ## Transparency ledger
 
-Measured by `swift run -c release ledger-bench` (called by `Benchmarks/run.sh`), in the same run as
-the SHA-256 rate, which is the ceiling: every entry costs about two SHA-256 computations (its
-leaf hash and its share of the interior nodes).
+    Measured by `swift run -c release ledger-bench` (called by `Benchmarks/run.sh`), in the same run as
+    the SHA-256 rate, which is the ceiling: every entry costs about two SHA-256 computations (its
+    leaf hash and its share of the interior nodes).
 
-| measure | result | target | ratio to SHA-256 ceiling |
-| --- | ---: | ---: | ---: |
-| SHA-256 node hashes, one core (65-byte inputs) | \(rate(shaRate))/s | (ceiling) | 1.00 |
-| durable batched appends, SQLite file (WAL), \(options.entries) entries in batches of \(options.batch) | \(rate(appendRate)) entries/s | ≥ 50,000/s | \(String(format: "%.3f", appendRate / shaRate)) |
-| full audit (`tazakoom ledger verify --database-url`), \(auditReport?.size ?? 0) entries | \(rate(auditRate)) entries/s | ≥ 1,000,000/s | \(String(format: "%.3f", auditRate / shaRate)) |
-| inclusion proof in a \(rate(Double(options.proofSize)))-entry log, through the database, median of \(options.proofs) | \(String(format: "%.3f", median)) ms (p99 \(String(format: "%.3f", p99)) ms) | < 1 ms median | |
-""")
+    | measure | result | target | ratio to SHA-256 ceiling |
+    | --- | ---: | ---: | ---: |
+    | SHA-256 node hashes, one core (65-byte inputs) | \(rate(shaRate))/s | (ceiling) | 1.00 |
+    | durable batched appends, SQLite file (WAL), \(options.entries) entries in batches of \(options.batch) | \(rate(appendRate)) entries/s | ≥ 50,000/s | \(String(format: "%.3f", appendRate / shaRate)) |
+    | full audit (`tazakoom ledger verify --database-url`), \(auditReport?.size ?? 0) entries | \(rate(auditRate)) entries/s | ≥ 1,000,000/s | \(String(format: "%.3f", auditRate / shaRate)) |
+    | inclusion proof in a \(rate(Double(options.proofSize)))-entry log, through the database, median of \(options.proofs) | \(String(format: "%.3f", median)) ms (p99 \(String(format: "%.3f", p99)) ms) | < 1 ms median | |
+    """)

@@ -37,7 +37,9 @@ struct Options {
 func now() -> Double { Date().timeIntervalSince1970 }
 func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
 func ms(_ seconds: Double) -> String { String(format: "%.3f ms", seconds * 1000) }
-func percentile(_ sorted: [Double], _ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+}
 
 let options = Options(CommandLine.arguments)
 var logger = Logger(label: "bench")
@@ -54,7 +56,10 @@ let out = try FileHandle(forWritingTo: csv)
 var chunk = CSVWriter.line(SyntheticPopulation.header)
 for i in 0..<options.persons {
     chunk += CSVWriter.line(SyntheticPopulation.row(i))
-    if i % 50_000 == 49_999 { try out.write(contentsOf: Data(chunk.utf8)); chunk = "" }
+    if i % 50_000 == 49_999 {
+        try out.write(contentsOf: Data(chunk.utf8))
+        chunk = ""
+    }
 }
 try out.write(contentsOf: Data(chunk.utf8))
 try out.close()
@@ -62,8 +67,11 @@ let fileSize = CSVReader.size(of: csv)
 
 // 2. Baseline: the same rows into a bare table, no parsing into fields' types, no checks, no JSON.
 log("== baseline: bare INSERT of the same rows")
-let baseDB = try await Database.open(.sqliteFile(path: folder.appendingPathComponent("baseline.sqlite").path), logger: logger)
-try await baseDB.withConnection { sql in try await sql.raw("CREATE TABLE bare (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID").run() }
+let baseDB = try await Database.open(
+    .sqliteFile(path: folder.appendingPathComponent("baseline.sqlite").path), logger: logger)
+try await baseDB.withConnection { sql in
+    try await sql.raw("CREATE TABLE bare (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID").run()
+}
 let baseStart = now()
 try await baseDB.transactionSession { session in
     guard case .sqlite(let connection) = session.driver, options.baseline != 0 else { return }
@@ -89,15 +97,18 @@ try? FileManager.default.removeItem(at: folder.appendingPathComponent("baseline.
 
 // 3. The import, as `tazakoom import registry population FILE.csv` runs it.
 log("== import through RegistryImporter")
-let database = try await Database.open(.sqliteFile(path: folder.appendingPathComponent("registry.sqlite").path), logger: logger)
-try await Migrator(migrations: LedgerMigrations.all + IdentityMigrations.all + RegistryMigrations.all).migrate(database, logger: logger)
+let database = try await Database.open(
+    .sqliteFile(path: folder.appendingPathComponent("registry.sqlite").path), logger: logger)
+try await Migrator(migrations: LedgerMigrations.all + IdentityMigrations.all + RegistryMigrations.all).migrate(
+    database, logger: logger)
 try await DemoData.ensureReferenceData(database)
 let ledger = try await LedgerService.open(database, origin: "bench.tazakoom.kg/ledger")
 let store = SQLRegistryStore(database: database, ledger: ledger)
 let service = RegistryService(store: store)
 try await DemoRegistries.ensureRegistries(service)
 let importer = RegistryImporter(database: database, ledger: ledger, registries: service)
-let report = try await importer.importCSV("population", from: csv, reason: "benchmark", by: .agency("SRS")) { bytes, size, rows in
+let report = try await importer.importCSV("population", from: csv, reason: "benchmark", by: .agency("SRS")) {
+    bytes, size, rows in
     if rows % 500_000 == 0 { log("   \(rows) rows (\(bytes * 100 / max(size, 1))%)") }
 }
 let importRate = Double(report.imported) / report.seconds
@@ -108,10 +119,15 @@ let dbSize = CSVReader.size(of: folder.appendingPathComponent("registry.sqlite")
 // 4. Lookups by PIN, one client, random persons: bare SELECT, then the service's logged read.
 log("== \(options.lookups) lookups by PIN")
 let registry = try await service.registry("population")
-let official = RegistryCaller.official(Principal(pin: "20106198800712", displayName: "Bench Clerk", post: OfficialPost(agencyCode: "MOH", position: "Specialist", roles: [.specialist])))
+let official = RegistryCaller.official(
+    Principal(
+        pin: "20106198800712", displayName: "Bench Clerk",
+        post: OfficialPost(agencyCode: "MOH", position: "Specialist", roles: [.specialist])))
 let purpose = try Purpose(legalBasis: "Law on Health Protection, art. 12", caseNumber: "BENCH-1")
 var generator = SystemRandomNumberGenerator()
-let pins = (0..<options.lookups).map { _ in SyntheticPopulation.row(Int.random(in: 0..<options.persons, using: &generator))[0] }
+let pins = (0..<options.lookups).map { _ in
+    SyntheticPopulation.row(Int.random(in: 0..<options.persons, using: &generator))[0]
+}
 // As `tazakoom serve` runs it: WAL checkpoints once a second in the background, not in commits.
 try await database.takeOverWALCheckpoints()
 let checkpointer = Task {
@@ -120,7 +136,8 @@ let checkpointer = Task {
         try? await database.checkpointWAL()
     }
 }
-var bare: [Double] = [], logged: [Double] = []
+var bare: [Double] = []
+var logged: [Double] = []
 for pin in pins {
     let start = now()
     guard try await store.record(registry, key: pin) != nil else { fatalError("missing \(pin)") }
@@ -137,26 +154,30 @@ logged.sort()
 let logRows = try await store.accessLog(pin: pins[0], limit: 10).count
 await database.shutdown()
 
-let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n").first { $0.hasPrefix("model name") }?
+let cpu =
+    (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n").first {
+        $0.hasPrefix("model name")
+    }?
     .split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "?"
-print("""
-## Registries
+print(
+    """
+    ## Registries
 
-Measured by `registry-bench --persons \(options.persons) --lookups \(options.lookups)` (run by `Benchmarks/run.sh`; \
-\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu)). SQLite file in WAL mode, release build.
+    Measured by `registry-bench --persons \(options.persons) --lookups \(options.lookups)` (run by `Benchmarks/run.sh`; \
+    \(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu)). SQLite file in WAL mode, release build.
 
-| what | figure | baseline (same run) | ratio |
-| --- | ---: | ---: | ---: |
-| import of \(options.persons) persons (\(fileSize / 1_048_576) MiB CSV): parse, check every row against the schema, store, one ledger entry | \(Int(importRate)) rows/s (\(String(format: "%.1f", report.seconds)) s) | bare INSERT of the same rows, no checks: \(Int(baseRate)) rows/s | \(String(format: "%.2f", importRate / baseRate)) |
-| lookup by PIN through `RegistryService.read`, purpose checked, read logged for the person and in the ledger (a write transaction each) | p50 \(ms(percentile(logged, 0.5))), p99 \(ms(percentile(logged, 0.99))), max \(ms(logged.last ?? 0)) | bare primary-key SELECT: p50 \(ms(percentile(bare, 0.5))), p99 \(ms(percentile(bare, 0.99))) | \(String(format: "%.1f", percentile(logged, 0.99) / max(percentile(bare, 0.99), 1e-9)))× at p99 |
+    | what | figure | baseline (same run) | ratio |
+    | --- | ---: | ---: | ---: |
+    | import of \(options.persons) persons (\(fileSize / 1_048_576) MiB CSV): parse, check every row against the schema, store, one ledger entry | \(Int(importRate)) rows/s (\(String(format: "%.1f", report.seconds)) s) | bare INSERT of the same rows, no checks: \(Int(baseRate)) rows/s | \(String(format: "%.2f", importRate / baseRate)) |
+    | lookup by PIN through `RegistryService.read`, purpose checked, read logged for the person and in the ledger (a write transaction each) | p50 \(ms(percentile(logged, 0.5))), p99 \(ms(percentile(logged, 0.99))), max \(ms(logged.last ?? 0)) | bare primary-key SELECT: p50 \(ms(percentile(bare, 0.5))), p99 \(ms(percentile(bare, 0.99))) | \(String(format: "%.1f", percentile(logged, 0.99) / max(percentile(bare, 0.99), 1e-9)))× at p99 |
 
-The import's baseline is what a straightforward loader gets on the same machine: the same rows, one
-batched INSERT after another into a table keyed by PIN, default page cache, nothing overlapped. The
-import beats it by keeping the key index in a large cache, appending rows in file order, rebuilding
-the search index once at the end and parsing the next batch while SQLite stores the last
-(docs/registries.md). Targets (issue 4): import ≥ 100,000 rows/s; lookup p99 < 2 ms. WAL checkpoints run once a second in
-the background during the lookups, as `tazakoom serve` runs them. Database file after the import:
-\(dbSize / 1_048_576) MiB. \(options.lookups) lookups of random persons, one client; each logged read
-appended one ledger entry and one access-log row (checked: \(logRows) row(s) for the first PIN).
+    The import's baseline is what a straightforward loader gets on the same machine: the same rows, one
+    batched INSERT after another into a table keyed by PIN, default page cache, nothing overlapped. The
+    import beats it by keeping the key index in a large cache, appending rows in file order, rebuilding
+    the search index once at the end and parsing the next batch while SQLite stores the last
+    (docs/registries.md). Targets (issue 4): import ≥ 100,000 rows/s; lookup p99 < 2 ms. WAL checkpoints run once a second in
+    the background during the lookups, as `tazakoom serve` runs them. Database file after the import:
+    \(dbSize / 1_048_576) MiB. \(options.lookups) lookups of random persons, one client; each logged read
+    appended one ledger entry and one access-log row (checked: \(logRows) row(s) for the first PIN).
 
-""")
+    """)

@@ -11,7 +11,8 @@ import Logging
 import Storage
 import Workflow
 
-var cases = 200, transitions = 20_000
+var cases = 200
+var transitions = 20_000
 var i = 1
 while i < CommandLine.arguments.count - 1 {
     let value = Int(CommandLine.arguments[i + 1]) ?? 0
@@ -30,8 +31,10 @@ logger.logLevel = .error
 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tk-workflow-bench-\(UUID().uuidString)")
 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: folder) }
-let database = try await Database.open(.sqliteFile(path: folder.appendingPathComponent("wf.sqlite").path), logger: logger)
-try await Migrator(migrations: LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all).migrate(database, logger: logger)
+let database = try await Database.open(
+    .sqliteFile(path: folder.appendingPathComponent("wf.sqlite").path), logger: logger)
+try await Migrator(migrations: LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all).migrate(
+    database, logger: logger)
 try await DemoData.ensureReferenceData(database)
 try await DemoData.seed(database, passwords: PasswordHasher(cost: 4))
 try await database.takeOverWALCheckpoints()
@@ -43,7 +46,8 @@ let checkpointer = Task {
 }
 let ledger = try await LedgerService.open(database, origin: "bench.tazakoom.kg/ledger")
 let service = WorkflowService(database: database, ledger: ledger)
-try await service.publish("""
+try await service.publish(
+    """
     id: bench
     version: 1
     states: [{id: open, start: true, sla: 5}, {id: review, sla: 5}, {id: done, terminal: true}]
@@ -52,10 +56,13 @@ try await service.publish("""
       - {id: reopen, from: [review], to: open, roles: [clerk]}
       - {id: close, from: [review], to: done, roles: [clerk]}
     """, by: .agency("BCH"))
-let clerk = Principal(pin: "21908198700148", displayName: "Clerk", post: OfficialPost(agencyCode: "BCH", position: "Clerk", roles: [.clerk]))
+let clerk = Principal(
+    pin: "21908198700148", displayName: "Clerk",
+    post: OfficialPost(agencyCode: "BCH", position: "Clerk", roles: [.clerk]))
 
 log("== baseline: \(transitions) single ledger appends")
-let event = try LedgerEvent(kind: "bench.append", actor: "agency:BCH", subject: "case:bench", time: 0, details: ["n": "1"])
+let event = try LedgerEvent(
+    kind: "bench.append", actor: "agency:BCH", subject: "case:bench", time: 0, details: ["n": "1"])
 var start = now()
 for _ in 0..<transitions { _ = try await ledger.append([event]) }
 let baseline = Double(transitions) / (now() - start)
@@ -63,7 +70,11 @@ let baseline = Double(transitions) / (now() - start)
 log("== \(cases) cases, \(transitions) transitions")
 var ids: [String] = []
 for n in 0..<cases {
-    ids.append(try await service.start("bench", agency: "BCH", applicant: "11207199000417", facts: ["amount": .number(Double(n))], documents: [], by: .subjectThemself).id)
+    ids.append(
+        try await service.start(
+            "bench", agency: "BCH", applicant: "11207199000417", facts: ["amount": .number(Double(n))], documents: [],
+            by: .subjectThemself
+        ).id)
 }
 // One client, then `clients` at once (officials working in parallel): requests that arrive
 // together share a transaction and one ledger append (group commit).
@@ -91,7 +102,10 @@ func run(clients: Int, count: Int) async throws -> (rate: Double, p50: Double, p
         for try await part in group { all += part }
         return all.sorted()
     }
-    return (Double(latencies.count) / (now() - started), latencies[latencies.count / 2], latencies[latencies.count * 99 / 100])
+    return (
+        Double(latencies.count) / (now() - started), latencies[latencies.count / 2],
+        latencies[latencies.count * 99 / 100]
+    )
 }
 let single = try await run(clients: 1, count: transitions / 2)
 let clients = 16
@@ -100,22 +114,26 @@ checkpointer.cancel()
 let history = try await service.history(ids[0]).count
 await database.shutdown()
 func ms(_ s: Double) -> String { String(format: "%.3f ms", s * 1000) }
-let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n").first { $0.hasPrefix("model name") }?
+let cpu =
+    (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n").first {
+        $0.hasPrefix("model name")
+    }?
     .split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "?"
-print("""
-## Workflow
+print(
+    """
+    ## Workflow
 
-Measured by `workflow-bench --cases \(cases) --transitions \(transitions)` (run by `Benchmarks/run.sh`; \
-\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu)). SQLite file in WAL mode, release build.
+    Measured by `workflow-bench --cases \(cases) --transitions \(transitions)` (run by `Benchmarks/run.sh`; \
+    \(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu)). SQLite file in WAL mode, release build.
 
-| what | figure | baseline (same run) | ratio |
-| --- | ---: | ---: | ---: |
-| case transitions through `WorkflowService.act`, one client (agency, role, conflict-of-interest and guard checks, history, assignment, SLA timer, ledger entry; one transaction each) | \(Int(single.rate)) transitions/s, p50 \(ms(single.p50)), p99 \(ms(single.p99)) | a bare ledger append in its own transaction: \(Int(baseline))/s | \(String(format: "%.2f", single.rate / baseline)) |
-| the same, \(clients) clients at once (requests arriving together share a transaction and a ledger append) | \(Int(many.rate)) transitions/s, p50 \(ms(many.p50)), p99 \(ms(many.p99)) | same baseline | \(String(format: "%.2f", many.rate / baseline)) |
+    | what | figure | baseline (same run) | ratio |
+    | --- | ---: | ---: | ---: |
+    | case transitions through `WorkflowService.act`, one client (agency, role, conflict-of-interest and guard checks, history, assignment, SLA timer, ledger entry; one transaction each) | \(Int(single.rate)) transitions/s, p50 \(ms(single.p50)), p99 \(ms(single.p99)) | a bare ledger append in its own transaction: \(Int(baseline))/s | \(String(format: "%.2f", single.rate / baseline)) |
+    | the same, \(clients) clients at once (requests arriving together share a transaction and a ledger append) | \(Int(many.rate)) transitions/s, p50 \(ms(many.p50)), p99 \(ms(many.p99)) | same baseline | \(String(format: "%.2f", many.rate / baseline)) |
 
-Target (issue 5): 2,000 transitions/s or more on SQLite with ledger entries included. One client
-waits for each commit, so it measures latency (about ten statements through SQLiteNIO's thread
-pool); many officials at once is the server's real load, and there the group commit carries the
-target. Case 1 ended with \(history) history lines, each with its ledger entry.
+    Target (issue 5): 2,000 transitions/s or more on SQLite with ledger entries included. One client
+    waits for each commit, so it measures latency (about ten statements through SQLiteNIO's thread
+    pool); many officials at once is the server's real load, and there the group commit carries the
+    target. Case 1 ended with \(history) history lines, each with its ledger entry.
 
-""")
+    """)

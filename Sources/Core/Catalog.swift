@@ -22,7 +22,9 @@ public struct Catalog: Sendable {
     }
 
     static func load(_ language: Language) throws -> [String: String] {
-        guard let url = Bundle.module.url(forResource: language.rawValue, withExtension: "json", subdirectory: "Catalogs") else {
+        guard
+            let url = Bundle.module.url(forResource: language.rawValue, withExtension: "json", subdirectory: "Catalogs")
+        else {
             return [:]
         }
         return try JSONDecoder().decode([String: String].self, from: Data(contentsOf: url))

@@ -18,7 +18,9 @@ public struct INN: Sendable, Hashable, Codable, CustomStringConvertible {
         }
         let d = Array(digits).map { Int(String($0)) ?? 0 }
         guard (0...2).contains(d[0]) else { throw ValidationError(field: field, messageKey: "error_inn_kind") }
-        guard let date = CalendarDate(year: d[5] * 1000 + d[6] * 100 + d[7] * 10 + d[8], month: d[3] * 10 + d[4], day: d[1] * 10 + d[2]),
+        guard
+            let date = CalendarDate(
+                year: d[5] * 1000 + d[6] * 100 + d[7] * 10 + d[8], month: d[3] * 10 + d[4], day: d[1] * 10 + d[2]),
             date.year >= 1900, date <= today
         else { throw ValidationError(field: field, messageKey: "error_inn_date") }
         embeddedDate = date

@@ -30,7 +30,9 @@ public struct PIN: Sendable, Hashable, Codable, CustomStringConvertible {
         case 2: sex = .male
         default: throw ValidationError(field: field, messageKey: "error_pin_sex")
         }
-        guard let date = CalendarDate(year: d[5] * 1000 + d[6] * 100 + d[7] * 10 + d[8], month: d[3] * 10 + d[4], day: d[1] * 10 + d[2]),
+        guard
+            let date = CalendarDate(
+                year: d[5] * 1000 + d[6] * 100 + d[7] * 10 + d[8], month: d[3] * 10 + d[4], day: d[1] * 10 + d[2]),
             date.year >= 1900, date <= today
         else { throw ValidationError(field: field, messageKey: "error_pin_date") }
         birthDate = date

@@ -12,7 +12,10 @@ public struct APIClient: Sendable, Codable, Equatable {
     /// Seconds since 1970; a revoked client is refused everywhere.
     public var revokedAt: Int?
 
-    public init(id: String, name: String, agencyCode: String, scopes: [Scope], createdAt: Int, createdBy: String, revokedAt: Int?) {
+    public init(
+        id: String, name: String, agencyCode: String, scopes: [Scope], createdAt: Int, createdBy: String,
+        revokedAt: Int?
+    ) {
         self.id = id
         self.name = name
         self.agencyCode = agencyCode

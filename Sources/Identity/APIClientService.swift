@@ -20,7 +20,9 @@ public struct APIClientService: Sendable {
     }
 
     /// Issues a token for `name` of `agencyCode` with `scopes`, on behalf of an administrator.
-    public func issue(name: String, agencyCode: String, scopes: [Scope], by administrator: Principal) async throws -> Issued {
+    public func issue(name: String, agencyCode: String, scopes: [Scope], by administrator: Principal) async throws
+        -> Issued
+    {
         try AccessPolicy.require(.manageAPIClients, of: administrator)
         var errors: [FieldError] = []
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -45,7 +47,9 @@ public struct APIClientService: Sendable {
 
     public func revoke(id: String, by administrator: Principal) async throws {
         try AccessPolicy.require(.manageAPIClients, of: administrator)
-        guard try await store.revoke(id: id, at: Int(Date().timeIntervalSince1970), by: administrator.pin) else { throw DomainError.notFound }
+        guard try await store.revoke(id: id, at: Int(Date().timeIntervalSince1970), by: administrator.pin) else {
+            throw DomainError.notFound
+        }
         await recent.clear()
     }
 

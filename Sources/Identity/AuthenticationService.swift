@@ -32,7 +32,9 @@ public struct AuthenticationService: Sendable {
         case throttled(retryAfterSeconds: Int)
     }
 
-    public init(identities: any IdentityStore, credentials: any CredentialStore, passwords: PasswordHasher, policy: Policy) {
+    public init(
+        identities: any IdentityStore, credentials: any CredentialStore, passwords: PasswordHasher, policy: Policy
+    ) {
         self.identities = identities
         self.credentials = credentials
         self.passwords = passwords
@@ -55,7 +57,8 @@ public struct AuthenticationService: Sendable {
         }
         try await credentials.clearFailures(key: keys[0])
         let token = Secrets.token()
-        try await credentials.insertSession(tokenHash: Secrets.digest(of: token), pin: pin, now: now, expiresAt: now + policy.sessionLifetimeSeconds)
+        try await credentials.insertSession(
+            tokenHash: Secrets.digest(of: token), pin: pin, now: now, expiresAt: now + policy.sessionLifetimeSeconds)
         return token
     }
 

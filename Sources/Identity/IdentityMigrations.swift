@@ -5,67 +5,73 @@ import Storage
 public enum IdentityMigrations {
     /// In order; versions 100–199 belong to this module.
     public static let all: [Migration] = [
-        Migration(version: 100, name: "places and agencies", statements: [
-            """
-            CREATE TABLE regions (code TEXT PRIMARY KEY, kind TEXT NOT NULL,
-              name_ky TEXT NOT NULL, name_ru TEXT NOT NULL, name_en TEXT NOT NULL)
-            """,
-            """
-            CREATE TABLE districts (code TEXT PRIMARY KEY, region_code TEXT NOT NULL REFERENCES regions(code),
-              name_ky TEXT NOT NULL, name_ru TEXT NOT NULL, name_en TEXT NOT NULL)
-            """,
-            """
-            CREATE TABLE agencies (code TEXT PRIMARY KEY, branch TEXT NOT NULL,
-              name_ky TEXT NOT NULL, name_ru TEXT NOT NULL, name_en TEXT NOT NULL,
-              region_code TEXT REFERENCES regions(code), is_demo INTEGER NOT NULL DEFAULT 0)
-            """,
-        ]),
-        Migration(version: 101, name: "people and organisations", statements: [
-            """
-            CREATE TABLE people (pin TEXT PRIMARY KEY, family_name TEXT NOT NULL, given_name TEXT NOT NULL,
-              patronymic TEXT NOT NULL DEFAULT '', birth_date TEXT NOT NULL, sex TEXT NOT NULL,
-              district_code TEXT REFERENCES districts(code), address TEXT NOT NULL DEFAULT '',
-              phone TEXT NOT NULL DEFAULT '', email TEXT NOT NULL DEFAULT '',
-              is_demo INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL)
-            """,
-            """
-            CREATE TABLE organisations (inn TEXT PRIMARY KEY, name TEXT NOT NULL, legal_form TEXT NOT NULL,
-              district_code TEXT REFERENCES districts(code), address TEXT NOT NULL DEFAULT '',
-              registered_on TEXT NOT NULL, is_demo INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL)
-            """,
-            """
-            CREATE TABLE representations (person_pin TEXT NOT NULL REFERENCES people(pin),
-              organisation_inn TEXT NOT NULL REFERENCES organisations(inn), capacity TEXT NOT NULL,
-              PRIMARY KEY (person_pin, organisation_inn))
-            """,
-            """
-            CREATE TABLE officials (person_pin TEXT PRIMARY KEY REFERENCES people(pin),
-              agency_code TEXT NOT NULL REFERENCES agencies(code), position TEXT NOT NULL DEFAULT '')
-            """,
-            """
-            CREATE TABLE official_roles (person_pin TEXT NOT NULL REFERENCES officials(person_pin),
-              role TEXT NOT NULL, PRIMARY KEY (person_pin, role))
-            """,
-        ]),
-        Migration(version: 102, name: "accounts, sessions, throttling, API clients", statements: [
-            """
-            CREATE TABLE accounts (pin TEXT PRIMARY KEY REFERENCES people(pin), password_hash TEXT NOT NULL,
-              created_at BIGINT NOT NULL)
-            """,
-            """
-            CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, pin TEXT NOT NULL REFERENCES people(pin),
-              created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
-            """,
-            "CREATE INDEX sessions_by_pin ON sessions (pin)",
-            "CREATE TABLE sign_in_failures (throttle_key TEXT NOT NULL, failed_at BIGINT NOT NULL)",
-            "CREATE INDEX sign_in_failures_by_key ON sign_in_failures (throttle_key, failed_at)",
-            """
-            CREATE TABLE api_clients (id TEXT PRIMARY KEY, name TEXT NOT NULL,
-              agency_code TEXT NOT NULL REFERENCES agencies(code), scopes TEXT NOT NULL,
-              token_hash TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL, created_by TEXT NOT NULL,
-              revoked_at BIGINT)
-            """,
-            "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        ]),
+        Migration(
+            version: 100, name: "places and agencies",
+            statements: [
+                """
+                CREATE TABLE regions (code TEXT PRIMARY KEY, kind TEXT NOT NULL,
+                  name_ky TEXT NOT NULL, name_ru TEXT NOT NULL, name_en TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE districts (code TEXT PRIMARY KEY, region_code TEXT NOT NULL REFERENCES regions(code),
+                  name_ky TEXT NOT NULL, name_ru TEXT NOT NULL, name_en TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE agencies (code TEXT PRIMARY KEY, branch TEXT NOT NULL,
+                  name_ky TEXT NOT NULL, name_ru TEXT NOT NULL, name_en TEXT NOT NULL,
+                  region_code TEXT REFERENCES regions(code), is_demo INTEGER NOT NULL DEFAULT 0)
+                """,
+            ]),
+        Migration(
+            version: 101, name: "people and organisations",
+            statements: [
+                """
+                CREATE TABLE people (pin TEXT PRIMARY KEY, family_name TEXT NOT NULL, given_name TEXT NOT NULL,
+                  patronymic TEXT NOT NULL DEFAULT '', birth_date TEXT NOT NULL, sex TEXT NOT NULL,
+                  district_code TEXT REFERENCES districts(code), address TEXT NOT NULL DEFAULT '',
+                  phone TEXT NOT NULL DEFAULT '', email TEXT NOT NULL DEFAULT '',
+                  is_demo INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE organisations (inn TEXT PRIMARY KEY, name TEXT NOT NULL, legal_form TEXT NOT NULL,
+                  district_code TEXT REFERENCES districts(code), address TEXT NOT NULL DEFAULT '',
+                  registered_on TEXT NOT NULL, is_demo INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE representations (person_pin TEXT NOT NULL REFERENCES people(pin),
+                  organisation_inn TEXT NOT NULL REFERENCES organisations(inn), capacity TEXT NOT NULL,
+                  PRIMARY KEY (person_pin, organisation_inn))
+                """,
+                """
+                CREATE TABLE officials (person_pin TEXT PRIMARY KEY REFERENCES people(pin),
+                  agency_code TEXT NOT NULL REFERENCES agencies(code), position TEXT NOT NULL DEFAULT '')
+                """,
+                """
+                CREATE TABLE official_roles (person_pin TEXT NOT NULL REFERENCES officials(person_pin),
+                  role TEXT NOT NULL, PRIMARY KEY (person_pin, role))
+                """,
+            ]),
+        Migration(
+            version: 102, name: "accounts, sessions, throttling, API clients",
+            statements: [
+                """
+                CREATE TABLE accounts (pin TEXT PRIMARY KEY REFERENCES people(pin), password_hash TEXT NOT NULL,
+                  created_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, pin TEXT NOT NULL REFERENCES people(pin),
+                  created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX sessions_by_pin ON sessions (pin)",
+                "CREATE TABLE sign_in_failures (throttle_key TEXT NOT NULL, failed_at BIGINT NOT NULL)",
+                "CREATE INDEX sign_in_failures_by_key ON sign_in_failures (throttle_key, failed_at)",
+                """
+                CREATE TABLE api_clients (id TEXT PRIMARY KEY, name TEXT NOT NULL,
+                  agency_code TEXT NOT NULL REFERENCES agencies(code), scopes TEXT NOT NULL,
+                  token_hash TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL, created_by TEXT NOT NULL,
+                  revoked_at BIGINT)
+                """,
+                "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            ]),
     ]
 }

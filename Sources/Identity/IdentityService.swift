@@ -15,7 +15,9 @@ public struct IdentityService: Sendable {
     /// Validates every field, then stores the person (and an account when a password is given).
     /// Throws `ValidationError` listing all field problems, or `DomainError.conflict`; stores nothing then.
     @discardableResult
-    public func register(_ input: PersonRegistration, by actor: LedgerActor = .subjectThemself, isDemo: Bool = false) async throws -> Registered<Person> {
+    public func register(_ input: PersonRegistration, by actor: LedgerActor = .subjectThemself, isDemo: Bool = false)
+        async throws -> Registered<Person>
+    {
         var errors: [FieldError] = []
         var pin: PIN?
         do { pin = try PIN(input.pin) } catch { errors += error.fields }
@@ -37,13 +39,16 @@ public struct IdentityService: Sendable {
         )
         var hash: String?
         if let password = input.password { hash = await passwords.hash(password) }
-        let index = try await store.insert(person, passwordHash: hash, now: Int(Date().timeIntervalSince1970), by: actor)
+        let index = try await store.insert(
+            person, passwordHash: hash, now: Int(Date().timeIntervalSince1970), by: actor)
         return Registered(value: person, ledgerIndex: index)
     }
 
     /// Validates and stores an organisation, recording `representative` (a PIN) as its director.
     @discardableResult
-    public func register(_ input: OrganisationRegistration, representative: String?, by actor: LedgerActor, isDemo: Bool = false) async throws -> Registered<Organisation> {
+    public func register(
+        _ input: OrganisationRegistration, representative: String?, by actor: LedgerActor, isDemo: Bool = false
+    ) async throws -> Registered<Organisation> {
         var errors: [FieldError] = []
         var inn: INN?
         do { inn = try INN(input.inn) } catch { errors += error.fields }
@@ -58,7 +63,9 @@ public struct IdentityService: Sendable {
             inn: inn.value, name: name, legalForm: input.legalForm, districtCode: district,
             address: address, registeredOn: inn.embeddedDate.description, isDemo: isDemo
         )
-        let index = try await store.insert(organisation, representative: representative, capacity: "director", now: Int(Date().timeIntervalSince1970), by: actor)
+        let index = try await store.insert(
+            organisation, representative: representative, capacity: "director", now: Int(Date().timeIntervalSince1970),
+            by: actor)
         return Registered(value: organisation, ledgerIndex: index)
     }
 

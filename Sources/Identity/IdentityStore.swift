@@ -5,7 +5,9 @@ public protocol IdentityStore: Sendable {
     func insert(_ person: Person, passwordHash: String?, now: Int, by actor: LedgerActor) async throws -> Int?
     func person(pin: String) async throws -> Person?
     /// Stores a new organisation and, when given, the person who represents it, with its ledger entry.
-    func insert(_ organisation: Organisation, representative: String?, capacity: String, now: Int, by actor: LedgerActor) async throws -> Int?
+    func insert(
+        _ organisation: Organisation, representative: String?, capacity: String, now: Int, by actor: LedgerActor
+    ) async throws -> Int?
     func organisation(inn: String) async throws -> Organisation?
     func organisations(representedBy pin: String) async throws -> [Organisation]
     func post(of pin: String) async throws -> OfficialPost?

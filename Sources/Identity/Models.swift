@@ -17,8 +17,10 @@ public struct Person: Sendable, Codable, Equatable {
     /// Demo records are fictitious and say so wherever they are shown.
     public var isDemo: Bool
 
-    public init(pin: String, familyName: String, givenName: String, patronymic: String = "", birthDate: String, sex: String,
-                districtCode: String? = nil, address: String = "", phone: String = "", email: String = "", isDemo: Bool = false) {
+    public init(
+        pin: String, familyName: String, givenName: String, patronymic: String = "", birthDate: String, sex: String,
+        districtCode: String? = nil, address: String = "", phone: String = "", email: String = "", isDemo: Bool = false
+    ) {
         self.pin = pin
         self.familyName = familyName
         self.givenName = givenName
@@ -50,7 +52,10 @@ public struct Organisation: Sendable, Codable, Equatable {
     public var registeredOn: String
     public var isDemo: Bool
 
-    public init(inn: String, name: String, legalForm: String, districtCode: String? = nil, address: String = "", registeredOn: String, isDemo: Bool = false) {
+    public init(
+        inn: String, name: String, legalForm: String, districtCode: String? = nil, address: String = "",
+        registeredOn: String, isDemo: Bool = false
+    ) {
         self.inn = inn
         self.name = name
         self.legalForm = legalForm

@@ -1,5 +1,5 @@
-import HummingbirdBcrypt
 import Core
+import HummingbirdBcrypt
 import NIOPosix
 
 /// bcrypt on a background thread pool, so hashing never stalls the event loops.
@@ -17,7 +17,8 @@ public struct PasswordHasher: Sendable {
 
     public func hash(_ password: String) async -> String {
         let cost = self.cost
-        return (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }) ?? Bcrypt.hash(password, cost: cost)
+        return (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) })
+            ?? Bcrypt.hash(password, cost: cost)
     }
 
     public func verify(_ password: String, hash: String) async -> Bool {

@@ -1,4 +1,5 @@
 import Core
+import Foundation
 
 /// What a person gives to register: raw text from a form or JSON, validated by `IdentityService`.
 public struct PersonRegistration: Sendable, Codable {
@@ -13,8 +14,10 @@ public struct PersonRegistration: Sendable, Codable {
     /// Optional: when present an account is opened with this password.
     public var password: String?
 
-    public init(pin: String, familyName: String, givenName: String, patronymic: String? = nil, districtCode: String? = nil,
-                address: String? = nil, phone: String? = nil, email: String? = nil, password: String? = nil) {
+    public init(
+        pin: String, familyName: String, givenName: String, patronymic: String? = nil, districtCode: String? = nil,
+        address: String? = nil, phone: String? = nil, email: String? = nil, password: String? = nil
+    ) {
         self.pin = pin
         self.familyName = familyName
         self.givenName = givenName
@@ -76,5 +79,3 @@ enum FieldRules {
         return trimmed
     }
 }
-
-import Foundation

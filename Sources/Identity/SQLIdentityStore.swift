@@ -16,8 +16,10 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
     }
 
     /// Appends one event in `sql`'s transaction; personal identifiers become pseudonyms first.
-    private func log(_ sql: any SQLDatabase, kind: String, actor: LedgerActor, subject: (String) -> String,
-                     subjectPIN: String?, details: some Encodable & Sendable, now: Int) async throws -> Int? {
+    private func log(
+        _ sql: any SQLDatabase, kind: String, actor: LedgerActor, subject: (String) -> String,
+        subjectPIN: String?, details: some Encodable & Sendable, now: Int
+    ) async throws -> Int? {
         guard let ledger else { return nil }
         var pseudonym = ""
         if let pin = subjectPIN { pseudonym = try await ledger.pseudonym(for: pin, on: sql) }
@@ -31,20 +33,25 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
 
     public func insert(_ p: Person, passwordHash: String?, now: Int, by actor: LedgerActor) async throws -> Int? {
         let inserted: (Bool, Int?) = try await database.transaction { sql in
-            let row = try await sql.raw("""
+            let row = try await sql.raw(
+                """
                 INSERT INTO people (pin, family_name, given_name, patronymic, birth_date, sex, district_code, address, phone, email, is_demo, created_at)
                 VALUES (\(bind: p.pin), \(bind: p.familyName), \(bind: p.givenName), \(bind: p.patronymic), \(bind: p.birthDate), \(bind: p.sex),
                         \(bind: p.districtCode), \(bind: p.address), \(bind: p.phone), \(bind: p.email), \(bind: p.isDemo ? 1 : 0), \(bind: now))
                 ON CONFLICT (pin) DO NOTHING RETURNING pin
-                """).first()
+                """
+            ).first()
             guard row != nil else { return (false, nil) }
             if let passwordHash {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO accounts (pin, password_hash, created_at) VALUES (\(bind: p.pin), \(bind: passwordHash), \(bind: now))
-                    """).run()
+                    """
+                ).run()
             }
-            let index = try await log(sql, kind: "identity.person.registered", actor: actor, subject: { $0 }, subjectPIN: p.pin,
-                                      details: ["district": p.districtCode ?? ""], now: now)
+            let index = try await log(
+                sql, kind: "identity.person.registered", actor: actor, subject: { $0 }, subjectPIN: p.pin,
+                details: ["district": p.districtCode ?? ""], now: now)
             return (true, index)
         }
         if !inserted.0 { throw DomainError.conflict(field: "pin", messageKey: "error_pin_taken") }
@@ -73,26 +80,33 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
         )
     }
 
-    public func insert(_ o: Organisation, representative: String?, capacity: String, now: Int, by actor: LedgerActor) async throws -> Int? {
+    public func insert(_ o: Organisation, representative: String?, capacity: String, now: Int, by actor: LedgerActor)
+        async throws -> Int?
+    {
         let inserted: (Bool, Int?) = try await database.transaction { sql in
-            let row = try await sql.raw("""
+            let row = try await sql.raw(
+                """
                 INSERT INTO organisations (inn, name, legal_form, district_code, address, registered_on, is_demo, created_at)
                 VALUES (\(bind: o.inn), \(bind: o.name), \(bind: o.legalForm), \(bind: o.districtCode), \(bind: o.address),
                         \(bind: o.registeredOn), \(bind: o.isDemo ? 1 : 0), \(bind: now))
                 ON CONFLICT (inn) DO NOTHING RETURNING inn
-                """).first()
+                """
+            ).first()
             guard row != nil else { return (false, nil) }
             if let representative {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO representations (person_pin, organisation_inn, capacity)
                     VALUES (\(bind: representative), \(bind: o.inn), \(bind: capacity))
-                    """).run()
+                    """
+                ).run()
             }
             // An individual entrepreneur's INN is their PIN: personal, so pseudonymised like one.
             let personal = o.legalForm == "IE"
-            let index = try await log(sql, kind: "identity.organisation.registered", actor: actor,
-                                      subject: { personal ? $0 : "organisation:\(o.inn)" }, subjectPIN: personal ? o.inn : nil,
-                                      details: ["legalForm": o.legalForm, "district": o.districtCode ?? ""], now: now)
+            let index = try await log(
+                sql, kind: "identity.organisation.registered", actor: actor,
+                subject: { personal ? $0 : "organisation:\(o.inn)" }, subjectPIN: personal ? o.inn : nil,
+                details: ["legalForm": o.legalForm, "district": o.districtCode ?? ""], now: now)
             return (true, index)
         }
         if !inserted.0 { throw DomainError.conflict(field: "inn", messageKey: "error_inn_taken") }
@@ -107,10 +121,12 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
 
     public func organisations(representedBy pin: String) async throws -> [Organisation] {
         try await database.withConnection { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT o.* FROM organisations o JOIN representations r ON r.organisation_inn = o.inn
                 WHERE r.person_pin = \(bind: pin) ORDER BY o.name
-                """).all().map(Self.organisation)
+                """
+            ).all().map(Self.organisation)
         }
     }
 
@@ -128,10 +144,16 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
 
     public func post(of pin: String) async throws -> OfficialPost? {
         try await database.withConnection { sql in
-            guard let row = try await sql.raw("SELECT agency_code, position FROM officials WHERE person_pin = \(bind: pin)").first() else {
+            guard
+                let row = try await sql.raw(
+                    "SELECT agency_code, position FROM officials WHERE person_pin = \(bind: pin)"
+                ).first()
+            else {
                 return nil
             }
-            let roles = try await sql.raw("SELECT role FROM official_roles WHERE person_pin = \(bind: pin) ORDER BY role").all()
+            let roles = try await sql.raw(
+                "SELECT role FROM official_roles WHERE person_pin = \(bind: pin) ORDER BY role"
+            ).all()
                 .compactMap { Role(rawValue: try $0.decode(column: "role", as: String.self)) }
             return OfficialPost(
                 agencyCode: try row.decode(column: "agency_code", as: String.self),
@@ -164,7 +186,9 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
             }
             return try await sql.raw("SELECT * FROM regions ORDER BY code").all().map { row in
                 let code = try row.decode(column: "code", as: String.self)
-                return Region(code: code, kind: try row.decode(column: "kind", as: String.self), name: try Self.name(row), districts: byRegion[code] ?? [])
+                return Region(
+                    code: code, kind: try row.decode(column: "kind", as: String.self), name: try Self.name(row),
+                    districts: byRegion[code] ?? [])
             }
         }
     }
@@ -181,16 +205,19 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
 
     public func passwordHash(pin: String) async throws -> String? {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT password_hash FROM accounts WHERE pin = \(bind: pin)").first(decodingColumn: "password_hash", as: String.self)
+            try await sql.raw("SELECT password_hash FROM accounts WHERE pin = \(bind: pin)").first(
+                decodingColumn: "password_hash", as: String.self)
         }
     }
 
     public func setPasswordHash(_ hash: String, pin: String, now: Int) async throws {
         try await database.withConnection { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO accounts (pin, password_hash, created_at) VALUES (\(bind: pin), \(bind: hash), \(bind: now))
                 ON CONFLICT (pin) DO UPDATE SET password_hash = excluded.password_hash
-                """).run()
+                """
+            ).run()
         }
     }
 
@@ -198,9 +225,12 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
         try await database.withConnection { sql in
             var worst = 0
             for key in keys {
-                let count = try await sql.raw("""
-                    SELECT COUNT(*) AS n FROM sign_in_failures WHERE throttle_key = \(bind: key) AND failed_at >= \(bind: since)
-                    """).first(decodingColumn: "n", as: Int.self) ?? 0
+                let count =
+                    try await sql.raw(
+                        """
+                        SELECT COUNT(*) AS n FROM sign_in_failures WHERE throttle_key = \(bind: key) AND failed_at >= \(bind: since)
+                        """
+                    ).first(decodingColumn: "n", as: Int.self) ?? 0
                 worst = max(worst, count)
             }
             return worst
@@ -210,7 +240,9 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
     public func recordFailure(keys: [String], at: Int, forgetBefore: Int) async throws {
         try await database.transaction { sql in
             for key in keys {
-                try await sql.raw("INSERT INTO sign_in_failures (throttle_key, failed_at) VALUES (\(bind: key), \(bind: at))").run()
+                try await sql.raw(
+                    "INSERT INTO sign_in_failures (throttle_key, failed_at) VALUES (\(bind: key), \(bind: at))"
+                ).run()
             }
             try await sql.raw("DELETE FROM sign_in_failures WHERE failed_at < \(bind: forgetBefore)").run()
         }
@@ -226,16 +258,20 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
         try await database.transaction { sql in
             // Expired sessions of this person are of no use to anyone; forget them as a new one starts.
             try await sql.raw("DELETE FROM sessions WHERE pin = \(bind: pin) AND expires_at <= \(bind: now)").run()
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO sessions (token_hash, pin, created_at, expires_at) VALUES (\(bind: tokenHash), \(bind: pin), \(bind: now), \(bind: expiresAt))
-                """).run()
+                """
+            ).run()
         }
     }
 
     public func sessionOwner(tokenHash: String, now: Int) async throws -> String? {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT pin FROM sessions WHERE token_hash = \(bind: tokenHash) AND expires_at > \(bind: now)")
-                .first(decodingColumn: "pin", as: String.self)
+            try await sql.raw(
+                "SELECT pin FROM sessions WHERE token_hash = \(bind: tokenHash) AND expires_at > \(bind: now)"
+            )
+            .first(decodingColumn: "pin", as: String.self)
         }
     }
 
@@ -255,14 +291,20 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
 
     public func insert(_ c: APIClient, tokenHash: String, by administrator: String) async throws {
         try await database.transaction { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO api_clients (id, name, agency_code, scopes, token_hash, created_at, created_by, revoked_at)
                 VALUES (\(bind: c.id), \(bind: c.name), \(bind: c.agencyCode), \(bind: c.scopes.map(\.rawValue).joined(separator: " ")),
                         \(bind: tokenHash), \(bind: c.createdAt), \(bind: c.createdBy), \(bind: c.revokedAt))
-                """).run()
-            _ = try await log(sql, kind: "identity.client.issued", actor: .person(administrator), subject: { _ in "client:\(c.id)" },
-                              subjectPIN: nil, details: ["name": c.name, "agency": c.agencyCode, "scopes": c.scopes.map(\.rawValue).joined(separator: " ")],
-                              now: c.createdAt)
+                """
+            ).run()
+            _ = try await log(
+                sql, kind: "identity.client.issued", actor: .person(administrator), subject: { _ in "client:\(c.id)" },
+                subjectPIN: nil,
+                details: [
+                    "name": c.name, "agency": c.agencyCode, "scopes": c.scopes.map(\.rawValue).joined(separator: " "),
+                ],
+                now: c.createdAt)
         }
     }
 
@@ -274,17 +316,23 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
 
     public func client(tokenHash: String) async throws -> APIClient? {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT * FROM api_clients WHERE token_hash = \(bind: tokenHash)").first().map(Self.client)
+            try await sql.raw("SELECT * FROM api_clients WHERE token_hash = \(bind: tokenHash)").first().map(
+                Self.client)
         }
     }
 
     public func revoke(id: String, at: Int, by administrator: String) async throws -> Bool {
         try await database.transaction { sql in
-            guard try await sql.raw("UPDATE api_clients SET revoked_at = \(bind: at) WHERE id = \(bind: id) AND revoked_at IS NULL RETURNING id").first() != nil else {
+            guard
+                try await sql.raw(
+                    "UPDATE api_clients SET revoked_at = \(bind: at) WHERE id = \(bind: id) AND revoked_at IS NULL RETURNING id"
+                ).first() != nil
+            else {
                 return false
             }
-            _ = try await log(sql, kind: "identity.client.revoked", actor: .person(administrator), subject: { _ in "client:\(id)" },
-                              subjectPIN: nil, details: ["id": id], now: at)
+            _ = try await log(
+                sql, kind: "identity.client.revoked", actor: .person(administrator), subject: { _ in "client:\(id)" },
+                subjectPIN: nil, details: ["id": id], now: at)
             return true
         }
     }
@@ -294,7 +342,9 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
             id: try row.decode(column: "id", as: String.self),
             name: try row.decode(column: "name", as: String.self),
             agencyCode: try row.decode(column: "agency_code", as: String.self),
-            scopes: try row.decode(column: "scopes", as: String.self).split(separator: " ").compactMap { Scope(rawValue: String($0)) },
+            scopes: try row.decode(column: "scopes", as: String.self).split(separator: " ").compactMap {
+                Scope(rawValue: String($0))
+            },
             createdAt: try row.decode(column: "created_at", as: Int.self),
             createdBy: try row.decode(column: "created_by", as: String.self),
             revokedAt: try row.decode(column: "revoked_at", as: Int?.self)

@@ -15,7 +15,9 @@ public struct CheckpointFile: Sendable {
     /// The remembered checkpoint, or nil when there is none yet.
     public func read(verifier: NoteVerifier) throws -> Checkpoint? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        guard let note = String(data: data, encoding: .utf8) else { throw LedgerError.corrupt(index: nil, reason: "\(path) is not a checkpoint") }
+        guard let note = String(data: data, encoding: .utf8) else {
+            throw LedgerError.corrupt(index: nil, reason: "\(path) is not a checkpoint")
+        }
         return try Checkpoint(signedNote: note, verifier: verifier)
     }
 
@@ -33,23 +35,32 @@ extension LedgerService {
     public func checkNotBehind(_ file: CheckpointFile?) async throws {
         let head = try await head()
         var remembered: [(checkpoint: Checkpoint, file: String?)] = []
-        if let latest = try await latestCheckpoint() { remembered.append((Checkpoint(origin: origin, size: latest.size, root: latest.root), nil)) }
+        if let latest = try await latestCheckpoint() {
+            remembered.append((Checkpoint(origin: origin, size: latest.size, root: latest.root), nil))
+        }
         if let file {
             let fromFile: Checkpoint?
             do { fromFile = try file.read(verifier: verifier) } catch {
-                throw LedgerError.corrupt(index: nil, reason: "the checkpoint remembered in \(file.path) was not signed by this ledger's key (\(error)): "
-                    + "the database or its key changed since; refusing to run. (If you deleted a demo database on purpose, delete that file too.)")
+                throw LedgerError.corrupt(
+                    index: nil,
+                    reason: "the checkpoint remembered in \(file.path) was not signed by this ledger's key (\(error)): "
+                        + "the database or its key changed since; refusing to run. (If you deleted a demo database on purpose, delete that file too.)"
+                )
             }
             if let fromFile { remembered.append((fromFile, file.path)) }
         }
         for (checkpoint, path) in remembered {
             if checkpoint.size > head.size {
-                if let path { throw LedgerError.behindRememberedCheckpoint(databaseSize: head.size, checkpointSize: checkpoint.size, file: path) }
+                if let path {
+                    throw LedgerError.behindRememberedCheckpoint(
+                        databaseSize: head.size, checkpointSize: checkpoint.size, file: path)
+                }
                 throw LedgerError.behindCheckpoint(databaseSize: head.size, checkpointSize: checkpoint.size)
             }
             let root = try await withTiles { source in try Merkle.root(size: checkpoint.size, source) }
             guard root == checkpoint.root else {
-                throw LedgerError.corrupt(index: nil, reason: "the stored tree at size \(checkpoint.size) differs from the signed checkpoint")
+                throw LedgerError.corrupt(
+                    index: nil, reason: "the stored tree at size \(checkpoint.size) differs from the signed checkpoint")
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Reads a log through its public endpoints (checkpoints and C2SP tlog-tiles), for audits by
@@ -16,13 +17,15 @@ public struct HTTPLedgerReader: LedgerReader {
 
     /// Fetches the key the log publishes; an auditor should rather be given it out of band.
     public static func publishedKey(at base: URL) async throws -> NoteVerifier {
-        try NoteVerifier(encoded: String(decoding: try await get(base.appendingPathComponent("ledger/key")), as: UTF8.self))
+        try NoteVerifier(
+            encoded: String(decoding: try await get(base.appendingPathComponent("ledger/key")), as: UTF8.self))
     }
 
     static func get(_ url: URL) async throws -> Data {
         let (data, response) = try await URLSession.shared.data(from: url)
         guard let http = response as? HTTPURLResponse, http.statusCode == 200 else {
-            throw LedgerError.corrupt(index: nil, reason: "GET \(url.path) answered \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+            throw LedgerError.corrupt(
+                index: nil, reason: "GET \(url.path) answered \((response as? HTTPURLResponse)?.statusCode ?? 0)")
         }
         return data
     }
@@ -34,7 +37,8 @@ public struct HTTPLedgerReader: LedgerReader {
     }
 
     public func signedCheckpoints() async throws -> [String] {
-        try JSONDecoder().decode([String].self, from: try await Self.get(base.appendingPathComponent("ledger/checkpoints")))
+        try JSONDecoder().decode(
+            [String].self, from: try await Self.get(base.appendingPathComponent("ledger/checkpoints")))
     }
 
     public func entries(from: Int, limit: Int) async throws -> [(index: Int, body: Data)] {
@@ -44,18 +48,27 @@ public struct HTTPLedgerReader: LedgerReader {
         while index < min(size, from + limit) {
             let bundle = index / 256
             let width = min(256, size - bundle * 256)
-            let data = try await Self.get(base.appendingPathComponent("ledger/" + TileKey.entriesPath(index: bundle, width: width)))
-            var offset = data.startIndex, n = 0
+            let data = try await Self.get(
+                base.appendingPathComponent("ledger/" + TileKey.entriesPath(index: bundle, width: width)))
+            var offset = data.startIndex
+            var n = 0
             while offset < data.endIndex {
-                guard offset + 2 <= data.endIndex else { throw LedgerError.corrupt(index: bundle * 256 + n, reason: "entry bundle \(bundle) is truncated") }
+                guard offset + 2 <= data.endIndex else {
+                    throw LedgerError.corrupt(index: bundle * 256 + n, reason: "entry bundle \(bundle) is truncated")
+                }
                 let length = Int(data[offset]) << 8 | Int(data[offset + 1])
-                guard offset + 2 + length <= data.endIndex else { throw LedgerError.corrupt(index: bundle * 256 + n, reason: "entry bundle \(bundle) is truncated") }
+                guard offset + 2 + length <= data.endIndex else {
+                    throw LedgerError.corrupt(index: bundle * 256 + n, reason: "entry bundle \(bundle) is truncated")
+                }
                 let entryIndex = bundle * 256 + n
                 if entryIndex >= index { result.append((entryIndex, Data(data[(offset + 2)..<(offset + 2 + length)]))) }
                 offset += 2 + length
                 n += 1
             }
-            guard n == width else { throw LedgerError.corrupt(index: bundle * 256 + n, reason: "entry bundle \(bundle) holds \(n) entries, not \(width)") }
+            guard n == width else {
+                throw LedgerError.corrupt(
+                    index: bundle * 256 + n, reason: "entry bundle \(bundle) holds \(n) entries, not \(width)")
+            }
             index = (bundle + 1) * 256
         }
         return result
@@ -69,7 +82,9 @@ public struct HTTPLedgerReader: LedgerReader {
             guard width > 0 else { continue }
             let key = TileKey(level: level, index: index)
             let data = try await Self.get(base.appendingPathComponent("ledger/" + key.path(width: width)))
-            guard let hashes = LedgerStore.decode(data) else { throw LedgerError.corrupt(index: nil, reason: "tile \(level)/\(index) is not whole hashes") }
+            guard let hashes = LedgerStore.decode(data) else {
+                throw LedgerError.corrupt(index: nil, reason: "tile \(level)/\(index) is not whole hashes")
+            }
             result[key] = hashes
         }
         return result

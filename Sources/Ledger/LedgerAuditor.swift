@@ -30,7 +30,9 @@ public struct LedgerAuditor: Sendable {
         self.verifier = verifier
     }
 
-    public func audit(_ reader: some LedgerReader, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> AuditReport {
+    public func audit(_ reader: some LedgerReader, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws
+        -> AuditReport
+    {
         let head = try await reader.head()
         var checkpoints: [Checkpoint] = []
         for note in try await reader.signedCheckpoints() {
@@ -42,7 +44,9 @@ public struct LedgerAuditor: Sendable {
         }
         var pending = checkpoints[...]
         while let first = pending.first, first.size == 0 {
-            guard first.root == Merkle.emptyRoot else { throw LedgerError.corrupt(index: 0, reason: "the checkpoint of size 0 has a wrong root") }
+            guard first.root == Merkle.emptyRoot else {
+                throw LedgerError.corrupt(index: 0, reason: "the checkpoint of size 0 has a wrong root")
+            }
             pending = pending.dropFirst()
         }
         var builder = TreeBuilder()
@@ -62,12 +66,22 @@ public struct LedgerAuditor: Sendable {
                 while position < batch.count {
                     let index = builder.size
                     let entry = batch[position]
-                    if entry.index > index { throw LedgerError.corrupt(index: index, reason: "entry \(index) is missing (removed)") }
-                    if entry.index < index { throw LedgerError.corrupt(index: entry.index, reason: "entry \(entry.index) appears twice (inserted)") }
-                    if index >= head.size { throw LedgerError.corrupt(index: index, reason: "entry \(index) lies beyond the log's size \(head.size) (inserted)") }
+                    if entry.index > index {
+                        throw LedgerError.corrupt(index: index, reason: "entry \(index) is missing (removed)")
+                    }
+                    if entry.index < index {
+                        throw LedgerError.corrupt(
+                            index: entry.index, reason: "entry \(entry.index) appears twice (inserted)")
+                    }
+                    if index >= head.size {
+                        throw LedgerError.corrupt(
+                            index: index, reason: "entry \(index) lies beyond the log's size \(head.size) (inserted)")
+                    }
                     // A whole tile at once when its root is already computed and no checkpoint falls inside it.
                     if let root = hashed.tileRoots[index], position + 256 <= batch.count, index + 256 <= head.size,
-                       batch[position + 255].index == index + 255, !pending.contains(where: { $0.size > index && $0.size < index + 256 }) {
+                        batch[position + 255].index == index + 255,
+                        !pending.contains(where: { $0.size > index && $0.size < index + 256 })
+                    {
                         builder.appendFullTile(hashed.leaves[position..<(position + 256)], root: root)
                         position += 256
                     } else {
@@ -76,7 +90,9 @@ public struct LedgerAuditor: Sendable {
                     }
                     while let next = pending.first, next.size <= builder.size {
                         // Reported after this chunk's hashes were compared, which can name the entry at fault.
-                        if (next.size != builder.size || builder.root != next.root) && unmatchedCheckpoint == nil { unmatchedCheckpoint = next.size }
+                        if (next.size != builder.size || builder.root != next.root) && unmatchedCheckpoint == nil {
+                            unmatchedCheckpoint = next.size
+                        }
                         pending = pending.dropFirst()
                     }
                 }
@@ -84,7 +100,8 @@ public struct LedgerAuditor: Sendable {
                 _ = try? await fetch.value  // let the read in flight finish before the reader is used again
                 try await compare(changed, with: reader)
                 if let size = unmatchedCheckpoint {
-                    throw LedgerError.corrupt(index: nil, reason: "the entries do not produce the signed checkpoint of size \(size)")
+                    throw LedgerError.corrupt(
+                        index: nil, reason: "the entries do not produce the signed checkpoint of size \(size)")
                 }
                 progress?(builder.size, head.size)
             }
@@ -94,7 +111,9 @@ public struct LedgerAuditor: Sendable {
             throw error
         }
         if builder.size < head.size {
-            throw LedgerError.corrupt(index: builder.size, reason: "entries from \(builder.size) on are missing (removed); the log claims \(head.size)")
+            throw LedgerError.corrupt(
+                index: builder.size,
+                reason: "entries from \(builder.size) on are missing (removed); the log claims \(head.size)")
         }
         guard builder.root == head.root else {
             throw LedgerError.corrupt(index: nil, reason: "the stored root differs from the root of the entries")
@@ -105,7 +124,8 @@ public struct LedgerAuditor: Sendable {
     /// Leaf hashes of a batch and the roots of the complete 256-leaf tiles in it (keyed by the
     /// tile's first index), computed on two cores. Tiles are found by the entries' own indexes;
     /// the caller checks that the indexes are really consecutive before using a tile root.
-    static func hash(_ batch: [(index: Int, body: Data)]) async -> (leaves: [MerkleHash], tileRoots: [Int: MerkleHash]) {
+    static func hash(_ batch: [(index: Int, body: Data)]) async -> (leaves: [MerkleHash], tileRoots: [Int: MerkleHash])
+    {
         // Split on a multiple of 256 so that tiles are not cut in two.
         let half = (batch.count / 512) * 256
         async let first = leavesAndRoots(batch, 0..<half)
@@ -114,7 +134,9 @@ public struct LedgerAuditor: Sendable {
         return (leaves1 + second.0, roots1.merging(second.1) { a, _ in a })
     }
 
-    static func leavesAndRoots(_ batch: [(index: Int, body: Data)], _ range: Range<Int>) -> ([MerkleHash], [Int: MerkleHash]) {
+    static func leavesAndRoots(_ batch: [(index: Int, body: Data)], _ range: Range<Int>) -> (
+        [MerkleHash], [Int: MerkleHash]
+    ) {
         let leaves = batch[range].map { Merkle.leafHash($0.body) }
         var roots: [Int: MerkleHash] = [:]
         var i = 0
@@ -144,12 +166,17 @@ public struct LedgerAuditor: Sendable {
                     throw LedgerError.corrupt(index: leafOfNode(0), reason: "tile \(key.level)/\(key.index) is missing")
                 }
                 guard theirs.count >= mine.count else {
-                    throw LedgerError.corrupt(index: leafOfNode(theirs.count), reason: "tile \(key.level)/\(key.index) is shorter than the entries require")
+                    throw LedgerError.corrupt(
+                        index: leafOfNode(theirs.count),
+                        reason: "tile \(key.level)/\(key.index) is shorter than the entries require")
                 }
                 if let position = mine.indices.first(where: { mine[$0] != theirs[$0] }) {
-                    throw LedgerError.corrupt(index: leafOfNode(position), reason: key.level == 0
-                        ? "the stored hash of entry \(leafOfNode(position)) differs from its content"
-                        : "stored tree hash \(key.level * 8)/\((key.index << 8) + position) differs from the entries")
+                    throw LedgerError.corrupt(
+                        index: leafOfNode(position),
+                        reason: key.level == 0
+                            ? "the stored hash of entry \(leafOfNode(position)) differs from its content"
+                            : "stored tree hash \(key.level * 8)/\((key.index << 8) + position) differs from the entries"
+                    )
                 }
             }
         }

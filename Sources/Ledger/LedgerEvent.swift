@@ -33,24 +33,32 @@ public struct LedgerEvent: Codable, Equatable, Sendable {
     /// An event whose details digest is computed from `details` (canonical JSON).
     public init(kind: String, actor: String, subject: String, time: Int, details: some Encodable) throws {
         let json = details.canonicalJSON()
-        try self.init(kind: kind, actor: actor, subject: subject, time: time,
-                      detailsDigest: Hex.encode(SHA256.hash(data: Data(json.utf8))))
+        try self.init(
+            kind: kind, actor: actor, subject: subject, time: time,
+            detailsDigest: Hex.encode(SHA256.hash(data: Data(json.utf8))))
     }
 
     func validate() throws {
         // Byte-level checks: this runs for every appended entry, so no Character or Set work here.
         let kindBytes = kind.utf8
-        guard !kindBytes.isEmpty, kindBytes.count <= 64, kindBytes.allSatisfy({ byte in
-            (0x61...0x7a).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2e || byte == 0x5f || byte == 0x2d
-        }) else {
+        guard !kindBytes.isEmpty, kindBytes.count <= 64,
+            kindBytes.allSatisfy({ byte in
+                (0x61...0x7a).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2e || byte == 0x5f
+                    || byte == 0x2d
+            })
+        else {
             throw LedgerError.invalidEvent("kind must be 1–64 of a–z, 0–9, '.', '_', '-'")
         }
         for (name, value) in [("actor", actor), ("subject", subject)] {
-            guard !value.isEmpty, value.utf8.count <= 800, value.count <= 200, value.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7f }) else {
+            guard !value.isEmpty, value.utf8.count <= 800, value.count <= 200,
+                value.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7f })
+            else {
                 throw LedgerError.invalidEvent("\(name) must be 1–200 characters without control characters")
             }
         }
-        guard details.utf8.count == 64, details.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+        guard details.utf8.count == 64,
+            details.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        else {
             throw LedgerError.invalidEvent("details must be a lower-case hex SHA-256")
         }
         guard time >= 0 else { throw LedgerError.invalidEvent("time must not be negative") }
@@ -65,7 +73,9 @@ public struct LedgerEvent: Codable, Equatable, Sendable {
             throw LedgerError.corrupt(index: nil, reason: "entry is not a ledger event")
         }
         try event.validate()
-        guard event.canonicalBytes == bytes else { throw LedgerError.corrupt(index: nil, reason: "entry is not canonically encoded") }
+        guard event.canonicalBytes == bytes else {
+            throw LedgerError.corrupt(index: nil, reason: "entry is not canonically encoded")
+        }
         self = event
     }
 }

@@ -24,7 +24,8 @@ public enum LedgerMigrations {
     }
 
     public static let all: [Migration] = [
-        Migration(version: 200, name: "transparency ledger", statements: statements(blob: "BLOB", index: "INTEGER"),
-                  postgres: statements(blob: "BYTEA", index: "BIGINT")),
+        Migration(
+            version: 200, name: "transparency ledger", statements: statements(blob: "BLOB", index: "INTEGER"),
+            postgres: statements(blob: "BYTEA", index: "BIGINT"))
     ]
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
-import Synchronization
 import SQLKit
 import Storage
+import Synchronization
 
 /// The transparency ledger of the platform: append events in the caller's transaction, sign
 /// checkpoints, serve proofs, entries and tiles, audit the whole log.
@@ -22,24 +22,34 @@ public struct LedgerService: Sendable {
 
     /// Opens the ledger on a migrated database. The signing key is `signingKey` when given
     /// (production: from a file); otherwise the one kept in the database, made on first use.
-    public static func open(_ database: Database, origin: String, signingKey: String? = nil) async throws -> LedgerService {
+    public static func open(_ database: Database, origin: String, signingKey: String? = nil) async throws
+        -> LedgerService
+    {
         let signer: NoteSigner
         if let signingKey {
             signer = try NoteSigner(encoded: signingKey)
         } else {
             signer = try await database.transaction { sql in
-                if let stored = try await sql.raw("SELECT private_key FROM ledger_keys WHERE name = \(bind: origin)").first(decodingColumn: "private_key", as: String.self) {
+                if let stored = try await sql.raw("SELECT private_key FROM ledger_keys WHERE name = \(bind: origin)")
+                    .first(decodingColumn: "private_key", as: String.self)
+                {
                     return try NoteSigner(encoded: stored)
                 }
                 // Several nodes may start on a new database at once: the first key written wins.
                 let fresh = NoteSigner(name: origin)
-                try await sql.raw("INSERT INTO ledger_keys (name, private_key) VALUES (\(bind: origin), \(bind: fresh.encoded)) ON CONFLICT (name) DO NOTHING").run()
-                let stored = try await sql.raw("SELECT private_key FROM ledger_keys WHERE name = \(bind: origin)").first(decodingColumn: "private_key", as: String.self)
+                try await sql.raw(
+                    "INSERT INTO ledger_keys (name, private_key) VALUES (\(bind: origin), \(bind: fresh.encoded)) ON CONFLICT (name) DO NOTHING"
+                ).run()
+                let stored = try await sql.raw("SELECT private_key FROM ledger_keys WHERE name = \(bind: origin)")
+                    .first(decodingColumn: "private_key", as: String.self)
                 return try stored.map { try NoteSigner(encoded: $0) } ?? fresh
             }
         }
-        guard signer.name == origin else { throw LedgerError.invalidEvent("the signing key is for \(signer.name), not \(origin)") }
-        return LedgerService(database: database, origin: origin, signer: signer, store: LedgerStore(engine: database.engine))
+        guard signer.name == origin else {
+            throw LedgerError.invalidEvent("the signing key is for \(signer.name), not \(origin)")
+        }
+        return LedgerService(
+            database: database, origin: origin, signer: signer, store: LedgerStore(engine: database.engine))
     }
 
     // MARK: appending
@@ -120,9 +130,13 @@ public struct LedgerService: Sendable {
     /// One entry: its event, its exact bytes and its leaf hash.
     public func entry(at index: Int) async throws -> (event: LedgerEvent, body: Data, leafHash: MerkleHash) {
         let rows = try await database.withConnection { sql in try await self.store.entries(sql, from: index, limit: 1) }
-        guard let row = rows.first, row.index == index else { throw LedgerError.outOfRange("there is no entry \(index)") }
+        guard let row = rows.first, row.index == index else {
+            throw LedgerError.outOfRange("there is no entry \(index)")
+        }
         let event: LedgerEvent
-        do { event = try LedgerEvent(canonical: row.body) } catch { throw LedgerError.corrupt(index: index, reason: "entry \(index) is not canonical") }
+        do { event = try LedgerEvent(canonical: row.body) } catch {
+            throw LedgerError.corrupt(index: index, reason: "entry \(index) is not canonical")
+        }
         return (event, row.body, Merkle.leafHash(row.body))
     }
 
@@ -136,7 +150,9 @@ public struct LedgerService: Sendable {
     /// The inclusion proof of entry `index` in the tree of `size` entries (at most the current size).
     public func inclusionProof(index: Int, size: Int) async throws -> InclusionProofDocument {
         let head = try await head()
-        guard size >= 1, size <= head.size else { throw LedgerError.outOfRange("size must be between 1 and \(head.size)") }
+        guard size >= 1, size <= head.size else {
+            throw LedgerError.outOfRange("size must be between 1 and \(head.size)")
+        }
         guard index >= 0, index < size else { throw LedgerError.outOfRange("index must be below the size \(size)") }
         return try await withTiles { source in
             InclusionProofDocument(
@@ -150,10 +166,13 @@ public struct LedgerService: Sendable {
     /// The consistency proof between the trees of `from` and `to` entries.
     public func consistencyProof(from: Int, to: Int) async throws -> ConsistencyProofDocument {
         let head = try await head()
-        guard from >= 0, from <= to, to <= head.size else { throw LedgerError.outOfRange("sizes must satisfy 0 ≤ from ≤ to ≤ \(head.size)") }
+        guard from >= 0, from <= to, to <= head.size else {
+            throw LedgerError.outOfRange("sizes must satisfy 0 ≤ from ≤ to ≤ \(head.size)")
+        }
         return try await withTiles { source in
             ConsistencyProofDocument(
-                from: from, to: to, root1: try Merkle.root(size: from, source), root2: try Merkle.root(size: to, source),
+                from: from, to: to, root1: try Merkle.root(size: from, source),
+                root2: try Merkle.root(size: to, source),
                 proof: try Merkle.consistencyProof(from: from, to: to, source)
             )
         }
@@ -163,9 +182,13 @@ public struct LedgerService: Sendable {
     public func tile(_ key: TileKey, width: Int) async throws -> Data {
         let head = try await head()
         let available = min(256, max(0, (head.size >> (8 * key.level)) - key.index * 256))
-        guard width >= 1, width <= available else { throw LedgerError.outOfRange("tile \(key.level)/\(key.index) has \(available) hashes") }
+        guard width >= 1, width <= available else {
+            throw LedgerError.outOfRange("tile \(key.level)/\(key.index) has \(available) hashes")
+        }
         let tiles = try await database.withConnection { sql in try await self.store.loadTiles(sql, [key]) }
-        guard let hashes = tiles[key], hashes.count >= width else { throw LedgerError.corrupt(index: nil, reason: "tile \(key.level)/\(key.index) is missing") }
+        guard let hashes = tiles[key], hashes.count >= width else {
+            throw LedgerError.corrupt(index: nil, reason: "tile \(key.level)/\(key.index) is missing")
+        }
         return LedgerStore.encode(Array(hashes.prefix(width)))
     }
 
@@ -174,11 +197,17 @@ public struct LedgerService: Sendable {
     public func entryBundle(index: Int, width: Int) async throws -> Data {
         let head = try await head()
         let available = min(256, max(0, head.size - index * 256))
-        guard width >= 1, width <= available else { throw LedgerError.outOfRange("entry bundle \(index) has \(available) entries") }
-        let rows = try await database.withConnection { sql in try await self.store.entries(sql, from: index * 256, limit: width) }
+        guard width >= 1, width <= available else {
+            throw LedgerError.outOfRange("entry bundle \(index) has \(available) entries")
+        }
+        let rows = try await database.withConnection { sql in
+            try await self.store.entries(sql, from: index * 256, limit: width)
+        }
         var data = Data()
         for (n, row) in rows.enumerated() {
-            guard row.index == index * 256 + n else { throw LedgerError.corrupt(index: index * 256 + n, reason: "entry missing") }
+            guard row.index == index * 256 + n else {
+                throw LedgerError.corrupt(index: index * 256 + n, reason: "entry missing")
+            }
             data.append(UInt8(row.body.count >> 8))
             data.append(UInt8(row.body.count & 0xff))
             data.append(row.body)
@@ -214,14 +243,21 @@ public struct LedgerService: Sendable {
             if let latest, latest.size == state.size, latest.root == report.root { return latest }
             if let latest {
                 // The audit rebuilt both trees from the same entries; the proof is the same promise in the RFC's terms.
-                let proof = try Merkle.consistencyProof(from: latest.size, to: report.size, TileSource(tiles: try await self.store.loadTiles(sql, try TileSource.keysNeeded { source in
-                    _ = try Merkle.consistencyProof(from: latest.size, to: report.size, source)
-                })))
-                try Merkle.verifyConsistency(size1: latest.size, size2: report.size, proof: proof, root1: latest.root, root2: report.root)
+                let proof = try Merkle.consistencyProof(
+                    from: latest.size, to: report.size,
+                    TileSource(
+                        tiles: try await self.store.loadTiles(
+                            sql,
+                            try TileSource.keysNeeded { source in
+                                _ = try Merkle.consistencyProof(from: latest.size, to: report.size, source)
+                            })))
+                try Merkle.verifyConsistency(
+                    size1: latest.size, size2: report.size, proof: proof, root1: latest.root, root2: report.root)
             }
             let checkpoint = Checkpoint(origin: self.origin, size: report.size, root: report.root)
             let note = try self.signer.sign(checkpoint.text)
-            try await self.store.insertCheckpoint(sql, size: report.size, root: report.root, note: note, at: Int(Date().timeIntervalSince1970))
+            try await self.store.insertCheckpoint(
+                sql, size: report.size, root: report.root, note: note, at: Int(Date().timeIntervalSince1970))
             logger?.info("signed ledger checkpoint", metadata: ["size": "\(report.size)"])
             return (report.size, report.root, note)
         }
@@ -229,7 +265,9 @@ public struct LedgerService: Sendable {
 
     /// A tlog-proof receipt for entry `index` against the latest checkpoint.
     public func receipt(index: Int) async throws -> String {
-        guard let checkpoint = try await latestCheckpoint() else { throw LedgerError.outOfRange("no checkpoint has been signed yet") }
+        guard let checkpoint = try await latestCheckpoint() else {
+            throw LedgerError.outOfRange("no checkpoint has been signed yet")
+        }
         guard index >= 0, index < checkpoint.size else {
             throw LedgerError.outOfRange("entry \(index) is not in the latest checkpoint (size \(checkpoint.size)) yet")
         }
@@ -269,7 +307,8 @@ public enum Receipt {
     public static let header = "c2sp.org/tlog-proof@v1"
 
     public static func format(index: Int, entry: Data, proof: [String], checkpointNote: String) -> String {
-        ([header, "extra " + entry.base64EncodedString(), "index \(index)"] + proof).joined(separator: "\n") + "\n\n" + checkpointNote
+        ([header, "extra " + entry.base64EncodedString(), "index \(index)"] + proof).joined(separator: "\n") + "\n\n"
+            + checkpointNote
     }
 
     /// What a verified receipt proves.
@@ -282,31 +321,44 @@ public enum Receipt {
 
     /// Checks a receipt against the log's key. The leaf is the entry in `extra` or, for receipts
     /// without it, `leafHash`.
-    public static func verify(_ text: String, leafHash given: MerkleHash? = nil, verifier: NoteVerifier) throws -> Verified {
-        guard let split = text.range(of: "\n\n") else { throw LedgerError.corrupt(index: nil, reason: "not a tlog-proof: no blank line before the checkpoint") }
+    public static func verify(_ text: String, leafHash given: MerkleHash? = nil, verifier: NoteVerifier) throws
+        -> Verified
+    {
+        guard let split = text.range(of: "\n\n") else {
+            throw LedgerError.corrupt(index: nil, reason: "not a tlog-proof: no blank line before the checkpoint")
+        }
         var lines = text[..<split.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.first == Substring(header) else { throw LedgerError.corrupt(index: nil, reason: "not a tlog-proof: the first line must be \(header)") }
+        guard lines.first == Substring(header) else {
+            throw LedgerError.corrupt(index: nil, reason: "not a tlog-proof: the first line must be \(header)")
+        }
         lines.removeFirst()
         var entry: Data?
         if let extra = lines.first, extra.hasPrefix("extra ") {
-            guard let data = Data(base64Encoded: String(extra.dropFirst(6))) else { throw LedgerError.corrupt(index: nil, reason: "the extra line is not base64") }
+            guard let data = Data(base64Encoded: String(extra.dropFirst(6))) else {
+                throw LedgerError.corrupt(index: nil, reason: "the extra line is not base64")
+            }
             entry = data
             lines.removeFirst()
         }
         guard let leafHash = entry.map({ Merkle.leafHash($0) }) ?? given else {
             throw LedgerError.corrupt(index: nil, reason: "the receipt carries no entry and no leaf hash was given")
         }
-        guard let indexLine = lines.first, indexLine.hasPrefix("index "), let index = Int(indexLine.dropFirst(6)), index >= 0 else {
+        guard let indexLine = lines.first, indexLine.hasPrefix("index "), let index = Int(indexLine.dropFirst(6)),
+            index >= 0
+        else {
             throw LedgerError.corrupt(index: nil, reason: "not a tlog-proof: missing index line")
         }
         var proof: [MerkleHash] = []
         for line in lines.dropFirst() {
-            guard let hash = MerkleHash(base64: String(line)) else { throw LedgerError.corrupt(index: index, reason: "a proof line is not base64 of 32 bytes") }
+            guard let hash = MerkleHash(base64: String(line)) else {
+                throw LedgerError.corrupt(index: index, reason: "a proof line is not base64 of 32 bytes")
+            }
             proof.append(hash)
         }
         let checkpoint = try Checkpoint(signedNote: String(text[split.upperBound...]), verifier: verifier)
         do {
-            try Merkle.verifyInclusion(leaf: leafHash, index: index, size: checkpoint.size, proof: proof, root: checkpoint.root)
+            try Merkle.verifyInclusion(
+                leaf: leafHash, index: index, size: checkpoint.size, proof: proof, root: checkpoint.root)
         } catch {
             throw LedgerError.corrupt(index: index, reason: "the inclusion proof does not hold: \(error)")
         }

@@ -3,10 +3,10 @@ import Logging
 import NIOCore
 import NIOFoundationCompat
 import PostgresNIO
-import SQLiteNIO
-import Synchronization
 import SQLKit
+import SQLiteNIO
 import Storage
+import Synchronization
 
 /// The ledger's SQL, on a connection the caller holds (usually inside its transaction).
 struct LedgerStore: Sendable {
@@ -15,7 +15,8 @@ struct LedgerStore: Sendable {
     /// Reads the sequencer row, locking it until the transaction ends (PostgreSQL; SQLite's
     /// `BEGIN IMMEDIATE` already holds the only write lock).
     func lockState(_ sql: any SQLDatabase) async throws -> (size: Int, root: MerkleHash) {
-        let query: SQLQueryString = engine == .postgres
+        let query: SQLQueryString =
+            engine == .postgres
             ? "SELECT size, root FROM ledger_state WHERE id = 1 FOR UPDATE"
             : "SELECT size, root FROM ledger_state WHERE id = 1"
         return try await state(sql, query)
@@ -27,13 +28,14 @@ struct LedgerStore: Sendable {
 
     private func state(_ sql: any SQLDatabase, _ query: SQLQueryString) async throws -> (size: Int, root: MerkleHash) {
         guard let row = try await sql.raw(query).first(),
-              let root = MerkleHash(base64: try row.decode(column: "root", as: String.self))
+            let root = MerkleHash(base64: try row.decode(column: "root", as: String.self))
         else { throw LedgerError.corrupt(index: nil, reason: "the ledger state row is missing or damaged") }
         return (try row.decode(column: "size", as: Int.self), root)
     }
 
     func saveState(_ sql: any SQLDatabase, size: Int, root: MerkleHash) async throws {
-        try await sql.raw("UPDATE ledger_state SET size = \(bind: size), root = \(bind: root.base64) WHERE id = 1").run()
+        try await sql.raw("UPDATE ledger_state SET size = \(bind: size), root = \(bind: root.base64) WHERE id = 1")
+            .run()
     }
 
     /// Inserts entries in multi-row statements (400 rows each keeps under every engine's bind limit).
@@ -52,11 +54,15 @@ struct LedgerStore: Sendable {
         let sorted = tiles.sorted { $0.key < $1.key }
         var offset = 0
         while offset < sorted.count {
-            let values: [[any Encodable & Sendable]] = sorted[offset..<min(offset + 500, sorted.count)].map { key, hashes in
+            let values: [[any Encodable & Sendable]] = sorted[offset..<min(offset + 500, sorted.count)].map {
+                key, hashes in
                 [key.level, key.index, hashes.count, Self.encode(hashes)]
             }
-            try await sql.raw(.rows("INSERT INTO ledger_tiles (level, idx, width, hashes) VALUES ", values,
-                                    " ON CONFLICT (level, idx) DO UPDATE SET width = excluded.width, hashes = excluded.hashes")).run()
+            try await sql.raw(
+                .rows(
+                    "INSERT INTO ledger_tiles (level, idx, width, hashes) VALUES ", values,
+                    " ON CONFLICT (level, idx) DO UPDATE SET width = excluded.width, hashes = excluded.hashes")
+            ).run()
             offset += values.count
         }
     }
@@ -78,15 +84,22 @@ struct LedgerStore: Sendable {
 
     /// Stored tiles of `level` with index in `range`.
     func loadTiles(_ sql: any SQLDatabase, level: Int, range: Range<Int>) async throws -> [TileKey: [MerkleHash]] {
-        try await tiles(sql, "SELECT level, idx, hashes FROM ledger_tiles WHERE level = \(bind: level) AND idx >= \(bind: range.lowerBound) AND idx < \(bind: range.upperBound)")
+        try await tiles(
+            sql,
+            "SELECT level, idx, hashes FROM ledger_tiles WHERE level = \(bind: level) AND idx >= \(bind: range.lowerBound) AND idx < \(bind: range.upperBound)"
+        )
     }
 
     private func tiles(_ sql: any SQLDatabase, _ query: SQLQueryString) async throws -> [TileKey: [MerkleHash]] {
         var result: [TileKey: [MerkleHash]] = [:]
         for row in try await sql.raw(query).all() {
-            let key = TileKey(level: try row.decode(column: "level", as: Int.self), index: try row.decode(column: "idx", as: Int.self))
+            let key = TileKey(
+                level: try row.decode(column: "level", as: Int.self), index: try row.decode(column: "idx", as: Int.self)
+            )
             guard let blob = try? row.decode(column: "hashes", as: Data.self), let hashes = Self.decode(blob) else {
-                throw LedgerError.corrupt(index: key.level == 0 ? key.index * 256 : nil, reason: "tile \(key.level)/\(key.index) is not a whole number of hashes")
+                throw LedgerError.corrupt(
+                    index: key.level == 0 ? key.index * 256 : nil,
+                    reason: "tile \(key.level)/\(key.index) is not a whole number of hashes")
             }
             result[key] = hashes
         }
@@ -95,7 +108,9 @@ struct LedgerStore: Sendable {
 
     /// Up to `limit` entries from index `from` on, in order.
     func entries(_ sql: any SQLDatabase, from: Int, limit: Int) async throws -> [(index: Int, body: Data)] {
-        try await sql.raw("SELECT idx, body FROM ledger_entries WHERE idx >= \(bind: from) ORDER BY idx LIMIT \(literal: limit)").all().map { row in
+        try await sql.raw(
+            "SELECT idx, body FROM ledger_entries WHERE idx >= \(bind: from) ORDER BY idx LIMIT \(literal: limit)"
+        ).all().map { row in
             (try row.decode(column: "idx", as: Int.self), (try? row.decode(column: "body", as: Data.self)) ?? Data())
         }
     }
@@ -106,8 +121,10 @@ struct LedgerStore: Sendable {
         switch session.driver {
         case .sqlite(let connection):
             let rows = Mutex<[(index: Int, body: Data)]>([])
-            try await connection.query("SELECT idx, body FROM ledger_entries WHERE idx >= ?1 ORDER BY idx LIMIT ?2",
-                                       [.integer(from), .integer(limit)]) { row in
+            try await connection.query(
+                "SELECT idx, body FROM ledger_entries WHERE idx >= ?1 ORDER BY idx LIMIT ?2",
+                [.integer(from), .integer(limit)]
+            ) { row in
                 let index = row.column("idx")?.integer ?? -1
                 let body = row.column("body")?.blob.map { Data(buffer: $0) } ?? Data()
                 rows.withLock { $0.append((index, body)) }
@@ -116,7 +133,9 @@ struct LedgerStore: Sendable {
         case .postgres(let connection):
             var result: [(index: Int, body: Data)] = []
             result.reserveCapacity(limit)
-            let rows = try await connection.query("SELECT idx, body FROM ledger_entries WHERE idx >= \(from) ORDER BY idx LIMIT \(limit)", logger: Self.logger)
+            let rows = try await connection.query(
+                "SELECT idx, body FROM ledger_entries WHERE idx >= \(from) ORDER BY idx LIMIT \(limit)",
+                logger: Self.logger)
             for try await (index, body) in rows.decode((Int, ByteBuffer).self) {
                 result.append((index, Data(buffer: body)))
             }
@@ -137,7 +156,10 @@ struct LedgerStore: Sendable {
     }
 
     func latestCheckpoint(_ sql: any SQLDatabase) async throws -> (size: Int, root: MerkleHash, note: String)? {
-        guard let row = try await sql.raw("SELECT size, root, note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1").first() else { return nil }
+        guard
+            let row = try await sql.raw("SELECT size, root, note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1")
+                .first()
+        else { return nil }
         guard let root = MerkleHash(base64: try row.decode(column: "root", as: String.self)) else {
             throw LedgerError.corrupt(index: nil, reason: "the latest checkpoint row has a damaged root")
         }
@@ -145,10 +167,12 @@ struct LedgerStore: Sendable {
     }
 
     func insertCheckpoint(_ sql: any SQLDatabase, size: Int, root: MerkleHash, note: String, at: Int) async throws {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO ledger_checkpoints (size, root, note, signed_at) VALUES (\(bind: size), \(bind: root.base64), \(bind: note), \(bind: at))
             ON CONFLICT (size) DO NOTHING
-            """).run()
+            """
+        ).run()
     }
 
     static func encode(_ hashes: [MerkleHash]) -> Data {

@@ -75,7 +75,8 @@ public enum Merkle {
     }
 
     /// The proof that the tree of `from` leaves is a prefix of the tree of `to` leaves (RFC 9162 §2.1.4.1).
-    public static func consistencyProof(from m: Int, to n: Int, _ source: some MerkleNodeSource) throws -> [MerkleHash] {
+    public static func consistencyProof(from m: Int, to n: Int, _ source: some MerkleNodeSource) throws -> [MerkleHash]
+    {
         guard m >= 0, m <= n else { throw ProofError.sizesOutOfOrder(first: m, second: n) }
         guard m > 0, m < n else { return [] }
         var proof: [MerkleHash] = []
@@ -99,16 +100,22 @@ public enum Merkle {
     }
 
     /// Checks an inclusion proof (RFC 9162 §2.1.3.2); throws saying why it fails.
-    public static func verifyInclusion(leaf: MerkleHash, index: Int, size: Int, proof: [MerkleHash], root: MerkleHash) throws {
+    public static func verifyInclusion(leaf: MerkleHash, index: Int, size: Int, proof: [MerkleHash], root: MerkleHash)
+        throws
+    {
         guard index >= 0, index < size else { throw ProofError.indexOutOfRange(index: index, size: size) }
-        var fn = index, sn = size - 1
+        var fn = index
+        var sn = size - 1
         var r = leaf
         for p in proof {
             guard sn != 0 else { throw ProofError.wrongLength }
             if fn & 1 == 1 || fn == sn {
                 r = nodeHash(p, r)
                 if fn & 1 == 0 {
-                    repeat { fn >>= 1; sn >>= 1 } while fn & 1 == 0 && fn != 0
+                    repeat {
+                        fn >>= 1
+                        sn >>= 1
+                    } while fn & 1 == 0 && fn != 0
                 }
             } else {
                 r = nodeHash(r, p)
@@ -121,7 +128,9 @@ public enum Merkle {
     }
 
     /// Checks a consistency proof (RFC 9162 §2.1.4.2); throws saying why it fails.
-    public static func verifyConsistency(size1: Int, size2: Int, proof: [MerkleHash], root1: MerkleHash, root2: MerkleHash) throws {
+    public static func verifyConsistency(
+        size1: Int, size2: Int, proof: [MerkleHash], root1: MerkleHash, root2: MerkleHash
+    ) throws {
         guard size1 >= 0, size1 <= size2 else { throw ProofError.sizesOutOfOrder(first: size1, second: size2) }
         if size1 == size2 {
             guard proof.isEmpty else { throw ProofError.wrongLength }
@@ -135,16 +144,24 @@ public enum Merkle {
         guard !proof.isEmpty else { throw ProofError.wrongLength }
         var path = proof
         if isPowerOfTwo(size1) { path.insert(root1, at: 0) }
-        var fn = size1 - 1, sn = size2 - 1
-        while fn & 1 == 1 { fn >>= 1; sn >>= 1 }
-        var fr = path[0], sr = path[0]
+        var fn = size1 - 1
+        var sn = size2 - 1
+        while fn & 1 == 1 {
+            fn >>= 1
+            sn >>= 1
+        }
+        var fr = path[0]
+        var sr = path[0]
         for c in path.dropFirst() {
             guard sn != 0 else { throw ProofError.wrongLength }
             if fn & 1 == 1 || fn == sn {
                 fr = nodeHash(c, fr)
                 sr = nodeHash(c, sr)
                 if fn & 1 == 0 {
-                    while fn & 1 == 0 && fn != 0 { fn >>= 1; sn >>= 1 }
+                    while fn & 1 == 0 && fn != 0 {
+                        fn >>= 1
+                        sn >>= 1
+                    }
                 }
             } else {
                 sr = nodeHash(sr, c)
@@ -199,7 +216,9 @@ public struct InMemoryTree: MerkleNodeSource, Sendable {
     public var size: Int { levels[0].count }
 
     public func node(level: Int, index: Int) throws -> MerkleHash {
-        guard level < levels.count, index < levels[level].count else { throw ProofError.indexOutOfRange(index: index, size: size) }
+        guard level < levels.count, index < levels[level].count else {
+            throw ProofError.indexOutOfRange(index: index, size: size)
+        }
         return levels[level][index]
     }
 

@@ -12,10 +12,13 @@ public enum MerkleInput {
     /// Leaf hashes of a file holding one leaf per line as hex (the entry's bytes, not its hash).
     /// An empty line is an empty leaf; a final newline does not start another leaf.
     public static func leafHashes(file path: String) throws -> [MerkleHash] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
             throw ToolError("cannot read \(path)")
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        }
         if lines.last == "" { lines.removeLast() }
         var hashes: [MerkleHash] = []
         hashes.reserveCapacity(lines.count)
@@ -52,7 +55,9 @@ public enum MerkleInput {
 
     /// A size or index: a non-negative decimal.
     public static func count(_ text: String, name: String) throws -> Int {
-        guard let value = Int(text), value >= 0 else { throw ToolError("\(name) must be a whole number ≥ 0, not '\(text)'") }
+        guard let value = Int(text), value >= 0 else {
+            throw ToolError("\(name) must be a whole number ≥ 0, not '\(text)'")
+        }
         return value
     }
 }
@@ -121,7 +126,10 @@ public enum FlatJSON {
     public static func appendJSONString(_ text: String, to out: inout String) {
         out += "\""
         var plain = true
-        for byte in text.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5c { plain = false; break }
+        for byte in text.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5c {
+            plain = false
+            break
+        }
         if plain {
             out += text
         } else {

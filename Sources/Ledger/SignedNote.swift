@@ -23,14 +23,17 @@ public struct NoteSigner: Sendable {
     /// Parses `PRIVATE+KEY+<name>+<hex id>+<base64(0x01 || seed)>` (the format of Go's sumdb note).
     public init(encoded: String) throws {
         // Base64 may itself contain '+': only the first four are separators.
-        let parts = encoded.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
+        let parts = encoded.trimmingCharacters(in: .whitespacesAndNewlines).split(
+            separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
         guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY",
-              let raw = Data(base64Encoded: String(parts[4])), raw.count == 33, raw.first == 1,
-              let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw.dropFirst())
+            let raw = Data(base64Encoded: String(parts[4])), raw.count == 33, raw.first == 1,
+            let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw.dropFirst())
         else { throw LedgerError.invalidEvent("not a signing key of the form PRIVATE+KEY+name+id+key") }
         self.name = String(parts[2])
         self.seed = key.rawRepresentation
-        guard String(parts[3]) == verifier.keyIDHex else { throw LedgerError.invalidEvent("the signing key's id does not match its key") }
+        guard String(parts[3]) == verifier.keyIDHex else {
+            throw LedgerError.invalidEvent("the signing key's id does not match its key")
+        }
     }
 
     /// The private key in the encoding `init(encoded:)` reads. Keep it secret.
@@ -63,12 +66,15 @@ public struct NoteVerifier: Sendable, Equatable {
 
     /// Parses the published form.
     public init(encoded: String) throws {
-        let parts = encoded.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
+        let parts = encoded.trimmingCharacters(in: .whitespacesAndNewlines).split(
+            separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, let raw = Data(base64Encoded: String(parts[2])), raw.count == 33, raw.first == 1,
-              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw.dropFirst())
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw.dropFirst())
         else { throw LedgerError.invalidEvent("not a verifier key of the form name+id+key") }
         self.init(name: String(parts[0]), publicKey: key)
-        guard String(parts[1]) == keyIDHex else { throw LedgerError.invalidEvent("the verifier key's id does not match its key") }
+        guard String(parts[1]) == keyIDHex else {
+            throw LedgerError.invalidEvent("the verifier key's id does not match its key")
+        }
     }
 
     public var encoded: String {
@@ -88,12 +94,16 @@ public struct NoteVerifier: Sendable, Equatable {
 
     /// Checks a signed note and returns its text; throws unless a signature by this key verifies.
     public func open(_ note: String) throws -> String {
-        guard let split = note.range(of: "\n\n", options: .backwards) else { throw LedgerError.corrupt(index: nil, reason: "not a signed note") }
+        guard let split = note.range(of: "\n\n", options: .backwards) else {
+            throw LedgerError.corrupt(index: nil, reason: "not a signed note")
+        }
         let text = String(note[..<split.lowerBound]) + "\n"
         let signatures = note[split.upperBound...].split(separator: "\n")
         var sawOurs = false
         for line in signatures {
-            guard line.hasPrefix("— ") else { throw LedgerError.corrupt(index: nil, reason: "malformed signature line") }
+            guard line.hasPrefix("— ") else {
+                throw LedgerError.corrupt(index: nil, reason: "malformed signature line")
+            }
             let fields = line.dropFirst(2).split(separator: " ")
             guard fields.count == 2, let blob = Data(base64Encoded: String(fields[1])), blob.count > 4 else {
                 throw LedgerError.corrupt(index: nil, reason: "malformed signature line")
@@ -127,7 +137,8 @@ public struct Checkpoint: Equatable, Sendable {
     /// Parses the text of a checkpoint (after its signature was checked).
     public init(text: String) throws {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count >= 4, let size = Int(lines[1]), size >= 0, let root = MerkleHash(base64: String(lines[2])) else {
+        guard lines.count >= 4, let size = Int(lines[1]), size >= 0, let root = MerkleHash(base64: String(lines[2]))
+        else {
             throw LedgerError.corrupt(index: nil, reason: "not a checkpoint")
         }
         self.init(origin: String(lines[0]), size: size, root: root)
@@ -136,6 +147,8 @@ public struct Checkpoint: Equatable, Sendable {
     /// Checks the signature with `verifier` and parses the checkpoint.
     public init(signedNote: String, verifier: NoteVerifier) throws {
         try self.init(text: verifier.open(signedNote))
-        guard origin == verifier.name else { throw LedgerError.corrupt(index: nil, reason: "the checkpoint's origin is not \(verifier.name)") }
+        guard origin == verifier.name else {
+            throw LedgerError.corrupt(index: nil, reason: "the checkpoint's origin is not \(verifier.name)")
+        }
     }
 }

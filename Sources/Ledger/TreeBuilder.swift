@@ -25,7 +25,11 @@ public struct TreeBuilder: Sendable {
         self.size = size
         self.edges = edges.isEmpty ? [[]] : edges
         for level in 0..<self.edges.count where self.edges[level].count != (size >> (8 * level)) % 256 {
-            throw LedgerError.corrupt(index: nil, reason: "the edge tile at level \(level) has \(self.edges[level].count) hashes, expected \((size >> (8 * level)) % 256)")
+            throw LedgerError.corrupt(
+                index: nil,
+                reason:
+                    "the edge tile at level \(level) has \(self.edges[level].count) hashes, expected \((size >> (8 * level)) % 256)"
+            )
         }
     }
 
@@ -131,7 +135,8 @@ public struct TileKey: Hashable, Sendable, Comparable {
             groups.insert(String(repeating: "0", count: 3 - group.count) + group, at: 0)
             n /= 1000
         } while n > 0
-        return groups.enumerated().map { $0.offset < groups.count - 1 ? "x" + $0.element : $0.element }.joined(separator: "/")
+        return groups.enumerated().map { $0.offset < groups.count - 1 ? "x" + $0.element : $0.element }.joined(
+            separator: "/")
     }
 
     /// Parses the index part of a tile path (`x001/234`); nil when malformed.
@@ -165,7 +170,8 @@ public struct TileSource: MerkleNodeSource, Sendable {
         let offset = (index << sub) & 255
         let count = 1 << sub
         guard let tile = tiles[key], tile.count >= offset + count else {
-            throw LedgerError.corrupt(index: nil, reason: "tile \(key.level)/\(key.index) lacks the hashes of node \(level)/\(index)")
+            throw LedgerError.corrupt(
+                index: nil, reason: "tile \(key.level)/\(key.index) lacks the hashes of node \(level)/\(index)")
         }
         return count == 1 ? tile[offset] : TreeBuilder.perfectRoot(tile[offset..<(offset + count)])
     }

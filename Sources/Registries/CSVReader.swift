@@ -21,7 +21,10 @@ public struct CSVReader: RowSource {
 
     private mutating func refill() {
         let chunk = (try? handle.read(upToCount: 4 << 20)) ?? nil
-        guard let chunk, !chunk.isEmpty else { atEnd = true; return }
+        guard let chunk, !chunk.isEmpty else {
+            atEnd = true
+            return
+        }
         buffer.removeFirst(position)
         position = 0
         buffer.append(contentsOf: chunk)
@@ -52,11 +55,17 @@ public struct CSVReader: RowSource {
                     sawAny = true
                     if quoteInQuoted {
                         quoteInQuoted = false
-                        if byte == 0x22 { field.append(0x22); continue }
+                        if byte == 0x22 {
+                            field.append(0x22)
+                            continue
+                        }
                         quoted = false
                     }
                     if quoted {
-                        if byte == 0x22 { quoteInQuoted = true; continue }
+                        if byte == 0x22 {
+                            quoteInQuoted = true
+                            continue
+                        }
                         if byte == 0x0A { lines += 1 }
                         field.append(byte)
                         continue

@@ -6,7 +6,9 @@ actor CatalogueCache {
     private var cached: (value: RegistryCatalogue, at: Date)?
     private let lifetime: TimeInterval = 5
 
-    func get(refresh: Bool = false, _ load: @Sendable () async throws -> RegistryCatalogue) async throws -> RegistryCatalogue {
+    func get(refresh: Bool = false, _ load: @Sendable () async throws -> RegistryCatalogue) async throws
+        -> RegistryCatalogue
+    {
         if !refresh, let cached, Date().timeIntervalSince(cached.at) < lifetime { return cached.value }
         let fresh = try await load()
         cached = (fresh, Date())

@@ -24,8 +24,12 @@ public struct DataAccess: Sendable, Equatable, Codable {
     /// The ledger entry that proves this read happened.
     public var ledgerIndex: Int?
 
-    public init(id: String, personPIN: String, registry: String, recordKey: String, readerKind: String, readerID: String, readerName: String,
-                agencyCode: String, application: String, legalBasis: String, caseNumber: String, at: Int, ledgerIndex: Int? = nil) {
+    public init(
+        id: String, personPIN: String, registry: String, recordKey: String, readerKind: String, readerID: String,
+        readerName: String,
+        agencyCode: String, application: String, legalBasis: String, caseNumber: String, at: Int,
+        ledgerIndex: Int? = nil
+    ) {
         self.id = id
         self.personPIN = personPIN
         self.registry = registry
@@ -44,7 +48,9 @@ public struct DataAccess: Sendable, Equatable, Codable {
     /// What the ledger entry's `details` digest is computed over: recompute its SHA-256 to
     /// check that this row and the ledger entry tell the same story.
     public var ledgerDetails: [String: String] {
-        ["access": id, "registry": registry, "record": recordKey, "agency": agencyCode, "application": application,
-         "legalBasis": legalBasis, "caseNumber": caseNumber]
+        [
+            "access": id, "registry": registry, "record": recordKey, "agency": agencyCode, "application": application,
+            "legalBasis": legalBasis, "caseNumber": caseNumber,
+        ]
     }
 }

@@ -2,27 +2,32 @@
 /// at least four [longitude, latitude] positions within range (RFC 7946, the shapes land uses).
 public enum GeoJSON {
     static func isValid(_ object: [String: JSONValue]) -> Bool {
-        guard case .string(let type) = object["type"], case .array(let coordinates) = object["coordinates"] else { return false }
+        guard case .string(let type) = object["type"], case .array(let coordinates) = object["coordinates"] else {
+            return false
+        }
         switch type {
         case "Polygon": return isPolygon(coordinates)
         case "MultiPolygon":
-            return !coordinates.isEmpty && coordinates.allSatisfy { if case .array(let polygon) = $0 { isPolygon(polygon) } else { false } }
+            return !coordinates.isEmpty
+                && coordinates.allSatisfy { if case .array(let polygon) = $0 { isPolygon(polygon) } else { false } }
         default: return false
         }
     }
 
     private static func isPolygon(_ rings: [JSONValue]) -> Bool {
-        !rings.isEmpty && rings.allSatisfy { ring in
-            guard case .array(let positions) = ring, positions.count >= 4 else { return false }
-            let points = positions.compactMap(position)
-            return points.count == positions.count && points.first == points.last
-        }
+        !rings.isEmpty
+            && rings.allSatisfy { ring in
+                guard case .array(let positions) = ring, positions.count >= 4 else { return false }
+                let points = positions.compactMap(position)
+                return points.count == positions.count && points.first == points.last
+            }
     }
 
     private static func position(_ value: JSONValue) -> [Double]? {
         guard case .array(let parts) = value, parts.count == 2,
-              case .number(let longitude) = parts[0], case .number(let latitude) = parts[1],
-              (-180...180).contains(longitude), (-90...90).contains(latitude) else { return nil }
+            case .number(let longitude) = parts[0], case .number(let latitude) = parts[1],
+            (-180...180).contains(longitude), (-90...90).contains(latitude)
+        else { return nil }
         return [longitude, latitude]
     }
 

@@ -18,7 +18,10 @@ public struct RecordQuery: Sendable {
     public var pageSize = 20
     public var descending = false
 
-    public init(equals: [String: String] = [:], prefix: (field: String, text: String)? = nil, page: Int = 1, pageSize: Int = 20, descending: Bool = false) {
+    public init(
+        equals: [String: String] = [:], prefix: (field: String, text: String)? = nil, page: Int = 1, pageSize: Int = 20,
+        descending: Bool = false
+    ) {
         self.equals = equals
         self.prefix = prefix
         self.page = page

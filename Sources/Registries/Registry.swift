@@ -26,8 +26,9 @@ public struct Registry: Sendable, Equatable {
     /// 2–24 of a–z, 0–9 and `_`, starting with a letter: safe inside SQL identifiers.
     public static func isName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
-        guard let first = bytes.first, (2...24).contains(bytes.count), (0x61...0x7a).contains(first) else { return false }
+        guard let first = bytes.first, (2...24).contains(bytes.count), (0x61...0x7a).contains(first) else {
+            return false
+        }
         return bytes.allSatisfy { (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5f }
     }
 }
-

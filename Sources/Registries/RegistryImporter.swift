@@ -24,7 +24,9 @@ public struct RegistryImporter: Sendable {
     /// single inserts into it.
     let rebuildIndexesFromBytes: Int
 
-    public init(database: Database, ledger: LedgerService?, registries: RegistryService, rebuildIndexesFromBytes: Int = 8 << 20) {
+    public init(
+        database: Database, ledger: LedgerService?, registries: RegistryService, rebuildIndexesFromBytes: Int = 8 << 20
+    ) {
         self.database = database
         self.ledger = ledger
         self.registries = registries
@@ -42,21 +44,29 @@ public struct RegistryImporter: Sendable {
     static let keptRejections = 1000
 
     /// Imports `url` into registry `name` as `actor`; `progress` gets (bytes read, file size, rows).
-    public func importCSV(_ name: String, from url: URL, reason: String, by actor: LedgerActor,
-                          progress: (@Sendable (Int, Int, Int) -> Void)? = nil) async throws -> ImportReport {
-        try await importRows(name, open: { try CSVReader(url: url) }, size: CSVReader.size(of: url), digest: try Self.sha256(of: url),
-                             reason: reason, by: actor, progress: progress)
+    public func importCSV(
+        _ name: String, from url: URL, reason: String, by actor: LedgerActor,
+        progress: (@Sendable (Int, Int, Int) -> Void)? = nil
+    ) async throws -> ImportReport {
+        try await importRows(
+            name, open: { try CSVReader(url: url) }, size: CSVReader.size(of: url), digest: try Self.sha256(of: url),
+            reason: reason, by: actor, progress: progress)
     }
 
     /// Imports rows held in memory (the first is the header), as the demo data does.
-    public func importRows(_ name: String, _ rows: [[String]], reason: String, by actor: LedgerActor) async throws -> ImportReport {
+    public func importRows(_ name: String, _ rows: [[String]], reason: String, by actor: LedgerActor) async throws
+        -> ImportReport
+    {
         let text = rows.map(CSVWriter.line).joined()
-        return try await importRows(name, open: { RowList(rows: rows) }, size: text.utf8.count,
-                                    digest: Hex.encode(SHA256.hash(data: Data(text.utf8))), reason: reason, by: actor, progress: nil)
+        return try await importRows(
+            name, open: { RowList(rows: rows) }, size: text.utf8.count,
+            digest: Hex.encode(SHA256.hash(data: Data(text.utf8))), reason: reason, by: actor, progress: nil)
     }
 
-    private func importRows(_ name: String, open: @escaping @Sendable () throws -> any RowSource, size: Int, digest fileDigest: String,
-                            reason: String, by actor: LedgerActor, progress: (@Sendable (Int, Int, Int) -> Void)?) async throws -> ImportReport {
+    private func importRows(
+        _ name: String, open: @escaping @Sendable () throws -> any RowSource, size: Int, digest fileDigest: String,
+        reason: String, by actor: LedgerActor, progress: (@Sendable (Int, Int, Int) -> Void)?
+    ) async throws -> ImportReport {
         let started = Date()
         let registry = try await registries.registry(name)
         guard let schema = registry.latest else { throw DomainError.notFound }
@@ -70,17 +80,22 @@ public struct RegistryImporter: Sendable {
         // transaction; a large page cache for the duration keeps that index in memory.
         if database.engine == .sqlite {
             let kib = Self.importCacheKiB
-            try await database.withConnection { sql in try await sql.raw("PRAGMA cache_size=-\(unsafeRaw: String(kib))").run() }
+            try await database.withConnection { sql in
+                try await sql.raw("PRAGMA cache_size=-\(unsafeRaw: String(kib))").run()
+            }
         }
         let restoreCache = { [database] in
             if database.engine == .sqlite {
-                try? await database.withConnection { sql in try await sql.raw("PRAGMA cache_size=\(unsafeRaw: String(Database.defaultSQLiteCacheKiB))").run() }
+                try? await database.withConnection { sql in
+                    try await sql.raw("PRAGMA cache_size=\(unsafeRaw: String(Database.defaultSQLiteCacheKiB))").run()
+                }
             }
         }
         let outcome: ImportReport
         do {
-            outcome = try await importTransaction(name: name, schema: schema, version: version, open: open, size: size, digest: fileDigest,
-                                                  at: at, changedBy: changedBy, reason: reasonText, actor: actor, ledger: ledger, progress: progress)
+            outcome = try await importTransaction(
+                name: name, schema: schema, version: version, open: open, size: size, digest: fileDigest,
+                at: at, changedBy: changedBy, reason: reasonText, actor: actor, ledger: ledger, progress: progress)
         } catch {
             await restoreCache()
             throw error
@@ -91,30 +106,41 @@ public struct RegistryImporter: Sendable {
         return report
     }
 
-    private func importTransaction(name: String, schema: RegistrySchema, version: Int, open: @escaping @Sendable () throws -> any RowSource,
-                                   size: Int, digest fileDigest: String, at: Int, changedBy: String, reason reasonText: String,
-                                   actor: LedgerActor, ledger: LedgerService?, progress: (@Sendable (Int, Int, Int) -> Void)?) async throws -> ImportReport {
+    private func importTransaction(
+        name: String, schema: RegistrySchema, version: Int, open: @escaping @Sendable () throws -> any RowSource,
+        size: Int, digest fileDigest: String, at: Int, changedBy: String, reason reasonText: String,
+        actor: LedgerActor, ledger: LedgerService?, progress: (@Sendable (Int, Int, Int) -> Void)?
+    ) async throws -> ImportReport {
         let database = self.database
         let rebuildIndexesFromBytes = self.rebuildIndexesFromBytes
         return try await database.transactionSession { session in
             let sql = session.sql
             var reader = try open()
-            var report = ImportReport(registry: name, rows: 0, imported: 0, rejected: [], rejectedCount: 0, ledgerIndex: nil, seconds: 0)
+            var report = ImportReport(
+                registry: name, rows: 0, imported: 0, rejected: [], rejectedCount: 0, ledgerIndex: nil, seconds: 0)
             func reject(_ line: Int, _ field: String, _ key: String) {
                 report.rejectedCount += 1
-                if report.rejected.count < Self.keptRejections { report.rejected.append(.init(line: line, field: field, messageKey: key)) }
+                if report.rejected.count < Self.keptRejections {
+                    report.rejected.append(.init(line: line, field: field, messageKey: key))
+                }
             }
-            guard let header = try reader.row() else { reject(1, "", "error_csv_empty"); throw RegistryError.importRejected(report) }
+            guard let header = try reader.row() else {
+                reject(1, "", "error_csv_empty")
+                throw RegistryError.importRejected(report)
+            }
             let columns = header.map { $0.trimmingCharacters(in: .whitespaces) }
             for column in columns where schema.fields[column] == nil { reject(1, column, "error_unknown_field") }
-            for required in schema.order where schema.required.contains(required) && !columns.contains(required) { reject(1, required, "error_required") }
+            for required in schema.order where schema.required.contains(required) && !columns.contains(required) {
+                reject(1, required, "error_required")
+            }
             if report.rejectedCount > 0 { throw RegistryError.importRejected(report) }
             // The ledger entry comes first so every row can carry its index; it names the file by
             // its SHA-256, which fixes the rows. A refused import rolls it back with everything else.
             if let ledger {
                 let actorName = try await actor.ledgerName(ledger, on: sql, themself: "agency:unknown")
-                let event = try LedgerEvent(kind: "registry.imported", actor: actorName, subject: "registry:\(name)", time: at,
-                                            details: ["registry": name, "version": String(version), "file": fileDigest, "reason": reasonText])
+                let event = try LedgerEvent(
+                    kind: "registry.imported", actor: actorName, subject: "registry:\(name)", time: at,
+                    details: ["registry": name, "version": String(version), "file": fileDigest, "reason": reasonText])
                 report.ledgerIndex = try await ledger.append([event], on: sql).lowerBound
             }
             let ledgerIndex = report.ledgerIndex
@@ -157,13 +183,19 @@ public struct RegistryImporter: Sendable {
                 for (field, target) in references {
                     let wanted = Set(batch.compactMap { $0.content[field]?.stringValue })
                     let live = try await SQLRegistryStore.liveKeys(target, among: Array(wanted), on: sql)
-                    for row in batch { if let value = row.content[field]?.stringValue, !live.contains(value) { reject(row.line, field, "error_reference") } }
+                    for row in batch {
+                        if let value = row.content[field]?.stringValue, !live.contains(value) {
+                            reject(row.line, field, "error_reference")
+                        }
+                    }
                 }
                 if report.rejectedCount > 0 { return }
                 let rows = batch.map { ($0.key, $0.json) }
                 inFlight = batch
                 pending = Task {
-                    try await Self.insert(session, table: table, rows: rows, version: version, at: at, by: changedBy, reason: reasonText, ledgerIndex: ledgerIndex)
+                    try await Self.insert(
+                        session, table: table, rows: rows, version: version, at: at, by: changedBy, reason: reasonText,
+                        ledgerIndex: ledgerIndex)
                 }
             }
 
@@ -172,7 +204,10 @@ public struct RegistryImporter: Sendable {
                     if cells.count == 1, cells[0].isEmpty { continue }
                     report.rows += 1
                     let line = reader.line
-                    guard cells.count == columns.count else { reject(line, "", "error_csv_columns"); continue }
+                    guard cells.count == columns.count else {
+                        reject(line, "", "error_csv_columns")
+                        continue
+                    }
                     // Straight from cells to checked canonical JSON, columns in key order: no per-row
                     // dictionary or sort (this loop runs millions of times).
                     var json = "{"
@@ -181,13 +216,22 @@ public struct RegistryImporter: Sendable {
                     for i in jsonOrder {
                         let cell = cells[i]
                         guard !cell.isEmpty else {
-                            if requiredColumns[i] { reject(line, columns[i], "error_required"); bad = true }
+                            if requiredColumns[i] {
+                                reject(line, columns[i], "error_required")
+                                bad = true
+                            }
                             continue
                         }
                         guard let spec = specs[i], let value = Self.value(cell, spec) else {
-                            reject(line, columns[i], "error_type_\(specs[i]?.kind.rawValue ?? "string")"); bad = true; continue
+                            reject(line, columns[i], "error_type_\(specs[i]?.kind.rawValue ?? "string")")
+                            bad = true
+                            continue
                         }
-                        if let problem = spec.problem(with: value, today: today) { reject(line, columns[i], problem); bad = true; continue }
+                        if let problem = spec.problem(with: value, today: today) {
+                            reject(line, columns[i], problem)
+                            bad = true
+                            continue
+                        }
                         if i == keyColumn { key = cell }
                         if json.utf8.count > 1 { json += "," }
                         JSONValue.writeString(columns[i], into: &json)
@@ -196,10 +240,15 @@ public struct RegistryImporter: Sendable {
                     }
                     if bad { continue }
                     json += "}"
-                    guard key.unicodeScalars.count <= 100 else { reject(line, schema.key, "error_key_invalid"); continue }
+                    guard key.unicodeScalars.count <= 100 else {
+                        reject(line, schema.key, "error_key_invalid")
+                        continue
+                    }
                     var content: RecordContent = [:]
                     if !references.isEmpty {
-                        for (i, cell) in cells.enumerated() where !cell.isEmpty { content[columns[i]] = specs[i].flatMap { Self.value(cell, $0) } }
+                        for (i, cell) in cells.enumerated() where !cell.isEmpty {
+                            content[columns[i]] = specs[i].flatMap { Self.value(cell, $0) }
+                        }
                     }
                     batch.append((line, key, json, content))
                     if batch.count == Self.batchSize {
@@ -237,7 +286,10 @@ public struct RegistryImporter: Sendable {
     }
 
     /// Inserts rows, skipping keys that exist; returns the keys that went in.
-    static func insert(_ session: DatabaseSession, table: String, rows: [(String, String)], version: Int, at: Int, by: String, reason: String, ledgerIndex: Int?) async throws -> Set<String> {
+    static func insert(
+        _ session: DatabaseSession, table: String, rows: [(String, String)], version: Int, at: Int, by: String,
+        reason: String, ledgerIndex: Int?
+    ) async throws -> Set<String> {
         // Constant columns are bound once; VALUES names its columns column1, column2 on both
         // engines; `WHERE true` keeps SQLite from reading ON CONFLICT as a join condition.
         let head = """
@@ -253,7 +305,9 @@ public struct RegistryImporter: Sendable {
             // so only a duplicate key can be ignored).
             var text = head.replacingOccurrences(of: "INSERT INTO", with: "INSERT OR IGNORE INTO")
             text.reserveCapacity(head.utf8.count + rows.count * 8 + tail.utf8.count)
-            var binds: [SQLiteData] = [.integer(version), .integer(at), .text(by), .text(reason), ledgerIndex.map { .integer($0) } ?? .null]
+            var binds: [SQLiteData] = [
+                .integer(version), .integer(at), .text(by), .text(reason), ledgerIndex.map { .integer($0) } ?? .null,
+            ]
             binds.reserveCapacity(5 + rows.count * 2)
             for (i, row) in rows.enumerated() {
                 text += i == 0 ? " (?, ?)" : ", (?, ?)"
@@ -266,7 +320,8 @@ public struct RegistryImporter: Sendable {
             }
             return keys.withLock { $0 }
         case .postgres:
-            var query = SQLQueryString("""
+            var query = SQLQueryString(
+                """
                 INSERT INTO \(table) (record_key, content, revision, schema_version, deleted, changed_at, changed_by, reason, ledger_index)
                 SELECT column1, column2, 1, 
                 """)
@@ -289,7 +344,9 @@ public struct RegistryImporter: Sendable {
             }
             query.appendLiteral(tail)
             var keys = Set<String>()
-            for row in try await session.sql.raw(query).all() { keys.insert(try row.decode(column: "record_key", as: String.self)) }
+            for row in try await session.sql.raw(query).all() {
+                keys.insert(try row.decode(column: "record_key", as: String.self))
+            }
             return keys
         }
     }
@@ -315,8 +372,15 @@ public struct RegistryImporter: Sendable {
         while true {
             let from = after
             let rows: [(String, String)] = try await database.withConnection { sql in
-                try await sql.raw("SELECT record_key, content FROM \(unsafeRaw: SQLRegistryStore.table(name)) WHERE deleted = 0 AND record_key > \(bind: from) ORDER BY record_key LIMIT 10000")
-                    .all().map { (try $0.decode(column: "record_key", as: String.self), try $0.decode(column: "content", as: String.self)) }
+                try await sql.raw(
+                    "SELECT record_key, content FROM \(unsafeRaw: SQLRegistryStore.table(name)) WHERE deleted = 0 AND record_key > \(bind: from) ORDER BY record_key LIMIT 10000"
+                )
+                .all().map {
+                    (
+                        try $0.decode(column: "record_key", as: String.self),
+                        try $0.decode(column: "content", as: String.self)
+                    )
+                }
             }
             guard let last = rows.last else { break }
             var text = ""

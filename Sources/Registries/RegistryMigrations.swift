@@ -6,33 +6,35 @@ import Storage
 public enum RegistryMigrations {
     /// In order; versions 300–399 belong to this module.
     public static let all: [Migration] = [
-        Migration(version: 300, name: "registries, schemas, access rights, history, data-access log", statements: [
-            """
-            CREATE TABLE registries (name TEXT PRIMARY KEY, owner_agency TEXT NOT NULL REFERENCES agencies(code),
-              title_ky TEXT NOT NULL, title_ru TEXT NOT NULL, title_en TEXT NOT NULL, created_at BIGINT NOT NULL)
-            """,
-            """
-            CREATE TABLE registry_schemas (registry TEXT NOT NULL REFERENCES registries(name), version INTEGER NOT NULL,
-              document TEXT NOT NULL, published_at BIGINT NOT NULL, published_by TEXT NOT NULL, ledger_index BIGINT,
-              PRIMARY KEY (registry, version))
-            """,
-            """
-            CREATE TABLE registry_access (registry TEXT NOT NULL REFERENCES registries(name),
-              agency_code TEXT NOT NULL REFERENCES agencies(code), can_write INTEGER NOT NULL DEFAULT 0,
-              PRIMARY KEY (registry, agency_code))
-            """,
-            """
-            CREATE TABLE registry_history (registry TEXT NOT NULL, record_key TEXT NOT NULL, revision INTEGER NOT NULL,
-              schema_version INTEGER NOT NULL, content TEXT NOT NULL, deleted INTEGER NOT NULL, changed_at BIGINT NOT NULL,
-              changed_by TEXT NOT NULL, reason TEXT NOT NULL, ledger_index BIGINT, PRIMARY KEY (registry, record_key, revision))
-            """,
-            """
-            CREATE TABLE data_access_log (id TEXT PRIMARY KEY, person_pin TEXT NOT NULL, registry TEXT NOT NULL,
-              record_key TEXT NOT NULL, reader_kind TEXT NOT NULL, reader_id TEXT NOT NULL, reader_name TEXT NOT NULL,
-              agency_code TEXT NOT NULL, application TEXT NOT NULL, legal_basis TEXT NOT NULL, case_number TEXT NOT NULL,
-              at BIGINT NOT NULL, ledger_index BIGINT)
-            """,
-            "CREATE INDEX data_access_by_person ON data_access_log (person_pin, at)",
-        ]),
+        Migration(
+            version: 300, name: "registries, schemas, access rights, history, data-access log",
+            statements: [
+                """
+                CREATE TABLE registries (name TEXT PRIMARY KEY, owner_agency TEXT NOT NULL REFERENCES agencies(code),
+                  title_ky TEXT NOT NULL, title_ru TEXT NOT NULL, title_en TEXT NOT NULL, created_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE registry_schemas (registry TEXT NOT NULL REFERENCES registries(name), version INTEGER NOT NULL,
+                  document TEXT NOT NULL, published_at BIGINT NOT NULL, published_by TEXT NOT NULL, ledger_index BIGINT,
+                  PRIMARY KEY (registry, version))
+                """,
+                """
+                CREATE TABLE registry_access (registry TEXT NOT NULL REFERENCES registries(name),
+                  agency_code TEXT NOT NULL REFERENCES agencies(code), can_write INTEGER NOT NULL DEFAULT 0,
+                  PRIMARY KEY (registry, agency_code))
+                """,
+                """
+                CREATE TABLE registry_history (registry TEXT NOT NULL, record_key TEXT NOT NULL, revision INTEGER NOT NULL,
+                  schema_version INTEGER NOT NULL, content TEXT NOT NULL, deleted INTEGER NOT NULL, changed_at BIGINT NOT NULL,
+                  changed_by TEXT NOT NULL, reason TEXT NOT NULL, ledger_index BIGINT, PRIMARY KEY (registry, record_key, revision))
+                """,
+                """
+                CREATE TABLE data_access_log (id TEXT PRIMARY KEY, person_pin TEXT NOT NULL, registry TEXT NOT NULL,
+                  record_key TEXT NOT NULL, reader_kind TEXT NOT NULL, reader_id TEXT NOT NULL, reader_name TEXT NOT NULL,
+                  agency_code TEXT NOT NULL, application TEXT NOT NULL, legal_basis TEXT NOT NULL, case_number TEXT NOT NULL,
+                  at BIGINT NOT NULL, ledger_index BIGINT)
+                """,
+                "CREATE INDEX data_access_by_person ON data_access_log (person_pin, at)",
+            ])
     ]
 }

@@ -21,8 +21,10 @@ public struct RegistryRecord: Sendable, Equatable {
     /// The ledger entry that recorded this version.
     public var ledgerIndex: Int?
 
-    public init(registry: String, key: String, revision: Int, schemaVersion: Int, content: RecordContent, deleted: Bool,
-                changedAt: Int, changedBy: String, reason: String, ledgerIndex: Int?) {
+    public init(
+        registry: String, key: String, revision: Int, schemaVersion: Int, content: RecordContent, deleted: Bool,
+        changedAt: Int, changedBy: String, reason: String, ledgerIndex: Int?
+    ) {
         self.registry = registry
         self.key = key
         self.revision = revision

@@ -45,22 +45,33 @@ public struct RegistrySchema: Sendable, Equatable {
     }
 
     static let formats: [FieldSpec.Kind: Set<String>] = [.string: ["pin", "inn", "date"], .object: ["geojson"]]
-    static let fieldKeywords: Set<String> = ["type", "format", "enum", "minLength", "maxLength", "minimum", "maximum", "x-ref", "title", "description"]
-    static let topKeywords: Set<String> = ["$schema", "title", "description", "type", "properties", "required", "additionalProperties", "x-key", "x-personal", "x-indexed"]
+    static let fieldKeywords: Set<String> = [
+        "type", "format", "enum", "minLength", "maxLength", "minimum", "maximum", "x-ref", "title", "description",
+    ]
+    static let topKeywords: Set<String> = [
+        "$schema", "title", "description", "type", "properties", "required", "additionalProperties", "x-key",
+        "x-personal", "x-indexed",
+    ]
 
     /// Parses and checks a schema document; every problem is reported with its path.
     public init(json text: String) throws(RegistryError) {
         guard let data = text.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else {
             throw .invalidSchema([Problem(path: "/", message: "not a JSON object")])
         }
         var problems: [Problem] = []
         for key in object.keys where !Self.topKeywords.contains(key) {
             problems.append(Problem(path: "/\(key)", message: "unsupported keyword"))
         }
-        if (object["type"] as? String) != "object" { problems.append(Problem(path: "/type", message: "must be \"object\"")) }
+        if (object["type"] as? String) != "object" {
+            problems.append(Problem(path: "/type", message: "must be \"object\""))
+        }
         if let additional = object["additionalProperties"], (additional as? Bool) != false {
-            problems.append(Problem(path: "/additionalProperties", message: "only false is supported: unknown fields are always refused"))
+            problems.append(
+                Problem(
+                    path: "/additionalProperties", message: "only false is supported: unknown fields are always refused"
+                ))
         }
         let properties = object["properties"] as? [String: Any] ?? [:]
         if properties.isEmpty { problems.append(Problem(path: "/properties", message: "must name at least one field")) }
@@ -69,8 +80,15 @@ public struct RegistrySchema: Sendable, Equatable {
         var fields: [String: FieldSpec] = [:]
         for name in order {
             let path = "/properties/\(name)"
-            guard Self.isFieldName(name) else { problems.append(Problem(path: path, message: "field names are 1–32 letters, digits or _ and start with a letter")); continue }
-            guard let spec = properties[name] as? [String: Any] else { problems.append(Problem(path: path, message: "must be an object")); continue }
+            guard Self.isFieldName(name) else {
+                problems.append(
+                    Problem(path: path, message: "field names are 1–32 letters, digits or _ and start with a letter"))
+                continue
+            }
+            guard let spec = properties[name] as? [String: Any] else {
+                problems.append(Problem(path: path, message: "must be an object"))
+                continue
+            }
             if let field = Self.field(spec, path: path, problems: &problems) { fields[name] = field }
         }
         let required = object["required"] as? [String] ?? []
@@ -104,31 +122,49 @@ public struct RegistrySchema: Sendable, Equatable {
             problems.append(Problem(path: "\(path)/\(key)", message: "unsupported keyword"))
         }
         guard let typeName = spec["type"] as? String, let kind = FieldSpec.Kind(rawValue: typeName) else {
-            problems.append(Problem(path: "\(path)/type", message: "must be one of string, integer, number, boolean, object"))
+            problems.append(
+                Problem(path: "\(path)/type", message: "must be one of string, integer, number, boolean, object"))
             return nil
         }
         var field = FieldSpec(kind: kind)
         if let format = spec["format"] {
-            if let format = format as? String, formats[kind]?.contains(format) == true { field.format = format }
-            else { problems.append(Problem(path: "\(path)/format", message: "unknown format for a \(kind.rawValue)")) }
+            if let format = format as? String, formats[kind]?.contains(format) == true {
+                field.format = format
+            } else {
+                problems.append(Problem(path: "\(path)/format", message: "unknown format for a \(kind.rawValue)"))
+            }
         }
         if let choices = spec["enum"] {
-            if kind == .string, let choices = choices as? [String], !choices.isEmpty { field.choices = choices }
-            else { problems.append(Problem(path: "\(path)/enum", message: "must be a non-empty list of strings on a string field")) }
+            if kind == .string, let choices = choices as? [String], !choices.isEmpty {
+                field.choices = choices
+            } else {
+                problems.append(
+                    Problem(path: "\(path)/enum", message: "must be a non-empty list of strings on a string field"))
+            }
         }
         for (keyword, target) in [("minLength", \FieldSpec.minLength), ("maxLength", \FieldSpec.maxLength)] {
             guard let value = spec[keyword] else { continue }
-            if kind == .string, let n = value as? Int, n >= 0 { field[keyPath: target] = n }
-            else { problems.append(Problem(path: "\(path)/\(keyword)", message: "must be a non-negative integer on a string field")) }
+            if kind == .string, let n = value as? Int, n >= 0 {
+                field[keyPath: target] = n
+            } else {
+                problems.append(
+                    Problem(path: "\(path)/\(keyword)", message: "must be a non-negative integer on a string field"))
+            }
         }
         for (keyword, target) in [("minimum", \FieldSpec.minimum), ("maximum", \FieldSpec.maximum)] {
             guard let value = spec[keyword] else { continue }
-            if kind == .integer || kind == .number, let n = value as? Double { field[keyPath: target] = n }
-            else { problems.append(Problem(path: "\(path)/\(keyword)", message: "must be a number on a numeric field")) }
+            if kind == .integer || kind == .number, let n = value as? Double {
+                field[keyPath: target] = n
+            } else {
+                problems.append(Problem(path: "\(path)/\(keyword)", message: "must be a number on a numeric field"))
+            }
         }
         if let reference = spec["x-ref"] {
-            if kind == .string, let reference = reference as? String, Registry.isName(reference) { field.reference = reference }
-            else { problems.append(Problem(path: "\(path)/x-ref", message: "must name a registry, on a string field")) }
+            if kind == .string, let reference = reference as? String, Registry.isName(reference) {
+                field.reference = reference
+            } else {
+                problems.append(Problem(path: "\(path)/x-ref", message: "must name a registry, on a string field"))
+            }
         }
         field.title = spec["title"] as? String
         return field
@@ -136,8 +172,11 @@ public struct RegistrySchema: Sendable, Equatable {
 
     static func isFieldName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
-        guard let first = bytes.first, bytes.count <= 32, (0x41...0x5a).contains(first) || (0x61...0x7a).contains(first) else { return false }
-        return bytes.allSatisfy { (0x41...0x5a).contains($0) || (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5f }
+        guard let first = bytes.first, bytes.count <= 32, (0x41...0x5a).contains(first) || (0x61...0x7a).contains(first)
+        else { return false }
+        return bytes.allSatisfy {
+            (0x41...0x5a).contains($0) || (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5f
+        }
     }
 
     /// The keys of the top-level `properties` object in the order they appear in `text`
@@ -160,7 +199,9 @@ public struct RegistrySchema: Sendable, Equatable {
                 if required.contains(name) { problems.append(FieldError(field: name, messageKey: "error_required")) }
                 continue
             }
-            if let key = field.problem(with: value, today: today) { problems.append(FieldError(field: name, messageKey: key)) }
+            if let key = field.problem(with: value, today: today) {
+                problems.append(FieldError(field: name, messageKey: key))
+            }
         }
         return problems
     }
@@ -180,7 +221,10 @@ extension RegistrySchema.FieldSpec {
             if let maxLength, length > maxLength { return "error_too_long" }
             if let choices, !choices.contains(text) { return "error_not_a_choice" }
             switch format {
-            case "pin": do { _ = try PIN(text, today: today) } catch { return error.fields.first?.messageKey ?? "error_pin_length" }
+            case "pin":
+                do { _ = try PIN(text, today: today) } catch {
+                    return error.fields.first?.messageKey ?? "error_pin_length"
+                }
             case "inn": do { _ = try INN(text) } catch { return error.fields.first?.messageKey ?? "error_inn_length" }
             case "date": if CalendarDate(iso: text) == nil { return "error_date" }
             default: break
@@ -255,12 +299,18 @@ struct KeyScanner {
         var depth = 0
         while i < bytes.count {
             switch bytes[i] {
-            case UInt8(ascii: "\""): _ = string(); if depth == 0 { return }; continue
+            case UInt8(ascii: "\""):
+                _ = string()
+                if depth == 0 { return }
+                continue
             case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 if depth == 0 { return }
                 depth -= 1
-                if depth == 0 { i += 1; return }
+                if depth == 0 {
+                    i += 1
+                    return
+                }
             case UInt8(ascii: ","): if depth == 0 { return }
             default: break
             }

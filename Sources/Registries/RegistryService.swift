@@ -24,7 +24,9 @@ public struct RegistryService: Sendable {
     /// The registry called `name`, reloading the catalogue once if this node has not seen it yet.
     public func registry(_ name: String) async throws -> Registry {
         if let found = try await catalogue().registries[name] { return found }
-        guard let found = try await cache.get(refresh: true, { try await store.catalogue() }).registries[name] else { throw DomainError.notFound }
+        guard let found = try await cache.get(refresh: true, { try await store.catalogue() }).registries[name] else {
+            throw DomainError.notFound
+        }
         return found
     }
 
@@ -44,12 +46,15 @@ public struct RegistryService: Sendable {
     /// The registries `caller`'s agency may read, by name.
     public func readable(by caller: RegistryCaller) async throws -> [Registry] {
         let catalogue = try await catalogue()
-        return catalogue.registries.values.filter { (try? authorize(caller, $0, write: false, catalogue)) != nil }.sorted { $0.name < $1.name }
+        return catalogue.registries.values.filter { (try? authorize(caller, $0, write: false, catalogue)) != nil }
+            .sorted { $0.name < $1.name }
     }
 
     /// Creates a registry owned by `owner` with `schemaJSON` as version 1.
     @discardableResult
-    public func createRegistry(name: String, owner: String, title: LocalizedName, schemaJSON: String, by actor: LedgerActor) async throws -> Registry {
+    public func createRegistry(
+        name: String, owner: String, title: LocalizedName, schemaJSON: String, by actor: LedgerActor
+    ) async throws -> Registry {
         guard Registry.isName(name) else { throw ValidationError(field: "name", messageKey: "error_registry_name") }
         let schema = try RegistrySchema(json: schemaJSON)
         let registry = Registry(name: name, ownerAgency: owner, title: title, versions: [1: schema])
@@ -91,42 +96,61 @@ public struct RegistryService: Sendable {
 
     /// Searches live records. Reading records about people needs a purpose, and each person's
     /// record returned is logged for them and in the ledger before the answer is given.
-    public func list(_ name: String, version: String, query: RecordQuery, by caller: RegistryCaller, purpose: Purpose?) async throws -> RecordPage {
+    public func list(_ name: String, version: String, query: RecordQuery, by caller: RegistryCaller, purpose: Purpose?)
+        async throws -> RecordPage
+    {
         let (registry, schema) = try await open(name, version: version, caller: caller, write: false)
         try requirePurpose(schema, purpose)
         var query = query
         query.page = max(1, query.page)
         query.pageSize = min(max(1, query.pageSize), 100)
-        for field in Array(query.equals.keys) + (query.prefix.map { [$0.field] } ?? []) { try searchable(field, schema) }
+        for field in Array(query.equals.keys) + (query.prefix.map { [$0.field] } ?? []) {
+            try searchable(field, schema)
+        }
         let page = try await store.search(registry, query)
         try await logReads(page.records, schema: schema, caller: caller, purpose: purpose)
         return page
     }
 
     /// The first live record matching `match` (exact values of the key or indexed fields).
-    public func read(_ name: String, version: String, match: RecordContent, by caller: RegistryCaller, purpose: Purpose?) async throws -> RegistryRecord {
-        let query = try matchQuery(match, schema: try await open(name, version: version, caller: caller, write: false).1, pageSize: 1)
-        guard let record = try await list(name, version: version, query: query, by: caller, purpose: purpose).records.first else { throw DomainError.notFound }
+    public func read(
+        _ name: String, version: String, match: RecordContent, by caller: RegistryCaller, purpose: Purpose?
+    ) async throws -> RegistryRecord {
+        let query = try matchQuery(
+            match, schema: try await open(name, version: version, caller: caller, write: false).1, pageSize: 1)
+        guard
+            let record = try await list(name, version: version, query: query, by: caller, purpose: purpose).records
+                .first
+        else { throw DomainError.notFound }
         return record
     }
 
     /// Whether a live record matches; personal registries log the read when one does.
-    public func exists(_ name: String, version: String, match: RecordContent, by caller: RegistryCaller, purpose: Purpose?) async throws -> Bool {
+    public func exists(
+        _ name: String, version: String, match: RecordContent, by caller: RegistryCaller, purpose: Purpose?
+    ) async throws -> Bool {
         let schema = try await open(name, version: version, caller: caller, write: false).1
         let query = try matchQuery(match, schema: schema, pageSize: 1)
         return try await !list(name, version: version, query: query, by: caller, purpose: purpose).records.isEmpty
     }
 
     /// One field of one live record, by key.
-    public func readValue(_ name: String, version: String, key: String, field: String, by caller: RegistryCaller, purpose: Purpose?) async throws -> JSONValue {
+    public func readValue(
+        _ name: String, version: String, key: String, field: String, by caller: RegistryCaller, purpose: Purpose?
+    ) async throws -> JSONValue {
         let schema = try await open(name, version: version, caller: caller, write: false).1
-        guard schema.fields[field] != nil else { throw ValidationError(field: field, messageKey: "error_unknown_field") }
-        let record = try await read(name, version: version, match: [schema.key: .string(key)], by: caller, purpose: purpose)
+        guard schema.fields[field] != nil else {
+            throw ValidationError(field: field, messageKey: "error_unknown_field")
+        }
+        let record = try await read(
+            name, version: version, match: [schema.key: .string(key)], by: caller, purpose: purpose)
         return record.content[field] ?? .null
     }
 
     /// Every version of a record, deleted ones too, with who changed it and why. Logged like a read.
-    public func history(_ name: String, key: String, by caller: RegistryCaller, purpose: Purpose?) async throws -> [RegistryRecord] {
+    public func history(_ name: String, key: String, by caller: RegistryCaller, purpose: Purpose?) async throws
+        -> [RegistryRecord]
+    {
         let registry = try await registry(name)
         let (_, schema) = try await open(name, version: String(registry.latestVersion), caller: caller, write: false)
         try requirePurpose(schema, purpose)
@@ -144,44 +168,66 @@ public struct RegistryService: Sendable {
     // MARK: writing
 
     /// Creates a record under schema `version`.
-    public func create(_ name: String, version: String, content: RecordContent, by caller: RegistryCaller, reason: String) async throws -> RegistryRecord {
+    public func create(
+        _ name: String, version: String, content: RecordContent, by caller: RegistryCaller, reason: String
+    ) async throws -> RegistryRecord {
         let (registry, schema) = try await open(name, version: version, caller: caller, write: true)
         let number = try await self.schema(registry, version: version).0
         try await validate(content, schema)
-        guard case .string(let key)? = content[schema.key] else { throw ValidationError(field: schema.key, messageKey: "error_required") }
-        let record = RegistryRecord(registry: name, key: key, revision: 1, schemaVersion: number, content: content, deleted: false,
-                                    changedAt: now(), changedBy: caller.reference, reason: Self.reason(reason, default: "created"), ledgerIndex: nil)
-        let write = RecordWrite(previous: nil, record: record, change: "created", actor: Self.actor(caller), personPIN: Self.person(content, schema))
+        guard case .string(let key)? = content[schema.key] else {
+            throw ValidationError(field: schema.key, messageKey: "error_required")
+        }
+        let record = RegistryRecord(
+            registry: name, key: key, revision: 1, schemaVersion: number, content: content, deleted: false,
+            changedAt: now(), changedBy: caller.reference, reason: Self.reason(reason, default: "created"),
+            ledgerIndex: nil)
+        let write = RecordWrite(
+            previous: nil, record: record, change: "created", actor: Self.actor(caller),
+            personPIN: Self.person(content, schema))
         return try await store.commit([write], now: now())[0]
     }
 
     /// Changes the live records matching `match` (only the first unless `all`): the fields in
     /// `changes` replace theirs, and the result must satisfy schema `version`.
-    public func update(_ name: String, version: String, match: RecordContent, changes: RecordContent, all: Bool = false,
-                       by caller: RegistryCaller, reason: String) async throws -> [RegistryRecord] {
+    public func update(
+        _ name: String, version: String, match: RecordContent, changes: RecordContent, all: Bool = false,
+        by caller: RegistryCaller, reason: String
+    ) async throws -> [RegistryRecord] {
         let (registry, schema) = try await open(name, version: version, caller: caller, write: true)
         let number = try await self.schema(registry, version: version).0
         if let newKey = changes[schema.key], newKey != match[schema.key] {
             throw ValidationError(field: schema.key, messageKey: "error_key_immutable")
         }
-        let found = try await store.search(registry, try matchQuery(match, schema: schema, pageSize: all ? 100 : 1)).records
+        let found = try await store.search(registry, try matchQuery(match, schema: schema, pageSize: all ? 100 : 1))
+            .records
         guard !found.isEmpty else { throw DomainError.notFound }
         var writes: [RecordWrite] = []
         for previous in found {
             let content = previous.content.merging(changes) { _, new in new }.filter { $0.value != .null }
             try await validate(content, schema)
-            let record = RegistryRecord(registry: name, key: previous.key, revision: previous.revision + 1, schemaVersion: number, content: content,
-                                        deleted: false, changedAt: now(), changedBy: caller.reference, reason: Self.reason(reason, default: "updated"), ledgerIndex: nil)
-            writes.append(RecordWrite(previous: previous, record: record, change: "updated", actor: Self.actor(caller), personPIN: Self.person(content, schema)))
+            let record = RegistryRecord(
+                registry: name, key: previous.key, revision: previous.revision + 1, schemaVersion: number,
+                content: content,
+                deleted: false, changedAt: now(), changedBy: caller.reference,
+                reason: Self.reason(reason, default: "updated"), ledgerIndex: nil)
+            writes.append(
+                RecordWrite(
+                    previous: previous, record: record, change: "updated", actor: Self.actor(caller),
+                    personPIN: Self.person(content, schema)))
         }
         return try await store.commit(writes, now: now())
     }
 
     /// Updates the first record matching `match`, or creates one from `match` and `changes`.
-    public func updateOrCreate(_ name: String, version: String, match: RecordContent, changes: RecordContent,
-                               by caller: RegistryCaller, reason: String) async throws -> (record: RegistryRecord, created: Bool) {
+    public func updateOrCreate(
+        _ name: String, version: String, match: RecordContent, changes: RecordContent,
+        by caller: RegistryCaller, reason: String
+    ) async throws -> (record: RegistryRecord, created: Bool) {
         do {
-            return (try await update(name, version: version, match: match, changes: changes, by: caller, reason: reason)[0], false)
+            return (
+                try await update(name, version: version, match: match, changes: changes, by: caller, reason: reason)[0],
+                false
+            )
         } catch DomainError.notFound {
             let content = match.merging(changes) { _, new in new }
             return (try await create(name, version: version, content: content, by: caller, reason: reason), true)
@@ -189,23 +235,31 @@ public struct RegistryService: Sendable {
     }
 
     /// Marks a record deleted: it disappears from reads and searches, its history stays.
-    public func delete(_ name: String, version: String, key: String, by caller: RegistryCaller, reason: String) async throws -> RegistryRecord {
+    public func delete(_ name: String, version: String, key: String, by caller: RegistryCaller, reason: String)
+        async throws -> RegistryRecord
+    {
         let (registry, schema) = try await open(name, version: version, caller: caller, write: true)
-        guard let previous = try await store.record(registry, key: key), !previous.deleted else { throw DomainError.notFound }
+        guard let previous = try await store.record(registry, key: key), !previous.deleted else {
+            throw DomainError.notFound
+        }
         var record = previous
         record.revision += 1
         record.deleted = true
         record.changedAt = now()
         record.changedBy = caller.reference
         record.reason = Self.reason(reason, default: "deleted")
-        let write = RecordWrite(previous: previous, record: record, change: "deleted", actor: Self.actor(caller), personPIN: Self.person(previous.content, schema))
+        let write = RecordWrite(
+            previous: previous, record: record, change: "deleted", actor: Self.actor(caller),
+            personPIN: Self.person(previous.content, schema))
         return try await store.commit([write], now: now())[0]
     }
 
     // MARK: checks
 
     /// The registry and schema `version`, once `caller` is known to have the right to them.
-    private func open(_ name: String, version: String, caller: RegistryCaller, write: Bool) async throws -> (Registry, RegistrySchema) {
+    private func open(_ name: String, version: String, caller: RegistryCaller, write: Bool) async throws -> (
+        Registry, RegistrySchema
+    ) {
         let registry = try await registry(name)
         try authorize(caller, registry, write: write, try await catalogue())
         return (registry, try await schema(registry, version: version).1)
@@ -215,20 +269,27 @@ public struct RegistryService: Sendable {
     /// registry or was granted access.
     func authorize(_ caller: RegistryCaller, _ registry: Registry, write: Bool, _ catalogue: RegistryCatalogue) throws {
         switch caller {
-        case .official(let principal): try AccessPolicy.require(write ? .writeRegistries : .readRegistries, of: principal)
+        case .official(let principal):
+            try AccessPolicy.require(write ? .writeRegistries : .readRegistries, of: principal)
         case .system(let client, _): try AccessPolicy.require(write ? .registryWrite : .registryRead, of: client)
         }
         guard let agency = caller.agencyCode else { throw DomainError.forbidden }
         if agency == registry.ownerAgency { return }
-        guard let canWrite = catalogue.access[registry.name]?[agency], canWrite || !write else { throw DomainError.forbidden }
+        guard let canWrite = catalogue.access[registry.name]?[agency], canWrite || !write else {
+            throw DomainError.forbidden
+        }
     }
 
     private func requirePurpose(_ schema: RegistrySchema, _ purpose: Purpose?) throws {
-        if schema.personal != nil, purpose == nil { throw ValidationError(field: "purpose", messageKey: "error_purpose_required") }
+        if schema.personal != nil, purpose == nil {
+            throw ValidationError(field: "purpose", messageKey: "error_purpose_required")
+        }
     }
 
     private func searchable(_ field: String, _ schema: RegistrySchema) throws {
-        guard schema.fields[field] != nil else { throw ValidationError(field: field, messageKey: "error_unknown_field") }
+        guard schema.fields[field] != nil else {
+            throw ValidationError(field: field, messageKey: "error_unknown_field")
+        }
         guard field == schema.key || schema.indexed.contains(field) else { throw RegistryError.notSearchable(field) }
     }
 
@@ -238,7 +299,9 @@ public struct RegistryService: Sendable {
         var equals: [String: String] = [:]
         for (field, value) in match {
             try searchable(field, schema)
-            guard case .string(let text) = value else { throw ValidationError(field: field, messageKey: "error_type_string") }
+            guard case .string(let text) = value else {
+                throw ValidationError(field: field, messageKey: "error_type_string")
+            }
             equals[field] = text
         }
         return RecordQuery(equals: equals, pageSize: pageSize)
@@ -247,12 +310,15 @@ public struct RegistryService: Sendable {
     /// Schema rules, a usable key, and references to live records of other registries.
     private func validate(_ content: RecordContent, _ schema: RegistrySchema) async throws {
         var problems = schema.problems(in: content, today: .today())
-        if case .string(let key)? = content[schema.key], key.count > 100 || key.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+        if case .string(let key)? = content[schema.key],
+            key.count > 100 || key.unicodeScalars.contains(where: { $0.value < 0x20 })
+        {
             problems.append(FieldError(field: schema.key, messageKey: "error_key_invalid"))
         }
         for name in schema.order {
             guard let target = schema.fields[name]?.reference, case .string(let value)? = content[name],
-                  !problems.contains(where: { $0.field == name }) else { continue }
+                !problems.contains(where: { $0.field == name })
+            else { continue }
             if try await store.liveKeys(target, among: [value]).isEmpty {
                 problems.append(FieldError(field: name, messageKey: "error_reference"))
             }
@@ -261,18 +327,24 @@ public struct RegistryService: Sendable {
     }
 
     /// Logs each returned record about a person, in one transaction with its ledger entries.
-    private func logReads(_ records: [RegistryRecord], schema: RegistrySchema, caller: RegistryCaller, purpose: Purpose?) async throws {
+    private func logReads(
+        _ records: [RegistryRecord], schema: RegistrySchema, caller: RegistryCaller, purpose: Purpose?
+    ) async throws {
         guard let personal = schema.personal, let purpose else { return }
         let at = now()
         let accesses: [DataAccess] = records.compactMap { record -> DataAccess? in
             guard case .string(let pin)? = record.content[personal] else { return nil }
-            let (kind, id, name, application): (String, String, String, String) = switch caller {
-            case .official(let principal): ("official", principal.pin, principal.displayName, "")
-            case .system(let client, let application): ("system", client.id, client.name, application)
-            }
-            return DataAccess(id: Hex.encode((0..<12).map { _ in UInt8.random(in: 0...255) }), personPIN: pin, registry: record.registry, recordKey: record.key,
-                              readerKind: kind, readerID: id, readerName: name, agencyCode: caller.agencyCode ?? "",
-                              application: application, legalBasis: purpose.legalBasis, caseNumber: purpose.caseNumber, at: at, ledgerIndex: nil)
+            let (kind, id, name, application): (String, String, String, String) =
+                switch caller {
+                case .official(let principal): ("official", principal.pin, principal.displayName, "")
+                case .system(let client, let application): ("system", client.id, client.name, application)
+                }
+            return DataAccess(
+                id: Hex.encode((0..<12).map { _ in UInt8.random(in: 0...255) }), personPIN: pin,
+                registry: record.registry, recordKey: record.key,
+                readerKind: kind, readerID: id, readerName: name, agencyCode: caller.agencyCode ?? "",
+                application: application, legalBasis: purpose.legalBasis, caseNumber: purpose.caseNumber, at: at,
+                ledgerIndex: nil)
         }
         _ = try await store.log(accesses, by: Self.actor(caller))
     }

@@ -24,7 +24,9 @@ public struct RecordWrite: Sendable {
     /// The PIN of the person the record is about, for the ledger's pseudonym.
     public var personPIN: String?
 
-    public init(previous: RegistryRecord?, record: RegistryRecord, change: String, actor: LedgerActor, personPIN: String?) {
+    public init(
+        previous: RegistryRecord?, record: RegistryRecord, change: String, actor: LedgerActor, personPIN: String?
+    ) {
         self.previous = previous
         self.record = record
         self.change = change
@@ -37,9 +39,11 @@ public struct RecordWrite: Sendable {
 public protocol RegistryStore: Sendable {
     func catalogue() async throws -> RegistryCatalogue
     /// Creates the registry, its records table and search indexes, and publishes version 1.
-    func createRegistry(_ registry: Registry, schema: RegistrySchema, by actor: LedgerActor, now: Int) async throws -> Int?
+    func createRegistry(_ registry: Registry, schema: RegistrySchema, by actor: LedgerActor, now: Int) async throws
+        -> Int?
     /// Publishes `schema` as `version` (the next number) and adds indexes for new searchable fields.
-    func publish(_ schema: RegistrySchema, version: Int, of registry: Registry, by actor: LedgerActor, now: Int) async throws -> Int?
+    func publish(_ schema: RegistrySchema, version: Int, of registry: Registry, by actor: LedgerActor, now: Int)
+        async throws -> Int?
     func setAccess(registry: String, agency: String, canWrite: Bool) async throws
     /// The current version of a record, deleted or not.
     func record(_ registry: Registry, key: String) async throws -> RegistryRecord?

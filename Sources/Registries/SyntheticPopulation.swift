@@ -4,18 +4,34 @@ import Core
 /// exactly: the demo's population registry and the 7,000,000-person benchmark use the same rows.
 public enum SyntheticPopulation {
     /// The CSV header of `row(_:)`, in the population schema's field order.
-    public static let header = ["pin", "familyName", "givenName", "patronymic", "birthDate", "sex", "districtCode", "address"]
+    public static let header = [
+        "pin", "familyName", "givenName", "patronymic", "birthDate", "sex", "districtCode", "address",
+    ]
 
-    static let families = ["Асанов", "Токтогулов", "Жумабаев", "Садыков", "Осмонов", "Абдыкадыров", "Бекмуратов", "Мамытов",
-                           "Исаков", "Турдубаев", "Алиев", "Назаров", "Эсенгулов", "Сыдыков", "Кадыров", "Омуралиев"]
-    static let men = ["Бакыт", "Нурлан", "Азамат", "Эрмек", "Мирлан", "Данияр", "Бекзат", "Улан", "Тимур", "Жаныбек", "Айбек", "Канат"]
-    static let women = ["Айгүл", "Гүлнара", "Чолпон", "Жылдыз", "Нургүл", "Айпери", "Бермет", "Динара", "Асель", "Назгүл", "Айжан", "Мээрим"]
-    static let fathers = ["Бакыт", "Нурлан", "Азамат", "Эрмек", "Мирлан", "Данияр", "Марат", "Эркин", "Таалай", "Садык"]
+    static let families = [
+        "Асанов", "Токтогулов", "Жумабаев", "Садыков", "Осмонов", "Абдыкадыров", "Бекмуратов", "Мамытов",
+        "Исаков", "Турдубаев", "Алиев", "Назаров", "Эсенгулов", "Сыдыков", "Кадыров", "Омуралиев",
+    ]
+    static let men = [
+        "Бакыт", "Нурлан", "Азамат", "Эрмек", "Мирлан", "Данияр", "Бекзат", "Улан", "Тимур", "Жаныбек", "Айбек",
+        "Канат",
+    ]
+    static let women = [
+        "Айгүл", "Гүлнара", "Чолпон", "Жылдыз", "Нургүл", "Айпери", "Бермет", "Динара", "Асель", "Назгүл", "Айжан",
+        "Мээрим",
+    ]
+    static let fathers = [
+        "Бакыт", "Нурлан", "Азамат", "Эрмек", "Мирлан", "Данияр", "Марат", "Эркин", "Таалай", "Садык",
+    ]
     /// District codes as in the reference data.
-    public static let districts = ["BTK-BAT", "BTK-KAD", "CHU-ALA", "CHU-CHU", "CHU-SOK", "CHU-YSA", "ISK-ISK", "ISK-TUP", "JAL-BAZ",
-                                   "JAL-SUZ", "NAR-NAR", "OSH-ARA", "OSH-KSU", "OSH-UZG", "TAL-TAL", "BIS-LEN", "BIS-OKT", "BIS-PER",
-                                   "BIS-SVE", "OSC-OSH"]
-    static let streets = ["Ленин к.", "Манас пр.", "Токтогул к.", "Чүй пр.", "Советская к.", "Байтик Баатыр к.", "Ахунбаев к."]
+    public static let districts = [
+        "BTK-BAT", "BTK-KAD", "CHU-ALA", "CHU-CHU", "CHU-SOK", "CHU-YSA", "ISK-ISK", "ISK-TUP", "JAL-BAZ",
+        "JAL-SUZ", "NAR-NAR", "OSH-ARA", "OSH-KSU", "OSH-UZG", "TAL-TAL", "BIS-LEN", "BIS-OKT", "BIS-PER",
+        "BIS-SVE", "OSC-OSH",
+    ]
+    static let streets = [
+        "Ленин к.", "Манас пр.", "Токтогул к.", "Чүй пр.", "Советская к.", "Байтик Баатыр к.", "Ахунбаев к.",
+    ]
 
     /// Days from 1940-01-01 that give birth dates up to the end of 2007 (adults in 2026).
     static let dayRange = 24_837
@@ -38,7 +54,8 @@ public enum SyntheticPopulation {
     }
 
     static func date(fromDay day: Int) -> (year: Int, month: Int, day: Int) {
-        var year = 1940, remaining = day
+        var year = 1940
+        var remaining = day
         while true {
             let length = (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 366 : 365
             if remaining < length { break }
@@ -56,5 +73,7 @@ public enum SyntheticPopulation {
     }
 
     private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
-    private static func five(_ n: Int) -> String { String(repeating: "0", count: max(0, 5 - String(n).count)) + String(n) }
+    private static func five(_ n: Int) -> String {
+        String(repeating: "0", count: max(0, 5 - String(n).count)) + String(n)
+    }
 }

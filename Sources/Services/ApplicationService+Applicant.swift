@@ -13,7 +13,9 @@ extension ApplicationService {
     /// The applicant's applications, newest first.
     public func applications(of applicant: Principal) async throws -> [Application] {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT * FROM applications WHERE applicant_pin = \(bind: applicant.pin) ORDER BY submitted_at DESC, id").all().map(Self.decode)
+            try await sql.raw(
+                "SELECT * FROM applications WHERE applicant_pin = \(bind: applicant.pin) ORDER BY submitted_at DESC, id"
+            ).all().map(Self.decode)
         }
     }
 
@@ -27,27 +29,50 @@ extension ApplicationService {
     /// The application's history across its stages, oldest first, each event with its ledger index.
     public func timeline(_ application: Application) async throws -> [TimelineEvent] {
         let (stages, bill, document) = try await database.withConnection { sql in
-            let stages = try await sql.raw("SELECT case_id, agency_code FROM application_cases WHERE application_id = \(bind: application.id) ORDER BY stage").all().map {
-                (try $0.decode(column: "case_id", as: String.self), try $0.decode(column: "agency_code", as: String.self))
+            let stages = try await sql.raw(
+                "SELECT case_id, agency_code FROM application_cases WHERE application_id = \(bind: application.id) ORDER BY stage"
+            ).all().map {
+                (
+                    try $0.decode(column: "case_id", as: String.self),
+                    try $0.decode(column: "agency_code", as: String.self)
+                )
             }
             let bill = try await self.bill(sql, application.id)
-            let document = try await sql.raw("SELECT issued_at, ledger_index, agency_code FROM issued_documents WHERE application_id = \(bind: application.id)").first()
-            return (stages, bill, try document.map { (try $0.decode(column: "issued_at", as: Int.self), try $0.decode(column: "ledger_index", as: Int?.self),
-                                                     try $0.decode(column: "agency_code", as: String.self)) })
+            let document = try await sql.raw(
+                "SELECT issued_at, ledger_index, agency_code FROM issued_documents WHERE application_id = \(bind: application.id)"
+            ).first()
+            return (
+                stages, bill,
+                try document.map {
+                    (
+                        try $0.decode(column: "issued_at", as: Int.self),
+                        try $0.decode(column: "ledger_index", as: Int?.self),
+                        try $0.decode(column: "agency_code", as: String.self)
+                    )
+                }
+            )
         }
         var events: [TimelineEvent] = []
         for (caseID, agency) in stages {
             for event in try await workflow.history(caseID) {
-                events.append(TimelineEvent(kind: event.kind, state: event.to, action: event.action,
-                                            reason: event.kind == "transition" && event.role != nil ? event.reason : "", at: event.at,
-                                            ledgerIndex: event.ledgerIndex, agencyCode: agency))
+                events.append(
+                    TimelineEvent(
+                        kind: event.kind, state: event.to, action: event.action,
+                        reason: event.kind == "transition" && event.role != nil ? event.reason : "", at: event.at,
+                        ledgerIndex: event.ledgerIndex, agencyCode: agency))
             }
         }
         if let bill, let paidAt = bill.paidAt {
-            events.append(TimelineEvent(kind: "paid", state: nil, action: nil, reason: bill.receiptNumber ?? "", at: paidAt, ledgerIndex: bill.ledgerIndex, agencyCode: application.agencyCode))
+            events.append(
+                TimelineEvent(
+                    kind: "paid", state: nil, action: nil, reason: bill.receiptNumber ?? "", at: paidAt,
+                    ledgerIndex: bill.ledgerIndex, agencyCode: application.agencyCode))
         }
         if let (at, index, agency) = document {
-            events.append(TimelineEvent(kind: "document", state: nil, action: nil, reason: "", at: at, ledgerIndex: index, agencyCode: agency))
+            events.append(
+                TimelineEvent(
+                    kind: "document", state: nil, action: nil, reason: "", at: at, ledgerIndex: index,
+                    agencyCode: agency))
         }
         return events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
     }
@@ -55,7 +80,8 @@ extension ApplicationService {
     /// The id of the document issued for the application, if one was.
     public func documentID(of application: Application) async throws -> String? {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT id FROM issued_documents WHERE application_id = \(bind: application.id)").first(decodingColumn: "id", as: String.self)
+            try await sql.raw("SELECT id FROM issued_documents WHERE application_id = \(bind: application.id)").first(
+                decodingColumn: "id", as: String.self)
         }
     }
 
@@ -68,10 +94,15 @@ extension ApplicationService {
 
     func bill(_ sql: any SQLDatabase, _ applicationID: String) async throws -> Bill? {
         try await sql.raw("SELECT * FROM bills WHERE application_id = \(bind: applicationID)").first().map { row in
-            Bill(id: try row.decode(column: "id", as: String.self), applicationID: applicationID, amount: try row.decode(column: "amount", as: Int.self),
-                 currency: try row.decode(column: "currency", as: String.self), status: try row.decode(column: "status", as: String.self),
-                 gatewayReference: try row.decode(column: "gateway_reference", as: String?.self), receiptNumber: try row.decode(column: "receipt_number", as: String?.self),
-                 paidAt: try row.decode(column: "paid_at", as: Int?.self), ledgerIndex: try row.decode(column: "ledger_index", as: Int?.self))
+            Bill(
+                id: try row.decode(column: "id", as: String.self), applicationID: applicationID,
+                amount: try row.decode(column: "amount", as: Int.self),
+                currency: try row.decode(column: "currency", as: String.self),
+                status: try row.decode(column: "status", as: String.self),
+                gatewayReference: try row.decode(column: "gateway_reference", as: String?.self),
+                receiptNumber: try row.decode(column: "receipt_number", as: String?.self),
+                paidAt: try row.decode(column: "paid_at", as: Int?.self),
+                ledgerIndex: try row.decode(column: "ledger_index", as: Int?.self))
         }
     }
 
@@ -85,24 +116,31 @@ extension ApplicationService {
         var bill = found
         let billID = found.id
         let claimed = try await database.withConnection { sql in
-            try await sql.raw("UPDATE bills SET status = 'pending' WHERE id = \(bind: billID) AND status IN ('unpaid', 'failed') RETURNING id").first() != nil
+            try await sql.raw(
+                "UPDATE bills SET status = 'pending' WHERE id = \(bind: billID) AND status IN ('unpaid', 'failed') RETURNING id"
+            ).first() != nil
         }
-        let outcome = claimed ? try await gateway.charge(bill: bill.id, amount: bill.amount, instruction: instruction)
-                              : try await gateway.status(bill: bill.id)
+        let outcome =
+            claimed
+            ? try await gateway.charge(bill: bill.id, amount: bill.amount, instruction: instruction)
+            : try await gateway.status(bill: bill.id)
         switch outcome {
         case .confirmed(let reference):
             return try await recordPayment(bill: bill.id, application: application.id, reference: reference)
         case .failed:
             if claimed {
                 try await database.withConnection { sql in
-                    try await sql.raw("UPDATE bills SET status = 'failed' WHERE id = \(bind: billID) AND status = 'pending'").run()
+                    try await sql.raw(
+                        "UPDATE bills SET status = 'failed' WHERE id = \(bind: billID) AND status = 'pending'"
+                    ).run()
                 }
                 bill.status = "failed"
             }
             return bill
         case .pending(let reference):
             try await database.withConnection { sql in
-                try await sql.raw("UPDATE bills SET gateway_reference = \(bind: reference) WHERE id = \(bind: billID)").run()
+                try await sql.raw("UPDATE bills SET gateway_reference = \(bind: reference) WHERE id = \(bind: billID)")
+                    .run()
             }
             bill.status = "pending"
             bill.gatewayReference = reference
@@ -114,19 +152,26 @@ extension ApplicationService {
     /// transaction, so a paid application is never left waiting for payment.
     func recordPayment(bill id: String, application applicationID: String, reference: String) async throws -> Bill {
         let at = now()
-        let service = try await catalogue.service(try await database.withConnection { sql in try await self.load(sql, applicationID) }.serviceID)
+        let service = try await catalogue.service(
+            try await database.withConnection { sql in try await self.load(sql, applicationID) }.serviceID)
         return try await database.transaction { sql in
             var application = try await self.load(sql, applicationID)
             guard var bill = try await self.bill(sql, applicationID), bill.id == id else { throw DomainError.notFound }
             guard bill.status != "paid" else { return bill }
             let receipt = "R-" + id.dropFirst()
-            let event = try LedgerEvent(kind: "payment.confirmed", actor: "system:payment-gateway", subject: "bill:\(id)", time: at,
-                                        details: ["application": applicationID, "amount": String(bill.amount), "currency": bill.currency, "reference": reference, "receipt": receipt])
+            let event = try LedgerEvent(
+                kind: "payment.confirmed", actor: "system:payment-gateway", subject: "bill:\(id)", time: at,
+                details: [
+                    "application": applicationID, "amount": String(bill.amount), "currency": bill.currency,
+                    "reference": reference, "receipt": receipt,
+                ])
             let index = try await self.ledger.append([event], on: sql).lowerBound
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE bills SET status = 'paid', gateway_reference = \(bind: reference), receipt_number = \(bind: receipt), paid_at = \(bind: at), ledger_index = \(bind: index)
                 WHERE id = \(bind: id)
-                """).run()
+                """
+            ).run()
             bill.status = "paid"
             bill.gatewayReference = reference
             bill.receiptNumber = receipt
@@ -135,9 +180,13 @@ extension ApplicationService {
             let current = try await self.workflow.find(application.caseID, on: sql)
             if current.state == "awaiting_payment" {
                 let previous = application.status
-                let item = try await self.workflow.systemAct(application.caseID, action: "paid", by: .system("payment-gateway"), reason: "fee paid, receipt \(receipt)", on: sql)
+                let item = try await self.workflow.systemAct(
+                    application.caseID, action: "paid", by: .system("payment-gateway"),
+                    reason: "fee paid, receipt \(receipt)", on: sql)
                 let notes = Notifier()
-                try await self.advance(sql, &application, case: item, service: service, previous: previous, reason: "", at: at, notes: notes)
+                try await self.advance(
+                    sql, &application, case: item, service: service, previous: previous, reason: "", at: at,
+                    notes: notes)
                 try await self.save(sql, application)
                 try await notes.flush(sql)
             }
@@ -150,11 +199,14 @@ extension ApplicationService {
     /// Withdraws an application that is not decided yet.
     public func withdraw(_ applicationID: String, by applicant: Principal, reason: String) async throws -> Application {
         let application = try await application(applicationID, of: applicant)
-        guard !application.status.isFinal else { throw DomainError.conflict(field: "application", messageKey: "error_application_closed") }
+        guard !application.status.isFinal else {
+            throw DomainError.conflict(field: "application", messageKey: "error_application_closed")
+        }
         let text = String(reason.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
         return try await progress(application, reason: "") { sql in
             do {
-                return try await self.workflow.systemAct(application.caseID, action: "withdraw", by: .subjectThemself, reason: text, on: sql)
+                return try await self.workflow.systemAct(
+                    application.caseID, action: "withdraw", by: .subjectThemself, reason: text, on: sql)
             } catch is WorkflowError {
                 throw DomainError.conflict(field: "application", messageKey: "error_cannot_withdraw")
             }
@@ -162,42 +214,56 @@ extension ApplicationService {
     }
 
     /// Answers an official's request for correction: a comment and, if needed, a corrected file.
-    public func answerCorrection(_ applicationID: String, by applicant: Principal, comment: String, file: UploadedFile?) async throws -> Application {
+    public func answerCorrection(_ applicationID: String, by applicant: Principal, comment: String, file: UploadedFile?)
+        async throws -> Application
+    {
         let application = try await application(applicationID, of: applicant)
-        guard application.status == .correctionRequested else { throw DomainError.conflict(field: "application", messageKey: "error_no_correction_asked") }
+        guard application.status == .correctionRequested else {
+            throw DomainError.conflict(field: "application", messageKey: "error_no_correction_asked")
+        }
         let text = comment.trimmingCharacters(in: .whitespacesAndNewlines)
         var errors: [FieldError] = []
         if text.isEmpty { errors.append(FieldError(field: "comment", messageKey: "error_required")) }
         if text.count > 2000 { errors.append(FieldError(field: "comment", messageKey: "error_too_long")) }
         if let file, !file.bytes.isEmpty {
-            if file.bytes.count > 5 * 1024 * 1024 { errors.append(FieldError(field: "file", messageKey: "error_file_too_large")) }
-            else if file.sniffedType == nil { errors.append(FieldError(field: "file", messageKey: "error_file_type")) }
+            if file.bytes.count > 5 * 1024 * 1024 {
+                errors.append(FieldError(field: "file", messageKey: "error_file_too_large"))
+            } else if file.sniffedType == nil {
+                errors.append(FieldError(field: "file", messageKey: "error_file_type"))
+            }
         }
         guard errors.isEmpty else { throw ValidationError(errors) }
         return try await progress(application, reason: "") { sql in
             if let file, !file.bytes.isEmpty {
                 let field = "correction-\(Int(Date().timeIntervalSince1970))"
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO application_files (application_id, field, filename, media_type, size, sha256, content)
                     VALUES (\(bind: application.id), \(bind: field), \(bind: String(file.filename.prefix(200))), \(bind: file.mediaType), \(bind: file.bytes.count),
                       \(bind: file.sha256), \(bind: Data(file.bytes).base64EncodedString()))
-                    """).run()
+                    """
+                ).run()
             }
-            return try await self.workflow.systemAct(application.caseID, action: "resubmit", by: .subjectThemself, reason: text,
-                                                     facts: ["correction.comment": .string(text)], on: sql)
+            return try await self.workflow.systemAct(
+                application.caseID, action: "resubmit", by: .subjectThemself, reason: text,
+                facts: ["correction.comment": .string(text)], on: sql)
         }
     }
 
     /// Rates a decided application once, 1 to 5, with an optional comment.
     public func rate(_ applicationID: String, by applicant: Principal, score: Int, comment: String) async throws {
         let application = try await application(applicationID, of: applicant)
-        guard application.status.isFinal else { throw DomainError.conflict(field: "rating", messageKey: "error_rate_after_decision") }
+        guard application.status.isFinal else {
+            throw DomainError.conflict(field: "rating", messageKey: "error_rate_after_decision")
+        }
         guard (1...5).contains(score) else { throw ValidationError(field: "rating", messageKey: "error_rating") }
         let text = String(comment.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
         let rated = try await database.withConnection { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE applications SET rating = \(bind: score), rating_comment = \(bind: text) WHERE id = \(bind: application.id) AND rating IS NULL RETURNING id
-                """).first() != nil
+                """
+            ).first() != nil
         }
         guard rated else { throw DomainError.conflict(field: "rating", messageKey: "error_rated_already") }
     }
@@ -207,11 +273,17 @@ extension ApplicationService {
     /// The signed-in person's notifications, newest first (at most 100).
     public func notifications(of person: Principal) async throws -> [AppNotification] {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT * FROM notifications WHERE pin = \(bind: person.pin) ORDER BY created_at DESC, id LIMIT 100").all().map { row in
-                AppNotification(id: try row.decode(column: "id", as: String.self), applicationID: try row.decode(column: "application_id", as: String.self),
-                                status: Application.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .inProgress,
-                                reason: try row.decode(column: "reason", as: String.self), at: try row.decode(column: "created_at", as: Int.self),
-                                isRead: try row.decode(column: "read_at", as: Int?.self) != nil)
+            try await sql.raw(
+                "SELECT * FROM notifications WHERE pin = \(bind: person.pin) ORDER BY created_at DESC, id LIMIT 100"
+            ).all().map { row in
+                AppNotification(
+                    id: try row.decode(column: "id", as: String.self),
+                    applicationID: try row.decode(column: "application_id", as: String.self),
+                    status: Application.Status(rawValue: try row.decode(column: "status", as: String.self))
+                        ?? .inProgress,
+                    reason: try row.decode(column: "reason", as: String.self),
+                    at: try row.decode(column: "created_at", as: Int.self),
+                    isRead: try row.decode(column: "read_at", as: Int?.self) != nil)
             }
         }
     }
@@ -220,7 +292,9 @@ extension ApplicationService {
     public func markNotificationsRead(of person: Principal) async throws {
         let at = now()
         try await database.withConnection { sql in
-            try await sql.raw("UPDATE notifications SET read_at = \(bind: at) WHERE pin = \(bind: person.pin) AND read_at IS NULL").run()
+            try await sql.raw(
+                "UPDATE notifications SET read_at = \(bind: at) WHERE pin = \(bind: person.pin) AND read_at IS NULL"
+            ).run()
         }
     }
 }

@@ -27,9 +27,16 @@ extension ApplicationService {
     /// A document by id; who may see it in full is the caller's decision (the holder, the agency).
     public func document(_ id: String) async throws -> (document: IssuedDocument, holderPIN: String, agency: String) {
         try await database.withConnection { sql in
-            guard let row = try await sql.raw("SELECT content, holder_pin, agency_code FROM issued_documents WHERE id = \(bind: id)").first() else { throw DomainError.notFound }
-            return (try IssuedDocument(json: try row.decode(column: "content", as: String.self)), try row.decode(column: "holder_pin", as: String.self),
-                    try row.decode(column: "agency_code", as: String.self))
+            guard
+                let row = try await sql.raw(
+                    "SELECT content, holder_pin, agency_code FROM issued_documents WHERE id = \(bind: id)"
+                ).first()
+            else { throw DomainError.notFound }
+            return (
+                try IssuedDocument(json: try row.decode(column: "content", as: String.self)),
+                try row.decode(column: "holder_pin", as: String.self),
+                try row.decode(column: "agency_code", as: String.self)
+            )
         }
     }
 
@@ -42,10 +49,13 @@ extension ApplicationService {
             return DocumentCheck(document: nil, failure: failure, revokedAt: nil)
         }
         let stored = try await database.withConnection { sql in
-            try await sql.raw("SELECT content, revoked_at FROM issued_documents WHERE id = \(bind: presented.id)").first()
+            try await sql.raw("SELECT content, revoked_at FROM issued_documents WHERE id = \(bind: presented.id)")
+                .first()
         }
-        guard let stored, let original = try? IssuedDocument(json: try stored.decode(column: "content", as: String.self)),
-              original.content == presented.content else { return DocumentCheck(document: nil, failure: .notIssued, revokedAt: nil) }
+        guard let stored,
+            let original = try? IssuedDocument(json: try stored.decode(column: "content", as: String.self)),
+            original.content == presented.content
+        else { return DocumentCheck(document: nil, failure: .notIssued, revokedAt: nil) }
         if let revoked = try stored.decode(column: "revoked_at", as: Int?.self) {
             return DocumentCheck(document: original, failure: .revoked, revokedAt: revoked)
         }
@@ -54,7 +64,9 @@ extension ApplicationService {
 
     /// Checks the document the platform holds under `id` (what `/verify/{id}` shows).
     public func verify(id: String) async throws -> DocumentCheck {
-        guard let found = try? await document(id) else { return DocumentCheck(document: nil, failure: .notIssued, revokedAt: nil) }
+        guard let found = try? await document(id) else {
+            return DocumentCheck(document: nil, failure: .notIssued, revokedAt: nil)
+        }
         return try await verify(found.document)
     }
 
@@ -66,9 +78,15 @@ extension ApplicationService {
     /// Every agency's public document key, for verifiers offline.
     public func agencyKeys() async throws -> [(keyID: String, agency: String, publicKey: String, since: Int)] {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT key_id, agency_code, public_key, created_at FROM agency_keys ORDER BY agency_code").all().map {
-                (try $0.decode(column: "key_id", as: String.self), try $0.decode(column: "agency_code", as: String.self),
-                 try $0.decode(column: "public_key", as: String.self), try $0.decode(column: "created_at", as: Int.self))
+            try await sql.raw(
+                "SELECT key_id, agency_code, public_key, created_at FROM agency_keys ORDER BY agency_code"
+            ).all().map {
+                (
+                    try $0.decode(column: "key_id", as: String.self),
+                    try $0.decode(column: "agency_code", as: String.self),
+                    try $0.decode(column: "public_key", as: String.self),
+                    try $0.decode(column: "created_at", as: Int.self)
+                )
             }
         }
     }
@@ -80,10 +98,15 @@ extension ApplicationService {
     /// Logs that an official of the issuing agency opened a person's document.
     public func logDocumentRead(_ id: String, holder: String, by official: Principal) async throws {
         guard let post = official.post else { return }
-        _ = try await registries.log([DataAccess(
-            id: Secrets.token(), personPIN: holder, registry: "documents", recordKey: id, readerKind: "official", readerID: official.pin,
-            readerName: official.displayName, agencyCode: post.agencyCode, application: "", legalBasis: "issued document \(id) opened by the issuing agency",
-            caseNumber: "", at: now())], by: .person(official.pin))
+        _ = try await registries.log(
+            [
+                DataAccess(
+                    id: Secrets.token(), personPIN: holder, registry: "documents", recordKey: id,
+                    readerKind: "official", readerID: official.pin,
+                    readerName: official.displayName, agencyCode: post.agencyCode, application: "",
+                    legalBasis: "issued document \(id) opened by the issuing agency",
+                    caseNumber: "", at: now())
+            ], by: .person(official.pin))
     }
 
     /// Revokes a document (heads of the issuing agency only; the reason is required and public).
@@ -93,15 +116,25 @@ extension ApplicationService {
         guard text.count <= 500 else { throw ValidationError(field: "reason", messageKey: "error_too_long") }
         let found = try await document(id)
         // Outside the issuing agency the document is "not found", as on its page; inside, only a head may revoke.
-        guard official.post?.agencyCode == found.agency || found.holderPIN == official.pin else { throw DomainError.notFound }
-        guard official.post?.agencyCode == found.agency, official.post?.roles.contains(.head) == true else { throw DomainError.forbidden }
+        guard official.post?.agencyCode == found.agency || found.holderPIN == official.pin else {
+            throw DomainError.notFound
+        }
+        guard official.post?.agencyCode == found.agency, official.post?.roles.contains(.head) == true else {
+            throw DomainError.forbidden
+        }
         let at = now()
         try await database.transaction { sql in
             let actor = try await ledger.pseudonym(for: official.pin, on: sql)
-            let event = try LedgerEvent(kind: "document.revoked", actor: actor, subject: "document:\(id)", time: at, details: ["document": id, "reason": text])
+            let event = try LedgerEvent(
+                kind: "document.revoked", actor: actor, subject: "document:\(id)", time: at,
+                details: ["document": id, "reason": text])
             _ = try await self.ledger.append([event], on: sql)
-            let changed = try await sql.raw("UPDATE issued_documents SET revoked_at = \(bind: at) WHERE id = \(bind: id) AND revoked_at IS NULL RETURNING id").first()
-            guard changed != nil else { throw DomainError.conflict(field: "document", messageKey: "error_document_revoked") }
+            let changed = try await sql.raw(
+                "UPDATE issued_documents SET revoked_at = \(bind: at) WHERE id = \(bind: id) AND revoked_at IS NULL RETURNING id"
+            ).first()
+            guard changed != nil else {
+                throw DomainError.conflict(field: "document", messageKey: "error_document_revoked")
+            }
         }
     }
 }

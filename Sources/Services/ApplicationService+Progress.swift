@@ -24,13 +24,21 @@ extension ApplicationService {
     /// Brings `application` up to date with its case `item`: starts the next stage when this one
     /// passed, issues the document, notes the decision and tells the applicant of a new status.
     /// The caller stores the application row.
-    func advance(_ sql: any SQLDatabase, _ application: inout Application, case item: WorkflowCase, service: Service,
-                 previous: Application.Status?, reason: String, at: Int, notes: Notifier) async throws {
+    func advance(
+        _ sql: any SQLDatabase, _ application: inout Application, case item: WorkflowCase, service: Service,
+        previous: Application.Status?, reason: String, at: Int, notes: Notifier
+    ) async throws {
         var item = item
-        while item.isTerminal, application.stage < service.stages.count, service.stages[application.stage].passOn.contains(item.state),
-              let next = service.stage(after: application.stage) {
-            let started = try await workflow.start([CaseStart(definitionID: next.process, agency: next.agency, applicant: application.applicantPIN,
-                                                              facts: item.facts, documents: item.documents, actor: .agency(item.agencyCode))], on: sql)
+        while item.isTerminal, application.stage < service.stages.count,
+            service.stages[application.stage].passOn.contains(item.state),
+            let next = service.stage(after: application.stage)
+        {
+            let started = try await workflow.start(
+                [
+                    CaseStart(
+                        definitionID: next.process, agency: next.agency, applicant: application.applicantPIN,
+                        facts: item.facts, documents: item.documents, actor: .agency(item.agencyCode))
+                ], on: sql)
             item = started[0]
             application.stage += 1
             application.caseID = item.id
@@ -54,24 +62,30 @@ extension ApplicationService {
     }
 
     func recordStage(_ sql: any SQLDatabase, _ application: Application) async throws {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO application_cases (application_id, stage, case_id, agency_code)
             VALUES (\(bind: application.id), \(bind: application.stage), \(bind: application.caseID), \(bind: application.agencyCode))
-            """).run()
+            """
+        ).run()
     }
 
     func save(_ sql: any SQLDatabase, _ application: Application) async throws {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE applications SET status = \(bind: application.status.rawValue), final = \(bind: application.status.isFinal ? 1 : 0),
               stage = \(bind: application.stage), case_id = \(bind: application.caseID), case_revision = \(bind: application.caseRevision),
               agency_code = \(bind: application.agencyCode), decided_at = \(bind: application.decidedAt)
             WHERE id = \(bind: application.id)
-            """).run()
+            """
+        ).run()
     }
 
     /// Changes the case through `change` and moves the application on, in one transaction.
-    func progress(_ application: Application, reason: String,
-                  _ change: @escaping @Sendable (any SQLDatabase) async throws -> WorkflowCase) async throws -> Application {
+    func progress(
+        _ application: Application, reason: String,
+        _ change: @escaping @Sendable (any SQLDatabase) async throws -> WorkflowCase
+    ) async throws -> Application {
         let service = try await catalogue.service(application.serviceID)
         let at = now()
         return try await database.transaction { sql in
@@ -79,7 +93,8 @@ extension ApplicationService {
             let previous = current.status
             let item = try await change(sql)
             let notes = Notifier()
-            try await self.advance(sql, &current, case: item, service: service, previous: previous, reason: reason, at: at, notes: notes)
+            try await self.advance(
+                sql, &current, case: item, service: service, previous: previous, reason: reason, at: at, notes: notes)
             try await self.save(sql, current)
             try await notes.flush(sql)
             return current
@@ -87,69 +102,104 @@ extension ApplicationService {
     }
 
     func load(_ sql: any SQLDatabase, _ id: String) async throws -> Application {
-        guard let row = try await sql.raw("SELECT * FROM applications WHERE id = \(bind: id)").first() else { throw DomainError.notFound }
+        guard let row = try await sql.raw("SELECT * FROM applications WHERE id = \(bind: id)").first() else {
+            throw DomainError.notFound
+        }
         return try Self.decode(row)
     }
 
     // MARK: documents
 
     /// Signs and stores the document of a positive decision, once per application.
-    func issueDocument(_ sql: any SQLDatabase, _ application: Application, service: Service, case item: WorkflowCase, at: Int,
-                       extra: [String: String] = [:]) async throws {
+    func issueDocument(
+        _ sql: any SQLDatabase, _ application: Application, service: Service, case item: WorkflowCase, at: Int,
+        extra: [String: String] = [:]
+    ) async throws {
         guard let kind = service.issues,
-              try await sql.raw("SELECT id FROM issued_documents WHERE application_id = \(bind: application.id)").first() == nil else { return }
+            try await sql.raw("SELECT id FROM issued_documents WHERE application_id = \(bind: application.id)").first()
+                == nil
+        else { return }
         let key = try await agencyKey(sql, agency: item.agencyCode, at: at)
-        let person = try await sql.raw("SELECT family_name, given_name, patronymic FROM people WHERE pin = \(bind: application.applicantPIN)").first()
-        let name = try person.map { row in
-            [try row.decode(column: "given_name", as: String.self), try row.decode(column: "patronymic", as: String.self),
-             try row.decode(column: "family_name", as: String.self)].filter { !$0.isEmpty }.joined(separator: " ")
-        } ?? ""
+        let person = try await sql.raw(
+            "SELECT family_name, given_name, patronymic FROM people WHERE pin = \(bind: application.applicantPIN)"
+        ).first()
+        let name =
+            try person.map { row in
+                [
+                    try row.decode(column: "given_name", as: String.self),
+                    try row.decode(column: "patronymic", as: String.self),
+                    try row.decode(column: "family_name", as: String.self),
+                ].filter { !$0.isEmpty }.joined(separator: " ")
+            } ?? ""
         let id = Self.documentID()
         var facts: [String: JSONValue] = [:]
         for name in kind.facts {
             if let value = item.facts[name] ?? (extra[name] ?? application.answers[name]).map(Value.string) {
-                if case .string(let text) = value { facts[name] = .string(text) } else { facts[name] = .string(value.description) }
+                if case .string(let text) = value {
+                    facts[name] = .string(text)
+                } else {
+                    facts[name] = .string(value.description)
+                }
             }
         }
-        let title: JSONValue = .object(["ky": .string(kind.title.ky), "ru": .string(kind.title.ru), "en": .string(kind.title.en)])
+        let title: JSONValue = .object([
+            "ky": .string(kind.title.ky), "ru": .string(kind.title.ru), "en": .string(kind.title.en),
+        ])
         let content: [String: JSONValue] = [
-            "id": .string(id), "kind": .string(kind.kind), "title": title, "service": .string(service.id), "agency": .string(item.agencyCode),
+            "id": .string(id), "kind": .string(kind.kind), "title": title, "service": .string(service.id),
+            "agency": .string(item.agencyCode),
             "application": .string(application.id), "decision": .string(item.state),
             "holder": .object(["name": .string(name), "pin": .string(application.applicantPIN)]),
             "issuedAt": .string(CalendarDate.utcTimestamp(at)), "facts": .object(facts),
         ]
         let signed = IssuedDocument.signedBytes(content)
         let signature = try key.signature(for: signed)
-        let event = try LedgerEvent(kind: "document.issued", actor: "agency:\(item.agencyCode)", subject: "document:\(id)", time: at,
-                                    details: ["document": id, "sha256": Hex.encode(SHA256.hash(data: signed)), "key": IssuedDocument.keyID(key.publicKey.rawRepresentation)])
+        let event = try LedgerEvent(
+            kind: "document.issued", actor: "agency:\(item.agencyCode)", subject: "document:\(id)", time: at,
+            details: [
+                "document": id, "sha256": Hex.encode(SHA256.hash(data: signed)),
+                "key": IssuedDocument.keyID(key.publicKey.rawRepresentation),
+            ])
         let index = try await ledger.append([event], on: sql).lowerBound
-        let document = IssuedDocument(id: id, content: content,
-                                      signature: .init(algorithm: "Ed25519", keyID: IssuedDocument.keyID(key.publicKey.rawRepresentation),
-                                                       publicKey: key.publicKey.rawRepresentation.base64EncodedString(), value: signature.base64EncodedString()),
-                                      ledgerIndex: index)
-        try await sql.raw("""
+        let document = IssuedDocument(
+            id: id, content: content,
+            signature: .init(
+                algorithm: "Ed25519", keyID: IssuedDocument.keyID(key.publicKey.rawRepresentation),
+                publicKey: key.publicKey.rawRepresentation.base64EncodedString(), value: signature.base64EncodedString()
+            ),
+            ledgerIndex: index)
+        try await sql.raw(
+            """
             INSERT INTO issued_documents (id, application_id, agency_code, holder_pin, content, signature, key_id, issued_at, ledger_index)
             VALUES (\(bind: id), \(bind: application.id), \(bind: item.agencyCode), \(bind: application.applicantPIN), \(bind: document.json),
               \(bind: document.signature.value), \(bind: document.signature.keyID), \(bind: at), \(bind: index))
-            """).run()
+            """
+        ).run()
     }
 
     /// The agency's document-signing key, made the first time it is needed. It lives in the
     /// database, like the platform's other secrets; docs/services.md says how to rotate it.
     func agencyKey(_ sql: any SQLDatabase, agency: String, at: Int) async throws -> Curve25519.Signing.PrivateKey {
-        if let stored = try await sql.raw("SELECT private_key FROM agency_keys WHERE agency_code = \(bind: agency)").first(decodingColumn: "private_key", as: String.self),
-           let raw = Data(base64Encoded: stored) {
+        if let stored = try await sql.raw("SELECT private_key FROM agency_keys WHERE agency_code = \(bind: agency)")
+            .first(decodingColumn: "private_key", as: String.self),
+            let raw = Data(base64Encoded: stored)
+        {
             return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
         }
         let key = Curve25519.Signing.PrivateKey()
         let publicKey = key.publicKey.rawRepresentation
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO agency_keys (key_id, agency_code, private_key, public_key, created_at)
             VALUES (\(bind: IssuedDocument.keyID(publicKey)), \(bind: agency), \(bind: key.rawRepresentation.base64EncodedString()),
               \(bind: publicKey.base64EncodedString()), \(bind: at)) ON CONFLICT (agency_code) DO NOTHING
-            """).run()
-        guard let stored = try await sql.raw("SELECT private_key FROM agency_keys WHERE agency_code = \(bind: agency)").first(decodingColumn: "private_key", as: String.self),
-              let raw = Data(base64Encoded: stored) else { throw DomainError.notFound }
+            """
+        ).run()
+        guard
+            let stored = try await sql.raw("SELECT private_key FROM agency_keys WHERE agency_code = \(bind: agency)")
+                .first(decodingColumn: "private_key", as: String.self),
+            let raw = Data(base64Encoded: stored)
+        else { throw DomainError.notFound }
         return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
     }
 
@@ -157,7 +207,6 @@ extension ApplicationService {
         let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
         return "D" + String((0..<20).map { _ in alphabet[Int.random(in: 0..<32)] })
     }
-
 
     // MARK: reconciliation
 
@@ -178,12 +227,16 @@ extension ApplicationService {
             }
         }
         let stale = try await database.withConnection { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT a.* FROM applications a JOIN workflow_cases c ON c.id = a.case_id WHERE a.final = 0 AND c.revision <> a.case_revision
-                """).all().map(Self.decode)
+                """
+            ).all().map(Self.decode)
         }
         for application in stale {
-            _ = try await progress(application, reason: "") { sql in try await self.workflow.find(application.caseID, on: sql) }
+            _ = try await progress(application, reason: "") { sql in
+                try await self.workflow.find(application.caseID, on: sql)
+            }
             done += 1
         }
         return done

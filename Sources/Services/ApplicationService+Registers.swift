@@ -8,7 +8,9 @@ import Workflow
 extension ApplicationService {
     /// Creates the service's records for a granted application; returns the new keys by the name
     /// the document prints them under. A record the registry refuses refuses the decision too.
-    func writeRecords(_ sql: any SQLDatabase, _ application: Application, service: Service, case item: WorkflowCase, at: Int) async throws -> [String: String] {
+    func writeRecords(
+        _ sql: any SQLDatabase, _ application: Application, service: Service, case item: WorkflowCase, at: Int
+    ) async throws -> [String: String] {
         var made: [String: String] = [:]
         for entry in service.records ?? [] {
             let text = { (name: String) -> String? in
@@ -25,29 +27,40 @@ extension ApplicationService {
             switch entry.key {
             case "newPin":
                 guard let born = entry.keyFacts?["birthDate"].flatMap(text).flatMap(CalendarDate.init(iso:)),
-                      let sex = entry.keyFacts?["sex"].flatMap(text) else { throw ValidationError(field: "birthDate", messageKey: "error_required") }
+                    let sex = entry.keyFacts?["sex"].flatMap(text)
+                else { throw ValidationError(field: "birthDate", messageKey: "error_required") }
                 key = try await freeKey(sql, registry: entry.registry) { sequence in
                     (sex == "female" ? "1" : "2") + Self.ddmmyyyy(born) + sequence
                 }
             case "newInn":
-                key = try await freeKey(sql, registry: entry.registry) { sequence in "0" + Self.ddmmyyyy(today) + sequence }
+                key = try await freeKey(sql, registry: entry.registry) { sequence in
+                    "0" + Self.ddmmyyyy(today) + sequence
+                }
             default:
                 throw ValidationError(field: "key", messageKey: "error_not_a_choice")
             }
             var content: RecordContent = [:]
             for (field, source) in entry.fields {
-                if source == "@key" { content[field] = .string(key) }
-                else if source == "@today" { content[field] = .string(today.description) }
-                else if source.hasPrefix("'"), source.hasSuffix("'"), source.count >= 2 { content[field] = .string(String(source.dropFirst().dropLast())) }
-                else if let value = text(source), !value.isEmpty { content[field] = .string(value) }
+                if source == "@key" {
+                    content[field] = .string(key)
+                } else if source == "@today" {
+                    content[field] = .string(today.description)
+                } else if source.hasPrefix("'"), source.hasSuffix("'"), source.count >= 2 {
+                    content[field] = .string(String(source.dropFirst().dropLast()))
+                } else if let value = text(source), !value.isEmpty {
+                    content[field] = .string(value)
+                }
             }
-            _ = try await registries.systemCreate(entry.registry, content: content, agency: item.agencyCode,
-                                                 reason: "decision on application \(application.id)", on: sql, now: at)
+            _ = try await registries.systemCreate(
+                entry.registry, content: content, agency: item.agencyCode,
+                reason: "decision on application \(application.id)", on: sql, now: at)
             for parent in entry.parents ?? [] {
                 guard let pin = text(parent), pin != key else { continue }
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO person_relations (pin_a, pin_b, kind) VALUES (\(bind: pin), \(bind: key), 'parent') ON CONFLICT (pin_a, pin_b) DO NOTHING
-                    """).run()
+                    """
+                ).run()
             }
             made[entry.fact] = key
         }

@@ -22,8 +22,11 @@ public struct Submission: Sendable {
     /// Refuse answers to fields the form does not have (the JSON API); the portal ignores them.
     public var strict: Bool
 
-    public init(serviceID: String, applicant: Principal, organisationINN: String? = nil, language: Language, answers: [String: String],
-                files: [String: UploadedFile] = [:], idempotencyKey: String, strict: Bool = false) {
+    public init(
+        serviceID: String, applicant: Principal, organisationINN: String? = nil, language: Language,
+        answers: [String: String],
+        files: [String: UploadedFile] = [:], idempotencyKey: String, strict: Bool = false
+    ) {
         self.serviceID = serviceID
         self.applicant = applicant
         self.organisationINN = organisationINN
@@ -50,8 +53,11 @@ public struct ApplicationService: Sendable {
     let districts = DistrictCodes()
     let now: @Sendable () -> Int
 
-    public init(database: Database, ledger: LedgerService, workflow: WorkflowService, registries: SQLRegistryStore, identity: IdentityService,
-                gateway: any PaymentGateway, now: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) {
+    public init(
+        database: Database, ledger: LedgerService, workflow: WorkflowService, registries: SQLRegistryStore,
+        identity: IdentityService,
+        gateway: any PaymentGateway, now: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }
+    ) {
         self.database = database
         self.ledger = ledger
         self.workflow = workflow
@@ -69,15 +75,21 @@ public struct ApplicationService: Sendable {
     public func prefill(_ service: Service, for applicant: Principal) async throws -> [String: String] {
         let fields = service.form.filter { $0.prefill != nil }
         guard !fields.isEmpty else { return [:] }
-        let purpose = try Purpose(legalBasis: "once-only: filling in the application form for \(service.id)", caseNumber: "")
+        let purpose = try Purpose(
+            legalBasis: "once-only: filling in the application form for \(service.id)", caseNumber: "")
         let at = now()
         return try await database.transaction { sql in
             var values: [String: String] = [:]
             for (registry, group) in Dictionary(grouping: fields, by: { $0.prefill?.registry ?? "" }) {
-                guard let record = try await registries.systemRead(registry, key: applicant.pin, agency: service.agency, system: "portal",
-                                                                   purpose: purpose, on: sql, now: at) else { continue }
+                guard
+                    let record = try await registries.systemRead(
+                        registry, key: applicant.pin, agency: service.agency, system: "portal",
+                        purpose: purpose, on: sql, now: at)
+                else { continue }
                 for field in group {
-                    if let name = field.prefill?.field, let value = record[name]?.plainText, !value.isEmpty { values[field.id] = value }
+                    if let name = field.prefill?.field, let value = record[name]?.plainText, !value.isEmpty {
+                        values[field.id] = value
+                    }
                 }
             }
             return values
@@ -90,18 +102,22 @@ public struct ApplicationService: Sendable {
         let text = JSONValue.object(answers.mapValues { .string(String($0.prefix(2000))) }).canonicalJSON
         let at = now()
         try await database.withConnection { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO application_drafts (applicant_pin, service_id, answers, saved_at) VALUES (\(bind: applicant.pin), \(bind: serviceID), \(bind: text), \(bind: at))
                 ON CONFLICT (applicant_pin, service_id) DO UPDATE SET answers = \(bind: text), saved_at = \(bind: at)
-                """).run()
+                """
+            ).run()
         }
     }
 
     /// The applicant's saved draft of `serviceID`, if any.
     public func draft(_ serviceID: String, of applicant: Principal) async throws -> [String: String]? {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT answers FROM application_drafts WHERE applicant_pin = \(bind: applicant.pin) AND service_id = \(bind: serviceID)")
-                .first(decodingColumn: "answers", as: String.self).map(Self.decodeAnswers)
+            try await sql.raw(
+                "SELECT answers FROM application_drafts WHERE applicant_pin = \(bind: applicant.pin) AND service_id = \(bind: serviceID)"
+            )
+            .first(decodingColumn: "answers", as: String.self).map(Self.decodeAnswers)
         }
     }
 
@@ -113,33 +129,46 @@ public struct ApplicationService: Sendable {
     public func submit(_ submission: Submission) async throws -> Application {
         let service = try await catalogue.service(submission.serviceID)
         if let inn = submission.organisationINN {
-            guard service.applicants.contains(.company) else { throw ValidationError(field: "organisation", messageKey: "error_not_for_companies") }
+            guard service.applicants.contains(.company) else {
+                throw ValidationError(field: "organisation", messageKey: "error_not_for_companies")
+            }
             let cabinet = try await identity.cabinet(pin: submission.applicant.pin)
             guard cabinet.organisations.contains(where: { $0.inn == inn }) else { throw DomainError.forbidden }
         } else if !service.applicants.contains(.person) && !service.applicants.contains(.representative) {
             throw ValidationError(field: "organisation", messageKey: "error_company_only")
         }
         let key = submission.idempotencyKey.trimmingCharacters(in: .whitespaces)
-        guard (8...128).contains(key.count) else { throw ValidationError(field: "Idempotency-Key", messageKey: "error_idempotency_key") }
+        guard (8...128).contains(key.count) else {
+            throw ValidationError(field: "Idempotency-Key", messageKey: "error_idempotency_key")
+        }
         let prefilled = try await prefill(service, for: submission.applicant)
         let form = try await FormValidator(fields: service.form, today: today())
-            .validate(submission.answers, files: submission.files, prefilled: prefilled, lookups: lookups(), strict: submission.strict)
-        if let field = service.representing, let represented = form.answers[field], represented != submission.applicant.pin,
-           try await !isParent(submission.applicant.pin, of: represented) {
+            .validate(
+                submission.answers, files: submission.files, prefilled: prefilled, lookups: lookups(),
+                strict: submission.strict)
+        if let field = service.representing, let represented = form.answers[field],
+            represented != submission.applicant.pin,
+            try await !isParent(submission.applicant.pin, of: represented)
+        {
             throw ValidationError(field: field, messageKey: "error_not_your_child")
         }
-        var hashed = JSONValue.object(form.answers.mapValues { .string($0) }).canonicalJSON + "|" + service.id + "|" + (submission.organisationINN ?? "")
+        var hashed =
+            JSONValue.object(form.answers.mapValues { .string($0) }).canonicalJSON + "|" + service.id + "|"
+            + (submission.organisationINN ?? "")
         hashed += "|" + form.files.keys.sorted().map { "\($0)=\(form.files[$0]?.sha256 ?? "")" }.joined(separator: ",")
-        let prepared = PreparedSubmission(service: service, submission: submission, key: key, form: form,
-                                          hash: Hex.encode(SHA256.hash(data: Data(hashed.utf8))))
+        let prepared = PreparedSubmission(
+            service: service, submission: submission, key: key, form: form,
+            hash: Hex.encode(SHA256.hash(data: Data(hashed.utf8))))
         return try await batcher.submit(prepared) { batch in
             do {
                 return try await self.store(batch)
-            } catch where batch.count > 1 {
+            } catch  where batch.count > 1 {
                 // One bad request must not sink the others: store each alone.
                 var results: [Result<Application, any Error>] = []
                 for item in batch {
-                    do { results.append(contentsOf: try await self.store([item])) } catch { results.append(.failure(error)) }
+                    do { results.append(contentsOf: try await self.store([item])) } catch {
+                        results.append(.failure(error))
+                    }
                 }
                 return results
             }
@@ -167,12 +196,15 @@ public struct ApplicationService: Sendable {
                     starting.append(i)
                 }
             }
-            let cases = try await self.workflow.start(starting.map { i in
-                let item = batch[i]
-                return CaseStart(definitionID: item.service.stages[0].process, agency: item.service.stages[0].agency,
-                                 applicant: item.submission.applicant.pin, facts: self.facts(item), documents: Set(item.form.files.keys),
-                                 actor: .subjectThemself)
-            }, on: sql)
+            let cases = try await self.workflow.start(
+                starting.map { i in
+                    let item = batch[i]
+                    return CaseStart(
+                        definitionID: item.service.stages[0].process, agency: item.service.stages[0].agency,
+                        applicant: item.submission.applicant.pin, facts: self.facts(item),
+                        documents: Set(item.form.files.keys),
+                        actor: .subjectThemself)
+                }, on: sql)
             var stored: [Int: Application] = [:]
             var stages: [Application] = []
             let notes = Notifier()
@@ -180,25 +212,35 @@ public struct ApplicationService: Sendable {
             for (i, item) in zip(starting, cases) {
                 let entry = batch[i]
                 var application = Application(
-                    id: Self.trackingNumber(), serviceID: entry.service.id, applicantPIN: entry.submission.applicant.pin,
-                    organisationINN: entry.submission.organisationINN, language: entry.submission.language, answers: entry.form.answers,
-                    status: .inProgress, stage: 0, caseID: item.id, agencyCode: entry.service.stages[0].agency, submittedAt: at,
-                    dueOn: calendar.adding(workingDays: entry.service.deadlineDays, to: self.today(at)), decidedAt: nil, rating: nil, ledgerIndex: nil)
+                    id: Self.trackingNumber(), serviceID: entry.service.id,
+                    applicantPIN: entry.submission.applicant.pin,
+                    organisationINN: entry.submission.organisationINN, language: entry.submission.language,
+                    answers: entry.form.answers,
+                    status: .inProgress, stage: 0, caseID: item.id, agencyCode: entry.service.stages[0].agency,
+                    submittedAt: at,
+                    dueOn: calendar.adding(workingDays: entry.service.deadlineDays, to: self.today(at)), decidedAt: nil,
+                    rating: nil, ledgerIndex: nil)
                 for (field, file) in entry.form.files {
-                    try await sql.raw("""
+                    try await sql.raw(
+                        """
                         INSERT INTO application_files (application_id, field, filename, media_type, size, sha256, content)
                         VALUES (\(bind: application.id), \(bind: field), \(bind: String(file.filename.prefix(200))), \(bind: file.mediaType), \(bind: file.bytes.count),
                           \(bind: file.sha256), \(bind: Data(file.bytes).base64EncodedString()))
-                        """).run()
+                        """
+                    ).run()
                 }
                 if entry.service.fee > 0 {
-                    try await sql.raw("""
+                    try await sql.raw(
+                        """
                         INSERT INTO bills (id, application_id, amount, currency, status, created_at)
                         VALUES (\(bind: "B" + application.id.dropFirst(2)), \(bind: application.id), \(bind: entry.service.fee), 'KGS', 'unpaid', \(bind: at))
-                        """).run()
+                        """
+                    ).run()
                 }
                 let first = application
-                try await self.advance(sql, &application, case: item, service: entry.service, previous: nil, reason: "", at: at, notes: notes)
+                try await self.advance(
+                    sql, &application, case: item, service: entry.service, previous: nil, reason: "", at: at,
+                    notes: notes)
                 rows.append((application, entry))
                 stages.append(first)
                 stored[i] = application
@@ -216,7 +258,9 @@ public struct ApplicationService: Sendable {
     /// Whether the civil registry records `parent` as a parent of `child`.
     func isParent(_ parent: String, of child: String) async throws -> Bool {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT 1 AS one FROM person_relations WHERE pin_a = \(bind: parent) AND pin_b = \(bind: child) AND kind = 'parent'").first() != nil
+            try await sql.raw(
+                "SELECT 1 AS one FROM person_relations WHERE pin_a = \(bind: parent) AND pin_b = \(bind: child) AND kind = 'parent'"
+            ).first() != nil
         }
     }
 
@@ -233,11 +277,17 @@ public struct ApplicationService: Sendable {
     }
 
     /// Applications already stored under any of `keys`, by applicant PIN and key.
-    private func existing(_ sql: any SQLDatabase, keys: [String]) async throws -> [String: (application: Application, hash: String)] {
+    private func existing(_ sql: any SQLDatabase, keys: [String]) async throws -> [String: (
+        application: Application, hash: String
+    )] {
         var found: [String: (application: Application, hash: String)] = [:]
-        for row in try await sql.raw("SELECT * FROM applications WHERE idempotency_key IN (" + .list(Set(keys).sorted()) + ")").all() {
+        for row in try await sql.raw(
+            "SELECT * FROM applications WHERE idempotency_key IN (" + .list(Set(keys).sorted()) + ")"
+        ).all() {
             let application = try Self.decode(row)
-            found[application.applicantPIN + "\u{1}" + (try row.decode(column: "idempotency_key", as: String.self))] = (application, try row.decode(column: "request_hash", as: String.self))
+            found[application.applicantPIN + "\u{1}" + (try row.decode(column: "idempotency_key", as: String.self))] = (
+                application, try row.decode(column: "request_hash", as: String.self)
+            )
         }
         return found
     }
@@ -245,23 +295,37 @@ public struct ApplicationService: Sendable {
     /// Stores new applications, 50 rows a statement.
     private func insert(_ sql: any SQLDatabase, _ rows: [(Application, PreparedSubmission)], at: Int) async throws {
         for start in stride(from: 0, to: rows.count, by: 50) {
-            try await sql.raw(.rows("""
-                INSERT INTO applications (id, service_id, applicant_pin, organisation_inn, language, answers, status, final, stage, case_id, case_revision,
-                  agency_code, submitted_at, due_on, decided_at, idempotency_key, request_hash) VALUES
-                """, rows[start..<min(start + 50, rows.count)].map { application, entry in
-                    [application.id, application.serviceID, application.applicantPIN, application.organisationINN, application.language.rawValue,
-                     Self.encodeAnswers(application.answers), application.status.rawValue, application.status.isFinal ? 1 : 0, application.stage,
-                     application.caseID, application.caseRevision, application.agencyCode, at, application.dueOn.description, application.decidedAt,
-                     entry.key, entry.hash] as [any Encodable & Sendable]
-                })).run()
+            try await sql.raw(
+                .rows(
+                    """
+                    INSERT INTO applications (id, service_id, applicant_pin, organisation_inn, language, answers, status, final, stage, case_id, case_revision,
+                      agency_code, submitted_at, due_on, decided_at, idempotency_key, request_hash) VALUES
+                    """,
+                    rows[start..<min(start + 50, rows.count)].map { application, entry in
+                        [
+                            application.id, application.serviceID, application.applicantPIN,
+                            application.organisationINN, application.language.rawValue,
+                            Self.encodeAnswers(application.answers), application.status.rawValue,
+                            application.status.isFinal ? 1 : 0, application.stage,
+                            application.caseID, application.caseRevision, application.agencyCode, at,
+                            application.dueOn.description, application.decidedAt,
+                            entry.key, entry.hash,
+                        ] as [any Encodable & Sendable]
+                    })
+            ).run()
         }
     }
 
     /// Records the first stage's case of new applications, 100 rows a statement.
     private func recordStages(_ sql: any SQLDatabase, _ applications: [Application]) async throws {
         for start in stride(from: 0, to: applications.count, by: 100) {
-            try await sql.raw(.rows("INSERT INTO application_cases (application_id, stage, case_id, agency_code) VALUES ",
-                                    applications[start..<min(start + 100, applications.count)].map { [$0.id, $0.stage, $0.caseID, $0.agencyCode] })).run()
+            try await sql.raw(
+                .rows(
+                    "INSERT INTO application_cases (application_id, stage, case_id, agency_code) VALUES ",
+                    applications[start..<min(start + 100, applications.count)].map {
+                        [$0.id, $0.stage, $0.caseID, $0.agencyCode]
+                    })
+            ).run()
         }
     }
 
@@ -281,7 +345,9 @@ public struct ApplicationService: Sendable {
         return "TK-" + String(symbols[0..<4]) + "-" + String(symbols[4..<8]) + "-" + String(symbols[8..<10])
     }
 
-    static func encodeAnswers(_ answers: [String: String]) -> String { JSONValue.object(answers.mapValues { .string($0) }).canonicalJSON }
+    static func encodeAnswers(_ answers: [String: String]) -> String {
+        JSONValue.object(answers.mapValues { .string($0) }).canonicalJSON
+    }
 
     static func decodeAnswers(_ text: String) -> [String: String] {
         guard case .object(let object)? = try? JSONValue.parse(text) else { return [:] }
@@ -290,20 +356,29 @@ public struct ApplicationService: Sendable {
 
     static func decode(_ row: any SQLRow) throws -> Application {
         Application(
-            id: try row.decode(column: "id", as: String.self), serviceID: try row.decode(column: "service_id", as: String.self),
-            applicantPIN: try row.decode(column: "applicant_pin", as: String.self), organisationINN: try row.decode(column: "organisation_inn", as: String?.self),
+            id: try row.decode(column: "id", as: String.self),
+            serviceID: try row.decode(column: "service_id", as: String.self),
+            applicantPIN: try row.decode(column: "applicant_pin", as: String.self),
+            organisationINN: try row.decode(column: "organisation_inn", as: String?.self),
             language: Language(rawValue: try row.decode(column: "language", as: String.self)) ?? .ky,
             answers: decodeAnswers(try row.decode(column: "answers", as: String.self)),
             status: Application.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .inProgress,
-            stage: try row.decode(column: "stage", as: Int.self), caseID: try row.decode(column: "case_id", as: String.self),
-            agencyCode: try row.decode(column: "agency_code", as: String.self), submittedAt: try row.decode(column: "submitted_at", as: Int.self),
+            stage: try row.decode(column: "stage", as: Int.self),
+            caseID: try row.decode(column: "case_id", as: String.self),
+            agencyCode: try row.decode(column: "agency_code", as: String.self),
+            submittedAt: try row.decode(column: "submitted_at", as: Int.self),
             dueOn: CalendarDate(iso: try row.decode(column: "due_on", as: String.self)) ?? CalendarDate(dayNumber: 0),
-            decidedAt: try row.decode(column: "decided_at", as: Int?.self), rating: try row.decode(column: "rating", as: Int?.self),
-            ledgerIndex: try row.decode(column: "ledger_index", as: Int?.self), caseRevision: try row.decode(column: "case_revision", as: Int.self))
+            decidedAt: try row.decode(column: "decided_at", as: Int?.self),
+            rating: try row.decode(column: "rating", as: Int?.self),
+            ledgerIndex: try row.decode(column: "ledger_index", as: Int?.self),
+            caseRevision: try row.decode(column: "case_revision", as: Int.self))
     }
 
     func lookups() async throws -> Lookups {
-        Lookups(districts: try await districts.get { Set(try await identity.regions().flatMap { $0.districts.map(\.code) }) }, registries: registries)
+        Lookups(
+            districts: try await districts.get {
+                Set(try await identity.regions().flatMap { $0.districts.map(\.code) })
+            }, registries: registries)
     }
 
     /// Form lookups backed by the identity reference data and the registries.

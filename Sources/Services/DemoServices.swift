@@ -8,7 +8,9 @@ import Workflow
 /// when missing; an administrator's newer versions are left alone.
 public enum DemoServices {
     /// Process definitions first (services name them), then the services.
-    public static func ensure(_ applications: ApplicationService, workflow: WorkflowService, logger: Logger) async throws {
+    public static func ensure(_ applications: ApplicationService, workflow: WorkflowService, logger: Logger)
+        async throws
+    {
         guard let directory = Bundle.module.url(forResource: "Demo", withExtension: nil) else { return }
         let published = Set(try await workflow.published().map(\.id))
         let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
@@ -24,7 +26,8 @@ public enum DemoServices {
                 if !(try await workflow.published().contains { $0.id == definition.id }) { throw error }
             }
         }
-        let services = try JSONDecoder().decode([Service].self, from: Data(contentsOf: directory.appendingPathComponent("services.json")))
+        let services = try JSONDecoder().decode(
+            [Service].self, from: Data(contentsOf: directory.appendingPathComponent("services.json")))
         let existing = Set(try await applications.catalogue.all().map(\.id))
         for service in services where !existing.contains(service.id) {
             try await applications.catalogue.publish(service, at: Int(Date().timeIntervalSince1970))

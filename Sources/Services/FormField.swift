@@ -40,7 +40,9 @@ public struct FormField: Sendable, Codable, Equatable {
     public var prefill: Prefill?
 
     enum CodingKeys: String, CodingKey {
-        case id, kind = "type", label, hint, required, choices, minimum, maximum, maxLength, registry, accept, maxBytes, prefill
+        case id
+        case kind = "type"
+        case label, hint, required, choices, minimum, maximum, maxLength, registry, accept, maxBytes, prefill
     }
 
     public init(from decoder: any Decoder) throws {

@@ -31,14 +31,19 @@ public struct FormValidator: Sendable {
     /// Checks `answers` (an address is `<id>.district` and `<id>.street`) and `files`; answers for
     /// prefilled fields come from `prefilled`, never from the applicant. With `strict`, answers
     /// to fields the form does not have are refused too (the JSON API).
-    public func validate(_ answers: [String: String], files: [String: UploadedFile], prefilled: [String: String] = [:],
-                         lookups: any FormLookups, strict: Bool = false) async throws -> ValidatedForm {
+    public func validate(
+        _ answers: [String: String], files: [String: UploadedFile], prefilled: [String: String] = [:],
+        lookups: any FormLookups, strict: Bool = false
+    ) async throws -> ValidatedForm {
         var errors: [FieldError] = []
         var result = ValidatedForm(answers: [:], facts: [:], files: [:])
         var references: [(field: FormField, key: String)] = []
         if strict {
-            let known = Set(fields.flatMap { $0.kind == .address ? ["\($0.id).district", "\($0.id).street"] : [$0.id] })
-            for name in answers.keys.sorted() where !known.contains(name) { errors.append(FieldError(field: name, messageKey: "error_unknown_field")) }
+            let known = Set(
+                fields.flatMap { $0.kind == .address ? ["\($0.id).district", "\($0.id).street"] : [$0.id] })
+            for name in answers.keys.sorted() where !known.contains(name) {
+                errors.append(FieldError(field: name, messageKey: "error_unknown_field"))
+            }
         }
         for field in fields {
             if field.prefill != nil, let value = prefilled[field.id] {
@@ -60,12 +65,20 @@ public struct FormValidator: Sendable {
                 let district = (answers["\(field.id).district"] ?? "").trimmingCharacters(in: .whitespaces)
                 let street = (answers["\(field.id).street"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
                 if district.isEmpty && street.isEmpty {
-                    if field.required { errors.append(FieldError(field: "\(field.id).street", messageKey: "error_required")) }
+                    if field.required {
+                        errors.append(FieldError(field: "\(field.id).street", messageKey: "error_required"))
+                    }
                     continue
                 }
                 var ok = true
-                if !lookups.districts.contains(district) { errors.append(FieldError(field: "\(field.id).district", messageKey: "error_district")); ok = false }
-                if let problem = textProblem(street, minimum: 3, maximum: 200) { errors.append(FieldError(field: "\(field.id).street", messageKey: problem)); ok = false }
+                if !lookups.districts.contains(district) {
+                    errors.append(FieldError(field: "\(field.id).district", messageKey: "error_district"))
+                    ok = false
+                }
+                if let problem = textProblem(street, minimum: 3, maximum: 200) {
+                    errors.append(FieldError(field: "\(field.id).street", messageKey: problem))
+                    ok = false
+                }
                 if ok {
                     result.answers["\(field.id).district"] = district
                     result.answers["\(field.id).street"] = street
@@ -90,28 +103,39 @@ public struct FormValidator: Sendable {
         // References are checked together, one query per registry, once everything else is known.
         for (registry, group) in Dictionary(grouping: references, by: { $0.field.registry ?? "" }) {
             let live = try await lookups.liveKeys(registry, among: group.map(\.key))
-            for (field, key) in group where !live.contains(key) { errors.append(FieldError(field: field.id, messageKey: "error_reference")) }
+            for (field, key) in group where !live.contains(key) {
+                errors.append(FieldError(field: field.id, messageKey: "error_reference"))
+            }
         }
         guard errors.isEmpty else { throw ValidationError(errors) }
         return result
     }
 
     private func check(_ raw: String, _ field: FormField) -> Result<(String, Value), ValidationError> {
-        func fail(_ key: String) -> Result<(String, Value), ValidationError> { .failure(ValidationError(field: field.id, messageKey: key)) }
+        func fail(_ key: String) -> Result<(String, Value), ValidationError> {
+            .failure(ValidationError(field: field.id, messageKey: key))
+        }
         switch field.kind {
         case .text:
             if let problem = textProblem(raw, minimum: 1, maximum: field.maxLength ?? 500) { return fail(problem) }
             return .success((raw, .string(raw)))
         case .number:
-            guard let number = Double(raw.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: " ", with: "")), number.isFinite
+            guard
+                let number = Double(
+                    raw.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: " ", with: "")),
+                number.isFinite
             else { return fail("error_type_number") }
             if let minimum = field.minimum, number < minimum { return fail("error_too_small") }
             if let maximum = field.maximum, number > maximum { return fail("error_too_large") }
             return .success((Value.number(number).description, .number(number)))
         case .date:
             guard let date = CalendarDate(iso: raw) else { return fail("error_date") }
-            if let minimum = field.minimum, date.dayNumber < today.dayNumber + Int(minimum) { return fail("error_date_too_early") }
-            if let maximum = field.maximum, date.dayNumber > today.dayNumber + Int(maximum) { return fail("error_date_too_late") }
+            if let minimum = field.minimum, date.dayNumber < today.dayNumber + Int(minimum) {
+                return fail("error_date_too_early")
+            }
+            if let maximum = field.maximum, date.dayNumber > today.dayNumber + Int(maximum) {
+                return fail("error_date_too_late")
+            }
             return .success((date.description, .date(date)))
         case .choice:
             guard field.choices.contains(where: { $0.value == raw }) else { return fail("error_not_a_choice") }
@@ -137,7 +161,11 @@ public struct FormValidator: Sendable {
     private func textProblem(_ text: String, minimum: Int, maximum: Int) -> String? {
         if text.count < minimum { return text.isEmpty ? "error_required" : "error_too_short" }
         if text.count > maximum { return "error_too_long" }
-        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" && $0 != "\t" }) { return "error_control_characters" }
+        if text.unicodeScalars.contains(where: {
+            $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" && $0 != "\t"
+        }) {
+            return "error_control_characters"
+        }
         return nil
     }
 

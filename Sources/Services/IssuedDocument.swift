@@ -22,7 +22,11 @@ public struct IssuedDocument: Sendable, Equatable {
         /// The 64-byte signature, base64.
         public var value: String
 
-        enum CodingKeys: String, CodingKey { case algorithm, keyID = "keyId", publicKey, value }
+        enum CodingKeys: String, CodingKey {
+            case algorithm
+            case keyID = "keyId"
+            case publicKey, value
+        }
 
         public init(algorithm: String, keyID: String, publicKey: String, value: String) {
             self.algorithm = algorithm
@@ -45,10 +49,13 @@ public struct IssuedDocument: Sendable, Equatable {
 
     /// The document file: `{"document": …, "signature": …, "ledgerIndex": …}`, pretty and stable.
     public var json: String {
-        var object: [String: JSONValue] = ["document": .object(content), "signature": .object([
-            "algorithm": .string(signature.algorithm), "keyId": .string(signature.keyID),
-            "publicKey": .string(signature.publicKey), "value": .string(signature.value),
-        ])]
+        var object: [String: JSONValue] = [
+            "document": .object(content),
+            "signature": .object([
+                "algorithm": .string(signature.algorithm), "keyId": .string(signature.keyID),
+                "publicKey": .string(signature.publicKey), "value": .string(signature.value),
+            ]),
+        ]
         if let ledgerIndex { object["ledgerIndex"] = .number(Double(ledgerIndex)) }
         return JSONValue.object(object).canonicalJSON
     }
@@ -56,14 +63,17 @@ public struct IssuedDocument: Sendable, Equatable {
     /// Reads a document file; throws `DocumentVerification.Failure.malformed` when it is not one.
     public init(json text: String) throws {
         guard let root = try? JSONValue.parse(text), case .object(let object) = root,
-              case .object(let content)? = object["document"], case .object(let sig)? = object["signature"],
-              case .string(let id)? = content["id"],
-              let algorithm = sig["algorithm"]?.stringValue, let keyID = sig["keyId"]?.stringValue,
-              let publicKey = sig["publicKey"]?.stringValue, let value = sig["value"]?.stringValue
+            case .object(let content)? = object["document"], case .object(let sig)? = object["signature"],
+            case .string(let id)? = content["id"],
+            let algorithm = sig["algorithm"]?.stringValue, let keyID = sig["keyId"]?.stringValue,
+            let publicKey = sig["publicKey"]?.stringValue, let value = sig["value"]?.stringValue
         else { throw DocumentVerification.Failure.malformed }
         var index: Int?
         if case .number(let number)? = object["ledgerIndex"] { index = Int(number) }
-        self.init(id: id, content: content, signature: Signature(algorithm: algorithm, keyID: keyID, publicKey: publicKey, value: value), ledgerIndex: index)
+        self.init(
+            id: id, content: content,
+            signature: Signature(algorithm: algorithm, keyID: keyID, publicKey: publicKey, value: value),
+            ledgerIndex: index)
     }
 
     public init(id: String, content: [String: JSONValue], signature: Signature, ledgerIndex: Int?) {
@@ -95,14 +105,16 @@ public enum DocumentVerification {
     /// `trustedKeys` (key id → agency code), that the key is the issuing agency's.
     public static func check(_ document: IssuedDocument, trustedKeys: [String: String]? = nil) throws(Failure) {
         guard document.signature.algorithm == "Ed25519",
-              let raw = Data(base64Encoded: document.signature.publicKey), let signature = Data(base64Encoded: document.signature.value),
-              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
+            let raw = Data(base64Encoded: document.signature.publicKey),
+            let signature = Data(base64Encoded: document.signature.value),
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
         else { throw .malformed }
         guard IssuedDocument.keyID(raw) == document.signature.keyID,
-              key.isValidSignature(signature, for: IssuedDocument.signedBytes(document.content))
+            key.isValidSignature(signature, for: IssuedDocument.signedBytes(document.content))
         else { throw .badSignature }
         if let trustedKeys {
-            guard let agency = trustedKeys[document.signature.keyID], agency == document.content["agency"]?.stringValue else { throw .unknownKey }
+            guard let agency = trustedKeys[document.signature.keyID], agency == document.content["agency"]?.stringValue
+            else { throw .unknownKey }
         }
     }
 }

@@ -1,6 +1,5 @@
 import Storage
 
-
 /// What a payment gateway says about a charge.
 public enum PaymentOutcome: Sendable, Equatable {
     /// Money taken; the reference identifies the charge at the gateway.
@@ -36,7 +35,9 @@ public struct TestPaymentGateway: PaymentGateway {
         let reference = "TEST-" + bill
         if instruction == "fail" { return .failed(reason: "declined by the test bank") }
         try await database.withConnection { sql in
-            try await sql.raw("INSERT INTO test_bank_charges (bill, amount) VALUES (\(bind: bill), \(bind: amount)) ON CONFLICT (bill) DO NOTHING").run()
+            try await sql.raw(
+                "INSERT INTO test_bank_charges (bill, amount) VALUES (\(bind: bill), \(bind: amount)) ON CONFLICT (bill) DO NOTHING"
+            ).run()
         }
         return instruction == "timeout" ? .pending(reference: reference) : .confirmed(reference: reference)
     }

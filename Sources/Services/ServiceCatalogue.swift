@@ -37,10 +37,12 @@ public actor ServiceCatalogue {
         encoder.outputFormatting = [.sortedKeys]
         let document = String(decoding: try encoder.encode(service), as: UTF8.self)
         try await database.withConnection { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO services (id, agency_code, document, updated_at) VALUES (\(bind: service.id), \(bind: service.agency), \(bind: document), \(bind: at))
                 ON CONFLICT (id) DO UPDATE SET agency_code = \(bind: service.agency), document = \(bind: document), updated_at = \(bind: at)
-                """).run()
+                """
+            ).run()
         }
         cached = nil
     }
@@ -53,7 +55,9 @@ public actor ServiceCatalogue {
             if let lifeEvent, !lifeEvent.isEmpty, service.lifeEvent != lifeEvent { return false }
             if let agency, !agency.isEmpty, service.agency != agency { return false }
             guard !words.isEmpty else { return true }
-            let text = Self.fold([service.title, service.summary, service.description].flatMap { [$0.ky, $0.ru, $0.en] }.joined(separator: " ") + " " + service.id)
+            let text = Self.fold(
+                [service.title, service.summary, service.description].flatMap { [$0.ky, $0.ru, $0.en] }.joined(
+                    separator: " ") + " " + service.id)
             return words.allSatisfy { text.contains($0) }
         }
     }

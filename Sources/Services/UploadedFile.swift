@@ -1,5 +1,5 @@
-import Crypto
 import Core
+import Crypto
 
 /// A file sent with a form. Its type is what its first bytes say, never what its name claims.
 public struct UploadedFile: Sendable, Equatable {

@@ -9,7 +9,9 @@ public actor Batcher<Request: Sendable, Answer: Sendable> {
 
     public init(limit: Int = 64) { self.limit = limit }
 
-    public func submit(_ request: Request, run: @escaping @Sendable ([Request]) async throws -> [Result<Answer, any Error>]) async throws -> Answer {
+    public func submit(
+        _ request: Request, run: @escaping @Sendable ([Request]) async throws -> [Result<Answer, any Error>]
+    ) async throws -> Answer {
         try await withCheckedThrowingContinuation { continuation in
             waiting.append((request, continuation))
             if !running {

@@ -46,7 +46,9 @@ public final class Database: Sendable {
     /// SQLite's page cache per connection, as `PRAGMA cache_size` takes it (negative: KiB).
     public static let defaultSQLiteCacheKiB = -65_536
 
-    public static func open(_ location: DatabaseLocation, logger: Logger, maximumPostgresConnections: Int = 10) async throws -> Database {
+    public static func open(_ location: DatabaseLocation, logger: Logger, maximumPostgresConnections: Int = 10)
+        async throws -> Database
+    {
         switch location {
         case .sqliteFile(let path):
             let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
@@ -64,11 +66,15 @@ public final class Database: Sendable {
             try await sql.raw("PRAGMA cache_size=\(unsafeRaw: String(defaultSQLiteCacheKiB))").run()
             let checkpointer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
             try await checkpointer.sql().raw("PRAGMA busy_timeout=5000").run()
-            return Database(location: location, backend: .sqlite(connection, AsyncGate(), checkpointer: checkpointer), poolSize: 1, logger: logger)
+            return Database(
+                location: location, backend: .sqlite(connection, AsyncGate(), checkpointer: checkpointer), poolSize: 1,
+                logger: logger)
         case .sqliteMemory:
             let connection = try await SQLiteConnection.open(storage: .memory, logger: logger)
             try await connection.sql().raw("PRAGMA foreign_keys=ON").run()
-            return Database(location: location, backend: .sqlite(connection, AsyncGate(), checkpointer: nil), poolSize: 1, logger: logger)
+            return Database(
+                location: location, backend: .sqlite(connection, AsyncGate(), checkpointer: nil), poolSize: 1,
+                logger: logger)
         case .postgres(let url):
             let parsed = try SQLPostgresConfiguration(url: url).coreConfiguration
             var configuration = PostgresClient.Configuration(
@@ -79,28 +85,38 @@ public final class Database: Sendable {
             configuration.options.minimumConnections = 0
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             let runner = Task { await client.run() }
-            return Database(location: location, backend: .postgres(client, runner), poolSize: maximumPostgresConnections, logger: logger)
+            return Database(
+                location: location, backend: .postgres(client, runner), poolSize: maximumPostgresConnections,
+                logger: logger)
         }
     }
 
     /// Runs `body` on one connection.
-    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T)
+        async throws -> T
+    {
         try await withSession { session in try await body(session.sql) }
     }
 
     /// Runs `body` in one transaction: everything it wrote commits together, or nothing does.
-    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws
+        -> T
+    {
         try await transactionSession { session in try await body(session.sql) }
     }
 
     /// Like `withConnection`, also handing over the driver's own connection for the rare hot path
     /// that SQLKit's generic row decoding would slow down (bulk reads).
-    public func withSession<T: Sendable>(_ body: @escaping @Sendable (DatabaseSession) async throws -> T) async throws -> T {
+    public func withSession<T: Sendable>(_ body: @escaping @Sendable (DatabaseSession) async throws -> T) async throws
+        -> T
+    {
         inUse.increment()
         defer { inUse.decrement() }
         switch backend {
         case .sqlite(let connection, let gate, _):
-            return try await gate.withGate { try await body(DatabaseSession(sql: connection.sql(), driver: .sqlite(connection))) }
+            return try await gate.withGate {
+                try await body(DatabaseSession(sql: connection.sql(), driver: .sqlite(connection)))
+            }
         case .postgres(let client, _):
             return try await client.withConnection { connection in
                 try await body(DatabaseSession(sql: connection.sql(), driver: .postgres(connection)))
@@ -109,7 +125,9 @@ public final class Database: Sendable {
     }
 
     /// Like `transaction`, with the driver's connection too (see `withSession`).
-    public func transactionSession<T: Sendable>(_ body: @escaping @Sendable (DatabaseSession) async throws -> T) async throws -> T {
+    public func transactionSession<T: Sendable>(_ body: @escaping @Sendable (DatabaseSession) async throws -> T)
+        async throws -> T
+    {
         let engine = self.engine
         return try await withSession { session in
             // IMMEDIATE takes SQLite's write lock up front, so two writers never deadlock on upgrade.

@@ -15,12 +15,14 @@ public struct IdempotencyStore: Sendable {
 
     /// The migration of this store; version 10 belongs to Storage.
     public static let migrations = [
-        Migration(version: 10, name: "idempotency keys", statements: [
-            """
-            CREATE TABLE idempotency_keys (owner TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
-              status INTEGER, headers TEXT, body TEXT, created_at BIGINT NOT NULL, PRIMARY KEY (owner, key))
-            """,
-        ]),
+        Migration(
+            version: 10, name: "idempotency keys",
+            statements: [
+                """
+                CREATE TABLE idempotency_keys (owner TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
+                  status INTEGER, headers TEXT, body TEXT, created_at BIGINT NOT NULL, PRIMARY KEY (owner, key))
+                """
+            ])
     ]
 
     /// What a claim found.
@@ -39,36 +41,52 @@ public struct IdempotencyStore: Sendable {
     public func claim(owner: String, key: String, requestHash: String) async throws -> Claim {
         try await database.transaction { sql in
             let now = Int(Date().timeIntervalSince1970)
-            let inserted = try await sql.raw("""
-                INSERT INTO idempotency_keys (owner, key, request_hash, created_at) VALUES (\(bind: owner), \(bind: key), \(bind: requestHash), \(bind: now))
-                ON CONFLICT (owner, key) DO NOTHING RETURNING key
-                """).first() != nil
+            let inserted =
+                try await sql.raw(
+                    """
+                    INSERT INTO idempotency_keys (owner, key, request_hash, created_at) VALUES (\(bind: owner), \(bind: key), \(bind: requestHash), \(bind: now))
+                    ON CONFLICT (owner, key) DO NOTHING RETURNING key
+                    """
+                ).first() != nil
             if inserted { return .claimed }
-            guard let row = try await sql.raw("SELECT request_hash, status, headers, body FROM idempotency_keys WHERE owner = \(bind: owner) AND key = \(bind: key)").first() else {
+            guard
+                let row = try await sql.raw(
+                    "SELECT request_hash, status, headers, body FROM idempotency_keys WHERE owner = \(bind: owner) AND key = \(bind: key)"
+                ).first()
+            else {
                 return .inProgress
             }
             guard try row.decode(column: "request_hash", as: String.self) == requestHash else { return .mismatch }
             guard let status = try row.decode(column: "status", as: Int?.self) else { return .inProgress }
-            let headers = (try row.decode(column: "headers", as: String?.self)).flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
-            return .replay(status: status, headers: headers, body: try row.decode(column: "body", as: String?.self) ?? "")
+            let headers =
+                (try row.decode(column: "headers", as: String?.self)).flatMap {
+                    try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
+                } ?? [:]
+            return .replay(
+                status: status, headers: headers, body: try row.decode(column: "body", as: String?.self) ?? "")
         }
     }
 
     /// Stores the answer given under a claimed key.
-    public func complete(owner: String, key: String, status: Int, headers: [String: String], body: String) async throws {
+    public func complete(owner: String, key: String, status: Int, headers: [String: String], body: String) async throws
+    {
         let encodedHeaders = String(decoding: try JSONEncoder().encode(headers), as: UTF8.self)
         try await database.withConnection { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE idempotency_keys SET status = \(bind: status), headers = \(bind: encodedHeaders), body = \(bind: body)
                 WHERE owner = \(bind: owner) AND key = \(bind: key)
-                """).run()
+                """
+            ).run()
         }
     }
 
     /// Gives a claimed key back after a failure that changed nothing, so the client may retry.
     public func release(owner: String, key: String) async throws {
         try await database.withConnection { sql in
-            try await sql.raw("DELETE FROM idempotency_keys WHERE owner = \(bind: owner) AND key = \(bind: key) AND status IS NULL").run()
+            try await sql.raw(
+                "DELETE FROM idempotency_keys WHERE owner = \(bind: owner) AND key = \(bind: key) AND status IS NULL"
+            ).run()
         }
     }
 }

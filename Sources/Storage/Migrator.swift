@@ -27,7 +27,10 @@ public struct Migrator: Sendable {
             try await sql.raw(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
             ).run()
-            let applied = Set(try await sql.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) })
+            let applied = Set(
+                try await sql.raw("SELECT version FROM schema_migrations").all().map {
+                    try $0.decode(column: "version", as: Int.self)
+                })
             var done: [Int] = []
             for migration in migrations where !applied.contains(migration.version) {
                 for statement in migration.statements(for: engine) {
@@ -36,7 +39,8 @@ public struct Migrator: Sendable {
                 try await sql.raw(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Int(Date().timeIntervalSince1970)))"
                 ).run()
-                logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                logger.info(
+                    "applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
                 done.append(migration.version)
             }
             return done
@@ -46,7 +50,9 @@ public struct Migrator: Sendable {
     /// Versions already applied, in order.
     public func appliedVersions(_ database: Database) async throws -> [Int] {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT version FROM schema_migrations ORDER BY version").all().map { try $0.decode(column: "version", as: Int.self) }
+            try await sql.raw("SELECT version FROM schema_migrations ORDER BY version").all().map {
+                try $0.decode(column: "version", as: Int.self)
+            }
         }
     }
 

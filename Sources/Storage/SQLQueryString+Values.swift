@@ -3,7 +3,9 @@ import SQLKit
 extension SQLQueryString {
     /// `prefix (?, ?, …), (?, ?, …) suffix`: a multi-row statement with every value bound, for
     /// inserting many rows in one round trip. Keep rows × columns under 32,000 (SQLite's bind limit).
-    public static func rows(_ prefix: String, _ rows: [[any Encodable & Sendable]], _ suffix: String = "") -> SQLQueryString {
+    public static func rows(_ prefix: String, _ rows: [[any Encodable & Sendable]], _ suffix: String = "")
+        -> SQLQueryString
+    {
         var query = SQLQueryString(prefix)
         for (r, row) in rows.enumerated() {
             query.appendLiteral(r == 0 ? "(" : ", (")

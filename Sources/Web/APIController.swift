@@ -45,14 +45,18 @@ struct APIController: Sendable {
             var input = try JSONResponse.decode(PersonRegistration.self, from: body)
             input.password = nil  // accounts are opened by the person, never by another system
             let registered = try await platform.identity.register(input, by: .system(client.id))
-            return try JSONResponse.reply(registered.value, status: .created, location: "/api/v1/people/\(registered.value.pin)", ledgerIndex: registered.ledgerIndex)
+            return try JSONResponse.reply(
+                registered.value, status: .created, location: "/api/v1/people/\(registered.value.pin)",
+                ledgerIndex: registered.ledgerIndex)
         }
     }
 
     @Sendable func organisation(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.client(requiring: .identityRead)
         let inn = try INN(try context.parameters.require("inn"))
-        guard let organisation = try await platform.identity.organisation(inn: inn.value) else { throw DomainError.notFound }
+        guard let organisation = try await platform.identity.organisation(inn: inn.value) else {
+            throw DomainError.notFound
+        }
         return try JSONResponse.make(organisation)
     }
 
@@ -62,7 +66,9 @@ struct APIController: Sendable {
         return try await platform.idempotent(request, client: client, body: body) {
             let input = try JSONResponse.decode(OrganisationRegistration.self, from: body)
             let registered = try await platform.identity.register(input, representative: nil, by: .system(client.id))
-            return try JSONResponse.reply(registered.value, status: .created, location: "/api/v1/organisations/\(registered.value.inn)", ledgerIndex: registered.ledgerIndex)
+            return try JSONResponse.reply(
+                registered.value, status: .created, location: "/api/v1/organisations/\(registered.value.inn)",
+                ledgerIndex: registered.ledgerIndex)
         }
     }
 }
@@ -72,12 +78,16 @@ enum JSONResponse {
     /// The header that tells a client which ledger entry its action produced.
     static let ledgerIndexHeader = HTTPField.Name("Ledger-Index")
 
-    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, location: String? = nil, ledgerIndex: Int? = nil) throws -> Response {
+    static func make(
+        _ value: some Encodable, status: HTTPResponse.Status = .ok, location: String? = nil, ledgerIndex: Int? = nil
+    ) throws -> Response {
         try reply(value, status: status, location: location, ledgerIndex: ledgerIndex).response
     }
 
     /// The answer as data, before it becomes a response (so it can be kept for replays).
-    static func reply(_ value: some Encodable, status: HTTPResponse.Status = .ok, location: String? = nil, ledgerIndex: Int? = nil) throws -> JSONReply {
+    static func reply(
+        _ value: some Encodable, status: HTTPResponse.Status = .ok, location: String? = nil, ledgerIndex: Int? = nil
+    ) throws -> JSONReply {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]

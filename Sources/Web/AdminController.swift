@@ -42,10 +42,14 @@ struct AdminController: Sendable {
         }
         do {
             guard errors.isEmpty else { throw ValidationError(errors) }
-            let issued = try await platform.clients.issue(name: form["name"], agencyCode: form["agencyCode"], scopes: scopes, by: admin)
-            return try await page(request, context: context, form: FormData(""), errors: [], issued: issued.token, status: .created)
+            let issued = try await platform.clients.issue(
+                name: form["name"], agencyCode: form["agencyCode"], scopes: scopes, by: admin)
+            return try await page(
+                request, context: context, form: FormData(""), errors: [], issued: issued.token, status: .created)
         } catch let error as ValidationError {
-            return try await page(request, context: context, form: form, errors: errors + error.fields.filter { !errors.contains($0) }, issued: nil, status: .unprocessableContent)
+            return try await page(
+                request, context: context, form: form, errors: errors + error.fields.filter { !errors.contains($0) },
+                issued: nil, status: .unprocessableContent)
         }
     }
 
@@ -55,28 +59,43 @@ struct AdminController: Sendable {
         return .redirect(to: "/admin/clients")
     }
 
-    private func page(_ request: Request, context: AppRequestContext, form: FormData, errors: [FieldError], issued: String?, status: HTTPResponse.Status) async throws -> Response {
+    private func page(
+        _ request: Request, context: AppRequestContext, form: FormData, errors: [FieldError], issued: String?,
+        status: HTTPResponse.Status
+    ) async throws -> Response {
         let admin = try administrator(context)
         let language = context.language
         let view = FormView(language: language, values: form, errors: errors)
         let agencies = try await platform.identity.agencies()
         let fields: [[String: Any]] = [
             view.field("name", label: "field_client_name"),
-            view.select("agencyCode", label: "field_agency", choices: [("", platform.pages.text("field_choose", language))] + agencies.map { ($0.code, $0.name.text(language)) }),
+            view.select(
+                "agencyCode", label: "field_agency",
+                choices: [("", platform.pages.text("field_choose", language))]
+                    + agencies.map { ($0.code, $0.name.text(language)) }),
         ]
         let chosen = Set(form.all("scopes"))
         let scopes = Scope.allCases.map { scope in
-            ["id": scope.rawValue.replacingOccurrences(of: ":", with: "-"), "value": scope.rawValue,
-             "label": platform.pages.text("scope_\(scope.rawValue.replacingOccurrences(of: ":", with: "_"))", language),
-             "checked": chosen.contains(scope.rawValue)] as [String: Any]
+            [
+                "id": scope.rawValue.replacingOccurrences(of: ":", with: "-"), "value": scope.rawValue,
+                "label": platform.pages.text(
+                    "scope_\(scope.rawValue.replacingOccurrences(of: ":", with: "_"))", language),
+                "checked": chosen.contains(scope.rawValue),
+            ] as [String: Any]
         }
         let clients = try await platform.clients.all(by: admin).map { client in
-            ["id": client.id, "name": client.name, "agencyCode": client.agencyCode,
-             "scopes": client.scopes.map(\.rawValue).joined(separator: " "), "revoked": client.revokedAt != nil] as [String: Any]
+            [
+                "id": client.id, "name": client.name, "agencyCode": client.agencyCode,
+                "scopes": client.scopes.map(\.rawValue).joined(separator: " "), "revoked": client.revokedAt != nil,
+            ] as [String: Any]
         }
-        var data: [String: Any] = ["fields": fields, "scopes": scopes, "clients": clients, "hasClients": !clients.isEmpty, "hasErrors": !errors.isEmpty]
+        var data: [String: Any] = [
+            "fields": fields, "scopes": scopes, "clients": clients, "hasClients": !clients.isEmpty,
+            "hasErrors": !errors.isEmpty,
+        ]
         if let message = view.error("scopes") { data["scopeError"] = message }
         if let issued { data["issued"] = ["token": issued] }
-        return platform.pages.render("admin_clients", titleKey: "admin_title", request: request, context: context, status: status, data: data)
+        return platform.pages.render(
+            "admin_clients", titleKey: "admin_title", request: request, context: context, status: status, data: data)
     }
 }

@@ -2,11 +2,14 @@ import Core
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Storage
 
 /// Builds the whole platform for `configuration`: database, migrations, services and routes.
 ///
 /// The one factory: `tazakoom serve` runs what it returns, and tests drive the same thing.
-public func buildApplication(_ configuration: AppConfiguration, logger: Logger? = nil) async throws -> some ApplicationProtocol {
+public func buildApplication(_ configuration: AppConfiguration, logger: Logger? = nil) async throws
+    -> some ApplicationProtocol
+{
     _ = Telemetry.registry
     let logger = logger ?? Logger(label: "tazakoom")
     let platform = try await Platform.start(configuration, logger: logger)
@@ -14,8 +17,9 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
         router: buildRouter(platform),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tazakoom"),
         services: [
-            CheckpointSigner(ledger: platform.ledger, file: platform.checkpointFile,
-                             intervalSeconds: configuration.checkpointIntervalSeconds, logger: logger),
+            CheckpointSigner(
+                ledger: platform.ledger, file: platform.checkpointFile,
+                intervalSeconds: configuration.checkpointIntervalSeconds, logger: logger),
             WALCheckpointer(database: platform.database, logger: logger),
             WorkflowTimerPoller(workflow: platform.workflow, logger: logger),
             ServicesPoller(applications: platform.applications, outbox: platform.outbox, logger: logger),
@@ -71,5 +75,3 @@ struct DatabaseCloser: Service {
         await database.shutdown()
     }
 }
-
-import Storage

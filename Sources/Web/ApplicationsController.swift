@@ -28,20 +28,28 @@ struct ApplicationsController: Sendable {
         let views = ServiceViews(pages: pages, language: context.language)
         let services = try await applications.catalogue.all()
         let rows = try await applications.applications(of: principal).map { application in
-            ["id": application.id, "service": services.first { $0.id == application.serviceID }?.title.text(context.language) ?? application.serviceID,
-             "status": views.status(application.status), "statusCode": application.status.rawValue,
-             "submitted": ServiceViews.time(application.submittedAt), "due": application.dueOn.description] as [String: Any]
+            [
+                "id": application.id,
+                "service": services.first { $0.id == application.serviceID }?.title.text(context.language)
+                    ?? application.serviceID,
+                "status": views.status(application.status), "statusCode": application.status.rawValue,
+                "submitted": ServiceViews.time(application.submittedAt), "due": application.dueOn.description,
+            ] as [String: Any]
         }
         let unread = try await applications.notifications(of: principal).filter { !$0.isRead }.count
-        return pages.render("applications", titleKey: "applications_heading", request: request, context: context,
-                            data: ["rows": rows, "hasRows": !rows.isEmpty, "unread": unread])
+        return pages.render(
+            "applications", titleKey: "applications_heading", request: request, context: context,
+            data: ["rows": rows, "hasRows": !rows.isEmpty, "unread": unread])
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await render(request, context: context, status: .ok)
     }
 
-    private func render(_ request: Request, context: AppRequestContext, status: HTTPResponse.Status, errors: [FieldError] = [], notice: String? = nil) async throws -> Response {
+    private func render(
+        _ request: Request, context: AppRequestContext, status: HTTPResponse.Status, errors: [FieldError] = [],
+        notice: String? = nil
+    ) async throws -> Response {
         let principal = try PortalController.signedIn(context)
         let application = try await applications.application(try context.parameters.require("id"), of: principal)
         let service = try await applications.catalogue.service(application.serviceID)
@@ -52,7 +60,8 @@ struct ApplicationsController: Sendable {
         let error = { (field: String) in errors.first { $0.field == field }.map { views.t($0.messageKey) } ?? "" }
         var data: [String: Any] = [
             "id": application.id, "service": service.title.text(context.language), "serviceID": service.id,
-            "agency": agencies.first { $0.code == application.agencyCode }?.name.text(context.language) ?? application.agencyCode,
+            "agency": agencies.first { $0.code == application.agencyCode }?.name.text(context.language)
+                ?? application.agencyCode,
             "status": views.status(application.status), "statusCode": application.status.rawValue,
             "submitted": ServiceViews.time(application.submittedAt), "due": application.dueOn.description,
             "answers": views.answerRows(application, service: service),
@@ -66,11 +75,18 @@ struct ApplicationsController: Sendable {
         if let notice { data["notice"] = views.t(notice) }
         if let document { data["document"] = document }
         if let bill {
-            data["bill"] = ["number": bill.id, "amount": "\(bill.amount) \(views.t("currency_som"))", "status": views.t("bill_\(bill.status)"),
-                            "payable": bill.status != "paid" && application.status == .awaitingPayment, "receipt": bill.receiptNumber ?? "",
-                            "ledgerIndex": bill.ledgerIndex.map(String.init) ?? ""] as [String: Any]
+            data["bill"] =
+                [
+                    "number": bill.id, "amount": "\(bill.amount) \(views.t("currency_som"))",
+                    "status": views.t("bill_\(bill.status)"),
+                    "payable": bill.status != "paid" && application.status == .awaitingPayment,
+                    "receipt": bill.receiptNumber ?? "",
+                    "ledgerIndex": bill.ledgerIndex.map(String.init) ?? "",
+                ] as [String: Any]
         }
-        return pages.render("application", titleKey: "application_title", request: request, context: context, status: status, data: data)
+        return pages.render(
+            "application", titleKey: "application_title", request: request, context: context, status: status, data: data
+        )
     }
 
     @Sendable func pay(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -79,8 +95,9 @@ struct ApplicationsController: Sendable {
         let form = try await FormData.read(request)
         let instruction = ["confirm", "fail", "timeout"].contains(form["outcome"]) ? form["outcome"] : "confirm"
         let bill = try await applications.pay(id, by: principal, instruction: instruction)
-        return try await render(request, context: context, status: bill.status == "failed" ? .init(code: 402) : .ok,
-                                notice: "bill_notice_\(bill.status)")
+        return try await render(
+            request, context: context, status: bill.status == "failed" ? .init(code: 402) : .ok,
+            notice: "bill_notice_\(bill.status)")
     }
 
     @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -94,7 +111,8 @@ struct ApplicationsController: Sendable {
         let principal = try PortalController.signedIn(context)
         let form = try await RequestForm.read(request)
         do {
-            _ = try await applications.answerCorrection(try context.parameters.require("id"), by: principal, comment: form["comment"], file: form.files["file"])
+            _ = try await applications.answerCorrection(
+                try context.parameters.require("id"), by: principal, comment: form["comment"], file: form.files["file"])
             return try await render(request, context: context, status: .ok, notice: "correction_sent")
         } catch let error as ValidationError {
             return try await render(request, context: context, status: .unprocessableContent, errors: error.fields)
@@ -105,7 +123,9 @@ struct ApplicationsController: Sendable {
         let principal = try PortalController.signedIn(context)
         let form = try await FormData.read(request)
         do {
-            try await applications.rate(try context.parameters.require("id"), by: principal, score: Int(form["rating"]) ?? 0, comment: form["comment"])
+            try await applications.rate(
+                try context.parameters.require("id"), by: principal, score: Int(form["rating"]) ?? 0,
+                comment: form["comment"])
             return try await render(request, context: context, status: .ok, notice: "rating_thanks")
         } catch let error as ValidationError {
             return try await render(request, context: context, status: .unprocessableContent, errors: error.fields)
@@ -114,20 +134,30 @@ struct ApplicationsController: Sendable {
 
     @Sendable func file(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try PortalController.signedIn(context)
-        let found = try await applications.file(try context.parameters.require("id"), field: try context.parameters.require("field"), for: principal)
-        return Response(status: .ok, headers: [.contentType: found.mediaType, .cacheControl: "no-store",
-                                               .contentDisposition: "attachment; filename=\"\(found.filename.filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" })\""],
-                        body: .init(byteBuffer: ByteBuffer(bytes: found.bytes)))
+        let found = try await applications.file(
+            try context.parameters.require("id"), field: try context.parameters.require("field"), for: principal)
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: found.mediaType, .cacheControl: "no-store",
+                .contentDisposition:
+                    "attachment; filename=\"\(found.filename.filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" })\"",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: found.bytes)))
     }
 
     @Sendable func notifications(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try PortalController.signedIn(context)
         let views = ServiceViews(pages: pages, language: context.language)
         let items = try await applications.notifications(of: principal).map {
-            ["time": ServiceViews.time($0.at), "application": $0.applicationID, "status": views.status($0.status), "reason": $0.reason, "unread": !$0.isRead] as [String: Any]
+            [
+                "time": ServiceViews.time($0.at), "application": $0.applicationID, "status": views.status($0.status),
+                "reason": $0.reason, "unread": !$0.isRead,
+            ] as [String: Any]
         }
         try await applications.markNotificationsRead(of: principal)
-        return pages.render("notifications", titleKey: "notifications_heading", request: request, context: context,
-                            data: ["items": items, "hasItems": !items.isEmpty])
+        return pages.render(
+            "notifications", titleKey: "notifications_heading", request: request, context: context,
+            data: ["items": items, "hasItems": !items.isEmpty])
     }
 }

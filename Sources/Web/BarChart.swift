@@ -3,8 +3,13 @@ import Foundation
 /// A horizontal bar chart as inline SVG: one bar per row, labelled, with its value written out
 /// (so the figure is readable without the picture, and the picture without colour).
 enum BarChart {
-    static func svg(title: String, rows: [(label: String, value: Double, text: String)], maximum: Double? = nil) -> String {
-        let width = 640.0, labelWidth = 260.0, barHeight = 22.0, gap = 8.0
+    static func svg(title: String, rows: [(label: String, value: Double, text: String)], maximum: Double? = nil)
+        -> String
+    {
+        let width = 640.0
+        let labelWidth = 260.0
+        let barHeight = 22.0
+        let gap = 8.0
         let top = rows.map(\.value).max() ?? 0
         let scale = max(maximum ?? top, 1e-9)
         let height = Double(rows.count) * (barHeight + gap) + gap

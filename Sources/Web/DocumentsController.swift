@@ -27,49 +27,63 @@ struct DocumentsController: Sendable {
     private func visible(_ context: AppRequestContext) async throws -> (IssuedDocument, String, Bool) {
         let principal = try PortalController.signedIn(context)
         let found = try await platform.applications.document(try context.parameters.require("id"))
-        guard found.holderPIN == principal.pin || principal.post?.agencyCode == found.agency else { throw DomainError.notFound }
+        guard found.holderPIN == principal.pin || principal.post?.agencyCode == found.agency else {
+            throw DomainError.notFound
+        }
         if found.holderPIN != principal.pin {
             try await platform.applications.logDocumentRead(found.document.id, holder: found.holderPIN, by: principal)
         }
-        return (found.document, found.agency, principal.post?.agencyCode == found.agency && principal.post?.roles.contains(.head) == true)
+        return (
+            found.document, found.agency,
+            principal.post?.agencyCode == found.agency && principal.post?.roles.contains(.head) == true
+        )
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await renderPage(request, context: context, status: .ok)
     }
 
-    private func renderPage(_ request: Request, context: AppRequestContext, status: HTTPResponse.Status, reasonError: String = "") async throws -> Response {
+    private func renderPage(
+        _ request: Request, context: AppRequestContext, status: HTTPResponse.Status, reasonError: String = ""
+    ) async throws -> Response {
         let (document, agency, mayRevoke) = try await visible(context)
         var data = try await view(document, agency: agency, language: context.language, full: true)
         let check = try await platform.applications.verify(id: document.id)
         if check.failure == .revoked { data["revoked"] = true } else if mayRevoke { data["mayRevoke"] = true }
         if !reasonError.isEmpty { data["reasonError"] = reasonError }
-        return pages.render("document", titleKey: "document_title", request: request, context: context, status: status, data: data)
+        return pages.render(
+            "document", titleKey: "document_title", request: request, context: context, status: status, data: data)
     }
 
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try PortalController.signedIn(context)
         let form = try await FormData.read(request)
         do {
-            try await platform.applications.revokeDocument(try context.parameters.require("id"), by: principal, reason: form["reason"])
+            try await platform.applications.revokeDocument(
+                try context.parameters.require("id"), by: principal, reason: form["reason"])
             return try await renderPage(request, context: context, status: .ok)
         } catch let error as ValidationError {
-            return try await renderPage(request, context: context, status: .unprocessableContent,
-                                        reasonError: pages.text(error.fields.first?.messageKey ?? "error_required", context.language))
+            return try await renderPage(
+                request, context: context, status: .unprocessableContent,
+                reasonError: pages.text(error.fields.first?.messageKey ?? "error_required", context.language))
         }
     }
 
     @Sendable func json(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (document, _, _) = try await visible(context)
-        return RegistryPortalController.download(document.json, type: "application/json; charset=utf-8", name: "\(document.id).json")
+        return RegistryPortalController.download(
+            document.json, type: "application/json; charset=utf-8", name: "\(document.id).json")
     }
 
-    private func view(_ document: IssuedDocument, agency: String, language: Language, full: Bool) async throws -> [String: Any] {
+    private func view(_ document: IssuedDocument, agency: String, language: Language, full: Bool) async throws
+        -> [String: Any]
+    {
         let agencies = try await platform.identity.agencies()
         let content = document.content
         var title = content["title"]?.stringValue ?? ""
         if case .object(let titles)? = content["title"] { title = titles[language.rawValue]?.stringValue ?? "" }
-        var holderName = "", holderPIN = ""
+        var holderName = ""
+        var holderPIN = ""
         if case .object(let holder)? = content["holder"] {
             holderName = holder["name"]?.stringValue ?? ""
             holderPIN = holder["pin"]?.stringValue ?? ""
@@ -78,12 +92,15 @@ struct DocumentsController: Sendable {
         if case .object(let values)? = content["facts"] {
             for key in values.keys.sorted() { facts.append(["name": key, "value": values[key]?.plainText ?? ""]) }
         }
-        let masked = holderPIN.count == 14 ? String(holderPIN.prefix(1)) + "•••••••••" + String(holderPIN.suffix(4)) : ""
+        let masked =
+            holderPIN.count == 14 ? String(holderPIN.prefix(1)) + "•••••••••" + String(holderPIN.suffix(4)) : ""
         var data: [String: Any] = [
-            "id": document.id, "docTitle": title, "agency": agencies.first { $0.code == agency }?.name.text(language) ?? agency,
+            "id": document.id, "docTitle": title,
+            "agency": agencies.first { $0.code == agency }?.name.text(language) ?? agency,
             "holder": holderName, "pin": full ? holderPIN : masked, "issuedAt": content["issuedAt"]?.stringValue ?? "",
             "application": content["application"]?.stringValue ?? "", "facts": facts, "hasFacts": !facts.isEmpty,
-            "keyID": document.signature.keyID, "signature": document.signature.value, "verifyPath": "/verify/\(document.id)",
+            "keyID": document.signature.keyID, "signature": document.signature.value,
+            "verifyPath": "/verify/\(document.id)",
         ]
         if let index = document.ledgerIndex { data["ledgerIndex"] = index }
         return data
@@ -102,8 +119,9 @@ struct DocumentsController: Sendable {
         let form = try await RequestForm.read(request)
         let text = form.files["file"].map { String(decoding: $0.bytes, as: UTF8.self) } ?? form["document"]
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            return pages.render("verify", titleKey: "verify_title", request: request, context: context, status: .unprocessableContent,
-                                data: ["form": true, "documentError": pages.text("error_required", context.language)])
+            return pages.render(
+                "verify", titleKey: "verify_title", request: request, context: context, status: .unprocessableContent,
+                data: ["form": true, "documentError": pages.text("error_required", context.language)])
         }
         let check: DocumentCheck
         do {
@@ -117,29 +135,39 @@ struct DocumentsController: Sendable {
     private func result(_ check: DocumentCheck, request: Request, context: AppRequestContext) async throws -> Response {
         var data: [String: Any] = ["form": true]
         if let document = check.document {
-            data["document"] = try await view(document, agency: document.content["agency"]?.stringValue ?? "", language: context.language, full: false)
+            data["document"] = try await view(
+                document, agency: document.content["agency"]?.stringValue ?? "", language: context.language, full: false
+            )
         }
         if check.isGenuine {
             data["genuine"] = true
         } else {
-            data["failure"] = pages.text("verify_failure_\(check.failure.map { "\($0)" } ?? "notIssued")", context.language)
+            data["failure"] = pages.text(
+                "verify_failure_\(check.failure.map { "\($0)" } ?? "notIssued")", context.language)
         }
         if ErrorResponder.wantsJSON(request) {
-            let body = JSONValue.object(["genuine": .bool(check.isGenuine), "failure": check.failure.map { .string("\($0)") } ?? .null,
-                                         "document": check.document.flatMap { try? JSONValue.parse($0.json) } ?? .null]).canonicalJSON
-            return Response(status: check.isGenuine ? .ok : .unprocessableContent, headers: [.contentType: "application/json"],
-                            body: .init(byteBuffer: ByteBuffer(string: body)))
+            let body = JSONValue.object([
+                "genuine": .bool(check.isGenuine), "failure": check.failure.map { .string("\($0)") } ?? .null,
+                "document": check.document.flatMap { try? JSONValue.parse($0.json) } ?? .null,
+            ]).canonicalJSON
+            return Response(
+                status: check.isGenuine ? .ok : .unprocessableContent, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: body)))
         }
-        return pages.render("verify", titleKey: "verify_title", request: request, context: context,
-                            status: check.isGenuine ? .ok : .unprocessableContent, data: data)
+        return pages.render(
+            "verify", titleKey: "verify_title", request: request, context: context,
+            status: check.isGenuine ? .ok : .unprocessableContent, data: data)
     }
 
     @Sendable func keys(_ request: Request, context: AppRequestContext) async throws -> Response {
         let keys = try await platform.applications.agencyKeys().map { key in
-            JSONValue.object(["keyId": .string(key.keyID), "agency": .string(key.agency), "algorithm": "Ed25519",
-                              "publicKey": .string(key.publicKey), "since": .number(Double(key.since))])
+            JSONValue.object([
+                "keyId": .string(key.keyID), "agency": .string(key.agency), "algorithm": "Ed25519",
+                "publicKey": .string(key.publicKey), "since": .number(Double(key.since)),
+            ])
         }
-        return Response(status: .ok, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(["keys": .array(keys)]).canonicalJSON)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(["keys": .array(keys)]).canonicalJSON)))
     }
 }

@@ -16,10 +16,14 @@ struct ErrorResponder: Sendable {
     func response(for error: any Error, request: Request, context: AppRequestContext) -> Response {
         let (status, key, fields, headers) = classify(error, request: request, context: context)
         if Self.wantsJSON(request) {
-            return Problem.make(status, key: key, language: context.language, detail: Self.detail(of: error), errors: fields).response(headers: headers)
+            return Problem.make(
+                status, key: key, language: context.language, detail: Self.detail(of: error), errors: fields
+            ).response(headers: headers)
         }
         if status == .unauthorized {
-            let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/"))) ?? "/"
+            let next =
+                request.uri.path.addingPercentEncoding(
+                    withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/"))) ?? "/"
             return .redirect(to: "/signin?next=\(next)")
         }
         var response = pages.render(
@@ -30,14 +34,17 @@ struct ErrorResponder: Sendable {
         return response
     }
 
-    private func classify(_ error: any Error, request: Request, context: AppRequestContext) -> (HTTPResponse.Status, String, [FieldError], HTTPFields) {
+    private func classify(_ error: any Error, request: Request, context: AppRequestContext) -> (
+        HTTPResponse.Status, String, [FieldError], HTTPFields
+    ) {
         switch error {
         case let error as ValidationError:
             return (.unprocessableContent, "invalid", error.fields, [:])
         case let error as DomainError:
             switch error {
             case .notFound: return (.notFound, "not_found", [], [:])
-            case .conflict(let field, let key): return (.conflict, "conflict", [FieldError(field: field, messageKey: key)], [:])
+            case .conflict(let field, let key):
+                return (.conflict, "conflict", [FieldError(field: field, messageKey: key)], [:])
             case .forbidden: return (.forbidden, "forbidden", [], [:])
             case .unauthenticated: return (.unauthorized, "unauthenticated", [], [.wwwAuthenticate: "Bearer"])
             case .throttled(let seconds): return (.tooManyRequests, "throttled", [], [.retryAfter: String(seconds)])
@@ -45,17 +52,30 @@ struct ErrorResponder: Sendable {
         case let error as RegistryError:
             switch error {
             case .invalidSchema(let problems), .incompatibleSchema(let problems):
-                return (.unprocessableContent, "invalid_schema", problems.map { FieldError(field: $0.path, messageKey: "error_schema") }, [:])
+                return (
+                    .unprocessableContent, "invalid_schema",
+                    problems.map { FieldError(field: $0.path, messageKey: "error_schema") }, [:]
+                )
             case .notSearchable(let field):
-                return (.badRequest, "not_searchable", [FieldError(field: field, messageKey: "error_not_searchable")], [:])
+                return (
+                    .badRequest, "not_searchable", [FieldError(field: field, messageKey: "error_not_searchable")], [:]
+                )
             case .importRejected(let report):
-                return (.unprocessableContent, "invalid", report.rejected.map { FieldError(field: "line \($0.line): \($0.field)", messageKey: $0.messageKey) }, [:])
+                return (
+                    .unprocessableContent, "invalid",
+                    report.rejected.map {
+                        FieldError(field: "line \($0.line): \($0.field)", messageKey: $0.messageKey)
+                    }, [:]
+                )
             }
         case let error as WorkflowError:
             switch error {
             case .conflictOfInterest: return (.forbidden, "conflict_of_interest", [], [:])
             case .roleNotAllowed, .notEligible: return (.forbidden, "forbidden", [], [:])
-            case .unknownAction: return (.badRequest, "bad_request", [FieldError(field: "action", messageKey: "error_not_a_choice")], [:])
+            case .unknownAction:
+                return (
+                    .badRequest, "bad_request", [FieldError(field: "action", messageKey: "error_not_a_choice")], [:]
+                )
             case .notFromState, .guardFailed, .missingDocuments, .evaluation:
                 return (.conflict, "not_allowed_now", [], [:])
             }
@@ -76,12 +96,18 @@ struct ErrorResponder: Sendable {
             if error.status == .notFound {
                 let allowed = routes.methods(for: request.uri.path)
                 if !allowed.isEmpty && !allowed.contains(request.method) {
-                    return (.methodNotAllowed, "method_not_allowed", [], [.allow: allowed.map(\.rawValue).joined(separator: ", ")])
+                    return (
+                        .methodNotAllowed, "method_not_allowed", [],
+                        [.allow: allowed.map(\.rawValue).joined(separator: ", ")]
+                    )
                 }
                 return (.notFound, "not_found", [], [:])
             }
             if error.status == .contentTooLarge { return (.contentTooLarge, "too_large", [], [:]) }
-            return (error.status.code < 500 ? .badRequest : .internalServerError, error.status.code < 500 ? "bad_request" : "internal", [], [:])
+            return (
+                error.status.code < 500 ? .badRequest : .internalServerError,
+                error.status.code < 500 ? "bad_request" : "internal", [], [:]
+            )
         default:
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             return (.internalServerError, "internal", [], [:])
@@ -103,7 +129,11 @@ struct ErrorResponder: Sendable {
     /// API paths and clients that ask for JSON get problem details; browsers get pages.
     static func wantsJSON(_ request: Request) -> Bool {
         let path = request.uri.path
-        if MachinePaths.contains(path) || path.hasPrefix("/ledger/") || path == "/openapi.json" || path == "/healthz" || path == "/readyz" { return true }
+        if MachinePaths.contains(path) || path.hasPrefix("/ledger/") || path == "/openapi.json" || path == "/healthz"
+            || path == "/readyz"
+        {
+            return true
+        }
         let accept = request.headers[.accept] ?? ""
         return accept.contains("json") && !accept.contains("text/html")
     }

@@ -13,9 +13,13 @@ struct FormView {
         errors.first { $0.field == name }.map { t($0.messageKey) }
     }
 
-    func field(_ name: String, label: String, type: String = "text", optional: Bool = false, hint: String? = nil,
-               autocomplete: String? = nil, inputmode: String? = nil, keepValue: Bool = true) -> [String: Any] {
-        var data: [String: Any] = ["name": name, "label": t(label), "type": type, "value": keepValue ? values[name] : ""]
+    func field(
+        _ name: String, label: String, type: String = "text", optional: Bool = false, hint: String? = nil,
+        autocomplete: String? = nil, inputmode: String? = nil, keepValue: Bool = true
+    ) -> [String: Any] {
+        var data: [String: Any] = [
+            "name": name, "label": t(label), "type": type, "value": keepValue ? values[name] : "",
+        ]
         if optional { data["optional"] = true }
         if let hint { data["hint"] = t(hint) }
         if let autocomplete { data["autocomplete"] = autocomplete }

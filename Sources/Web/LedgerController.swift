@@ -23,7 +23,9 @@ struct LedgerController: Sendable {
     }
 
     static func text(_ body: String, cache: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: cache], body: .init(byteBuffer: ByteBuffer(string: body)))
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: cache],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     static func integer(_ request: Request, _ name: String) throws -> Int {
@@ -53,10 +55,13 @@ struct LedgerController: Sendable {
             }
         }
         let host = request.head.authority ?? "127.0.0.1:8080"
-        data["commands"] = "tazakoom ledger verify --url http://\(host) --key '\(ledger.verifier.encoded)'\n"
+        data["commands"] =
+            "tazakoom ledger verify --url http://\(host) --key '\(ledger.verifier.encoded)'\n"
             + "tazakoom ledger verify-receipt RECEIPT-FILE --key '\(ledger.verifier.encoded)'"
         data["recent"] = recent
-        if let principal = context.principal, AccessPolicy.permissions(of: principal).contains(.signCheckpoints) { data["canSign"] = true }
+        if let principal = context.principal, AccessPolicy.permissions(of: principal).contains(.signCheckpoints) {
+            data["canSign"] = true
+        }
         data["hasRecent"] = !recent.isEmpty
         return platform.pages.render("ledger", titleKey: "ledger_title", request: request, context: context, data: data)
     }
@@ -91,17 +96,24 @@ struct LedgerController: Sendable {
     @Sendable func entry(_ request: Request, context: AppRequestContext) async throws -> Response {
         let index = try Self.index(context)
         let entry = try await ledger.entry(at: index)
-        return try JSONResponse.make(EntryDocument(index: index, leafHash: entry.leafHash.base64, entry: entry.body.base64EncodedString(), event: entry.event))
+        return try JSONResponse.make(
+            EntryDocument(
+                index: index, leafHash: entry.leafHash.base64, entry: entry.body.base64EncodedString(),
+                event: entry.event))
     }
 
     @Sendable func inclusion(_ request: Request, context: AppRequestContext) async throws -> Response {
         let index = try Self.integer(request, "index")
-        let size = request.uri.queryParameters["size"] == nil ? (try await ledger.latestCheckpoint()?.size ?? 0) : try Self.integer(request, "size")
+        let size =
+            request.uri.queryParameters["size"] == nil
+            ? (try await ledger.latestCheckpoint()?.size ?? 0) : try Self.integer(request, "size")
         return try JSONResponse.make(try await ledger.inclusionProof(index: index, size: size))
     }
 
     @Sendable func consistency(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(try await ledger.consistencyProof(from: try Self.integer(request, "from"), to: try Self.integer(request, "to")))
+        try JSONResponse.make(
+            try await ledger.consistencyProof(
+                from: try Self.integer(request, "from"), to: try Self.integer(request, "to")))
     }
 
     @Sendable func receipt(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -114,7 +126,9 @@ struct LedgerController: Sendable {
         guard parts.count >= 2 else { throw DomainError.notFound }
         let kind = parts.removeFirst()
         var width = 256
-        if parts.count >= 2, parts[parts.count - 2].hasSuffix(".p"), let w = Int(parts[parts.count - 1]), (1...255).contains(w) {
+        if parts.count >= 2, parts[parts.count - 2].hasSuffix(".p"), let w = Int(parts[parts.count - 1]),
+            (1...255).contains(w)
+        {
             width = w
             parts[parts.count - 2] = parts[parts.count - 2].dropLast(2)
             parts.removeLast()
@@ -130,6 +144,8 @@ struct LedgerController: Sendable {
         }
         // A full tile never changes; a partial one is replaced by a wider one as the log grows.
         let cache = width == 256 ? "public, max-age=31536000, immutable" : "public, max-age=5"
-        return Response(status: .ok, headers: [.contentType: "application/octet-stream", .cacheControl: cache], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/octet-stream", .cacheControl: cache],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -8,7 +8,9 @@ import Identity
 struct ErrorMiddleware: RouterMiddleware {
     let responder: ErrorResponder
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
         var response: Response
         do {
             response = try await next(request, context)
@@ -26,7 +28,9 @@ struct ErrorMiddleware: RouterMiddleware {
 struct LanguageMiddleware: RouterMiddleware {
     let cookies: CookieFactory
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
         var context = context
         if let asked = request.uri.queryParameters["lang"].flatMap({ Language(rawValue: String($0)) }) {
             context.language = asked
@@ -34,7 +38,8 @@ struct LanguageMiddleware: RouterMiddleware {
             response.setCookie(cookies.make(name: "lang", value: asked.rawValue, maxAge: 365 * 86400, httpOnly: false))
             return response
         }
-        context.language = request.cookies["lang"].flatMap { Language(rawValue: $0.value) }
+        context.language =
+            request.cookies["lang"].flatMap { Language(rawValue: $0.value) }
             ?? Language.negotiate(acceptLanguage: request.headers[.acceptLanguage])
             ?? .default
         return try await next(request, context)
@@ -45,8 +50,12 @@ struct LanguageMiddleware: RouterMiddleware {
 struct SessionMiddleware: RouterMiddleware {
     let authentication: AuthenticationService
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
-        guard !request.uri.path.hasPrefix("/api/"), let token = request.cookies[CookieFactory.session]?.value, !token.isEmpty else {
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        guard !request.uri.path.hasPrefix("/api/"), let token = request.cookies[CookieFactory.session]?.value,
+            !token.isEmpty
+        else {
             return try await next(request, context)
         }
         var context = context
@@ -62,7 +71,9 @@ struct CSRFMiddleware: RouterMiddleware {
     let cookies: CookieFactory
     let errors: ErrorResponder
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
         // Other systems' calls carry bearer tokens and get no pages: no token to make or check.
         if MachinePaths.contains(request.uri.path) { return try await next(request, context) }
         var context = context
@@ -105,11 +116,16 @@ enum MachinePaths {
 struct BearerMiddleware: RouterMiddleware {
     let clients: APIClientService
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
         guard MachinePaths.contains(request.uri.path), let header = request.headers[.authorization] else {
             return try await next(request, context)
         }
-        guard header.lowercased().hasPrefix("bearer "), let client = try await clients.authenticate(token: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
+        guard header.lowercased().hasPrefix("bearer "),
+            let client = try await clients.authenticate(
+                token: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+        else {
             throw DomainError.unauthenticated
         }
         var context = context

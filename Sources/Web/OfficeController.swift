@@ -24,51 +24,79 @@ struct OfficeController: Sendable {
         let whole = request.uri.queryParameters["scope"] == "agency"
         let service = request.uri.queryParameters["service"].map(String.init) ?? ""
         let overdue = request.uri.queryParameters["overdue"] == "1"
-        let items = try await platform.applications.inbox(of: official, filter: InboxFilter(wholeAgency: whole, serviceID: service, overdueOnly: overdue))
+        let items = try await platform.applications.inbox(
+            of: official, filter: InboxFilter(wholeAgency: whole, serviceID: service, overdueOnly: overdue))
         let services = try await platform.applications.catalogue.all()
         let mine = services.filter { s in s.stages.contains { $0.agency == official.post?.agencyCode } }
         let rows = items.map { item in
-            ["id": item.applicationID, "service": services.first { $0.id == item.serviceID }?.title.text(context.language) ?? item.serviceID,
-             "state": views.label("state", item.state), "stepDue": item.stepDueOn?.description ?? "", "legalDue": item.legalDueOn.description,
-             "sla": item.sla.rawValue, "slaText": views.t("sla_\(item.sla.rawValue)"), "assignee": item.assigneePIN ?? "",
-             "submitted": ServiceViews.time(item.submittedAt)] as [String: Any]
+            [
+                "id": item.applicationID,
+                "service": services.first { $0.id == item.serviceID }?.title.text(context.language) ?? item.serviceID,
+                "state": views.label("state", item.state), "stepDue": item.stepDueOn?.description ?? "",
+                "legalDue": item.legalDueOn.description,
+                "sla": item.sla.rawValue, "slaText": views.t("sla_\(item.sla.rawValue)"),
+                "assignee": item.assigneePIN ?? "",
+                "submitted": ServiceViews.time(item.submittedAt),
+            ] as [String: Any]
         }
-        return pages.render("office_inbox", titleKey: "inbox_heading", request: request, context: context, data: [
-            "rows": rows, "hasRows": !rows.isEmpty, "count": rows.count, "whole": whole, "overdue": overdue,
-            "isHead": official.post?.roles.contains(.head) == true,
-            "services": [["value": "", "label": views.t("catalogue_all"), "selected": service.isEmpty] as [String: Any]]
-                + mine.map { ["value": $0.id, "label": $0.title.text(context.language), "selected": $0.id == service] },
-        ])
+        return pages.render(
+            "office_inbox", titleKey: "inbox_heading", request: request, context: context,
+            data: [
+                "rows": rows, "hasRows": !rows.isEmpty, "count": rows.count, "whole": whole, "overdue": overdue,
+                "isHead": official.post?.roles.contains(.head) == true,
+                "services": [
+                    ["value": "", "label": views.t("catalogue_all"), "selected": service.isEmpty] as [String: Any]
+                ]
+                    + mine.map {
+                        ["value": $0.id, "label": $0.title.text(context.language), "selected": $0.id == service]
+                    },
+            ])
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await render(request, context: context, status: .ok)
     }
 
-    private func render(_ request: Request, context: AppRequestContext, status: HTTPResponse.Status, errors: [FieldError] = [],
-                        notice: String? = nil, chosen: String = "", reason: String = "") async throws -> Response {
+    private func render(
+        _ request: Request, context: AppRequestContext, status: HTTPResponse.Status, errors: [FieldError] = [],
+        notice: String? = nil, chosen: String = "", reason: String = ""
+    ) async throws -> Response {
         let official = try PortalController.signedIn(context)
         let file = try await platform.applications.openCase(try context.parameters.require("id"), by: official)
         let views = ServiceViews(pages: pages, language: context.language)
         let agencies = try await platform.identity.agencies()
         let error = { (field: String) in errors.first { $0.field == field }.map { views.t($0.messageKey) } ?? "" }
         var data: [String: Any] = [
-            "id": file.application.id, "service": file.service.title.text(context.language), "status": views.status(file.application.status),
-            "state": views.label("state", file.item.state), "submitted": ServiceViews.time(file.application.submittedAt),
+            "id": file.application.id, "service": file.service.title.text(context.language),
+            "status": views.status(file.application.status),
+            "state": views.label("state", file.item.state),
+            "submitted": ServiceViews.time(file.application.submittedAt),
             "due": file.application.dueOn.description, "stepDue": file.item.dueOn?.description ?? "",
             "answers": views.answerRows(file.application, service: file.service),
-            "files": file.files.map { ["field": $0.field, "filename": $0.filename, "size": ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file)] },
+            "files": file.files.map {
+                [
+                    "field": $0.field, "filename": $0.filename,
+                    "size": ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file),
+                ]
+            },
             "hasFiles": !file.files.isEmpty,
             "timeline": views.timeline(file.timeline, agencies: agencies),
-            "actions": file.actions.map { ["value": $0, "label": views.label("action", $0), "selected": $0 == chosen] as [String: Any] },
-            "hasActions": !file.actions.isEmpty, "reason": reason, "reasonError": error("reason"), "actionError": error("action"),
+            "actions": file.actions.map {
+                ["value": $0, "label": views.label("action", $0), "selected": $0 == chosen] as [String: Any]
+            },
+            "hasActions": !file.actions.isEmpty, "reason": reason, "reasonError": error("reason"),
+            "actionError": error("action"),
             "hasErrors": !errors.isEmpty,
         ]
         if let person = file.applicant {
-            data["applicant"] = ["name": person.fullName, "pin": person.pin, "birthDate": person.birthDate, "address": person.address, "phone": person.phone]
+            data["applicant"] = [
+                "name": person.fullName, "pin": person.pin, "birthDate": person.birthDate, "address": person.address,
+                "phone": person.phone,
+            ]
         }
         if let notice { data["notice"] = views.t(notice) }
-        return pages.render("office_case", titleKey: "case_heading", request: request, context: context, status: status, data: data)
+        return pages.render(
+            "office_case", titleKey: "case_heading", request: request, context: context, status: status, data: data)
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -76,21 +104,27 @@ struct OfficeController: Sendable {
         let form = try await FormData.read(request)
         let id = try context.parameters.require("id")
         guard !form["action"].isEmpty else {
-            return try await render(request, context: context, status: .unprocessableContent,
-                                    errors: [FieldError(field: "action", messageKey: "error_required")], reason: form["reason"])
+            return try await render(
+                request, context: context, status: .unprocessableContent,
+                errors: [FieldError(field: "action", messageKey: "error_required")], reason: form["reason"])
         }
         do {
             _ = try await platform.applications.decide(id, action: form["action"], by: official, reason: form["reason"])
             return try await render(request, context: context, status: .ok, notice: "case_decided")
         } catch let error as ValidationError {
-            return try await render(request, context: context, status: .unprocessableContent, errors: error.fields, chosen: form["action"], reason: form["reason"])
+            return try await render(
+                request, context: context, status: .unprocessableContent, errors: error.fields, chosen: form["action"],
+                reason: form["reason"])
         }
     }
 
     @Sendable func file(_ request: Request, context: AppRequestContext) async throws -> Response {
         let official = try PortalController.signedIn(context)
-        let found = try await platform.applications.file(try context.parameters.require("id"), field: try context.parameters.require("field"), for: official)
-        return Response(status: .ok, headers: [.contentType: found.mediaType, .cacheControl: "no-store", .contentDisposition: "attachment"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: found.bytes)))
+        let found = try await platform.applications.file(
+            try context.parameters.require("id"), field: try context.parameters.require("field"), for: official)
+        return Response(
+            status: .ok,
+            headers: [.contentType: found.mediaType, .cacheControl: "no-store", .contentDisposition: "attachment"],
+            body: .init(byteBuffer: ByteBuffer(bytes: found.bytes)))
     }
 }

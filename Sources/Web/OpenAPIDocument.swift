@@ -20,71 +20,174 @@ enum OpenAPIDocument {
     }
 
     /// The GovStack Digital Registries Data API operations; `aliases` are the kebab-case spellings.
-    static func govstack(_ method: String, _ path: String, _ summary: String, scope: String, request: String? = nil,
-                         response: String, success: Int = 200, query: [String] = []) -> Operation {
-        Operation(method: method, path: "/data/{registry}/{version}" + path, summary: summary, scope: scope, requestSchema: request,
-                  responseSchema: response, success: success, query: query, mediator: true)
+    static func govstack(
+        _ method: String, _ path: String, _ summary: String, scope: String, request: String? = nil,
+        response: String, success: Int = 200, query: [String] = []
+    ) -> Operation {
+        Operation(
+            method: method, path: "/data/{registry}/{version}" + path, summary: summary, scope: scope,
+            requestSchema: request,
+            responseSchema: response, success: success, query: query, mediator: true)
     }
 
     static let purpose = ["purpose", "caseNumber"]
 
     static let operations: [Operation] = [
         Operation(method: "GET", path: "/healthz", summary: "The process is up", responseSchema: "Status"),
-        Operation(method: "GET", path: "/readyz", summary: "The database answers (503 when not)", responseSchema: "Status"),
+        Operation(
+            method: "GET", path: "/readyz", summary: "The database answers (503 when not)", responseSchema: "Status"),
         Operation(method: "GET", path: "/openapi.json", summary: "This document", responseSchema: "Document"),
-        Operation(method: "GET", path: "/api/v1/client", summary: "The API client the bearer token belongs to", scope: "", responseSchema: "APIClient"),
-        Operation(method: "GET", path: "/api/v1/agencies", summary: "State agencies of every branch", responseSchema: "AgencyList"),
-        Operation(method: "GET", path: "/api/v1/regions", summary: "Regions and their districts", responseSchema: "RegionList"),
-        Operation(method: "GET", path: "/api/v1/people/{pin}", summary: "A person by PIN", scope: "identity:read", responseSchema: "Person"),
-        Operation(method: "POST", path: "/api/v1/people", summary: "Register a person", scope: "identity:write", requestSchema: "PersonRegistration", responseSchema: "Person", success: 201),
-        Operation(method: "GET", path: "/api/v1/organisations/{inn}", summary: "An organisation by INN", scope: "identity:read", responseSchema: "Organisation"),
-        Operation(method: "POST", path: "/api/v1/organisations", summary: "Register an organisation", scope: "identity:write", requestSchema: "OrganisationRegistration", responseSchema: "Organisation", success: 201),
-        govstack("GET", "", "List records (filters: query.<field>=value on the key or indexed fields; search=prefix of filter=<field>)",
-                 scope: "registry:read", response: "RecordList", query: ["search", "filter", "ordering", "page", "pageSize"] + purpose),
-        govstack("POST", "/create", "Create a record", scope: "registry:write", request: "WriteRequest", response: "RecordContent", query: ["reason"]),
-        govstack("POST", "/exists", "Whether a record matches", scope: "registry:read", request: "QueryRequest", response: "ExistsAnswer", query: purpose),
-        govstack("POST", "/read", "The first record that matches", scope: "registry:read", request: "QueryRequest", response: "RecordContent", query: purpose),
-        govstack("PUT", "/update", "Change the first matching record (fields in write replace theirs)", scope: "registry:write", request: "QueryWriteRequest", response: "RecordContent", query: ["reason"]),
-        govstack("PUT", "/updateEntries", "Change every matching record (up to 100)", scope: "registry:write", request: "QueryWriteRequest", response: "Count", query: ["reason"]),
-        govstack("PUT", "/update-entries", "Alias of updateEntries", scope: "registry:write", request: "QueryWriteRequest", response: "Count", query: ["reason"]),
-        govstack("POST", "/updateOrCreate", "Change the first matching record, or create it", scope: "registry:write", request: "QueryWriteRequest", response: "RecordContent", query: ["reason"]),
-        govstack("POST", "/update-or-create", "Alias of updateOrCreate", scope: "registry:write", request: "QueryWriteRequest", response: "RecordContent", query: ["reason"]),
-        govstack("DELETE", "/{id}/delete", "Delete a record (soft: history is kept)", scope: "registry:write", response: "Empty", success: 204, query: ["reason"]),
-        govstack("GET", "/{id}/readValue/{file}", "One field of a record: {file} is <field>.json", scope: "registry:read", response: "Value", query: purpose),
-        govstack("GET", "/{id}/read-value/{file}", "Alias of readValue", scope: "registry:read", response: "Value", query: purpose),
-        Operation(method: "GET", path: "/api/v1/registries", summary: "Every registry: owner, versions, key, searchable and personal fields, agencies with access", responseSchema: "RegistryList"),
-        Operation(method: "GET", path: "/api/v1/registries/{registry}/schemas/{version}", summary: "One schema version as published (application/schema+json)", responseSchema: "Document"),
-        Operation(method: "POST", path: "/api/v1/registries/{registry}/schemas", summary: "Publish the next schema version (owner agency; refused if it could break stored records)",
-                  scope: "registry:write", requestSchema: "Document", responseSchema: "SchemaPublished", success: 201),
-        Operation(method: "GET", path: "/api/v1/registration/services", summary: "GovStack Registration: every service (titles in ky/ru/en, agency, fee, legal deadline)", responseSchema: "RegistrationServiceList"),
-        Operation(method: "GET", path: "/api/v1/registration/services/{serviceId}", summary: "GovStack Registration: one service", responseSchema: "RegistrationService"),
-        Operation(method: "GET", path: "/api/v1/registration/services/{serviceId}/eForms", summary: "GovStack Registration: the service's eForms (one, as JSON Schema)", responseSchema: "EFormList"),
-        Operation(method: "GET", path: "/api/v1/registration/eForms/{eFormId}", summary: "GovStack Registration: an eForm (the id is the service's)", responseSchema: "EForm"),
-        Operation(method: "POST", path: "/api/v1/registration/services/{serviceId}/applications",
-                  summary: "GovStack Registration: submit an application for a person (applicantId = PIN); Idempotency-Key required; files as base64 in formData",
-                  scope: "application:write", requestSchema: "ApplicationSubmit", responseSchema: "ApplicationFile", success: 201),
-        Operation(method: "GET", path: "/api/v1/registration/applications", summary: "GovStack Registration: a person's applications that the client's agency handles",
-                  scope: "application:read", responseSchema: "ApplicationFileList", query: ["applicantId"]),
-        Operation(method: "GET", path: "/api/v1/registration/applications/{fileId}", summary: "GovStack Registration: an application the client's agency handles",
-                  scope: "application:read", responseSchema: "ApplicationFile"),
-        Operation(method: "POST", path: "/api/v1/registration/documents",
-                  summary: "GovStack Registration: upload a file (multipart part `file`; query additionalMetadata = the form field) for a later submission's documentUrls",
-                  scope: "application:write", requestSchema: "Upload", responseSchema: "UploadResponse", query: ["additionalMetadata"]),
-        Operation(method: "GET", path: "/api/v1/registration/tasks", summary: "GovStack Registration: open cases of the client's agency", scope: "application:read", responseSchema: "TaskList"),
-        Operation(method: "GET", path: "/api/v1/registration/data/statistics", summary: "GovStack Registration statistics: applications, decided, backlog, median days, share within the legal deadline, ratings", responseSchema: "Statistics"),
-        Operation(method: "GET", path: "/api/v1/agency-keys", summary: "The agencies' Ed25519 document keys (for tazakoom verify-document --keys)", responseSchema: "AgencyKeys"),
-        Operation(method: "GET", path: "/data/myPersonalDataUsage", summary: "Who read a person's data (the person signed in, or a system with datausage:read)",
-                  scope: "datausage:read", responseSchema: "PersonalDataUsageList", query: ["userId", "databaseId"], mediator: false),
-        Operation(method: "GET", path: "/data/my-personal-data-usage", summary: "Alias of myPersonalDataUsage",
-                  scope: "datausage:read", responseSchema: "PersonalDataUsageList", query: ["userId", "databaseId"], mediator: false),
-        Operation(method: "GET", path: "/ledger/checkpoint", summary: "The latest signed checkpoint (C2SP signed note, text/plain)", responseSchema: "Text"),
-        Operation(method: "GET", path: "/ledger/checkpoints", summary: "Every signed checkpoint, oldest first", responseSchema: "TextList"),
-        Operation(method: "GET", path: "/ledger/key", summary: "The ledger's public verifier key (text/plain)", responseSchema: "Text"),
-        Operation(method: "GET", path: "/ledger/entries/{index}", summary: "One ledger entry, its bytes and leaf hash", responseSchema: "LedgerEntry"),
-        Operation(method: "GET", path: "/ledger/proof/inclusion", summary: "Inclusion proof (query: index, size; size defaults to the latest checkpoint)", responseSchema: "InclusionProof"),
-        Operation(method: "GET", path: "/ledger/proof/consistency", summary: "Consistency proof (query: from, to)", responseSchema: "ConsistencyProof"),
-        Operation(method: "GET", path: "/ledger/receipt/{index}", summary: "A c2sp.org/tlog-proof receipt against the latest checkpoint (text/plain)", responseSchema: "Text"),
-        Operation(method: "GET", path: "/ledger/tile/{path}", summary: "C2SP tlog-tiles: tile/<L>/<N>[.p/<W>] and tile/entries/<N>[.p/<W>] (octet-stream)", responseSchema: "Binary"),
+        Operation(
+            method: "GET", path: "/api/v1/client", summary: "The API client the bearer token belongs to", scope: "",
+            responseSchema: "APIClient"),
+        Operation(
+            method: "GET", path: "/api/v1/agencies", summary: "State agencies of every branch",
+            responseSchema: "AgencyList"),
+        Operation(
+            method: "GET", path: "/api/v1/regions", summary: "Regions and their districts", responseSchema: "RegionList"
+        ),
+        Operation(
+            method: "GET", path: "/api/v1/people/{pin}", summary: "A person by PIN", scope: "identity:read",
+            responseSchema: "Person"),
+        Operation(
+            method: "POST", path: "/api/v1/people", summary: "Register a person", scope: "identity:write",
+            requestSchema: "PersonRegistration", responseSchema: "Person", success: 201),
+        Operation(
+            method: "GET", path: "/api/v1/organisations/{inn}", summary: "An organisation by INN",
+            scope: "identity:read", responseSchema: "Organisation"),
+        Operation(
+            method: "POST", path: "/api/v1/organisations", summary: "Register an organisation", scope: "identity:write",
+            requestSchema: "OrganisationRegistration", responseSchema: "Organisation", success: 201),
+        govstack(
+            "GET", "",
+            "List records (filters: query.<field>=value on the key or indexed fields; search=prefix of filter=<field>)",
+            scope: "registry:read", response: "RecordList",
+            query: ["search", "filter", "ordering", "page", "pageSize"] + purpose),
+        govstack(
+            "POST", "/create", "Create a record", scope: "registry:write", request: "WriteRequest",
+            response: "RecordContent", query: ["reason"]),
+        govstack(
+            "POST", "/exists", "Whether a record matches", scope: "registry:read", request: "QueryRequest",
+            response: "ExistsAnswer", query: purpose),
+        govstack(
+            "POST", "/read", "The first record that matches", scope: "registry:read", request: "QueryRequest",
+            response: "RecordContent", query: purpose),
+        govstack(
+            "PUT", "/update", "Change the first matching record (fields in write replace theirs)",
+            scope: "registry:write", request: "QueryWriteRequest", response: "RecordContent", query: ["reason"]),
+        govstack(
+            "PUT", "/updateEntries", "Change every matching record (up to 100)", scope: "registry:write",
+            request: "QueryWriteRequest", response: "Count", query: ["reason"]),
+        govstack(
+            "PUT", "/update-entries", "Alias of updateEntries", scope: "registry:write", request: "QueryWriteRequest",
+            response: "Count", query: ["reason"]),
+        govstack(
+            "POST", "/updateOrCreate", "Change the first matching record, or create it", scope: "registry:write",
+            request: "QueryWriteRequest", response: "RecordContent", query: ["reason"]),
+        govstack(
+            "POST", "/update-or-create", "Alias of updateOrCreate", scope: "registry:write",
+            request: "QueryWriteRequest", response: "RecordContent", query: ["reason"]),
+        govstack(
+            "DELETE", "/{id}/delete", "Delete a record (soft: history is kept)", scope: "registry:write",
+            response: "Empty", success: 204, query: ["reason"]),
+        govstack(
+            "GET", "/{id}/readValue/{file}", "One field of a record: {file} is <field>.json", scope: "registry:read",
+            response: "Value", query: purpose),
+        govstack(
+            "GET", "/{id}/read-value/{file}", "Alias of readValue", scope: "registry:read", response: "Value",
+            query: purpose),
+        Operation(
+            method: "GET", path: "/api/v1/registries",
+            summary: "Every registry: owner, versions, key, searchable and personal fields, agencies with access",
+            responseSchema: "RegistryList"),
+        Operation(
+            method: "GET", path: "/api/v1/registries/{registry}/schemas/{version}",
+            summary: "One schema version as published (application/schema+json)", responseSchema: "Document"),
+        Operation(
+            method: "POST", path: "/api/v1/registries/{registry}/schemas",
+            summary: "Publish the next schema version (owner agency; refused if it could break stored records)",
+            scope: "registry:write", requestSchema: "Document", responseSchema: "SchemaPublished", success: 201),
+        Operation(
+            method: "GET", path: "/api/v1/registration/services",
+            summary: "GovStack Registration: every service (titles in ky/ru/en, agency, fee, legal deadline)",
+            responseSchema: "RegistrationServiceList"),
+        Operation(
+            method: "GET", path: "/api/v1/registration/services/{serviceId}",
+            summary: "GovStack Registration: one service", responseSchema: "RegistrationService"),
+        Operation(
+            method: "GET", path: "/api/v1/registration/services/{serviceId}/eForms",
+            summary: "GovStack Registration: the service's eForms (one, as JSON Schema)", responseSchema: "EFormList"),
+        Operation(
+            method: "GET", path: "/api/v1/registration/eForms/{eFormId}",
+            summary: "GovStack Registration: an eForm (the id is the service's)", responseSchema: "EForm"),
+        Operation(
+            method: "POST", path: "/api/v1/registration/services/{serviceId}/applications",
+            summary:
+                "GovStack Registration: submit an application for a person (applicantId = PIN); Idempotency-Key required; files as base64 in formData",
+            scope: "application:write", requestSchema: "ApplicationSubmit", responseSchema: "ApplicationFile",
+            success: 201),
+        Operation(
+            method: "GET", path: "/api/v1/registration/applications",
+            summary: "GovStack Registration: a person's applications that the client's agency handles",
+            scope: "application:read", responseSchema: "ApplicationFileList", query: ["applicantId"]),
+        Operation(
+            method: "GET", path: "/api/v1/registration/applications/{fileId}",
+            summary: "GovStack Registration: an application the client's agency handles",
+            scope: "application:read", responseSchema: "ApplicationFile"),
+        Operation(
+            method: "POST", path: "/api/v1/registration/documents",
+            summary:
+                "GovStack Registration: upload a file (multipart part `file`; query additionalMetadata = the form field) for a later submission's documentUrls",
+            scope: "application:write", requestSchema: "Upload", responseSchema: "UploadResponse",
+            query: ["additionalMetadata"]),
+        Operation(
+            method: "GET", path: "/api/v1/registration/tasks",
+            summary: "GovStack Registration: open cases of the client's agency", scope: "application:read",
+            responseSchema: "TaskList"),
+        Operation(
+            method: "GET", path: "/api/v1/registration/data/statistics",
+            summary:
+                "GovStack Registration statistics: applications, decided, backlog, median days, share within the legal deadline, ratings",
+            responseSchema: "Statistics"),
+        Operation(
+            method: "GET", path: "/api/v1/agency-keys",
+            summary: "The agencies' Ed25519 document keys (for tazakoom verify-document --keys)",
+            responseSchema: "AgencyKeys"),
+        Operation(
+            method: "GET", path: "/data/myPersonalDataUsage",
+            summary: "Who read a person's data (the person signed in, or a system with datausage:read)",
+            scope: "datausage:read", responseSchema: "PersonalDataUsageList", query: ["userId", "databaseId"],
+            mediator: false),
+        Operation(
+            method: "GET", path: "/data/my-personal-data-usage", summary: "Alias of myPersonalDataUsage",
+            scope: "datausage:read", responseSchema: "PersonalDataUsageList", query: ["userId", "databaseId"],
+            mediator: false),
+        Operation(
+            method: "GET", path: "/ledger/checkpoint",
+            summary: "The latest signed checkpoint (C2SP signed note, text/plain)", responseSchema: "Text"),
+        Operation(
+            method: "GET", path: "/ledger/checkpoints", summary: "Every signed checkpoint, oldest first",
+            responseSchema: "TextList"),
+        Operation(
+            method: "GET", path: "/ledger/key", summary: "The ledger's public verifier key (text/plain)",
+            responseSchema: "Text"),
+        Operation(
+            method: "GET", path: "/ledger/entries/{index}", summary: "One ledger entry, its bytes and leaf hash",
+            responseSchema: "LedgerEntry"),
+        Operation(
+            method: "GET", path: "/ledger/proof/inclusion",
+            summary: "Inclusion proof (query: index, size; size defaults to the latest checkpoint)",
+            responseSchema: "InclusionProof"),
+        Operation(
+            method: "GET", path: "/ledger/proof/consistency", summary: "Consistency proof (query: from, to)",
+            responseSchema: "ConsistencyProof"),
+        Operation(
+            method: "GET", path: "/ledger/receipt/{index}",
+            summary: "A c2sp.org/tlog-proof receipt against the latest checkpoint (text/plain)", responseSchema: "Text"),
+        Operation(
+            method: "GET", path: "/ledger/tile/{path}",
+            summary: "C2SP tlog-tiles: tile/<L>/<N>[.p/<W>] and tile/entries/<N>[.p/<W>] (octet-stream)",
+            responseSchema: "Binary"),
     ]
 
     static var document: [String: Any] {
@@ -92,31 +195,43 @@ enum OpenAPIDocument {
         for op in operations {
             var operation: [String: Any] = [
                 "summary": op.summary,
-                "operationId": op.method.lowercased() + op.path.split(separator: "/").map { $0.filter(\.isLetter).capitalized }.joined(),
+                "operationId": op.method.lowercased()
+                    + op.path.split(separator: "/").map { $0.filter(\.isLetter).capitalized }.joined(),
                 "responses": responses(op),
             ]
             let parameters = op.path.split(separator: "/").filter { $0.hasPrefix("{") }.map { segment in
                 let name = String(segment.dropFirst().dropLast())
-                let schema: [String: Any] = switch name {
-                case "pin", "inn": ["type": "string", "pattern": "^[0-9]{14}$"]
-                case "index": ["type": "integer", "minimum": 0]
-                default: ["type": "string"]
-                }
+                let schema: [String: Any] =
+                    switch name {
+                    case "pin", "inn": ["type": "string", "pattern": "^[0-9]{14}$"]
+                    case "index": ["type": "integer", "minimum": 0]
+                    default: ["type": "string"]
+                    }
                 return ["name": name, "in": "path", "required": true, "schema": schema] as [String: Any]
             }
-            var allParameters = parameters + op.query.map { name in
-                ["name": name, "in": "query", "required": name == "userId", "schema": ["type": ["page", "pageSize"].contains(name) ? "integer" : "string"],
-                 "description": queryHelp[name] ?? name] as [String: Any]
-            }
+            var allParameters =
+                parameters
+                + op.query.map { name in
+                    [
+                        "name": name, "in": "query", "required": name == "userId",
+                        "schema": ["type": ["page", "pageSize"].contains(name) ? "integer" : "string"],
+                        "description": queryHelp[name] ?? name,
+                    ] as [String: Any]
+                }
             if op.mediator {
-                allParameters.append(["name": "Information-Mediator-Client", "in": "header", "required": true,
-                                      "description": "The calling subsystem, INSTANCE/CLASS/MEMBER/SUBSYSTEM (X-GovStack-Client and X-Road-Client are accepted too)",
-                                      "schema": ["type": "string"]])
+                allParameters.append([
+                    "name": "Information-Mediator-Client", "in": "header", "required": true,
+                    "description":
+                        "The calling subsystem, INSTANCE/CLASS/MEMBER/SUBSYSTEM (X-GovStack-Client and X-Road-Client are accepted too)",
+                    "schema": ["type": "string"],
+                ])
             }
             if op.requestSchema != nil || op.method == "DELETE" {
-                allParameters.append(["name": "Idempotency-Key", "in": "header", "required": false,
-                                      "description": "A retry with the same key and body gets the first answer again and changes nothing",
-                                      "schema": ["type": "string", "maxLength": 255]])
+                allParameters.append([
+                    "name": "Idempotency-Key", "in": "header", "required": false,
+                    "description": "A retry with the same key and body gets the first answer again and changes nothing",
+                    "schema": ["type": "string", "maxLength": 255],
+                ])
             }
             if !allParameters.isEmpty { operation["parameters"] = allParameters }
             if let scope = op.scope {
@@ -133,7 +248,8 @@ enum OpenAPIDocument {
             "info": [
                 "title": "Taza Koom platform API",
                 "version": "1.0.0",
-                "description": "JSON API of the Taza Koom digital-government platform. Errors are RFC 9457 problem details.",
+                "description":
+                    "JSON API of the Taza Koom digital-government platform. Errors are RFC 9457 problem details.",
             ],
             "paths": paths,
             "components": ["schemas": schemas, "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]]],
@@ -141,7 +257,8 @@ enum OpenAPIDocument {
     }
 
     static let queryHelp = [
-        "purpose": "Legal basis of the read; required for registries about people (the read is logged for the person and in the ledger)",
+        "purpose":
+            "Legal basis of the read; required for registries about people (the read is logged for the person and in the ledger)",
         "caseNumber": "The case or application the read serves",
         "reason": "Why the record is changed; kept in its history",
         "userId": "The person's PIN",
@@ -151,7 +268,11 @@ enum OpenAPIDocument {
     ]
 
     private static func responses(_ op: Operation) -> [String: Any] {
-        var result: [String: Any] = [String(op.success): ["description": "OK", "content": ["application/json": ["schema": ref(op.responseSchema)]]]]
+        var result: [String: Any] = [
+            String(op.success): [
+                "description": "OK", "content": ["application/json": ["schema": ref(op.responseSchema)]],
+            ]
+        ]
         let problem: [String: Any] = ["content": ["application/problem+json": ["schema": ref("Problem")]]]
         func add(_ code: Int, _ description: String) {
             var entry = problem
@@ -183,7 +304,9 @@ enum OpenAPIDocument {
 
     private static var string: [String: Any] { ["type": "string"] }
     private static var id14: [String: Any] { ["type": "string", "pattern": "^[0-9]{14}$"] }
-    private static var name3: [String: Any] { object(["ky": string, "ru": string, "en": string], required: ["ky", "ru", "en"]) }
+    private static var name3: [String: Any] {
+        object(["ky": string, "ru": string, "en": string], required: ["ky", "ru", "en"])
+    }
 
     private static var schemas: [String: Any] {
         [
@@ -191,98 +314,214 @@ enum OpenAPIDocument {
             "Text": ["type": "string"],
             "TextList": ["type": "array", "items": string],
             "Binary": ["type": "string", "format": "binary"],
-            "LedgerEntry": object([
-                "index": ["type": "integer"], "leafHash": string, "entry": string,
-                "event": object(["kind": string, "actor": string, "subject": string, "time": ["type": "integer"], "details": string, "v": ["type": "integer"]],
-                                required: ["kind", "actor", "subject", "time", "details", "v"]),
-            ], required: ["index", "leafHash", "entry", "event"]),
-            "InclusionProof": object(["index": ["type": "integer"], "size": ["type": "integer"], "leafHash": string, "root": string,
-                                      "proof": ["type": "array", "items": string]], required: ["index", "size", "leafHash", "root", "proof"]),
-            "ConsistencyProof": object(["from": ["type": "integer"], "to": ["type": "integer"], "root1": string, "root2": string,
-                                        "proof": ["type": "array", "items": string]], required: ["from", "to", "root1", "root2", "proof"]),
+            "LedgerEntry": object(
+                [
+                    "index": ["type": "integer"], "leafHash": string, "entry": string,
+                    "event": object(
+                        [
+                            "kind": string, "actor": string, "subject": string, "time": ["type": "integer"],
+                            "details": string, "v": ["type": "integer"],
+                        ],
+                        required: ["kind", "actor", "subject", "time", "details", "v"]),
+                ], required: ["index", "leafHash", "entry", "event"]),
+            "InclusionProof": object(
+                [
+                    "index": ["type": "integer"], "size": ["type": "integer"], "leafHash": string, "root": string,
+                    "proof": ["type": "array", "items": string],
+                ], required: ["index", "size", "leafHash", "root", "proof"]),
+            "ConsistencyProof": object(
+                [
+                    "from": ["type": "integer"], "to": ["type": "integer"], "root1": string, "root2": string,
+                    "proof": ["type": "array", "items": string],
+                ], required: ["from", "to", "root1", "root2", "proof"]),
             "Document": ["type": "object"],
-            "RegistrationService": object(["serviceId": string, "serviceName": name3, "description": name3, "agency": string, "lifeEvent": string,
-                                           "category": string, "fee": ["type": "number"], "currency": string, "legalDeadlineWorkingDays": ["type": "integer"],
-                                           "applicants": ["type": "array", "items": string], "eFormId": string],
-                                          required: ["serviceId", "serviceName", "agency", "fee", "legalDeadlineWorkingDays", "eFormId"]),
+            "RegistrationService": object(
+                [
+                    "serviceId": string, "serviceName": name3, "description": name3, "agency": string,
+                    "lifeEvent": string,
+                    "category": string, "fee": ["type": "number"], "currency": string,
+                    "legalDeadlineWorkingDays": ["type": "integer"],
+                    "applicants": ["type": "array", "items": string], "eFormId": string,
+                ],
+                required: ["serviceId", "serviceName", "agency", "fee", "legalDeadlineWorkingDays", "eFormId"]),
             "RegistrationServiceList": ["type": "array", "items": ref("RegistrationService")],
-            "EForm": object(["eFormId": string, "name": name3, "version": string, "schema": ["type": "object"]], required: ["eFormId", "schema"]),
+            "EForm": object(
+                ["eFormId": string, "name": name3, "version": string, "schema": ["type": "object"]],
+                required: ["eFormId", "schema"]),
             "EFormList": ["type": "array", "items": ref("EForm")],
-            "ApplicationSubmit": object(["applicantId": id14, "applicationName": string,
-                                         "formData": ["type": "object", "description": "{data: {field: value}, eFormId} or the answers themselves; files base64"],
-                                         "documentUrls": ["type": "array", "items": string]], required: ["applicantId"]),
+            "ApplicationSubmit": object(
+                [
+                    "applicantId": id14, "applicationName": string,
+                    "formData": [
+                        "type": "object",
+                        "description": "{data: {field: value}, eFormId} or the answers themselves; files base64",
+                    ],
+                    "documentUrls": ["type": "array", "items": string],
+                ], required: ["applicantId"]),
             "Upload": object(["file": ["type": "string", "format": "binary"]], required: ["file"]),
-            "UploadResponse": object(["code": ["type": "integer"], "type": string, "message": string, "url": string], required: ["url"]),
-            "ApplicationFile": object(["fileId": string, "serviceId": string, "serviceName": name3, "registered": ["type": "string", "format": "date-time"],
-                                       "status": object(["code": string, "ended": ["type": "boolean"]], required: ["code"]), "ended": ["type": "boolean"],
-                                       "legalDeadline": ["type": "string", "format": "date"],
-                                       "applicationData": object(["applicantId": id14, "formData": ["type": "object"]], required: ["applicantId"])],
-                                      required: ["fileId", "serviceId", "status", "ended"]),
+            "UploadResponse": object(
+                ["code": ["type": "integer"], "type": string, "message": string, "url": string], required: ["url"]),
+            "ApplicationFile": object(
+                [
+                    "fileId": string, "serviceId": string, "serviceName": name3,
+                    "registered": ["type": "string", "format": "date-time"],
+                    "status": object(["code": string, "ended": ["type": "boolean"]], required: ["code"]),
+                    "ended": ["type": "boolean"],
+                    "legalDeadline": ["type": "string", "format": "date"],
+                    "applicationData": object(
+                        ["applicantId": id14, "formData": ["type": "object"]], required: ["applicantId"]),
+                ],
+                required: ["fileId", "serviceId", "status", "ended"]),
             "ApplicationFileList": ["type": "array", "items": ref("ApplicationFile")],
-            "TaskList": ["type": "array", "items": object(["taskId": string, "fileId": string, "serviceId": string, "name": string,
-                                                           "status": object(["code": string], required: ["code"]), "dueDate": ["type": ["string", "null"]],
-                                                           "legalDeadline": string], required: ["taskId", "fileId", "serviceId", "name"])],
-            "Statistics": object(["statistics": ["type": "array", "items": object([
-                "serviceID": string, "agency": string, "applications": ["type": "integer"], "decided": ["type": "integer"], "backlog": ["type": "integer"],
-                "medianDaysToDecision": ["type": ["number", "null"]], "withinDeadline": ["type": ["number", "null"]],
-                "averageRating": ["type": ["number", "null"]], "ratings": ["type": "integer"]], required: ["serviceID", "applications"])]], required: ["statistics"]),
-            "AgencyKeys": object(["keys": ["type": "array", "items": object(["keyId": string, "agency": string, "algorithm": string, "publicKey": string,
-                                                                             "since": ["type": "integer"]], required: ["keyId", "agency", "publicKey"])]], required: ["keys"]),
+            "TaskList": [
+                "type": "array",
+                "items": object(
+                    [
+                        "taskId": string, "fileId": string, "serviceId": string, "name": string,
+                        "status": object(["code": string], required: ["code"]),
+                        "dueDate": ["type": ["string", "null"]],
+                        "legalDeadline": string,
+                    ], required: ["taskId", "fileId", "serviceId", "name"]),
+            ],
+            "Statistics": object(
+                [
+                    "statistics": [
+                        "type": "array",
+                        "items": object(
+                            [
+                                "serviceID": string, "agency": string, "applications": ["type": "integer"],
+                                "decided": ["type": "integer"], "backlog": ["type": "integer"],
+                                "medianDaysToDecision": ["type": ["number", "null"]],
+                                "withinDeadline": ["type": ["number", "null"]],
+                                "averageRating": ["type": ["number", "null"]], "ratings": ["type": "integer"],
+                            ], required: ["serviceID", "applications"]),
+                    ]
+                ], required: ["statistics"]),
+            "AgencyKeys": object(
+                [
+                    "keys": [
+                        "type": "array",
+                        "items": object(
+                            [
+                                "keyId": string, "agency": string, "algorithm": string, "publicKey": string,
+                                "since": ["type": "integer"],
+                            ], required: ["keyId", "agency", "publicKey"]),
+                    ]
+                ], required: ["keys"]),
             "Empty": ["type": "object"],
-            "RegistryList": ["type": "array", "items": object([
-                "name": string, "ownerAgency": string, "title": name3, "versions": ["type": "array", "items": ["type": "integer"]],
-                "latestVersion": ["type": "integer"], "key": string, "personalField": ["type": ["string", "null"]],
-                "searchable": ["type": "array", "items": string], "readableBy": ["type": "array", "items": string],
-            ], required: ["name", "ownerAgency", "title", "versions", "latestVersion", "key", "searchable", "readableBy"])],
+            "RegistryList": [
+                "type": "array",
+                "items": object(
+                    [
+                        "name": string, "ownerAgency": string, "title": name3,
+                        "versions": ["type": "array", "items": ["type": "integer"]],
+                        "latestVersion": ["type": "integer"], "key": string,
+                        "personalField": ["type": ["string", "null"]],
+                        "searchable": ["type": "array", "items": string],
+                        "readableBy": ["type": "array", "items": string],
+                    ],
+                    required: [
+                        "name", "ownerAgency", "title", "versions", "latestVersion", "key", "searchable", "readableBy",
+                    ]),
+            ],
             "SchemaPublished": object(["registry": string, "version": string], required: ["registry", "version"]),
-            "RecordContent": object(["content": ["type": "object", "description": "The record's fields, as the registry's schema describes them"]], required: ["content"]),
-            "RecordList": object(["count": ["type": "integer"], "next": ["type": ["string", "null"]], "previous": ["type": ["string", "null"]],
-                                  "results": ["type": "array", "items": ["type": "object"]]], required: ["count", "results"]),
-            "QueryRequest": object(["query": object(["content": ["type": "object"]], required: ["content"])], required: ["query"]),
-            "WriteRequest": object(["write": object(["content": ["type": "object"]], required: ["content"])], required: ["write"]),
-            "QueryWriteRequest": object(["query": object(["content": ["type": "object"]], required: ["content"]),
-                                         "write": object(["content": ["type": "object"]], required: ["content"])], required: ["query", "write"]),
-            "ExistsAnswer": object(["answer": object(["status": ["type": "boolean"], "message": string], required: ["status"])], required: ["answer"]),
+            "RecordContent": object(
+                [
+                    "content": [
+                        "type": "object", "description": "The record's fields, as the registry's schema describes them",
+                    ]
+                ], required: ["content"]),
+            "RecordList": object(
+                [
+                    "count": ["type": "integer"], "next": ["type": ["string", "null"]],
+                    "previous": ["type": ["string", "null"]],
+                    "results": ["type": "array", "items": ["type": "object"]],
+                ], required: ["count", "results"]),
+            "QueryRequest": object(
+                ["query": object(["content": ["type": "object"]], required: ["content"])], required: ["query"]),
+            "WriteRequest": object(
+                ["write": object(["content": ["type": "object"]], required: ["content"])], required: ["write"]),
+            "QueryWriteRequest": object(
+                [
+                    "query": object(["content": ["type": "object"]], required: ["content"]),
+                    "write": object(["content": ["type": "object"]], required: ["content"]),
+                ], required: ["query", "write"]),
+            "ExistsAnswer": object(
+                ["answer": object(["status": ["type": "boolean"], "message": string], required: ["status"])],
+                required: ["answer"]),
             "Value": object(["value": [:] as [String: Any]], required: ["value"]),
             "Count": object(["count": ["type": "integer"]], required: ["count"]),
-            "PersonalDataUsageList": ["type": "array", "items": object([
-                "id": string, "readerId": string, "readerInitials": string, "readerInstitutionId": string, "readerInstitutionName": string,
-                "readerApplicationName": string, "searchDateTime": ["type": "string", "format": "date-time"],
-                "refrences": ["type": "array", "items": object(["ReferenceID": string], required: ["ReferenceID"])],
-                "registry": string, "legalBasis": string, "caseNumber": string, "ledgerIndex": ["type": ["integer", "null"]], "ledgerReceipt": ["type": ["string", "null"]],
-            ], required: ["id", "readerInstitutionId", "searchDateTime", "refrences"])],
-            "Problem": object([
-                "type": string, "title": string, "status": ["type": "integer"], "detail": string,
-                "errors": ["type": "array", "items": object(["field": string, "code": string, "message": string], required: ["field", "code", "message"])],
-            ], required: ["type", "title", "status"]),
-            "APIClient": object([
-                "id": string, "name": string, "agencyCode": string, "scopes": ["type": "array", "items": string],
-                "createdAt": ["type": "integer"], "createdBy": string, "revokedAt": ["type": ["integer", "null"]],
-            ], required: ["id", "name", "agencyCode", "scopes", "createdAt", "createdBy"]),
-            "Agency": object(["code": string, "branch": ["type": "string", "enum": ["executive", "legislative", "judicial", "local"]], "name": name3, "regionCode": string], required: ["code", "branch", "name"]),
+            "PersonalDataUsageList": [
+                "type": "array",
+                "items": object(
+                    [
+                        "id": string, "readerId": string, "readerInitials": string, "readerInstitutionId": string,
+                        "readerInstitutionName": string,
+                        "readerApplicationName": string, "searchDateTime": ["type": "string", "format": "date-time"],
+                        "refrences": [
+                            "type": "array", "items": object(["ReferenceID": string], required: ["ReferenceID"]),
+                        ],
+                        "registry": string, "legalBasis": string, "caseNumber": string,
+                        "ledgerIndex": ["type": ["integer", "null"]], "ledgerReceipt": ["type": ["string", "null"]],
+                    ], required: ["id", "readerInstitutionId", "searchDateTime", "refrences"]),
+            ],
+            "Problem": object(
+                [
+                    "type": string, "title": string, "status": ["type": "integer"], "detail": string,
+                    "errors": [
+                        "type": "array",
+                        "items": object(
+                            ["field": string, "code": string, "message": string],
+                            required: ["field", "code", "message"]),
+                    ],
+                ], required: ["type", "title", "status"]),
+            "APIClient": object(
+                [
+                    "id": string, "name": string, "agencyCode": string, "scopes": ["type": "array", "items": string],
+                    "createdAt": ["type": "integer"], "createdBy": string, "revokedAt": ["type": ["integer", "null"]],
+                ], required: ["id", "name", "agencyCode", "scopes", "createdAt", "createdBy"]),
+            "Agency": object(
+                [
+                    "code": string,
+                    "branch": ["type": "string", "enum": ["executive", "legislative", "judicial", "local"]],
+                    "name": name3, "regionCode": string,
+                ], required: ["code", "branch", "name"]),
             "AgencyList": ["type": "array", "items": ref("Agency")],
-            "Region": object([
-                "code": string, "kind": string, "name": name3,
-                "districts": ["type": "array", "items": object(["code": string, "name": name3], required: ["code", "name"])],
-            ], required: ["code", "kind", "name", "districts"]),
+            "Region": object(
+                [
+                    "code": string, "kind": string, "name": name3,
+                    "districts": [
+                        "type": "array", "items": object(["code": string, "name": name3], required: ["code", "name"]),
+                    ],
+                ], required: ["code", "kind", "name", "districts"]),
             "RegionList": ["type": "array", "items": ref("Region")],
-            "Person": object([
-                "pin": id14, "familyName": string, "givenName": string, "patronymic": string, "birthDate": ["type": "string", "format": "date"],
-                "sex": ["type": "string", "enum": ["female", "male"]], "districtCode": string, "address": string, "phone": string,
-                "email": string, "isDemo": ["type": "boolean"],
-            ], required: ["pin", "familyName", "givenName", "birthDate", "sex", "isDemo"]),
-            "PersonRegistration": object([
-                "pin": id14, "familyName": string, "givenName": string, "patronymic": string, "districtCode": string,
-                "address": string, "phone": string, "email": string,
-            ], required: ["pin", "familyName", "givenName"]),
-            "Organisation": object([
-                "inn": id14, "name": string, "legalForm": ["type": "string", "enum": ["LLC", "JSC", "IE", "NGO", "state"]],
-                "districtCode": string, "address": string, "registeredOn": ["type": "string", "format": "date"], "isDemo": ["type": "boolean"],
-            ], required: ["inn", "name", "legalForm", "registeredOn", "isDemo"]),
-            "OrganisationRegistration": object([
-                "inn": id14, "name": string, "legalForm": ["type": "string", "enum": ["LLC", "JSC", "IE", "NGO", "state"]],
-                "districtCode": string, "address": string,
-            ], required: ["inn", "name", "legalForm"]),
+            "Person": object(
+                [
+                    "pin": id14, "familyName": string, "givenName": string, "patronymic": string,
+                    "birthDate": ["type": "string", "format": "date"],
+                    "sex": ["type": "string", "enum": ["female", "male"]], "districtCode": string, "address": string,
+                    "phone": string,
+                    "email": string, "isDemo": ["type": "boolean"],
+                ], required: ["pin", "familyName", "givenName", "birthDate", "sex", "isDemo"]),
+            "PersonRegistration": object(
+                [
+                    "pin": id14, "familyName": string, "givenName": string, "patronymic": string,
+                    "districtCode": string,
+                    "address": string, "phone": string, "email": string,
+                ], required: ["pin", "familyName", "givenName"]),
+            "Organisation": object(
+                [
+                    "inn": id14, "name": string,
+                    "legalForm": ["type": "string", "enum": ["LLC", "JSC", "IE", "NGO", "state"]],
+                    "districtCode": string, "address": string, "registeredOn": ["type": "string", "format": "date"],
+                    "isDemo": ["type": "boolean"],
+                ], required: ["inn", "name", "legalForm", "registeredOn", "isDemo"]),
+            "OrganisationRegistration": object(
+                [
+                    "inn": id14, "name": string,
+                    "legalForm": ["type": "string", "enum": ["LLC", "JSC", "IE", "NGO", "state"]],
+                    "districtCode": string, "address": string,
+                ], required: ["inn", "name", "legalForm"]),
         ]
     }
 }

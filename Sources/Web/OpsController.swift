@@ -21,19 +21,24 @@ struct OpsController: Sendable {
     /// The database answers; a load balancer should only send traffic when this is 200.
     @Sendable func readyz(_ request: Request, context: AppRequestContext) async throws -> Response {
         let ready = await platform.database.isReachable()
-        return try JSONResponse.make(["status": ready ? "ready" : "database unreachable"], status: ready ? .ok : .serviceUnavailable)
+        return try JSONResponse.make(
+            ["status": ready ? "ready" : "database unreachable"], status: ready ? .ok : .serviceUnavailable)
     }
 
     /// Prometheus text exposition of every metric of this process.
     @Sendable func metrics(_ request: Request, context: AppRequestContext) async throws -> Response {
         var buffer: [UInt8] = []
         Telemetry.registry.emit(into: &buffer)
-        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
     }
 
     @Sendable func openAPI(_ request: Request, context: AppRequestContext) async throws -> Response {
         let data = try JSONSerialization.data(withJSONObject: OpenAPIDocument.document, options: [.sortedKeys])
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=300"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=300"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -32,8 +32,10 @@ struct PageRenderer: Sendable {
     }
 
     /// Renders `template` with `data` laid over the common page data.
-    func render(_ template: String, titleKey: String, request: Request, context: AppRequestContext,
-                status: HTTPResponse.Status = .ok, data: [String: Any] = [:]) -> Response {
+    func render(
+        _ template: String, titleKey: String, request: Request, context: AppRequestContext,
+        status: HTTPResponse.Status = .ok, data: [String: Any] = [:]
+    ) -> Response {
         var values = common(titleKey: titleKey, request: request, context: context)
         for (key, value) in data { values[key] = value }
         let html = library.render(values, withTemplate: template) ?? ""
@@ -53,19 +55,21 @@ struct PageRenderer: Sendable {
             "csrf": context.csrfToken,
             "path": request.uri.path,
             "languages": Language.allCases.map { language in
-                ["code": language.rawValue, "name": language.endonym, "current": language == context.language] as [String: Any]
+                ["code": language.rawValue, "name": language.endonym, "current": language == context.language]
+                    as [String: Any]
             },
         ]
         if demo { values["demo"] = true }
         if let principal = context.principal {
             let permissions = AccessPolicy.permissions(of: principal)
-            values["user"] = [
-                "name": principal.displayName,
-                "isOfficial": permissions.contains(.viewBackOffice),
-                "isAdmin": permissions.contains(.manageAPIClients),
-                "canSearch": permissions.contains(.readRegistries),
-                "hasInbox": principal.post != nil && permissions.contains(.readRegistries),
-            ] as [String: Any]
+            values["user"] =
+                [
+                    "name": principal.displayName,
+                    "isOfficial": permissions.contains(.viewBackOffice),
+                    "isAdmin": permissions.contains(.manageAPIClients),
+                    "canSearch": permissions.contains(.readRegistries),
+                    "hasInbox": principal.post != nil && permissions.contains(.readRegistries),
+                ] as [String: Any]
         }
         return values
     }

@@ -26,26 +26,39 @@ struct PerformanceController: Sendable {
         }.sorted { ($0.1, $0.0) > ($1.1, $1.0) }
         let percent = { (value: Double?) in value.map { String(format: "%.0f%%", $0 * 100) } ?? "—" }
         let rows = statistics.map { s in
-            ["service": name(s.serviceID), "applications": s.applications, "decided": s.decided, "backlog": s.backlog,
-             "median": s.medianDaysToDecision.map { String(format: "%.1f", $0) } ?? "—", "within": percent(s.withinDeadline),
-             "rating": s.averageRating.map { String(format: "%.1f (%d)", $0, s.ratings) } ?? "—"] as [String: Any]
+            [
+                "service": name(s.serviceID), "applications": s.applications, "decided": s.decided,
+                "backlog": s.backlog,
+                "median": s.medianDaysToDecision.map { String(format: "%.1f", $0) } ?? "—",
+                "within": percent(s.withinDeadline),
+                "rating": s.averageRating.map { String(format: "%.1f (%d)", $0, s.ratings) } ?? "—",
+            ] as [String: Any]
         }
         let charts = [
-            BarChart.svg(title: t("performance_chart_applications"),
-                         rows: statistics.map { (name($0.serviceID), Double($0.applications), String($0.applications)) }),
-            BarChart.svg(title: t("performance_chart_agencies"), rows: byAgency.map { ($0.0, Double($0.1), String($0.1)) }),
-            BarChart.svg(title: t("performance_chart_deadline"),
-                         rows: statistics.map { (name($0.serviceID), $0.withinDeadline ?? 0, percent($0.withinDeadline)) }, maximum: 1),
-            BarChart.svg(title: t("performance_chart_backlog"), rows: statistics.map { (name($0.serviceID), Double($0.backlog), String($0.backlog)) }),
+            BarChart.svg(
+                title: t("performance_chart_applications"),
+                rows: statistics.map { (name($0.serviceID), Double($0.applications), String($0.applications)) }),
+            BarChart.svg(
+                title: t("performance_chart_agencies"), rows: byAgency.map { ($0.0, Double($0.1), String($0.1)) }),
+            BarChart.svg(
+                title: t("performance_chart_deadline"),
+                rows: statistics.map { (name($0.serviceID), $0.withinDeadline ?? 0, percent($0.withinDeadline)) },
+                maximum: 1),
+            BarChart.svg(
+                title: t("performance_chart_backlog"),
+                rows: statistics.map { (name($0.serviceID), Double($0.backlog), String($0.backlog)) }),
         ]
-        return platform.pages.render("performance", titleKey: "performance_heading", request: request, context: context,
-                                     data: ["rows": rows, "charts": charts.map { ["svg": $0] }])
+        return platform.pages.render(
+            "performance", titleKey: "performance_heading", request: request, context: context,
+            data: ["rows": rows, "charts": charts.map { ["svg": $0] }])
     }
 
     @Sendable func json(_ request: Request, context: AppRequestContext) async throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let body = try encoder.encode(["services": try await platform.applications.statistics()])
-        return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "max-age=60"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json", .cacheControl: "max-age=60"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -30,7 +30,9 @@ public struct Platform: Sendable {
     let assets: StaticAssets
 
     /// Every migration of every module, in order.
-    public static let migrator = Migrator(migrations: IdempotencyStore.migrations + LedgerMigrations.all + IdentityMigrations.all + RegistryMigrations.all + WorkflowMigrations.all + ServiceMigrations.all)
+    public static let migrator = Migrator(
+        migrations: IdempotencyStore.migrations + LedgerMigrations.all + IdentityMigrations.all + RegistryMigrations.all
+            + WorkflowMigrations.all + ServiceMigrations.all)
 
     /// Opens the database, applies migrations, ensures reference data and (if asked) seeds the demo.
     public static func start(_ configuration: AppConfiguration, logger: Logger) async throws -> Platform {
@@ -53,15 +55,20 @@ public struct Platform: Sendable {
             let registries = RegistryService(store: registryStore)
             let importer = RegistryImporter(database: database, ledger: ledger, registries: registries)
             try await DemoRegistries.ensureRegistries(registries)
-            if configuration.seedDemoData, try await DemoRegistries.seed(database, importer: importer, size: configuration.demoRegistrySize, logger: logger) {
+            if configuration.seedDemoData,
+                try await DemoRegistries.seed(
+                    database, importer: importer, size: configuration.demoRegistrySize, logger: logger)
+            {
                 logger.info("seeded demo registries", metadata: ["residents": "\(configuration.demoRegistrySize)"])
             }
             let identity = IdentityService(store: store, passwords: passwords)
-            let workflow = WorkflowService(database: database, ledger: ledger, lookup: WorkflowRegistryBridge.lookup(registryStore))
+            let workflow = WorkflowService(
+                database: database, ledger: ledger, lookup: WorkflowRegistryBridge.lookup(registryStore))
             // The only payment gateway and message adapters shipped are the test ones; a ministry
             // plugs its bank and SMS provider in through the same protocols.
-            let applications = ApplicationService(database: database, ledger: ledger, workflow: workflow, registries: registryStore,
-                                                  identity: identity, gateway: TestPaymentGateway(database: database))
+            let applications = ApplicationService(
+                database: database, ledger: ledger, workflow: workflow, registries: registryStore,
+                identity: identity, gateway: TestPaymentGateway(database: database))
             try await DemoServices.ensure(applications, workflow: workflow, logger: logger)
             let messages = RecordingSender()
             return Platform(

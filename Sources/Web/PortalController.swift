@@ -31,8 +31,12 @@ struct PortalController: Sendable {
                 "agencies": agencies.filter { $0.branch == branch }.map { ["name": $0.name.text(language)] },
             ] as [String: Any]
         }
-        let regions = try await platform.identity.regions().map { ["name": $0.name.text(language), "districtCount": $0.districts.count] as [String: Any] }
-        return pages.render("home", titleKey: "home_title", request: request, context: context, data: ["branches": branches, "regions": regions])
+        let regions = try await platform.identity.regions().map {
+            ["name": $0.name.text(language), "districtCount": $0.districts.count] as [String: Any]
+        }
+        return pages.render(
+            "home", titleKey: "home_title", request: request, context: context,
+            data: ["branches": branches, "regions": regions])
     }
 
     @Sendable func signInPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -46,18 +50,24 @@ struct PortalController: Sendable {
         let form = try await FormData.read(request)
         let next = Self.safeNext(form["next"])
         do {
-            let token = try await platform.authentication.signIn(login: form["pin"], password: form["password"], address: context.remoteAddress)
+            let token = try await platform.authentication.signIn(
+                login: form["pin"], password: form["password"], address: context.remoteAddress)
             var response = Response.redirect(to: next)
-            response.setCookie(platform.cookies.make(name: CookieFactory.session, value: token, maxAge: platform.configuration.sessionLifetimeSeconds, httpOnly: true))
+            response.setCookie(
+                platform.cookies.make(
+                    name: CookieFactory.session, value: token, maxAge: platform.configuration.sessionLifetimeSeconds,
+                    httpOnly: true))
             return response
         } catch let failure as AuthenticationService.Failure {
             // The same words and status whether the PIN is unknown or the password wrong.
-            let (status, key): (HTTPResponse.Status, String) = switch failure {
-            case .rejected: (.unauthorized, "error_signin_failed")
-            case .throttled: (.tooManyRequests, "error_signin_throttled")
-            }
-            var response = pages.render("signin", titleKey: "signin_title", request: request, context: context, status: status,
-                                        data: ["failure": pages.text(key, context.language), "pin": form["pin"], "next": next])
+            let (status, key): (HTTPResponse.Status, String) =
+                switch failure {
+                case .rejected: (.unauthorized, "error_signin_failed")
+                case .throttled: (.tooManyRequests, "error_signin_throttled")
+                }
+            var response = pages.render(
+                "signin", titleKey: "signin_title", request: request, context: context, status: status,
+                data: ["failure": pages.text(key, context.language), "pin": form["pin"], "next": next])
             if case .throttled(let seconds) = failure { response.headers[.retryAfter] = String(seconds) }
             return response
         }
@@ -85,7 +95,8 @@ struct PortalController: Sendable {
     @Sendable func registerPerson(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await FormData.read(request)
         let input = PersonRegistration(
-            pin: form["pin"], familyName: form["familyName"], givenName: form["givenName"], patronymic: form["patronymic"],
+            pin: form["pin"], familyName: form["familyName"], givenName: form["givenName"],
+            patronymic: form["patronymic"],
             districtCode: form["districtCode"], address: form["address"], phone: form["phone"], email: form["email"],
             password: form["password"]
         )
@@ -93,34 +104,47 @@ struct PortalController: Sendable {
             try await platform.identity.register(input)
             return .redirect(to: "/signin?registered=1")
         } catch let error as ValidationError {
-            return try await registerForm(request, context: context, form: form, errors: error.fields, status: .unprocessableContent)
+            return try await registerForm(
+                request, context: context, form: form, errors: error.fields, status: .unprocessableContent)
         } catch DomainError.conflict(let field, let key) {
-            return try await registerForm(request, context: context, form: form, errors: [FieldError(field: field, messageKey: key)], status: .conflict)
+            return try await registerForm(
+                request, context: context, form: form, errors: [FieldError(field: field, messageKey: key)],
+                status: .conflict)
         }
     }
 
-    private func registerForm(_ request: Request, context: AppRequestContext, form: FormData, errors: [FieldError], status: HTTPResponse.Status) async throws -> Response {
+    private func registerForm(
+        _ request: Request, context: AppRequestContext, form: FormData, errors: [FieldError],
+        status: HTTPResponse.Status
+    ) async throws -> Response {
         let view = FormView(language: context.language, values: form, errors: errors)
         let fields: [[String: Any]] = [
-            view.field("pin", label: "field_pin", hint: "field_pin_hint", autocomplete: "username", inputmode: "numeric"),
+            view.field(
+                "pin", label: "field_pin", hint: "field_pin_hint", autocomplete: "username", inputmode: "numeric"),
             view.field("familyName", label: "field_family_name", autocomplete: "family-name"),
             view.field("givenName", label: "field_given_name", autocomplete: "given-name"),
             view.field("patronymic", label: "field_patronymic", optional: true, autocomplete: "additional-name"),
-            view.select("districtCode", label: "field_district", optional: true, choices: try await districtChoices(context.language)),
+            view.select(
+                "districtCode", label: "field_district", optional: true,
+                choices: try await districtChoices(context.language)),
             view.field("address", label: "field_address", optional: true, autocomplete: "address-line1"),
             view.field("phone", label: "field_phone", type: "tel", optional: true, autocomplete: "tel"),
             view.field("email", label: "field_email", type: "email", optional: true, autocomplete: "email"),
-            view.field("password", label: "field_password", type: "password", hint: "field_password_hint", autocomplete: "new-password", keepValue: false),
+            view.field(
+                "password", label: "field_password", type: "password", hint: "field_password_hint",
+                autocomplete: "new-password", keepValue: false),
         ]
-        return pages.render("register", titleKey: "register_title", request: request, context: context, status: status,
-                            data: ["fields": fields, "hasErrors": !errors.isEmpty])
+        return pages.render(
+            "register", titleKey: "register_title", request: request, context: context, status: status,
+            data: ["fields": fields, "hasErrors": !errors.isEmpty])
     }
 
     private func districtChoices(_ language: Language) async throws -> [(String, String)] {
         let regions = try await platform.identity.regions()
-        return [("", pages.text("field_choose", language))] + regions.flatMap { region in
-            region.districts.map { ($0.code, "\(region.name.text(language)) — \($0.name.text(language))") }
-        }
+        return [("", pages.text("field_choose", language))]
+            + regions.flatMap { region in
+                region.districts.map { ($0.code, "\(region.name.text(language)) — \($0.name.text(language))") }
+            }
     }
 
     @Sendable func cabinet(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -138,17 +162,21 @@ struct PortalController: Sendable {
                 "email": p.email.isEmpty ? "—" : p.email, "isDemo": p.isDemo,
             ] as [String: Any],
             "organisations": cabinet.organisations.map {
-                ["name": $0.name, "inn": $0.inn, "legalForm": pages.text("legal_form_\($0.legalForm)", language), "registeredOn": $0.registeredOn]
+                [
+                    "name": $0.name, "inn": $0.inn, "legalForm": pages.text("legal_form_\($0.legalForm)", language),
+                    "registeredOn": $0.registeredOn,
+                ]
             },
             "hasOrganisations": !cabinet.organisations.isEmpty,
         ]
         if let post = cabinet.post {
-            data["post"] = [
-                "agency": cabinet.agency?.name.text(language) ?? post.agencyCode,
-                "position": post.position,
-                "roles": post.roles.map { pages.text("role_\($0.rawValue)", language) }.joined(separator: ", "),
-                "canSearch": AccessPolicy.permissions(of: principal).contains(.readRegistries),
-            ] as [String: Any]
+            data["post"] =
+                [
+                    "agency": cabinet.agency?.name.text(language) ?? post.agencyCode,
+                    "position": post.position,
+                    "roles": post.roles.map { pages.text("role_\($0.rawValue)", language) }.joined(separator: ", "),
+                    "canSearch": AccessPolicy.permissions(of: principal).contains(.readRegistries),
+                ] as [String: Any]
         }
         return pages.render("cabinet", titleKey: "cabinet_title", request: request, context: context, data: data)
     }
@@ -161,30 +189,42 @@ struct PortalController: Sendable {
     @Sendable func registerOrganisation(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try Self.signedIn(context)
         let form = try await FormData.read(request)
-        let input = OrganisationRegistration(inn: form["inn"], name: form["name"], legalForm: form["legalForm"], districtCode: form["districtCode"], address: form["address"])
+        let input = OrganisationRegistration(
+            inn: form["inn"], name: form["name"], legalForm: form["legalForm"], districtCode: form["districtCode"],
+            address: form["address"])
         do {
             try await platform.identity.register(input, representative: principal.pin, by: .person(principal.pin))
             return .redirect(to: "/cabinet")
         } catch let error as ValidationError {
-            return try await organisationForm(request, context: context, form: form, errors: error.fields, status: .unprocessableContent)
+            return try await organisationForm(
+                request, context: context, form: form, errors: error.fields, status: .unprocessableContent)
         } catch DomainError.conflict(let field, let key) {
-            return try await organisationForm(request, context: context, form: form, errors: [FieldError(field: field, messageKey: key)], status: .conflict)
+            return try await organisationForm(
+                request, context: context, form: form, errors: [FieldError(field: field, messageKey: key)],
+                status: .conflict)
         }
     }
 
-    private func organisationForm(_ request: Request, context: AppRequestContext, form: FormData, errors: [FieldError], status: HTTPResponse.Status) async throws -> Response {
+    private func organisationForm(
+        _ request: Request, context: AppRequestContext, form: FormData, errors: [FieldError],
+        status: HTTPResponse.Status
+    ) async throws -> Response {
         let language = context.language
         let view = FormView(language: language, values: form, errors: errors)
-        let forms = [("", pages.text("field_choose", language))] + ["LLC", "JSC", "IE", "NGO", "state"].map { ($0, pages.text("legal_form_\($0)", language)) }
+        let forms =
+            [("", pages.text("field_choose", language))]
+            + ["LLC", "JSC", "IE", "NGO", "state"].map { ($0, pages.text("legal_form_\($0)", language)) }
         let fields: [[String: Any]] = [
             view.field("inn", label: "field_inn", hint: "field_inn_hint", inputmode: "numeric"),
             view.field("name", label: "field_org_name", autocomplete: "organization"),
             view.select("legalForm", label: "field_legal_form", choices: forms),
-            view.select("districtCode", label: "field_district", optional: true, choices: try await districtChoices(language)),
+            view.select(
+                "districtCode", label: "field_district", optional: true, choices: try await districtChoices(language)),
             view.field("address", label: "field_address", optional: true),
         ]
-        return pages.render("organisation_new", titleKey: "org_title", request: request, context: context, status: status,
-                            data: ["fields": fields, "hasErrors": !errors.isEmpty])
+        return pages.render(
+            "organisation_new", titleKey: "org_title", request: request, context: context, status: status,
+            data: ["fields": fields, "hasErrors": !errors.isEmpty])
     }
 
     /// The signed-in person, or `DomainError.unauthenticated` (which sends people to sign in).

@@ -29,14 +29,20 @@ struct Problem: Codable, Sendable {
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func make(_ status: HTTPResponse.Status, key: String, language: Language, detail: String? = nil, errors: [FieldError] = []) -> Problem {
+    static func make(
+        _ status: HTTPResponse.Status, key: String, language: Language, detail: String? = nil, errors: [FieldError] = []
+    ) -> Problem {
         let catalog = Catalog.shipped
         return Problem(
             type: "/docs/problems#\(key)",
             title: catalog.text("problem_\(key)", language),
             status: Int(status.code),
             detail: detail ?? catalog.text("problem_\(key)_detail", language),
-            errors: errors.isEmpty ? nil : errors.map { FieldProblem(field: $0.field, code: $0.messageKey, message: catalog.text($0.messageKey, language)) }
+            errors: errors.isEmpty
+                ? nil
+                : errors.map {
+                    FieldProblem(field: $0.field, code: $0.messageKey, message: catalog.text($0.messageKey, language))
+                }
         )
     }
 }

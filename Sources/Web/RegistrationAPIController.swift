@@ -28,16 +28,25 @@ struct RegistrationAPIController: Sendable {
     }
 
     private func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: value.canonicalJSON)))
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: value.canonicalJSON)))
     }
 
-    private static func names(_ name: LocalizedName) -> JSONValue { .object(["ky": .string(name.ky), "ru": .string(name.ru), "en": .string(name.en)]) }
+    private static func names(_ name: LocalizedName) -> JSONValue {
+        .object(["ky": .string(name.ky), "ru": .string(name.ru), "en": .string(name.en)])
+    }
 
     private func describe(_ service: Services.Service) -> JSONValue {
-        .object(["serviceId": .string(service.id), "serviceName": Self.names(service.title), "description": Self.names(service.description),
-                 "agency": .string(service.agency), "lifeEvent": .string(service.lifeEvent), "category": .string(service.category),
-                 "fee": .number(Double(service.fee)), "currency": "KGS", "legalDeadlineWorkingDays": .number(Double(service.deadlineDays)),
-                 "applicants": .array(service.applicants.map { .string($0.rawValue) }), "eFormId": .string(service.id)])
+        .object([
+            "serviceId": .string(service.id), "serviceName": Self.names(service.title),
+            "description": Self.names(service.description),
+            "agency": .string(service.agency), "lifeEvent": .string(service.lifeEvent),
+            "category": .string(service.category),
+            "fee": .number(Double(service.fee)), "currency": "KGS",
+            "legalDeadlineWorkingDays": .number(Double(service.deadlineDays)),
+            "applicants": .array(service.applicants.map { .string($0.rawValue) }), "eFormId": .string(service.id),
+        ])
     }
 
     /// A service's form as JSON Schema (what GovStack calls the eForm's `schema`).
@@ -45,14 +54,26 @@ struct RegistrationAPIController: Sendable {
         var properties: [String: JSONValue] = [:]
         var required: [JSONValue] = []
         for field in service.form where field.prefill == nil {
-            var property: [String: JSONValue] = ["title": Self.names(field.label), "x-kind": .string(field.kind.rawValue)]
+            var property: [String: JSONValue] = [
+                "title": Self.names(field.label), "x-kind": .string(field.kind.rawValue),
+            ]
             switch field.kind {
             case .number: property["type"] = "number"
-            case .date: property["type"] = "string"; property["format"] = "date"
-            case .choice: property["type"] = "string"; property["enum"] = .array(field.choices.map { .string($0.value) })
-            case .pin, .inn: property["type"] = "string"; property["pattern"] = "^[0-9]{14}$"
-            case .registry: property["type"] = "string"; property["x-ref"] = .string(field.registry ?? "")
-            case .file: property["type"] = "string"; property["contentEncoding"] = "base64"
+            case .date:
+                property["type"] = "string"
+                property["format"] = "date"
+            case .choice:
+                property["type"] = "string"
+                property["enum"] = .array(field.choices.map { .string($0.value) })
+            case .pin, .inn:
+                property["type"] = "string"
+                property["pattern"] = "^[0-9]{14}$"
+            case .registry:
+                property["type"] = "string"
+                property["x-ref"] = .string(field.registry ?? "")
+            case .file:
+                property["type"] = "string"
+                property["contentEncoding"] = "base64"
             case .text, .address: property["type"] = "string"
             }
             if let minimum = field.minimum, field.kind == .number { property["minimum"] = .number(minimum) }
@@ -66,8 +87,10 @@ struct RegistrationAPIController: Sendable {
             properties[field.id] = .object(property)
             if field.required { required.append(.string(field.id)) }
         }
-        return .object(["eFormId": .string(service.id), "name": Self.names(service.title), "version": "1",
-                        "schema": .object(["type": "object", "properties": .object(properties), "required": .array(required)])])
+        return .object([
+            "eFormId": .string(service.id), "name": Self.names(service.title), "version": "1",
+            "schema": .object(["type": "object", "properties": .object(properties), "required": .array(required)]),
+        ])
     }
 
     @Sendable func services(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -79,7 +102,10 @@ struct RegistrationAPIController: Sendable {
     }
 
     @Sendable func eForms(_ request: Request, context: AppRequestContext) async throws -> Response {
-        json(.array([form(try await platform.applications.catalogue.service(try context.parameters.require("serviceId")))]))
+        json(
+            .array([
+                form(try await platform.applications.catalogue.service(try context.parameters.require("serviceId")))
+            ]))
     }
 
     @Sendable func eForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -88,12 +114,19 @@ struct RegistrationAPIController: Sendable {
 
     /// The GovStack application file of one application.
     private func file(_ application: Services.Application, service: Services.Service) -> JSONValue {
-        .object(["fileId": .string(application.id), "serviceId": .string(service.id), "serviceName": Self.names(service.title),
-                 "registered": .string(RegistryPortalController.utcTime(application.submittedAt)),
-                 "status": .object(["code": .string(application.status.rawValue), "ended": .bool(application.status.isFinal)]),
-                 "ended": .bool(application.status.isFinal), "legalDeadline": .string(application.dueOn.description),
-                 "applicationData": .object(["applicantId": .string(application.applicantPIN),
-                                             "formData": .object(application.answers.mapValues { .string($0) })])])
+        .object([
+            "fileId": .string(application.id), "serviceId": .string(service.id),
+            "serviceName": Self.names(service.title),
+            "registered": .string(RegistryPortalController.utcTime(application.submittedAt)),
+            "status": .object([
+                "code": .string(application.status.rawValue), "ended": .bool(application.status.isFinal),
+            ]),
+            "ended": .bool(application.status.isFinal), "legalDeadline": .string(application.dueOn.description),
+            "applicationData": .object([
+                "applicantId": .string(application.applicantPIN),
+                "formData": .object(application.answers.mapValues { .string($0) }),
+            ]),
+        ])
     }
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -103,8 +136,12 @@ struct RegistrationAPIController: Sendable {
             throw ValidationError(field: "Idempotency-Key", messageKey: "error_idempotency_key")
         }
         let body = try await JSONResponse.body(of: request)
-        guard case .object(let object)? = try? JSONValue.parse(String(decoding: body, as: UTF8.self)) else { throw BadRequest() }
-        guard let applicant = object["applicantId"]?.stringValue else { throw ValidationError(field: "applicantId", messageKey: "error_required") }
+        guard case .object(let object)? = try? JSONValue.parse(String(decoding: body, as: UTF8.self)) else {
+            throw BadRequest()
+        }
+        guard let applicant = object["applicantId"]?.stringValue else {
+            throw ValidationError(field: "applicantId", messageKey: "error_required")
+        }
         let pin = try PIN(applicant, field: "applicantId")
         var answers: [String: String] = [:]
         var files: [String: UploadedFile] = [:]
@@ -114,7 +151,9 @@ struct RegistrationAPIController: Sendable {
         if case .object(let data)? = formData {
             for (field, value) in data {
                 if service.form.first(where: { $0.id == field })?.kind == .file {
-                    guard let text = value.stringValue, let bytes = Data(base64Encoded: text) else { throw ValidationError(field: field, messageKey: "error_file_type") }
+                    guard let text = value.stringValue, let bytes = Data(base64Encoded: text) else {
+                        throw ValidationError(field: field, messageKey: "error_file_type")
+                    }
                     files[field] = UploadedFile(filename: field, bytes: Array(bytes))
                 } else if case .object = value {
                     throw ValidationError(field: field, messageKey: "error_type_string")
@@ -131,9 +170,11 @@ struct RegistrationAPIController: Sendable {
             files.merge(try await platform.applications.uploads(ids, client: client.id)) { inline, _ in inline }
         }
         let applicantPrincipal = Principal(pin: pin.value, displayName: "", post: nil)
-        let application = try await platform.applications.submit(Submission(
-            serviceID: service.id, applicant: applicantPrincipal, language: context.language, answers: answers, files: files,
-            idempotencyKey: "\(client.id):\(key)", strict: true))
+        let application = try await platform.applications.submit(
+            Submission(
+                serviceID: service.id, applicant: applicantPrincipal, language: context.language, answers: answers,
+                files: files,
+                idempotencyKey: "\(client.id):\(key)", strict: true))
         var response = json(file(application, service: service), status: .created)
         response.headers[.location] = "\(Self.prefix)/applications/\(application.id)"
         return response
@@ -145,48 +186,68 @@ struct RegistrationAPIController: Sendable {
     @Sendable func uploadDocument(_ request: Request, context: AppRequestContext) async throws -> Response {
         let client = try context.client(requiring: .applicationWrite)
         let form = try await RequestForm.read(request)
-        guard let part = form.files["file"] else { throw ValidationError(field: "file", messageKey: "error_file_required") }
+        guard let part = form.files["file"] else {
+            throw ValidationError(field: "file", messageKey: "error_file_required")
+        }
         // The specification shows the file as base64 text; raw bytes are taken as they are.
         var file = part
-        if file.sniffedType == nil, let decoded = Data(base64Encoded: String(decoding: part.bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) {
+        if file.sniffedType == nil,
+            let decoded = Data(
+                base64Encoded: String(decoding: part.bytes, as: UTF8.self).trimmingCharacters(
+                    in: .whitespacesAndNewlines))
+        {
             file = UploadedFile(filename: part.filename, bytes: Array(decoded))
         }
         let field = request.uri.queryParameters["additionalMetadata"].map(String.init) ?? ""
         let stored = try await platform.applications.upload(file, field: field, client: client.id)
-        return json(.object(["code": 200, "type": .string(stored.type), "message": "stored",
-                             "url": .string("\(Self.prefix)/documents/\(stored.id)")]))
+        return json(
+            .object([
+                "code": 200, "type": .string(stored.type), "message": "stored",
+                "url": .string("\(Self.prefix)/documents/\(stored.id)"),
+            ]))
     }
 
     @Sendable func applications(_ request: Request, context: AppRequestContext) async throws -> Response {
         let client = try context.client(requiring: .applicationRead)
-        guard let applicant = request.uri.queryParameters["applicantId"] else { throw ValidationError(field: "applicantId", messageKey: "error_required") }
+        guard let applicant = request.uri.queryParameters["applicantId"] else {
+            throw ValidationError(field: "applicantId", messageKey: "error_required")
+        }
         let pin = try PIN(String(applicant), field: "applicantId")
         let services = try await platform.applications.catalogue.all()
         let list = try await platform.applications.applications(of: pin.value, handledBy: client.agencyCode)
-        return json(.array(list.compactMap { a in services.first { $0.id == a.serviceID }.map { file(a, service: $0) } }))
+        return json(
+            .array(list.compactMap { a in services.first { $0.id == a.serviceID }.map { file(a, service: $0) } }))
     }
 
     @Sendable func application(_ request: Request, context: AppRequestContext) async throws -> Response {
         let client = try context.client(requiring: .applicationRead)
-        let found = try await platform.applications.applicationForAgency(try context.parameters.require("fileId"), agency: client.agencyCode)
+        let found = try await platform.applications.applicationForAgency(
+            try context.parameters.require("fileId"), agency: client.agencyCode)
         return json(file(found, service: try await platform.applications.catalogue.service(found.serviceID)))
     }
 
     @Sendable func tasks(_ request: Request, context: AppRequestContext) async throws -> Response {
         let client = try context.client(requiring: .applicationRead)
         let items = try await platform.applications.tasks(agency: client.agencyCode)
-        return json(.array(items.map { item in
-            .object(["taskId": .string(item.applicationID), "fileId": .string(item.applicationID), "serviceId": .string(item.serviceID),
-                     "name": .string(item.state), "status": .object(["code": .string(item.sla.rawValue)]),
-                     "dueDate": item.stepDueOn.map { .string($0.description) } ?? .null, "legalDeadline": .string(item.legalDueOn.description)])
-        }))
+        return json(
+            .array(
+                items.map { item in
+                    .object([
+                        "taskId": .string(item.applicationID), "fileId": .string(item.applicationID),
+                        "serviceId": .string(item.serviceID),
+                        "name": .string(item.state), "status": .object(["code": .string(item.sla.rawValue)]),
+                        "dueDate": item.stepDueOn.map { .string($0.description) } ?? .null,
+                        "legalDeadline": .string(item.legalDueOn.description),
+                    ])
+                }))
     }
 
     @Sendable func statistics(_ request: Request, context: AppRequestContext) async throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let stats = try await platform.applications.statistics()
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(["statistics": stats]))))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(["statistics": stats]))))
     }
 }

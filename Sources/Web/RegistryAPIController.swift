@@ -13,16 +13,24 @@ struct RegistryAPIController: Sendable {
     let platform: Platform
 
     func register(on router: Router<AppRequestContext>) {
-        for path in ["/data/myPersonalDataUsage", "/data/my-personal-data-usage"] { router.get(RouterPath(path), use: personalDataUsage) }
+        for path in ["/data/myPersonalDataUsage", "/data/my-personal-data-usage"] {
+            router.get(RouterPath(path), use: personalDataUsage)
+        }
         router.get("/data/{registry}/{version}", use: list)
         router.post("/data/{registry}/{version}/create", use: create)
         router.post("/data/{registry}/{version}/exists", use: exists)
         router.post("/data/{registry}/{version}/read", use: read)
         router.put("/data/{registry}/{version}/update", use: update)
-        for path in ["updateEntries", "update-entries"] { router.put(RouterPath("/data/{registry}/{version}/\(path)"), use: updateEntries) }
-        for path in ["updateOrCreate", "update-or-create"] { router.post(RouterPath("/data/{registry}/{version}/\(path)"), use: updateOrCreate) }
+        for path in ["updateEntries", "update-entries"] {
+            router.put(RouterPath("/data/{registry}/{version}/\(path)"), use: updateEntries)
+        }
+        for path in ["updateOrCreate", "update-or-create"] {
+            router.post(RouterPath("/data/{registry}/{version}/\(path)"), use: updateOrCreate)
+        }
         router.delete("/data/{registry}/{version}/{id}/delete", use: delete)
-        for path in ["readValue", "read-value"] { router.get(RouterPath("/data/{registry}/{version}/{id}/\(path)/{file}"), use: readValue) }
+        for path in ["readValue", "read-value"] {
+            router.get(RouterPath("/data/{registry}/{version}/{id}/\(path)/{file}"), use: readValue)
+        }
         router.get("/api/v1/registries", use: registries)
         router.get("/api/v1/registries/{registry}/schemas/{version}", use: schema)
         router.post("/api/v1/registries/{registry}/schemas", use: publishSchema)
@@ -34,10 +42,12 @@ struct RegistryAPIController: Sendable {
     @Sendable func registries(_ request: Request, context: AppRequestContext) async throws -> Response {
         let catalogue = try await platform.registries.catalogue()
         let items = catalogue.registries.values.sorted { $0.name < $1.name }.map { registry in
-            RegistryDescription(name: registry.name, ownerAgency: registry.ownerAgency, title: registry.title,
-                                versions: registry.versions.keys.sorted(), latestVersion: registry.latestVersion,
-                                key: registry.latest?.key ?? "", personalField: registry.latest?.personal, searchable: registry.latest?.indexed ?? [],
-                                readableBy: catalogue.access[registry.name]?.keys.sorted() ?? [])
+            RegistryDescription(
+                name: registry.name, ownerAgency: registry.ownerAgency, title: registry.title,
+                versions: registry.versions.keys.sorted(), latestVersion: registry.latestVersion,
+                key: registry.latest?.key ?? "", personalField: registry.latest?.personal,
+                searchable: registry.latest?.indexed ?? [],
+                readableBy: catalogue.access[registry.name]?.keys.sorted() ?? [])
         }
         return try JSONResponse.make(items)
     }
@@ -45,8 +55,11 @@ struct RegistryAPIController: Sendable {
     /// One schema version, as it was published. Public.
     @Sendable func schema(_ request: Request, context: AppRequestContext) async throws -> Response {
         let registry = try await platform.registries.registry(try context.parameters.require("registry"))
-        let (_, schema) = try await platform.registries.schema(registry, version: try context.parameters.require("version"))
-        return Response(status: .ok, headers: [.contentType: "application/schema+json"], body: .init(byteBuffer: ByteBuffer(string: schema.source)))
+        let (_, schema) = try await platform.registries.schema(
+            registry, version: try context.parameters.require("version"))
+        return Response(
+            status: .ok, headers: [.contentType: "application/schema+json"],
+            body: .init(byteBuffer: ByteBuffer(string: schema.source)))
     }
 
     /// Publishes the next schema version of a registry the client's agency owns (`registry:write`);
@@ -56,15 +69,19 @@ struct RegistryAPIController: Sendable {
         let name = try context.parameters.require("registry")
         let body = try await JSONResponse.body(of: request)
         return try await platform.idempotent(request, client: client, body: body) {
-            let version = try await platform.registries.publish(name, schemaJSON: String(decoding: body, as: UTF8.self),
-                                                               by: .system(client, application: "KG/GOV/\(client.agencyCode)/\(client.id)"))
-            return try JSONResponse.reply(["registry": name, "version": String(version)], status: .created,
-                                          location: "/api/v1/registries/\(name)/schemas/\(version)")
+            let version = try await platform.registries.publish(
+                name, schemaJSON: String(decoding: body, as: UTF8.self),
+                by: .system(client, application: "KG/GOV/\(client.agencyCode)/\(client.id)"))
+            return try JSONResponse.reply(
+                ["registry": name, "version": String(version)], status: .created,
+                location: "/api/v1/registries/\(name)/schemas/\(version)")
         }
     }
 
     /// The header names for the calling subsystem: GovStack's, the Information Mediator spec's, X-Road's.
-    static let clientHeaders = ["Information-Mediator-Client", "X-GovStack-Client", "X-Road-Client"].compactMap { HTTPField.Name($0) }
+    static let clientHeaders = ["Information-Mediator-Client", "X-GovStack-Client", "X-Road-Client"].compactMap {
+        HTTPField.Name($0)
+    }
 
     /// The calling system, with its subsystem name; 401 without a token, 400 without the header.
     func caller(_ request: Request, _ context: AppRequestContext) throws -> RegistryCaller {
@@ -99,7 +116,9 @@ struct RegistryAPIController: Sendable {
         let (name, version) = try names(context)
         let parameters = request.uri.queryParameters
         var query = RecordQuery()
-        for (key, value) in parameters where key.hasPrefix("query.") { query.equals[String(key.dropFirst(6))] = String(value) }
+        for (key, value) in parameters where key.hasPrefix("query.") {
+            query.equals[String(key.dropFirst(6))] = String(value)
+        }
         if let search = parameters["search"].map(String.init), !search.isEmpty {
             let registry = try await platform.registries.registry(name)
             let field = parameters["filter"].map(String.init) ?? registry.latest?.key ?? ""
@@ -108,7 +127,8 @@ struct RegistryAPIController: Sendable {
         query.page = try Self.integer(parameters["page"], field: "page") ?? 1
         query.pageSize = try Self.integer(parameters["pageSize"], field: "pageSize") ?? 10
         query.descending = parameters["ordering"].map { $0.lowercased().hasPrefix("desc") } ?? false
-        let page = try await platform.registries.list(name, version: version, query: query, by: caller, purpose: try Self.purpose(request))
+        let page = try await platform.registries.list(
+            name, version: version, query: query, by: caller, purpose: try Self.purpose(request))
         var body = ListBody(count: page.total, next: nil, previous: nil, results: page.records.map(\.content))
         if page.page * page.pageSize < page.total { body.next = Self.link(request, page: page.page + 1) }
         if page.page > 1 { body.previous = Self.link(request, page: page.page - 1) }
@@ -120,11 +140,13 @@ struct RegistryAPIController: Sendable {
         let (name, version) = try names(context)
         let body = try JSONResponse.decode(QueryBody.self, from: try await JSONResponse.body(of: request))
         do {
-            let record = try await platform.registries.read(name, version: version, match: body.query.content, by: caller, purpose: try Self.purpose(request))
+            let record = try await platform.registries.read(
+                name, version: version, match: body.query.content, by: caller, purpose: try Self.purpose(request))
             return try JSONResponse.make(ContentBody(content: record.content), ledgerIndex: nil)
         } catch DomainError.notFound {
             // The specification's 404 body: `detail` is exactly "no record found".
-            return Problem.make(.notFound, key: "not_found", language: context.language, detail: "no record found").response()
+            return Problem.make(.notFound, key: "not_found", language: context.language, detail: "no record found")
+                .response()
         }
     }
 
@@ -132,8 +154,12 @@ struct RegistryAPIController: Sendable {
         let caller = try caller(request, context)
         let (name, version) = try names(context)
         let body = try JSONResponse.decode(QueryBody.self, from: try await JSONResponse.body(of: request))
-        let found = try await platform.registries.exists(name, version: version, match: body.query.content, by: caller, purpose: try Self.purpose(request))
-        return try JSONResponse.make(["answer": Answer(status: found, message: found ? "Object found from database" : "Object not found from database")])
+        let found = try await platform.registries.exists(
+            name, version: version, match: body.query.content, by: caller, purpose: try Self.purpose(request))
+        return try JSONResponse.make([
+            "answer": Answer(
+                status: found, message: found ? "Object found from database" : "Object not found from database")
+        ])
     }
 
     @Sendable func readValue(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -144,8 +170,9 @@ struct RegistryAPIController: Sendable {
             throw ValidationError(field: "ext", messageKey: "error_extension_json")
         }
         let field = String(file[..<dot])
-        let value = try await platform.registries.readValue(name, version: version, key: try context.parameters.require("id"), field: field,
-                                                            by: caller, purpose: try Self.purpose(request))
+        let value = try await platform.registries.readValue(
+            name, version: version, key: try context.parameters.require("id"), field: field,
+            by: caller, purpose: try Self.purpose(request))
         return try JSONResponse.make(["value": value])
     }
 
@@ -179,7 +206,8 @@ struct RegistryAPIController: Sendable {
         let bytes = try await JSONResponse.body(of: request)
         return try await writing(request, caller, bytes) {
             let body = try JSONResponse.decode(WriteBody.self, from: bytes)
-            let record = try await platform.registries.create(name, version: version, content: body.write.content, by: caller, reason: Self.reason(request))
+            let record = try await platform.registries.create(
+                name, version: version, content: body.write.content, by: caller, reason: Self.reason(request))
             return try JSONResponse.reply(ContentBody(content: record.content), ledgerIndex: record.ledgerIndex)
         }
     }
@@ -198,8 +226,9 @@ struct RegistryAPIController: Sendable {
         let bytes = try await JSONResponse.body(of: request)
         return try await writing(request, caller, bytes) {
             let body = try JSONResponse.decode(QueryWriteBody.self, from: bytes)
-            let records = try await platform.registries.update(name, version: version, match: body.query.content, changes: body.write.content,
-                                                               all: all, by: caller, reason: Self.reason(request))
+            let records = try await platform.registries.update(
+                name, version: version, match: body.query.content, changes: body.write.content,
+                all: all, by: caller, reason: Self.reason(request))
             if all { return try JSONResponse.reply(["count": records.count], ledgerIndex: records.last?.ledgerIndex) }
             return try JSONResponse.reply(ContentBody(content: records[0].content), ledgerIndex: records[0].ledgerIndex)
         }
@@ -211,9 +240,11 @@ struct RegistryAPIController: Sendable {
         let bytes = try await JSONResponse.body(of: request)
         return try await writing(request, caller, bytes) {
             let body = try JSONResponse.decode(QueryWriteBody.self, from: bytes)
-            let result = try await platform.registries.updateOrCreate(name, version: version, match: body.query.content, changes: body.write.content,
-                                                                      by: caller, reason: Self.reason(request))
-            return try JSONResponse.reply(ContentBody(content: result.record.content), ledgerIndex: result.record.ledgerIndex)
+            let result = try await platform.registries.updateOrCreate(
+                name, version: version, match: body.query.content, changes: body.write.content,
+                by: caller, reason: Self.reason(request))
+            return try JSONResponse.reply(
+                ContentBody(content: result.record.content), ledgerIndex: result.record.ledgerIndex)
         }
     }
 
@@ -222,7 +253,8 @@ struct RegistryAPIController: Sendable {
         let (name, version) = try names(context)
         let id = try context.parameters.require("id")
         return try await writing(request, caller, Data()) {
-            let record = try await platform.registries.delete(name, version: version, key: id, by: caller, reason: Self.reason(request))
+            let record = try await platform.registries.delete(
+                name, version: version, key: id, by: caller, reason: Self.reason(request))
             var reply = try JSONResponse.reply([String: String](), status: .noContent, ledgerIndex: record.ledgerIndex)
             reply.body = Data()
             return reply
@@ -230,7 +262,9 @@ struct RegistryAPIController: Sendable {
     }
 
     /// Writes honour `Idempotency-Key` like the rest of the API.
-    private func writing(_ request: Request, _ caller: RegistryCaller, _ body: Data, _ work: () async throws -> JSONReply) async throws -> Response {
+    private func writing(
+        _ request: Request, _ caller: RegistryCaller, _ body: Data, _ work: () async throws -> JSONReply
+    ) async throws -> Response {
         guard case .system(let client, _) = caller else { throw DomainError.forbidden }
         return try await platform.idempotent(request, client: client, body: body, work)
     }
@@ -239,13 +273,17 @@ struct RegistryAPIController: Sendable {
 
     static func integer(_ text: Substring?, field: String) throws -> Int? {
         guard let text else { return nil }
-        guard let value = Int(text), value >= 1 else { throw ValidationError(field: field, messageKey: "error_whole_number") }
+        guard let value = Int(text), value >= 1 else {
+            throw ValidationError(field: field, messageKey: "error_whole_number")
+        }
         return value
     }
 
     /// The same request for another page.
     static func link(_ request: Request, page: Int) -> String {
-        var items = request.uri.queryParameters.filter { $0.key != "page" }.map { "\($0.key)=\(String($0.value).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+        var items = request.uri.queryParameters.filter { $0.key != "page" }.map {
+            "\($0.key)=\(String($0.value).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        }
         items.append("page=\(page)")
         return request.uri.path + "?" + items.sorted().joined(separator: "&")
     }
@@ -299,7 +337,10 @@ struct Answer: Encodable {
 
 /// GovStack's PersonalDataUsage, plus the ledger entry that proves the read.
 struct PersonalDataUsage: Encodable {
-    struct Reference: Encodable { var ReferenceID: String }
+    struct Reference: Encodable {
+        var referenceID: String
+        enum CodingKeys: String, CodingKey { case referenceID = "ReferenceID" }
+    }
     var id: String
     var readerId: String
     var readerInitials: String
@@ -317,13 +358,19 @@ struct PersonalDataUsage: Encodable {
 
     init(_ access: DataAccess, agencies: [Agency]) {
         id = access.id
-        readerId = access.readerKind == "official" ? "official:" + String(access.readerID.suffix(4)) : "system:" + access.readerID
-        readerInitials = access.readerKind == "official" ? access.readerName.split(separator: " ").compactMap(\.first).map(String.init).joined() : ""
+        readerId =
+            access.readerKind == "official"
+            ? "official:" + String(access.readerID.suffix(4)) : "system:" + access.readerID
+        readerInitials =
+            access.readerKind == "official"
+            ? access.readerName.split(separator: " ").compactMap(\.first).map(String.init).joined() : ""
         readerInstitutionId = access.agencyCode
         readerInstitutionName = agencies.first { $0.code == access.agencyCode }?.name.en ?? access.agencyCode
-        readerApplicationName = access.application.isEmpty ? (access.readerKind == "official" ? "Taza Koom back office" : access.readerName) : access.application
+        readerApplicationName =
+            access.application.isEmpty
+            ? (access.readerKind == "official" ? "Taza Koom back office" : access.readerName) : access.application
         searchDateTime = LedgerController.isoTime(access.at)
-        refrences = [Reference(ReferenceID: "\(access.registry)/\(access.recordKey)")]
+        refrences = [Reference(referenceID: "\(access.registry)/\(access.recordKey)")]
         registry = access.registry
         legalBasis = access.legalBasis
         caseNumber = access.caseNumber

@@ -24,14 +24,19 @@ struct RegistryPortalController: Sendable {
     // MARK: who looked at my data
 
     /// The signed-in person's access log with agency names in `language`.
-    private func accessRows(_ context: AppRequestContext) async throws -> [(DataAccess, agency: String, registry: String)] {
+    private func accessRows(_ context: AppRequestContext) async throws -> [(
+        DataAccess, agency: String, registry: String
+    )] {
         let principal = try PortalController.signedIn(context)
         try AccessPolicy.require(.viewOwnCabinet, of: principal)
         let agencies = try await platform.identity.agencies()
         let registries = try await platform.registries.catalogue().registries
         return try await platform.registries.accessLog(pin: principal.pin).map { access in
-            (access, agencies.first { $0.code == access.agencyCode }?.name.text(context.language) ?? access.agencyCode,
-             registries[access.registry]?.title.text(context.language) ?? access.registry)
+            (
+                access,
+                agencies.first { $0.code == access.agencyCode }?.name.text(context.language) ?? access.agencyCode,
+                registries[access.registry]?.title.text(context.language) ?? access.registry
+            )
         }
     }
 
@@ -39,39 +44,58 @@ struct RegistryPortalController: Sendable {
         let rows = try await accessRows(context).map { access, agency, registry in
             [
                 "time": Self.localTime(access.at), "agency": agency, "registry": registry,
-                "reader": access.readerKind == "official" ? access.readerName : "\(pages.text("access_system", context.language)): \(access.application.isEmpty ? access.readerName : access.application)",
-                "purpose": access.legalBasis, "caseNumber": access.caseNumber, "ledgerIndex": access.ledgerIndex.map(String.init) ?? "",
+                "reader": access.readerKind == "official"
+                    ? access.readerName
+                    : "\(pages.text("access_system", context.language)): \(access.application.isEmpty ? access.readerName : access.application)",
+                "purpose": access.legalBasis, "caseNumber": access.caseNumber,
+                "ledgerIndex": access.ledgerIndex.map(String.init) ?? "",
             ] as [String: Any]
         }
-        return pages.render("data_access", titleKey: "access_title", request: request, context: context,
-                            data: ["rows": rows, "hasRows": !rows.isEmpty, "count": rows.count])
+        return pages.render(
+            "data_access", titleKey: "access_title", request: request, context: context,
+            data: ["rows": rows, "hasRows": !rows.isEmpty, "count": rows.count])
     }
 
     @Sendable func dataAccessCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var text = CSVWriter.line(["time_utc", "agency_code", "agency", "reader", "system", "registry", "record", "legal_basis", "case_number", "ledger_index", "details_json"])
+        var text = CSVWriter.line([
+            "time_utc", "agency_code", "agency", "reader", "system", "registry", "record", "legal_basis", "case_number",
+            "ledger_index", "details_json",
+        ])
         for (access, agency, _) in try await accessRows(context) {
-            text += CSVWriter.line([Self.utcTime(access.at), access.agencyCode, agency, access.readerName, access.application, access.registry,
-                                    access.recordKey, access.legalBasis, access.caseNumber, access.ledgerIndex.map(String.init) ?? "",
-                                    access.ledgerDetails.canonicalJSON()])
+            text += CSVWriter.line([
+                Self.utcTime(access.at), access.agencyCode, agency, access.readerName, access.application,
+                access.registry,
+                access.recordKey, access.legalBasis, access.caseNumber, access.ledgerIndex.map(String.init) ?? "",
+                access.ledgerDetails.canonicalJSON(),
+            ])
         }
         return Self.download(text, type: "text/csv; charset=utf-8", name: "data-access.csv")
     }
 
     @Sendable func dataAccessJSON(_ request: Request, context: AppRequestContext) async throws -> Response {
         let items = try await accessRows(context).map { access, agency, _ in
-            AccessExport(time: Self.utcTime(access.at), agencyCode: access.agencyCode, agency: agency, readerKind: access.readerKind,
-                         reader: access.readerName, system: access.application, registry: access.registry, record: access.recordKey,
-                         legalBasis: access.legalBasis, caseNumber: access.caseNumber, ledgerIndex: access.ledgerIndex,
-                         ledgerDetails: access.ledgerDetails.canonicalJSON())
+            AccessExport(
+                time: Self.utcTime(access.at), agencyCode: access.agencyCode, agency: agency,
+                readerKind: access.readerKind,
+                reader: access.readerName, system: access.application, registry: access.registry,
+                record: access.recordKey,
+                legalBasis: access.legalBasis, caseNumber: access.caseNumber, ledgerIndex: access.ledgerIndex,
+                ledgerDetails: access.ledgerDetails.canonicalJSON())
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return Self.download(String(decoding: try encoder.encode(items), as: UTF8.self), type: "application/json; charset=utf-8", name: "data-access.json")
+        return Self.download(
+            String(decoding: try encoder.encode(items), as: UTF8.self), type: "application/json; charset=utf-8",
+            name: "data-access.json")
     }
 
     static func download(_ text: String, type: String, name: String) -> Response {
-        Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store"],
-                 body: .init(byteBuffer: ByteBuffer(string: text)))
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: type, .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     // MARK: registry search for officials
@@ -85,7 +109,8 @@ struct RegistryPortalController: Sendable {
 
     @Sendable func searchPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try official(context)
-        return try await searchForm(request, context: context, caller: caller, form: FormData(""), errors: [], results: nil, status: .ok)
+        return try await searchForm(
+            request, context: context, caller: caller, form: FormData(""), errors: [], results: nil, status: .ok)
     }
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -94,38 +119,56 @@ struct RegistryPortalController: Sendable {
         var errors: [FieldError] = []
         let target = form["target"].split(separator: ":", maxSplits: 1).map(String.init)
         if target.count != 2 { errors.append(FieldError(field: "target", messageKey: "error_required")) }
-        if form["value"].trimmingCharacters(in: .whitespaces).isEmpty { errors.append(FieldError(field: "value", messageKey: "error_required")) }
+        if form["value"].trimmingCharacters(in: .whitespaces).isEmpty {
+            errors.append(FieldError(field: "value", messageKey: "error_required"))
+        }
         var purpose: Purpose?
         if !form["purpose"].isEmpty || !form["caseNumber"].isEmpty {
-            do { purpose = try Purpose(legalBasis: form["purpose"], caseNumber: form["caseNumber"]) } catch { errors += error.fields }
+            do { purpose = try Purpose(legalBasis: form["purpose"], caseNumber: form["caseNumber"]) } catch {
+                errors += error.fields
+            }
         }
         guard errors.isEmpty else {
-            return try await searchForm(request, context: context, caller: caller, form: form, errors: errors, results: nil, status: .unprocessableContent)
+            return try await searchForm(
+                request, context: context, caller: caller, form: form, errors: errors, results: nil,
+                status: .unprocessableContent)
         }
         let value = form["value"].trimmingCharacters(in: .whitespaces)
         do {
             let registry = try await platform.registries.registry(target[0])
-            let page = try await platform.registries.list(target[0], version: String(registry.latestVersion),
-                                                          query: RecordQuery(equals: [target[1]: value], pageSize: 20), by: caller, purpose: purpose)
-            return try await searchForm(request, context: context, caller: caller, form: form, errors: [], results: (registry, page), status: .ok)
+            let page = try await platform.registries.list(
+                target[0], version: String(registry.latestVersion),
+                query: RecordQuery(equals: [target[1]: value], pageSize: 20), by: caller, purpose: purpose)
+            return try await searchForm(
+                request, context: context, caller: caller, form: form, errors: [], results: (registry, page),
+                status: .ok)
         } catch let error as ValidationError {
-            let fields = error.fields.map { FieldError(field: $0.field == "purpose" ? "purpose" : "value", messageKey: $0.messageKey) }
-            return try await searchForm(request, context: context, caller: caller, form: form, errors: fields, results: nil, status: .unprocessableContent)
+            let fields = error.fields.map {
+                FieldError(field: $0.field == "purpose" ? "purpose" : "value", messageKey: $0.messageKey)
+            }
+            return try await searchForm(
+                request, context: context, caller: caller, form: form, errors: fields, results: nil,
+                status: .unprocessableContent)
         } catch RegistryError.notSearchable {
-            return try await searchForm(request, context: context, caller: caller, form: form,
-                                        errors: [FieldError(field: "target", messageKey: "error_not_searchable")], results: nil, status: .unprocessableContent)
+            return try await searchForm(
+                request, context: context, caller: caller, form: form,
+                errors: [FieldError(field: "target", messageKey: "error_not_searchable")], results: nil,
+                status: .unprocessableContent)
         }
     }
 
-    private func searchForm(_ request: Request, context: AppRequestContext, caller: RegistryCaller, form: FormData, errors: [FieldError],
-                            results: (Registry, RecordPage)?, status: HTTPResponse.Status) async throws -> Response {
+    private func searchForm(
+        _ request: Request, context: AppRequestContext, caller: RegistryCaller, form: FormData, errors: [FieldError],
+        results: (Registry, RecordPage)?, status: HTTPResponse.Status
+    ) async throws -> Response {
         let language = context.language
         let view = FormView(language: language, values: form, errors: errors)
         var targets: [(String, String)] = [("", pages.text("field_choose", language))]
         for registry in try await platform.registries.readable(by: caller) {
             guard let schema = registry.latest else { continue }
             for field in [schema.key] + schema.indexed {
-                targets.append(("\(registry.name):\(field)", "\(registry.title.text(language)) — \(Self.label(field, language))"))
+                targets.append(
+                    ("\(registry.name):\(field)", "\(registry.title.text(language)) — \(Self.label(field, language))"))
             }
         }
         let fields: [[String: Any]] = [
@@ -136,18 +179,23 @@ struct RegistryPortalController: Sendable {
         ]
         var data: [String: Any] = ["fields": fields, "hasErrors": !errors.isEmpty]
         if let (registry, page) = results, let schema = registry.latest {
-            data["results"] = [
-                "registry": registry.title.text(language),
-                "columns": schema.order.map { ["name": Self.label($0, language)] },
-                "rows": page.records.map { record in
-                    ["cells": schema.order.map { ["value": Self.cell(record.content[$0])] }, "key": record.key] as [String: Any]
-                },
-                "name": registry.name, "purpose": form["purpose"], "caseNumber": form["caseNumber"],
-                "count": page.total, "none": page.records.isEmpty, "logged": schema.personal != nil && !page.records.isEmpty,
-                "map": Self.map(page.records, schema: schema, label: pages.text("office_map", language)) ?? "",
-            ] as [String: Any]
+            data["results"] =
+                [
+                    "registry": registry.title.text(language),
+                    "columns": schema.order.map { ["name": Self.label($0, language)] },
+                    "rows": page.records.map { record in
+                        ["cells": schema.order.map { ["value": Self.cell(record.content[$0])] }, "key": record.key]
+                            as [String: Any]
+                    },
+                    "name": registry.name, "purpose": form["purpose"], "caseNumber": form["caseNumber"],
+                    "count": page.total, "none": page.records.isEmpty,
+                    "logged": schema.personal != nil && !page.records.isEmpty,
+                    "map": Self.map(page.records, schema: schema, label: pages.text("office_map", language)) ?? "",
+                ] as [String: Any]
         }
-        return pages.render("office_registries", titleKey: "office_title", request: request, context: context, status: status, data: data)
+        return pages.render(
+            "office_registries", titleKey: "office_title", request: request, context: context, status: status,
+            data: data)
     }
 
     /// Every version of one record, with who changed it, when and why. A read like any other:
@@ -157,46 +205,58 @@ struct RegistryPortalController: Sendable {
         let form = try await FormData.read(request)
         let language = context.language
         let registry = try await platform.registries.registry(form["registry"])
-        let purpose = form["purpose"].isEmpty ? nil : try Purpose(legalBasis: form["purpose"], caseNumber: form["caseNumber"])
-        let versions = try await platform.registries.history(registry.name, key: form["key"], by: caller, purpose: purpose)
+        let purpose =
+            form["purpose"].isEmpty ? nil : try Purpose(legalBasis: form["purpose"], caseNumber: form["caseNumber"])
+        let versions = try await platform.registries.history(
+            registry.name, key: form["key"], by: caller, purpose: purpose)
         let fields = registry.latest?.order ?? []
         let rows: [[String: Any]] = versions.reversed().map { version in
             [
-                "revision": version.revision, "time": Self.localTime(version.changedAt), "who": version.changedBy, "reason": version.reason,
+                "revision": version.revision, "time": Self.localTime(version.changedAt), "who": version.changedBy,
+                "reason": version.reason,
                 "deleted": version.deleted, "schemaVersion": version.schemaVersion,
-                "summary": fields.compactMap { name in version.content[name].map { "\(Self.label(name, language)): \(Self.cell($0))" } }.joined(separator: "; "),
+                "summary": fields.compactMap { name in
+                    version.content[name].map { "\(Self.label(name, language)): \(Self.cell($0))" }
+                }.joined(separator: "; "),
                 "ledgerIndex": version.ledgerIndex.map(String.init) ?? "",
             ]
         }
-        return pages.render("office_history", titleKey: "office_history_title", request: request, context: context,
-                            data: ["registry": registry.title.text(language), "key": form["key"], "rows": rows])
+        return pages.render(
+            "office_history", titleKey: "office_history_title", request: request, context: context,
+            data: ["registry": registry.title.text(language), "key": form["key"], "rows": rows])
     }
 
     /// The parcels' outlines as an SVG drawing (north up, equal scale on both axes), for
     /// registries with a GeoJSON field; nil when there is nothing to draw.
     static func map(_ records: [RegistryRecord], schema: RegistrySchema, label: String) -> String? {
         guard let field = schema.order.first(where: { schema.fields[$0]?.format == "geojson" }) else { return nil }
-        let shapes = records.map { record in (record.key, record.content[field].map(GeoJSON.outerRings) ?? []) }.filter { !$0.1.isEmpty }
+        let shapes = records.map { record in (record.key, record.content[field].map(GeoJSON.outerRings) ?? []) }.filter
+        { !$0.1.isEmpty }
         let points = shapes.flatMap { $0.1.flatMap { $0 } }
         guard let minX = points.map(\.0).min(), let maxX = points.map(\.0).max(),
-              let minY = points.map(\.1).min(), let maxY = points.map(\.1).max() else { return nil }
-        let width = 320.0, height = 200.0, pad = 10.0
+            let minY = points.map(\.1).min(), let maxY = points.map(\.1).max()
+        else { return nil }
+        let width = 320.0
+        let height = 200.0
+        let pad = 10.0
         // Degrees of longitude shrink with latitude; scale x by cos(latitude) so shapes keep their form.
         let squeeze = cos((minY + maxY) / 2 * .pi / 180)
-        let scale = min((width - 2 * pad) / max((maxX - minX) * squeeze, 1e-9), (height - 2 * pad) / max(maxY - minY, 1e-9))
+        let scale = min(
+            (width - 2 * pad) / max((maxX - minX) * squeeze, 1e-9), (height - 2 * pad) / max(maxY - minY, 1e-9))
         func x(_ lon: Double) -> String { String(format: "%.1f", pad + (lon - minX) * squeeze * scale) }
         func y(_ lat: Double) -> String { String(format: "%.1f", height - pad - (lat - minY) * scale) }
-        var svg = "<svg class=\"map\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"map-title\"><title id=\"map-title\">\(HTML.escape(label))</title>"
+        var svg =
+            "<svg class=\"map\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"map-title\"><title id=\"map-title\">\(HTML.escape(label))</title>"
         svg += "<rect width=\"100%\" height=\"100%\" fill=\"#f2f5f8\"/>"
         for (key, rings) in shapes {
             for ring in rings {
                 let path = ring.map { "\(x($0.0)),\(y($0.1))" }.joined(separator: " ")
-                svg += "<polygon points=\"\(path)\" fill=\"#0b5394\" fill-opacity=\"0.35\" stroke=\"#073763\" stroke-width=\"1\"><title>\(HTML.escape(key))</title></polygon>"
+                svg +=
+                    "<polygon points=\"\(path)\" fill=\"#0b5394\" fill-opacity=\"0.35\" stroke=\"#073763\" stroke-width=\"1\"><title>\(HTML.escape(key))</title></polygon>"
             }
         }
         return svg + "</svg>"
     }
-
 
     /// A field's label in the reader's language when the catalog has one, else its name.
     static func label(_ field: String, _ language: Language) -> String {
@@ -207,7 +267,9 @@ struct RegistryPortalController: Sendable {
 
     static func cell(_ value: JSONValue?) -> String {
         guard let value else { return "—" }
-        if case .object(let object) = value, object["type"] != nil { return "GeoJSON \(object["type"]?.plainText ?? "")" }
+        if case .object(let object) = value, object["type"] != nil {
+            return "GeoJSON \(object["type"]?.plainText ?? "")"
+        }
         return value.plainText
     }
 

@@ -25,10 +25,14 @@ struct RequestForm: Sendable {
     }
 
     static func boundary(of request: Request) -> String? {
-        guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") else { return nil }
+        guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") else {
+            return nil
+        }
         for parameter in type.split(separator: ";").dropFirst() {
             let pair = parameter.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-            if pair.count == 2, pair[0].lowercased() == "boundary" { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            if pair.count == 2, pair[0].lowercased() == "boundary" {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
         }
         return nil
     }
@@ -44,7 +48,9 @@ struct RequestForm: Sendable {
         var pairs: [String] = []
         var files: [String: UploadedFile] = [:]
         for part in parts {
-            guard let disposition = part.headers.first(name: "Content-Disposition"), let name = parameter("name", in: disposition) else { continue }
+            guard let disposition = part.headers.first(name: "Content-Disposition"),
+                let name = parameter("name", in: disposition)
+            else { continue }
             let bytes = Array(part.body.readableBytesView)
             if let filename = parameter("filename", in: disposition) {
                 if !filename.isEmpty || !bytes.isEmpty { files[name] = UploadedFile(filename: filename, bytes: bytes) }
@@ -63,7 +69,9 @@ struct RequestForm: Sendable {
     private static func parameter(_ name: String, in header: String) -> String? {
         for piece in header.split(separator: ";").dropFirst() {
             let pair = piece.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-            if pair.count == 2, pair[0].lowercased() == name { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            if pair.count == 2, pair[0].lowercased() == name {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
         }
         return nil
     }

@@ -25,16 +25,25 @@ struct ServiceViews {
     func timeline(_ events: [TimelineEvent], agencies: [Agency]) -> [[String: Any]] {
         events.map { event in
             var what = label("event", event.kind)
-            if event.kind == "transition" || event.kind == "started" || event.kind == "escalated", let state = event.state { what += ": " + label("state", state) }
-            var row: [String: Any] = ["time": Self.time(event.at), "what": what, "reason": event.reason,
-                                      "agency": agencies.first { $0.code == event.agencyCode }?.name.text(language) ?? event.agencyCode]
+            if event.kind == "transition" || event.kind == "started" || event.kind == "escalated",
+                let state = event.state
+            {
+                what += ": " + label("state", state)
+            }
+            var row: [String: Any] = [
+                "time": Self.time(event.at), "what": what, "reason": event.reason,
+                "agency": agencies.first { $0.code == event.agencyCode }?.name.text(language) ?? event.agencyCode,
+            ]
             if let index = event.ledgerIndex { row["ledgerIndex"] = index }
             return row
         }
     }
 
     /// One form field for `service_field.mustache`.
-    func field(_ field: FormField, values: [String: String], errors: [FieldError], prefilled: [String: String], districts: [(String, String)]) -> [String: Any] {
+    func field(
+        _ field: FormField, values: [String: String], errors: [FieldError], prefilled: [String: String],
+        districts: [(String, String)]
+    ) -> [String: Any] {
         var data: [String: Any] = ["name": field.id, "label": field.label.text(language)]
         if !field.required { data["optional"] = true }
         if let hint = field.hint { data["hint"] = hint.text(language) }
@@ -50,30 +59,47 @@ struct ServiceViews {
         case .choice:
             data["select"] = true
             let current = values[field.id] ?? ""
-            data["choices"] = [["value": "", "label": t("field_choose"), "selected": current.isEmpty] as [String: Any]]
-                + field.choices.map { ["value": $0.value, "label": $0.label.text(language), "selected": $0.value == current] as [String: Any] }
+            data["choices"] =
+                [["value": "", "label": t("field_choose"), "selected": current.isEmpty] as [String: Any]]
+                + field.choices.map {
+                    ["value": $0.value, "label": $0.label.text(language), "selected": $0.value == current]
+                        as [String: Any]
+                }
         case .address:
             data["address"] = true
             let current = values["\(field.id).district"] ?? ""
             data["street"] = values["\(field.id).street"] ?? ""
-            data["districts"] = [["value": "", "label": t("field_choose"), "selected": current.isEmpty] as [String: Any]]
+            data["districts"] =
+                [["value": "", "label": t("field_choose"), "selected": current.isEmpty] as [String: Any]]
                 + districts.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == current] as [String: Any] }
-            if let error = ownErrors.first(where: { $0.field.hasSuffix(".district") }) { data["districtError"] = t(error.messageKey) }
-            if let error = ownErrors.first(where: { $0.field.hasSuffix(".street") }) { data["streetError"] = t(error.messageKey) }
+            if let error = ownErrors.first(where: { $0.field.hasSuffix(".district") }) {
+                data["districtError"] = t(error.messageKey)
+            }
+            if let error = ownErrors.first(where: { $0.field.hasSuffix(".street") }) {
+                data["streetError"] = t(error.messageKey)
+            }
         case .file:
             data["file"] = true
-            data["accept"] = field.accept.map { $0 == "pdf" ? ".pdf,application/pdf" : $0 == "png" ? ".png,image/png" : ".jpg,.jpeg,image/jpeg" }.joined(separator: ",")
+            data["accept"] = field.accept.map {
+                $0 == "pdf" ? ".pdf,application/pdf" : $0 == "png" ? ".png,image/png" : ".jpg,.jpeg,image/jpeg"
+            }.joined(separator: ",")
         case .text:
             data["input"] = true
             data["type"] = "text"
             data["value"] = values[field.id] ?? ""
-            if (field.maxLength ?? 500) > 200 { data["textarea"] = true; data.removeValue(forKey: "input") }
+            if (field.maxLength ?? 500) > 200 {
+                data["textarea"] = true
+                data.removeValue(forKey: "input")
+            }
         case .number, .date, .pin, .inn, .registry:
             data["input"] = true
             data["type"] = field.kind == .date ? "date" : "text"
             data["value"] = values[field.id] ?? ""
             if field.kind == .number { data["inputmode"] = "decimal" }
-            if field.kind == .pin || field.kind == .inn { data["inputmode"] = "numeric"; data["autocomplete"] = "off" }
+            if field.kind == .pin || field.kind == .inn {
+                data["inputmode"] = "numeric"
+                data["autocomplete"] = "off"
+            }
         }
         return data
     }

@@ -16,7 +16,9 @@ struct ServicesController: Sendable {
     }
 
     private var pages: PageRenderer { platform.pages }
-    static let lifeEvents = ["documents", "family", "business", "housing", "education", "health", "agriculture", "environment", "justice"]
+    static let lifeEvents = [
+        "documents", "family", "business", "housing", "education", "health", "agriculture", "environment", "justice",
+    ]
 
     @Sendable func catalogue(_ request: Request, context: AppRequestContext) async throws -> Response {
         let views = ServiceViews(pages: pages, language: context.language)
@@ -29,22 +31,39 @@ struct ServicesController: Sendable {
         let groups = Self.lifeEvents.compactMap { id -> [String: Any]? in
             let services = found.filter { $0.lifeEvent == id }
             guard !services.isEmpty else { return nil }
-            return ["id": id, "name": views.t("event_life_\(id)"), "services": services.map { summary($0, views: views, agencies: agencies) }]
+            return [
+                "id": id, "name": views.t("event_life_\(id)"),
+                "services": services.map { summary($0, views: views, agencies: agencies) },
+            ]
         }
         let offering = Set(all.map(\.agency))
-        return pages.render("services_catalogue", titleKey: "catalogue_heading", request: request, context: context, data: [
-            "query": query, "count": found.count, "groups": groups,
-            "events": [["value": "", "label": views.t("catalogue_all"), "selected": event.isEmpty] as [String: Any]]
-                + Self.lifeEvents.map { ["value": $0, "label": views.t("event_life_\($0)"), "selected": $0 == event] },
-            "agencies": [["value": "", "label": views.t("catalogue_all"), "selected": agency.isEmpty] as [String: Any]]
-                + agencies.filter { offering.contains($0.code) }.map { ["value": $0.code, "label": $0.name.text(context.language), "selected": $0.code == agency] },
-        ])
+        return pages.render(
+            "services_catalogue", titleKey: "catalogue_heading", request: request, context: context,
+            data: [
+                "query": query, "count": found.count, "groups": groups,
+                "events": [
+                    ["value": "", "label": views.t("catalogue_all"), "selected": event.isEmpty] as [String: Any]
+                ]
+                    + Self.lifeEvents.map {
+                        ["value": $0, "label": views.t("event_life_\($0)"), "selected": $0 == event]
+                    },
+                "agencies": [
+                    ["value": "", "label": views.t("catalogue_all"), "selected": agency.isEmpty] as [String: Any]
+                ]
+                    + agencies.filter { offering.contains($0.code) }.map {
+                        ["value": $0.code, "label": $0.name.text(context.language), "selected": $0.code == agency]
+                    },
+            ])
     }
 
     private func summary(_ service: Services.Service, views: ServiceViews, agencies: [Agency]) -> [String: Any] {
-        ["id": service.id, "title": service.title.text(views.language), "summary": service.summary.text(views.language),
-         "agency": agencies.first { $0.code == service.agency }?.name.text(views.language) ?? service.agency,
-         "fee": fee(service, views), "deadline": views.t("service_days").replacingOccurrences(of: "{n}", with: String(service.deadlineDays))]
+        [
+            "id": service.id, "title": service.title.text(views.language),
+            "summary": service.summary.text(views.language),
+            "agency": agencies.first { $0.code == service.agency }?.name.text(views.language) ?? service.agency,
+            "fee": fee(service, views),
+            "deadline": views.t("service_days").replacingOccurrences(of: "{n}", with: String(service.deadlineDays)),
+        ]
     }
 
     private func fee(_ service: Services.Service, _ views: ServiceViews) -> String {
@@ -56,24 +75,32 @@ struct ServicesController: Sendable {
         let views = ServiceViews(pages: pages, language: context.language)
         let agencies = try await platform.identity.agencies()
         let name = { (code: String) in agencies.first { $0.code == code }?.name.text(context.language) ?? code }
-        return pages.render("service_page", titleKey: "catalogue_heading", request: request, context: context, data: [
-            "id": service.id, "title": service.title.text(context.language), "summary": service.summary.text(context.language),
-            "description": service.description.text(context.language), "agency": name(service.agency), "fee": fee(service, views),
-            "deadline": views.t("service_days").replacingOccurrences(of: "{n}", with: String(service.deadlineDays)),
-            "applicants": service.applicants.map { views.t("applicant_\($0.rawValue)") }.joined(separator: ", "),
-            "stages": service.stages.map { name($0.agency) }.joined(separator: " → "),
-            "issues": service.issues?.title.text(context.language) ?? "",
-            "fields": service.form.map { ["label": $0.label.text(context.language), "optional": !$0.required] as [String: Any] },
-            "documents": service.documents.map { ["title": $0.title.text(context.language)] }, "hasDocuments": !service.documents.isEmpty,
-        ])
+        return pages.render(
+            "service_page", titleKey: "catalogue_heading", request: request, context: context,
+            data: [
+                "id": service.id, "title": service.title.text(context.language),
+                "summary": service.summary.text(context.language),
+                "description": service.description.text(context.language), "agency": name(service.agency),
+                "fee": fee(service, views),
+                "deadline": views.t("service_days").replacingOccurrences(of: "{n}", with: String(service.deadlineDays)),
+                "applicants": service.applicants.map { views.t("applicant_\($0.rawValue)") }.joined(separator: ", "),
+                "stages": service.stages.map { name($0.agency) }.joined(separator: " → "),
+                "issues": service.issues?.title.text(context.language) ?? "",
+                "fields": service.form.map {
+                    ["label": $0.label.text(context.language), "optional": !$0.required] as [String: Any]
+                },
+                "documents": service.documents.map { ["title": $0.title.text(context.language)] },
+                "hasDocuments": !service.documents.isEmpty,
+            ])
     }
 
     @Sendable func applyPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try PortalController.signedIn(context)
         let service = try await platform.applications.catalogue.service(try context.parameters.require("id"))
         let draft = try await platform.applications.draft(service.id, of: principal) ?? [:]
-        return try await renderForm(service, request: request, context: context, principal: principal, values: draft, errors: [],
-                                    key: Secrets.token(), status: .ok)
+        return try await renderForm(
+            service, request: request, context: context, principal: principal, values: draft, errors: [],
+            key: Secrets.token(), status: .ok)
     }
 
     @Sendable func apply(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -83,41 +110,60 @@ struct ServicesController: Sendable {
         let answers = ServiceViews.answers(form, service: service)
         if form["intent"] == "draft" {
             try await platform.applications.saveDraft(service.id, answers: answers, by: principal)
-            return try await renderForm(service, request: request, context: context, principal: principal, values: answers, errors: [],
-                                        key: form["idempotencyKey"], status: .ok, draftSaved: true)
+            return try await renderForm(
+                service, request: request, context: context, principal: principal, values: answers, errors: [],
+                key: form["idempotencyKey"], status: .ok, draftSaved: true)
         }
         do {
             let organisation = form["organisation"]
-            let application = try await platform.applications.submit(Submission(
-                serviceID: service.id, applicant: principal, organisationINN: organisation.isEmpty ? nil : organisation, language: context.language,
-                answers: answers, files: form.files, idempotencyKey: form["idempotencyKey"]))
+            let application = try await platform.applications.submit(
+                Submission(
+                    serviceID: service.id, applicant: principal,
+                    organisationINN: organisation.isEmpty ? nil : organisation, language: context.language,
+                    answers: answers, files: form.files, idempotencyKey: form["idempotencyKey"]))
             return .redirect(to: "/cabinet/applications/\(application.id)")
         } catch let error as ValidationError {
-            return try await renderForm(service, request: request, context: context, principal: principal, values: answers, errors: error.fields,
-                                        key: form["idempotencyKey"], status: .unprocessableContent)
+            return try await renderForm(
+                service, request: request, context: context, principal: principal, values: answers,
+                errors: error.fields,
+                key: form["idempotencyKey"], status: .unprocessableContent)
         }
     }
 
-    private func renderForm(_ service: Services.Service, request: Request, context: AppRequestContext, principal: Principal, values: [String: String],
-                            errors: [FieldError], key: String, status: HTTPResponse.Status, draftSaved: Bool = false) async throws -> Response {
+    private func renderForm(
+        _ service: Services.Service, request: Request, context: AppRequestContext, principal: Principal,
+        values: [String: String],
+        errors: [FieldError], key: String, status: HTTPResponse.Status, draftSaved: Bool = false
+    ) async throws -> Response {
         let views = ServiceViews(pages: pages, language: context.language)
         let prefilled = try await platform.applications.prefill(service, for: principal)
         let districts = try await platform.identity.regions().flatMap { region in
-            region.districts.map { ($0.code, region.name.text(context.language) + " — " + $0.name.text(context.language)) }
+            region.districts.map {
+                ($0.code, region.name.text(context.language) + " — " + $0.name.text(context.language))
+            }
         }
         var organisations: [[String: Any]] = []
         if service.applicants.contains(.company) {
             let cabinet = try await platform.identity.cabinet(pin: principal.pin)
             if !cabinet.organisations.isEmpty {
-                organisations = [["value": "", "label": views.t("apply_for_myself"), "selected": true] as [String: Any]]
-                    + cabinet.organisations.map { ["value": $0.inn, "label": "\($0.name) (\($0.inn))", "selected": false] }
+                organisations =
+                    [["value": "", "label": views.t("apply_for_myself"), "selected": true] as [String: Any]]
+                    + cabinet.organisations.map {
+                        ["value": $0.inn, "label": "\($0.name) (\($0.inn))", "selected": false]
+                    }
             }
         }
-        return pages.render("service_apply", titleKey: "apply_title", request: request, context: context, status: status, data: [
-            "id": service.id, "title": service.title.text(context.language), "idempotencyKey": key.isEmpty ? Secrets.token() : key,
-            "fee": service.fee > 0 ? fee(service, views) : "", "hasErrors": !errors.isEmpty, "draftSaved": draftSaved,
-            "organisations": organisations, "hasOrganisations": !organisations.isEmpty,
-            "fields": service.form.map { views.field($0, values: values, errors: errors, prefilled: prefilled, districts: districts) },
-        ])
+        return pages.render(
+            "service_apply", titleKey: "apply_title", request: request, context: context, status: status,
+            data: [
+                "id": service.id, "title": service.title.text(context.language),
+                "idempotencyKey": key.isEmpty ? Secrets.token() : key,
+                "fee": service.fee > 0 ? fee(service, views) : "", "hasErrors": !errors.isEmpty,
+                "draftSaved": draftSaved,
+                "organisations": organisations, "hasOrganisations": !organisations.isEmpty,
+                "fields": service.form.map {
+                    views.field($0, values: values, errors: errors, prefilled: prefilled, districts: districts)
+                },
+            ])
     }
 }

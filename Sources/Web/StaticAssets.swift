@@ -11,7 +11,9 @@ struct StaticAssets: Sendable {
         let directory = PageRenderer.publicDirectory
         for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
             let data = try Data(contentsOf: URL(fileURLWithPath: directory).appendingPathComponent(name))
-            let type = name.hasSuffix(".css") ? "text/css; charset=utf-8" : name.hasSuffix(".svg") ? "image/svg+xml" : "application/octet-stream"
+            let type =
+                name.hasSuffix(".css")
+                ? "text/css; charset=utf-8" : name.hasSuffix(".svg") ? "image/svg+xml" : "application/octet-stream"
             files[name] = (ByteBuffer(bytes: data), type)
         }
         return StaticAssets(files: files)

@@ -8,7 +8,10 @@ enum Telemetry {
         var factory = PrometheusMetricsFactory(registry: registry)
         // swift-metrics labels use dots (http.route); Prometheus names may not.
         factory.nameAndLabelSanitizer = { name, labels in
-            (name.replacingOccurrences(of: ".", with: "_"), labels.map { ($0.0.replacingOccurrences(of: ".", with: "_"), $0.1) })
+            (
+                name.replacingOccurrences(of: ".", with: "_"),
+                labels.map { ($0.0.replacingOccurrences(of: ".", with: "_"), $0.1) }
+            )
         }
         MetricsSystem.bootstrap(factory)
         return registry

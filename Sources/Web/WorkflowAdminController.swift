@@ -24,11 +24,15 @@ struct WorkflowAdminController: Sendable {
         let definition = try await definition(context)
         let form = try await FormData.read(request)
         guard let from = Int(form["from"]), from >= 1, from < definition.version else { throw BadRequest() }
-        let report = try await platform.workflow.migrate(definition.id, from: from, to: definition.version, by: .person(admin.pin))
-        let migration: [String: Any] = ["from": from, "moved": report.moved.count,
-                                        "kept": report.kept.map { ["id": $0.caseID, "reason": $0.reason] }, "hasKept": !report.kept.isEmpty]
-        return try await definitionPage(request, context: context, definition: definition, table: nil, facts: "", result: nil, error: nil,
-                                        status: .ok, migration: migration)
+        let report = try await platform.workflow.migrate(
+            definition.id, from: from, to: definition.version, by: .person(admin.pin))
+        let migration: [String: Any] = [
+            "from": from, "moved": report.moved.count,
+            "kept": report.kept.map { ["id": $0.caseID, "reason": $0.reason] }, "hasKept": !report.kept.isEmpty,
+        ]
+        return try await definitionPage(
+            request, context: context, definition: definition, table: nil, facts: "", result: nil, error: nil,
+            status: .ok, migration: migration)
     }
 
     private var pages: PageRenderer { platform.pages }
@@ -51,10 +55,14 @@ struct WorkflowAdminController: Sendable {
             let definition = try await platform.workflow.publish(form["definition"], by: .person(admin.pin))
             return .redirect(to: "/admin/workflow/\(definition.id)/\(definition.version)")
         } catch let error as DefinitionError {
-            return try await listPage(request, context: context, source: form["definition"], problems: error.problems.map(\.description), holidayErrors: [], status: .unprocessableContent)
+            return try await listPage(
+                request, context: context, source: form["definition"], problems: error.problems.map(\.description),
+                holidayErrors: [], status: .unprocessableContent)
         } catch DomainError.conflict {
-            return try await listPage(request, context: context, source: form["definition"],
-                                      problems: [pages.text("workflow_version_taken", context.language)], holidayErrors: [], status: .conflict)
+            return try await listPage(
+                request, context: context, source: form["definition"],
+                problems: [pages.text("workflow_version_taken", context.language)], holidayErrors: [], status: .conflict
+            )
         }
     }
 
@@ -62,32 +70,49 @@ struct WorkflowAdminController: Sendable {
         let admin = try administrator(context)
         let form = try await FormData.read(request)
         guard let date = CalendarDate(iso: form["day"].trimmingCharacters(in: .whitespaces)) else {
-            return try await listPage(request, context: context, source: "", problems: [], holidayErrors: [FieldError(field: "day", messageKey: "error_date")], status: .unprocessableContent)
+            return try await listPage(
+                request, context: context, source: "", problems: [],
+                holidayErrors: [FieldError(field: "day", messageKey: "error_date")], status: .unprocessableContent)
         }
-        try await platform.workflow.setHoliday(date, name: form["name"].isEmpty ? "public holiday" : form["name"], holiday: form["remove"].isEmpty, by: admin)
+        try await platform.workflow.setHoliday(
+            date, name: form["name"].isEmpty ? "public holiday" : form["name"], holiday: form["remove"].isEmpty,
+            by: admin)
         return .redirect(to: "/admin/workflow")
     }
 
-    private func listPage(_ request: Request, context: AppRequestContext, source: String, problems: [String], holidayErrors: [FieldError],
-                          status: HTTPResponse.Status) async throws -> Response {
+    private func listPage(
+        _ request: Request, context: AppRequestContext, source: String, problems: [String], holidayErrors: [FieldError],
+        status: HTTPResponse.Status
+    ) async throws -> Response {
         let published = try await platform.workflow.published().map { item in
-            ["id": item.id, "version": item.version, "title": item.title, "publishedAt": RegistryPortalController.localTime(item.publishedAt),
-             "publishedBy": item.publishedBy] as [String: Any]
+            [
+                "id": item.id, "version": item.version, "title": item.title,
+                "publishedAt": RegistryPortalController.localTime(item.publishedAt),
+                "publishedBy": item.publishedBy,
+            ] as [String: Any]
         }
         let calendar = try await platform.workflow.calendar()
         let year = CalendarDate.today().year
-        let holidays = calendar.holidays.filter { $0.year == year || $0.year == year + 1 }.sorted().map { $0.description }
+        let holidays = calendar.holidays.filter { $0.year == year || $0.year == year + 1 }.sorted().map {
+            $0.description
+        }
         let view = FormView(language: context.language, values: FormData(""), errors: holidayErrors)
-        return pages.render("workflow_admin", titleKey: "workflow_title", request: request, context: context, status: status, data: [
-            "published": published, "hasPublished": !published.isEmpty, "source": source, "problems": problems, "hasProblems": !problems.isEmpty,
-            "holidays": holidays, "dayField": view.field("day", label: "workflow_holiday_day", hint: "field_date_hint"),
-        ])
+        return pages.render(
+            "workflow_admin", titleKey: "workflow_title", request: request, context: context, status: status,
+            data: [
+                "published": published, "hasPublished": !published.isEmpty, "source": source, "problems": problems,
+                "hasProblems": !problems.isEmpty,
+                "holidays": holidays,
+                "dayField": view.field("day", label: "workflow_holiday_day", hint: "field_date_hint"),
+            ])
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try administrator(context)
         let definition = try await definition(context)
-        return try await definitionPage(request, context: context, definition: definition, table: nil, facts: "", result: nil, error: nil, status: .ok)
+        return try await definitionPage(
+            request, context: context, definition: definition, table: nil, facts: "", result: nil, error: nil,
+            status: .ok)
     }
 
     /// Runs one decision table against facts typed as `name = expression` lines; nothing is stored.
@@ -96,24 +121,37 @@ struct WorkflowAdminController: Sendable {
         let definition = try await definition(context)
         let form = try await FormData.read(request)
         guard let table = definition.tables[form["table"]] else {
-            return try await definitionPage(request, context: context, definition: definition, table: nil, facts: form["facts"], result: nil,
-                                            error: pages.text("workflow_pick_table", context.language), status: .unprocessableContent)
+            return try await definitionPage(
+                request, context: context, definition: definition, table: nil, facts: form["facts"], result: nil,
+                error: pages.text("workflow_pick_table", context.language), status: .unprocessableContent)
         }
         var facts: [String: Value] = [:]
         do {
-            for (number, line) in form["facts"].split(whereSeparator: \.isNewline).enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            for (number, line) in form["facts"].split(whereSeparator: \.isNewline).enumerated()
+            where !line.trimmingCharacters(in: .whitespaces).isEmpty {
                 let parts = line.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2 else { throw ExpressionError(column: 1, message: "line \(number + 1): write name = value") }
+                guard parts.count == 2 else {
+                    throw ExpressionError(column: 1, message: "line \(number + 1): write name = value")
+                }
                 facts[parts[0].trimmingCharacters(in: .whitespaces)] = try Expression(String(parts[1])).evaluate([:])
             }
             let decision = try table.decide(facts)
-            let result: [String: Any] = decision.map { decision in
-                ["rule": decision.rule, "outputs": decision.outputs.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value.description] }] as [String: Any]
-            } ?? ["none": true]
-            return try await definitionPage(request, context: context, definition: definition, table: table.name, facts: form["facts"], result: result, error: nil, status: .ok)
+            let result: [String: Any] =
+                decision.map { decision in
+                    [
+                        "rule": decision.rule,
+                        "outputs": decision.outputs.sorted { $0.key < $1.key }.map {
+                            ["name": $0.key, "value": $0.value.description]
+                        },
+                    ] as [String: Any]
+                } ?? ["none": true]
+            return try await definitionPage(
+                request, context: context, definition: definition, table: table.name, facts: form["facts"],
+                result: result, error: nil, status: .ok)
         } catch {
-            return try await definitionPage(request, context: context, definition: definition, table: table.name, facts: form["facts"], result: nil,
-                                            error: "\(error)", status: .unprocessableContent)
+            return try await definitionPage(
+                request, context: context, definition: definition, table: table.name, facts: form["facts"], result: nil,
+                error: "\(error)", status: .unprocessableContent)
         }
     }
 
@@ -122,14 +160,19 @@ struct WorkflowAdminController: Sendable {
         return try await platform.workflow.definition(try context.parameters.require("id"), version: version)
     }
 
-    private func definitionPage(_ request: Request, context: AppRequestContext, definition: ProcessDefinition, table: String?, facts: String,
-                                result: [String: Any]?, error: String?, status: HTTPResponse.Status, migration: [String: Any]? = nil) async throws -> Response {
+    private func definitionPage(
+        _ request: Request, context: AppRequestContext, definition: ProcessDefinition, table: String?, facts: String,
+        result: [String: Any]?, error: String?, status: HTTPResponse.Status, migration: [String: Any]? = nil
+    ) async throws -> Response {
         let tables = definition.tables.values.sorted { $0.name < $1.name }.map { table in
             [
                 "name": table.name, "policy": table.hitPolicy.rawValue,
                 "inputs": table.inputs.map(\.source), "outputs": table.outputNames,
                 "rules": table.rules.enumerated().map { index, rule in
-                    ["number": index + 1, "tests": rule.tests.map { $0?.source ?? "-" }, "outputs": rule.outputs.map(\.source)] as [String: Any]
+                    [
+                        "number": index + 1, "tests": rule.tests.map { $0?.source ?? "-" },
+                        "outputs": rule.outputs.map(\.source),
+                    ] as [String: Any]
                 },
             ] as [String: Any]
         }
@@ -146,6 +189,8 @@ struct WorkflowAdminController: Sendable {
             data["hasEarlier"] = true
         }
         if let error { data["error"] = error }
-        return pages.render("workflow_definition", titleKey: "workflow_definition_title", request: request, context: context, status: status, data: data)
+        return pages.render(
+            "workflow_definition", titleKey: "workflow_definition_title", request: request, context: context,
+            status: status, data: data)
     }
 }

@@ -9,9 +9,11 @@ import Workflow
 enum WorkflowRegistryBridge {
     static func lookup(_ store: SQLRegistryStore) -> WorkflowService.Lookup {
         { sql, registry, key, item in
-            let purpose = try Purpose(legalBasis: "automatic step of process \(item.definitionID) v\(item.version)", caseNumber: item.id)
-            let content = try await store.systemRead(registry, key: key, agency: item.agencyCode, system: "workflow", purpose: purpose,
-                                                     on: sql, now: Int(Date().timeIntervalSince1970))
+            let purpose = try Purpose(
+                legalBasis: "automatic step of process \(item.definitionID) v\(item.version)", caseNumber: item.id)
+            let content = try await store.systemRead(
+                registry, key: key, agency: item.agencyCode, system: "workflow", purpose: purpose,
+                on: sql, now: Int(Date().timeIntervalSince1970))
             return content.map { $0.mapValues(value) }
         }
     }

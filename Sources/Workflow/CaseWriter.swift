@@ -37,7 +37,9 @@ final class CaseWriter {
     /// batch spreads cases as if each had been stored before the next.
     var assignedHere: [String: Int] {
         var counts: [String: Int] = [:]
-        for item in created.values where !item.isTerminal { if let pin = item.assigneePIN { counts[pin, default: 0] += 1 } }
+        for item in created.values where !item.isTerminal {
+            if let pin = item.assigneePIN { counts[pin, default: 0] += 1 }
+        }
         return counts
     }
 
@@ -50,17 +52,25 @@ final class CaseWriter {
     }
 
     func save(_ item: WorkflowCase) {
-        if created[item.id] != nil { created[item.id] = item; return }
+        if created[item.id] != nil {
+            created[item.id] = item
+            return
+        }
         if changed[item.id] == nil { order.append(item.id) }
         changed[item.id] = item
     }
 
     /// A history line (and its ledger entry); bumps the case's revision.
-    func record(_ item: inout WorkflowCase, kind: String, from: String?, to: String?, action: String?, actor: LedgerActor,
-                role: String?, reason: String, details: [String: String], at: Int) {
+    func record(
+        _ item: inout WorkflowCase, kind: String, from: String?, to: String?, action: String?, actor: LedgerActor,
+        role: String?, reason: String, details: [String: String], at: Int
+    ) {
         item.revision += 1
-        lines.append(Line(caseID: item.id, definition: "\(item.definitionID)@\(item.version)", seq: item.revision, kind: kind, from: from, to: to,
-                          action: action, actor: actor, role: role, reason: reason, details: details, at: at))
+        lines.append(
+            Line(
+                caseID: item.id, definition: "\(item.definitionID)@\(item.version)", seq: item.revision, kind: kind,
+                from: from, to: to,
+                action: action, actor: actor, role: role, reason: reason, details: details, at: at))
         save(item)
     }
 
@@ -88,7 +98,9 @@ final class CaseWriter {
                 // One pseudonym lookup per person per batch.
                 let key = line.actor.historyName(themself: "applicant")
                 let actor: String
-                if let known = pseudonyms[key] { actor = known } else {
+                if let known = pseudonyms[key] {
+                    actor = known
+                } else {
                     actor = try await line.actor.ledgerName(ledger, on: sql, themself: "applicant")
                     pseudonyms[key] = actor
                 }
@@ -99,18 +111,26 @@ final class CaseWriter {
                 if let to = line.to { details["to"] = to }
                 if let action = line.action { details["action"] = action }
                 details["reason"] = line.reason
-                events.append(try LedgerEvent(kind: "workflow.case.\(line.kind)", actor: actor, subject: "case:\(line.caseID)", time: line.at, details: details))
+                events.append(
+                    try LedgerEvent(
+                        kind: "workflow.case.\(line.kind)", actor: actor, subject: "case:\(line.caseID)", time: line.at,
+                        details: details))
             }
             let range = try await ledger.append(events, on: sql)
             indexes = range.map { $0 }
         }
         for start in stride(from: 0, to: lines.count, by: 200) {
-            var query = SQLQueryString("INSERT INTO workflow_history (case_id, seq, kind, from_state, to_state, action, actor, role, reason, details, at, ledger_index) VALUES ")
+            var query = SQLQueryString(
+                "INSERT INTO workflow_history (case_id, seq, kind, from_state, to_state, action, actor, role, reason, details, at, ledger_index) VALUES "
+            )
             for offset in start..<min(start + 200, lines.count) {
                 let line = lines[offset]
                 query.appendLiteral(offset == start ? "(" : ", (")
-                let values: [any Encodable & Sendable] = [line.caseID, line.seq, line.kind, line.from, line.to, line.action, line.actor.historyName(themself: "applicant"),
-                                                          line.role, line.reason, line.details.canonicalJSON(), line.at, indexes[offset]]
+                let values: [any Encodable & Sendable] = [
+                    line.caseID, line.seq, line.kind, line.from, line.to, line.action,
+                    line.actor.historyName(themself: "applicant"),
+                    line.role, line.reason, line.details.canonicalJSON(), line.at, indexes[offset],
+                ]
                 for (i, value) in values.enumerated() {
                     if i > 0 { query.appendLiteral(", ") }
                     query.appendInterpolation(bind: value)
@@ -122,24 +142,34 @@ final class CaseWriter {
         try await updateLoads(sql)
         let fresh = order.compactMap { created[$0] }
         for start in stride(from: 0, to: fresh.count, by: 100) {
-            try await sql.raw(.rows("""
-                INSERT INTO workflow_cases (id, definition_id, version, state, terminal, agency_code, applicant_pin, assignee_pin, facts, documents,
-                  entered_on, due_on, revision, timer_at, created_at, updated_at) VALUES
-                """, fresh[start..<min(start + 100, fresh.count)].map { item in
-                    [item.id, item.definitionID, item.version, item.state, item.isTerminal ? 1 : 0, item.agencyCode, item.applicantPIN, item.assigneePIN,
-                     FactsCoding.encode(item.facts), item.documents.sorted().joined(separator: ","), item.enteredOn.description, item.dueOn?.description,
-                     item.revision, item.timerAt, at, at] as [any Encodable & Sendable]
-                })).run()
+            try await sql.raw(
+                .rows(
+                    """
+                    INSERT INTO workflow_cases (id, definition_id, version, state, terminal, agency_code, applicant_pin, assignee_pin, facts, documents,
+                      entered_on, due_on, revision, timer_at, created_at, updated_at) VALUES
+                    """,
+                    fresh[start..<min(start + 100, fresh.count)].map { item in
+                        [
+                            item.id, item.definitionID, item.version, item.state, item.isTerminal ? 1 : 0,
+                            item.agencyCode, item.applicantPIN, item.assigneePIN,
+                            FactsCoding.encode(item.facts), item.documents.sorted().joined(separator: ","),
+                            item.enteredOn.description, item.dueOn?.description,
+                            item.revision, item.timerAt, at, at,
+                        ] as [any Encodable & Sendable]
+                    })
+            ).run()
         }
         for id in order {
             if let item = changed[id] {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     UPDATE workflow_cases SET version = \(bind: item.version), state = \(bind: item.state), terminal = \(bind: item.isTerminal ? 1 : 0),
                       assignee_pin = \(bind: item.assigneePIN), facts = \(bind: FactsCoding.encode(item.facts)),
                       documents = \(bind: item.documents.sorted().joined(separator: ",")), entered_on = \(bind: item.enteredOn.description),
                       due_on = \(bind: item.dueOn?.description), revision = \(bind: item.revision), timer_at = \(bind: item.timerAt), updated_at = \(bind: at)
                     WHERE id = \(bind: item.id)
-                    """).run()
+                    """
+                ).run()
             }
         }
     }
@@ -148,21 +178,31 @@ final class CaseWriter {
     /// case leaves them or ends. Old values are read before the cases are updated.
     private func updateLoads(_ sql: any SQLDatabase) async throws {
         var delta: [String: Int] = [:]
-        for item in created.values where !item.isTerminal { if let pin = item.assigneePIN { delta[pin, default: 0] += 1 } }
+        for item in created.values where !item.isTerminal {
+            if let pin = item.assigneePIN { delta[pin, default: 0] += 1 }
+        }
         let updated = order.compactMap { changed[$0] }
         for start in stride(from: 0, to: updated.count, by: 200) {
             let ids = updated[start..<min(start + 200, updated.count)].map { $0.id as any Encodable & Sendable }
-            for row in try await sql.raw("SELECT id, assignee_pin, terminal FROM workflow_cases WHERE id IN (" + .list(ids) + ")").all() {
+            for row in try await sql.raw(
+                "SELECT id, assignee_pin, terminal FROM workflow_cases WHERE id IN (" + .list(ids) + ")"
+            ).all() {
                 let id = try row.decode(column: "id", as: String.self)
-                if try row.decode(column: "terminal", as: Int.self) == 0, let pin = try row.decode(column: "assignee_pin", as: String?.self) { delta[pin, default: 0] -= 1 }
+                if try row.decode(column: "terminal", as: Int.self) == 0,
+                    let pin = try row.decode(column: "assignee_pin", as: String?.self)
+                {
+                    delta[pin, default: 0] -= 1
+                }
                 if let item = changed[id], !item.isTerminal, let pin = item.assigneePIN { delta[pin, default: 0] += 1 }
             }
         }
         for (pin, change) in delta.sorted(by: { $0.key < $1.key }) where change != 0 {
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO workflow_official_load (pin, open_cases) VALUES (\(bind: pin), \(bind: change))
                 ON CONFLICT (pin) DO UPDATE SET open_cases = workflow_official_load.open_cases + \(bind: change)
-                """).run()
+                """
+            ).run()
         }
     }
 }

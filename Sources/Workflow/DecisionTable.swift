@@ -36,7 +36,10 @@ public struct DecisionTable: Sendable, Equatable {
     public var rules: [Rule]
 
     /// Builds a table from its text cells; problems name the rule and column.
-    public init(name: String, hitPolicy: HitPolicy, inputs: [String], outputs: [String], rules: [(tests: [String], outputs: [String])]) throws(DefinitionError) {
+    public init(
+        name: String, hitPolicy: HitPolicy, inputs: [String], outputs: [String],
+        rules: [(tests: [String], outputs: [String])]
+    ) throws(DefinitionError) {
         self.name = name
         self.hitPolicy = hitPolicy
         self.outputNames = outputs
@@ -50,8 +53,13 @@ public struct DecisionTable: Sendable, Equatable {
         var parsedRules: [Rule] = []
         for (r, rule) in rules.enumerated() {
             let path = "/decisionTables/\(name)/rules/\(r)"
-            if rule.tests.count != inputs.count { problems.append(.init(path: path, message: "has \(rule.tests.count) tests for \(inputs.count) inputs")) }
-            if rule.outputs.count != outputs.count { problems.append(.init(path: path, message: "has \(rule.outputs.count) outputs for \(outputs.count) output columns")) }
+            if rule.tests.count != inputs.count {
+                problems.append(.init(path: path, message: "has \(rule.tests.count) tests for \(inputs.count) inputs"))
+            }
+            if rule.outputs.count != outputs.count {
+                problems.append(
+                    .init(path: path, message: "has \(rule.outputs.count) outputs for \(outputs.count) output columns"))
+            }
             var tests: [Expression?] = []
             for (c, cell) in rule.tests.enumerated() {
                 do { tests.append(try Self.test(cell)) } catch {
@@ -91,7 +99,10 @@ public struct DecisionTable: Sendable, Equatable {
             var matches = true
             for (c, test) in rule.tests.enumerated() {
                 guard let test else { continue }
-                if try !test.test(facts, input: values[c], today: today) { matches = false; break }
+                if try !test.test(facts, input: values[c], today: today) {
+                    matches = false
+                    break
+                }
             }
             guard matches else { continue }
             matched.append(r)
@@ -99,10 +110,16 @@ public struct DecisionTable: Sendable, Equatable {
         }
         guard let first = matched.first else { return nil }
         if hitPolicy == .unique, matched.count > 1 {
-            throw ExpressionError(column: 1, message: "table \(name) is UNIQUE but rules \(matched.map { String($0 + 1) }.joined(separator: " and ")) match")
+            throw ExpressionError(
+                column: 1,
+                message:
+                    "table \(name) is UNIQUE but rules \(matched.map { String($0 + 1) }.joined(separator: " and ")) match"
+            )
         }
         var outputs: [String: Value] = [:]
-        for (name, expression) in zip(outputNames, rules[first].outputs) { outputs[name] = try expression.evaluate(facts, today: today) }
+        for (name, expression) in zip(outputNames, rules[first].outputs) {
+            outputs[name] = try expression.evaluate(facts, today: today)
+        }
         return Decision(rule: first + 1, outputs: outputs)
     }
 }

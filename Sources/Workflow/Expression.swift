@@ -37,7 +37,9 @@ public struct Expression: Sendable, Equatable, CustomStringConvertible {
             case .name(let name): found.insert(name)
             case .list(let items), .call(_, let items): items.forEach(walk)
             case .unary(_, let operand): walk(operand)
-            case .binary(_, let left, let right): walk(left); walk(right)
+            case .binary(_, let left, let right):
+                walk(left)
+                walk(right)
             case .literal, .input: break
             }
         }
@@ -46,12 +48,16 @@ public struct Expression: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Evaluates against `facts`; `input` is what `?` stands for in a decision table cell.
-    public func evaluate(_ facts: [String: Value], input: Value? = nil, today: CalendarDate = .today()) throws(ExpressionError) -> Value {
+    public func evaluate(_ facts: [String: Value], input: Value? = nil, today: CalendarDate = .today())
+        throws(ExpressionError) -> Value
+    {
         try ExpressionEvaluator(facts: facts, input: input, today: today).evaluate(root, source: source)
     }
 
     /// Evaluates and requires a boolean (guards).
-    public func test(_ facts: [String: Value], input: Value? = nil, today: CalendarDate = .today()) throws(ExpressionError) -> Bool {
+    public func test(_ facts: [String: Value], input: Value? = nil, today: CalendarDate = .today())
+        throws(ExpressionError) -> Bool
+    {
         let value = try evaluate(facts, input: input, today: today)
         guard case .bool(let result) = value else {
             throw ExpressionError(column: 1, message: "\(source) gives \(value.typeName), not true or false")
@@ -77,7 +83,11 @@ public struct ExpressionError: Error, Sendable, Equatable, CustomStringConvertib
 /// + -, * /, unary minus, primary.
 struct ExpressionParser {
     enum Token: Equatable {
-        case number(Double), string(String), name(String), symbol(String), end
+        case number(Double)
+        case string(String)
+        case name(String)
+        case symbol(String)
+        case end
     }
 
     let text: [Character]
@@ -111,28 +121,42 @@ struct ExpressionParser {
         var i = 0
         while i < text.count {
             let c = text[i]
-            if c.isWhitespace { i += 1; continue }
+            if c.isWhitespace {
+                i += 1
+                continue
+            }
             let start = i
             if c.isNumber {
                 while i < text.count, text[i].isNumber || text[i] == "." { i += 1 }
-                guard let value = Double(String(text[start..<i])) else { throw ExpressionError(column: start + 1, message: "bad number") }
+                guard let value = Double(String(text[start..<i])) else {
+                    throw ExpressionError(column: start + 1, message: "bad number")
+                }
                 tokens.append((.number(value), start))
             } else if c == "'" {
                 i += 1
                 var value = ""
-                while i < text.count, text[i] != "'" { value.append(text[i]); i += 1 }
-                guard i < text.count else { throw ExpressionError(column: start + 1, message: "text is not closed with '") }
+                while i < text.count, text[i] != "'" {
+                    value.append(text[i])
+                    i += 1
+                }
+                guard i < text.count else {
+                    throw ExpressionError(column: start + 1, message: "text is not closed with '")
+                }
                 i += 1
                 tokens.append((.string(value), start))
             } else if c.isLetter || c == "_" {
-                while i < text.count, text[i].isLetter || text[i].isNumber || text[i] == "_" || text[i] == "." { i += 1 }
+                while i < text.count, text[i].isLetter || text[i].isNumber || text[i] == "_" || text[i] == "." {
+                    i += 1
+                }
                 tokens.append((.name(String(text[start..<i])), start))
             } else {
                 let two = i + 1 < text.count ? String(text[i...i + 1]) : ""
                 if ["==", "!=", "<=", ">="].contains(two) {
-                    tokens.append((.symbol(two), start)); i += 2
+                    tokens.append((.symbol(two), start))
+                    i += 2
                 } else if "<>+-*/()[],?".contains(c) {
-                    tokens.append((.symbol(String(c)), start)); i += 1
+                    tokens.append((.symbol(String(c)), start))
+                    i += 1
                 } else if c == "=" {
                     throw ExpressionError(column: start + 1, message: "use == to compare")
                 } else {
@@ -146,7 +170,10 @@ struct ExpressionParser {
     var current: Token { tokens[index].0 }
 
     mutating func take(_ symbol: String) -> Bool {
-        if current == .symbol(symbol) || current == .name(symbol) { index += 1; return true }
+        if current == .symbol(symbol) || current == .name(symbol) {
+            index += 1
+            return true
+        }
         return false
     }
 
@@ -187,18 +214,26 @@ struct ExpressionParser {
     mutating func parseAdditive() throws(ExpressionError) -> Expression.Node {
         var node = try parseMultiplicative()
         while true {
-            if take("+") { node = .binary("+", node, try parseMultiplicative()) }
-            else if take("-") { node = .binary("-", node, try parseMultiplicative()) }
-            else { return node }
+            if take("+") {
+                node = .binary("+", node, try parseMultiplicative())
+            } else if take("-") {
+                node = .binary("-", node, try parseMultiplicative())
+            } else {
+                return node
+            }
         }
     }
 
     mutating func parseMultiplicative() throws(ExpressionError) -> Expression.Node {
         var node = try parseUnary()
         while true {
-            if take("*") { node = .binary("*", node, try parseUnary()) }
-            else if take("/") { node = .binary("/", node, try parseUnary()) }
-            else { return node }
+            if take("*") {
+                node = .binary("*", node, try parseUnary())
+            } else if take("/") {
+                node = .binary("/", node, try parseUnary())
+            } else {
+                return node
+            }
         }
     }
 
@@ -207,15 +242,23 @@ struct ExpressionParser {
         return try parsePrimary()
     }
 
-    static let functions: [String: ClosedRange<Int>] = ["date": 1...1, "today": 0...0, "days": 2...2, "len": 1...1, "min": 2...2, "max": 2...2]
+    static let functions: [String: ClosedRange<Int>] = [
+        "date": 1...1, "today": 0...0, "days": 2...2, "len": 1...1, "min": 2...2, "max": 2...2,
+    ]
     static let keywords: Set<String> = ["and", "or", "not", "in", "true", "false", "null"]
 
     mutating func parsePrimary() throws(ExpressionError) -> Expression.Node {
         let token = current
         switch token {
-        case .number(let value): index += 1; return .literal(.number(value))
-        case .string(let value): index += 1; return .literal(.string(value))
-        case .symbol("?"): index += 1; return .input
+        case .number(let value):
+            index += 1
+            return .literal(.number(value))
+        case .string(let value):
+            index += 1
+            return .literal(.string(value))
+        case .symbol("?"):
+            index += 1
+            return .input
         case .symbol("("):
             index += 1
             let node = try parseOr()
@@ -229,13 +272,22 @@ struct ExpressionParser {
                 try expect("]")
             }
             return .list(items)
-        case .name("true"): index += 1; return .literal(.bool(true))
-        case .name("false"): index += 1; return .literal(.bool(false))
-        case .name("null"): index += 1; return .literal(.null)
+        case .name("true"):
+            index += 1
+            return .literal(.bool(true))
+        case .name("false"):
+            index += 1
+            return .literal(.bool(false))
+        case .name("null"):
+            index += 1
+            return .literal(.null)
         case .name(let name) where !Self.keywords.contains(name):
             index += 1
             guard take("(") else { return .name(name) }
-            guard let arity = Self.functions[name] else { index -= 2; throw error("unknown function \(name)") }
+            guard let arity = Self.functions[name] else {
+                index -= 2
+                throw error("unknown function \(name)")
+            }
             var arguments: [Expression.Node] = []
             if !take(")") {
                 repeat { arguments.append(try parseOr()) } while take(",")
@@ -287,7 +339,8 @@ struct ExpressionEvaluator {
                 guard case .bool(let r) = try eval(right) else { throw fail("or needs true or false") }
                 return .bool(r)
             case .binary(let op, let leftNode, let rightNode):
-                let left = try eval(leftNode), right = try eval(rightNode)
+                let left = try eval(leftNode)
+                let right = try eval(rightNode)
                 return try apply(op, left, right)
             case .call(let name, let arguments):
                 var values: [Value] = []
@@ -301,7 +354,9 @@ struct ExpressionEvaluator {
             case "==": return .bool(left == right)
             case "!=": return .bool(left != right)
             case "in":
-                guard case .list(let items) = right else { throw fail("in needs a list on the right, got \(right.typeName)") }
+                guard case .list(let items) = right else {
+                    throw fail("in needs a list on the right, got \(right.typeName)")
+                }
                 return .bool(items.contains(left))
             case "<", "<=", ">", ">=":
                 let order: Int

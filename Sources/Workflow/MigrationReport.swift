@@ -7,6 +7,7 @@ public struct MigrationReport: Sendable, Equatable {
     public var kept: [(caseID: String, reason: String)]
 
     public static func == (a: MigrationReport, b: MigrationReport) -> Bool {
-        a.moved == b.moved && a.kept.map(\.caseID) == b.kept.map(\.caseID) && a.kept.map(\.reason) == b.kept.map(\.reason)
+        a.moved == b.moved && a.kept.map(\.caseID) == b.kept.map(\.caseID)
+            && a.kept.map(\.reason) == b.kept.map(\.reason)
     }
 }

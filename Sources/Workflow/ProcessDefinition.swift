@@ -102,20 +102,28 @@ public struct ProcessDefinition: Sendable {
         let stateIDs = Set(raw.states.map(\.id))
         let starts = raw.states.filter { $0.start == true }
         if starts.count != 1 { problem("/states", "exactly one state must have start: true (found \(starts.count))") }
-        if !raw.states.contains(where: { $0.terminal == true }) { problem("/states", "at least one state must have terminal: true") }
+        if !raw.states.contains(where: { $0.terminal == true }) {
+            problem("/states", "at least one state must have terminal: true")
+        }
         for (i, state) in raw.states.enumerated() {
             if let sla = state.sla, sla < 1 { problem("/states/\(i)/sla", "must be at least 1 working day") }
-            if state.start == true && state.terminal == true { problem("/states/\(i)", "a state cannot be both start and terminal") }
-            for (r, role) in (state.assign ?? []).enumerated() where !Self.roles.contains(role) { problem("/states/\(i)/assign/\(r)", "unknown role \(role)") }
+            if state.start == true && state.terminal == true {
+                problem("/states/\(i)", "a state cannot be both start and terminal")
+            }
+            for (r, role) in (state.assign ?? []).enumerated() where !Self.roles.contains(role) {
+                problem("/states/\(i)/assign/\(r)", "unknown role \(role)")
+            }
         }
         var tables: [String: DecisionTable] = [:]
         for (i, table) in (raw.decisionTables ?? []).enumerated() {
             guard let policy = DecisionTable.HitPolicy(rawValue: table.hitPolicy ?? "UNIQUE") else {
-                problem("/decisionTables/\(i)/hitPolicy", "must be UNIQUE or FIRST"); continue
+                problem("/decisionTables/\(i)/hitPolicy", "must be UNIQUE or FIRST")
+                continue
             }
             do {
-                tables[table.name] = try DecisionTable(name: table.name, hitPolicy: policy, inputs: table.inputs, outputs: table.outputs,
-                                                       rules: table.rules.map { ($0.when, $0.then) })
+                tables[table.name] = try DecisionTable(
+                    name: table.name, hitPolicy: policy, inputs: table.inputs, outputs: table.outputs,
+                    rules: table.rules.map { ($0.when, $0.then) })
             } catch {
                 problems += error.problems
             }
@@ -135,17 +143,24 @@ public struct ProcessDefinition: Sendable {
             for (f, from) in action.from.enumerated() where !stateIDs.contains(from) {
                 problem("\(path)/from/\(f)", "unknown state \(from)", key: from)
             }
-            if !stateIDs.contains(action.to) { problem("\(path)/to", "unknown state \(action.to)", key: "to: \(action.to)") }
+            if !stateIDs.contains(action.to) {
+                problem("\(path)/to", "unknown state \(action.to)", key: "to: \(action.to)")
+            }
             for (r, role) in (action.roles ?? []).enumerated() where !Self.roles.contains(role) {
                 problem("\(path)/roles/\(r)", "unknown role \(role) (clerk, specialist, head)")
             }
-            actions.append(Action(id: action.id, from: action.from, to: action.to, roles: action.roles ?? [], documents: action.documents ?? [],
-                                  guardExpression: parse(action.guard, "\(path)/guard")))
+            actions.append(
+                Action(
+                    id: action.id, from: action.from, to: action.to, roles: action.roles ?? [],
+                    documents: action.documents ?? [],
+                    guardExpression: parse(action.guard, "\(path)/guard")))
         }
         var automatic: [AutomaticStep] = []
         for (i, step) in (raw.automatic ?? []).enumerated() {
             let path = "/automatic/\(i)"
-            if !stateIDs.contains(step.state) { problem("\(path)/state", "unknown state \(step.state)", key: "state: \(step.state)") }
+            if !stateIDs.contains(step.state) {
+                problem("\(path)/state", "unknown state \(step.state)", key: "state: \(step.state)")
+            }
             var kinds: [AutomaticStep.Kind] = []
             for (s, item) in (step.steps ?? []).enumerated() {
                 if let table = item.decide {
@@ -154,9 +169,13 @@ public struct ProcessDefinition: Sendable {
                     }
                     kinds.append(.decide(table: table))
                 } else if let compute = item.compute {
-                    if let expression = parse(compute.expression, "\(path)/steps/\(s)/compute/expression") { kinds.append(.compute(into: compute.into, expression: expression)) }
+                    if let expression = parse(compute.expression, "\(path)/steps/\(s)/compute/expression") {
+                        kinds.append(.compute(into: compute.into, expression: expression))
+                    }
                 } else if let lookup = item.lookup {
-                    if let key = parse(lookup.key, "\(path)/steps/\(s)/lookup/key") { kinds.append(.lookup(registry: lookup.registry, key: key, into: lookup.into)) }
+                    if let key = parse(lookup.key, "\(path)/steps/\(s)/lookup/key") {
+                        kinds.append(.lookup(registry: lookup.registry, key: key, into: lookup.into))
+                    }
                 } else {
                     problem("\(path)/steps/\(s)", "a step is one of decide, compute, lookup")
                 }
@@ -174,15 +193,19 @@ public struct ProcessDefinition: Sendable {
         for (i, escalation) in (raw.escalations ?? []).enumerated() {
             let path = "/escalations/\(i)"
             guard let state = raw.states.first(where: { $0.id == escalation.state }) else {
-                problem("\(path)/state", "unknown state \(escalation.state)"); continue
+                problem("\(path)/state", "unknown state \(escalation.state)")
+                continue
             }
             if state.sla == nil { problem("\(path)/state", "\(state.id) has no sla to pass") }
             switch escalation.do {
             case "notify": escalations.append(Escalation(state: state.id, kind: .notify))
             case "reassign": escalations.append(Escalation(state: state.id, kind: .reassignToSupervisor))
             case "action":
-                guard let action = escalation.action, raw.actions.contains(where: { $0.id == action && $0.from.contains(state.id) }) else {
-                    problem("\(path)/action", "must name an action from \(state.id)"); continue
+                guard let action = escalation.action,
+                    raw.actions.contains(where: { $0.id == action && $0.from.contains(state.id) })
+                else {
+                    problem("\(path)/action", "must name an action from \(state.id)")
+                    continue
                 }
                 escalations.append(Escalation(state: state.id, kind: .takeAction(action)))
             default: problem("\(path)/do", "must be notify, reassign or action")
@@ -193,7 +216,9 @@ public struct ProcessDefinition: Sendable {
             var reachable: Set<String> = [start.id]
             var frontier = [start.id]
             while let state = frontier.popLast() {
-                for action in raw.actions where action.from.contains(state) && reachable.insert(action.to).inserted { frontier.append(action.to) }
+                for action in raw.actions where action.from.contains(state) && reachable.insert(action.to).inserted {
+                    frontier.append(action.to)
+                }
             }
             for (i, state) in raw.states.enumerated() where !reachable.contains(state.id) {
                 problem("/states/\(i)", "\(state.id) cannot be reached from \(start.id)", key: "id: \(state.id)")
@@ -210,7 +235,8 @@ public struct ProcessDefinition: Sendable {
             for (i, state) in raw.states.enumerated() where !finishing.contains(state.id) {
                 problem("/states/\(i)", "no terminal state can be reached from \(state.id)", key: "id: \(state.id)")
             }
-            for (i, state) in raw.states.enumerated() where state.terminal == true && raw.actions.contains(where: { $0.from.contains(state.id) }) {
+            for (i, state) in raw.states.enumerated()
+            where state.terminal == true && raw.actions.contains(where: { $0.from.contains(state.id) }) {
                 problem("/states/\(i)", "terminal state \(state.id) has actions leaving it")
             }
         }
@@ -218,7 +244,11 @@ public struct ProcessDefinition: Sendable {
         id = raw.id
         version = raw.version
         title = raw.title ?? raw.id
-        states = raw.states.map { State(id: $0.id, isStart: $0.start == true, isTerminal: $0.terminal == true, slaDays: $0.sla, assign: $0.assign) }
+        states = raw.states.map {
+            State(
+                id: $0.id, isStart: $0.start == true, isTerminal: $0.terminal == true, slaDays: $0.sla,
+                assign: $0.assign)
+        }
         self.actions = actions
         self.automatic = automatic
         self.escalations = escalations
@@ -230,9 +260,10 @@ public struct ProcessDefinition: Sendable {
 
     static func describe(_ error: any Error) -> String {
         switch error {
-        case let DecodingError.keyNotFound(key, context):
+        case DecodingError.keyNotFound(let key, let context):
             return "missing \(key.stringValue) at /\(context.codingPath.map(\.stringValue).joined(separator: "/"))"
-        case let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context), let DecodingError.dataCorrupted(context):
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+            DecodingError.dataCorrupted(let context):
             return "\(context.debugDescription) at /\(context.codingPath.map(\.stringValue).joined(separator: "/"))"
         default:
             return "\(error)"
@@ -242,20 +273,60 @@ public struct ProcessDefinition: Sendable {
 
 /// The definition as written, before checking.
 struct RawDefinition: Decodable {
-    struct RawState: Decodable { var id: String; var start: Bool?; var terminal: Bool?; var sla: Int?; var assign: [String]? }
-    struct RawAction: Decodable { var id: String; var from: [String]; var to: String; var roles: [String]?; var documents: [String]?; var `guard`: String? }
+    struct RawState: Decodable {
+        var id: String
+        var start: Bool?
+        var terminal: Bool?
+        var sla: Int?
+        var assign: [String]?
+    }
+    struct RawAction: Decodable {
+        var id: String
+        var from: [String]
+        var to: String
+        var roles: [String]?
+        var documents: [String]?
+        var `guard`: String?
+    }
     struct RawStep: Decodable {
-        struct Compute: Decodable { var into: String; var expression: String }
-        struct Lookup: Decodable { var registry: String; var key: String; var into: String }
+        struct Compute: Decodable {
+            var into: String
+            var expression: String
+        }
+        struct Lookup: Decodable {
+            var registry: String
+            var key: String
+            var into: String
+        }
         var decide: String?
         var compute: Compute?
         var lookup: Lookup?
     }
-    struct RawThen: Decodable { var when: String?; var action: String }
-    struct RawAutomatic: Decodable { var state: String; var steps: [RawStep]?; var then: [RawThen]? }
-    struct RawEscalation: Decodable { var state: String; var `do`: String; var action: String? }
-    struct RawRule: Decodable { var when: [String]; var then: [String] }
-    struct RawTable: Decodable { var name: String; var hitPolicy: String?; var inputs: [String]; var outputs: [String]; var rules: [RawRule] }
+    struct RawThen: Decodable {
+        var when: String?
+        var action: String
+    }
+    struct RawAutomatic: Decodable {
+        var state: String
+        var steps: [RawStep]?
+        var then: [RawThen]?
+    }
+    struct RawEscalation: Decodable {
+        var state: String
+        var `do`: String
+        var action: String?
+    }
+    struct RawRule: Decodable {
+        var when: [String]
+        var then: [String]
+    }
+    struct RawTable: Decodable {
+        var name: String
+        var hitPolicy: String?
+        var inputs: [String]
+        var outputs: [String]
+        var rules: [RawRule]
+    }
 
     var id: String
     var version: Int

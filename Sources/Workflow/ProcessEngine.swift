@@ -25,25 +25,37 @@ public struct ProcessEngine: Sendable {
     public init(_ definition: ProcessDefinition) { self.definition = definition }
 
     /// The actions `role` may take now.
-    public func allowed(in state: String, role: String, facts: [String: Value], documents: Set<String>) -> [ProcessDefinition.Action] {
-        definition.actions(from: state).filter { (try? check($0, state: state, role: role, facts: facts, documents: documents)) != nil }
+    public func allowed(in state: String, role: String, facts: [String: Value], documents: Set<String>)
+        -> [ProcessDefinition.Action]
+    {
+        definition.actions(from: state).filter {
+            (try? check($0, state: state, role: role, facts: facts, documents: documents)) != nil
+        }
     }
 
     /// Takes `actionID` as `role` (nil: the system) or throws why not.
-    public func take(_ actionID: String, in state: String, role: String?, facts: [String: Value], documents: Set<String>) throws(WorkflowError) -> Transition {
-        guard let action = definition.actions.first(where: { $0.id == actionID }) else { throw .unknownAction(actionID) }
+    public func take(
+        _ actionID: String, in state: String, role: String?, facts: [String: Value], documents: Set<String>
+    ) throws(WorkflowError) -> Transition {
+        guard let action = definition.actions.first(where: { $0.id == actionID }) else {
+            throw .unknownAction(actionID)
+        }
         try check(action, state: state, role: role, facts: facts, documents: documents)
         return Transition(from: state, to: action.to, action: action.id, role: role)
     }
 
-    private func check(_ action: ProcessDefinition.Action, state: String, role: String?, facts: [String: Value], documents: Set<String>) throws(WorkflowError) {
+    private func check(
+        _ action: ProcessDefinition.Action, state: String, role: String?, facts: [String: Value], documents: Set<String>
+    ) throws(WorkflowError) {
         guard action.from.contains(state) else { throw .notFromState(action: action.id, state: state) }
         if let role, !action.roles.contains(role) { throw .roleNotAllowed(action: action.id, role: role) }
         let missing = action.documents.filter { !documents.contains($0) }
         guard missing.isEmpty else { throw .missingDocuments(missing) }
         if let guardExpression = action.guardExpression {
             do {
-                guard try guardExpression.test(facts) else { throw WorkflowError.guardFailed(action: action.id, guard: guardExpression.source) }
+                guard try guardExpression.test(facts) else {
+                    throw WorkflowError.guardFailed(action: action.id, guard: guardExpression.source)
+                }
             } catch let error as WorkflowError {
                 throw error
             } catch {
@@ -54,8 +66,10 @@ public struct ProcessEngine: Sendable {
 
     /// Runs the automatic steps of `state` (decision tables, computed values, registry lookups
     /// through `lookup`) and chooses the system's next action, if the definition gives one.
-    public func enter(_ state: String, facts: [String: Value],
-                      lookup: (String, String) async throws -> [String: Value]? = { _, _ in nil }) async throws -> AutomaticOutcome {
+    public func enter(
+        _ state: String, facts: [String: Value],
+        lookup: (String, String) async throws -> [String: Value]? = { _, _ in nil }
+    ) async throws -> AutomaticOutcome {
         var outcome = AutomaticOutcome()
         guard let step = definition.automatic.first(where: { $0.state == state }) else { return outcome }
         var known = facts
@@ -63,9 +77,14 @@ public struct ProcessEngine: Sendable {
             switch kind {
             case .decide(let name):
                 guard let table = definition.tables[name] else { throw WorkflowError.evaluation("no table \(name)") }
-                guard let decision = try table.decide(known) else { throw WorkflowError.evaluation("no rule of \(name) matches") }
+                guard let decision = try table.decide(known) else {
+                    throw WorkflowError.evaluation("no rule of \(name) matches")
+                }
                 outcome.decisions[name] = decision
-                for (output, value) in decision.outputs { known["\(name).\(output)"] = value; outcome.facts["\(name).\(output)"] = value }
+                for (output, value) in decision.outputs {
+                    known["\(name).\(output)"] = value
+                    outcome.facts["\(name).\(output)"] = value
+                }
                 known["\(name).rule"] = .number(Double(decision.rule))
                 outcome.facts["\(name).rule"] = .number(Double(decision.rule))
             case .compute(let into, let expression):
@@ -73,11 +92,16 @@ public struct ProcessEngine: Sendable {
                 known[into] = value
                 outcome.facts[into] = value
             case .lookup(let registry, let keyExpression, let into):
-                guard case .string(let key) = try keyExpression.evaluate(known) else { throw WorkflowError.evaluation("lookup key must be text") }
+                guard case .string(let key) = try keyExpression.evaluate(known) else {
+                    throw WorkflowError.evaluation("lookup key must be text")
+                }
                 let found = try await lookup(registry, key)
                 known["\(into).found"] = .bool(found != nil)
                 outcome.facts["\(into).found"] = .bool(found != nil)
-                for (field, value) in found ?? [:] { known["\(into).\(field)"] = value; outcome.facts["\(into).\(field)"] = value }
+                for (field, value) in found ?? [:] {
+                    known["\(into).\(field)"] = value
+                    outcome.facts["\(into).\(field)"] = value
+                }
             }
         }
         for choice in step.then {

@@ -1,6 +1,6 @@
 import Core
-import Ledger
 import Foundation
+import Ledger
 
 /// Facts are stored as JSON: numbers, text, booleans, null and lists as themselves, dates as
 /// `{"date": "YYYY-MM-DD"}` so they come back as dates.
@@ -9,12 +9,19 @@ extension Value: Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([Value].self) { self = .list(value) }
-        else { self = .date(try container.decode(DateBox.self).date) }
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([Value].self) {
+            self = .list(value)
+        } else {
+            self = .date(try container.decode(DateBox.self).date)
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {

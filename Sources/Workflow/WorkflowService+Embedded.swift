@@ -11,7 +11,10 @@ public struct CaseStart: Sendable {
     public var documents: Set<String>
     public var actor: LedgerActor
 
-    public init(definitionID: String, agency: String, applicant: String?, facts: [String: Value], documents: Set<String> = [], actor: LedgerActor) {
+    public init(
+        definitionID: String, agency: String, applicant: String?, facts: [String: Value], documents: Set<String> = [],
+        actor: LedgerActor
+    ) {
         self.definitionID = definitionID
         self.agency = agency
         self.applicant = applicant
@@ -36,12 +39,16 @@ extension WorkflowService {
         for start in starts {
             let definition = try await latest(start.definitionID, on: sql)
             let id = Hex.encode((0..<10).map { _ in UInt8.random(in: 0...255) })
-            var item = WorkflowCase(id: id, definitionID: definition.id, version: definition.version, state: definition.start.id, isTerminal: false,
-                                    agencyCode: start.agency, applicantPIN: start.applicant, assigneePIN: nil, facts: start.facts,
-                                    documents: start.documents, enteredOn: today(at), dueOn: nil, revision: 0)
+            var item = WorkflowCase(
+                id: id, definitionID: definition.id, version: definition.version, state: definition.start.id,
+                isTerminal: false,
+                agencyCode: start.agency, applicantPIN: start.applicant, assigneePIN: nil, facts: start.facts,
+                documents: start.documents, enteredOn: today(at), dueOn: nil, revision: 0)
             item.dueOn = definition.start.slaDays.map { calendar.adding(workingDays: $0, to: item.enteredOn) }
             writer.create(item)
-            writer.record(&item, kind: "started", from: nil, to: item.state, action: nil, actor: start.actor, role: nil, reason: "", details: [:], at: at)
+            writer.record(
+                &item, kind: "started", from: nil, to: item.state, action: nil, actor: start.actor, role: nil,
+                reason: "", details: [:], at: at)
             try await settle(sql, &item, definition: definition, calendar: calendar, at: at, writer: writer)
             started.append(item)
         }
@@ -51,32 +58,42 @@ extension WorkflowService {
 
     /// Takes an action that no official takes (the definition gives it no roles): a payment
     /// confirmed, an applicant's withdrawal or answer. `facts` are added to the case first.
-    public func systemAct(_ caseID: String, action: String, by actor: LedgerActor, reason: String, facts: [String: Value] = [:],
-                          documents: Set<String> = [], on sql: any SQLDatabase) async throws -> WorkflowCase {
+    public func systemAct(
+        _ caseID: String, action: String, by actor: LedgerActor, reason: String, facts: [String: Value] = [:],
+        documents: Set<String> = [], on sql: any SQLDatabase
+    ) async throws -> WorkflowCase {
         let at = now()
         let calendar = try await calendars.get { try await self.loadCalendar(on: sql) }
         let writer = CaseWriter()
         var item = try await load(sql, caseID, lock: true)
         let definition = try await definition(item.definitionID, version: item.version, on: sql)
-        guard let declared = definition.actions.first(where: { $0.id == action }) else { throw WorkflowError.unknownAction(action) }
+        guard let declared = definition.actions.first(where: { $0.id == action }) else {
+            throw WorkflowError.unknownAction(action)
+        }
         guard declared.roles.isEmpty else { throw WorkflowError.roleNotAllowed(action: action, role: "system") }
         item.facts.merge(facts) { _, new in new }
         item.documents.formUnion(documents)
-        let transition = try ProcessEngine(definition).take(action, in: item.state, role: nil, facts: item.facts, documents: item.documents)
-        move(&item, transition, definition: definition, calendar: calendar, actor: actor, reason: reason, at: at, writer: writer)
+        let transition = try ProcessEngine(definition).take(
+            action, in: item.state, role: nil, facts: item.facts, documents: item.documents)
+        move(
+            &item, transition, definition: definition, calendar: calendar, actor: actor, reason: reason, at: at,
+            writer: writer)
         try await settle(sql, &item, definition: definition, calendar: calendar, at: at, writer: writer)
         try await writer.apply(sql, ledger: ledger, at: at)
         return item
     }
 
     /// An official's action (checked as `act` checks it) inside the caller's transaction.
-    public func act(_ caseID: String, action: String, by principal: Principal, reason: String, documents: Set<String> = [],
-                    on sql: any SQLDatabase) async throws -> WorkflowCase {
+    public func act(
+        _ caseID: String, action: String, by principal: Principal, reason: String, documents: Set<String> = [],
+        on sql: any SQLDatabase
+    ) async throws -> WorkflowCase {
         let at = now()
         let calendar = try await calendars.get { try await self.loadCalendar(on: sql) }
         let writer = CaseWriter()
-        let item = try await plan(ActRequest(caseID: caseID, action: action, principal: principal, reason: reason, documents: documents),
-                                  sql: sql, calendar: calendar, at: at, writer: writer)
+        let item = try await plan(
+            ActRequest(caseID: caseID, action: action, principal: principal, reason: reason, documents: documents),
+            sql: sql, calendar: calendar, at: at, writer: writer)
         try await writer.apply(sql, ledger: ledger, at: at)
         return item
     }
@@ -89,8 +106,12 @@ extension WorkflowService {
     /// A published version, read on the caller's connection (cached: versions never change).
     public func definition(_ id: String, version: Int, on sql: any SQLDatabase) async throws -> ProcessDefinition {
         if let cached = await definitions.get(id, version) { return cached }
-        guard let text = try await sql.raw("SELECT document FROM workflow_definitions WHERE id = \(bind: id) AND version = \(bind: version)")
-            .first(decodingColumn: "document", as: String.self) else { throw DomainError.notFound }
+        guard
+            let text = try await sql.raw(
+                "SELECT document FROM workflow_definitions WHERE id = \(bind: id) AND version = \(bind: version)"
+            )
+            .first(decodingColumn: "document", as: String.self)
+        else { throw DomainError.notFound }
         let definition = try ProcessDefinition(text: text)
         await definitions.store(definition)
         return definition
@@ -99,8 +120,10 @@ extension WorkflowService {
     /// The newest published version of `id`, read on the caller's connection.
     public func latest(_ id: String, on sql: any SQLDatabase) async throws -> ProcessDefinition {
         if let newest = await definitions.newest(id) { return newest }
-        guard let version = try await sql.raw("SELECT MAX(version) AS v FROM workflow_definitions WHERE id = \(bind: id)")
-            .first(decodingColumn: "v", as: Int?.self) ?? nil else { throw DomainError.notFound }
+        guard
+            let version = try await sql.raw("SELECT MAX(version) AS v FROM workflow_definitions WHERE id = \(bind: id)")
+                .first(decodingColumn: "v", as: Int?.self) ?? nil
+        else { throw DomainError.notFound }
         let definition = try await definition(id, version: version, on: sql)
         await definitions.remember(newest: definition)
         return definition

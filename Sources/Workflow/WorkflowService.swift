@@ -26,8 +26,11 @@ public struct WorkflowService: Sendable {
         throw WorkflowError.evaluation("registry \(registry) is not connected to the workflow")
     }
 
-    public init(database: Database, ledger: LedgerService?, now: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) },
-                lookup: @escaping Lookup = WorkflowService.noRegistries) {
+    public init(
+        database: Database, ledger: LedgerService?,
+        now: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) },
+        lookup: @escaping Lookup = WorkflowService.noRegistries
+    ) {
         self.database = database
         self.ledger = ledger
         self.now = now
@@ -48,16 +51,24 @@ public struct WorkflowService: Sendable {
         let definition = try ProcessDefinition(text: text)
         let at = now()
         try await database.transaction { sql in
-            let latest = try await sql.raw("SELECT MAX(version) AS v FROM workflow_definitions WHERE id = \(bind: definition.id)").first(decodingColumn: "v", as: Int?.self) ?? nil
+            let latest =
+                try await sql.raw(
+                    "SELECT MAX(version) AS v FROM workflow_definitions WHERE id = \(bind: definition.id)"
+                ).first(decodingColumn: "v", as: Int?.self) ?? nil
             guard definition.version == (latest ?? 0) + 1 else {
                 throw DomainError.conflict(field: "version", messageKey: "error_version_taken")
             }
-            let index = try await self.append(sql, kind: "workflow.definition.published", actor: actor, subject: "process:\(definition.id)",
-                                              details: ["version": String(definition.version), "document": Hex.encode(SHA256.hash(data: Data(text.utf8)))], at: at)
-            try await sql.raw("""
+            let index = try await self.append(
+                sql, kind: "workflow.definition.published", actor: actor, subject: "process:\(definition.id)",
+                details: [
+                    "version": String(definition.version), "document": Hex.encode(SHA256.hash(data: Data(text.utf8))),
+                ], at: at)
+            try await sql.raw(
+                """
                 INSERT INTO workflow_definitions (id, version, document, published_at, published_by, ledger_index)
                 VALUES (\(bind: definition.id), \(bind: definition.version), \(bind: text), \(bind: at), \(bind: actor.historyName(themself: "applicant")), \(bind: index))
-                """).run()
+                """
+            ).run()
         }
         await definitions.store(definition)
         await definitions.remember(newest: definition)
@@ -68,7 +79,9 @@ public struct WorkflowService: Sendable {
     public func definition(_ id: String, version: Int) async throws -> ProcessDefinition {
         if let cached = await definitions.get(id, version) { return cached }
         let text = try await database.withConnection { sql in
-            try await sql.raw("SELECT document FROM workflow_definitions WHERE id = \(bind: id) AND version = \(bind: version)").first(decodingColumn: "document", as: String.self)
+            try await sql.raw(
+                "SELECT document FROM workflow_definitions WHERE id = \(bind: id) AND version = \(bind: version)"
+            ).first(decodingColumn: "document", as: String.self)
         }
         guard let text else { throw DomainError.notFound }
         let definition = try ProcessDefinition(text: text)
@@ -79,12 +92,16 @@ public struct WorkflowService: Sendable {
     /// Every published definition version, newest first within each id.
     public func published() async throws -> [PublishedDefinition] {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT id, version, document, published_at, published_by FROM workflow_definitions ORDER BY id, version DESC").all().map { row in
+            try await sql.raw(
+                "SELECT id, version, document, published_at, published_by FROM workflow_definitions ORDER BY id, version DESC"
+            ).all().map { row in
                 let document = try row.decode(column: "document", as: String.self)
-                return PublishedDefinition(id: try row.decode(column: "id", as: String.self), version: try row.decode(column: "version", as: Int.self),
-                                           title: (try? ProcessDefinition(text: document))?.title ?? "",
-                                           publishedAt: try row.decode(column: "published_at", as: Int.self),
-                                           publishedBy: try row.decode(column: "published_by", as: String.self))
+                return PublishedDefinition(
+                    id: try row.decode(column: "id", as: String.self),
+                    version: try row.decode(column: "version", as: Int.self),
+                    title: (try? ProcessDefinition(text: document))?.title ?? "",
+                    publishedAt: try row.decode(column: "published_at", as: Int.self),
+                    publishedBy: try row.decode(column: "published_by", as: String.self))
             }
         }
     }
@@ -92,7 +109,8 @@ public struct WorkflowService: Sendable {
     /// The newest published version of `id`.
     public func latest(_ id: String) async throws -> ProcessDefinition {
         let version = try await database.withConnection { sql in
-            try await sql.raw("SELECT MAX(version) AS v FROM workflow_definitions WHERE id = \(bind: id)").first(decodingColumn: "v", as: Int?.self) ?? nil
+            try await sql.raw("SELECT MAX(version) AS v FROM workflow_definitions WHERE id = \(bind: id)").first(
+                decodingColumn: "v", as: Int?.self) ?? nil
         }
         guard let version else { throw DomainError.notFound }
         return try await definition(id, version: version)
@@ -114,14 +132,20 @@ public struct WorkflowService: Sendable {
     public func setHoliday(_ date: CalendarDate, name: String, holiday: Bool, by principal: Principal) async throws {
         guard principal.post?.roles.contains(.administrator) == true else { throw DomainError.forbidden }
         try await database.transaction { sql in
-            if try await sql.raw("SELECT COUNT(*) AS n FROM workflow_holidays").first(decodingColumn: "n", as: Int.self) == 0 {
+            if try await sql.raw("SELECT COUNT(*) AS n FROM workflow_holidays").first(decodingColumn: "n", as: Int.self)
+                == 0
+            {
                 for day in WorkingCalendar.kyrgyzDefault().holidays {
-                    try await sql.raw("INSERT INTO workflow_holidays (day, name) VALUES (\(bind: day.description), 'public holiday')").run()
+                    try await sql.raw(
+                        "INSERT INTO workflow_holidays (day, name) VALUES (\(bind: day.description), 'public holiday')"
+                    ).run()
                 }
             }
             defer { Task { await calendars.invalidate() } }
             if holiday {
-                try await sql.raw("INSERT INTO workflow_holidays (day, name) VALUES (\(bind: date.description), \(bind: name)) ON CONFLICT (day) DO UPDATE SET name = \(bind: name)").run()
+                try await sql.raw(
+                    "INSERT INTO workflow_holidays (day, name) VALUES (\(bind: date.description), \(bind: name)) ON CONFLICT (day) DO UPDATE SET name = \(bind: name)"
+                ).run()
             } else {
                 try await sql.raw("DELETE FROM workflow_holidays WHERE day = \(bind: date.description)").run()
             }
@@ -132,20 +156,26 @@ public struct WorkflowService: Sendable {
 
     /// Starts a case on the newest version of `definitionID`, runs the start state's automatic
     /// steps and assigns it.
-    public func start(_ definitionID: String, agency: String, applicant: String?, facts: [String: Value], documents: Set<String>,
-                      by actor: LedgerActor) async throws -> WorkflowCase {
+    public func start(
+        _ definitionID: String, agency: String, applicant: String?, facts: [String: Value], documents: Set<String>,
+        by actor: LedgerActor
+    ) async throws -> WorkflowCase {
         let definition = try await latest(definitionID)
         let calendar = try await calendar()
         let at = now()
         let id = Hex.encode((0..<10).map { _ in UInt8.random(in: 0...255) })
         return try await database.transaction { sql in
             let writer = CaseWriter()
-            var item = WorkflowCase(id: id, definitionID: definition.id, version: definition.version, state: definition.start.id, isTerminal: false,
-                                    agencyCode: agency, applicantPIN: applicant, assigneePIN: nil, facts: facts, documents: documents,
-                                    enteredOn: self.today(at), dueOn: nil, revision: 0)
+            var item = WorkflowCase(
+                id: id, definitionID: definition.id, version: definition.version, state: definition.start.id,
+                isTerminal: false,
+                agencyCode: agency, applicantPIN: applicant, assigneePIN: nil, facts: facts, documents: documents,
+                enteredOn: self.today(at), dueOn: nil, revision: 0)
             item.dueOn = definition.start.slaDays.map { calendar.adding(workingDays: $0, to: item.enteredOn) }
             writer.create(item)
-            writer.record(&item, kind: "started", from: nil, to: item.state, action: nil, actor: actor, role: nil, reason: "", details: [:], at: at)
+            writer.record(
+                &item, kind: "started", from: nil, to: item.state, action: nil, actor: actor, role: nil, reason: "",
+                details: [:], at: at)
             try await self.settle(sql, &item, definition: definition, calendar: calendar, at: at, writer: writer)
             try await writer.apply(sql, ledger: self.ledger, at: at)
             return item
@@ -158,8 +188,12 @@ public struct WorkflowService: Sendable {
     ///
     /// Requests that arrive together share one transaction (group commit): each is checked on
     /// its own and fails on its own, and their writes and ledger entries go in together.
-    public func act(_ caseID: String, action: String, by principal: Principal, reason: String, documents: Set<String> = []) async throws -> WorkflowCase {
-        try await batcher.submit(ActRequest(caseID: caseID, action: action, principal: principal, reason: reason, documents: documents)) { requests in
+    public func act(
+        _ caseID: String, action: String, by principal: Principal, reason: String, documents: Set<String> = []
+    ) async throws -> WorkflowCase {
+        try await batcher.submit(
+            ActRequest(caseID: caseID, action: action, principal: principal, reason: reason, documents: documents)
+        ) { requests in
             try await self.act(requests)
         }
     }
@@ -188,38 +222,55 @@ public struct WorkflowService: Sendable {
         }
     }
 
-    func plan(_ request: ActRequest, sql: any SQLDatabase, calendar: WorkingCalendar, at: Int, writer: CaseWriter) async throws -> WorkflowCase {
+    func plan(_ request: ActRequest, sql: any SQLDatabase, calendar: WorkingCalendar, at: Int, writer: CaseWriter)
+        async throws -> WorkflowCase
+    {
         let principal = request.principal
         let (loaded, related) = try await load(sql, request.caseID, relatedTo: principal.pin, writer: writer)
         var item = loaded
         let definition = try await definition(item.definitionID, version: item.version, on: sql)
         guard let post = principal.post, post.agencyCode == item.agencyCode else { throw DomainError.forbidden }
         guard principal.pin != item.applicantPIN, !related else { throw WorkflowError.conflictOfInterest }
-        guard let declared = definition.actions.first(where: { $0.id == request.action }) else { throw WorkflowError.unknownAction(request.action) }
+        guard let declared = definition.actions.first(where: { $0.id == request.action }) else {
+            throw WorkflowError.unknownAction(request.action)
+        }
         guard let role = post.roles.map(\.rawValue).first(where: { declared.roles.contains($0) }) else {
-            throw WorkflowError.roleNotAllowed(action: request.action, role: post.roles.map(\.rawValue).joined(separator: "+"))
+            throw WorkflowError.roleNotAllowed(
+                action: request.action, role: post.roles.map(\.rawValue).joined(separator: "+"))
         }
         item.documents.formUnion(request.documents)
-        let transition = try ProcessEngine(definition).take(request.action, in: item.state, role: role, facts: item.facts, documents: item.documents)
-        move(&item, transition, definition: definition, calendar: calendar, actor: .person(principal.pin), reason: request.reason, at: at, writer: writer)
-        try await settle(sql, &item, definition: definition, calendar: calendar, at: at, writer: writer, actingOfficial: principal)
+        let transition = try ProcessEngine(definition).take(
+            request.action, in: item.state, role: role, facts: item.facts, documents: item.documents)
+        move(
+            &item, transition, definition: definition, calendar: calendar, actor: .person(principal.pin),
+            reason: request.reason, at: at, writer: writer)
+        try await settle(
+            sql, &item, definition: definition, calendar: calendar, at: at, writer: writer, actingOfficial: principal)
         return item
     }
 
     /// A supervisor (head of the agency) gives a case to another eligible official; the reason is required.
-    public func reassign(_ caseID: String, to official: String, by supervisor: Principal, reason: String) async throws -> WorkflowCase {
+    public func reassign(_ caseID: String, to official: String, by supervisor: Principal, reason: String) async throws
+        -> WorkflowCase
+    {
         let at = now()
-        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError(field: "reason", messageKey: "error_required") }
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError(field: "reason", messageKey: "error_required")
+        }
         return try await database.transaction { sql in
             let writer = CaseWriter()
             var item = try await self.load(sql, caseID, lock: true)
-            guard let post = supervisor.post, post.agencyCode == item.agencyCode, post.roles.contains(.head) else { throw DomainError.forbidden }
+            guard let post = supervisor.post, post.agencyCode == item.agencyCode, post.roles.contains(.head) else {
+                throw DomainError.forbidden
+            }
             let definition = try await self.definition(item.definitionID, version: item.version, on: sql)
             let eligible = try await self.eligible(sql, item, definition: definition)
             guard eligible.contains(where: { $0.pin == official }) else { throw WorkflowError.notEligible(official) }
             item.assigneePIN = official
-            writer.record(&item, kind: "reassigned", from: item.state, to: item.state, action: nil, actor: .person(supervisor.pin),
-                          role: "head", reason: reason, details: ["assignee": official], at: at)
+            writer.record(
+                &item, kind: "reassigned", from: item.state, to: item.state, action: nil,
+                actor: .person(supervisor.pin),
+                role: "head", reason: reason, details: ["assignee": official], at: at)
             try await writer.apply(sql, ledger: self.ledger, at: at)
             return item
         }
@@ -233,9 +284,11 @@ public struct WorkflowService: Sendable {
         let calendar = try await calendar()
         return try await database.transaction { sql in
             // Claiming clears the timer; a second node's UPDATE finds nothing left to claim.
-            let due = try await sql.raw("""
+            let due = try await sql.raw(
+                """
                 UPDATE workflow_cases SET timer_at = NULL WHERE timer_at IS NOT NULL AND timer_at <= \(bind: at) AND terminal = 0 RETURNING id
-                """).all().map { try $0.decode(column: "id", as: String.self) }
+                """
+            ).all().map { try $0.decode(column: "id", as: String.self) }
             let writer = CaseWriter()
             var fired = 0
             for id in due.sorted() {
@@ -246,18 +299,33 @@ public struct WorkflowService: Sendable {
                     let details = ["node": node]
                     switch escalation.kind {
                     case .notify:
-                        writer.record(&item, kind: "escalated", from: item.state, to: item.state, action: nil, actor: .agency(item.agencyCode),
-                                      role: nil, reason: "SLA passed", details: details.merging(["escalation": "notify", "assignee": item.assigneePIN ?? ""]) { $1 }, at: at)
+                        writer.record(
+                            &item, kind: "escalated", from: item.state, to: item.state, action: nil,
+                            actor: .agency(item.agencyCode),
+                            role: nil, reason: "SLA passed",
+                            details: details.merging(["escalation": "notify", "assignee": item.assigneePIN ?? ""]) {
+                                $1
+                            }, at: at)
                     case .reassignToSupervisor:
-                        let heads = try await self.officials(sql, agency: item.agencyCode, roles: ["head"], excluding: item.applicantPIN)
+                        let heads = try await self.officials(
+                            sql, agency: item.agencyCode, roles: ["head"], excluding: item.applicantPIN)
                         item.assigneePIN = heads.min { ($0.load, $0.pin) < ($1.load, $1.pin) }?.pin ?? item.assigneePIN
-                        writer.record(&item, kind: "escalated", from: item.state, to: item.state, action: nil, actor: .agency(item.agencyCode),
-                                      role: nil, reason: "SLA passed", details: details.merging(["escalation": "reassign", "assignee": item.assigneePIN ?? ""]) { $1 }, at: at)
+                        writer.record(
+                            &item, kind: "escalated", from: item.state, to: item.state, action: nil,
+                            actor: .agency(item.agencyCode),
+                            role: nil, reason: "SLA passed",
+                            details: details.merging(["escalation": "reassign", "assignee": item.assigneePIN ?? ""]) {
+                                $1
+                            }, at: at)
                     case .takeAction(let action):
-                        let transition = try ProcessEngine(definition).take(action, in: item.state, role: nil, facts: item.facts, documents: item.documents)
-                        self.move(&item, transition, definition: definition, calendar: calendar, actor: .agency(item.agencyCode),
-                                  reason: "SLA passed", at: at, writer: writer, kind: "escalated")
-                        try await self.settle(sql, &item, definition: definition, calendar: calendar, at: at, writer: writer)
+                        let transition = try ProcessEngine(definition).take(
+                            action, in: item.state, role: nil, facts: item.facts, documents: item.documents)
+                        self.move(
+                            &item, transition, definition: definition, calendar: calendar,
+                            actor: .agency(item.agencyCode),
+                            reason: "SLA passed", at: at, writer: writer, kind: "escalated")
+                        try await self.settle(
+                            sql, &item, definition: definition, calendar: calendar, at: at, writer: writer)
                     }
                 }
             }
@@ -268,16 +336,20 @@ public struct WorkflowService: Sendable {
 
     /// Moves the live cases of `definitionID` from version `from` to version `to`; cases whose
     /// state the new version lacks stay, and the report says why.
-    public func migrate(_ definitionID: String, from: Int, to: Int, by actor: LedgerActor) async throws -> MigrationReport {
+    public func migrate(_ definitionID: String, from: Int, to: Int, by actor: LedgerActor) async throws
+        -> MigrationReport
+    {
         let target = try await definition(definitionID, version: to)
         _ = try await definition(definitionID, version: from)
         let at = now()
         return try await database.transaction { sql in
             let writer = CaseWriter()
             var report = MigrationReport(moved: [], kept: [])
-            let ids = try await sql.raw("""
+            let ids = try await sql.raw(
+                """
                 SELECT id FROM workflow_cases WHERE definition_id = \(bind: definitionID) AND version = \(bind: from) AND terminal = 0 ORDER BY id
-                """).all().map { try $0.decode(column: "id", as: String.self) }
+                """
+            ).all().map { try $0.decode(column: "id", as: String.self) }
             for id in ids {
                 var item = try await self.load(sql, id, lock: true)
                 guard target.state(item.state) != nil else {
@@ -285,8 +357,9 @@ public struct WorkflowService: Sendable {
                     continue
                 }
                 item.version = to
-                writer.record(&item, kind: "migrated", from: item.state, to: item.state, action: nil, actor: actor, role: nil,
-                              reason: "version \(from) to \(to)", details: ["from": String(from), "to": String(to)], at: at)
+                writer.record(
+                    &item, kind: "migrated", from: item.state, to: item.state, action: nil, actor: actor, role: nil,
+                    reason: "version \(from) to \(to)", details: ["from": String(from), "to": String(to)], at: at)
                 report.moved.append(id)
             }
             try await writer.apply(sql, ledger: self.ledger, at: at)
@@ -302,13 +375,20 @@ public struct WorkflowService: Sendable {
     /// A case's history, oldest first.
     public func history(_ caseID: String) async throws -> [CaseEvent] {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT * FROM workflow_history WHERE case_id = \(bind: caseID) ORDER BY seq").all().map { row in
-                CaseEvent(seq: try row.decode(column: "seq", as: Int.self), kind: try row.decode(column: "kind", as: String.self),
-                          from: try row.decode(column: "from_state", as: String?.self), to: try row.decode(column: "to_state", as: String?.self),
-                          action: try row.decode(column: "action", as: String?.self), actor: try row.decode(column: "actor", as: String.self),
-                          role: try row.decode(column: "role", as: String?.self), reason: try row.decode(column: "reason", as: String.self),
-                          details: try row.decode(column: "details", as: String.self), at: try row.decode(column: "at", as: Int.self),
-                          ledgerIndex: try row.decode(column: "ledger_index", as: Int?.self))
+            try await sql.raw("SELECT * FROM workflow_history WHERE case_id = \(bind: caseID) ORDER BY seq").all().map {
+                row in
+                CaseEvent(
+                    seq: try row.decode(column: "seq", as: Int.self),
+                    kind: try row.decode(column: "kind", as: String.self),
+                    from: try row.decode(column: "from_state", as: String?.self),
+                    to: try row.decode(column: "to_state", as: String?.self),
+                    action: try row.decode(column: "action", as: String?.self),
+                    actor: try row.decode(column: "actor", as: String.self),
+                    role: try row.decode(column: "role", as: String?.self),
+                    reason: try row.decode(column: "reason", as: String.self),
+                    details: try row.decode(column: "details", as: String.self),
+                    at: try row.decode(column: "at", as: Int.self),
+                    ledgerIndex: try row.decode(column: "ledger_index", as: Int?.self))
             }
         }
     }

@@ -11,10 +11,14 @@ public struct WorkingCalendar: Sendable, Equatable {
 
     /// Fixed holidays (Labour Code art. 113) for `years`, and the movable ones known so far.
     public static func kyrgyzDefault(years: ClosedRange<Int> = 2025...2028) -> WorkingCalendar {
-        let fixed = [(1, 1), (1, 7), (2, 23), (3, 8), (3, 21), (4, 7), (5, 1), (5, 5), (5, 9), (8, 31), (11, 7), (11, 8)]
+        let fixed = [
+            (1, 1), (1, 7), (2, 23), (3, 8), (3, 21), (4, 7), (5, 1), (5, 5), (5, 9), (8, 31), (11, 7), (11, 8),
+        ]
         var days = Set<CalendarDate>()
         for year in years {
-            for (month, day) in fixed { if let date = CalendarDate(year: year, month: month, day: day) { days.insert(date) } }
+            for (month, day) in fixed {
+                if let date = CalendarDate(year: year, month: month, day: day) { days.insert(date) }
+            }
         }
         for iso in ["2025-03-30", "2025-06-06", "2026-03-20", "2026-05-27", "2027-03-10", "2027-05-16"] {
             if let date = CalendarDate(iso: iso) { days.insert(date) }

@@ -3,6 +3,7 @@ import Foundation
 import Ledger
 import Logging
 import Storage
+import Synchronization
 import Web
 
 /// `tazakoom ledger …`: audits, receipts and signing for the transparency ledger.
@@ -22,14 +23,17 @@ struct LedgerCommand: AsyncParsableCommand {
     /// Options naming the ledger in a database.
     struct LedgerOptions: ParsableArguments {
         @OptionGroup var database: DatabaseOptions
-        @Option(help: "The ledger's origin (env TAZAKOOM_LEDGER_ORIGIN).") var origin = ProcessInfo.processInfo.environment["TAZAKOOM_LEDGER_ORIGIN"] ?? "tazakoom.kg/ledger"
+        @Option(help: "The ledger's origin (env TAZAKOOM_LEDGER_ORIGIN).") var origin =
+            ProcessInfo.processInfo.environment["TAZAKOOM_LEDGER_ORIGIN"] ?? "tazakoom.kg/ledger"
 
         func open() async throws -> LedgerService {
-            let db = try await Database.open(try DatabaseLocation(database.resolved), logger: Logger(label: "tazakoom.ledger"))
+            let db = try await Database.open(
+                try DatabaseLocation(database.resolved), logger: Logger(label: "tazakoom.ledger"))
             do {
                 try await Platform.migrator.migrate(db, logger: Logger(label: "tazakoom.ledger"))
                 let keyFile = ProcessInfo.processInfo.environment["TAZAKOOM_LEDGER_KEY_FILE"]
-                return try await LedgerService.open(db, origin: origin, signingKey: try keyFile.map { try String(contentsOfFile: $0, encoding: .utf8) })
+                return try await LedgerService.open(
+                    db, origin: origin, signingKey: try keyFile.map { try String(contentsOfFile: $0, encoding: .utf8) })
             } catch {
                 await db.shutdown()
                 throw error
@@ -40,31 +44,44 @@ struct LedgerCommand: AsyncParsableCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Full audit: recompute every hash, check every checkpoint; name the first bad index.",
-            discussion: "Give --url to audit a running platform through its public endpoints, or --database-url to audit a database directly."
+            discussion:
+                "Give --url to audit a running platform through its public endpoints, or --database-url to audit a database directly."
         )
         @Option(help: "Base URL of a Taza Koom platform, e.g. https://portal.example.kg") var url: String?
-        @Option(name: .customLong("database-url"), help: "Audit this database instead of a URL.") var databaseURL: String?
-        @Option(help: "The ledger's verifier key (name+id+key). With --url, the key the log serves is used when missing.") var key: String?
-        @Option(help: "The ledger's origin, with --database-url.") var origin = ProcessInfo.processInfo.environment["TAZAKOOM_LEDGER_ORIGIN"] ?? "tazakoom.kg/ledger"
+        @Option(name: .customLong("database-url"), help: "Audit this database instead of a URL.") var databaseURL:
+            String?
+        @Option(
+            help: "The ledger's verifier key (name+id+key). With --url, the key the log serves is used when missing.")
+        var key: String?
+        @Option(help: "The ledger's origin, with --database-url.") var origin =
+            ProcessInfo.processInfo.environment["TAZAKOOM_LEDGER_ORIGIN"] ?? "tazakoom.kg/ledger"
 
         func run() async throws {
             let progress = Progress()
             do {
                 let report: AuditReport
                 if let url {
-                    guard let base = URL(string: url), base.scheme != nil else { throw LedgerCommand.fail("--url is not a URL") }
+                    guard let base = URL(string: url), base.scheme != nil else {
+                        throw LedgerCommand.fail("--url is not a URL")
+                    }
                     let verifier: NoteVerifier
-                    if let key { verifier = try NoteVerifier(encoded: key) } else {
-                        FileHandle.standardError.write(Data("note: no --key given; trusting the key the log itself serves\n".utf8))
+                    if let key {
+                        verifier = try NoteVerifier(encoded: key)
+                    } else {
+                        FileHandle.standardError.write(
+                            Data("note: no --key given; trusting the key the log itself serves\n".utf8))
                         verifier = try await HTTPLedgerReader.publishedKey(at: base)
                     }
-                    report = try await LedgerAuditor(verifier: verifier).audit(HTTPLedgerReader(base: base, verifier: verifier), progress: progress.report)
+                    report = try await LedgerAuditor(verifier: verifier).audit(
+                        HTTPLedgerReader(base: base, verifier: verifier), progress: progress.report)
                 } else if let databaseURL {
-                    let db = try await Database.open(try DatabaseLocation(databaseURL), logger: Logger(label: "tazakoom.ledger"))
+                    let db = try await Database.open(
+                        try DatabaseLocation(databaseURL), logger: Logger(label: "tazakoom.ledger"))
                     do {
                         let ledger = try await LedgerService.open(db, origin: origin)
                         if let key, try NoteVerifier(encoded: key) != ledger.verifier {
-                            throw LedgerError.corrupt(index: nil, reason: "the database's signing key does not match --key")
+                            throw LedgerError.corrupt(
+                                index: nil, reason: "the database's signing key does not match --key")
                         }
                         report = try await ledger.audit(progress: progress.report)
                         await db.shutdown()
@@ -76,7 +93,9 @@ struct LedgerCommand: AsyncParsableCommand {
                     throw LedgerCommand.fail("give --url or --database-url")
                 }
                 progress.finish()
-                print("valid: \(report.size) entries, root \(report.root.base64), \(report.checkpointsVerified) checkpoints verified")
+                print(
+                    "valid: \(report.size) entries, root \(report.root.base64), \(report.checkpointsVerified) checkpoints verified"
+                )
             } catch let error as LedgerError {
                 progress.finish()
                 throw LedgerCommand.fail(error.description)
@@ -85,15 +104,21 @@ struct LedgerCommand: AsyncParsableCommand {
     }
 
     struct VerifyReceipt: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check a c2sp.org/tlog-proof receipt offline against the ledger's key.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check a c2sp.org/tlog-proof receipt offline against the ledger's key.")
         @Argument(help: "The receipt file (as served at /ledger/receipt/{index}).") var receipt: String
         @Option(help: "The ledger's verifier key (name+id+key).") var key: String
 
         func run() async throws {
             do {
-                guard let data = FileManager.default.contents(atPath: receipt) else { throw LedgerCommand.fail("cannot read \(receipt)") }
-                let verified = try Receipt.verify(String(decoding: data, as: UTF8.self), verifier: try NoteVerifier(encoded: key))
-                print("valid: entry \(verified.index) is in the log of \(verified.checkpoint.size) entries signed by \(verified.checkpoint.origin)")
+                guard let data = FileManager.default.contents(atPath: receipt) else {
+                    throw LedgerCommand.fail("cannot read \(receipt)")
+                }
+                let verified = try Receipt.verify(
+                    String(decoding: data, as: UTF8.self), verifier: try NoteVerifier(encoded: key))
+                print(
+                    "valid: entry \(verified.index) is in the log of \(verified.checkpoint.size) entries signed by \(verified.checkpoint.origin)"
+                )
                 if let entry = verified.entry { print(String(decoding: entry, as: UTF8.self)) }
             } catch let error as LedgerError {
                 throw LedgerCommand.fail(error.description)
@@ -104,7 +129,8 @@ struct LedgerCommand: AsyncParsableCommand {
     struct Sign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Audit the log and sign a checkpoint now.")
         @OptionGroup var options: LedgerOptions
-        @Option(name: .customLong("checkpoint-file"), help: "Also remember the checkpoint in this file.") var checkpointFile: String?
+        @Option(name: .customLong("checkpoint-file"), help: "Also remember the checkpoint in this file.")
+        var checkpointFile: String?
 
         func run() async throws {
             let ledger = try await options.open()
@@ -150,7 +176,8 @@ final class Progress: Sendable {
         }
         guard draw else { return }
         let percent = total > 0 ? done * 100 / total : 100
-        let width = 30, filled = total > 0 ? done * width / total : width
+        let width = 30
+        let filled = total > 0 ? done * width / total : width
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         FileHandle.standardError.write(Data("\r[\(bar)] \(percent)%  \(text)   ".utf8))
     }
@@ -159,5 +186,3 @@ final class Progress: Sendable {
         if state.withLock({ $0.shown }) { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
-
-import Synchronization

@@ -7,7 +7,9 @@ struct MerkleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merkle",
         abstract: "Offline RFC 9162 Merkle tools: roots, proofs and their verification.",
-        subcommands: [Root.self, ProveInclusion.self, ProveConsistency.self, VerifyInclusion.self, VerifyConsistency.self]
+        subcommands: [
+            Root.self, ProveInclusion.self, ProveConsistency.self, VerifyInclusion.self, VerifyConsistency.self,
+        ]
     )
 
     /// Runs `body`; a `ToolError` or `ProofError` becomes a message on standard error and exit code 1.
@@ -24,7 +26,8 @@ struct MerkleCommand: ParsableCommand {
     }
 
     struct Root: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the root (base64) of the leaves in FILE (one leaf per line, hex).")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the root (base64) of the leaves in FILE (one leaf per line, hex).")
         @Argument var file: String
 
         func run() throws {
@@ -35,7 +38,9 @@ struct MerkleCommand: ParsableCommand {
     }
 
     struct ProveInclusion: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the inclusion proof of leaf --index in the tree of the first --size leaves of FILE, as JSON.")
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Print the inclusion proof of leaf --index in the tree of the first --size leaves of FILE, as JSON.")
         @Argument var file: String
         @Option var index: String
         @Option(help: "Tree size; all leaves of FILE by default.") var size: String?
@@ -45,15 +50,23 @@ struct MerkleCommand: ParsableCommand {
                 let tree = InMemoryTree(leafHashes: try MerkleInput.leafHashes(file: file))
                 let index = try MerkleInput.count(self.index, name: "--index")
                 let size = try size.map { try MerkleInput.count($0, name: "--size") } ?? tree.size
-                guard size <= tree.size else { throw ToolError("--size \(size) is larger than the \(tree.size) leaves of \(file)") }
+                guard size <= tree.size else {
+                    throw ToolError("--size \(size) is larger than the \(tree.size) leaves of \(file)")
+                }
                 let proof = try Merkle.inclusionProof(index: index, size: size, tree)
-                print(InclusionProofDocument(index: index, size: size, leafHash: tree.levels[0][index], root: try Merkle.root(size: size, tree), proof: proof).canonicalJSON())
+                print(
+                    InclusionProofDocument(
+                        index: index, size: size, leafHash: tree.levels[0][index],
+                        root: try Merkle.root(size: size, tree), proof: proof
+                    ).canonicalJSON())
             }
         }
     }
 
     struct ProveConsistency: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the consistency proof between the trees of the first --from and --to leaves of FILE, as JSON.")
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Print the consistency proof between the trees of the first --from and --to leaves of FILE, as JSON.")
         @Argument var file: String
         @Option var from: String
         @Option var to: String
@@ -61,16 +74,24 @@ struct MerkleCommand: ParsableCommand {
         func run() throws {
             try MerkleCommand.run {
                 let tree = InMemoryTree(leafHashes: try MerkleInput.leafHashes(file: file))
-                let from = try MerkleInput.count(self.from, name: "--from"), to = try MerkleInput.count(self.to, name: "--to")
-                guard to <= tree.size else { throw ToolError("--to \(to) is larger than the \(tree.size) leaves of \(file)") }
+                let from = try MerkleInput.count(self.from, name: "--from")
+                let to = try MerkleInput.count(self.to, name: "--to")
+                guard to <= tree.size else {
+                    throw ToolError("--to \(to) is larger than the \(tree.size) leaves of \(file)")
+                }
                 let proof = try Merkle.consistencyProof(from: from, to: to, tree)
-                print(ConsistencyProofDocument(from: from, to: to, root1: try Merkle.root(size: from, tree), root2: try Merkle.root(size: to, tree), proof: proof).canonicalJSON())
+                print(
+                    ConsistencyProofDocument(
+                        from: from, to: to, root1: try Merkle.root(size: from, tree),
+                        root2: try Merkle.root(size: to, tree), proof: proof
+                    ).canonicalJSON())
             }
         }
     }
 
     struct VerifyInclusion: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check an inclusion proof; prints 'valid' (exit 0) or why not (exit 1).")
+        static let configuration = CommandConfiguration(
+            abstract: "Check an inclusion proof; prints 'valid' (exit 0) or why not (exit 1).")
         @Option(name: .customLong("leaf-hash")) var leafHash: String
         @Option var index: String
         @Option var size: String
@@ -92,7 +113,8 @@ struct MerkleCommand: ParsableCommand {
     }
 
     struct VerifyConsistency: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check a consistency proof; prints 'valid' (exit 0) or why not (exit 1).")
+        static let configuration = CommandConfiguration(
+            abstract: "Check a consistency proof; prints 'valid' (exit 0) or why not (exit 1).")
         @Option var size1: String
         @Option var size2: String
         @Option var root1: String

@@ -13,14 +13,19 @@ struct TazaKoom: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tazakoom",
         abstract: "Taza Koom digital-government platform.",
-        subcommands: [Serve.self, Migrate.self, ImportCommand.self, ExportCommand.self, MerkleCommand.self, LedgerCommand.self, VerifyDocumentCommand.self],
+        subcommands: [
+            Serve.self, Migrate.self, ImportCommand.self, ExportCommand.self, MerkleCommand.self, LedgerCommand.self,
+            VerifyDocumentCommand.self,
+        ],
         defaultSubcommand: Serve.self
     )
 }
 
 /// Options shared by every command that touches the database.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .customLong("database-url"), help: "postgres://user:pass@host:port/db, sqlite:PATH or a file path (env TAZAKOOM_DATABASE_URL).")
+    @Option(
+        name: .customLong("database-url"),
+        help: "postgres://user:pass@host:port/db, sqlite:PATH or a file path (env TAZAKOOM_DATABASE_URL).")
     var databaseURL: String?
 
     var resolved: String {
@@ -32,16 +37,24 @@ struct DatabaseOptions: ParsableArguments {
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the portal, back office and API.")
 
-    @Option(help: "Address to listen on.") var host = ProcessInfo.processInfo.environment["TAZAKOOM_HOST"] ?? "127.0.0.1"
-    @Option(help: "Port to listen on.") var port = Int(ProcessInfo.processInfo.environment["TAZAKOOM_PORT"] ?? "") ?? 8080
+    @Option(help: "Address to listen on.") var host =
+        ProcessInfo.processInfo.environment["TAZAKOOM_HOST"] ?? "127.0.0.1"
+    @Option(help: "Port to listen on.") var port =
+        Int(ProcessInfo.processInfo.environment["TAZAKOOM_PORT"] ?? "") ?? 8080
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Do not create the demo people, companies and accounts.") var noDemo = false
     @Flag(help: "Mark cookies Secure (set when served over HTTPS).") var secureCookies = false
     @Option(help: "The transparency ledger's name (env TAZAKOOM_LEDGER_ORIGIN).")
     var ledgerOrigin = ProcessInfo.processInfo.environment["TAZAKOOM_LEDGER_ORIGIN"] ?? "tazakoom.kg/ledger"
-    @Option(help: "File with the ledger's signing key, PRIVATE+KEY+… (env TAZAKOOM_LEDGER_KEY_FILE); without it the key is kept in the database.")
+    @Option(
+        help:
+            "File with the ledger's signing key, PRIVATE+KEY+… (env TAZAKOOM_LEDGER_KEY_FILE); without it the key is kept in the database."
+    )
     var ledgerKeyFile = ProcessInfo.processInfo.environment["TAZAKOOM_LEDGER_KEY_FILE"]
-    @Option(help: "Where this node remembers the last signed checkpoint (env TAZAKOOM_CHECKPOINT_FILE); default: beside the SQLite file, or ./tazakoom.checkpoint.")
+    @Option(
+        help:
+            "Where this node remembers the last signed checkpoint (env TAZAKOOM_CHECKPOINT_FILE); default: beside the SQLite file, or ./tazakoom.checkpoint."
+    )
     var checkpointFile = ProcessInfo.processInfo.environment["TAZAKOOM_CHECKPOINT_FILE"]
     @Option(help: "Seconds between checkpoint signings; 0 signs only on demand.")
     var checkpointInterval = Int(ProcessInfo.processInfo.environment["TAZAKOOM_CHECKPOINT_INTERVAL"] ?? "") ?? 10
@@ -59,7 +72,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         var logger = Logger(label: "tazakoom")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let configuration = AppConfiguration(
             host: host, port: port, databaseURL: database.resolved,
             seedDemoData: !noDemo && ProcessInfo.processInfo.environment["TAZAKOOM_DEMO"] != "0",
@@ -72,12 +86,16 @@ struct Serve: AsyncParsableCommand {
         )
         let app = try await buildApplication(configuration, logger: logger)
         if configuration.seedDemoData { printDemoAccounts() }
-        say("Taza Koom is listening on http://\(host):\(port)/  (database: \((try? DatabaseLocation(configuration.databaseURL).redacted) ?? "?"))")
+        say(
+            "Taza Koom is listening on http://\(host):\(port)/  (database: \((try? DatabaseLocation(configuration.databaseURL).redacted) ?? "?"))"
+        )
         try await app.runService()
     }
 
     private func printDemoAccounts() {
-        say("Demo data is on (fictitious people and companies). Sign in at /signin with a PIN below and the password '\(DemoData.password)':")
+        say(
+            "Demo data is on (fictitious people and companies). Sign in at /signin with a PIN below and the password '\(DemoData.password)':"
+        )
         for account in DemoData.accounts {
             say("  \(account.pin)  \(account.name)  — \(account.role)")
         }
@@ -96,7 +114,10 @@ struct Migrate: AsyncParsableCommand {
         let db = try await Database.open(location, logger: logger)
         do {
             let applied = try await Platform.migrator.migrate(db, logger: logger)
-            print(applied.isEmpty ? "Schema is up to date." : "Applied migrations: \(applied.map(String.init).joined(separator: ", "))")
+            print(
+                applied.isEmpty
+                    ? "Schema is up to date."
+                    : "Applied migrations: \(applied.map(String.init).joined(separator: ", "))")
             await db.shutdown()
         } catch {
             await db.shutdown()

@@ -17,11 +17,11 @@ import Testing
         ("２１５０３１９８５００１２３", "error_pin_digits"),
         ("31503198500123", "error_pin_sex"),
         ("01503198500123", "error_pin_sex"),
-        ("23102198500123", "error_pin_date"),   // 31 February
-        ("22902200100123", "error_pin_date"),   // 29 February of a common year
-        ("21513198500123", "error_pin_date"),   // month 13
-        ("20101189900123", "error_pin_date"),   // before 1900
-        ("20101299900123", "error_pin_date"),   // in the future
+        ("23102198500123", "error_pin_date"),  // 31 February
+        ("22902200100123", "error_pin_date"),  // 29 February of a common year
+        ("21513198500123", "error_pin_date"),  // month 13
+        ("20101189900123", "error_pin_date"),  // before 1900
+        ("20101299900123", "error_pin_date"),  // in the future
     ])
     func refusesInvalidPINs(text: String, key: String) {
         #expect(throws: ValidationError(field: "pin", messageKey: key)) { try PIN(text) }

@@ -10,10 +10,12 @@ import Testing
     func wrongPasswordAndUnknownAccountFailTheSameWay(engine: TestEngine) async throws {
         try await IdentityFixture.with(engine) { f async throws in
             let wrong = await #expect(throws: AuthenticationService.Failure.self) {
-                try await f.authentication.signIn(login: Self.citizen, password: "not the password", address: "10.0.0.1")
+                try await f.authentication.signIn(
+                    login: Self.citizen, password: "not the password", address: "10.0.0.1")
             }
             let unknown = await #expect(throws: AuthenticationService.Failure.self) {
-                try await f.authentication.signIn(login: "21503198500123", password: "not the password", address: "10.0.0.2")
+                try await f.authentication.signIn(
+                    login: "21503198500123", password: "not the password", address: "10.0.0.2")
             }
             #expect(wrong == .rejected)
             #expect(unknown == .rejected)
@@ -24,14 +26,16 @@ import Testing
     func repeatedFailuresThrottleTheAccountEvenForTheRightPassword(engine: TestEngine) async throws {
         try await IdentityFixture.with(engine, attempts: 3) { f async throws in
             for i in 0..<3 {
-                _ = try? await f.authentication.signIn(login: Self.citizen, password: "guess \(i)", address: "10.0.0.\(i)")
+                _ = try? await f.authentication.signIn(
+                    login: Self.citizen, password: "guess \(i)", address: "10.0.0.\(i)")
             }
             let error = await #expect(throws: AuthenticationService.Failure.self) {
                 try await f.authentication.signIn(login: Self.citizen, password: DemoData.password, address: "10.9.9.9")
             }
             #expect(error == .throttled(retryAfterSeconds: 900))
             // Another account from a fresh address is not affected.
-            _ = try await f.authentication.signIn(login: "20303198500231", password: DemoData.password, address: "10.8.8.8")
+            _ = try await f.authentication.signIn(
+                login: "20303198500231", password: DemoData.password, address: "10.8.8.8")
         }
     }
 
@@ -42,7 +46,8 @@ import Testing
                 _ = try? await f.authentication.signIn(login: pin, password: "x", address: "192.0.2.7")
             }
             let error = await #expect(throws: AuthenticationService.Failure.self) {
-                try await f.authentication.signIn(login: Self.citizen, password: DemoData.password, address: "192.0.2.7")
+                try await f.authentication.signIn(
+                    login: Self.citizen, password: DemoData.password, address: "192.0.2.7")
             }
             #expect(error == .throttled(retryAfterSeconds: 900))
         }
@@ -51,8 +56,10 @@ import Testing
     @Test(arguments: TestEngine.available)
     func sessionsAreStoredHashedAndEndEverywhere(engine: TestEngine) async throws {
         try await IdentityFixture.with(engine) { f async throws in
-            let first = try await f.authentication.signIn(login: Self.citizen, password: DemoData.password, address: "a")
-            let second = try await f.authentication.signIn(login: Self.citizen, password: DemoData.password, address: "b")
+            let first = try await f.authentication.signIn(
+                login: Self.citizen, password: DemoData.password, address: "a")
+            let second = try await f.authentication.signIn(
+                login: Self.citizen, password: DemoData.password, address: "b")
             #expect(try await f.authentication.principal(sessionToken: first)?.pin == Self.citizen)
             let stored = try await f.column("token_hash", of: "sessions")
             #expect(!stored.contains(first) && !stored.contains(second))
@@ -69,17 +76,24 @@ import Testing
     @Test(arguments: TestEngine.available)
     func apiTokensAreHashedScopedAndRevocable(engine: TestEngine) async throws {
         try await IdentityFixture.with(engine) { f async throws in
-            let admin = try #require(try await f.authentication.principal(sessionToken:
-                try await f.authentication.signIn(login: "11502198000555", password: DemoData.password, address: "a")))
-            let citizen = try #require(try await f.authentication.principal(sessionToken:
-                try await f.authentication.signIn(login: Self.citizen, password: DemoData.password, address: "a")))
+            let admin = try #require(
+                try await f.authentication.principal(
+                    sessionToken:
+                        try await f.authentication.signIn(
+                            login: "11502198000555", password: DemoData.password, address: "a")))
+            let citizen = try #require(
+                try await f.authentication.principal(
+                    sessionToken:
+                        try await f.authentication.signIn(
+                            login: Self.citizen, password: DemoData.password, address: "a")))
             await #expect(throws: DomainError.forbidden) {
                 try await f.clients.issue(name: "x", agencyCode: "MOH", scopes: [.identityRead], by: citizen)
             }
             await #expect(throws: ValidationError.self) {
                 try await f.clients.issue(name: " ", agencyCode: "MOH", scopes: [], by: admin)
             }
-            let issued = try await f.clients.issue(name: "Health records", agencyCode: "MOH", scopes: [.identityRead], by: admin)
+            let issued = try await f.clients.issue(
+                name: "Health records", agencyCode: "MOH", scopes: [.identityRead], by: admin)
             #expect(!(try await f.column("token_hash", of: "api_clients")).contains(issued.token))
             let client = try #require(try await f.clients.authenticate(token: issued.token))
             #expect(throws: Never.self) { try AccessPolicy.require(.identityRead, of: client) }
@@ -91,11 +105,20 @@ import Testing
 
     @Test func rolesGrantPermissionsInOnePlace() {
         let citizen = Principal(pin: Self.citizen, displayName: "A", post: nil)
-        let clerk = Principal(pin: "20106198800712", displayName: "B", post: OfficialPost(agencyCode: "SRS", position: "", roles: [.clerk]))
-        let admin = Principal(pin: "11502198000555", displayName: "C", post: OfficialPost(agencyCode: "MDD", position: "", roles: [.administrator]))
+        let clerk = Principal(
+            pin: "20106198800712", displayName: "B",
+            post: OfficialPost(agencyCode: "SRS", position: "", roles: [.clerk]))
+        let admin = Principal(
+            pin: "11502198000555", displayName: "C",
+            post: OfficialPost(agencyCode: "MDD", position: "", roles: [.administrator]))
         #expect(AccessPolicy.permissions(of: citizen) == [.viewOwnCabinet])
-        #expect(AccessPolicy.permissions(of: clerk) == [.viewOwnCabinet, .viewBackOffice, .readRegistries, .writeRegistries])
-        #expect(!AccessPolicy.permissions(of: admin).contains(.readRegistries), "the platform administrator does not read registries by virtue of the role")
+        #expect(
+            AccessPolicy.permissions(of: clerk) == [
+                .viewOwnCabinet, .viewBackOffice, .readRegistries, .writeRegistries,
+            ])
+        #expect(
+            !AccessPolicy.permissions(of: admin).contains(.readRegistries),
+            "the platform administrator does not read registries by virtue of the role")
         #expect(AccessPolicy.permissions(of: admin).contains(.manageAPIClients))
         #expect(throws: DomainError.forbidden) { try AccessPolicy.require(.manageAPIClients, of: clerk) }
     }

@@ -13,31 +13,38 @@ struct IdentityFixture {
     let authentication: AuthenticationService
     let clients: APIClientService
 
-    static func with(_ engine: TestEngine, attempts: Int = 5, _ body: (IdentityFixture) async throws -> Void) async throws {
+    static func with(_ engine: TestEngine, attempts: Int = 5, _ body: (IdentityFixture) async throws -> Void)
+        async throws
+    {
         try await engine.withDatabase(migrations: IdentityMigrations.all) { database in
             let passwords = PasswordHasher(cost: 4)
             try await DemoData.ensureReferenceData(database)
             try await DemoData.seed(database, passwords: passwords)
             let store = SQLIdentityStore(database: database)
-            try await body(IdentityFixture(
-                database: database, store: store,
-                identity: IdentityService(store: store, passwords: passwords),
-                authentication: AuthenticationService(identities: store, credentials: store, passwords: passwords,
-                                                      policy: .init(attemptsPerWindow: attempts, windowSeconds: 900, sessionLifetimeSeconds: 3600)),
-                clients: APIClientService(store: store)
-            ))
+            try await body(
+                IdentityFixture(
+                    database: database, store: store,
+                    identity: IdentityService(store: store, passwords: passwords),
+                    authentication: AuthenticationService(
+                        identities: store, credentials: store, passwords: passwords,
+                        policy: .init(attemptsPerWindow: attempts, windowSeconds: 900, sessionLifetimeSeconds: 3600)),
+                    clients: APIClientService(store: store)
+                ))
         }
     }
 
     func count(_ table: String) async throws -> Int {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decodingColumn: "n", as: Int.self) ?? -1
+            try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decodingColumn: "n", as: Int.self)
+                ?? -1
         }
     }
 
     func column(_ column: String, of table: String) async throws -> [String] {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT \(ident: column) AS v FROM \(ident: table)").all().map { try $0.decode(column: "v", as: String.self) }
+            try await sql.raw("SELECT \(ident: column) AS v FROM \(ident: table)").all().map {
+                try $0.decode(column: "v", as: String.self)
+            }
         }
     }
 }
@@ -47,10 +54,12 @@ struct IdentityFixture {
     func invalidInputIsRefusedWithEveryFieldProblemAndNothingStored(engine: TestEngine) async throws {
         try await IdentityFixture.with(engine) { f async throws in
             let before = try await f.count("people")
-            let input = PersonRegistration(pin: "23102198500123", familyName: " ", givenName: "Айбек", districtCode: "NOWHERE",
-                                           email: "not-an-email", password: "short")
+            let input = PersonRegistration(
+                pin: "23102198500123", familyName: " ", givenName: "Айбек", districtCode: "NOWHERE",
+                email: "not-an-email", password: "short")
             let error = await #expect(throws: ValidationError.self) { try await f.identity.register(input) }
-            #expect(Set(error?.fields.map(\.field) ?? []) == ["pin", "familyName", "email", "districtCode", "password"])
+            #expect(
+                Set(error?.fields.map(\.field) ?? []) == ["pin", "familyName", "email", "districtCode", "password"])
             #expect(error?.fields.first { $0.field == "pin" }?.messageKey == "error_pin_date")
             #expect(try await f.count("people") == before)
             #expect(try await f.count("accounts") == before)
@@ -60,13 +69,17 @@ struct IdentityFixture {
     @Test(arguments: TestEngine.available)
     func aValidPersonIsStoredWithTheDateFromThePIN(engine: TestEngine) async throws {
         try await IdentityFixture.with(engine) { f async throws in
-            let person = try await f.identity.register(PersonRegistration(pin: "2 1503 1985 00123", familyName: "Асанов", givenName: "Айбек",
-                                                                          districtCode: "NAR-NAR", password: "long enough password")).value
+            let person = try await f.identity.register(
+                PersonRegistration(
+                    pin: "2 1503 1985 00123", familyName: "Асанов", givenName: "Айбек",
+                    districtCode: "NAR-NAR", password: "long enough password")
+            ).value
             #expect(person.birthDate == "1985-03-15")
             #expect(person.sex == "male")
             #expect(try await f.identity.person(pin: "21503198500123") == person)
             let duplicate = await #expect(throws: DomainError.self) {
-                try await f.identity.register(PersonRegistration(pin: "21503198500123", familyName: "Другой", givenName: "Человек"))
+                try await f.identity.register(
+                    PersonRegistration(pin: "21503198500123", familyName: "Другой", givenName: "Человек"))
             }
             #expect(duplicate == .conflict(field: "pin", messageKey: "error_pin_taken"))
             #expect(try await f.identity.person(pin: "21503198500123")?.familyName == "Асанов")
@@ -78,13 +91,19 @@ struct IdentityFixture {
         try await IdentityFixture.with(engine) { f async throws in
             let before = try await f.count("organisations")
             await #expect(throws: ValidationError.self) {
-                try await f.identity.register(OrganisationRegistration(inn: "03202201510005", name: "X", legalForm: "LLC"), representative: "11207199000417", by: .person("11207199000417"))
+                try await f.identity.register(
+                    OrganisationRegistration(inn: "03202201510005", name: "X", legalForm: "LLC"),
+                    representative: "11207199000417", by: .person("11207199000417"))
             }
             await #expect(throws: ValidationError.self) {
-                try await f.identity.register(OrganisationRegistration(inn: "01203201510099", name: "X", legalForm: "Corp"), representative: "11207199000417", by: .person("11207199000417"))
+                try await f.identity.register(
+                    OrganisationRegistration(inn: "01203201510099", name: "X", legalForm: "Corp"),
+                    representative: "11207199000417", by: .person("11207199000417"))
             }
             #expect(try await f.count("organisations") == before)
-            try await f.identity.register(OrganisationRegistration(inn: "01203201510099", name: "Тест ЖЧК", legalForm: "LLC"), representative: "11207199000417", by: .person("11207199000417"))
+            try await f.identity.register(
+                OrganisationRegistration(inn: "01203201510099", name: "Тест ЖЧК", legalForm: "LLC"),
+                representative: "11207199000417", by: .person("11207199000417"))
             let cabinet = try await f.identity.cabinet(pin: "11207199000417")
             #expect(cabinet.organisations.map(\.inn) == ["01203201510099"])
             #expect(cabinet.organisations.first?.registeredOn == "2015-03-12")

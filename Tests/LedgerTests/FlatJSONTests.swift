@@ -1,12 +1,16 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import Ledger
 
 /// The direct writer of string dictionaries must give JSONEncoder's bytes exactly: ledger digests
 /// of details computed either way must agree.
 @Suite struct FlatJSONTests {
-    static let alphabet: [Character] = Array("aZz09_.-/ \"\\\n\r\t\u{8}\u{c}\u{1}\u{1f}\u{7f}éАаӨөҮүҢң中😀") + ["e\u{301}", "\u{2028}", "\u{FF04}", "\u{FFFD}"]
+    static let alphabet: [Character] =
+        Array("aZz09_.-/ \"\\\n\r\t\u{8}\u{c}\u{1}\u{1f}\u{7f}éАаӨөҮүҢң中😀") + [
+            "e\u{301}", "\u{2028}", "\u{FF04}", "\u{FFFD}",
+        ]
 
     static func reference(_ object: [String: String]) -> String {
         let encoder = JSONEncoder()
@@ -15,8 +19,11 @@ import Testing
     }
 
     @Test func fixedCasesMatchJSONEncoder() {
-        for object: [String: String] in [[:], ["b": "1", "a": "2", "B": "3", "_": "4", "ä": "5", "z": ""], ["reason": "line\nbreak \"quoted\" back\\slash /path\u{1}"],
-                                          ["Кейс": "Айгүл Токтогулова", "case": "a1b2", "A": "😀"]] {
+        for object: [String: String] in [
+            [:], ["b": "1", "a": "2", "B": "3", "_": "4", "ä": "5", "z": ""],
+            ["reason": "line\nbreak \"quoted\" back\\slash /path\u{1}"],
+            ["Кейс": "Айгүл Токтогулова", "case": "a1b2", "A": "😀"],
+        ] {
             #expect(FlatJSON.encode(object) == Self.reference(object))
         }
     }
@@ -26,8 +33,14 @@ import Testing
             var generator = SplitMix(seed: UInt64(truncatingIfNeeded: seed))
             var object: [String: String] = [:]
             for _ in 0..<size {
-                let key = String((0..<Int.random(in: 0...5, using: &generator)).map { _ in Self.alphabet.randomElement(using: &generator)! })
-                object[key] = String((0..<Int.random(in: 0...8, using: &generator)).map { _ in Self.alphabet.randomElement(using: &generator)! })
+                let key = String(
+                    (0..<Int.random(in: 0...5, using: &generator)).map { _ in
+                        Self.alphabet.randomElement(using: &generator)!
+                    })
+                object[key] = String(
+                    (0..<Int.random(in: 0...8, using: &generator)).map { _ in
+                        Self.alphabet.randomElement(using: &generator)!
+                    })
             }
             #expect(FlatJSON.encode(object) == Self.reference(object), "\(object)")
         }

@@ -1,13 +1,15 @@
 import Core
 import Foundation
-@testable import Ledger
 import SQLKit
 import Storage
 import TestSupport
 import Testing
 
+@testable import Ledger
+
 func event(_ n: Int) throws -> LedgerEvent {
-    try LedgerEvent(kind: "test.event", actor: "system:test", subject: "case:\(n)", time: 1_800_000_000 + n, details: ["n": n])
+    try LedgerEvent(
+        kind: "test.event", actor: "system:test", subject: "case:\(n)", time: 1_800_000_000 + n, details: ["n": n])
 }
 
 func withLedger(_ engine: TestEngine, _ body: (LedgerService) async throws -> Void) async throws {
@@ -40,13 +42,16 @@ func exec(_ database: Database, _ statement: String) async throws {
             for (index, size) in [(0, 1), (0, 1513), (255, 256), (256, 257), (1000, 1513), (1512, 1513), (700, 1024)] {
                 let doc = try await ledger.inclusionProof(index: index, size: size)
                 #expect(doc.proof == (try Merkle.inclusionProof(index: index, size: size, reference)).map(\.base64))
-                try Merkle.verifyInclusion(leaf: leaves[index], index: index, size: size, proof: doc.proof.compactMap { MerkleHash(base64: $0) },
-                                           root: try Merkle.root(size: size, reference))
+                try Merkle.verifyInclusion(
+                    leaf: leaves[index], index: index, size: size,
+                    proof: doc.proof.compactMap { MerkleHash(base64: $0) },
+                    root: try Merkle.root(size: size, reference))
             }
             for (from, to) in [(1, 1513), (256, 1513), (257, 512), (1000, 1513), (0, 10), (1513, 1513)] {
                 let doc = try await ledger.consistencyProof(from: from, to: to)
-                try Merkle.verifyConsistency(size1: from, size2: to, proof: doc.proof.compactMap { MerkleHash(base64: $0) },
-                                             root1: try Merkle.root(size: from, reference), root2: try Merkle.root(size: to, reference))
+                try Merkle.verifyConsistency(
+                    size1: from, size2: to, proof: doc.proof.compactMap { MerkleHash(base64: $0) },
+                    root1: try Merkle.root(size: from, reference), root2: try Merkle.root(size: to, reference))
             }
             let report = try await ledger.audit()
             #expect(report.size == 1513 && report.root == reference.root)
@@ -78,7 +83,9 @@ func exec(_ database: Database, _ statement: String) async throws {
         try await withLedger(engine) { ledger async throws in
             let ranges = try await withThrowingTaskGroup(of: Range<Int>.self) { group in
                 for task in 0..<20 {
-                    group.addTask { try await ledger.append(try (0..<(1 + task % 5)).map { try event(task * 10 + $0) }) }
+                    group.addTask {
+                        try await ledger.append(try (0..<(1 + task % 5)).map { try event(task * 10 + $0) })
+                    }
                 }
                 return try await group.reduce(into: [Range<Int>]()) { $0.append($1) }
             }
@@ -97,7 +104,9 @@ func exec(_ database: Database, _ statement: String) async throws {
             let first = try await ledger.signCheckpoint()
             #expect(first.size == 300)
             let checkpoint = try Checkpoint(signedNote: first.note, verifier: ledger.verifier)
-            #expect(checkpoint == Checkpoint(origin: "test.tazakoom.kg/ledger", size: 300, root: try await ledger.head().root))
+            #expect(
+                checkpoint
+                    == Checkpoint(origin: "test.tazakoom.kg/ledger", size: 300, root: try await ledger.head().root))
             #expect(try await ledger.signCheckpoint().note == first.note, "nothing new: the same checkpoint")
             try await ledger.append(try (300..<333).map(event))
             let second = try await ledger.signCheckpoint()
@@ -105,14 +114,18 @@ func exec(_ database: Database, _ statement: String) async throws {
             // The published key round-trips, and a note signed by another key is refused.
             let published = try NoteVerifier(encoded: ledger.verifier.encoded)
             #expect(published == ledger.verifier)
-            #expect(throws: LedgerError.self) { try Checkpoint(signedNote: second.note, verifier: NoteSigner(name: "test.tazakoom.kg/ledger").verifier) }
+            #expect(throws: LedgerError.self) {
+                try Checkpoint(signedNote: second.note, verifier: NoteSigner(name: "test.tazakoom.kg/ledger").verifier)
+            }
             let receipt = try await ledger.receipt(index: 17)
             let verified = try Receipt.verify(receipt, verifier: published)
             #expect(verified.index == 17 && verified.checkpoint.size == 333)
             #expect(verified.entry == (try event(17)).canonicalBytes)
             let forged = receipt.replacingOccurrences(of: "index 17", with: "index 18")
             #expect(throws: LedgerError.self) { try Receipt.verify(forged, verifier: published) }
-            let otherEntry = receipt.replacingOccurrences(of: (try event(17)).canonicalBytes.base64EncodedString(), with: (try event(18)).canonicalBytes.base64EncodedString())
+            let otherEntry = receipt.replacingOccurrences(
+                of: (try event(17)).canonicalBytes.base64EncodedString(),
+                with: (try event(18)).canonicalBytes.base64EncodedString())
             #expect(throws: LedgerError.self) { try Receipt.verify(otherEntry, verifier: published) }
             let resized = receipt.replacingOccurrences(of: "\n333\n", with: "\n332\n")
             #expect(throws: LedgerError.self) { try Receipt.verify(resized, verifier: published) }
@@ -128,13 +141,21 @@ func exec(_ database: Database, _ statement: String) async throws {
         #expect(throws: LedgerError.self) { try NoteVerifier(encoded: "nonsense") }
         let note = try signer.sign("hello\n")
         #expect(try signer.verifier.open(note) == "hello\n")
-        #expect(throws: LedgerError.self) { try signer.verifier.open(note.replacingOccurrences(of: "hello", with: "hellO")) }
+        #expect(throws: LedgerError.self) {
+            try signer.verifier.open(note.replacingOccurrences(of: "hello", with: "hellO"))
+        }
     }
 
     @Test func eventsAreValidatedAndCanonical() throws {
-        #expect(throws: LedgerError.self) { try LedgerEvent(kind: "Bad Kind", actor: "a", subject: "s", time: 0, details: "x") }
-        #expect(throws: LedgerError.self) { try LedgerEvent(kind: "ok", actor: "line\nbreak", subject: "s", time: 0, details: "x") }
-        #expect(throws: LedgerError.self) { try LedgerEvent(kind: "ok", actor: "a", subject: "s", time: 0, detailsDigest: "abc") }
+        #expect(throws: LedgerError.self) {
+            try LedgerEvent(kind: "Bad Kind", actor: "a", subject: "s", time: 0, details: "x")
+        }
+        #expect(throws: LedgerError.self) {
+            try LedgerEvent(kind: "ok", actor: "line\nbreak", subject: "s", time: 0, details: "x")
+        }
+        #expect(throws: LedgerError.self) {
+            try LedgerEvent(kind: "ok", actor: "a", subject: "s", time: 0, detailsDigest: "abc")
+        }
         let e = try event(1)
         #expect(try LedgerEvent(canonical: e.canonicalBytes) == e)
         #expect(throws: LedgerError.self) { try LedgerEvent(canonical: Data(" ".utf8) + e.canonicalBytes) }
@@ -160,7 +181,9 @@ func exec(_ database: Database, _ statement: String) async throws {
             } catch let LedgerError.corrupt(index, reason) {
                 #expect(index == expectIndex, "\(change): \(reason)")
             }
-            await #expect(throws: LedgerError.self, "refuses to sign after: \(change)") { try await ledger.signCheckpoint() }
+            await #expect(throws: LedgerError.self, "refuses to sign after: \(change)") {
+                try await ledger.signCheckpoint()
+            }
         }
     }
 
@@ -183,14 +206,16 @@ func exec(_ database: Database, _ statement: String) async throws {
     @Test(arguments: TestEngine.available)
     func anInsertedEntryIsFound(engine: TestEngine) async throws {
         let literal = Self.blob(try event(5).canonicalBytes, engine)
-        try await Self.tampered(engine, "INSERT INTO ledger_entries (idx, body) VALUES (610, \(literal))", expectIndex: 610)
+        try await Self.tampered(
+            engine, "INSERT INTO ledger_entries (idx, body) VALUES (610, \(literal))", expectIndex: 610)
     }
 
     @Test(arguments: TestEngine.available)
     func anAlteredStoredHashIsFound(engine: TestEngine) async throws {
         // Replace the first 32 bytes of tile 0/1 (the hash of entry 256) with zeros.
         let zeros = String(repeating: "00", count: 32)
-        let statement = engine == .postgres
+        let statement =
+            engine == .postgres
             ? "UPDATE ledger_tiles SET hashes = overlay(hashes placing '\\x\(zeros)'::bytea from 1 for 32) WHERE level = 0 AND idx = 1"
             : "UPDATE ledger_tiles SET hashes = CAST(X'\(zeros)' || substr(hashes, 33) AS BLOB) WHERE level = 0 AND idx = 1"
         try await Self.tampered(engine, statement, expectIndex: 256)
@@ -204,7 +229,11 @@ func exec(_ database: Database, _ statement: String) async throws {
             let pin = "21503198500123"
             let subject = try await ledger.database.transaction { sql in
                 let subject = try await ledger.pseudonym(for: pin, on: sql)
-                try await ledger.append([try LedgerEvent(kind: "registry.read", actor: "agency:MOH", subject: subject, time: 1, details: "x")], on: sql)
+                try await ledger.append(
+                    [
+                        try LedgerEvent(
+                            kind: "registry.read", actor: "agency:MOH", subject: subject, time: 1, details: "x")
+                    ], on: sql)
                 return subject
             }
             #expect(subject.hasPrefix("person:") && !subject.contains(pin))

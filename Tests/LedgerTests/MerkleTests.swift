@@ -89,7 +89,8 @@ func tree(_ count: Int) -> InMemoryTree {
         for size2 in 1...300 {
             for size1 in 0...size2 {
                 let proof = try Merkle.consistencyProof(from: size1, to: size2, t)
-                try Merkle.verifyConsistency(size1: size1, size2: size2, proof: proof, root1: roots[size1], root2: roots[size2])
+                try Merkle.verifyConsistency(
+                    size1: size1, size2: size2, proof: proof, root1: roots[size1], root2: roots[size2])
             }
         }
     }
@@ -102,13 +103,21 @@ func tree(_ count: Int) -> InMemoryTree {
 
     @Test func anyChangeToAnInclusionProofFails() async {
         let t = Self.big
-        await propertyCheck(count: 400, input: Gen.int(in: 2...300), Gen.int(in: 0...299), Gen.int(in: 0...255), Gen.int(in: 0...5)) { size, rawIndex, bit, kind in
+        await propertyCheck(
+            count: 400, input: Gen.int(in: 2...300), Gen.int(in: 0...299), Gen.int(in: 0...255), Gen.int(in: 0...5)
+        ) { size, rawIndex, bit, kind in
             let index = rawIndex % size
-            guard let root = try? Merkle.root(size: size, t), let proof = try? Merkle.inclusionProof(index: index, size: size, t) else {
-                Issue.record("no proof"); return
+            guard let root = try? Merkle.root(size: size, t),
+                let proof = try? Merkle.inclusionProof(index: index, size: size, t)
+            else {
+                Issue.record("no proof")
+                return
             }
             let leaf = t.levels[0][index]
-            func fails(leaf: MerkleHash = leaf, index: Int = index, size: Int = size, proof: [MerkleHash] = proof, root: MerkleHash = root) -> Bool {
+            func fails(
+                leaf: MerkleHash = leaf, index: Int = index, size: Int = size, proof: [MerkleHash] = proof,
+                root: MerkleHash = root
+            ) -> Bool {
                 (try? Merkle.verifyInclusion(leaf: leaf, index: index, size: size, proof: proof, root: root)) == nil
             }
             switch kind {
@@ -139,12 +148,23 @@ func tree(_ count: Int) -> InMemoryTree {
 
     @Test func anyChangeToAConsistencyProofFails() async {
         let t = Self.big
-        await propertyCheck(count: 400, input: Gen.int(in: 1...299), Gen.int(in: 1...299), Gen.int(in: 0...255), Gen.int(in: 0...5)) { a, b, bit, kind in
-            let size1 = min(a, b), size2 = max(a, b) + 1
+        await propertyCheck(
+            count: 400, input: Gen.int(in: 1...299), Gen.int(in: 1...299), Gen.int(in: 0...255), Gen.int(in: 0...5)
+        ) { a, b, bit, kind in
+            let size1 = min(a, b)
+            let size2 = max(a, b) + 1
             guard let root1 = try? Merkle.root(size: size1, t), let root2 = try? Merkle.root(size: size2, t),
-                  let proof = try? Merkle.consistencyProof(from: size1, to: size2, t) else { Issue.record("no proof"); return }
-            func fails(size1: Int = size1, size2: Int = size2, proof: [MerkleHash] = proof, root1: MerkleHash = root1, root2: MerkleHash = root2) -> Bool {
-                (try? Merkle.verifyConsistency(size1: size1, size2: size2, proof: proof, root1: root1, root2: root2)) == nil
+                let proof = try? Merkle.consistencyProof(from: size1, to: size2, t)
+            else {
+                Issue.record("no proof")
+                return
+            }
+            func fails(
+                size1: Int = size1, size2: Int = size2, proof: [MerkleHash] = proof, root1: MerkleHash = root1,
+                root2: MerkleHash = root2
+            ) -> Bool {
+                (try? Merkle.verifyConsistency(size1: size1, size2: size2, proof: proof, root1: root1, root2: root2))
+                    == nil
             }
             switch kind {
             case 0:
@@ -171,9 +191,15 @@ func tree(_ count: Int) -> InMemoryTree {
 
     @Test func badArgumentsAreRefusedNotCrashed() throws {
         let t = tree(10)
-        #expect(throws: ProofError.indexOutOfRange(index: 10, size: 10)) { try Merkle.inclusionProof(index: 10, size: 10, t) }
-        #expect(throws: ProofError.indexOutOfRange(index: -1, size: 10)) { try Merkle.inclusionProof(index: -1, size: 10, t) }
-        #expect(throws: ProofError.sizesOutOfOrder(first: 5, second: 4)) { try Merkle.consistencyProof(from: 5, to: 4, t) }
+        #expect(throws: ProofError.indexOutOfRange(index: 10, size: 10)) {
+            try Merkle.inclusionProof(index: 10, size: 10, t)
+        }
+        #expect(throws: ProofError.indexOutOfRange(index: -1, size: 10)) {
+            try Merkle.inclusionProof(index: -1, size: 10, t)
+        }
+        #expect(throws: ProofError.sizesOutOfOrder(first: 5, second: 4)) {
+            try Merkle.consistencyProof(from: 5, to: 4, t)
+        }
         #expect(throws: ProofError.indexOutOfRange(index: 3, size: 3)) {
             try Merkle.verifyInclusion(leaf: Merkle.emptyRoot, index: 3, size: 3, proof: [], root: Merkle.emptyRoot)
         }

@@ -1,12 +1,12 @@
 import Foundation
 import Identity
 import Ledger
-import Services
 import SQLKit
+import Services
 import Storage
+import TestSupport
 import Testing
 import Workflow
-import TestSupport
 
 /// The outbox sends each waiting message once, through the adapters, and retries failures.
 @Suite struct OutboxTests {
@@ -18,30 +18,38 @@ import TestSupport
 
     static func queue(_ database: Database) async throws {
         try await database.withConnection { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO outbox (id, channel, recipient, subject, body, status, created_at) VALUES
                 ('m1', 'email', 'aigul@example.kg', 'Арыз TK-1', 'Сиздин арызыңыз', 'pending', 1),
                 ('m2', 'sms', '+996 555 100 417', '', 'Арыз TK-1', 'pending', 2)
-                """).run()
+                """
+            ).run()
         }
     }
 
     @Test(arguments: TestEngine.available)
     func messagesGoOutOnceThroughTheirAdapter(engine: TestEngine) async throws {
-        try await engine.withDatabase(migrations: LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all + ServiceMigrations.all) { database in
+        try await engine.withDatabase(
+            migrations: LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all + ServiceMigrations.all
+        ) { database in
             try await Self.queue(database)
             let sender = RecordingSender()
             let outbox = Outbox(database: database, email: sender, sms: sender)
             #expect(try await outbox.dispatch() == 2)
             #expect(try await outbox.dispatch() == 0)
             let messages = await sender.messages
-            #expect(messages.map(\.channel) == ["email", "sms"] && messages[0].recipient == "aigul@example.kg" && messages[0].subject == "Арыз TK-1")
+            #expect(
+                messages.map(\.channel) == ["email", "sms"] && messages[0].recipient == "aigul@example.kg"
+                    && messages[0].subject == "Арыз TK-1")
         }
     }
 
     @Test(arguments: TestEngine.available)
     func failuresAreRetriedAndGivenUpAfterFiveAttempts(engine: TestEngine) async throws {
-        try await engine.withDatabase(migrations: LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all + ServiceMigrations.all) { database in
+        try await engine.withDatabase(
+            migrations: LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all + ServiceMigrations.all
+        ) { database in
             try await Self.queue(database)
             let outbox = Outbox(database: database, email: BrokenGateway(), sms: BrokenGateway())
             for _ in 0..<5 { #expect(try await outbox.dispatch() == 0) }
@@ -52,7 +60,9 @@ import TestSupport
             }
             #expect(states.map(\.0) == ["failed", "failed"] && states.map(\.1) == [5, 5])
             let sender = RecordingSender()
-            #expect(try await Outbox(database: database, email: sender, sms: sender).dispatch() == 0, "given up: not sent again")
+            #expect(
+                try await Outbox(database: database, email: sender, sms: sender).dispatch() == 0,
+                "given up: not sent again")
         }
     }
 }

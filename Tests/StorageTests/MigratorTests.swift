@@ -6,7 +6,8 @@ import Testing
 
 @Suite struct MigratorTests {
     static let migrations = [
-        Migration(version: 1, name: "notes", statements: ["CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"]),
+        Migration(
+            version: 1, name: "notes", statements: ["CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"]),
         Migration(version: 2, name: "tags", statements: ["CREATE TABLE tags (name TEXT PRIMARY KEY)"]),
     ]
 
@@ -23,9 +24,11 @@ import Testing
     @Test(arguments: TestEngine.available)
     func aFailingMigrationLeavesNothingBehind(engine: TestEngine) async throws {
         try await engine.withDatabase(migrations: []) { database async throws in
-            let broken = Migrator(migrations: Self.migrations + [
-                Migration(version: 3, name: "broken", statements: ["CREATE TABLE half (id INTEGER)", "THIS IS NOT SQL"]),
-            ])
+            let broken = Migrator(
+                migrations: Self.migrations + [
+                    Migration(
+                        version: 3, name: "broken", statements: ["CREATE TABLE half (id INTEGER)", "THIS IS NOT SQL"])
+                ])
             await #expect(throws: (any Error).self) { try await broken.migrate(database, logger: TestLog.quiet) }
             // The whole run is one transaction: not even versions 1 and 2 were kept, so they apply again.
             #expect(try await Migrator(migrations: Self.migrations).migrate(database, logger: TestLog.quiet) == [1, 2])
@@ -53,7 +56,8 @@ import Testing
 
 @Suite struct DatabaseLocationTests {
     @Test func parsesTheSupportedForms() throws {
-        #expect(try DatabaseLocation("postgres://u:secret@db:5432/tk") == .postgres(url: "postgres://u:secret@db:5432/tk"))
+        #expect(
+            try DatabaseLocation("postgres://u:secret@db:5432/tk") == .postgres(url: "postgres://u:secret@db:5432/tk"))
         #expect(try DatabaseLocation("sqlite:data/tk.sqlite") == .sqliteFile(path: "data/tk.sqlite"))
         #expect(try DatabaseLocation("tk.sqlite") == .sqliteFile(path: "tk.sqlite"))
         #expect(try DatabaseLocation(":memory:") == .sqliteMemory)

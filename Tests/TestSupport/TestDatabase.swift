@@ -22,7 +22,9 @@ public enum TestEngine: String, Sendable, CustomStringConvertible {
     public func withDatabaseURL<T>(_ body: (String) async throws -> T) async throws -> T {
         switch self {
         case .sqlite:
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("tk-test-\(UUID().uuidString).sqlite").path
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "tk-test-\(UUID().uuidString).sqlite"
+            ).path
             defer {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             }
@@ -34,11 +36,15 @@ public enum TestEngine: String, Sendable, CustomStringConvertible {
             try await admin.withConnection { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
             do {
                 let result = try await body(Self.replacingDatabase(in: base, with: String(name)))
-                try? await admin.withConnection { sql in try await sql.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").run() }
+                try? await admin.withConnection { sql in
+                    try await sql.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").run()
+                }
                 await admin.shutdown()
                 return result
             } catch {
-                try? await admin.withConnection { sql in try await sql.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").run() }
+                try? await admin.withConnection { sql in
+                    try await sql.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").run()
+                }
                 await admin.shutdown()
                 throw error
             }
@@ -64,7 +70,9 @@ public enum TestEngine: String, Sendable, CustomStringConvertible {
     static func replacingDatabase(in url: String, with name: String) -> String {
         let withoutQuery = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
         let query = url.contains("?") ? "?" + url.split(separator: "?", maxSplits: 1)[1] : ""
-        guard let slash = withoutQuery.range(of: "/", options: .backwards), slash.lowerBound > withoutQuery.index(withoutQuery.startIndex, offsetBy: 12) else {
+        guard let slash = withoutQuery.range(of: "/", options: .backwards),
+            slash.lowerBound > withoutQuery.index(withoutQuery.startIndex, offsetBy: 12)
+        else {
             return withoutQuery + "/" + name + query
         }
         return String(withoutQuery[..<slash.lowerBound]) + "/" + name + query

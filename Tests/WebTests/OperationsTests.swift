@@ -4,13 +4,15 @@ import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+
 @testable import Web
 
 @Suite struct OperationsTests {
     @Test(arguments: TestEngine.available)
     func healthReadinessAndMetricsAnswer(engine: TestEngine) async throws {
         try await withApp(engine) { client, _ async throws in
-            #expect(try await client.executeRequest(uri: "/healthz", method: .get, headers: [:], body: nil).status == .ok)
+            #expect(
+                try await client.executeRequest(uri: "/healthz", method: .get, headers: [:], body: nil).status == .ok)
             let ready = try await client.executeRequest(uri: "/readyz", method: .get, headers: [:], body: nil)
             #expect(ready.status == .ok)
             #expect(try ready.json()["status"] as? String == "ready")
@@ -32,10 +34,12 @@ import Testing
             let wrong = try await client.executeRequest(uri: "/healthz", method: .delete, headers: [:], body: nil)
             #expect(wrong.status == .methodNotAllowed)
             #expect(wrong.headers[.allow] == "GET")
-            let both = try await client.executeRequest(uri: "/signin", method: .put, headers: [.accept: "application/json"], body: nil)
+            let both = try await client.executeRequest(
+                uri: "/signin", method: .put, headers: [.accept: "application/json"], body: nil)
             #expect(both.status == .methodNotAllowed)
             #expect(both.headers[.allow] == "GET, POST")
-            let page = try await client.executeRequest(uri: "/nowhere", method: .get, headers: [.accept: "text/html"], body: nil)
+            let page = try await client.executeRequest(
+                uri: "/nowhere", method: .get, headers: [.accept: "text/html"], body: nil)
             #expect(page.status == .notFound)
             #expect(page.headers[.contentType] == "text/html; charset=utf-8")
             #expect(page.headers[.init("X-Request-ID")!] != nil)
@@ -44,29 +48,41 @@ import Testing
 
     @Test func theOpenAPIDocumentDescribesExactlyTheJSONRoutes() async throws {
         try await withApp(.sqlite) { client, _ async throws in
-            let document = try await client.executeRequest(uri: "/openapi.json", method: .get, headers: [:], body: nil).json()
+            let document = try await client.executeRequest(uri: "/openapi.json", method: .get, headers: [:], body: nil)
+                .json()
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             let documented = Set(paths.flatMap { path, methods in methods.keys.map { "\($0.uppercased()) \(path)" } })
-            let platform = try await Platform.start(AppConfiguration(databaseURL: ":memory:", seedDemoData: false, bcryptCost: 4), logger: TestLog.quiet)
-            let routed = Set(buildRouter(platform).routes.map { "\($0.method.rawValue) \($0.path.description.replacingOccurrences(of: "**", with: "{path}"))" }.filter { route in
-                let path = String(route.split(separator: " ")[1])
-                return path.hasPrefix("/api/") || path.hasPrefix("/data/") || path.hasPrefix("/ledger/") || ["/healthz", "/readyz", "/openapi.json"].contains(path)
-            })
+            let platform = try await Platform.start(
+                AppConfiguration(databaseURL: ":memory:", seedDemoData: false, bcryptCost: 4), logger: TestLog.quiet)
+            let routed = Set(
+                buildRouter(platform).routes.map {
+                    "\($0.method.rawValue) \($0.path.description.replacingOccurrences(of: "**", with: "{path}"))"
+                }.filter { route in
+                    let path = String(route.split(separator: " ")[1])
+                    return path.hasPrefix("/api/") || path.hasPrefix("/data/") || path.hasPrefix("/ledger/")
+                        || ["/healthz", "/readyz", "/openapi.json"].contains(path)
+                })
             await platform.database.shutdown()
-            #expect(documented == routed, "undocumented: \(routed.subtracting(documented).sorted()); stale: \(documented.subtracting(routed).sorted())")
+            #expect(
+                documented == routed,
+                "undocumented: \(routed.subtracting(documented).sorted()); stale: \(documented.subtracting(routed).sorted())"
+            )
         }
     }
 
     @Test func aRealHTTPServerServesThePortal() async throws {
         try await withApp(.sqlite, setup: .live) { client, _ async throws in
-            let home = try await client.executeRequest(uri: "/", method: .get, headers: [.acceptLanguage: "ky"], body: nil)
+            let home = try await client.executeRequest(
+                uri: "/", method: .get, headers: [.acceptLanguage: "ky"], body: nil)
             #expect(home.status == .ok)
             #expect(home.text.contains("<html lang=\"ky\">"))
             let css = try await client.executeRequest(uri: "/static/style.css", method: .get, headers: [:], body: nil)
             #expect(css.status == .ok)
             #expect(css.headers[.contentType] == "text/css; charset=utf-8")
-            #expect(try await client.executeRequest(uri: "/static/nothing.css", method: .get, headers: [:], body: nil).status == .notFound)
+            #expect(
+                try await client.executeRequest(uri: "/static/nothing.css", method: .get, headers: [:], body: nil)
+                    .status == .notFound)
         }
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+
 @testable import Web
 
 @Suite struct PortalTests {
@@ -61,7 +62,9 @@ import Testing
             text = text.replacingOccurrences(of: #"<[^>]*>"#, with: " ", options: .regularExpression)
             text = text.replacingOccurrences(of: #"&[a-z]+;"#, with: " ", options: .regularExpression)
             let letters = text.unicodeScalars.filter { CharacterSet.letters.contains($0) }
-            #expect(letters.isEmpty, "\(name) holds text not from a catalog: \(String(String.UnicodeScalarView(letters)).prefix(80))")
+            #expect(
+                letters.isEmpty,
+                "\(name) holds text not from a catalog: \(String(String.UnicodeScalarView(letters)).prefix(80))")
         }
     }
 
@@ -77,7 +80,8 @@ import Testing
         try await withApp(engine) { client, _ async throws in
             var browser = Browser(client)
             let wrong = try await browser.post("/signin", form: ["pin": Self.citizen, "password": "wrong password"])
-            let unknown = try await browser.post("/signin", form: ["pin": "21503198500999", "password": "wrong password"])
+            let unknown = try await browser.post(
+                "/signin", form: ["pin": "21503198500999", "password": "wrong password"])
             #expect(wrong.status == .unauthorized)
             #expect(unknown.status == wrong.status)
             #expect(wrong.headers[values: .setCookie].isEmpty && unknown.headers[values: .setCookie].isEmpty)
@@ -92,7 +96,9 @@ import Testing
         try await withApp(engine) { client, _ async throws in
             var browser = Browser(client)
             for _ in 0..<5 {
-                #expect(try await browser.post("/signin", form: ["pin": Self.citizen, "password": "guess"]).status == .unauthorized)
+                #expect(
+                    try await browser.post("/signin", form: ["pin": Self.citizen, "password": "guess"]).status
+                        == .unauthorized)
             }
             let throttled = try await browser.signIn(Self.citizen)
             #expect(throttled.status == .tooManyRequests)
@@ -107,11 +113,19 @@ import Testing
             var browser = Browser(client)
             _ = try await browser.get("/register")
             let before = try await count("people", in: url)
-            let form = ["pin": "21503198500123", "familyName": "Асанов", "givenName": "Айбек", "password": "long enough password"]
+            let form = [
+                "pin": "21503198500123", "familyName": "Асанов", "givenName": "Айбек",
+                "password": "long enough password",
+            ]
             #expect(try await browser.post("/register", form: form, csrf: false).status == .forbidden)
-            #expect(try await browser.post("/register", form: form.merging(["_csrf": "forged"]) { $1 }, csrf: false).status == .forbidden)
+            #expect(
+                try await browser.post("/register", form: form.merging(["_csrf": "forged"]) { $1 }, csrf: false).status
+                    == .forbidden)
             #expect(try await count("people", in: url) == before)
-            #expect(try await browser.post("/signin", form: ["pin": Self.citizen, "password": "demo-taza-koom"], csrf: false).status == .forbidden)
+            #expect(
+                try await browser.post(
+                    "/signin", form: ["pin": Self.citizen, "password": "demo-taza-koom"], csrf: false
+                ).status == .forbidden)
             #expect(browser.cookies["tk_session"] == nil)
             // The same form with its token goes through.
             #expect(try await browser.post("/register", form: form).status == .seeOther)
@@ -125,8 +139,15 @@ import Testing
             var browser = Browser(client)
             browser.acceptLanguage = "ru"
             let before = try await count("people", in: url)
-            for (pin, key) in [("123", "error_pin_length"), ("2150319850012x", "error_pin_digits"), ("23102198500123", "error_pin_date")] {
-                let response = try await browser.post("/register", form: ["pin": pin, "familyName": "Асанов", "givenName": "Айбек", "password": "long enough password"])
+            for (pin, key) in [
+                ("123", "error_pin_length"), ("2150319850012x", "error_pin_digits"),
+                ("23102198500123", "error_pin_date"),
+            ] {
+                let response = try await browser.post(
+                    "/register",
+                    form: [
+                        "pin": pin, "familyName": "Асанов", "givenName": "Айбек", "password": "long enough password",
+                    ])
                 #expect(response.status == .unprocessableContent)
                 let message = Catalog.shipped.text(key, .ru)
                 #expect(response.text.contains("<p class=\"error\" id=\"pin-error\">\(message)</p>"), "\(pin)")
@@ -144,7 +165,8 @@ import Testing
             browser.acceptLanguage = "ky"
             _ = try await browser.signIn(Self.citizen)
             let before = try await count("organisations", in: url)
-            let response = try await browser.post("/cabinet/organisations", form: ["inn": "03202201510005", "name": "Тест", "legalForm": "LLC"])
+            let response = try await browser.post(
+                "/cabinet/organisations", form: ["inn": "03202201510005", "name": "Тест", "legalForm": "LLC"])
             #expect(response.status == .unprocessableContent)
             #expect(response.text.contains(Catalog.shipped.text("error_inn_date", .ky)))
             #expect(try await count("organisations", in: url) == before)
@@ -169,7 +191,10 @@ import Testing
             var clerk = Browser(client)
             _ = try await clerk.signIn(Self.clerk)
             #expect(try await clerk.get("/admin/clients").status == .forbidden)
-            #expect(try await clerk.post("/admin/clients", form: ["name": "x", "agencyCode": "SRS", "scopes": "identity:read"]).status == .forbidden)
+            #expect(
+                try await clerk.post(
+                    "/admin/clients", form: ["name": "x", "agencyCode": "SRS", "scopes": "identity:read"]
+                ).status == .forbidden)
         }
     }
 

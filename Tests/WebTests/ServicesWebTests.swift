@@ -1,29 +1,32 @@
 import Core
 import Crypto
-import Registries
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Registries
 import Services
-import Testing
 import TestSupport
+import Testing
+
 @testable import Web
 
 /// Applications end to end through the HTTP server: apply, pay, decide, documents, and who may
 /// see and do what. On both engines.
 @Suite struct ServicesWebTests {
-    static let other = "20303198500231"        // another citizen
-    static let srsHead = "13009197500333"      // SRS head + specialist
+    static let other = "20303198500231"  // another citizen
+    static let srsHead = "13009197500333"  // SRS head + specialist
     static let srsClerk = "20106198800712"
-    static let bchHead = "11003198100266"      // BCH head + specialist
+    static let bchHead = "11003198100266"  // BCH head + specialist
     static let mojSpecialist = "12505198200478"
     static let mohSpecialist = "21404199200901"
     static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 0x30, count: 64)
     static let pdf: [UInt8] = Array("%PDF-1.4\n%demo charter\n".utf8)
 
     static func applicationID(_ response: TestResponse) throws -> String {
-        let location = try #require(response.headers[.location], "redirected to the application: \(response.status) \(response.text.prefix(300))")
+        let location = try #require(
+            response.headers[.location],
+            "redirected to the application: \(response.status) \(response.text.prefix(300))")
         return String(location.split(separator: "/").last ?? "")
     }
 
@@ -32,7 +35,10 @@ import TestSupport
     }
 
     /// Applies through the form; returns the application's tracking number.
-    static func apply(_ browser: inout Browser, _ service: String, _ fields: [String: String], files: [String: (filename: String, bytes: [UInt8])] = [:]) async throws -> String {
+    static func apply(
+        _ browser: inout Browser, _ service: String, _ fields: [String: String],
+        files: [String: (filename: String, bytes: [UInt8])] = [:]
+    ) async throws -> String {
         let form = try await browser.get("/services/\(service)/apply")
         var all = fields
         all["idempotencyKey"] = try key(form)
@@ -52,26 +58,38 @@ import TestSupport
             // Found in Kyrgyz by a Kyrgyz word of its title.
             citizen.acceptLanguage = "ky"
             let found = try await citizen.get("/services?q=" + Browser.encode("соттуулугу"))
-            #expect(found.text.contains("/services/no-criminal-record") && !found.text.contains("/services/building-permit"))
+            #expect(
+                found.text.contains("/services/no-criminal-record") && !found.text.contains("/services/building-permit")
+            )
             citizen.acceptLanguage = "en"
             let form = try await citizen.get("/services/no-criminal-record/apply")
-            #expect(form.text.contains("Токтогулова") && form.text.contains("Taken from the state register"), "the name is filled in from the population register")
+            #expect(
+                form.text.contains("Токтогулова") && form.text.contains("Taken from the state register"),
+                "the name is filled in from the population register")
             let reads = try await count("data_access_log", in: url)
             #expect(reads >= 1, "filling in the form from the register is a logged read")
 
             let key = try Self.key(form)
-            let submitted = try await citizen.post("/services/no-criminal-record/apply", multipart: ["idempotencyKey": key, "purpose": "employment", "intent": "submit"])
+            let submitted = try await citizen.post(
+                "/services/no-criminal-record/apply",
+                multipart: ["idempotencyKey": key, "purpose": "employment", "intent": "submit"])
             let id = try Self.applicationID(submitted)
             #expect(id.hasPrefix("TK-"))
             var page = try await citizen.get("/cabinet/applications/\(id)")
             #expect(Self.status(page) == "awaiting_payment" && page.text.contains("100 som"))
-            #expect(page.text.contains("action=\"/cabinet/applications/\(id)/pay\""), "the payment form pays this application")
+            #expect(
+                page.text.contains("action=\"/cabinet/applications/\(id)/pay\""),
+                "the payment form pays this application")
             // The same submission again (a double click, a retry): the same application, nothing stored twice.
-            let replay = try await citizen.post("/services/no-criminal-record/apply", multipart: ["idempotencyKey": key, "purpose": "employment", "intent": "submit"])
+            let replay = try await citizen.post(
+                "/services/no-criminal-record/apply",
+                multipart: ["idempotencyKey": key, "purpose": "employment", "intent": "submit"])
             #expect(try Self.applicationID(replay) == id)
             #expect(try await count("applications", in: url) == 1)
             // The same key with other answers is refused.
-            let reused = try await citizen.post("/services/no-criminal-record/apply", multipart: ["idempotencyKey": key, "purpose": "visa", "intent": "submit"])
+            let reused = try await citizen.post(
+                "/services/no-criminal-record/apply",
+                multipart: ["idempotencyKey": key, "purpose": "visa", "intent": "submit"])
             #expect(reused.status == .conflict)
 
             page = try await citizen.post("/cabinet/applications/\(id)/pay", form: ["outcome": "confirm"])
@@ -85,19 +103,29 @@ import TestSupport
             try DocumentVerification.check(issued)
             var anonymous = Browser(client)
             let verified = try await anonymous.get("/verify/\(document)")
-            #expect(verified.status == .ok && verified.text.contains("Genuine") && !verified.text.contains(PortalTests.citizen), "the public page masks the PIN")
+            #expect(
+                verified.status == .ok && verified.text.contains("Genuine")
+                    && !verified.text.contains(PortalTests.citizen), "the public page masks the PIN")
 
             // Forgeries: changed content, another key, an id never issued, garbage.
             let changed = file.text.replacingOccurrences(of: "employment", with: "visa")
-            #expect(try await anonymous.post("/verify", multipart: ["document": changed]).text.contains("The signature does not match"))
+            #expect(
+                try await anonymous.post("/verify", multipart: ["document": changed]).text.contains(
+                    "The signature does not match"))
             var resigned = issued
             let key2 = Curve25519SigningKeyForTests.make()
             resigned.content["purpose"] = "visa"
             resigned.signature = key2.sign(resigned.content)
-            #expect(try await anonymous.post("/verify", multipart: ["document": resigned.json]).text.contains("The key is not the issuing agency"))
+            #expect(
+                try await anonymous.post("/verify", multipart: ["document": resigned.json]).text.contains(
+                    "The key is not the issuing agency"))
             #expect(try await anonymous.get("/verify/DNOSUCHDOCUMENT0000000").status == .unprocessableContent)
-            #expect(try await anonymous.post("/verify", multipart: ["document": "{not json"]).text.contains("This is not a document file"))
-            #expect(try await anonymous.get("/documents/\(document)").status == .seeOther, "the printable page needs sign-in")
+            #expect(
+                try await anonymous.post("/verify", multipart: ["document": "{not json"]).text.contains(
+                    "This is not a document file"))
+            #expect(
+                try await anonymous.get("/documents/\(document)").status == .seeOther,
+                "the printable page needs sign-in")
             var stranger = Browser(client)
             _ = try await stranger.signIn(Self.other)
             #expect(try await stranger.get("/documents/\(document)").status == .notFound)
@@ -112,11 +140,14 @@ import TestSupport
             _ = try await citizen.signIn(Self.other)
             let id = try await Self.apply(&citizen, "no-criminal-record", ["purpose": "visa"])
             var page = try await citizen.post("/cabinet/applications/\(id)/pay", form: ["outcome": "fail"])
-            #expect(page.status.code == 402 && Self.status(page) == "awaiting_payment" && page.text.contains("declined"))
+            #expect(
+                page.status.code == 402 && Self.status(page) == "awaiting_payment" && page.text.contains("declined"))
             page = try await citizen.post("/cabinet/applications/\(id)/pay", form: ["outcome": "timeout"])
-            #expect(page.status == .ok && Self.status(page) == "awaiting_payment" && page.text.contains("Nothing is lost"))
+            #expect(
+                page.status == .ok && Self.status(page) == "awaiting_payment" && page.text.contains("Nothing is lost"))
             // The bank did take the money; reconciliation finds it and the case goes on.
-            let platform = try await Platform.start(AppConfiguration(databaseURL: url, bcryptCost: 4), logger: TestLog.quiet)
+            let platform = try await Platform.start(
+                AppConfiguration(databaseURL: url, bcryptCost: 4), logger: TestLog.quiet)
             do {
                 _ = try await platform.applications.reconcile()
                 await platform.database.shutdown()
@@ -135,15 +166,22 @@ import TestSupport
     }
 
     @Test(arguments: TestEngine.available)
-    func nobodySeesOrActsOnAnotherPersonsApplicationAndOfficialsStayInTheirAgencyAndRole(engine: TestEngine) async throws {
+    func nobodySeesOrActsOnAnotherPersonsApplicationAndOfficialsStayInTheirAgencyAndRole(engine: TestEngine)
+        async throws
+    {
         try await withApp(engine) { client, url async throws in
             var applicant = Browser(client)
             _ = try await applicant.signIn(Self.other)
-            let id = try await Self.apply(&applicant, "building-permit", ["parcel": "1-01-00-0000-0000", "zone": "residential", "floors": "3", "area": "250"],
-                                          files: ["site_plan": ("plan.png", Self.png)])
+            let id = try await Self.apply(
+                &applicant, "building-permit",
+                ["parcel": "1-01-00-0000-0000", "zone": "residential", "floors": "3", "area": "250"],
+                files: ["site_plan": ("plan.png", Self.png)])
             var stranger = Browser(client)
             _ = try await stranger.signIn(PortalTests.citizen)
-            for path in ["/cabinet/applications/\(id)", "/cabinet/applications/TK-0000-0000-00", "/cabinet/applications/\(id)/files/site_plan"] {
+            for path in [
+                "/cabinet/applications/\(id)", "/cabinet/applications/TK-0000-0000-00",
+                "/cabinet/applications/\(id)/files/site_plan",
+            ] {
                 #expect(try await stranger.get(path).status == .notFound, "\(path)")
             }
             #expect(try await stranger.post("/cabinet/applications/\(id)/withdraw", form: [:]).status == .notFound)
@@ -156,28 +194,47 @@ import TestSupport
             _ = try await clerk.signIn(Self.srsClerk)
             let clerkView = try await clerk.get("/office/cases/\(id)")
             #expect(clerkView.status == .ok && !clerkView.text.contains("value=\"confirm_title\""))
-            #expect(try await clerk.post("/office/cases/\(id)/decide", form: ["action": "confirm_title", "reason": "looks fine"]).status == .forbidden)
+            #expect(
+                try await clerk.post(
+                    "/office/cases/\(id)/decide", form: ["action": "confirm_title", "reason": "looks fine"]
+                ).status == .forbidden)
             // Another agency may neither open nor decide it.
             var moh = Browser(client)
             _ = try await moh.signIn(Self.mohSpecialist)
             #expect(try await moh.get("/office/cases/\(id)").status == .forbidden)
-            #expect(try await moh.post("/office/cases/\(id)/decide", form: ["action": "confirm_title", "reason": "x"]).status == .forbidden)
+            #expect(
+                try await moh.post("/office/cases/\(id)/decide", form: ["action": "confirm_title", "reason": "x"])
+                    .status == .forbidden)
             // City hall cannot act before its stage.
             var bch = Browser(client)
             _ = try await bch.signIn(Self.bchHead)
-            #expect(try await bch.post("/office/cases/\(id)/decide", form: ["action": "approve", "reason": "x"]).status == .forbidden)
+            #expect(
+                try await bch.post("/office/cases/\(id)/decide", form: ["action": "approve", "reason": "x"]).status
+                    == .forbidden)
 
             // The right official: a reason is required, then the case moves on to the city hall.
             var srs = Browser(client)
             _ = try await srs.signIn(Self.srsHead)
             #expect(try await srs.get("/office/inbox").text.contains(id))
-            let noReason = try await srs.post("/office/cases/\(id)/decide", form: ["action": "confirm_title", "reason": " "])
-            #expect(noReason.status == .unprocessableContent && noReason.text.contains("Give the reason for the decision") && noReason.text.contains("aria-invalid"))
-            #expect(try await srs.post("/office/cases/\(id)/decide", form: ["action": "confirm_title", "reason": "Title registered to the applicant"]).status == .ok)
-            #expect(try await srs.post("/office/cases/\(id)/decide", form: ["action": "confirm_title", "reason": "again"]).status == .forbidden, "the SRS's stage is over")
+            let noReason = try await srs.post(
+                "/office/cases/\(id)/decide", form: ["action": "confirm_title", "reason": " "])
+            #expect(
+                noReason.status == .unprocessableContent && noReason.text.contains("Give the reason for the decision")
+                    && noReason.text.contains("aria-invalid"))
+            #expect(
+                try await srs.post(
+                    "/office/cases/\(id)/decide",
+                    form: ["action": "confirm_title", "reason": "Title registered to the applicant"]
+                ).status == .ok)
+            #expect(
+                try await srs.post("/office/cases/\(id)/decide", form: ["action": "confirm_title", "reason": "again"])
+                    .status == .forbidden, "the SRS's stage is over")
             let inbox = try await bch.get("/office/inbox")
             #expect(inbox.text.contains(id) && inbox.text.contains("badge on_time"))
-            #expect(try await bch.post("/office/cases/\(id)/decide", form: ["action": "approve", "reason": "Meets the general plan"]).status == .ok)
+            #expect(
+                try await bch.post(
+                    "/office/cases/\(id)/decide", form: ["action": "approve", "reason": "Meets the general plan"]
+                ).status == .ok)
             let page = try await applicant.get("/cabinet/applications/\(id)")
             #expect(Self.status(page) == "issued" && page.text.contains("Meets the general plan"))
             // The city hall's head opens the permit (a logged read) and revokes it; it no longer verifies.
@@ -185,40 +242,67 @@ import TestSupport
             #expect(try await srs.get("/documents/\(permit)").status == .notFound, "another agency")
             #expect(try await clerk.post("/documents/\(permit)/revoke", form: ["reason": "x"]).status == .notFound)
             #expect(try await bch.get("/documents/\(permit)").text.contains("Revoke this document"))
-            #expect(try await bch.post("/documents/\(permit)/revoke", form: ["reason": " "]).status == .unprocessableContent)
-            #expect(try await bch.post("/documents/\(permit)/revoke", form: ["reason": "Issued on a forged title deed"]).status == .ok)
+            #expect(
+                try await bch.post("/documents/\(permit)/revoke", form: ["reason": " "]).status == .unprocessableContent
+            )
+            #expect(
+                try await bch.post("/documents/\(permit)/revoke", form: ["reason": "Issued on a forged title deed"])
+                    .status == .ok)
             var checker = Browser(client)
             let revoked = try await checker.get("/verify/\(permit)")
-            #expect(revoked.status == .unprocessableContent && revoked.text.contains("The agency revoked this document"))
+            #expect(
+                revoked.status == .unprocessableContent && revoked.text.contains("The agency revoked this document"))
             // Each opening of the case or the document by an official is in the applicant's "who looked at my data".
             let log = try await applicant.get("/cabinet/data-access")
-            #expect(log.text.contains("examination of application \(id)") && log.text.contains("issued document \(permit) opened"))
+            #expect(
+                log.text.contains("examination of application \(id)")
+                    && log.text.contains("issued document \(permit) opened"))
 
             // An official never decides their own application (SRS head applying to the SRS).
             var head = Browser(client)
             _ = try await head.signIn(Self.srsHead)
-            let own = try await Self.apply(&head, "birth-registration", [
-                "childFamilyName": "Абдылдаев", "childGivenName": "Айбек", "childBirthDate": CalendarDate.today().description, "childSex": "male", "motherPin": PortalTests.citizen,
-                "placeOfBirth.district": "BIS-LEN", "placeOfBirth.street": "Бишкек, Чүй пр. 1"], files: ["medical_certificate": ("c.pdf", Self.pdf)])
-            #expect(try await head.post("/office/cases/\(own)/decide", form: ["action": "register", "reason": "mine"]).status == .forbidden)
+            let own = try await Self.apply(
+                &head, "birth-registration",
+                [
+                    "childFamilyName": "Абдылдаев", "childGivenName": "Айбек",
+                    "childBirthDate": CalendarDate.today().description, "childSex": "male",
+                    "motherPin": PortalTests.citizen,
+                    "placeOfBirth.district": "BIS-LEN", "placeOfBirth.street": "Бишкек, Чүй пр. 1",
+                ], files: ["medical_certificate": ("c.pdf", Self.pdf)])
+            #expect(
+                try await head.post("/office/cases/\(own)/decide", form: ["action": "register", "reason": "mine"])
+                    .status == .forbidden)
             // The clerk registers the birth: the child gets a PIN, enters the population register and
             // is related to both parents, so that no relative will ever decide the child's cases.
             let people = try await count("rr_population", in: url)
-            #expect(try await clerk.post("/office/cases/\(own)/decide", form: ["action": "register", "reason": "medical certificate checked"]).status == .ok)
+            #expect(
+                try await clerk.post(
+                    "/office/cases/\(own)/decide",
+                    form: ["action": "register", "reason": "medical certificate checked"]
+                ).status == .ok)
             let registered = try await head.get("/cabinet/applications/\(own)")
             #expect(Self.status(registered) == "issued")
-            let certificate = try #require(PortalTests.matches(#"href="/documents/([A-Z0-9]+)""#, in: registered.text).first)
+            let certificate = try #require(
+                PortalTests.matches(#"href="/documents/([A-Z0-9]+)""#, in: registered.text).first)
             let record = try await head.get("/documents/\(certificate)")
-            let childPIN = try #require(PortalTests.matches(#"<dt>childPin</dt><dd>([0-9]{14})</dd>"#, in: record.text).first)
+            let childPIN = try #require(
+                PortalTests.matches(#"<dt>childPin</dt><dd>([0-9]{14})</dd>"#, in: record.text).first)
             #expect(childPIN.hasPrefix("2") && (try? PIN(childPIN)) != nil, "a valid PIN for a boy born today")
             #expect(try await count("rr_population", in: url) == people + 1)
             #expect(try await count("person_relations", in: url) == 2, "mother and father (the applicant)")
             // The father (and the mother) may now enrol the child at school; nobody else may apply for the child.
-            let enrol = ["childPin": childPIN, "school": "SCH-001", "grade": "1", "startDate": CalendarDate.today().adding(days: 30).description]
+            let enrol = [
+                "childPin": childPIN, "school": "SCH-001", "grade": "1",
+                "startDate": CalendarDate.today().adding(days: 30).description,
+            ]
             _ = try await Self.apply(&head, "school-enrolment", enrol)
             let form = try await applicant.get("/services/school-enrolment/apply")
-            let refusedEnrolment = try await applicant.post("/services/school-enrolment/apply", multipart: enrol.merging(["idempotencyKey": try Self.key(form), "intent": "submit"]) { $1 })
-            #expect(refusedEnrolment.status == .unprocessableContent && refusedEnrolment.text.contains("does not record you as this child"))
+            let refusedEnrolment = try await applicant.post(
+                "/services/school-enrolment/apply",
+                multipart: enrol.merging(["idempotencyKey": try Self.key(form), "intent": "submit"]) { $1 })
+            #expect(
+                refusedEnrolment.status == .unprocessableContent
+                    && refusedEnrolment.text.contains("does not record you as this child"))
         }
     }
 
@@ -228,25 +312,59 @@ import TestSupport
             var citizen = Browser(client)
             _ = try await citizen.signIn(PortalTests.citizen)
             let tooBig = [UInt8]("%PDF-".utf8) + Array(repeating: 0x20, count: 5 * 1024 * 1024 + 1)
-            let cases: [(service: String, fields: [String: String], files: [String: (filename: String, bytes: [UInt8])], field: String, message: String)] = [
-                ("llc-registration", ["companyName": String(repeating: "x", count: 201)], [:], "companyName", "This is too long."),
-                ("llc-registration", ["companyName": "Bad\u{7}Name"], [:], "companyName", "Remove the invisible control characters."),
-                ("llc-registration", ["founders": "many"], [:], "founders", "Must be a number."),
-                ("llc-registration", ["founders": "0"], [:], "founders", "This number is too small."),
-                ("llc-registration", ["capital": "1e12"], [:], "capital", "This number is too large."),
-                ("llc-registration", ["directorPin": "12345"], [:], "directorPin", "A PIN has exactly 14 digits."),
-                ("llc-registration", ["directorPin": "31307199000417"], [:], "directorPin", "A PIN starts with 1 or 2."),
-                ("llc-registration", ["legalAddress.district": "NOWHERE", "legalAddress.street": "Chui 1"], [:], "legalAddress-district", "Choose a district from the list."),
-                ("llc-registration", [:], ["charter": ("charter.pdf", Self.png)], "charter", "This type of file is not accepted"),
-                ("llc-registration", [:], ["charter": ("charter.pdf", tooBig)], "charter", "The file is larger than allowed."),
-                ("llc-registration", [:], [:], "charter", "Attach the file."),
-                ("birth-registration", ["childBirthDate": "2026-02-30"], [:], "childBirthDate", "Enter a date as YYYY-MM-DD."),
-                ("birth-registration", ["childBirthDate": "2099-01-01"], [:], "childBirthDate", "This date is too late."),
-                ("birth-registration", ["childSex": "unknown"], [:], "childSex", "Choose one of the allowed values."),
-                ("land-subsidy", ["farmInn": "9120320151000X"], [:], "farmInn", "An INN has digits only."),
-                ("building-permit", ["parcel": "9-99-99-9999-9999"], [:], "parcel", "No live record with this identifier"),
-                ("school-enrolment", ["school": "SCH-999"], [:], "school", "No live record with this identifier"),
-            ]
+            let cases:
+                [(
+                    service: String, fields: [String: String], files: [String: (filename: String, bytes: [UInt8])],
+                    field: String, message: String
+                )] = [
+                    (
+                        "llc-registration", ["companyName": String(repeating: "x", count: 201)], [:], "companyName",
+                        "This is too long."
+                    ),
+                    (
+                        "llc-registration", ["companyName": "Bad\u{7}Name"], [:], "companyName",
+                        "Remove the invisible control characters."
+                    ),
+                    ("llc-registration", ["founders": "many"], [:], "founders", "Must be a number."),
+                    ("llc-registration", ["founders": "0"], [:], "founders", "This number is too small."),
+                    ("llc-registration", ["capital": "1e12"], [:], "capital", "This number is too large."),
+                    ("llc-registration", ["directorPin": "12345"], [:], "directorPin", "A PIN has exactly 14 digits."),
+                    (
+                        "llc-registration", ["directorPin": "31307199000417"], [:], "directorPin",
+                        "A PIN starts with 1 or 2."
+                    ),
+                    (
+                        "llc-registration", ["legalAddress.district": "NOWHERE", "legalAddress.street": "Chui 1"], [:],
+                        "legalAddress-district", "Choose a district from the list."
+                    ),
+                    (
+                        "llc-registration", [:], ["charter": ("charter.pdf", Self.png)], "charter",
+                        "This type of file is not accepted"
+                    ),
+                    (
+                        "llc-registration", [:], ["charter": ("charter.pdf", tooBig)], "charter",
+                        "The file is larger than allowed."
+                    ),
+                    ("llc-registration", [:], [:], "charter", "Attach the file."),
+                    (
+                        "birth-registration", ["childBirthDate": "2026-02-30"], [:], "childBirthDate",
+                        "Enter a date as YYYY-MM-DD."
+                    ),
+                    (
+                        "birth-registration", ["childBirthDate": "2099-01-01"], [:], "childBirthDate",
+                        "This date is too late."
+                    ),
+                    (
+                        "birth-registration", ["childSex": "unknown"], [:], "childSex",
+                        "Choose one of the allowed values."
+                    ),
+                    ("land-subsidy", ["farmInn": "9120320151000X"], [:], "farmInn", "An INN has digits only."),
+                    (
+                        "building-permit", ["parcel": "9-99-99-9999-9999"], [:], "parcel",
+                        "No live record with this identifier"
+                    ),
+                    ("school-enrolment", ["school": "SCH-999"], [:], "school", "No live record with this identifier"),
+                ]
             let before = try await count("applications", in: url)
             let ledgerBefore = try await count("ledger_entries", in: url)
             for item in cases {
@@ -254,7 +372,8 @@ import TestSupport
                 var fields = item.fields
                 fields["idempotencyKey"] = try Self.key(form)
                 fields["intent"] = "submit"
-                let answer = try await citizen.post("/services/\(item.service)/apply", multipart: fields, files: item.files)
+                let answer = try await citizen.post(
+                    "/services/\(item.service)/apply", multipart: fields, files: item.files)
                 #expect(answer.status == .unprocessableContent, "\(item.service) \(item.field)")
                 #expect(answer.text.contains(item.message), "\(item.service) \(item.field): \(item.message)")
                 #expect(answer.text.contains("id=\"\(item.field)-error\""), "the message is beside \(item.field)")
@@ -263,7 +382,9 @@ import TestSupport
             #expect(try await count("ledger_entries", in: url) == ledgerBefore, "nothing written")
             // A draft keeps the typed answers.
             let form = try await citizen.get("/services/court-case-status/apply")
-            let saved = try await citizen.post("/services/court-case-status/apply", multipart: ["caseNumber": "ГД-1234/26", "intent": "draft", "idempotencyKey": try Self.key(form)])
+            let saved = try await citizen.post(
+                "/services/court-case-status/apply",
+                multipart: ["caseNumber": "ГД-1234/26", "intent": "draft", "idempotencyKey": try Self.key(form)])
             #expect(saved.text.contains("Your draft is saved"))
             #expect(try await citizen.get("/services/court-case-status/apply").text.contains("ГД-1234/26"))
         }
@@ -275,54 +396,92 @@ import TestSupport
             var citizen = Browser(client)
             citizen.acceptLanguage = "ru"
             _ = try await citizen.signIn(PortalTests.citizen)
-            let llc = try await Self.apply(&citizen, "llc-registration", [
-                "companyName": "Таза Софт", "founders": "2", "capital": "10000", "directorPin": PortalTests.citizen,
-                "legalAddress.district": "BIS-LEN", "legalAddress.street": "Бишкек, Токтогул к. 1"], files: ["charter": ("charter.pdf", Self.pdf)])
+            let llc = try await Self.apply(
+                &citizen, "llc-registration",
+                [
+                    "companyName": "Таза Софт", "founders": "2", "capital": "10000", "directorPin": PortalTests.citizen,
+                    "legalAddress.district": "BIS-LEN", "legalAddress.street": "Бишкек, Токтогул к. 1",
+                ], files: ["charter": ("charter.pdf", Self.pdf)])
             var moj = Browser(client)
             _ = try await moj.signIn(Self.mojSpecialist)
-            #expect(try await moj.post("/office/cases/\(llc)/decide", form: ["action": "request_correction", "reason": "Уставный капитал не указан в уставе"]).status == .ok)
+            #expect(
+                try await moj.post(
+                    "/office/cases/\(llc)/decide",
+                    form: ["action": "request_correction", "reason": "Уставный капитал не указан в уставе"]
+                ).status == .ok)
             var page = try await citizen.get("/cabinet/applications/\(llc)")
             #expect(Self.status(page) == "correction_requested" && page.text.contains("Уставный капитал не указан"))
             let empty = try await citizen.post("/cabinet/applications/\(llc)/correction", multipart: ["comment": ""])
             #expect(empty.status == .unprocessableContent && empty.text.contains("comment-error"))
-            let wrong = try await citizen.post("/cabinet/applications/\(llc)/correction", multipart: ["comment": "исправлено"], files: ["file": ("x.exe", [0x4D, 0x5A, 0, 0])])
+            let wrong = try await citizen.post(
+                "/cabinet/applications/\(llc)/correction", multipart: ["comment": "исправлено"],
+                files: ["file": ("x.exe", [0x4D, 0x5A, 0, 0])])
             #expect(wrong.status == .unprocessableContent && wrong.text.contains("file-error"))
-            page = try await citizen.post("/cabinet/applications/\(llc)/correction", multipart: ["comment": "Исправленный устав приложен"], files: ["file": ("charter2.pdf", Self.pdf)])
+            page = try await citizen.post(
+                "/cabinet/applications/\(llc)/correction", multipart: ["comment": "Исправленный устав приложен"],
+                files: ["file": ("charter2.pdf", Self.pdf)])
             #expect(Self.status(page) == "in_progress")
-            #expect(try await moj.post("/office/cases/\(llc)/decide", form: ["action": "register", "reason": "Документы в порядке"]).status == .ok)
+            #expect(
+                try await moj.post(
+                    "/office/cases/\(llc)/decide", form: ["action": "register", "reason": "Документы в порядке"]
+                ).status == .ok)
             page = try await citizen.get("/cabinet/applications/\(llc)")
             #expect(Self.status(page) == "issued")
             // The company is in the register of legal entities from now on, with a new INN.
             let registration = try #require(PortalTests.matches(#"href="/documents/([A-Z0-9]+)""#, in: page.text).first)
-            let inn = try #require(PortalTests.matches(#"<dt>inn</dt><dd>(0[0-9]{13})</dd>"#, in: try await citizen.get("/documents/\(registration)").text).first)
+            let inn = try #require(
+                PortalTests.matches(
+                    #"<dt>inn</dt><dd>(0[0-9]{13})</dd>"#, in: try await citizen.get("/documents/\(registration)").text
+                ).first)
             #expect((try? INN(inn)) != nil)
             let entity = try await count("rr_legal_entities", in: url)
             #expect(entity >= 1)
-            #expect(try await citizen.post("/cabinet/applications/\(llc)/rating", form: ["rating": "9"]).status == .unprocessableContent)
-            #expect(try await citizen.post("/cabinet/applications/\(llc)/rating", form: ["rating": "5", "comment": "Быстро"]).status == .ok)
-            #expect(try await citizen.post("/cabinet/applications/\(llc)/rating", form: ["rating": "4"]).status == .conflict)
+            #expect(
+                try await citizen.post("/cabinet/applications/\(llc)/rating", form: ["rating": "9"]).status
+                    == .unprocessableContent)
+            #expect(
+                try await citizen.post(
+                    "/cabinet/applications/\(llc)/rating", form: ["rating": "5", "comment": "Быстро"]
+                ).status == .ok)
+            #expect(
+                try await citizen.post("/cabinet/applications/\(llc)/rating", form: ["rating": "4"]).status == .conflict
+            )
             #expect(try await citizen.post("/cabinet/applications/\(llc)/withdraw", form: [:]).status == .conflict)
 
-            let complaint = try await Self.apply(&citizen, "waste-complaint", ["location.district": "BIS-OKT", "location.street": "Ахунбаев к., овраг", "details": "Строительный мусор"])
+            let complaint = try await Self.apply(
+                &citizen, "waste-complaint",
+                [
+                    "location.district": "BIS-OKT", "location.street": "Ахунбаев к., овраг",
+                    "details": "Строительный мусор",
+                ])
             page = try await citizen.post("/cabinet/applications/\(complaint)/withdraw", form: ["reason": "убрали"])
             #expect(Self.status(page) == "withdrawn")
 
             // Notifications in the cabinet, and messages in the outbox in Russian, sent by the dispatcher.
             let notes = try await citizen.get("/cabinet/notifications")
             #expect(notes.text.contains(llc) && notes.text.contains("Требуется исправление"))
-            let platform = try await Platform.start(AppConfiguration(databaseURL: url, bcryptCost: 4), logger: TestLog.quiet)
+            let platform = try await Platform.start(
+                AppConfiguration(databaseURL: url, bcryptCost: 4), logger: TestLog.quiet)
             do {
                 // The server's own poller may have sent some already; whatever is left goes now, and nothing twice.
                 _ = try await platform.outbox.dispatch()
                 #expect(try await platform.outbox.dispatch() == 0, "sent once")
                 let rows = try await platform.database.withConnection { sql in
                     try await sql.raw("SELECT channel, recipient, body, status FROM outbox").all().map {
-                        (try $0.decode(column: "channel", as: String.self), try $0.decode(column: "recipient", as: String.self),
-                         try $0.decode(column: "body", as: String.self), try $0.decode(column: "status", as: String.self))
+                        (
+                            try $0.decode(column: "channel", as: String.self),
+                            try $0.decode(column: "recipient", as: String.self),
+                            try $0.decode(column: "body", as: String.self),
+                            try $0.decode(column: "status", as: String.self)
+                        )
                     }
                 }
                 #expect(rows.allSatisfy { $0.3 == "sent" })
-                #expect(rows.contains { $0.0 == "email" && $0.1 == "aigul@example.kg" && $0.2.contains("Ваше заявление \(llc)") && $0.2.contains("Требуется исправление") })
+                #expect(
+                    rows.contains {
+                        $0.0 == "email" && $0.1 == "aigul@example.kg" && $0.2.contains("Ваше заявление \(llc)")
+                            && $0.2.contains("Требуется исправление")
+                    })
                 #expect(rows.contains { $0.0 == "sms" && $0.1 == "+996 555 100 417" })
                 await platform.database.shutdown()
             } catch {
@@ -333,7 +492,8 @@ import TestSupport
             var visitor = Browser(client)
             let stats = try await visitor.get("/performance")
             #expect(stats.status == .ok && stats.text.contains("<svg class=\"chart\""))
-            let json = try await client.executeRequest(uri: "/performance.json", method: .get, headers: [:], body: nil).json()
+            let json = try await client.executeRequest(uri: "/performance.json", method: .get, headers: [:], body: nil)
+                .json()
             let rows = try #require(json["services"] as? [[String: Any]])
             #expect(rows.first { $0["serviceID"] as? String == "llc-registration" }?["decided"] as? Int == 1)
         }
@@ -342,23 +502,28 @@ import TestSupport
     @Test(arguments: TestEngine.available)
     func theGovStackRegistrationAPISubmitsWithIdempotencyAndAnswersProblems(engine: TestEngine) async throws {
         try await withApp(engine) { client, url async throws in
-            let token = try await RegistryWebTests.token(client, agency: "MOA", scopes: ["application:write", "application:read"])
+            let token = try await RegistryWebTests.token(
+                client, agency: "MOA", scopes: ["application:write", "application:read"])
             let reader = try await RegistryWebTests.token(client, agency: "MOH", scopes: ["identity:read"])
             let path = "/api/v1/registration/services/land-subsidy/applications"
-            let body = #"{"applicantId": "20303198500231", "formData": {"crop": "wheat", "irrigated": "yes", "hectares": 3}}"#
+            let body =
+                #"{"applicantId": "20303198500231", "formData": {"crop": "wheat", "irrigated": "yes", "hectares": 3}}"#
             func post(_ json: String, key: String?, token: String?) async throws -> TestResponse {
                 var headers: HTTPFields = [.contentType: "application/json", .acceptLanguage: "en"]
                 if let token { headers[.authorization] = "Bearer \(token)" }
                 if let key { headers[HTTPField.Name("Idempotency-Key")!] = key }
-                return try await client.executeRequest(uri: path, method: .post, headers: headers, body: ByteBuffer(string: json))
+                return try await client.executeRequest(
+                    uri: path, method: .post, headers: headers, body: ByteBuffer(string: json))
             }
             #expect(try await post(body, key: "key-0000001", token: nil).status == .unauthorized)
             #expect(try await post(body, key: "key-0000001", token: reader).status == .forbidden)
             let noKey = try await post(body, key: nil, token: token)
-            #expect(noKey.status == .unprocessableContent && noKey.headers[.contentType]?.contains("problem+json") == true)
+            #expect(
+                noKey.status == .unprocessableContent && noKey.headers[.contentType]?.contains("problem+json") == true)
             #expect(try await post("{nope", key: "key-0000002", token: token).status == .badRequest)
-            let bad = try await post(#"{"applicantId": "20303198500231", "formData": {"crop": "cotton", "irrigated": "yes", "hectares": -1, "colour": "red"}}"#,
-                                     key: "key-0000003", token: token)
+            let bad = try await post(
+                #"{"applicantId": "20303198500231", "formData": {"crop": "cotton", "irrigated": "yes", "hectares": -1, "colour": "red"}}"#,
+                key: "key-0000003", token: token)
             let problem = try bad.json()
             let fields = Set((problem["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
             #expect(bad.status == .unprocessableContent && fields == ["crop", "hectares", "colour"], "\(fields)")
@@ -369,13 +534,18 @@ import TestSupport
             let again = try await post(body, key: "key-0000004", token: token)
             #expect(try again.json()["fileId"] as? String == id, "a retry returns the first application")
             #expect(try await count("applications", in: url) == 1)
-            let read = try await RegistryWebTests.call(client, .get, "/api/v1/registration/applications/\(id)", token: token)
+            let read = try await RegistryWebTests.call(
+                client, .get, "/api/v1/registration/applications/\(id)", token: token)
             #expect(read.status == .ok)
             let otherAgency = try await RegistryWebTests.token(client, agency: "MOH", scopes: ["application:read"])
-            #expect(try await RegistryWebTests.call(client, .get, "/api/v1/registration/applications/\(id)", token: otherAgency).status == .notFound)
+            #expect(
+                try await RegistryWebTests.call(
+                    client, .get, "/api/v1/registration/applications/\(id)", token: otherAgency
+                ).status == .notFound)
             let tasks = try await RegistryWebTests.call(client, .get, "/api/v1/registration/tasks", token: token)
             #expect(tasks.status == .ok && tasks.text.contains(id))
-            let forms = try await RegistryWebTests.call(client, .get, "/api/v1/registration/services/land-subsidy/eForms", token: nil)
+            let forms = try await RegistryWebTests.call(
+                client, .get, "/api/v1/registration/services/land-subsidy/eForms", token: nil)
             #expect(forms.text.contains("\"hectares\""))
             // A file uploaded first and named in documentUrls, answers in GovStack's formData.data.
             let bch = try await RegistryWebTests.token(client, agency: "BCH", scopes: ["application:write"])
@@ -384,8 +554,10 @@ import TestSupport
                 body.writeString("--b0\r\nContent-Disposition: form-data; name=\"file\"; filename=\"plan\"\r\n\r\n")
                 body.writeBytes(bytes)
                 body.writeString("\r\n--b0--\r\n")
-                return try await client.executeRequest(uri: "/api/v1/registration/documents?additionalMetadata=\(field)", method: .post,
-                                                       headers: [.authorization: "Bearer \(bch)", .contentType: "multipart/form-data; boundary=b0"], body: body)
+                return try await client.executeRequest(
+                    uri: "/api/v1/registration/documents?additionalMetadata=\(field)", method: .post,
+                    headers: [.authorization: "Bearer \(bch)", .contentType: "multipart/form-data; boundary=b0"],
+                    body: body)
             }
             let refused = try await upload([0x4D, 0x5A, 0x90, 0x00], field: "site_plan")
             #expect(refused.status == .unprocessableContent && refused.text.contains("error_file_type"))
@@ -393,16 +565,27 @@ import TestSupport
             let url = try #require(try uploaded.json()["url"] as? String)
             var headers: HTTPFields = [.contentType: "application/json", .authorization: "Bearer \(bch)"]
             headers[HTTPField.Name("Idempotency-Key")!] = "permit-00000001"
-            let permit = try await client.executeRequest(uri: "/api/v1/registration/services/building-permit/applications", method: .post, headers: headers, body: ByteBuffer(string: """
-                {"applicantId": "20303198500231", "formData": {"eFormId": "building-permit", "data": {"parcel": "1-01-00-0000-0000", "zone": "mixed", "floors": 12, "area": 900}},
-                 "documentUrls": ["\(url)"]}
-                """))
+            let permit = try await client.executeRequest(
+                uri: "/api/v1/registration/services/building-permit/applications", method: .post, headers: headers,
+                body: ByteBuffer(
+                    string: """
+                        {"applicantId": "20303198500231", "formData": {"eFormId": "building-permit", "data": {"parcel": "1-01-00-0000-0000", "zone": "mixed", "floors": 12, "area": 900}},
+                         "documentUrls": ["\(url)"]}
+                        """))
             #expect(permit.status == .created, "\(permit.text)")
-            let foreign = try await client.executeRequest(uri: "/api/v1/registration/services/building-permit/applications", method: .post,
-                                                          headers: [.contentType: "application/json", .authorization: "Bearer \(token)", HTTPField.Name("Idempotency-Key")!: "permit-00000002"],
-                                                          body: ByteBuffer(string: #"{"applicantId": "20303198500231", "formData": {"data": {"parcel": "1-01-00-0000-0000", "zone": "mixed", "floors": 2, "area": 90}}, "documentUrls": ["\#(url)"]}"#))
+            let foreign = try await client.executeRequest(
+                uri: "/api/v1/registration/services/building-permit/applications", method: .post,
+                headers: [
+                    .contentType: "application/json", .authorization: "Bearer \(token)",
+                    HTTPField.Name("Idempotency-Key")!: "permit-00000002",
+                ],
+                body: ByteBuffer(
+                    string:
+                        #"{"applicantId": "20303198500231", "formData": {"data": {"parcel": "1-01-00-0000-0000", "zone": "mixed", "floors": 2, "area": 90}}, "documentUrls": ["\#(url)"]}"#
+                ))
             #expect(foreign.status == .unprocessableContent, "another client's upload is not theirs to use")
-            let statistics = try await RegistryWebTests.call(client, .get, "/api/v1/registration/data/statistics", token: nil)
+            let statistics = try await RegistryWebTests.call(
+                client, .get, "/api/v1/registration/data/statistics", token: nil)
             #expect(statistics.status == .ok && statistics.text.contains("land-subsidy"))
         }
     }
@@ -418,7 +601,9 @@ extension Curve25519.Signing.PrivateKey {
     func sign(_ content: [String: JSONValue]) -> IssuedDocument.Signature {
         let raw = publicKey.rawRepresentation
         let value = (try? signature(for: IssuedDocument.signedBytes(content))) ?? Data()
-        return IssuedDocument.Signature(algorithm: "Ed25519", keyID: IssuedDocument.keyID(raw), publicKey: raw.base64EncodedString(), value: value.base64EncodedString())
+        return IssuedDocument.Signature(
+            algorithm: "Ed25519", keyID: IssuedDocument.keyID(raw), publicKey: raw.base64EncodedString(),
+            value: value.base64EncodedString())
     }
 }
 
@@ -429,23 +614,37 @@ extension Curve25519.Signing.PrivateKey {
         try await withApp(engine) { client, url async throws in
             var citizen = Browser(client)
             _ = try await citizen.signIn(PortalTests.citizen)
-            let id = try await ServicesWebTests.apply(&citizen, "doctor-appointment", [
-                "facility": "HF-001", "specialty": "family", "preferredDate": CalendarDate.today().adding(days: 3).description])
-            let platform = try await Platform.start(AppConfiguration(databaseURL: url, bcryptCost: 4), logger: TestLog.quiet)
+            let id = try await ServicesWebTests.apply(
+                &citizen, "doctor-appointment",
+                [
+                    "facility": "HF-001", "specialty": "family",
+                    "preferredDate": CalendarDate.today().adding(days: 3).description,
+                ])
+            let platform = try await Platform.start(
+                AppConfiguration(databaseURL: url, bcryptCost: 4), logger: TestLog.quiet)
             do {
                 try await platform.database.withConnection { sql in
-                    try await sql.raw("UPDATE workflow_cases SET timer_at = 1 WHERE id = (SELECT case_id FROM applications WHERE id = \(bind: id))").run()
+                    try await sql.raw(
+                        "UPDATE workflow_cases SET timer_at = 1 WHERE id = (SELECT case_id FROM applications WHERE id = \(bind: id))"
+                    ).run()
                 }
                 #expect(try await platform.workflow.fireDueTimers(node: "test") == 1)
                 _ = try await platform.outbox.dispatch()
                 _ = try await platform.outbox.dispatch()
                 let notices = try await platform.database.withConnection { sql in
                     try await sql.raw("SELECT recipient, body FROM outbox WHERE id LIKE 'esc:%'").all().map {
-                        (try $0.decode(column: "recipient", as: String.self), try $0.decode(column: "body", as: String.self))
+                        (
+                            try $0.decode(column: "recipient", as: String.self),
+                            try $0.decode(column: "body", as: String.self)
+                        )
                     }
                 }
                 #expect(notices.count == 2, "one email and one SMS, once")
-                #expect(notices.contains { $0.0 == "azamat@moh.example.kg" && $0.1.contains(id) && $0.1.contains("мөөнөтү өттү") && $0.1.contains("истёк") })
+                #expect(
+                    notices.contains {
+                        $0.0 == "azamat@moh.example.kg" && $0.1.contains(id) && $0.1.contains("мөөнөтү өттү")
+                            && $0.1.contains("истёк")
+                    })
                 await platform.database.shutdown()
             } catch {
                 await platform.database.shutdown()

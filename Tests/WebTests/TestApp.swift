@@ -7,6 +7,7 @@ import SQLKit
 import Storage
 import TestSupport
 import Testing
+
 @testable import Web
 
 /// Builds the real application on a fresh database of `engine` and runs `body` against it.
@@ -39,7 +40,9 @@ func values(_ column: String, of table: String, in url: String) async throws -> 
     let database = try await Database.open(try DatabaseLocation(url), logger: TestLog.quiet)
     defer { Task { await database.shutdown() } }
     return try await database.withConnection { sql in
-        try await sql.raw("SELECT \(ident: column) AS v FROM \(ident: table)").all().map { try $0.decode(column: "v", as: String.self) }
+        try await sql.raw("SELECT \(ident: column) AS v FROM \(ident: table)").all().map {
+            try $0.decode(column: "v", as: String.self)
+        }
     }
 }
 
@@ -72,13 +75,16 @@ struct Browser {
     @discardableResult
     mutating func post(_ uri: String, pairs: [(String, String)]) async throws -> TestResponse {
         if self.csrf.isEmpty { try await get("/") }
-        let body = (pairs + [("_csrf", self.csrf)]).map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        let body = (pairs + [("_csrf", self.csrf)]).map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(
+            separator: "&")
         return try await send(uri, method: .post, body: body, contentType: "application/x-www-form-urlencoded")
     }
 
     /// Posts a `multipart/form-data` form with files, as a browser sends a form with file inputs.
     @discardableResult
-    mutating func post(_ uri: String, multipart fields: [String: String], files: [String: (filename: String, bytes: [UInt8])] = [:]) async throws -> TestResponse {
+    mutating func post(
+        _ uri: String, multipart fields: [String: String], files: [String: (filename: String, bytes: [UInt8])] = [:]
+    ) async throws -> TestResponse {
         if self.csrf.isEmpty { try await get("/") }
         let boundary = "----taza\(UInt64.random(in: 0...UInt64.max))"
         var body = ByteBuffer()
@@ -86,12 +92,17 @@ struct Browser {
             body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
         }
         for (name, file) in files {
-            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(file.filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            body.writeString(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(file.filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
             body.writeBytes(file.bytes)
             body.writeString("\r\n")
         }
         body.writeString("--\(boundary)--\r\n")
-        var headers: HTTPFields = [.acceptLanguage: acceptLanguage, .accept: "text/html", .contentType: "multipart/form-data; boundary=\(boundary)"]
+        var headers: HTTPFields = [
+            .acceptLanguage: acceptLanguage, .accept: "text/html",
+            .contentType: "multipart/form-data; boundary=\(boundary)",
+        ]
         if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         return try await client.executeRequest(uri: uri, method: .post, headers: headers, body: body)
     }
@@ -100,14 +111,18 @@ struct Browser {
         try await post("/signin", form: ["pin": pin, "password": password])
     }
 
-    private mutating func send(_ uri: String, method: HTTPRequest.Method, body: String?, contentType: String?) async throws -> TestResponse {
+    private mutating func send(_ uri: String, method: HTTPRequest.Method, body: String?, contentType: String?)
+        async throws -> TestResponse
+    {
         var headers: HTTPFields = [.acceptLanguage: acceptLanguage, .accept: "text/html"]
         if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if let contentType { headers[.contentType] = contentType }
-        let response = try await client.executeRequest(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        let response = try await client.executeRequest(
+            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         for header in response.headers[values: .setCookie] {
             let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
-            let name = String(pair[0]), value = pair.count > 1 ? String(pair[1]) : ""
+            let name = String(pair[0])
+            let value = pair.count > 1 ? String(pair[1]) : ""
             if header.contains("Max-Age=0") || value.isEmpty { cookies[name] = nil } else { cookies[name] = value }
         }
         return response
@@ -125,4 +140,12 @@ extension TestResponse {
     func json() throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])
     }
+}
+
+/// A `configure` step of `withApp` that sets one option, e.g. `setting(\.demoRegistrySize, 30)`.
+func setting<Value>(
+    _ option: WritableKeyPath<AppConfiguration, Value>,
+    _ value: Value
+) -> (inout AppConfiguration) -> Void {
+    { $0[keyPath: option] = value }
 }

@@ -1,10 +1,13 @@
 import Core
 import Testing
+
 @testable import Workflow
 
 @Suite struct ExpressionTests {
-    let facts: [String: Value] = ["age": 34, "form": "LLC", "area": 120.5, "married": false, "born": .date(CalendarDate(iso: "1992-04-01")!),
-                                  "documents": .list(["passport", "diploma"])]
+    let facts: [String: Value] = [
+        "age": 34, "form": "LLC", "area": 120.5, "married": false, "born": .date(CalendarDate(iso: "1992-04-01")!),
+        "documents": .list(["passport", "diploma"]),
+    ]
 
     @Test func comparisonsLogicMembershipDatesAndArithmetic() throws {
         let cases: [(String, Value)] = [
@@ -20,7 +23,10 @@ import Testing
     }
 
     @Test func parseErrorsNameTheColumn() {
-        let cases: [(String, Int)] = [("age = 3", 5), ("age >> 3", 6), ("shout('x')", 1), ("age > ", 7), ("'open", 1), ("(age > 3", 9), ("age # 2", 5)]
+        let cases: [(String, Int)] = [
+            ("age = 3", 5), ("age >> 3", 6), ("shout('x')", 1), ("age > ", 7), ("'open", 1), ("(age > 3", 9),
+            ("age # 2", 5),
+        ]
         for (text, column) in cases {
             #expect(throws: ExpressionError.self, "\(text)") { try Expression(text) }
             do { _ = try Expression(text) } catch { #expect(error.column == column, "\(text): \(error)") }
@@ -28,7 +34,8 @@ import Testing
     }
 
     @Test func typeMismatchesAndUnknownNamesAreErrorsNotFalse() throws {
-        for text in ["age > 'x'", "form + 1", "nobody == 1", "age and true", "1 / 0", "date('2026-02-30')", "len(age)"] {
+        for text in ["age > 'x'", "form + 1", "nobody == 1", "age and true", "1 / 0", "date('2026-02-30')", "len(age)"]
+        {
             #expect(throws: ExpressionError.self, "\(text)") { try Expression(text).evaluate(facts) }
         }
         #expect(throws: ExpressionError.self) { try Expression("age + 1").test(facts) }
@@ -38,30 +45,40 @@ import Testing
 
 @Suite struct DecisionTableTests {
     static func subsidy(_ policy: DecisionTable.HitPolicy) throws -> DecisionTable {
-        try DecisionTable(name: "subsidy", hitPolicy: policy, inputs: ["hectares", "crop"], outputs: ["eligible", "amount"], rules: [
-            (["< 1", "-"], ["false", "0"]),
-            (["? >= 1 and ? <= 5", "['wheat', 'barley']"], ["true", "hectares * 4000"]),
-            ([">= 1", "'potato'"], ["true", "hectares * 2500"]),
-            (["> 5", "-"], ["true", "20000"]),
-        ])
+        try DecisionTable(
+            name: "subsidy", hitPolicy: policy, inputs: ["hectares", "crop"], outputs: ["eligible", "amount"],
+            rules: [
+                (["< 1", "-"], ["false", "0"]),
+                (["? >= 1 and ? <= 5", "['wheat', 'barley']"], ["true", "hectares * 4000"]),
+                ([">= 1", "'potato'"], ["true", "hectares * 2500"]),
+                (["> 5", "-"], ["true", "20000"]),
+            ])
     }
 
     @Test func uniqueFirstAndNoMatchReportTheRuleThatFired() throws {
         let unique = try Self.subsidy(.unique)
-        #expect(try unique.decide(["hectares": 3, "crop": "wheat"]) == .init(rule: 2, outputs: ["eligible": true, "amount": 12000]))
+        #expect(
+            try unique.decide(["hectares": 3, "crop": "wheat"])
+                == .init(rule: 2, outputs: ["eligible": true, "amount": 12000]))
         #expect(try unique.decide(["hectares": 0.5, "crop": "wheat"])?.rule == 1)
         #expect(try unique.decide(["hectares": 3, "crop": "cotton"]) == nil, "no rule matches")
         // Two rules match (3 and 4): UNIQUE refuses to choose, FIRST takes the first.
         #expect(throws: ExpressionError.self) { try unique.decide(["hectares": 8, "crop": "potato"]) }
-        #expect(try Self.subsidy(.first).decide(["hectares": 8, "crop": "potato"]) == .init(rule: 3, outputs: ["eligible": true, "amount": 20000]))
+        #expect(
+            try Self.subsidy(.first).decide(["hectares": 8, "crop": "potato"])
+                == .init(rule: 3, outputs: ["eligible": true, "amount": 20000]))
     }
 
     @Test func badCellsAreRefusedWithRuleAndColumn() {
         #expect(throws: DefinitionError.self) {
-            try DecisionTable(name: "t", hitPolicy: .unique, inputs: ["a"], outputs: ["b"], rules: [([">> 1"], ["1"]), (["-", "-"], ["2"])])
+            try DecisionTable(
+                name: "t", hitPolicy: .unique, inputs: ["a"], outputs: ["b"],
+                rules: [([">> 1"], ["1"]), (["-", "-"], ["2"])])
         }
         do {
-            _ = try DecisionTable(name: "t", hitPolicy: .unique, inputs: ["a"], outputs: ["b"], rules: [([">> 1"], ["1"]), (["-", "-"], ["2"])])
+            _ = try DecisionTable(
+                name: "t", hitPolicy: .unique, inputs: ["a"], outputs: ["b"],
+                rules: [([">> 1"], ["1"]), (["-", "-"], ["2"])])
         } catch {
             #expect(error.problems.map(\.path) == ["/decisionTables/t/rules/0/tests/0", "/decisionTables/t/rules/1"])
         }

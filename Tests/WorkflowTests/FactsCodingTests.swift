@@ -1,6 +1,7 @@
 import Core
 import PropertyBased
 import Testing
+
 @testable import Workflow
 
 /// Facts written as JSON come back as the same values.
@@ -20,7 +21,9 @@ import Testing
     }
 
     @Test func factsSurviveTheirJSON() async {
-        await propertyCheck(count: 1000, input: Gen.int(in: 0...6), Gen.int(in: -1_000_000...1_000_000), Gen.int(in: 0...6)) { kind, n, keys in
+        await propertyCheck(
+            count: 1000, input: Gen.int(in: 0...6), Gen.int(in: -1_000_000...1_000_000), Gen.int(in: 0...6)
+        ) { kind, n, keys in
             var facts: [String: Value] = [:]
             for k in 0..<keys { facts[Self.texts[(k + n) & 7] + "\(k)"] = Self.value(kind + k, n + k) }
             #expect(FactsCoding.decode(FactsCoding.encode(facts)) == facts, "\(facts)")

@@ -6,6 +6,7 @@ import Storage
 import Synchronization
 import TestSupport
 import Testing
+
 @testable import Workflow
 
 /// A clock the test moves by hand.
@@ -16,7 +17,9 @@ final class TestClock: Sendable {
         time = Mutex((CalendarDate(iso: iso)!.dayNumber * 86_400) + (hour - 6) * 3600)
     }
     var now: Int { time.withLock { $0 } }
-    func set(_ iso: String, hour: Int = 10) { time.withLock { $0 = CalendarDate(iso: iso)!.dayNumber * 86_400 + (hour - 6) * 3600 } }
+    func set(_ iso: String, hour: Int = 10) {
+        time.withLock { $0 = CalendarDate(iso: iso)!.dayNumber * 86_400 + (hour - 6) * 3600 }
+    }
 }
 
 struct WorkflowFixture {
@@ -30,28 +33,50 @@ struct WorkflowFixture {
     }
 
     /// Bishkek City Hall staff: the demo clerk, two specialists, a head.
-    static let clerk = Principal(pin: "21908198700148", displayName: "Clerk", post: OfficialPost(agencyCode: "BCH", position: "Clerk", roles: [.clerk]))
-    static let specialistA = Principal(pin: "21503198500201", displayName: "Specialist A", post: OfficialPost(agencyCode: "BCH", position: "Specialist", roles: [.specialist]))
-    static let specialistB = Principal(pin: "21503198500202", displayName: "Specialist B", post: OfficialPost(agencyCode: "BCH", position: "Specialist", roles: [.specialist]))
-    static let head = Principal(pin: "11503198500203", displayName: "Head", post: OfficialPost(agencyCode: "BCH", position: "Head", roles: [.head]))
+    static let clerk = Principal(
+        pin: "21908198700148", displayName: "Clerk",
+        post: OfficialPost(agencyCode: "BCH", position: "Clerk", roles: [.clerk]))
+    static let specialistA = Principal(
+        pin: "21503198500201", displayName: "Specialist A",
+        post: OfficialPost(agencyCode: "BCH", position: "Specialist", roles: [.specialist]))
+    static let specialistB = Principal(
+        pin: "21503198500202", displayName: "Specialist B",
+        post: OfficialPost(agencyCode: "BCH", position: "Specialist", roles: [.specialist]))
+    static let head = Principal(
+        pin: "11503198500203", displayName: "Head",
+        post: OfficialPost(agencyCode: "BCH", position: "Head", roles: [.head]))
     /// An official of another agency.
-    static let outsider = Principal(pin: "21404199200901", displayName: "MOH", post: OfficialPost(agencyCode: "MOH", position: "Specialist", roles: [.specialist]))
+    static let outsider = Principal(
+        pin: "21404199200901", displayName: "MOH",
+        post: OfficialPost(agencyCode: "MOH", position: "Specialist", roles: [.specialist]))
 
     static func with(_ engine: TestEngine, _ body: (WorkflowFixture) async throws -> Void) async throws {
-        try await engine.withDatabase(migrations: LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all) { database in
+        try await engine.withDatabase(
+            migrations: LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all
+        ) { database in
             try await DemoData.ensureReferenceData(database)
             try await DemoData.seed(database, passwords: PasswordHasher(cost: 4))
             try await database.transaction { sql in
                 // The city hall of these tests has exactly the officials named here (and the demo clerk).
-                try await sql.raw("DELETE FROM official_roles WHERE person_pin IN (SELECT person_pin FROM officials WHERE agency_code = 'BCH' AND person_pin <> \(bind: clerk.pin))").run()
-                try await sql.raw("DELETE FROM officials WHERE agency_code = 'BCH' AND person_pin <> \(bind: clerk.pin)").run()
+                try await sql.raw(
+                    "DELETE FROM official_roles WHERE person_pin IN (SELECT person_pin FROM officials WHERE agency_code = 'BCH' AND person_pin <> \(bind: clerk.pin))"
+                ).run()
+                try await sql.raw(
+                    "DELETE FROM officials WHERE agency_code = 'BCH' AND person_pin <> \(bind: clerk.pin)"
+                ).run()
                 for p in [specialistA, specialistB, head] {
-                    try await sql.raw("""
+                    try await sql.raw(
+                        """
                         INSERT INTO people (pin, family_name, given_name, birth_date, sex, created_at) VALUES (\(bind: p.pin), 'Test', \(bind: p.displayName), '1985-03-15', 'male', 0)
-                        """).run()
-                    try await sql.raw("INSERT INTO officials (person_pin, agency_code, position) VALUES (\(bind: p.pin), 'BCH', '')").run()
+                        """
+                    ).run()
+                    try await sql.raw(
+                        "INSERT INTO officials (person_pin, agency_code, position) VALUES (\(bind: p.pin), 'BCH', '')"
+                    ).run()
                     for role in p.post?.roles ?? [] {
-                        try await sql.raw("INSERT INTO official_roles (person_pin, role) VALUES (\(bind: p.pin), \(bind: role.rawValue))").run()
+                        try await sql.raw(
+                            "INSERT INTO official_roles (person_pin, role) VALUES (\(bind: p.pin), \(bind: role.rawValue))"
+                        ).run()
                     }
                 }
             }
@@ -62,7 +87,8 @@ struct WorkflowFixture {
 
     func count(_ table: String, where condition: String = "1 = 1") async throws -> Int {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table) WHERE \(unsafeRaw: condition)").first(decodingColumn: "n", as: Int.self) ?? -1
+            try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table) WHERE \(unsafeRaw: condition)").first(
+                decodingColumn: "n", as: Int.self) ?? -1
         }
     }
 }
@@ -78,10 +104,13 @@ struct WorkflowFixture {
             let service = f.service()
             try await service.publish(Fixtures.buildingPermit, by: .agency("BCH"))
             let ledgerStart = try await f.ledger.head().size
-            var item = try await service.start("building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
-                                               documents: ["site_plan", "title_deed"], by: .subjectThemself)
+            var item = try await service.start(
+                "building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
+                documents: ["site_plan", "title_deed"], by: .subjectThemself)
             #expect(item.state == "submitted" && item.assigneePIN == F.clerk.pin, "the only clerk gets it")
-            #expect(item.dueOn == CalendarDate(iso: "2026-03-24"), "2 working days from Thursday 19 March skip Orozo Ait, Nooruz and the weekend")
+            #expect(
+                item.dueOn == CalendarDate(iso: "2026-03-24"),
+                "2 working days from Thursday 19 March skip Orozo Ait, Nooruz and the weekend")
             item = try await service.act(item.id, action: "register", by: F.clerk, reason: "documents complete")
             #expect(item.state == "examination" && item.facts["fee"] == 3000 && item.facts["zoning.rule"] == 2)
             #expect([F.specialistA.pin, F.specialistB.pin].contains(item.assigneePIN ?? ""))
@@ -91,24 +120,36 @@ struct WorkflowFixture {
             item = try await service.act(item.id, action: "approve", by: F.head, reason: "approved")
             #expect(item.state == "issued" && item.isTerminal && item.assigneePIN == nil)
             let history = try await service.history(item.id)
-            #expect(history.map(\.kind) == ["started", "assigned", "transition", "assigned", "transition", "assigned", "transition"])
+            #expect(
+                history.map(\.kind) == [
+                    "started", "assigned", "transition", "assigned", "transition", "assigned", "transition",
+                ])
             #expect(history.allSatisfy { $0.ledgerIndex != nil })
             #expect(try await f.ledger.head().size == ledgerStart + history.count, "one ledger entry per history line")
             #expect(history[2].actor == "official:\(F.clerk.pin)" && history[2].reason == "documents complete")
             // A terminal case takes no more actions.
-            await #expect(throws: WorkflowError.self) { try await service.act(item.id, action: "refuse", by: F.head, reason: "") }
+            await #expect(throws: WorkflowError.self) {
+                try await service.act(item.id, action: "refuse", by: F.head, reason: "")
+            }
         }
     }
 
     /// The stored count of open cases per official, as assignment reads it, against a count of the cases.
     static func loadsAgree(_ f: WorkflowFixture) async throws -> [String: Int] {
         try await f.database.withConnection { sql in
-            var stored: [String: Int] = [:], counted: [String: Int] = [:]
-            for row in try await sql.raw("SELECT pin, open_cases FROM workflow_official_load WHERE open_cases <> 0").all() {
-                stored[try row.decode(column: "pin", as: String.self)] = try row.decode(column: "open_cases", as: Int.self)
+            var stored: [String: Int] = [:]
+            var counted: [String: Int] = [:]
+            for row in try await sql.raw("SELECT pin, open_cases FROM workflow_official_load WHERE open_cases <> 0")
+                .all()
+            {
+                stored[try row.decode(column: "pin", as: String.self)] = try row.decode(
+                    column: "open_cases", as: Int.self)
             }
-            for row in try await sql.raw("SELECT assignee_pin, COUNT(*) AS n FROM workflow_cases WHERE terminal = 0 AND assignee_pin IS NOT NULL GROUP BY assignee_pin").all() {
-                counted[try row.decode(column: "assignee_pin", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            for row in try await sql.raw(
+                "SELECT assignee_pin, COUNT(*) AS n FROM workflow_cases WHERE terminal = 0 AND assignee_pin IS NOT NULL GROUP BY assignee_pin"
+            ).all() {
+                counted[try row.decode(column: "assignee_pin", as: String.self)] = try row.decode(
+                    column: "n", as: Int.self)
             }
             #expect(stored == counted, "stored loads \(stored) disagree with the cases \(counted)")
             return counted
@@ -122,14 +163,18 @@ struct WorkflowFixture {
             try await service.publish(Fixtures.buildingPermit, by: .agency("BCH"))
             var ids: [String] = []
             for _ in 0..<4 {
-                let item = try await service.start("building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
-                                                   documents: ["site_plan", "title_deed"], by: .subjectThemself)
+                let item = try await service.start(
+                    "building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
+                    documents: ["site_plan", "title_deed"], by: .subjectThemself)
                 ids.append(try await service.act(item.id, action: "register", by: F.clerk, reason: "").id)
             }
             let loads = try await Self.loadsAgree(f)
-            #expect(loads[F.specialistA.pin] == 2 && loads[F.specialistB.pin] == 2, "four cases spread evenly: \(loads)")
+            #expect(
+                loads[F.specialistA.pin] == 2 && loads[F.specialistB.pin] == 2, "four cases spread evenly: \(loads)")
             let first = try await service.find(ids[0])
-            _ = try await service.act(first.id, action: "refuse", by: first.assigneePIN == F.specialistA.pin ? F.specialistA : F.specialistB, reason: "no")
+            _ = try await service.act(
+                first.id, action: "refuse", by: first.assigneePIN == F.specialistA.pin ? F.specialistA : F.specialistB,
+                reason: "no")
             let after = try await Self.loadsAgree(f)
             #expect(after.values.reduce(0, +) == 3, "an ended case leaves its official's load")
         }
@@ -140,26 +185,44 @@ struct WorkflowFixture {
         try await F.with(engine) { f async throws in
             let service = f.service()
             try await service.publish(Fixtures.buildingPermit, by: .agency("BCH"))
-            let item = try await service.start("building-permit", agency: "BCH", applicant: F.specialistA.pin, facts: Self.goodFacts,
-                                               documents: ["site_plan", "title_deed"], by: .subjectThemself)
+            let item = try await service.start(
+                "building-permit", agency: "BCH", applicant: F.specialistA.pin, facts: Self.goodFacts,
+                documents: ["site_plan", "title_deed"], by: .subjectThemself)
             let examined = try await service.act(item.id, action: "register", by: F.clerk, reason: "")
             #expect(examined.assigneePIN == F.specialistB.pin, "the applicant is never assigned their own case")
-            await #expect(throws: WorkflowError.conflictOfInterest) { try await service.act(item.id, action: "ask_correction", by: F.specialistA, reason: "") }
-            await #expect(throws: DomainError.forbidden) { try await service.act(item.id, action: "ask_correction", by: F.outsider, reason: "") }
-            await #expect(throws: WorkflowError.self) { try await service.act(item.id, action: "approve", by: F.clerk, reason: "") }
+            await #expect(throws: WorkflowError.conflictOfInterest) {
+                try await service.act(item.id, action: "ask_correction", by: F.specialistA, reason: "")
+            }
+            await #expect(throws: DomainError.forbidden) {
+                try await service.act(item.id, action: "ask_correction", by: F.outsider, reason: "")
+            }
+            await #expect(throws: WorkflowError.self) {
+                try await service.act(item.id, action: "approve", by: F.clerk, reason: "")
+            }
             // Relatives, as the civil registry records them.
             try await f.database.withConnection { sql in
-                try await sql.raw("INSERT INTO person_relations (pin_a, pin_b, kind) VALUES (\(bind: F.specialistB.pin), \(bind: Self.applicant), 'sibling')").run()
+                try await sql.raw(
+                    "INSERT INTO person_relations (pin_a, pin_b, kind) VALUES (\(bind: F.specialistB.pin), \(bind: Self.applicant), 'sibling')"
+                ).run()
             }
-            let other = try await service.start("building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
-                                                documents: ["site_plan", "title_deed"], by: .subjectThemself)
+            let other = try await service.start(
+                "building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
+                documents: ["site_plan", "title_deed"], by: .subjectThemself)
             let registered = try await service.act(other.id, action: "register", by: F.clerk, reason: "")
             #expect(registered.assigneePIN == F.specialistA.pin)
-            await #expect(throws: WorkflowError.conflictOfInterest) { try await service.act(other.id, action: "ask_correction", by: F.specialistB, reason: "") }
+            await #expect(throws: WorkflowError.conflictOfInterest) {
+                try await service.act(other.id, action: "ask_correction", by: F.specialistB, reason: "")
+            }
             // Reassignment needs a head of the agency and a reason.
-            await #expect(throws: ValidationError.self) { try await service.reassign(other.id, to: F.specialistA.pin, by: F.head, reason: " ") }
-            await #expect(throws: DomainError.forbidden) { try await service.reassign(other.id, to: F.specialistA.pin, by: F.specialistA, reason: "x") }
-            await #expect(throws: WorkflowError.notEligible(F.specialistB.pin)) { try await service.reassign(other.id, to: F.specialistB.pin, by: F.head, reason: "x") }
+            await #expect(throws: ValidationError.self) {
+                try await service.reassign(other.id, to: F.specialistA.pin, by: F.head, reason: " ")
+            }
+            await #expect(throws: DomainError.forbidden) {
+                try await service.reassign(other.id, to: F.specialistA.pin, by: F.specialistA, reason: "x")
+            }
+            await #expect(throws: WorkflowError.notEligible(F.specialistB.pin)) {
+                try await service.reassign(other.id, to: F.specialistB.pin, by: F.head, reason: "x")
+            }
             let changes = try await f.count("workflow_history", where: "case_id = '\(other.id)'")
             _ = try await service.reassign(other.id, to: F.specialistA.pin, by: F.head, reason: "leave of absence")
             #expect(try await f.count("workflow_history", where: "case_id = '\(other.id)'") == changes + 1)
@@ -169,14 +232,18 @@ struct WorkflowFixture {
     @Test(arguments: TestEngine.available)
     func slaEscalationsFireOnceAcrossNodesAfterWorkingDays(engine: TestEngine) async throws {
         try await F.with(engine) { f async throws in
-            let nodeA = f.service(), nodeB = f.service()
+            let nodeA = f.service()
+            let nodeB = f.service()
             try await nodeA.publish(Fixtures.buildingPermit, by: .agency("BCH"))
-            let item = try await nodeA.start("building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
-                                             documents: ["site_plan", "title_deed"], by: .subjectThemself)
+            let item = try await nodeA.start(
+                "building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
+                documents: ["site_plan", "title_deed"], by: .subjectThemself)
             var examined = try await nodeA.act(item.id, action: "register", by: F.clerk, reason: "")
             let specialist = examined.assigneePIN == F.specialistA.pin ? F.specialistA : F.specialistB
             examined = try await nodeA.act(item.id, action: "ask_correction", by: specialist, reason: "plan unsigned")
-            #expect(examined.state == "correction" && examined.dueOn == CalendarDate(iso: "2026-04-13"), "15 working days from 19 March (7 April is a holiday too)")
+            #expect(
+                examined.state == "correction" && examined.dueOn == CalendarDate(iso: "2026-04-13"),
+                "15 working days from 19 March (7 April is a holiday too)")
             f.clock.set("2026-04-13", hour: 23)
             #expect(try await nodeA.fireDueTimers(node: "a") == 0, "not before the due day has ended in Bishkek")
             f.clock.set("2026-04-14", hour: 0)
@@ -199,8 +266,9 @@ struct WorkflowFixture {
         try await F.with(engine) { f async throws in
             let first = f.service()
             try await first.publish(Fixtures.buildingPermit, by: .agency("BCH"))
-            let item = try await first.start("building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
-                                             documents: ["site_plan", "title_deed"], by: .subjectThemself)
+            let item = try await first.start(
+                "building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
+                documents: ["site_plan", "title_deed"], by: .subjectThemself)
             _ = try await first.act(item.id, action: "register", by: F.clerk, reason: "")
             f.clock.set("2026-05-30", hour: 0)
             let restarted = f.service()
@@ -216,8 +284,11 @@ struct WorkflowFixture {
             try await service.publish(Fixtures.buildingPermit, by: .agency("BCH"))
             var ids: [String] = []
             for _ in 0..<12 {
-                ids.append(try await service.start("building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
-                                                   documents: ["site_plan", "title_deed"], by: .subjectThemself).id)
+                ids.append(
+                    try await service.start(
+                        "building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
+                        documents: ["site_plan", "title_deed"], by: .subjectThemself
+                    ).id)
             }
             let ledgerBefore = try await f.ledger.head().size
             // Twelve registrations by the clerk and, among them, three the head may not take.
@@ -225,7 +296,9 @@ struct WorkflowFixture {
                 for (n, id) in ids.enumerated() {
                     group.addTask {
                         let who = n % 4 == 0 ? F.head : F.clerk
-                        return (n, (try? await service.act(id, action: "register", by: who, reason: "batch \(n)")) != nil)
+                        return (
+                            n, (try? await service.act(id, action: "register", by: who, reason: "batch \(n)")) != nil
+                        )
                     }
                 }
                 var all: [(Int, Bool)] = []
@@ -238,7 +311,8 @@ struct WorkflowFixture {
                 #expect(item.state == (n % 4 == 0 ? "submitted" : "examination"), "case \(n)")
             }
             // Each registration: a transition and an assignment, each with its own ledger entry.
-            let lines = try await f.count("workflow_history", where: "kind IN ('transition', 'assigned') AND reason <> '' AND seq > 2")
+            let lines = try await f.count(
+                "workflow_history", where: "kind IN ('transition', 'assigned') AND reason <> '' AND seq > 2")
             #expect(try await f.ledger.head().size - ledgerBefore == lines)
             #expect(try await f.count("workflow_history", where: "kind = 'transition'") == 9)
         }
@@ -249,28 +323,43 @@ struct WorkflowFixture {
         try await F.with(engine) { f async throws in
             let service = f.service()
             try await service.publish(Fixtures.buildingPermit, by: .agency("BCH"))
-            await #expect(throws: DomainError.self, "a published version never changes") { try await service.publish(Fixtures.buildingPermit, by: .agency("BCH")) }
-            let old = try await service.start("building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts, documents: [], by: .subjectThemself)
-            let corrected = try await service.start("building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
-                                                    documents: ["site_plan", "title_deed"], by: .subjectThemself)
+            await #expect(throws: DomainError.self, "a published version never changes") {
+                try await service.publish(Fixtures.buildingPermit, by: .agency("BCH"))
+            }
+            let old = try await service.start(
+                "building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts, documents: [],
+                by: .subjectThemself)
+            let corrected = try await service.start(
+                "building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
+                documents: ["site_plan", "title_deed"], by: .subjectThemself)
             _ = try await service.act(corrected.id, action: "register", by: F.clerk, reason: "")
-            let specialist = try await service.find(corrected.id).assigneePIN == F.specialistA.pin ? F.specialistA : F.specialistB
+            let specialist =
+                try await service.find(corrected.id).assigneePIN == F.specialistA.pin ? F.specialistA : F.specialistB
             _ = try await service.act(corrected.id, action: "ask_correction", by: specialist, reason: "")
             // Version 2 drops the correction loop.
             let v2 = Fixtures.buildingPermit
                 .replacingOccurrences(of: "version: 1", with: "version: 2")
                 .replacingOccurrences(of: "  - {id: correction, sla: 15}\n", with: "")
-                .replacingOccurrences(of: "  - {id: ask_correction, from: [examination], to: correction, roles: [specialist]}\n", with: "")
-                .replacingOccurrences(of: "  - {id: corrected, from: [correction], to: examination, roles: [clerk]}\n", with: "")
-                .replacingOccurrences(of: "from: [examination, decision, correction]", with: "from: [examination, decision]")
+                .replacingOccurrences(
+                    of: "  - {id: ask_correction, from: [examination], to: correction, roles: [specialist]}\n", with: ""
+                )
+                .replacingOccurrences(
+                    of: "  - {id: corrected, from: [correction], to: examination, roles: [clerk]}\n", with: ""
+                )
+                .replacingOccurrences(
+                    of: "from: [examination, decision, correction]", with: "from: [examination, decision]"
+                )
                 .replacingOccurrences(of: "  - {state: correction, do: action, action: refuse}\n", with: "")
             try await service.publish(v2, by: .agency("BCH"))
-            let new = try await service.start("building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts, documents: [], by: .subjectThemself)
+            let new = try await service.start(
+                "building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts, documents: [],
+                by: .subjectThemself)
             #expect(new.version == 2)
             #expect(try await service.find(old.id).version == 1, "running cases stay on their version")
             let report = try await service.migrate("building-permit", from: 1, to: 2, by: .agency("BCH"))
             #expect(report.moved == [old.id])
-            #expect(report.kept.map(\.caseID) == [corrected.id] && report.kept.first?.reason.contains("correction") == true)
+            #expect(
+                report.kept.map(\.caseID) == [corrected.id] && report.kept.first?.reason.contains("correction") == true)
             #expect(try await service.find(old.id).version == 2)
             #expect(try await service.find(corrected.id).version == 1)
         }

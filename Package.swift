@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "TestSupport"],
+            dependencies: ["Core", "Storage", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -104,7 +104,7 @@ try await Migrator(migrations: LedgerMigrations.all + IdentityMigrations.all + R
 try await DemoData.ensureReferenceData(database)
 let ledger = try await LedgerService.open(database, origin: "bench.tazakoom.kg/ledger")
 let store = SQLRegistryStore(database: database, ledger: ledger)
-let service = RegistryService(store: store)
+let service = RegistryService(store: store, clock: .system)
 try await DemoRegistries.ensureRegistries(service)
 let importer = RegistryImporter(database: database, ledger: ledger, registries: service)
 let report = try await importer.importCSV("population", from: csv, reason: "benchmark", by: .agency("SRS")) {

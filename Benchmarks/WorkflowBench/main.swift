@@ -36,7 +36,7 @@ let database = try await Database.open(
 try await Migrator(migrations: LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all).migrate(
     database, logger: logger)
 try await DemoData.ensureReferenceData(database)
-try await DemoData.seed(database, passwords: PasswordHasher(cost: 4))
+try await DemoData.seed(database, passwords: PasswordHasher(cost: 4), clock: .system)
 try await database.takeOverWALCheckpoints()
 let checkpointer = Task {
     while !Task.isCancelled {
@@ -45,7 +45,7 @@ let checkpointer = Task {
     }
 }
 let ledger = try await LedgerService.open(database, origin: "bench.tazakoom.kg/ledger")
-let service = WorkflowService(database: database, ledger: ledger)
+let service = WorkflowService(database: database, ledger: ledger, clock: .system)
 try await service.publish(
     """
     id: bench

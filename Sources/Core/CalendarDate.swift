@@ -25,15 +25,6 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         self.init(year: y, month: m, day: d)
     }
 
-    /// Today's date in UTC.
-    public static func today(_ now: Date = Date()) -> CalendarDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        return CalendarDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
-            ?? CalendarDate.epoch
-    }
-
     static let epoch = CalendarDate(uncheckedYear: 1970, month: 1, day: 1)
 
     private init(uncheckedYear year: Int, month: Int, day: Int) {

@@ -10,7 +10,8 @@ public struct INN: Sendable, Hashable, Codable, CustomStringConvertible {
     public let embeddedDate: CalendarDate
 
     /// Validates `text` (spaces are ignored) or throws a `ValidationError` for `field`.
-    public init(_ text: String, field: String = "inn", today: CalendarDate = .today()) throws(ValidationError) {
+    public init(_ text: String, field: String = "inn", today: CalendarDate = Clock.system.today) throws(ValidationError)
+    {
         let digits = text.filter { $0 != " " }
         guard digits.count == 14 else { throw ValidationError(field: field, messageKey: "error_inn_length") }
         guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {

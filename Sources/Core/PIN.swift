@@ -14,7 +14,8 @@ public struct PIN: Sendable, Hashable, Codable, CustomStringConvertible {
     public enum Sex: String, Sendable, Codable { case female, male }
 
     /// Validates `text` (spaces are ignored) or throws a `ValidationError` for `field`.
-    public init(_ text: String, field: String = "pin", today: CalendarDate = .today()) throws(ValidationError) {
+    public init(_ text: String, field: String = "pin", today: CalendarDate = Clock.system.today) throws(ValidationError)
+    {
         // Byte-level: this runs for every row of a registry import.
         let bytes = text.utf8.filter { $0 != 0x20 }
         guard bytes.count == 14 else {

@@ -7,9 +7,14 @@ public struct APIClientService: Sendable {
     /// Recently authenticated tokens, kept 2 seconds: a busy system sends thousands of requests a
     /// second, and each would otherwise read the database first. A revocation takes effect at once
     /// on the node that made it and within 2 seconds on the others.
-    let recent = RecentClients()
+    /// Live clients by token hash, kept 2 s per node (revocation clears this node's memory at once).
+    let recent = TTLCache<String, APIClient>(lifetime: .seconds(2))
 
-    public init(store: any APIClientStore) {
+    /// When clients are issued and revoked.
+    let clock: Clock
+
+    public init(store: any APIClientStore, clock: Clock) {
+        self.clock = clock
         self.store = store
     }
 
@@ -34,7 +39,7 @@ public struct APIClientService: Sendable {
         let token = "tk_" + Secrets.token()
         let client = APIClient(
             id: String(Secrets.token().prefix(12)), name: trimmed, agencyCode: agencyCode, scopes: scopes,
-            createdAt: Int(Date().timeIntervalSince1970), createdBy: administrator.pin, revokedAt: nil
+            createdAt: clock.seconds, createdBy: administrator.pin, revokedAt: nil
         )
         try await store.insert(client, tokenHash: Secrets.digest(of: token), by: administrator.pin)
         return Issued(client: client, token: token)
@@ -47,35 +52,18 @@ public struct APIClientService: Sendable {
 
     public func revoke(id: String, by administrator: Principal) async throws {
         try AccessPolicy.require(.manageAPIClients, of: administrator)
-        guard try await store.revoke(id: id, at: Int(Date().timeIntervalSince1970), by: administrator.pin) else {
+        guard try await store.revoke(id: id, at: clock.seconds, by: administrator.pin) else {
             throw DomainError.notFound
         }
-        await recent.clear()
+        await recent.removeAll()
     }
 
     /// The live client holding `token`, or nil (unknown or revoked).
     public func authenticate(token: String) async throws -> APIClient? {
         let hash = Secrets.digest(of: token)
-        if let client = await recent.get(hash) { return client }
+        if let client = await recent.value(for: hash) { return client }
         guard let client = try await store.client(tokenHash: hash), client.revokedAt == nil else { return nil }
-        await recent.put(hash, client)
+        await recent.store(client, for: hash)
         return client
     }
-}
-
-/// Live clients by token hash, for a short while.
-actor RecentClients {
-    private var items: [String: (APIClient, ContinuousClock.Instant)] = [:]
-
-    func get(_ hash: String) -> APIClient? {
-        guard let (client, at) = items[hash], at.duration(to: .now) < .seconds(2) else { return nil }
-        return client
-    }
-
-    func put(_ hash: String, _ client: APIClient) {
-        if items.count > 10_000 { items = [:] }
-        items[hash] = (client, .now)
-    }
-
-    func clear() { items = [:] }
 }

@@ -32,9 +32,14 @@ public struct AuthenticationService: Sendable {
         case throttled(retryAfterSeconds: Int)
     }
 
+    /// Where session expiry and sign-in throttling read the time.
+    let clock: Clock
+
     public init(
-        identities: any IdentityStore, credentials: any CredentialStore, passwords: PasswordHasher, policy: Policy
+        identities: any IdentityStore, credentials: any CredentialStore, passwords: PasswordHasher, policy: Policy,
+        clock: Clock
     ) {
+        self.clock = clock
         self.identities = identities
         self.credentials = credentials
         self.passwords = passwords
@@ -43,7 +48,7 @@ public struct AuthenticationService: Sendable {
 
     /// Checks the password and opens a session; returns the session token to put in a cookie.
     public func signIn(login: String, password: String, address: String) async throws -> String {
-        let now = Int(Date().timeIntervalSince1970)
+        let now = clock.seconds
         let pin = login.filter { !$0.isWhitespace }
         let keys = ["account:" + Secrets.digest(of: pin), "address:" + address]
         if try await credentials.failures(keys: keys, since: now - policy.windowSeconds) >= policy.attemptsPerWindow {
@@ -64,7 +69,7 @@ public struct AuthenticationService: Sendable {
 
     /// The person behind a session token, or nil when it is unknown or expired.
     public func principal(sessionToken token: String) async throws -> Principal? {
-        let now = Int(Date().timeIntervalSince1970)
+        let now = clock.seconds
         guard let pin = try await credentials.sessionOwner(tokenHash: Secrets.digest(of: token), now: now),
             let person = try await identities.person(pin: pin)
         else { return nil }

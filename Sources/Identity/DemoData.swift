@@ -131,7 +131,7 @@ public enum DemoData {
 
     /// Seeds the demo people, companies, officials and accounts once; returns false when they were already there.
     @discardableResult
-    public static func seed(_ database: Database, passwords: PasswordHasher) async throws -> Bool {
+    public static func seed(_ database: Database, passwords: PasswordHasher, clock: Clock) async throws -> Bool {
         let hash = await passwords.hash(password)
         let engine = database.engine
         return try await database.transaction { sql in
@@ -140,7 +140,7 @@ public enum DemoData {
             }
             let done = try await sql.raw("SELECT value FROM settings WHERE key = 'demo_seeded'").first() != nil
             if done { return false }
-            let now = Int(Date().timeIntervalSince1970)
+            let now = clock.seconds
             for p in people {
                 let pin = try PIN(p.0)
                 try await sql.raw(

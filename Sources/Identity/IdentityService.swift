@@ -5,9 +5,16 @@ import Foundation
 public struct IdentityService: Sendable {
     let store: any IdentityStore
     let passwords: PasswordHasher
-    let reference = ReferenceCache()
+    /// Regions and agencies change once in a long while but are read on nearly every page: kept a
+    /// minute per node, so a change reaches every node within that minute.
+    let regionCache = TTLCache<String, [Region]>(lifetime: .seconds(60))
+    let agencyCache = TTLCache<String, [Agency]>(lifetime: .seconds(60))
 
-    public init(store: any IdentityStore, passwords: PasswordHasher) {
+    /// When people and organisations are registered.
+    let clock: Clock
+
+    public init(store: any IdentityStore, passwords: PasswordHasher, clock: Clock) {
+        self.clock = clock
         self.store = store
         self.passwords = passwords
     }
@@ -40,7 +47,7 @@ public struct IdentityService: Sendable {
         var hash: String?
         if let password = input.password { hash = await passwords.hash(password) }
         let index = try await store.insert(
-            person, passwordHash: hash, now: Int(Date().timeIntervalSince1970), by: actor)
+            person, passwordHash: hash, now: clock.seconds, by: actor)
         return Registered(value: person, ledgerIndex: index)
     }
 
@@ -64,7 +71,7 @@ public struct IdentityService: Sendable {
             address: address, registeredOn: inn.embeddedDate.description, isDemo: isDemo
         )
         let index = try await store.insert(
-            organisation, representative: representative, capacity: "director", now: Int(Date().timeIntervalSince1970),
+            organisation, representative: representative, capacity: "director", now: clock.seconds,
             by: actor)
         return Registered(value: organisation, ledgerIndex: index)
     }
@@ -81,13 +88,13 @@ public struct IdentityService: Sendable {
     /// All agencies (cached for a minute).
     public func agencies() async throws -> [Agency] {
         let store = self.store
-        return try await reference.agencies { try await store.agencies() }
+        return try await agencyCache.value(for: "all") { try await store.agencies() }
     }
 
     /// All regions with their districts (cached for a minute).
     public func regions() async throws -> [Region] {
         let store = self.store
-        return try await reference.regions { try await store.regions() }
+        return try await regionCache.value(for: "all") { try await store.regions() }
     }
 
     /// Everything the state holds about `pin`, for the personal cabinet.

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Logging
 import SQLKit
@@ -12,6 +13,8 @@ public struct LedgerService: Sendable {
     public let origin: String
     let signer: NoteSigner
     let store: LedgerStore
+    /// When checkpoints are signed.
+    let clock: Clock
     /// The right edge of the tree after this process's last append, so the next append need not
     /// read tiles back. Used only when the locked head (size and root) still matches it: an
     /// append by another node, or a rolled-back one, makes it stale and it is rebuilt from tiles.
@@ -22,7 +25,9 @@ public struct LedgerService: Sendable {
 
     /// Opens the ledger on a migrated database. The signing key is `signingKey` when given
     /// (production: from a file); otherwise the one kept in the database, made on first use.
-    public static func open(_ database: Database, origin: String, signingKey: String? = nil) async throws
+    public static func open(
+        _ database: Database, origin: String, signingKey: String? = nil, clock: Clock = .system
+    ) async throws
         -> LedgerService
     {
         let signer: NoteSigner
@@ -49,7 +54,8 @@ public struct LedgerService: Sendable {
             throw LedgerError.invalidEvent("the signing key is for \(signer.name), not \(origin)")
         }
         return LedgerService(
-            database: database, origin: origin, signer: signer, store: LedgerStore(engine: database.engine))
+            database: database, origin: origin, signer: signer, store: LedgerStore(engine: database.engine),
+            clock: clock)
     }
 
     // MARK: appending
@@ -257,7 +263,7 @@ public struct LedgerService: Sendable {
             let checkpoint = Checkpoint(origin: self.origin, size: report.size, root: report.root)
             let note = try self.signer.sign(checkpoint.text)
             try await self.store.insertCheckpoint(
-                sql, size: report.size, root: report.root, note: note, at: Int(Date().timeIntervalSince1970))
+                sql, size: report.size, root: report.root, note: note, at: clock.seconds)
             logger?.info("signed ledger checkpoint", metadata: ["size": "\(report.size)"])
             return (report.size, report.root, note)
         }

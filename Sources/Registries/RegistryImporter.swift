@@ -67,11 +67,11 @@ public struct RegistryImporter: Sendable {
         _ name: String, open: @escaping @Sendable () throws -> any RowSource, size: Int, digest fileDigest: String,
         reason: String, by actor: LedgerActor, progress: (@Sendable (Int, Int, Int) -> Void)?
     ) async throws -> ImportReport {
-        let started = Date()
+        let started = ContinuousClock.now
         let registry = try await registries.registry(name)
         guard let schema = registry.latest else { throw DomainError.notFound }
         let version = registry.latestVersion
-        let at = Int(Date().timeIntervalSince1970)
+        let at = registries.clock.seconds
         let changedBy = actor.historyName(themself: "person")
         let reasonText = RegistryService.reason(reason, default: "bulk import")
         let engine = database.engine
@@ -102,7 +102,7 @@ public struct RegistryImporter: Sendable {
         }
         await restoreCache()
         var report = outcome
-        report.seconds = Date().timeIntervalSince(started)
+        report.seconds = started.duration(to: .now).inSeconds
         return report
     }
 
@@ -152,7 +152,7 @@ public struct RegistryImporter: Sendable {
             let jsonOrder = columns.indices.sorted { columns[$0] < columns[$1] }
             let keyColumn = columns.firstIndex(of: schema.key) ?? -1
             let references = schema.order.compactMap { name in schema.fields[name]?.reference.map { (name, $0) } }
-            let today = CalendarDate.today()
+            let today = CalendarDate(bishkekDayOf: at)
             var batch: [(line: Int, key: String, json: String, content: RecordContent)] = []
             batch.reserveCapacity(Self.batchSize)
 

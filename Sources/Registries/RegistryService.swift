@@ -6,25 +6,33 @@ import Identity
 /// of a person's data. Authorization lives here, so every entry point (API, portal, CLI) gets it.
 public struct RegistryService: Sendable {
     let store: any RegistryStore
-    private let cache = CatalogueCache()
-    private let now: @Sendable () -> Int
+    /// The catalogue, kept a few seconds per node; a name or version it does not know reloads it at
+    /// once, so a schema published on another node is usable immediately.
+    private let cache = TTLCache<String, RegistryCatalogue>(lifetime: .seconds(5))
+    /// Where writes and schema publications read the time (the importer too).
+    let clock: Clock
 
-    public init(store: any RegistryStore, now: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) {
+    public init(store: any RegistryStore, clock: Clock) {
         self.store = store
-        self.now = now
+        self.clock = clock
     }
 
     // MARK: registries and schemas
 
     /// Every registry with its schema versions and access rights.
     public func catalogue() async throws -> RegistryCatalogue {
-        try await cache.get { try await store.catalogue() }
+        try await cache.value(for: "catalogue") { try await store.catalogue() }
     }
 
     /// The registry called `name`, reloading the catalogue once if this node has not seen it yet.
+    /// The catalogue read afresh (a name or version this node does not know yet).
+    private func reloadedCatalogue() async throws -> RegistryCatalogue {
+        try await cache.value(for: "catalogue", refresh: true) { try await store.catalogue() }
+    }
+
     public func registry(_ name: String) async throws -> Registry {
         if let found = try await catalogue().registries[name] { return found }
-        guard let found = try await cache.get(refresh: true, { try await store.catalogue() }).registries[name] else {
+        guard let found = try await reloadedCatalogue().registries[name] else {
             throw DomainError.notFound
         }
         return found
@@ -38,7 +46,7 @@ public struct RegistryService: Sendable {
         guard let number = Int(text) else { throw DomainError.notFound }
         if let schema = registry.versions[number] { return (number, schema) }
         if let schema = try await self.registry(registry.name).versions[number] { return (number, schema) }
-        let fresh = try await cache.get(refresh: true, { try await store.catalogue() })
+        let fresh = try await reloadedCatalogue()
         guard let schema = fresh.registries[registry.name]?.versions[number] else { throw DomainError.notFound }
         return (number, schema)
     }
@@ -58,8 +66,8 @@ public struct RegistryService: Sendable {
         guard Registry.isName(name) else { throw ValidationError(field: "name", messageKey: "error_registry_name") }
         let schema = try RegistrySchema(json: schemaJSON)
         let registry = Registry(name: name, ownerAgency: owner, title: title, versions: [1: schema])
-        _ = try await store.createRegistry(registry, schema: schema, by: actor, now: now())
-        await cache.invalidate()
+        _ = try await store.createRegistry(registry, schema: schema, by: actor, now: clock.seconds)
+        await cache.removeAll()
         return registry
     }
 
@@ -80,8 +88,8 @@ public struct RegistryService: Sendable {
         let problems = current.latest?.incompatibilities(with: schema) ?? []
         guard problems.isEmpty else { throw RegistryError.incompatibleSchema(problems) }
         let version = current.latestVersion + 1
-        _ = try await store.publish(schema, version: version, of: current, by: actor, now: now())
-        await cache.invalidate()
+        _ = try await store.publish(schema, version: version, of: current, by: actor, now: clock.seconds)
+        await cache.removeAll()
         return version
     }
 
@@ -89,7 +97,7 @@ public struct RegistryService: Sendable {
     public func grant(_ name: String, to agency: String, canWrite: Bool) async throws {
         _ = try await registry(name)
         try await store.setAccess(registry: name, agency: agency, canWrite: canWrite)
-        await cache.invalidate()
+        await cache.removeAll()
     }
 
     // MARK: reading
@@ -179,12 +187,12 @@ public struct RegistryService: Sendable {
         }
         let record = RegistryRecord(
             registry: name, key: key, revision: 1, schemaVersion: number, content: content, deleted: false,
-            changedAt: now(), changedBy: caller.reference, reason: Self.reason(reason, default: "created"),
+            changedAt: clock.seconds, changedBy: caller.reference, reason: Self.reason(reason, default: "created"),
             ledgerIndex: nil)
         let write = RecordWrite(
             previous: nil, record: record, change: "created", actor: Self.actor(caller),
             personPIN: Self.person(content, schema))
-        return try await store.commit([write], now: now())[0]
+        return try await store.commit([write], now: clock.seconds)[0]
     }
 
     /// Changes the live records matching `match` (only the first unless `all`): the fields in
@@ -208,14 +216,14 @@ public struct RegistryService: Sendable {
             let record = RegistryRecord(
                 registry: name, key: previous.key, revision: previous.revision + 1, schemaVersion: number,
                 content: content,
-                deleted: false, changedAt: now(), changedBy: caller.reference,
+                deleted: false, changedAt: clock.seconds, changedBy: caller.reference,
                 reason: Self.reason(reason, default: "updated"), ledgerIndex: nil)
             writes.append(
                 RecordWrite(
                     previous: previous, record: record, change: "updated", actor: Self.actor(caller),
                     personPIN: Self.person(content, schema)))
         }
-        return try await store.commit(writes, now: now())
+        return try await store.commit(writes, now: clock.seconds)
     }
 
     /// Updates the first record matching `match`, or creates one from `match` and `changes`.
@@ -245,13 +253,13 @@ public struct RegistryService: Sendable {
         var record = previous
         record.revision += 1
         record.deleted = true
-        record.changedAt = now()
+        record.changedAt = clock.seconds
         record.changedBy = caller.reference
         record.reason = Self.reason(reason, default: "deleted")
         let write = RecordWrite(
             previous: previous, record: record, change: "deleted", actor: Self.actor(caller),
             personPIN: Self.person(previous.content, schema))
-        return try await store.commit([write], now: now())[0]
+        return try await store.commit([write], now: clock.seconds)[0]
     }
 
     // MARK: checks
@@ -309,7 +317,7 @@ public struct RegistryService: Sendable {
 
     /// Schema rules, a usable key, and references to live records of other registries.
     private func validate(_ content: RecordContent, _ schema: RegistrySchema) async throws {
-        var problems = schema.problems(in: content, today: .today())
+        var problems = schema.problems(in: content, today: clock.today)
         if case .string(let key)? = content[schema.key],
             key.count > 100 || key.unicodeScalars.contains(where: { $0.value < 0x20 })
         {
@@ -331,7 +339,7 @@ public struct RegistryService: Sendable {
         _ records: [RegistryRecord], schema: RegistrySchema, caller: RegistryCaller, purpose: Purpose?
     ) async throws {
         guard let personal = schema.personal, let purpose else { return }
-        let at = now()
+        let at = clock.seconds
         let accesses: [DataAccess] = records.compactMap { record -> DataAccess? in
             guard case .string(let pin)? = record.content[personal] else { return nil }
             let (kind, id, name, application): (String, String, String, String) =

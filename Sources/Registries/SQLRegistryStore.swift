@@ -296,7 +296,7 @@ public struct SQLRegistryStore: RegistryStore {
             ).first()
         else { throw DomainError.notFound }
         let schema = try RegistrySchema(json: try row.decode(column: "document", as: String.self))
-        var problems = schema.problems(in: content, today: CalendarDate(dayNumber: (now + 6 * 3600) / 86_400))
+        var problems = schema.problems(in: content, today: CalendarDate(bishkekDayOf: now))
         for field in schema.order {
             guard let target = schema.fields[field]?.reference, case .string(let value)? = content[field],
                 !problems.contains(where: { $0.field == field })

@@ -151,7 +151,7 @@ extension ApplicationService {
     /// Records a confirmed charge, its receipt and ledger entry, and lets the case proceed — one
     /// transaction, so a paid application is never left waiting for payment.
     func recordPayment(bill id: String, application applicationID: String, reference: String) async throws -> Bill {
-        let at = now()
+        let at = clock.seconds
         let service = try await catalogue.service(
             try await database.withConnection { sql in try await self.load(sql, applicationID) }.serviceID)
         return try await database.transaction { sql in
@@ -235,7 +235,7 @@ extension ApplicationService {
         guard errors.isEmpty else { throw ValidationError(errors) }
         return try await progress(application, reason: "") { sql in
             if let file, !file.bytes.isEmpty {
-                let field = "correction-\(Int(Date().timeIntervalSince1970))"
+                let field = "correction-\(self.clock.seconds)"
                 try await sql.raw(
                     """
                     INSERT INTO application_files (application_id, field, filename, media_type, size, sha256, content)
@@ -290,7 +290,7 @@ extension ApplicationService {
 
     /// Marks all of a person's notifications read.
     public func markNotificationsRead(of person: Principal) async throws {
-        let at = now()
+        let at = clock.seconds
         try await database.withConnection { sql in
             try await sql.raw(
                 "UPDATE notifications SET read_at = \(bind: at) WHERE pin = \(bind: person.pin) AND read_at IS NULL"

@@ -105,7 +105,7 @@ extension ApplicationService {
                     readerKind: "official", readerID: official.pin,
                     readerName: official.displayName, agencyCode: post.agencyCode, application: "",
                     legalBasis: "issued document \(id) opened by the issuing agency",
-                    caseNumber: "", at: now())
+                    caseNumber: "", at: clock.seconds)
             ], by: .person(official.pin))
     }
 
@@ -122,7 +122,7 @@ extension ApplicationService {
         guard official.post?.agencyCode == found.agency, official.post?.roles.contains(.head) == true else {
             throw DomainError.forbidden
         }
-        let at = now()
+        let at = clock.seconds
         try await database.transaction { sql in
             let actor = try await ledger.pseudonym(for: official.pin, on: sql)
             let event = try LedgerEvent(

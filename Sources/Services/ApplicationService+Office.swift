@@ -158,7 +158,7 @@ extension ApplicationService {
                     readerID: official.pin, readerName: official.displayName, agencyCode: post.agencyCode,
                     application: "",
                     legalBasis: "examination of application \(application.id) (\(service.id))",
-                    caseNumber: application.caseID, at: now())
+                    caseNumber: application.caseID, at: clock.seconds)
             ], by: .person(official.pin))
         let definition = try await workflow.definition(item.definitionID, version: item.version)
         let roles = Set(post.roles.map(\.rawValue))

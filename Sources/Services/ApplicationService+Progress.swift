@@ -87,7 +87,7 @@ extension ApplicationService {
         _ change: @escaping @Sendable (any SQLDatabase) async throws -> WorkflowCase
     ) async throws -> Application {
         let service = try await catalogue.service(application.serviceID)
-        let at = now()
+        let at = clock.seconds
         return try await database.transaction { sql in
             var current = try await self.load(sql, application.id)
             let previous = current.status

@@ -22,7 +22,7 @@ extension ApplicationService {
                 default: application.answers[name]
                 }
             }
-            let today = CalendarDate(dayNumber: (at + 6 * 3600) / 86_400)
+            let today = CalendarDate(bishkekDayOf: at)
             let key: String
             switch entry.key {
             case "newPin":

@@ -22,7 +22,7 @@ extension ApplicationService {
         }
         guard errors.isEmpty, let type = file.sniffedType else { throw ValidationError(errors) }
         let id = "U" + Secrets.token().filter { $0.isLetter || $0.isNumber }.prefix(24)
-        let at = now()
+        let at = clock.seconds
         try await database.withConnection { sql in
             try await sql.raw(
                 """

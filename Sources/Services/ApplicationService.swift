@@ -18,14 +18,16 @@ public struct Submission: Sendable {
     public var answers: [String: String]
     public var files: [String: UploadedFile]
     /// The same key with the same content returns the first application; with other content, a conflict.
-    public var idempotencyKey: String
+    public var idempotencyKey: IdempotencyKey
+    /// The API client that sent the application for the applicant, if it did not come from the portal.
+    public var client: String?
     /// Refuse answers to fields the form does not have (the JSON API); the portal ignores them.
     public var strict: Bool
 
     public init(
         serviceID: String, applicant: Principal, organisationINN: String? = nil, language: Language,
         answers: [String: String],
-        files: [String: UploadedFile] = [:], idempotencyKey: String, strict: Bool = false
+        files: [String: UploadedFile] = [:], idempotencyKey: IdempotencyKey, client: String? = nil, strict: Bool = false
     ) {
         self.serviceID = serviceID
         self.applicant = applicant
@@ -34,8 +36,12 @@ public struct Submission: Sendable {
         self.answers = answers
         self.files = files
         self.idempotencyKey = idempotencyKey
+        self.client = client
         self.strict = strict
     }
+
+    /// Whose key space `idempotencyKey` is in: the sending client's, or the applicant's own.
+    var keyOwner: String { client ?? "person:" + applicant.pin }
 }
 
 /// Applications from submission to decision: the form checked, the application stored, its
@@ -49,14 +55,16 @@ public struct ApplicationService: Sendable {
     public let catalogue: ServiceCatalogue
     let gateway: any PaymentGateway
     let identity: IdentityService
+    let idempotency: IdempotencyStore
     let batcher = Batcher<PreparedSubmission, Application>()
-    let districts = DistrictCodes()
-    let now: @Sendable () -> Int
+    /// The district codes an address may name, kept a minute (reference data changes rarely).
+    let districts = TTLCache<String, Set<String>>(lifetime: .seconds(60))
+    let clock: Clock
 
     public init(
         database: Database, ledger: LedgerService, workflow: WorkflowService, registries: SQLRegistryStore,
         identity: IdentityService,
-        gateway: any PaymentGateway, now: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }
+        gateway: any PaymentGateway, idempotency: IdempotencyStore, clock: Clock
     ) {
         self.database = database
         self.ledger = ledger
@@ -65,7 +73,8 @@ public struct ApplicationService: Sendable {
         self.identity = identity
         self.catalogue = ServiceCatalogue(database: database)
         self.gateway = gateway
-        self.now = now
+        self.clock = clock
+        self.idempotency = idempotency
     }
 
     // MARK: forms
@@ -77,7 +86,7 @@ public struct ApplicationService: Sendable {
         guard !fields.isEmpty else { return [:] }
         let purpose = try Purpose(
             legalBasis: "once-only: filling in the application form for \(service.id)", caseNumber: "")
-        let at = now()
+        let at = clock.seconds
         return try await database.transaction { sql in
             var values: [String: String] = [:]
             for (registry, group) in Dictionary(grouping: fields, by: { $0.prefill?.registry ?? "" }) {
@@ -100,7 +109,7 @@ public struct ApplicationService: Sendable {
     public func saveDraft(_ serviceID: String, answers: [String: String], by applicant: Principal) async throws {
         _ = try await catalogue.service(serviceID)
         let text = JSONValue.object(answers.mapValues { .string(String($0.prefix(2000))) }).canonicalJSON
-        let at = now()
+        let at = clock.seconds
         try await database.withConnection { sql in
             try await sql.raw(
                 """
@@ -137,10 +146,6 @@ public struct ApplicationService: Sendable {
         } else if !service.applicants.contains(.person) && !service.applicants.contains(.representative) {
             throw ValidationError(field: "organisation", messageKey: "error_company_only")
         }
-        let key = submission.idempotencyKey.trimmingCharacters(in: .whitespaces)
-        guard (8...128).contains(key.count) else {
-            throw ValidationError(field: "Idempotency-Key", messageKey: "error_idempotency_key")
-        }
         let prefilled = try await prefill(service, for: submission.applicant)
         let form = try await FormValidator(fields: service.form, today: today())
             .validate(
@@ -157,7 +162,7 @@ public struct ApplicationService: Sendable {
             + (submission.organisationINN ?? "")
         hashed += "|" + form.files.keys.sorted().map { "\($0)=\(form.files[$0]?.sha256 ?? "")" }.joined(separator: ",")
         let prepared = PreparedSubmission(
-            service: service, submission: submission, key: key, form: form,
+            service: service, submission: submission, form: form,
             hash: Hex.encode(SHA256.hash(data: Data(hashed.utf8))))
         return try await batcher.submit(prepared) { batch in
             do {
@@ -176,26 +181,41 @@ public struct ApplicationService: Sendable {
     }
 
     private func store(_ batch: [PreparedSubmission]) async throws -> [Result<Application, any Error>] {
-        let at = now()
+        let at = clock.seconds
         let calendar = try await workflow.calendar()
         return try await database.transaction { sql in
             var results: [Result<Application, any Error>?] = Array(repeating: nil, count: batch.count)
             var starting: [Int] = []
             var seen: [String: Int] = [:]
             var duplicateOf: [Int: Int] = [:]
-            let reused = DomainError.conflict(field: "Idempotency-Key", messageKey: "error_idempotency_reused")
-            let earlier = try await self.existing(sql, keys: batch.map(\.key))
-            for (i, item) in batch.enumerated() {
-                let identity = item.submission.applicant.pin + "\u{1}" + item.key
-                if let existing = earlier[identity] {
-                    results[i] = existing.hash == item.hash ? .success(existing.application) : .failure(reused)
-                } else if let first = seen[identity] {
-                    if batch[first].hash == item.hash { duplicateOf[i] = first } else { results[i] = .failure(reused) }
-                } else {
+            // Keys are claimed in one order on every node, so two nodes' batches never wait on each other in a circle.
+            let order = batch.indices.sorted {
+                (batch[$0].owner, batch[$0].key.value) < (batch[$1].owner, batch[$1].key.value)
+            }
+            for i in order {
+                let item = batch[i]
+                let identity = item.owner + "\u{1}" + item.key.value
+                if let first = seen[identity] {
+                    if batch[first].hash == item.hash {
+                        duplicateOf[i] = first
+                    } else {
+                        results[i] = .failure(IdempotencyConflict.keyReused)
+                    }
+                    continue
+                }
+                switch try await self.idempotency.claim(
+                    owner: item.owner, key: item.key, requestHash: item.hash, on: sql)
+                {
+                case .claimed:
                     seen[identity] = i
                     starting.append(i)
+                case .replay(let answer):
+                    results[i] = .success(try await self.load(sql, answer.body))
+                case .mismatch: results[i] = .failure(IdempotencyConflict.keyReused)
+                case .inProgress: results[i] = .failure(IdempotencyConflict.inProgress)
                 }
             }
+            starting.sort()
             let cases = try await self.workflow.start(
                 starting.map { i in
                     let item = batch[i]
@@ -247,6 +267,11 @@ public struct ApplicationService: Sendable {
                 results[i] = .success(application)
             }
             try await self.insert(sql, rows, at: at)
+            for (application, entry) in rows {
+                try await self.idempotency.complete(
+                    owner: entry.owner, key: entry.key, answer: IdempotentAnswer(status: 201, body: application.id),
+                    on: sql)
+            }
             try await self.recordStages(sql, stages)
             try await notes.flush(sql)
             // A key repeated inside one batch gets the application stored for its first use.
@@ -276,22 +301,6 @@ public struct ApplicationService: Sendable {
         return facts
     }
 
-    /// Applications already stored under any of `keys`, by applicant PIN and key.
-    private func existing(_ sql: any SQLDatabase, keys: [String]) async throws -> [String: (
-        application: Application, hash: String
-    )] {
-        var found: [String: (application: Application, hash: String)] = [:]
-        for row in try await sql.raw(
-            "SELECT * FROM applications WHERE idempotency_key IN (" + .list(Set(keys).sorted()) + ")"
-        ).all() {
-            let application = try Self.decode(row)
-            found[application.applicantPIN + "\u{1}" + (try row.decode(column: "idempotency_key", as: String.self))] = (
-                application, try row.decode(column: "request_hash", as: String.self)
-            )
-        }
-        return found
-    }
-
     /// Stores new applications, 50 rows a statement.
     private func insert(_ sql: any SQLDatabase, _ rows: [(Application, PreparedSubmission)], at: Int) async throws {
         for start in stride(from: 0, to: rows.count, by: 50) {
@@ -309,7 +318,7 @@ public struct ApplicationService: Sendable {
                             application.status.isFinal ? 1 : 0, application.stage,
                             application.caseID, application.caseRevision, application.agencyCode, at,
                             application.dueOn.description, application.decidedAt,
-                            entry.key, entry.hash,
+                            entry.storedKey, entry.hash,
                         ] as [any Encodable & Sendable]
                     })
             ).run()
@@ -331,7 +340,7 @@ public struct ApplicationService: Sendable {
 
     // MARK: shared helpers
 
-    func today(_ time: Int? = nil) -> CalendarDate { CalendarDate(dayNumber: ((time ?? now()) + 6 * 3600) / 86_400) }
+    func today(_ time: Int? = nil) -> CalendarDate { CalendarDate(bishkekDayOf: time ?? clock.seconds) }
 
     static func age(born: CalendarDate, on day: CalendarDate) -> Int {
         let years = day.year - born.year
@@ -376,7 +385,7 @@ public struct ApplicationService: Sendable {
 
     func lookups() async throws -> Lookups {
         Lookups(
-            districts: try await districts.get {
+            districts: try await districts.value(for: "districts") {
                 Set(try await identity.regions().flatMap { $0.districts.map(\.code) })
             }, registries: registries)
     }
@@ -392,22 +401,15 @@ public struct ApplicationService: Sendable {
     }
 }
 
-/// The district codes an address may name, kept a minute (reference data changes rarely).
-actor DistrictCodes {
-    private var cached: (Set<String>, ContinuousClock.Instant)?
-    func get(_ load: @Sendable () async throws -> Set<String>) async throws -> Set<String> {
-        if let cached, cached.1.duration(to: .now) < .seconds(60) { return cached.0 }
-        let fresh = try await load()
-        cached = (fresh, .now)
-        return fresh
-    }
-}
-
 /// A submission whose form passed its checks, waiting for its batch.
 struct PreparedSubmission: Sendable {
     var service: Service
     var submission: Submission
-    var key: String
     var form: ValidatedForm
     var hash: String
+
+    var key: IdempotencyKey { submission.idempotencyKey }
+    var owner: String { submission.keyOwner }
+    /// The key as kept on the application (with the sending client, as applications have always kept it).
+    var storedKey: String { submission.client.map { "\($0):\(key.value)" } ?? key.value }
 }

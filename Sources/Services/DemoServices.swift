@@ -30,7 +30,7 @@ public enum DemoServices {
             [Service].self, from: Data(contentsOf: directory.appendingPathComponent("services.json")))
         let existing = Set(try await applications.catalogue.all().map(\.id))
         for service in services where !existing.contains(service.id) {
-            try await applications.catalogue.publish(service, at: Int(Date().timeIntervalSince1970))
+            try await applications.catalogue.publish(service, at: applications.clock.seconds)
         }
         logger.debug("demo services ready", metadata: ["services": "\(services.count)"])
     }

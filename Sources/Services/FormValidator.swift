@@ -23,7 +23,7 @@ public struct FormValidator: Sendable {
     public let fields: [FormField]
     public let today: CalendarDate
 
-    public init(fields: [FormField], today: CalendarDate = .today()) {
+    public init(fields: [FormField], today: CalendarDate) {
         self.fields = fields
         self.today = today
     }

@@ -123,7 +123,11 @@ public struct Outbox: Sendable {
     let sms: any SMSSender
     let catalogue: ServiceCatalogue
 
-    public init(database: Database, email: any EmailSender, sms: any SMSSender) {
+    /// When messages are marked sent.
+    let clock: Clock
+
+    public init(database: Database, email: any EmailSender, sms: any SMSSender, clock: Clock) {
+        self.clock = clock
         self.database = database
         self.email = email
         self.sms = sms
@@ -273,7 +277,7 @@ public struct Outbox: Sendable {
                 } else {
                     try await sms.send(to: recipient, text: body)
                 }
-                let at = Int(Date().timeIntervalSince1970)
+                let at = clock.seconds
                 try await database.withConnection { sql in
                     try await sql.raw("UPDATE outbox SET status = 'sent', sent_at = \(bind: at) WHERE id = \(bind: id)")
                         .run()

@@ -6,7 +6,7 @@ import Storage
 /// within 30 seconds), with search over their titles and descriptions in all three languages.
 public actor ServiceCatalogue {
     private let database: Database
-    private var cached: (services: [Service], at: ContinuousClock.Instant)?
+    private let cache = TTLCache<String, [Service]>(lifetime: .seconds(30))
 
     public init(database: Database) {
         self.database = database
@@ -14,15 +14,16 @@ public actor ServiceCatalogue {
 
     /// Every service, in a stable order (life event, then id).
     public func all() async throws -> [Service] {
-        if let cached, cached.at.duration(to: .now) < .seconds(30) { return cached.services }
+        try await cache.value(for: "services") { try await self.load() }
+    }
+
+    private func load() async throws -> [Service] {
         let decoder = JSONDecoder()
-        let services = try await database.withConnection { sql in
+        return try await database.withConnection { sql in
             try await sql.raw("SELECT document FROM services ORDER BY id").all().map { row in
                 try decoder.decode(Service.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
             }
         }.sorted { ($0.lifeEvent, $0.id) < ($1.lifeEvent, $1.id) }
-        cached = (services, .now)
-        return services
     }
 
     /// One service, or `DomainError.notFound`.
@@ -44,7 +45,7 @@ public actor ServiceCatalogue {
                 """
             ).run()
         }
-        cached = nil
+        await cache.removeAll()
     }
 
     /// Services matching every word of `query` in any language (case and diacritics ignored),

@@ -60,7 +60,7 @@ extension ApplicationService {
                 days.isEmpty
                 ? nil
                 : days.count % 2 == 1 ? days[days.count / 2] : (days[days.count / 2 - 1] + days[days.count / 2]) / 2
-            let onTime = done.filter { CalendarDate(dayNumber: ($0.2 + 6 * 3600) / 86_400).description <= $0.3 }.count
+            let onTime = done.filter { CalendarDate(bishkekDayOf: $0.2).description <= $0.3 }.count
             return ServiceStatistics(
                 serviceID: service.id, agency: service.agency, applications: row?.1 ?? 0, decided: done.count,
                 backlog: row?.2 ?? 0,

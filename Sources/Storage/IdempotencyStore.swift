@@ -1,16 +1,33 @@
+import Core
 import Foundation
 import SQLKit
 
-/// Remembers the answer to a write that carried an `Idempotency-Key`, so a client that retries
-/// (after a timeout, a dropped connection) gets the same answer instead of doing the write twice.
+/// The platform's one idempotency mechanism: it remembers the answer to a write that carried an
+/// `Idempotency-Key`, so a client that retries (after a timeout, a dropped connection, a double
+/// click) gets the same answer instead of doing the write twice.
 ///
-/// A key is claimed before the work starts; a second request with the same key while the first
-/// is still running is told so, and one with the same key but another body is refused.
+/// Keys belong to an owner (an API client, a signed-in person) and a request, known by its digest.
+/// Two ways to use it:
+/// - `run`: claims the key in a transaction of its own, does the work, stores the answer. A second
+///   request with the key while the first is running waits for the first answer a few seconds, then
+///   is told to retry (`IdempotencyConflict.inProgress`).
+/// - `claim(…, on:)` and `complete(…, on:)` inside the transaction that does the write, so the key
+///   and the write commit together. On PostgreSQL a second node's claim of the same key waits for
+///   the first transaction and then sees its answer: no unique-constraint error ever reaches a user.
 public struct IdempotencyStore: Sendable {
     let database: Database
+    let clock: Clock
+    /// How long `run` waits for another request with the same key before answering 409.
+    let patience: Duration
+    /// A claim with no answer after this long belongs to a request that died (its work was a
+    /// transaction and left nothing), so another request may take the key over.
+    static let abandonedAfterSeconds = 120
 
-    public init(database: Database) {
+    /// A store on `database`, reading the time from `clock`.
+    public init(database: Database, clock: Clock, patience: Duration = .seconds(5)) {
         self.database = database
+        self.clock = clock
+        self.patience = patience
     }
 
     /// The migration of this store; version 10 belongs to Storage.
@@ -27,65 +44,122 @@ public struct IdempotencyStore: Sendable {
 
     /// What a claim found.
     public enum Claim: Sendable, Equatable {
-        /// The key is new: do the work, then `complete` (or `release` on failure).
+        /// The key is new: do the work, then `complete` (or, outside a transaction, `release`).
         case claimed
         /// The same request was answered before: send this again.
-        case replay(status: Int, headers: [String: String], body: String)
+        case replay(IdempotentAnswer)
         /// The same key is being worked on right now.
         case inProgress
         /// The key was used for a different request.
         case mismatch
     }
 
-    /// Claims `key` for `owner` (the calling client) and a request whose digest is `requestHash`.
-    public func claim(owner: String, key: String, requestHash: String) async throws -> Claim {
-        try await database.transaction { sql in
-            let now = Int(Date().timeIntervalSince1970)
-            let inserted =
-                try await sql.raw(
-                    """
-                    INSERT INTO idempotency_keys (owner, key, request_hash, created_at) VALUES (\(bind: owner), \(bind: key), \(bind: requestHash), \(bind: now))
-                    ON CONFLICT (owner, key) DO NOTHING RETURNING key
-                    """
-                ).first() != nil
-            if inserted { return .claimed }
-            guard
-                let row = try await sql.raw(
-                    "SELECT request_hash, status, headers, body FROM idempotency_keys WHERE owner = \(bind: owner) AND key = \(bind: key)"
-                ).first()
-            else {
-                return .inProgress
-            }
-            guard try row.decode(column: "request_hash", as: String.self) == requestHash else { return .mismatch }
-            guard let status = try row.decode(column: "status", as: Int?.self) else { return .inProgress }
-            let headers =
-                (try row.decode(column: "headers", as: String?.self)).flatMap {
-                    try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
-                } ?? [:]
-            return .replay(
-                status: status, headers: headers, body: try row.decode(column: "body", as: String?.self) ?? "")
-        }
-    }
-
-    /// Stores the answer given under a claimed key.
-    public func complete(owner: String, key: String, status: Int, headers: [String: String], body: String) async throws
+    /// Claims `key` for `owner` and a request whose digest is `requestHash`, on the caller's
+    /// transaction (so the claim disappears if that transaction rolls back).
+    public func claim(owner: String, key: IdempotencyKey, requestHash: String, on sql: any SQLDatabase)
+        async throws -> Claim
     {
-        let encodedHeaders = String(decoding: try JSONEncoder().encode(headers), as: UTF8.self)
-        try await database.withConnection { sql in
+        let now = clock.seconds
+        let inserted =
             try await sql.raw(
                 """
-                UPDATE idempotency_keys SET status = \(bind: status), headers = \(bind: encodedHeaders), body = \(bind: body)
-                WHERE owner = \(bind: owner) AND key = \(bind: key)
+                INSERT INTO idempotency_keys (owner, key, request_hash, created_at)
+                VALUES (\(bind: owner), \(bind: key.value), \(bind: requestHash), \(bind: now))
+                ON CONFLICT (owner, key) DO NOTHING RETURNING key
                 """
-            ).run()
+            ).first() != nil
+        if inserted { return .claimed }
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT request_hash, status, headers, body, created_at FROM idempotency_keys
+                WHERE owner = \(bind: owner) AND key = \(bind: key.value)
+                """
+            ).first()
+        else { return .inProgress }
+        guard try row.decode(column: "request_hash", as: String.self) == requestHash else { return .mismatch }
+        guard let status = try row.decode(column: "status", as: Int?.self) else {
+            let since = try row.decode(column: "created_at", as: Int.self)
+            guard now - since > Self.abandonedAfterSeconds else { return .inProgress }
+            // Take an abandoned claim over, unless another request just did.
+            let taken =
+                try await sql.raw(
+                    """
+                    UPDATE idempotency_keys SET created_at = \(bind: now)
+                    WHERE owner = \(bind: owner) AND key = \(bind: key.value) AND status IS NULL
+                      AND created_at = \(bind: since) RETURNING key
+                    """
+                ).first() != nil
+            return taken ? .claimed : .inProgress
+        }
+        let headers = try row.decode(column: "headers", as: String?.self).flatMap {
+            try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
+        }
+        return .replay(
+            IdempotentAnswer(
+                status: status, headers: headers ?? [:], body: try row.decode(column: "body", as: String?.self) ?? ""))
+    }
+
+    /// Stores the answer given under a claimed key, on the caller's transaction.
+    public func complete(owner: String, key: IdempotencyKey, answer: IdempotentAnswer, on sql: any SQLDatabase)
+        async throws
+    {
+        let encodedHeaders = String(decoding: try JSONEncoder().encode(answer.headers), as: UTF8.self)
+        try await sql.raw(
+            """
+            UPDATE idempotency_keys SET status = \(bind: answer.status), headers = \(bind: encodedHeaders),
+              body = \(bind: answer.body)
+            WHERE owner = \(bind: owner) AND key = \(bind: key.value)
+            """
+        ).run()
+    }
+
+    /// Runs `work` once per key of `owner`: a retry with the same request gets the first answer
+    /// again (`replayed` set) and changes nothing; the same key for another request is refused
+    /// (`IdempotencyConflict.keyReused`). Only answers are kept: a request that failed changed
+    /// nothing, and its key may be used again.
+    public func run(
+        owner: String, key: IdempotencyKey, requestHash: String,
+        _ work: () async throws -> IdempotentAnswer
+    ) async throws -> IdempotentAnswer {
+        let started = ContinuousClock.now
+        while true {
+            let claim = try await database.transaction { sql in
+                try await self.claim(owner: owner, key: key, requestHash: requestHash, on: sql)
+            }
+            switch claim {
+            case .mismatch: throw IdempotencyConflict.keyReused
+            case .replay(var answer):
+                answer.replayed = true
+                return answer
+            case .inProgress:
+                // The first request is still working (here or on another node): wait for its answer.
+                guard started.duration(to: .now) < patience else { throw IdempotencyConflict.inProgress }
+                try await Task.sleep(for: .milliseconds(50))
+            case .claimed:
+                let answer: IdempotentAnswer
+                do {
+                    answer = try await work()
+                } catch {
+                    try? await release(owner: owner, key: key)
+                    throw error
+                }
+                try await database.withConnection { sql in
+                    try await self.complete(owner: owner, key: key, answer: answer, on: sql)
+                }
+                return answer
+            }
         }
     }
 
     /// Gives a claimed key back after a failure that changed nothing, so the client may retry.
-    public func release(owner: String, key: String) async throws {
+    func release(owner: String, key: IdempotencyKey) async throws {
         try await database.withConnection { sql in
             try await sql.raw(
-                "DELETE FROM idempotency_keys WHERE owner = \(bind: owner) AND key = \(bind: key) AND status IS NULL"
+                """
+                DELETE FROM idempotency_keys
+                WHERE owner = \(bind: owner) AND key = \(bind: key.value) AND status IS NULL
+                """
             ).run()
         }
     }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Logging
 import SQLKit
@@ -17,7 +18,7 @@ public struct Migrator: Sendable {
 
     /// Applies what is missing and returns the versions it applied.
     @discardableResult
-    public func migrate(_ database: Database, logger: Logger) async throws -> [Int] {
+    public func migrate(_ database: Database, logger: Logger, clock: Clock = .system) async throws -> [Int] {
         let migrations = self.migrations
         let engine = database.engine
         return try await database.transaction { sql in
@@ -37,7 +38,7 @@ public struct Migrator: Sendable {
                     try await sql.raw(SQLQueryString(statement)).run()
                 }
                 try await sql.raw(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Int(Date().timeIntervalSince1970)))"
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: clock.seconds))"
                 ).run()
                 logger.info(
                     "applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])

@@ -7,12 +7,13 @@ import Storage
 /// Builds the whole platform for `configuration`: database, migrations, services and routes.
 ///
 /// The one factory: `tazakoom serve` runs what it returns, and tests drive the same thing.
-public func buildApplication(_ configuration: AppConfiguration, logger: Logger? = nil) async throws
+public func buildApplication(_ configuration: AppConfiguration, logger: Logger? = nil, clock: Clock = .system)
+    async throws
     -> some ApplicationProtocol
 {
     _ = Telemetry.registry
     let logger = logger ?? Logger(label: "tazakoom")
-    let platform = try await Platform.start(configuration, logger: logger)
+    let platform = try await Platform.start(configuration, logger: logger, clock: clock)
     return Application(
         router: buildRouter(platform),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tazakoom"),

@@ -5,6 +5,7 @@ import Identity
 import Ledger
 import Logging
 import Registries
+import Storage
 import Workflow
 
 /// Turns any error into the answer a client should see: RFC 9457 problem details for JSON
@@ -89,7 +90,15 @@ struct ErrorResponder: Sendable {
         case IdempotencyConflict.inProgress:
             return (.conflict, "in_progress", [], [.retryAfter: "1"])
         case IdempotencyConflict.keyReused:
-            return (.unprocessableContent, "key_reused", [], [:])
+            return (
+                .unprocessableContent, "key_reused",
+                [FieldError(field: "Idempotency-Key", messageKey: "error_idempotency_reused")], [:]
+            )
+        case is MalformedIdempotencyKey:
+            return (
+                .badRequest, "bad_request", [FieldError(field: "Idempotency-Key", messageKey: "error_idempotency_key")],
+                [:]
+            )
         case is DecodingError, is BadRequest:
             return (.badRequest, "bad_request", [], [:])
         case let error as any HTTPResponseError:

@@ -11,6 +11,10 @@ import Workflow
 public struct Platform: Sendable {
     public let configuration: AppConfiguration
     public let database: Database
+    /// The time every service reads: the system's, or a test's.
+    public let clock: Clock
+    /// The one idempotency mechanism, for every retried write.
+    public let idempotency: IdempotencyStore
     public let identity: IdentityService
     public let authentication: AuthenticationService
     public let clients: APIClientService
@@ -35,24 +39,28 @@ public struct Platform: Sendable {
             + WorkflowMigrations.all + ServiceMigrations.all)
 
     /// Opens the database, applies migrations, ensures reference data and (if asked) seeds the demo.
-    public static func start(_ configuration: AppConfiguration, logger: Logger) async throws -> Platform {
+    public static func start(_ configuration: AppConfiguration, logger: Logger, clock: Clock = .system) async throws
+        -> Platform
+    {
         let location = try DatabaseLocation(configuration.databaseURL)
         let database = try await Database.open(location, logger: logger)
         do {
-            try await migrator.migrate(database, logger: logger)
+            try await migrator.migrate(database, logger: logger, clock: clock)
             let key = try configuration.ledgerKeyFile.map { try String(contentsOfFile: $0, encoding: .utf8) }
-            let ledger = try await LedgerService.open(database, origin: configuration.ledgerOrigin, signingKey: key)
+            let ledger = try await LedgerService.open(
+                database, origin: configuration.ledgerOrigin, signingKey: key, clock: clock)
             let checkpointFile = configuration.checkpointFile.map(CheckpointFile.init(path:))
             // A restored backup behind a published checkpoint must not start and fork the log.
             try await ledger.checkNotBehind(checkpointFile)
             try await DemoData.ensureReferenceData(database)
             let passwords = PasswordHasher(cost: configuration.bcryptCost)
-            if configuration.seedDemoData, try await DemoData.seed(database, passwords: passwords) {
+            if configuration.seedDemoData, try await DemoData.seed(database, passwords: passwords, clock: clock) {
                 logger.info("seeded demo data")
             }
+            let idempotency = IdempotencyStore(database: database, clock: clock)
             let store = SQLIdentityStore(database: database, ledger: ledger)
             let registryStore = SQLRegistryStore(database: database, ledger: ledger)
-            let registries = RegistryService(store: registryStore)
+            let registries = RegistryService(store: registryStore, clock: clock)
             let importer = RegistryImporter(database: database, ledger: ledger, registries: registries)
             try await DemoRegistries.ensureRegistries(registries)
             if configuration.seedDemoData,
@@ -61,19 +69,23 @@ public struct Platform: Sendable {
             {
                 logger.info("seeded demo registries", metadata: ["residents": "\(configuration.demoRegistrySize)"])
             }
-            let identity = IdentityService(store: store, passwords: passwords)
+            let identity = IdentityService(store: store, passwords: passwords, clock: clock)
             let workflow = WorkflowService(
-                database: database, ledger: ledger, lookup: WorkflowRegistryBridge.lookup(registryStore))
+                database: database, ledger: ledger, clock: clock,
+                lookup: WorkflowRegistryBridge.lookup(registryStore, clock: clock))
             // The only payment gateway and message adapters shipped are the test ones; a ministry
             // plugs its bank and SMS provider in through the same protocols.
             let applications = ApplicationService(
                 database: database, ledger: ledger, workflow: workflow, registries: registryStore,
-                identity: identity, gateway: TestPaymentGateway(database: database))
+                identity: identity, gateway: TestPaymentGateway(database: database), idempotency: idempotency,
+                clock: clock)
             try await DemoServices.ensure(applications, workflow: workflow, logger: logger)
             let messages = RecordingSender()
             return Platform(
                 configuration: configuration,
                 database: database,
+                clock: clock,
+                idempotency: idempotency,
                 identity: identity,
                 authentication: AuthenticationService(
                     identities: store, credentials: store, passwords: passwords,
@@ -81,15 +93,16 @@ public struct Platform: Sendable {
                         attemptsPerWindow: configuration.signInAttemptsPerWindow,
                         windowSeconds: configuration.signInWindowSeconds,
                         sessionLifetimeSeconds: configuration.sessionLifetimeSeconds
-                    )
+                    ),
+                    clock: clock
                 ),
-                clients: APIClientService(store: store),
+                clients: APIClientService(store: store, clock: clock),
                 ledger: ledger,
                 registries: registries,
                 importer: importer,
                 workflow: workflow,
                 applications: applications,
-                outbox: Outbox(database: database, email: messages, sms: messages),
+                outbox: Outbox(database: database, email: messages, sms: messages, clock: clock),
                 sentMessages: messages,
                 checkpointFile: checkpointFile,
                 pages: try await PageRenderer.load(demo: configuration.seedDemoData),

@@ -132,7 +132,7 @@ struct RegistrationAPIController: Sendable {
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
         let client = try context.client(requiring: .applicationWrite)
         let service = try await platform.applications.catalogue.service(try context.parameters.require("serviceId"))
-        guard let name = Platform.keyHeader, let key = request.headers[name], (8...128).contains(key.count) else {
+        guard let key = try Platform.idempotencyKey(of: request) else {
             throw ValidationError(field: "Idempotency-Key", messageKey: "error_idempotency_key")
         }
         let body = try await JSONResponse.body(of: request)
@@ -174,7 +174,7 @@ struct RegistrationAPIController: Sendable {
             Submission(
                 serviceID: service.id, applicant: applicantPrincipal, language: context.language, answers: answers,
                 files: files,
-                idempotencyKey: "\(client.id):\(key)", strict: true))
+                idempotencyKey: key, client: client.id, strict: true))
         var response = json(file(application, service: service), status: .created)
         response.headers[.location] = "\(Self.prefix)/applications/\(application.id)"
         return response

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Identity
 import Services
+import Storage
 
 /// The public catalogue of services, a page per service, and the application form.
 struct ServicesController: Sendable {
@@ -120,7 +121,7 @@ struct ServicesController: Sendable {
                 Submission(
                     serviceID: service.id, applicant: principal,
                     organisationINN: organisation.isEmpty ? nil : organisation, language: context.language,
-                    answers: answers, files: form.files, idempotencyKey: form["idempotencyKey"]))
+                    answers: answers, files: form.files, idempotencyKey: try IdempotencyKey(form["idempotencyKey"])))
             return .redirect(to: "/cabinet/applications/\(application.id)")
         } catch let error as ValidationError {
             return try await renderForm(

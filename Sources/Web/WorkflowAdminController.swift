@@ -92,7 +92,7 @@ struct WorkflowAdminController: Sendable {
             ] as [String: Any]
         }
         let calendar = try await platform.workflow.calendar()
-        let year = CalendarDate.today().year
+        let year = platform.clock.today.year
         let holidays = calendar.holidays.filter { $0.year == year || $0.year == year + 1 }.sorted().map {
             $0.description
         }
@@ -133,9 +133,10 @@ struct WorkflowAdminController: Sendable {
                 guard parts.count == 2 else {
                     throw ExpressionError(column: 1, message: "line \(number + 1): write name = value")
                 }
-                facts[parts[0].trimmingCharacters(in: .whitespaces)] = try Expression(String(parts[1])).evaluate([:])
+                facts[parts[0].trimmingCharacters(in: .whitespaces)] = try Expression(String(parts[1])).evaluate(
+                    [:], today: platform.clock.today)
             }
-            let decision = try table.decide(facts)
+            let decision = try table.decide(facts, today: platform.clock.today)
             let result: [String: Any] =
                 decision.map { decision in
                     [

@@ -7,13 +7,13 @@ import Workflow
 /// registry, and a read of a person's record is logged for them ("the workflow of case X read
 /// it") in the same transaction as the case's step.
 enum WorkflowRegistryBridge {
-    static func lookup(_ store: SQLRegistryStore) -> WorkflowService.Lookup {
+    static func lookup(_ store: SQLRegistryStore, clock: Clock) -> WorkflowService.Lookup {
         { sql, registry, key, item in
             let purpose = try Purpose(
                 legalBasis: "automatic step of process \(item.definitionID) v\(item.version)", caseNumber: item.id)
             let content = try await store.systemRead(
                 registry, key: key, agency: item.agencyCode, system: "workflow", purpose: purpose,
-                on: sql, now: Int(Date().timeIntervalSince1970))
+                on: sql, now: clock.seconds)
             return content.map { $0.mapValues(value) }
         }
     }

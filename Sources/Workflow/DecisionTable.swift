@@ -91,7 +91,7 @@ public struct DecisionTable: Sendable, Equatable {
     }
 
     /// Evaluates the table; nil when no rule matches. UNIQUE with two matches is an error.
-    public func decide(_ facts: [String: Value], today: CalendarDate = .today()) throws(ExpressionError) -> Decision? {
+    public func decide(_ facts: [String: Value], today: CalendarDate) throws(ExpressionError) -> Decision? {
         var values: [Value] = []
         for input in inputs { values.append(try input.evaluate(facts, today: today)) }
         var matched: [Int] = []

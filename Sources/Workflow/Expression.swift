@@ -48,14 +48,14 @@ public struct Expression: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Evaluates against `facts`; `input` is what `?` stands for in a decision table cell.
-    public func evaluate(_ facts: [String: Value], input: Value? = nil, today: CalendarDate = .today())
+    public func evaluate(_ facts: [String: Value], input: Value? = nil, today: CalendarDate)
         throws(ExpressionError) -> Value
     {
         try ExpressionEvaluator(facts: facts, input: input, today: today).evaluate(root, source: source)
     }
 
     /// Evaluates and requires a boolean (guards).
-    public func test(_ facts: [String: Value], input: Value? = nil, today: CalendarDate = .today())
+    public func test(_ facts: [String: Value], input: Value? = nil, today: CalendarDate)
         throws(ExpressionError) -> Bool
     {
         let value = try evaluate(facts, input: input, today: today)

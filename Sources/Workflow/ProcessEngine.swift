@@ -21,8 +21,14 @@ public struct AutomaticOutcome: Sendable, Equatable {
 /// from the back office, the simulator and the property tests.
 public struct ProcessEngine: Sendable {
     public let definition: ProcessDefinition
+    /// The day `today()` in guards, computed facts and decision tables stands for (in Bishkek).
+    public let today: CalendarDate
 
-    public init(_ definition: ProcessDefinition) { self.definition = definition }
+    /// The rules of `definition`, applied on `today`.
+    public init(_ definition: ProcessDefinition, today: CalendarDate) {
+        self.definition = definition
+        self.today = today
+    }
 
     /// The actions `role` may take now.
     public func allowed(in state: String, role: String, facts: [String: Value], documents: Set<String>)
@@ -53,7 +59,7 @@ public struct ProcessEngine: Sendable {
         guard missing.isEmpty else { throw .missingDocuments(missing) }
         if let guardExpression = action.guardExpression {
             do {
-                guard try guardExpression.test(facts) else {
+                guard try guardExpression.test(facts, today: today) else {
                     throw WorkflowError.guardFailed(action: action.id, guard: guardExpression.source)
                 }
             } catch let error as WorkflowError {
@@ -77,7 +83,7 @@ public struct ProcessEngine: Sendable {
             switch kind {
             case .decide(let name):
                 guard let table = definition.tables[name] else { throw WorkflowError.evaluation("no table \(name)") }
-                guard let decision = try table.decide(known) else {
+                guard let decision = try table.decide(known, today: today) else {
                     throw WorkflowError.evaluation("no rule of \(name) matches")
                 }
                 outcome.decisions[name] = decision
@@ -88,11 +94,11 @@ public struct ProcessEngine: Sendable {
                 known["\(name).rule"] = .number(Double(decision.rule))
                 outcome.facts["\(name).rule"] = .number(Double(decision.rule))
             case .compute(let into, let expression):
-                let value = try expression.evaluate(known)
+                let value = try expression.evaluate(known, today: today)
                 known[into] = value
                 outcome.facts[into] = value
             case .lookup(let registry, let keyExpression, let into):
-                guard case .string(let key) = try keyExpression.evaluate(known) else {
+                guard case .string(let key) = try keyExpression.evaluate(known, today: today) else {
                     throw WorkflowError.evaluation("lookup key must be text")
                 }
                 let found = try await lookup(registry, key)
@@ -105,7 +111,7 @@ public struct ProcessEngine: Sendable {
             }
         }
         for choice in step.then {
-            if try choice.condition?.test(known) ?? true {
+            if try choice.condition?.test(known, today: today) ?? true {
                 outcome.action = choice.action
                 break
             }

@@ -31,8 +31,8 @@ extension WorkflowService {
     /// Starts cases on the newest versions of their definitions; their history lines and ledger
     /// entries are written with one ledger append.
     public func start(_ starts: [CaseStart], on sql: any SQLDatabase) async throws -> [WorkflowCase] {
-        let at = now()
-        let calendar = try await calendars.get { try await self.loadCalendar(on: sql) }
+        let at = clock.seconds
+        let calendar = try await calendars.value(for: "calendar") { try await self.loadCalendar(on: sql) }
         let writer = CaseWriter()
         try await loadRelatives(sql, of: starts.compactMap(\.applicant), into: writer)
         var started: [WorkflowCase] = []
@@ -62,8 +62,8 @@ extension WorkflowService {
         _ caseID: String, action: String, by actor: LedgerActor, reason: String, facts: [String: Value] = [:],
         documents: Set<String> = [], on sql: any SQLDatabase
     ) async throws -> WorkflowCase {
-        let at = now()
-        let calendar = try await calendars.get { try await self.loadCalendar(on: sql) }
+        let at = clock.seconds
+        let calendar = try await calendars.value(for: "calendar") { try await self.loadCalendar(on: sql) }
         let writer = CaseWriter()
         var item = try await load(sql, caseID, lock: true)
         let definition = try await definition(item.definitionID, version: item.version, on: sql)
@@ -73,7 +73,7 @@ extension WorkflowService {
         guard declared.roles.isEmpty else { throw WorkflowError.roleNotAllowed(action: action, role: "system") }
         item.facts.merge(facts) { _, new in new }
         item.documents.formUnion(documents)
-        let transition = try ProcessEngine(definition).take(
+        let transition = try ProcessEngine(definition, today: today(at)).take(
             action, in: item.state, role: nil, facts: item.facts, documents: item.documents)
         move(
             &item, transition, definition: definition, calendar: calendar, actor: actor, reason: reason, at: at,
@@ -88,8 +88,8 @@ extension WorkflowService {
         _ caseID: String, action: String, by principal: Principal, reason: String, documents: Set<String> = [],
         on sql: any SQLDatabase
     ) async throws -> WorkflowCase {
-        let at = now()
-        let calendar = try await calendars.get { try await self.loadCalendar(on: sql) }
+        let at = clock.seconds
+        let calendar = try await calendars.value(for: "calendar") { try await self.loadCalendar(on: sql) }
         let writer = CaseWriter()
         let item = try await plan(
             ActRequest(caseID: caseID, action: action, principal: principal, reason: reason, documents: documents),
@@ -119,13 +119,13 @@ extension WorkflowService {
 
     /// The newest published version of `id`, read on the caller's connection.
     public func latest(_ id: String, on sql: any SQLDatabase) async throws -> ProcessDefinition {
-        if let newest = await definitions.newest(id) { return newest }
+        if let newest = await newestDefinitions.value(for: id) { return newest }
         guard
             let version = try await sql.raw("SELECT MAX(version) AS v FROM workflow_definitions WHERE id = \(bind: id)")
                 .first(decodingColumn: "v", as: Int?.self) ?? nil
         else { throw DomainError.notFound }
         let definition = try await definition(id, version: version, on: sql)
-        await definitions.remember(newest: definition)
+        await newestDefinitions.store(definition, for: definition.id)
         return definition
     }
 

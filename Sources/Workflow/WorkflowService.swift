@@ -13,9 +13,12 @@ public struct WorkflowService: Sendable {
     let database: Database
     let ledger: LedgerService?
     let definitions = DefinitionCache()
+    /// The newest version of each definition, kept a few seconds: a version published on another node is used within them.
+    let newestDefinitions = TTLCache<String, ProcessDefinition>(lifetime: .seconds(5))
     let batcher = Batcher<ActRequest, WorkflowCase>()
-    let calendars = CalendarCache()
-    let now: @Sendable () -> Int
+    /// The holiday calendar, kept a minute per node (an administrator's change reaches every node within it).
+    let calendars = TTLCache<String, WorkingCalendar>(lifetime: .seconds(60))
+    let clock: Clock
     /// Registry lookups for automatic steps, on the transaction's connection: (connection,
     /// registry, key, the case) → the record's fields, or nil when there is none.
     public typealias Lookup = @Sendable (any SQLDatabase, String, String, WorkflowCase) async throws -> [String: Value]?
@@ -28,19 +31,16 @@ public struct WorkflowService: Sendable {
 
     public init(
         database: Database, ledger: LedgerService?,
-        now: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) },
+        clock: Clock,
         lookup: @escaping Lookup = WorkflowService.noRegistries
     ) {
         self.database = database
         self.ledger = ledger
-        self.now = now
+        self.clock = clock
         self.lookup = lookup
     }
 
-    /// The Kyrgyz Republic is UTC+6: SLA days end at midnight in Bishkek.
-    static let bishkekOffset = 6 * 3600
-
-    func today(_ time: Int) -> CalendarDate { CalendarDate(dayNumber: (time + Self.bishkekOffset) / 86_400) }
+    func today(_ time: Int) -> CalendarDate { CalendarDate(bishkekDayOf: time) }
 
     // MARK: definitions
 
@@ -49,7 +49,7 @@ public struct WorkflowService: Sendable {
     @discardableResult
     public func publish(_ text: String, by actor: LedgerActor) async throws -> ProcessDefinition {
         let definition = try ProcessDefinition(text: text)
-        let at = now()
+        let at = clock.seconds
         try await database.transaction { sql in
             let latest =
                 try await sql.raw(
@@ -71,7 +71,7 @@ public struct WorkflowService: Sendable {
             ).run()
         }
         await definitions.store(definition)
-        await definitions.remember(newest: definition)
+        await newestDefinitions.store(definition, for: definition.id)
         return definition
     }
 
@@ -121,7 +121,7 @@ public struct WorkflowService: Sendable {
     /// The working-day calendar: the holidays an administrator keeps in `workflow_holidays`
     /// (filled with the Kyrgyz defaults the first time).
     public func calendar() async throws -> WorkingCalendar {
-        try await calendars.get { try await self.loadCalendar() }
+        try await calendars.value(for: "calendar") { try await self.loadCalendar() }
     }
 
     private func loadCalendar() async throws -> WorkingCalendar {
@@ -141,7 +141,7 @@ public struct WorkflowService: Sendable {
                     ).run()
                 }
             }
-            defer { Task { await calendars.invalidate() } }
+            defer { Task { await calendars.removeAll() } }
             if holiday {
                 try await sql.raw(
                     "INSERT INTO workflow_holidays (day, name) VALUES (\(bind: date.description), \(bind: name)) ON CONFLICT (day) DO UPDATE SET name = \(bind: name)"
@@ -162,7 +162,7 @@ public struct WorkflowService: Sendable {
     ) async throws -> WorkflowCase {
         let definition = try await latest(definitionID)
         let calendar = try await calendar()
-        let at = now()
+        let at = clock.seconds
         let id = Hex.encode((0..<10).map { _ in UInt8.random(in: 0...255) })
         return try await database.transaction { sql in
             let writer = CaseWriter()
@@ -200,7 +200,7 @@ public struct WorkflowService: Sendable {
 
     /// Handles a batch of requests in one transaction; one result per request, in order.
     func act(_ requests: [ActRequest]) async throws -> [Result<WorkflowCase, any Error>] {
-        let at = now()
+        let at = clock.seconds
         let calendar = try await calendar()
         return try await database.transaction { sql in
             let writer = CaseWriter()
@@ -239,7 +239,7 @@ public struct WorkflowService: Sendable {
                 action: request.action, role: post.roles.map(\.rawValue).joined(separator: "+"))
         }
         item.documents.formUnion(request.documents)
-        let transition = try ProcessEngine(definition).take(
+        let transition = try ProcessEngine(definition, today: self.today(at)).take(
             request.action, in: item.state, role: role, facts: item.facts, documents: item.documents)
         move(
             &item, transition, definition: definition, calendar: calendar, actor: .person(principal.pin),
@@ -253,7 +253,7 @@ public struct WorkflowService: Sendable {
     public func reassign(_ caseID: String, to official: String, by supervisor: Principal, reason: String) async throws
         -> WorkflowCase
     {
-        let at = now()
+        let at = clock.seconds
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ValidationError(field: "reason", messageKey: "error_required")
         }
@@ -280,7 +280,7 @@ public struct WorkflowService: Sendable {
     /// same moment: claiming a timer and acting on it are one transaction.
     @discardableResult
     public func fireDueTimers(node: String) async throws -> Int {
-        let at = now()
+        let at = clock.seconds
         let calendar = try await calendar()
         return try await database.transaction { sql in
             // Claiming clears the timer; a second node's UPDATE finds nothing left to claim.
@@ -318,7 +318,7 @@ public struct WorkflowService: Sendable {
                                 $1
                             }, at: at)
                     case .takeAction(let action):
-                        let transition = try ProcessEngine(definition).take(
+                        let transition = try ProcessEngine(definition, today: self.today(at)).take(
                             action, in: item.state, role: nil, facts: item.facts, documents: item.documents)
                         self.move(
                             &item, transition, definition: definition, calendar: calendar,
@@ -341,7 +341,7 @@ public struct WorkflowService: Sendable {
     {
         let target = try await definition(definitionID, version: to)
         _ = try await definition(definitionID, version: from)
-        let at = now()
+        let at = clock.seconds
         return try await database.transaction { sql in
             let writer = CaseWriter()
             var report = MigrationReport(moved: [], kept: [])
@@ -399,25 +399,6 @@ actor DefinitionCache {
     private var items: [String: ProcessDefinition] = [:]
     func get(_ id: String, _ version: Int) -> ProcessDefinition? { items["\(id)@\(version)"] }
     func store(_ definition: ProcessDefinition) { items["\(definition.id)@\(definition.version)"] = definition }
-    /// The newest version seen, kept a few seconds: a version published on another node is used within them.
-    private var newestByID: [String: (ProcessDefinition, ContinuousClock.Instant)] = [:]
-    func newest(_ id: String) -> ProcessDefinition? {
-        guard let (definition, at) = newestByID[id], at.duration(to: .now) < .seconds(5) else { return nil }
-        return definition
-    }
-    func remember(newest definition: ProcessDefinition) { newestByID[definition.id] = (definition, .now) }
-}
-
-/// The holiday calendar, kept a minute per node (an administrator's change reaches every node within it).
-actor CalendarCache {
-    private var cached: (WorkingCalendar, Date)?
-    func get(_ load: @Sendable () async throws -> WorkingCalendar) async throws -> WorkingCalendar {
-        if let cached, Date().timeIntervalSince(cached.1) < 60 { return cached.0 }
-        let fresh = try await load()
-        cached = (fresh, Date())
-        return fresh
-    }
-    func invalidate() { cached = nil }
 }
 
 /// A published version, as the administrator's list shows it.

@@ -79,7 +79,7 @@ extension WorkflowService {
         at: Int,
         writer: CaseWriter, actingOfficial: Principal? = nil
     ) async throws {
-        let engine = ProcessEngine(definition)
+        let engine = ProcessEngine(definition, today: CalendarDate(bishkekDayOf: at))
         for _ in 0..<20 where !item.isTerminal {
             let snapshot = item
             let outcome = try await engine.enter(item.state, facts: item.facts) { registry, key in
@@ -98,7 +98,8 @@ extension WorkflowService {
                 at: at, writer: writer)
         }
         // The SLA runs out when the due day has ended in Bishkek.
-        item.timerAt = item.isTerminal ? nil : item.dueOn.map { ($0.dayNumber + 1) * 86_400 - Self.bishkekOffset }
+        item.timerAt =
+            item.isTerminal ? nil : item.dueOn.map { ($0.dayNumber + 1) * 86_400 - CalendarDate.bishkekOffsetSeconds }
         if item.isTerminal {
             item.assigneePIN = nil
             writer.save(item)

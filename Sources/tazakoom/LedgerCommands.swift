@@ -159,7 +159,7 @@ struct LedgerCommand: AsyncParsableCommand {
 
 /// A progress line on standard error for long jobs (audits, imports), redrawn at most a few times a second.
 final class Progress: Sendable {
-    private let state = Mutex((last: 0.0, shown: false))
+    private let state = Mutex((last: ContinuousClock.now, shown: false))
 
     func report(_ done: Int, _ total: Int) {
         draw(done, total, "\(done)/\(total) entries")
@@ -167,9 +167,9 @@ final class Progress: Sendable {
 
     /// Draws a bar for `done` of `total` followed by `text`.
     func draw(_ done: Int, _ total: Int, _ text: String) {
-        let now = Date().timeIntervalSince1970
+        let now = ContinuousClock.now
         let draw = state.withLock { state -> Bool in
-            guard now - state.last > 0.2 || done == total else { return false }
+            guard state.last.duration(to: now) > .milliseconds(200) || done == total else { return false }
             state.last = now
             state.shown = true
             return true

@@ -34,12 +34,12 @@ struct ImportCommand: AsyncParsableCommand {
                 throw ValidationError("cannot read \(file)")
             }
             let progress = Progress()
-            let started = Date()
+            let started = ContinuousClock.now
             do {
                 let owner = try await platform.registries.registry(name).ownerAgency
                 let report = try await platform.importer.importCSV(name, from: url, reason: reason, by: .agency(owner))
                 { bytes, size, rows in
-                    let rate = Int(Double(rows) / max(Date().timeIntervalSince(started), 0.001))
+                    let rate = Int(Double(rows) / max(started.duration(to: .now).inSeconds, 0.001))
                     progress.draw(bytes, size, "\(rows) rows, \(rate) rows/s")
                 }
                 progress.finish()

@@ -10,3 +10,29 @@ import Testing
         #expect(CalendarDate.utcTimestamp(-1) == "1969-12-31T23:59:59Z")
     }
 }
+
+@Suite struct ClockTests {
+    @Test func theDayTurnsAtMidnightInBishkekNotInUTC() {
+        // 2026-11-29 17:59:59 UTC is 23:59:59 in Bishkek; a second later it is the 30th there.
+        let evening = 1_795_975_199
+        #expect(CalendarDate(bishkekDayOf: evening).description == "2026-11-29")
+        #expect(CalendarDate(bishkekDayOf: evening + 1).description == "2026-11-30")
+        #expect(Clock.fixed(seconds: evening + 1).today.description == "2026-11-30")
+        #expect(CalendarDate(bishkekDayOf: -6 * 3600 - 1).description == "1969-12-31", "before 1970 too")
+    }
+
+    @Test func aFixedClockStandsStill() {
+        let clock = Clock.fixed(seconds: 1_800_000_000)
+        #expect(clock.seconds == 1_800_000_000 && clock.seconds == clock.seconds)
+    }
+
+    @Test func theCacheForgetsAfterItsLifetime() async throws {
+        let cache = TTLCache<String, Int>(lifetime: .milliseconds(50))
+        #expect(try await cache.value(for: "a") { 1 } == 1)
+        #expect(try await cache.value(for: "a") { 2 } == 1, "kept while fresh")
+        try await Task.sleep(for: .milliseconds(80))
+        #expect(try await cache.value(for: "a") { 3 } == 3, "loaded again once stale")
+        await cache.remove("a")
+        #expect(await cache.value(for: "a") == nil)
+    }
+}

@@ -19,16 +19,17 @@ struct IdentityFixture {
         try await engine.withDatabase(migrations: IdentityMigrations.all) { database in
             let passwords = PasswordHasher(cost: 4)
             try await DemoData.ensureReferenceData(database)
-            try await DemoData.seed(database, passwords: passwords)
+            try await DemoData.seed(database, passwords: passwords, clock: .system)
             let store = SQLIdentityStore(database: database)
             try await body(
                 IdentityFixture(
                     database: database, store: store,
-                    identity: IdentityService(store: store, passwords: passwords),
+                    identity: IdentityService(store: store, passwords: passwords, clock: .system),
                     authentication: AuthenticationService(
                         identities: store, credentials: store, passwords: passwords,
-                        policy: .init(attemptsPerWindow: attempts, windowSeconds: 900, sessionLifetimeSeconds: 3600)),
-                    clients: APIClientService(store: store)
+                        policy: .init(attemptsPerWindow: attempts, windowSeconds: 900, sessionLifetimeSeconds: 3600),
+                        clock: .system),
+                    clients: APIClientService(store: store, clock: .system)
                 ))
         }
     }
@@ -113,7 +114,7 @@ struct IdentityFixture {
     @Test(arguments: TestEngine.available)
     func demoDataIsSeededOnceWithRealGeography(engine: TestEngine) async throws {
         try await IdentityFixture.with(engine) { f async throws in
-            #expect(try await DemoData.seed(f.database, passwords: PasswordHasher(cost: 4)) == false)
+            #expect(try await DemoData.seed(f.database, passwords: PasswordHasher(cost: 4), clock: .system) == false)
             let regions = try await f.identity.regions()
             #expect(regions.count == 9)
             #expect(regions.filter { $0.kind == "oblast" }.count == 7)

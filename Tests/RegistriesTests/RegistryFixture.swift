@@ -48,7 +48,7 @@ struct RegistryFixture {
         ) { database in
             try await DemoData.ensureReferenceData(database)
             let ledger = try await LedgerService.open(database, origin: "test.tazakoom.kg/ledger")
-            let service = RegistryService(store: SQLRegistryStore(database: database, ledger: ledger))
+            let service = RegistryService(store: SQLRegistryStore(database: database, ledger: ledger), clock: .system)
             let importer = RegistryImporter(database: database, ledger: ledger, registries: service)
             try await DemoRegistries.ensureRegistries(service)
             try await DemoRegistries.seed(database, importer: importer, size: residents, logger: TestLog.quiet)

@@ -35,7 +35,7 @@ import Workflow
         ) { database in
             try await Self.queue(database)
             let sender = RecordingSender()
-            let outbox = Outbox(database: database, email: sender, sms: sender)
+            let outbox = Outbox(database: database, email: sender, sms: sender, clock: .system)
             #expect(try await outbox.dispatch() == 2)
             #expect(try await outbox.dispatch() == 0)
             let messages = await sender.messages
@@ -51,7 +51,7 @@ import Workflow
             migrations: LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all + ServiceMigrations.all
         ) { database in
             try await Self.queue(database)
-            let outbox = Outbox(database: database, email: BrokenGateway(), sms: BrokenGateway())
+            let outbox = Outbox(database: database, email: BrokenGateway(), sms: BrokenGateway(), clock: .system)
             for _ in 0..<5 { #expect(try await outbox.dispatch() == 0) }
             let states = try await database.withConnection { sql in
                 try await sql.raw("SELECT status, attempts FROM outbox ORDER BY id").all().map {
@@ -61,7 +61,7 @@ import Workflow
             #expect(states.map(\.0) == ["failed", "failed"] && states.map(\.1) == [5, 5])
             let sender = RecordingSender()
             #expect(
-                try await Outbox(database: database, email: sender, sms: sender).dispatch() == 0,
+                try await Outbox(database: database, email: sender, sms: sender, clock: .system).dispatch() == 0,
                 "given up: not sent again")
         }
     }

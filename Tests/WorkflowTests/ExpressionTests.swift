@@ -4,6 +4,7 @@ import Testing
 @testable import Workflow
 
 @Suite struct ExpressionTests {
+    static let today = Fixtures.today
     let facts: [String: Value] = [
         "age": 34, "form": "LLC", "area": 120.5, "married": false, "born": .date(CalendarDate(iso: "1992-04-01")!),
         "documents": .list(["passport", "diploma"]),
@@ -18,7 +19,7 @@ import Testing
             ("form == 'LLC' and (age > 40 or area > 100)", true), ("null == null", true),
         ]
         for (text, expected) in cases {
-            #expect(try Expression(text).evaluate(facts) == expected, "\(text)")
+            #expect(try Expression(text).evaluate(facts, today: Self.today) == expected, "\(text)")
         }
     }
 
@@ -36,14 +37,15 @@ import Testing
     @Test func typeMismatchesAndUnknownNamesAreErrorsNotFalse() throws {
         for text in ["age > 'x'", "form + 1", "nobody == 1", "age and true", "1 / 0", "date('2026-02-30')", "len(age)"]
         {
-            #expect(throws: ExpressionError.self, "\(text)") { try Expression(text).evaluate(facts) }
+            #expect(throws: ExpressionError.self, "\(text)") { try Expression(text).evaluate(facts, today: Self.today) }
         }
-        #expect(throws: ExpressionError.self) { try Expression("age + 1").test(facts) }
+        #expect(throws: ExpressionError.self) { try Expression("age + 1").test(facts, today: Self.today) }
         #expect(try Expression("documents").names == ["documents"])
     }
 }
 
 @Suite struct DecisionTableTests {
+    static let today = Fixtures.today
     static func subsidy(_ policy: DecisionTable.HitPolicy) throws -> DecisionTable {
         try DecisionTable(
             name: "subsidy", hitPolicy: policy, inputs: ["hectares", "crop"], outputs: ["eligible", "amount"],
@@ -58,14 +60,16 @@ import Testing
     @Test func uniqueFirstAndNoMatchReportTheRuleThatFired() throws {
         let unique = try Self.subsidy(.unique)
         #expect(
-            try unique.decide(["hectares": 3, "crop": "wheat"])
+            try unique.decide(["hectares": 3, "crop": "wheat"], today: Self.today)
                 == .init(rule: 2, outputs: ["eligible": true, "amount": 12000]))
-        #expect(try unique.decide(["hectares": 0.5, "crop": "wheat"])?.rule == 1)
-        #expect(try unique.decide(["hectares": 3, "crop": "cotton"]) == nil, "no rule matches")
+        #expect(try unique.decide(["hectares": 0.5, "crop": "wheat"], today: Self.today)?.rule == 1)
+        #expect(try unique.decide(["hectares": 3, "crop": "cotton"], today: Self.today) == nil, "no rule matches")
         // Two rules match (3 and 4): UNIQUE refuses to choose, FIRST takes the first.
-        #expect(throws: ExpressionError.self) { try unique.decide(["hectares": 8, "crop": "potato"]) }
+        #expect(throws: ExpressionError.self) {
+            try unique.decide(["hectares": 8, "crop": "potato"], today: Self.today)
+        }
         #expect(
-            try Self.subsidy(.first).decide(["hectares": 8, "crop": "potato"])
+            try Self.subsidy(.first).decide(["hectares": 8, "crop": "potato"], today: Self.today)
                 == .init(rule: 3, outputs: ["eligible": true, "amount": 20000]))
     }
 

@@ -1,8 +1,11 @@
+import Core
 import Workflow
 
 /// A building permit in Bishkek: the clerk registers, the system computes the fee and checks
 /// the zoning table, a specialist examines, the head decides. Written in YAML like an agency would.
 enum Fixtures {
+    /// The day expressions and engines in these tests take as today.
+    static let today = CalendarDate(year: 2026, month: 11, day: 30)!
     static let buildingPermit = """
         id: building-permit
         version: 1

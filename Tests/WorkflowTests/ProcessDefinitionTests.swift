@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func guardsRolesAndDocumentsDecideWhoMayActAndWhen() throws {
-        let engine = ProcessEngine(try ProcessDefinition(text: Fixtures.buildingPermit))
+        let engine = ProcessEngine(try ProcessDefinition(text: Fixtures.buildingPermit), today: Fixtures.today)
         #expect(throws: WorkflowError.missingDocuments(["title_deed"])) {
             try engine.take("register", in: "submitted", role: "clerk", facts: [:], documents: ["site_plan"])
         }
@@ -113,7 +113,7 @@ import Testing
     }
 
     @Test func automaticStepsComputeDecideAndChooseTheNextAction() async throws {
-        let engine = ProcessEngine(try ProcessDefinition(text: Fixtures.buildingPermit))
+        let engine = ProcessEngine(try ProcessDefinition(text: Fixtures.buildingPermit), today: Fixtures.today)
         let park = try await engine.enter("examination", facts: ["area": 80, "zone": "park", "floors": 2])
         #expect(park.facts["fee"] == 2000 && park.decisions["zoning"]?.rule == 1 && park.action == "auto_refuse")
         let flat = try await engine.enter("examination", facts: ["area": 10, "zone": "residential", "floors": 5])
@@ -135,7 +135,7 @@ import Testing
                 steps: [{lookup: {registry: criminal_records, key: applicant.pin, into: record}}]
                 then: [{when: "record.found == false", action: certify}, {action: to_review}]
             """
-        let certificate = ProcessEngine(try ProcessDefinition(text: text))
+        let certificate = ProcessEngine(try ProcessDefinition(text: text), today: Fixtures.today)
         let clean = try await certificate.enter("submitted", facts: ["applicant.pin": "11207199000417"]) { _, _ in nil }
         #expect(clean.action == "certify")
         let known = try await certificate.enter("submitted", facts: ["applicant.pin": "20303198500231"]) {
@@ -149,7 +149,7 @@ import Testing
     /// let a role take an action it is not allowed.
     @Test func randomActionsNeverBreakTheDefinition() async throws {
         let definition = try ProcessDefinition(text: Fixtures.buildingPermit)
-        let engine = ProcessEngine(definition)
+        let engine = ProcessEngine(definition, today: Fixtures.today)
         let states = Set(definition.states.map(\.id))
         let actions = definition.actions.map(\.id) + ["fly", "approve"]
         let roles = ["clerk", "specialist", "head", "citizen", "administrator"]

@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import Identity
 import Ledger
 import SQLKit
@@ -29,7 +30,9 @@ struct WorkflowFixture {
 
     func service(lookup: @escaping WorkflowService.Lookup = WorkflowService.noRegistries) -> WorkflowService {
         let clock = self.clock
-        return WorkflowService(database: database, ledger: ledger, now: { clock.now }, lookup: lookup)
+        return WorkflowService(
+            database: database, ledger: ledger, clock: Clock { Date(timeIntervalSince1970: TimeInterval(clock.now)) },
+            lookup: lookup)
     }
 
     /// Bishkek City Hall staff: the demo clerk, two specialists, a head.
@@ -55,7 +58,7 @@ struct WorkflowFixture {
             migrations: LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all
         ) { database in
             try await DemoData.ensureReferenceData(database)
-            try await DemoData.seed(database, passwords: PasswordHasher(cost: 4))
+            try await DemoData.seed(database, passwords: PasswordHasher(cost: 4), clock: .system)
             try await database.transaction { sql in
                 // The city hall of these tests has exactly the officials named here (and the demo clerk).
                 try await sql.raw(

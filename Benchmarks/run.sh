@@ -8,6 +8,8 @@
 # Settings: DURATION (default 10s), CONNECTIONS (default 32), THREADS (default 2);
 # LEDGER_ENTRIES (appends and audit, default 1000000), LEDGER_PROOF_SIZE (default 10000000);
 # REGISTRY_PERSONS (population import and lookups, default 7000000: the country), REGISTRY_LOOKUPS (20000).
+# HTTP_ONLY=1: only the HTTP pages and submissions, printed instead of written to docs/performance.md
+# (a quick check that a change did not slow the request path).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-10s}; connections=${CONNECTIONS:-32}; threads=${THREADS:-2}
@@ -15,9 +17,11 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 
 echo "== building release"
 swift build -c release --product tazakoom >/dev/null
-swift build -c release --product ledger-bench >/dev/null
-swift build -c release --product registry-bench >/dev/null
-swift build -c release --product workflow-bench >/dev/null
+if [ -z "${HTTP_ONLY:-}" ]; then
+  swift build -c release --product ledger-bench >/dev/null
+  swift build -c release --product registry-bench >/dev/null
+  swift build -c release --product workflow-bench >/dev/null
+fi
 binary=$(swift build -c release --show-bin-path)/tazakoom
 
 work=$(mktemp -d /tmp/tazakoom-bench.XXXXXX)
@@ -72,7 +76,9 @@ mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)
 swiftv=$(swift --version 2>/dev/null | head -1)
 today=$(date -u +%Y-%m-%d)
 
-cat > docs/performance.md <<MD
+page=docs/performance.md
+[ -n "${HTTP_ONLY:-}" ] && page="$work/http.md"
+cat > "$page" <<MD
 # Performance
 
 Measured by \`Benchmarks/run.sh\` (one command; it rewrites this page). Loopback only, release build,
@@ -108,6 +114,7 @@ wrk and the server share the same $(nproc) cores, so absolute figures are lower 
 where the load comes from elsewhere; the ratios are what to compare between runs.
 
 MD
+if [ -n "${HTTP_ONLY:-}" ]; then cat "$page"; exit 0; fi
 echo "== ledger benchmarks (LEDGER_ENTRIES=${LEDGER_ENTRIES:-1000000}, LEDGER_PROOF_SIZE=${LEDGER_PROOF_SIZE:-10000000})"
 "$(swift build -c release --show-bin-path)/ledger-bench" --entries "${LEDGER_ENTRIES:-1000000}" \
   --proof-size "${LEDGER_PROOF_SIZE:-10000000}" --proofs 2000 >>docs/performance.md

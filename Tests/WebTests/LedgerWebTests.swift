@@ -88,8 +88,9 @@ import Testing
         }
     }
 
-    @Test func aDatabaseBehindTheRememberedCheckpointRefusesToStart() async throws {
-        try await TestEngine.sqlite.withDatabaseURL { url in
+    @Test(arguments: TestEngine.available)
+    func aDatabaseBehindTheRememberedCheckpointRefusesToStart(engine: TestEngine) async throws {
+        try await engine.withDatabaseURL { url in
             let file = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "tk-\(UUID().uuidString).checkpoint"
             ).path

@@ -25,8 +25,9 @@ import Testing
         }
     }
 
-    @Test func unknownRoutesAre404AndWrongMethods405WithAllow() async throws {
-        try await withApp(.sqlite) { client, _ async throws in
+    @Test(arguments: TestEngine.available)
+    func unknownRoutesAre404AndWrongMethods405WithAllow(engine: TestEngine) async throws {
+        try await withApp(engine) { client, _ async throws in
             let missing = try await client.executeRequest(uri: "/api/v1/nothing", method: .get, headers: [:], body: nil)
             #expect(missing.status == .notFound)
             #expect(missing.headers[.contentType] == "application/problem+json")
@@ -46,8 +47,9 @@ import Testing
         }
     }
 
-    @Test func theOpenAPIDocumentDescribesExactlyTheJSONRoutes() async throws {
-        try await withApp(.sqlite) { client, _ async throws in
+    @Test(arguments: TestEngine.available)
+    func theOpenAPIDocumentDescribesExactlyTheJSONRoutes(engine: TestEngine) async throws {
+        try await withApp(engine) { client, _ async throws in
             let document = try await client.executeRequest(uri: "/openapi.json", method: .get, headers: [:], body: nil)
                 .json()
             #expect(document["openapi"] as? String == "3.1.0")
@@ -71,8 +73,9 @@ import Testing
         }
     }
 
-    @Test func aRealHTTPServerServesThePortal() async throws {
-        try await withApp(.sqlite, setup: .live) { client, _ async throws in
+    @Test(arguments: TestEngine.available)
+    func aRealHTTPServerServesThePortal(engine: TestEngine) async throws {
+        try await withApp(engine, setup: .live) { client, _ async throws in
             let home = try await client.executeRequest(
                 uri: "/", method: .get, headers: [.acceptLanguage: "ky"], body: nil)
             #expect(home.status == .ok)

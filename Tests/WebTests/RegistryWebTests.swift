@@ -211,8 +211,9 @@ import Testing
         }
     }
 
-    @Test func officialsSeeParcelsOnAMapAndARecordsHistory() async throws {
-        try await withApp(.sqlite, configure: setting(\.demoRegistrySize, 30)) { client, _ async throws in
+    @Test(arguments: TestEngine.available)
+    func officialsSeeParcelsOnAMapAndARecordsHistory(engine: TestEngine) async throws {
+        try await withApp(engine, configure: setting(\.demoRegistrySize, 30)) { client, _ async throws in
             var clerk = Browser(client)
             _ = try await clerk.signIn(PortalTests.clerk)
             let found = try await clerk.post(

@@ -35,8 +35,9 @@ import Testing
               - {when: [">= 1", "'potato'"], then: ["true", "hectares * 2500"]}
         """
 
-    @Test func administratorsPublishSeeTheDiagramAndSimulateDecisions() async throws {
-        try await withApp(.sqlite) { client, url async throws in
+    @Test(arguments: TestEngine.available)
+    func administratorsPublishSeeTheDiagramAndSimulateDecisions(engine: TestEngine) async throws {
+        try await withApp(engine) { client, url async throws in
             var admin = Browser(client)
             _ = try await admin.signIn(PortalTests.admin)
             #expect(try await admin.get("/admin/workflow").status == .ok)

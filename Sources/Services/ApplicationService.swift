@@ -188,12 +188,10 @@ public struct ApplicationService: Sendable {
             var starting: [Int] = []
             var seen: [String: Int] = [:]
             var duplicateOf: [Int: Int] = [:]
-            // Keys are claimed in one order on every node, so two nodes' batches never wait on each other in a circle.
-            let order = batch.indices.sorted {
-                (batch[$0].owner, batch[$0].key.value) < (batch[$1].owner, batch[$1].key.value)
-            }
-            for i in order {
-                let item = batch[i]
+            // Each new key is claimed with its answer (the tracking number, chosen now) in one statement
+            // for the batch; a key another node is writing waits for that node's transaction.
+            var unique: [Int] = []
+            for (i, item) in batch.enumerated() {
                 let identity = item.owner + "\u{1}" + item.key.value
                 if let first = seen[identity] {
                     if batch[first].hash == item.hash {
@@ -201,21 +199,27 @@ public struct ApplicationService: Sendable {
                     } else {
                         results[i] = .failure(IdempotencyConflict.keyReused)
                     }
-                    continue
-                }
-                switch try await self.idempotency.claim(
-                    owner: item.owner, key: item.key, requestHash: item.hash, on: sql)
-                {
-                case .claimed:
+                } else {
                     seen[identity] = i
-                    starting.append(i)
-                case .replay(let answer):
-                    results[i] = .success(try await self.load(sql, answer.body))
+                    unique.append(i)
+                }
+            }
+            var trackingNumbers: [Int: String] = [:]
+            for i in unique { trackingNumbers[i] = Self.trackingNumber() }
+            let claims = try await self.idempotency.claimAll(
+                unique.map { i in
+                    IdempotencyStore.AnsweredClaim(
+                        owner: batch[i].owner, key: batch[i].key, requestHash: batch[i].hash,
+                        answer: IdempotentAnswer(status: 201, body: trackingNumbers[i] ?? ""))
+                }, on: sql)
+            for (i, claim) in zip(unique, claims) {
+                switch claim {
+                case .claimed: starting.append(i)
+                case .replay(let answer): results[i] = .success(try await self.load(sql, answer.body))
                 case .mismatch: results[i] = .failure(IdempotencyConflict.keyReused)
                 case .inProgress: results[i] = .failure(IdempotencyConflict.inProgress)
                 }
             }
-            starting.sort()
             let cases = try await self.workflow.start(
                 starting.map { i in
                     let item = batch[i]
@@ -232,7 +236,7 @@ public struct ApplicationService: Sendable {
             for (i, item) in zip(starting, cases) {
                 let entry = batch[i]
                 var application = Application(
-                    id: Self.trackingNumber(), serviceID: entry.service.id,
+                    id: trackingNumbers[i] ?? Self.trackingNumber(), serviceID: entry.service.id,
                     applicantPIN: entry.submission.applicant.pin,
                     organisationINN: entry.submission.organisationINN, language: entry.submission.language,
                     answers: entry.form.answers,
@@ -267,11 +271,6 @@ public struct ApplicationService: Sendable {
                 results[i] = .success(application)
             }
             try await self.insert(sql, rows, at: at)
-            for (application, entry) in rows {
-                try await self.idempotency.complete(
-                    owner: entry.owner, key: entry.key, answer: IdempotentAnswer(status: 201, body: application.id),
-                    on: sql)
-            }
             try await self.recordStages(sql, stages)
             try await notes.flush(sql)
             // A key repeated inside one batch gets the application stored for its first use.

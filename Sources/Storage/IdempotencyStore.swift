@@ -100,6 +100,74 @@ public struct IdempotencyStore: Sendable {
                 status: status, headers: headers ?? [:], body: try row.decode(column: "body", as: String?.self) ?? ""))
     }
 
+    /// One key to claim in `claimAll`, with the answer its work will give.
+    public struct AnsweredClaim: Sendable {
+        /// Whose key it is.
+        public var owner: String
+        /// The key.
+        public var key: IdempotencyKey
+        /// The digest of the request.
+        public var requestHash: String
+        /// The answer, known before the work is done (an id chosen in advance).
+        public var answer: IdempotentAnswer
+
+        /// A claim of `key` for `owner` that will answer `answer`.
+        public init(owner: String, key: IdempotencyKey, requestHash: String, answer: IdempotentAnswer) {
+            self.owner = owner
+            self.key = key
+            self.requestHash = requestHash
+            self.answer = answer
+        }
+    }
+
+    /// Claims many keys at once, each stored with its answer already, on the transaction that does
+    /// their work (one statement for a whole batch; key and work commit together or not at all).
+    /// Claims must name distinct keys; they are written in one order, so that two nodes' batches
+    /// never wait on each other in a circle. A key already taken answers as `claim` does.
+    public func claimAll(_ claims: [AnsweredClaim], on sql: any SQLDatabase) async throws -> [Claim] {
+        guard !claims.isEmpty else { return [] }
+        let now = clock.seconds
+        let order = claims.indices.sorted {
+            (claims[$0].owner, claims[$0].key.value) < (claims[$1].owner, claims[$1].key.value)
+        }
+        var inserted: Set<String> = []
+        for start in stride(from: 0, to: order.count, by: 50) {
+            let rows = order[start..<min(start + 50, order.count)].map { i -> [any Encodable & Sendable] in
+                let claim = claims[i]
+                let headers = String(
+                    decoding: (try? JSONEncoder().encode(claim.answer.headers)) ?? Data("{}".utf8), as: UTF8.self)
+                return [
+                    claim.owner, claim.key.value, claim.requestHash, claim.answer.status, headers, claim.answer.body,
+                    now,
+                ]
+            }
+            let query: SQLQueryString = .rows(
+                "INSERT INTO idempotency_keys (owner, key, request_hash, status, headers, body, created_at) VALUES ",
+                rows,
+                " ON CONFLICT (owner, key) DO NOTHING RETURNING owner, key")
+            for row in try await sql.raw(query).all() {
+                inserted.insert(
+                    try row.decode(column: "owner", as: String.self) + "\u{1}"
+                        + row.decode(column: "key", as: String.self))
+            }
+        }
+        var results: [Claim] = []
+        for claim in claims {
+            if inserted.contains(claim.owner + "\u{1}" + claim.key.value) {
+                results.append(.claimed)
+            } else {
+                // Taken before (a retry) or by another node's transaction that has now committed.
+                let found = try await self.claim(
+                    owner: claim.owner, key: claim.key, requestHash: claim.requestHash, on: sql)
+                if found == .claimed {
+                    try await complete(owner: claim.owner, key: claim.key, answer: claim.answer, on: sql)
+                }
+                results.append(found)
+            }
+        }
+        return results
+    }
+
     /// Stores the answer given under a claimed key, on the caller's transaction.
     public func complete(owner: String, key: IdempotencyKey, answer: IdempotentAnswer, on sql: any SQLDatabase)
         async throws

@@ -20,9 +20,6 @@ public struct Clock: Sendable {
         return Clock { date }
     }
 
-    /// The current moment.
-    public var now: Date { read() }
-
     /// The current moment in whole seconds since 1970 (UTC), as the platform stores times.
     public var seconds: Int { Int(read().timeIntervalSince1970.rounded(.down)) }
 

@@ -71,7 +71,7 @@ extension ApplicationService {
     }
 
     private func openCases(agency: String, assignee: String?, service: String?) async throws -> [InboxItem] {
-        let today = today()
+        let today = clock.today
         return try await database.withConnection { sql in
             var query: SQLQueryString = """
                 SELECT a.id, a.service_id, a.submitted_at, a.due_on AS legal_due, c.state, c.due_on, c.assignee_pin

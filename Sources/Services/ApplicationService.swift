@@ -147,7 +147,7 @@ public struct ApplicationService: Sendable {
             throw ValidationError(field: "organisation", messageKey: "error_company_only")
         }
         let prefilled = try await prefill(service, for: submission.applicant)
-        let form = try await FormValidator(fields: service.form, today: today())
+        let form = try await FormValidator(fields: service.form, today: clock.today)
             .validate(
                 submission.answers, files: submission.files, prefilled: prefilled, lookups: lookups(),
                 strict: submission.strict)
@@ -236,13 +236,14 @@ public struct ApplicationService: Sendable {
             for (i, item) in zip(starting, cases) {
                 let entry = batch[i]
                 var application = Application(
-                    id: trackingNumbers[i] ?? Self.trackingNumber(), serviceID: entry.service.id,
+                    id: trackingNumbers[i] ?? "", serviceID: entry.service.id,
                     applicantPIN: entry.submission.applicant.pin,
                     organisationINN: entry.submission.organisationINN, language: entry.submission.language,
                     answers: entry.form.answers,
                     status: .inProgress, stage: 0, caseID: item.id, agencyCode: entry.service.stages[0].agency,
                     submittedAt: at,
-                    dueOn: calendar.adding(workingDays: entry.service.deadlineDays, to: self.today(at)), decidedAt: nil,
+                    dueOn: calendar.adding(workingDays: entry.service.deadlineDays, to: CalendarDate(bishkekDayOf: at)),
+                    decidedAt: nil,
                     rating: nil, ledgerIndex: nil)
                 for (field, file) in entry.form.files {
                     try await sql.raw(
@@ -293,7 +294,7 @@ public struct ApplicationService: Sendable {
         var facts = item.form.facts
         facts["applicant.pin"] = .string(item.submission.applicant.pin)
         if let pin = try? PIN(item.submission.applicant.pin) {
-            facts["applicant.age"] = .number(Double(Self.age(born: pin.birthDate, on: today())))
+            facts["applicant.age"] = .number(Double(Self.age(born: pin.birthDate, on: clock.today)))
         }
         if let inn = item.submission.organisationINN { facts["organisation.inn"] = .string(inn) }
         facts["service.fee"] = .number(Double(item.service.fee))
@@ -338,8 +339,6 @@ public struct ApplicationService: Sendable {
     }
 
     // MARK: shared helpers
-
-    func today(_ time: Int? = nil) -> CalendarDate { CalendarDate(bishkekDayOf: time ?? clock.seconds) }
 
     static func age(born: CalendarDate, on day: CalendarDate) -> Int {
         let years = day.year - born.year

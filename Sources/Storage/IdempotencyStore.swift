@@ -11,9 +11,10 @@ import SQLKit
 /// - `run`: claims the key in a transaction of its own, does the work, stores the answer. A second
 ///   request with the key while the first is running waits for the first answer a few seconds, then
 ///   is told to retry (`IdempotencyConflict.inProgress`).
-/// - `claim(…, on:)` and `complete(…, on:)` inside the transaction that does the write, so the key
-///   and the write commit together. On PostgreSQL a second node's claim of the same key waits for
-///   the first transaction and then sees its answer: no unique-constraint error ever reaches a user.
+/// - `claimAll(…, on:)` inside the transaction that does the writes (a batch of applications),
+///   each key stored with its answer chosen in advance, so key and write commit together. On
+///   PostgreSQL a second node's claim of the same key waits for the first transaction and then
+///   sees its answer: no unique-constraint error ever reaches a user.
 public struct IdempotencyStore: Sendable {
     let database: Database
     let clock: Clock
@@ -169,7 +170,7 @@ public struct IdempotencyStore: Sendable {
     }
 
     /// Stores the answer given under a claimed key, on the caller's transaction.
-    public func complete(owner: String, key: IdempotencyKey, answer: IdempotentAnswer, on sql: any SQLDatabase)
+    func complete(owner: String, key: IdempotencyKey, answer: IdempotentAnswer, on sql: any SQLDatabase)
         async throws
     {
         let encodedHeaders = String(decoding: try JSONEncoder().encode(answer.headers), as: UTF8.self)

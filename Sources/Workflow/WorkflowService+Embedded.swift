@@ -43,7 +43,7 @@ extension WorkflowService {
                 id: id, definitionID: definition.id, version: definition.version, state: definition.start.id,
                 isTerminal: false,
                 agencyCode: start.agency, applicantPIN: start.applicant, assigneePIN: nil, facts: start.facts,
-                documents: start.documents, enteredOn: today(at), dueOn: nil, revision: 0)
+                documents: start.documents, enteredOn: CalendarDate(bishkekDayOf: at), dueOn: nil, revision: 0)
             item.dueOn = definition.start.slaDays.map { calendar.adding(workingDays: $0, to: item.enteredOn) }
             writer.create(item)
             writer.record(
@@ -73,7 +73,7 @@ extension WorkflowService {
         guard declared.roles.isEmpty else { throw WorkflowError.roleNotAllowed(action: action, role: "system") }
         item.facts.merge(facts) { _, new in new }
         item.documents.formUnion(documents)
-        let transition = try ProcessEngine(definition, today: today(at)).take(
+        let transition = try ProcessEngine(definition, today: CalendarDate(bishkekDayOf: at)).take(
             action, in: item.state, role: nil, facts: item.facts, documents: item.documents)
         move(
             &item, transition, definition: definition, calendar: calendar, actor: actor, reason: reason, at: at,

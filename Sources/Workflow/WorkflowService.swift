@@ -40,8 +40,6 @@ public struct WorkflowService: Sendable {
         self.lookup = lookup
     }
 
-    func today(_ time: Int) -> CalendarDate { CalendarDate(bishkekDayOf: time) }
-
     // MARK: definitions
 
     /// Publishes a definition. Its version must be the next one for its id: published versions
@@ -170,7 +168,7 @@ public struct WorkflowService: Sendable {
                 id: id, definitionID: definition.id, version: definition.version, state: definition.start.id,
                 isTerminal: false,
                 agencyCode: agency, applicantPIN: applicant, assigneePIN: nil, facts: facts, documents: documents,
-                enteredOn: self.today(at), dueOn: nil, revision: 0)
+                enteredOn: CalendarDate(bishkekDayOf: at), dueOn: nil, revision: 0)
             item.dueOn = definition.start.slaDays.map { calendar.adding(workingDays: $0, to: item.enteredOn) }
             writer.create(item)
             writer.record(
@@ -239,7 +237,7 @@ public struct WorkflowService: Sendable {
                 action: request.action, role: post.roles.map(\.rawValue).joined(separator: "+"))
         }
         item.documents.formUnion(request.documents)
-        let transition = try ProcessEngine(definition, today: self.today(at)).take(
+        let transition = try ProcessEngine(definition, today: CalendarDate(bishkekDayOf: at)).take(
             request.action, in: item.state, role: role, facts: item.facts, documents: item.documents)
         move(
             &item, transition, definition: definition, calendar: calendar, actor: .person(principal.pin),
@@ -318,7 +316,7 @@ public struct WorkflowService: Sendable {
                                 $1
                             }, at: at)
                     case .takeAction(let action):
-                        let transition = try ProcessEngine(definition, today: self.today(at)).take(
+                        let transition = try ProcessEngine(definition, today: CalendarDate(bishkekDayOf: at)).take(
                             action, in: item.state, role: nil, facts: item.facts, documents: item.documents)
                         self.move(
                             &item, transition, definition: definition, calendar: calendar,

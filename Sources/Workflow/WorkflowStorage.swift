@@ -63,7 +63,7 @@ extension WorkflowService {
         actor: LedgerActor, reason: String, at: Int, writer: CaseWriter, kind: String = "transition"
     ) {
         item.state = transition.to
-        item.enteredOn = today(at)
+        item.enteredOn = CalendarDate(bishkekDayOf: at)
         let state = definition.state(transition.to)
         item.isTerminal = state?.isTerminal ?? false
         item.dueOn = state?.slaDays.map { calendar.adding(workingDays: $0, to: item.enteredOn) }

@@ -154,7 +154,8 @@ let package = Package(
         .executableTarget(
             name: "workflow-bench",
             dependencies: [
-                "Core", "Identity", "Ledger", "Storage", "Workflow", .product(name: "Logging", package: "swift-log"),
+                "Core", "Identity", "Ledger", "Registries", "Storage", "Workflow",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/WorkflowBench",
             swiftSettings: swiftSettings
@@ -186,7 +187,8 @@ let package = Package(
         .testTarget(
             name: "WorkflowTests",
             dependencies: [
-                "Workflow", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+                "Workflow", "Registries", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -8,6 +8,7 @@ import Foundation
 import Identity
 import Ledger
 import Logging
+import Registries
 import Storage
 import Workflow
 
@@ -33,8 +34,9 @@ try FileManager.default.createDirectory(at: folder, withIntermediateDirectories:
 defer { try? FileManager.default.removeItem(at: folder) }
 let database = try await Database.open(
     .sqliteFile(path: folder.appendingPathComponent("wf.sqlite").path), logger: logger)
-try await Migrator(migrations: LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all).migrate(
-    database, logger: logger)
+try await Migrator(
+    migrations: LedgerMigrations.all + IdentityMigrations.all + RegistryMigrations.all + WorkflowMigrations.all
+).migrate(database, logger: logger)
 try await DemoData.ensureReferenceData(database)
 try await DemoData.seed(database, passwords: PasswordHasher(cost: 4), clock: .system)
 try await database.takeOverWALCheckpoints()
@@ -45,7 +47,9 @@ let checkpointer = Task {
     }
 }
 let ledger = try await LedgerService.open(database, origin: "bench.tazakoom.kg/ledger")
-let service = WorkflowService(database: database, ledger: ledger, clock: .system)
+let service = WorkflowService(
+    database: database, ledger: ledger, clock: .system, people: SQLIdentityStore(database: database),
+    kinship: SQLRegistryStore(database: database, ledger: ledger))
 try await service.publish(
     """
     id: bench

@@ -1,9 +1,17 @@
+import SQLKit
+
 /// Storage of people, organisations, agencies and places; `SQLIdentityStore` is the real one.
 public protocol IdentityStore: Sendable {
     /// Stores a new person, with an account when `passwordHash` is given, and its ledger entry,
     /// in one transaction; returns the ledger index. Throws `DomainError.conflict` when the PIN is taken.
     func insert(_ person: Person, passwordHash: String?, now: Int, by actor: LedgerActor) async throws -> Int?
     func person(pin: String) async throws -> Person?
+    /// The people among `pins` that are known, on the caller's transaction (for names and contacts
+    /// other modules print or send to).
+    func people(pins: [String], on sql: any SQLDatabase) async throws -> [Person]
+    /// The PINs of `agency`'s officials holding at least one of `roles`, in PIN order, on the
+    /// caller's transaction (the workflow assigns cases among them).
+    func officials(of agency: String, holding roles: [String], on sql: any SQLDatabase) async throws -> [String]
     /// Stores a new organisation and, when given, the person who represents it, with its ledger entry.
     func insert(
         _ organisation: Organisation, representative: String?, capacity: String, now: Int, by actor: LedgerActor
@@ -38,4 +46,16 @@ public protocol APIClientStore: Sendable {
     func client(tokenHash: String) async throws -> APIClient?
     /// Marks the client revoked, with a ledger entry; false when there is no such live client.
     func revoke(id: String, at: Int, by administrator: String) async throws -> Bool
+}
+
+/// Who is whose relative, as the civil registry records it. Officials are never assigned a case of
+/// their own or of a relative (conflicts of interest), and a parent may apply for their child.
+/// The registries implement it; other modules call it on their own transaction.
+public protocol Kinship: Sendable {
+    /// Each of `pins` with the people recorded as related to them (either direction, any kind).
+    func relatives(of pins: [String], on sql: any SQLDatabase) async throws -> [String: Set<String>]
+    /// Whether `parent` is recorded as a parent of `child`.
+    func isParent(_ parent: String, of child: String, on sql: any SQLDatabase) async throws -> Bool
+    /// Records `parent` as a parent of `child` (once; recording it again changes nothing).
+    func recordParent(_ parent: String, of child: String, on sql: any SQLDatabase) async throws
 }

@@ -64,6 +64,26 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
         }
     }
 
+    public func people(pins: [String], on sql: any SQLDatabase) async throws -> [Person] {
+        var people: [Person] = []
+        for start in stride(from: 0, to: pins.count, by: 500) {
+            let chunk = Array(Set(pins[start..<min(start + 500, pins.count)]))
+            people += try await sql.raw("SELECT * FROM people WHERE pin IN (" + .list(chunk) + ")").all().map(Self.person)
+        }
+        return people
+    }
+
+    public func officials(of agency: String, holding roles: [String], on sql: any SQLDatabase) async throws
+        -> [String]
+    {
+        guard !roles.isEmpty else { return [] }
+        let query: SQLQueryString =
+            "SELECT o.person_pin AS pin FROM officials o WHERE o.agency_code = \(bind: agency) AND EXISTS (SELECT 1 FROM official_roles r WHERE r.person_pin = o.person_pin AND r.role IN ("
+            + .list(roles.sorted()) + ")) ORDER BY o.person_pin"
+        return try await sql.raw(query
+        ).all().map { try $0.decode(column: "pin", as: String.self) }
+    }
+
     static func person(_ row: any SQLRow) throws -> Person {
         Person(
             pin: try row.decode(column: "pin", as: String.self),

@@ -35,6 +35,17 @@ public enum RegistryMigrations {
                   at BIGINT NOT NULL, ledger_index BIGINT)
                 """,
                 "CREATE INDEX data_access_by_person ON data_access_log (person_pin, at)",
-            ])
+            ]),
+        // Relations between people belong to the civil registry. Databases made before they moved
+        // here have the table already (the workflow module's version 400 created it).
+        Migration(
+            version: 301, name: "person relations",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS person_relations (pin_a TEXT NOT NULL, pin_b TEXT NOT NULL, kind TEXT NOT NULL,
+                  PRIMARY KEY (pin_a, pin_b))
+                """,
+                "CREATE INDEX IF NOT EXISTS person_relations_by_b ON person_relations (pin_b)",
+            ]),
     ]
 }

@@ -71,7 +71,7 @@ public struct Platform: Sendable {
             }
             let identity = IdentityService(store: store, passwords: passwords, clock: clock)
             let workflow = WorkflowService(
-                database: database, ledger: ledger, clock: clock,
+                database: database, ledger: ledger, clock: clock, people: store, kinship: registryStore,
                 lookup: WorkflowRegistryBridge.lookup(registryStore, clock: clock))
             // The only payment gateway and message adapters shipped are the test ones; a ministry
             // plugs its bank and SMS provider in through the same protocols.

@@ -3,7 +3,6 @@ import Foundation
 import Identity
 import Ledger
 import SQLKit
-import Storage
 
 /// The writes of one transaction, planned while requests are handled and applied at the end in
 /// as few statements as possible: every history line in one INSERT, every ledger entry in one
@@ -89,7 +88,7 @@ final class CaseWriter {
         }
     }
 
-    func apply(_ sql: any SQLDatabase, ledger: LedgerService?, at: Int) async throws {
+    func apply(_ sql: any SQLDatabase, store: any WorkflowStore, ledger: LedgerService?, at: Int) async throws {
         var indexes: [Int?] = Array(repeating: nil, count: lines.count)
         if let ledger, !lines.isEmpty {
             var pseudonyms: [String: String] = [:]
@@ -119,90 +118,36 @@ final class CaseWriter {
             let range = try await ledger.append(events, on: sql)
             indexes = range.map { $0 }
         }
-        for start in stride(from: 0, to: lines.count, by: 200) {
-            var query = SQLQueryString(
-                "INSERT INTO workflow_history (case_id, seq, kind, from_state, to_state, action, actor, role, reason, details, at, ledger_index) VALUES "
-            )
-            for offset in start..<min(start + 200, lines.count) {
-                let line = lines[offset]
-                query.appendLiteral(offset == start ? "(" : ", (")
-                let values: [any Encodable & Sendable] = [
-                    line.caseID, line.seq, line.kind, line.from, line.to, line.action,
-                    line.actor.historyName(themself: "applicant"),
-                    line.role, line.reason, line.details.canonicalJSON(), line.at, indexes[offset],
-                ]
-                for (i, value) in values.enumerated() {
-                    if i > 0 { query.appendLiteral(", ") }
-                    query.appendInterpolation(bind: value)
-                }
-                query.appendLiteral(")")
-            }
-            try await sql.raw(query).run()
-        }
-        try await updateLoads(sql)
-        let fresh = order.compactMap { created[$0] }
-        for start in stride(from: 0, to: fresh.count, by: 100) {
-            try await sql.raw(
-                .rows(
-                    """
-                    INSERT INTO workflow_cases (id, definition_id, version, state, terminal, agency_code, applicant_pin, assignee_pin, facts, documents,
-                      entered_on, due_on, revision, timer_at, created_at, updated_at) VALUES
-                    """,
-                    fresh[start..<min(start + 100, fresh.count)].map { item in
-                        [
-                            item.id, item.definitionID, item.version, item.state, item.isTerminal ? 1 : 0,
-                            item.agencyCode, item.applicantPIN, item.assigneePIN,
-                            FactsCoding.encode(item.facts), item.documents.sorted().joined(separator: ","),
-                            item.enteredOn.description, item.dueOn?.description,
-                            item.revision, item.timerAt, at, at,
-                        ] as [any Encodable & Sendable]
-                    })
-            ).run()
-        }
+        try await store.insertHistory(
+            lines.enumerated().map { offset, line in
+                (
+                    line.caseID,
+                    CaseEvent(
+                        seq: line.seq, kind: line.kind, from: line.from, to: line.to, action: line.action,
+                        actor: line.actor.historyName(themself: "applicant"), role: line.role, reason: line.reason,
+                        details: line.details.canonicalJSON(), at: line.at, ledgerIndex: indexes[offset])
+                )
+            }, on: sql)
+        try await updateLoads(sql, store: store)
+        try await store.insertCases(order.compactMap { created[$0] }, at: at, on: sql)
         for id in order {
-            if let item = changed[id] {
-                try await sql.raw(
-                    """
-                    UPDATE workflow_cases SET version = \(bind: item.version), state = \(bind: item.state), terminal = \(bind: item.isTerminal ? 1 : 0),
-                      assignee_pin = \(bind: item.assigneePIN), facts = \(bind: FactsCoding.encode(item.facts)),
-                      documents = \(bind: item.documents.sorted().joined(separator: ",")), entered_on = \(bind: item.enteredOn.description),
-                      due_on = \(bind: item.dueOn?.description), revision = \(bind: item.revision), timer_at = \(bind: item.timerAt), updated_at = \(bind: at)
-                    WHERE id = \(bind: item.id)
-                    """
-                ).run()
-            }
+            if let item = changed[id] { try await store.updateCase(item, at: at, on: sql) }
         }
     }
 
     /// Keeps `workflow_official_load` in step: +1 for an official given an open case, -1 when a
     /// case leaves them or ends. Old values are read before the cases are updated.
-    private func updateLoads(_ sql: any SQLDatabase) async throws {
+    private func updateLoads(_ sql: any SQLDatabase, store: any WorkflowStore) async throws {
         var delta: [String: Int] = [:]
         for item in created.values where !item.isTerminal {
             if let pin = item.assigneePIN { delta[pin, default: 0] += 1 }
         }
         let updated = order.compactMap { changed[$0] }
-        for start in stride(from: 0, to: updated.count, by: 200) {
-            let ids = updated[start..<min(start + 200, updated.count)].map { $0.id as any Encodable & Sendable }
-            for row in try await sql.raw(
-                "SELECT id, assignee_pin, terminal FROM workflow_cases WHERE id IN (" + .list(ids) + ")"
-            ).all() {
-                let id = try row.decode(column: "id", as: String.self)
-                if try row.decode(column: "terminal", as: Int.self) == 0,
-                    let pin = try row.decode(column: "assignee_pin", as: String?.self)
-                {
-                    delta[pin, default: 0] -= 1
-                }
-                if let item = changed[id], !item.isTerminal, let pin = item.assigneePIN { delta[pin, default: 0] += 1 }
-            }
+        let before = try await store.assignments(of: updated.map(\.id), on: sql)
+        for item in updated {
+            if let old = before[item.id], !old.terminal, let pin = old.assignee { delta[pin, default: 0] -= 1 }
+            if before[item.id] != nil, !item.isTerminal, let pin = item.assigneePIN { delta[pin, default: 0] += 1 }
         }
-        for (pin, change) in delta.sorted(by: { $0.key < $1.key }) where change != 0 {
-            try await sql.raw(
-                """
-                INSERT INTO workflow_official_load (pin, open_cases) VALUES (\(bind: pin), \(bind: change))
-                ON CONFLICT (pin) DO UPDATE SET open_cases = workflow_official_load.open_cases + \(bind: change)
-                """
-            ).run()
-        }
+        try await store.adjustLoads(delta, on: sql)
     }
 }

@@ -1,7 +1,8 @@
 import Storage
 
 /// The tables of the workflow module: published definitions, cases (with their SLA timer),
-/// their history, the holiday calendar and relations between people (conflicts of interest).
+/// their history and the holiday calendar. (Relations between people, created here before, belong to
+/// the registries since their version 301.)
 public enum WorkflowMigrations {
     /// In order; versions 400–499 belong to this module.
     public static let all: [Migration] = [
@@ -27,10 +28,6 @@ public enum WorkflowMigrations {
                   details TEXT NOT NULL, at BIGINT NOT NULL, ledger_index BIGINT, PRIMARY KEY (case_id, seq))
                 """,
                 "CREATE TABLE workflow_holidays (day TEXT PRIMARY KEY, name TEXT NOT NULL)",
-                """
-                CREATE TABLE person_relations (pin_a TEXT NOT NULL, pin_b TEXT NOT NULL, kind TEXT NOT NULL,
-                  PRIMARY KEY (pin_a, pin_b))
-                """,
             ]),
         // How many open cases each official holds, kept by every write of a case: assignment asks
         // for it on every start and transition, and counting cases there grew with the backlog.
@@ -49,5 +46,10 @@ public enum WorkflowMigrations {
                 // Partial: only escalation lines are indexed, so ordinary history writes pay nothing.
                 "CREATE INDEX workflow_history_escalations ON workflow_history (at) WHERE kind = 'escalated'"
             ]),
+        // Applications catch up with cases changed behind their back (escalations) by asking
+        // which cases changed lately, instead of comparing every open application with its case.
+        Migration(
+            version: 403, name: "cases findable by their last change",
+            statements: ["CREATE INDEX workflow_cases_by_update ON workflow_cases (updated_at)"]),
     ]
 }

@@ -52,7 +52,7 @@ extension WorkflowService {
             try await settle(sql, &item, definition: definition, calendar: calendar, at: at, writer: writer)
             started.append(item)
         }
-        try await writer.apply(sql, ledger: ledger, at: at)
+        try await writer.apply(sql, store: store, ledger: ledger, at: at)
         return started
     }
 
@@ -79,7 +79,7 @@ extension WorkflowService {
             &item, transition, definition: definition, calendar: calendar, actor: actor, reason: reason, at: at,
             writer: writer)
         try await settle(sql, &item, definition: definition, calendar: calendar, at: at, writer: writer)
-        try await writer.apply(sql, ledger: ledger, at: at)
+        try await writer.apply(sql, store: store, ledger: ledger, at: at)
         return item
     }
 
@@ -94,7 +94,7 @@ extension WorkflowService {
         let item = try await plan(
             ActRequest(caseID: caseID, action: action, principal: principal, reason: reason, documents: documents),
             sql: sql, calendar: calendar, at: at, writer: writer)
-        try await writer.apply(sql, ledger: ledger, at: at)
+        try await writer.apply(sql, store: store, ledger: ledger, at: at)
         return item
     }
 
@@ -106,12 +106,9 @@ extension WorkflowService {
     /// A published version, read on the caller's connection (cached: versions never change).
     public func definition(_ id: String, version: Int, on sql: any SQLDatabase) async throws -> ProcessDefinition {
         if let cached = await definitions.get(id, version) { return cached }
-        guard
-            let text = try await sql.raw(
-                "SELECT document FROM workflow_definitions WHERE id = \(bind: id) AND version = \(bind: version)"
-            )
-            .first(decodingColumn: "document", as: String.self)
-        else { throw DomainError.notFound }
+        guard let text = try await store.definitionText(id, version: version, on: sql) else {
+            throw DomainError.notFound
+        }
         let definition = try ProcessDefinition(text: text)
         await definitions.store(definition)
         return definition
@@ -120,20 +117,14 @@ extension WorkflowService {
     /// The newest published version of `id`, read on the caller's connection.
     public func latest(_ id: String, on sql: any SQLDatabase) async throws -> ProcessDefinition {
         if let newest = await newestDefinitions.value(for: id) { return newest }
-        guard
-            let version = try await sql.raw("SELECT MAX(version) AS v FROM workflow_definitions WHERE id = \(bind: id)")
-                .first(decodingColumn: "v", as: Int?.self) ?? nil
-        else { throw DomainError.notFound }
+        guard let version = try await store.latestVersion(of: id, on: sql) else { throw DomainError.notFound }
         let definition = try await definition(id, version: version, on: sql)
         await newestDefinitions.store(definition, for: definition.id)
         return definition
     }
 
     func loadCalendar(on sql: any SQLDatabase) async throws -> WorkingCalendar {
-        var days = Set<CalendarDate>()
-        for row in try await sql.raw("SELECT day FROM workflow_holidays").all() {
-            if let date = CalendarDate(iso: try row.decode(column: "day", as: String.self)) { days.insert(date) }
-        }
+        let days = Set(try await store.holidays(on: sql))
         return days.isEmpty ? WorkingCalendar.kyrgyzDefault() : WorkingCalendar(holidays: days)
     }
 }

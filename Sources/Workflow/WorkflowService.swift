@@ -23,21 +23,30 @@ public struct WorkflowService: Sendable {
     /// registry, key, the case) → the record's fields, or nil when there is none.
     public typealias Lookup = @Sendable (any SQLDatabase, String, String, WorkflowCase) async throws -> [String: Value]?
     let lookup: Lookup
+    let store: any WorkflowStore
+    /// Who the officials of an agency are (Identity owns them).
+    let people: any IdentityStore
+    /// Who is whose relative (the civil registry owns it): nobody decides a relative's case.
+    let kinship: any Kinship
 
     /// Without a registry connection a lookup step fails loudly rather than find nothing.
     public static let noRegistries: Lookup = { _, registry, _, _ in
         throw WorkflowError.evaluation("registry \(registry) is not connected to the workflow")
     }
 
+    /// A workflow on `database`; officials come from `people`, relations between people from `kinship`.
     public init(
         database: Database, ledger: LedgerService?,
-        clock: Clock,
+        clock: Clock, people: any IdentityStore, kinship: any Kinship,
         lookup: @escaping Lookup = WorkflowService.noRegistries
     ) {
         self.database = database
         self.ledger = ledger
         self.clock = clock
+        self.people = people
+        self.kinship = kinship
         self.lookup = lookup
+        self.store = SQLWorkflowStore(engine: database.engine)
     }
 
     // MARK: definitions
@@ -49,10 +58,7 @@ public struct WorkflowService: Sendable {
         let definition = try ProcessDefinition(text: text)
         let at = clock.seconds
         try await database.transaction { sql in
-            let latest =
-                try await sql.raw(
-                    "SELECT MAX(version) AS v FROM workflow_definitions WHERE id = \(bind: definition.id)"
-                ).first(decodingColumn: "v", as: Int?.self) ?? nil
+            let latest = try await self.store.latestVersion(of: definition.id, on: sql)
             guard definition.version == (latest ?? 0) + 1 else {
                 throw DomainError.conflict(field: "version", messageKey: "error_version_taken")
             }
@@ -61,12 +67,10 @@ public struct WorkflowService: Sendable {
                 details: [
                     "version": String(definition.version), "document": Hex.encode(SHA256.hash(data: Data(text.utf8))),
                 ], at: at)
-            try await sql.raw(
-                """
-                INSERT INTO workflow_definitions (id, version, document, published_at, published_by, ledger_index)
-                VALUES (\(bind: definition.id), \(bind: definition.version), \(bind: text), \(bind: at), \(bind: actor.historyName(themself: "applicant")), \(bind: index))
-                """
-            ).run()
+            try await self.store.insertDefinition(
+                StoredDefinition(
+                    id: definition.id, version: definition.version, document: text, publishedAt: at,
+                    publishedBy: actor.historyName(themself: "applicant")), ledgerIndex: index, on: sql)
         }
         await definitions.store(definition)
         await newestDefinitions.store(definition, for: definition.id)
@@ -76,40 +80,22 @@ public struct WorkflowService: Sendable {
     /// A published version (cached: versions never change).
     public func definition(_ id: String, version: Int) async throws -> ProcessDefinition {
         if let cached = await definitions.get(id, version) { return cached }
-        let text = try await database.withConnection { sql in
-            try await sql.raw(
-                "SELECT document FROM workflow_definitions WHERE id = \(bind: id) AND version = \(bind: version)"
-            ).first(decodingColumn: "document", as: String.self)
-        }
-        guard let text else { throw DomainError.notFound }
-        let definition = try ProcessDefinition(text: text)
-        await definitions.store(definition)
-        return definition
+        return try await database.withConnection { sql in try await self.definition(id, version: version, on: sql) }
     }
 
     /// Every published definition version, newest first within each id.
     public func published() async throws -> [PublishedDefinition] {
-        try await database.withConnection { sql in
-            try await sql.raw(
-                "SELECT id, version, document, published_at, published_by FROM workflow_definitions ORDER BY id, version DESC"
-            ).all().map { row in
-                let document = try row.decode(column: "document", as: String.self)
-                return PublishedDefinition(
-                    id: try row.decode(column: "id", as: String.self),
-                    version: try row.decode(column: "version", as: Int.self),
-                    title: (try? ProcessDefinition(text: document))?.title ?? "",
-                    publishedAt: try row.decode(column: "published_at", as: Int.self),
-                    publishedBy: try row.decode(column: "published_by", as: String.self))
-            }
+        try await database.withConnection { sql in try await self.store.definitions(on: sql) }.map { stored in
+            PublishedDefinition(
+                id: stored.id, version: stored.version,
+                title: (try? ProcessDefinition(text: stored.document))?.title ?? "",
+                publishedAt: stored.publishedAt, publishedBy: stored.publishedBy)
         }
     }
 
     /// The newest published version of `id`.
     public func latest(_ id: String) async throws -> ProcessDefinition {
-        let version = try await database.withConnection { sql in
-            try await sql.raw("SELECT MAX(version) AS v FROM workflow_definitions WHERE id = \(bind: id)").first(
-                decodingColumn: "v", as: Int?.self) ?? nil
-        }
+        let version = try await database.withConnection { sql in try await self.store.latestVersion(of: id, on: sql) }
         guard let version else { throw DomainError.notFound }
         return try await definition(id, version: version)
     }
@@ -130,22 +116,17 @@ public struct WorkflowService: Sendable {
     public func setHoliday(_ date: CalendarDate, name: String, holiday: Bool, by principal: Principal) async throws {
         guard principal.post?.roles.contains(.administrator) == true else { throw DomainError.forbidden }
         try await database.transaction { sql in
-            if try await sql.raw("SELECT COUNT(*) AS n FROM workflow_holidays").first(decodingColumn: "n", as: Int.self)
-                == 0
-            {
-                for day in WorkingCalendar.kyrgyzDefault().holidays {
-                    try await sql.raw(
-                        "INSERT INTO workflow_holidays (day, name) VALUES (\(bind: day.description), 'public holiday')"
-                    ).run()
+            // The first change writes the default calendar down, so that it is changed, not replaced.
+            if try await self.store.holidays(on: sql).isEmpty {
+                for day in WorkingCalendar.kyrgyzDefault().holidays.sorted(by: { $0.dayNumber < $1.dayNumber }) {
+                    try await self.store.setHoliday(day, name: "public holiday", on: sql)
                 }
             }
             defer { Task { await calendars.removeAll() } }
             if holiday {
-                try await sql.raw(
-                    "INSERT INTO workflow_holidays (day, name) VALUES (\(bind: date.description), \(bind: name)) ON CONFLICT (day) DO UPDATE SET name = \(bind: name)"
-                ).run()
+                try await self.store.setHoliday(date, name: name, on: sql)
             } else {
-                try await sql.raw("DELETE FROM workflow_holidays WHERE day = \(bind: date.description)").run()
+                try await self.store.removeHoliday(date, on: sql)
             }
         }
     }
@@ -175,7 +156,7 @@ public struct WorkflowService: Sendable {
                 &item, kind: "started", from: nil, to: item.state, action: nil, actor: actor, role: nil, reason: "",
                 details: [:], at: at)
             try await self.settle(sql, &item, definition: definition, calendar: calendar, at: at, writer: writer)
-            try await writer.apply(sql, ledger: self.ledger, at: at)
+            try await writer.apply(sql, store: self.store, ledger: self.ledger, at: at)
             return item
         }
     }
@@ -215,7 +196,7 @@ public struct WorkflowService: Sendable {
                     results.append(.failure(error))
                 }
             }
-            try await writer.apply(sql, ledger: self.ledger, at: at)
+            try await writer.apply(sql, store: self.store, ledger: self.ledger, at: at)
             return results
         }
     }
@@ -269,7 +250,7 @@ public struct WorkflowService: Sendable {
                 &item, kind: "reassigned", from: item.state, to: item.state, action: nil,
                 actor: .person(supervisor.pin),
                 role: "head", reason: reason, details: ["assignee": official], at: at)
-            try await writer.apply(sql, ledger: self.ledger, at: at)
+            try await writer.apply(sql, store: self.store, ledger: self.ledger, at: at)
             return item
         }
     }
@@ -282,11 +263,7 @@ public struct WorkflowService: Sendable {
         let calendar = try await calendar()
         return try await database.transaction { sql in
             // Claiming clears the timer; a second node's UPDATE finds nothing left to claim.
-            let due = try await sql.raw(
-                """
-                UPDATE workflow_cases SET timer_at = NULL WHERE timer_at IS NOT NULL AND timer_at <= \(bind: at) AND terminal = 0 RETURNING id
-                """
-            ).all().map { try $0.decode(column: "id", as: String.self) }
+            let due = try await self.store.claimDueTimers(at: at, on: sql)
             let writer = CaseWriter()
             var fired = 0
             for id in due.sorted() {
@@ -327,7 +304,7 @@ public struct WorkflowService: Sendable {
                     }
                 }
             }
-            try await writer.apply(sql, ledger: self.ledger, at: at)
+            try await writer.apply(sql, store: self.store, ledger: self.ledger, at: at)
             return fired
         }
     }
@@ -343,11 +320,7 @@ public struct WorkflowService: Sendable {
         return try await database.transaction { sql in
             let writer = CaseWriter()
             var report = MigrationReport(moved: [], kept: [])
-            let ids = try await sql.raw(
-                """
-                SELECT id FROM workflow_cases WHERE definition_id = \(bind: definitionID) AND version = \(bind: from) AND terminal = 0 ORDER BY id
-                """
-            ).all().map { try $0.decode(column: "id", as: String.self) }
+            let ids = try await self.store.liveCases(of: definitionID, version: from, on: sql)
             for id in ids {
                 var item = try await self.load(sql, id, lock: true)
                 guard target.state(item.state) != nil else {
@@ -360,7 +333,7 @@ public struct WorkflowService: Sendable {
                     reason: "version \(from) to \(to)", details: ["from": String(from), "to": String(to)], at: at)
                 report.moved.append(id)
             }
-            try await writer.apply(sql, ledger: self.ledger, at: at)
+            try await writer.apply(sql, store: self.store, ledger: self.ledger, at: at)
             return report
         }
     }
@@ -372,23 +345,7 @@ public struct WorkflowService: Sendable {
 
     /// A case's history, oldest first.
     public func history(_ caseID: String) async throws -> [CaseEvent] {
-        try await database.withConnection { sql in
-            try await sql.raw("SELECT * FROM workflow_history WHERE case_id = \(bind: caseID) ORDER BY seq").all().map {
-                row in
-                CaseEvent(
-                    seq: try row.decode(column: "seq", as: Int.self),
-                    kind: try row.decode(column: "kind", as: String.self),
-                    from: try row.decode(column: "from_state", as: String?.self),
-                    to: try row.decode(column: "to_state", as: String?.self),
-                    action: try row.decode(column: "action", as: String?.self),
-                    actor: try row.decode(column: "actor", as: String.self),
-                    role: try row.decode(column: "role", as: String?.self),
-                    reason: try row.decode(column: "reason", as: String.self),
-                    details: try row.decode(column: "details", as: String.self),
-                    at: try row.decode(column: "at", as: Int.self),
-                    ledgerIndex: try row.decode(column: "ledger_index", as: Int?.self))
-            }
-        }
+        try await database.withConnection { sql in try await self.store.history(of: caseID, on: sql) }
     }
 }
 

@@ -8,7 +8,8 @@ import Synchronization
 import TestSupport
 import Testing
 
-@testable import Workflow
+@testable import Registries
+import Workflow
 
 /// A clock the test moves by hand.
 final class TestClock: Sendable {
@@ -32,6 +33,7 @@ struct WorkflowFixture {
         let clock = self.clock
         return WorkflowService(
             database: database, ledger: ledger, clock: Clock { Date(timeIntervalSince1970: TimeInterval(clock.now)) },
+            people: SQLIdentityStore(database: database), kinship: SQLRegistryStore(database: database, ledger: ledger),
             lookup: lookup)
     }
 
@@ -55,7 +57,7 @@ struct WorkflowFixture {
 
     static func with(_ engine: TestEngine, _ body: (WorkflowFixture) async throws -> Void) async throws {
         try await engine.withDatabase(
-            migrations: LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all
+            migrations: LedgerMigrations.all + IdentityMigrations.all + RegistryMigrations.all + WorkflowMigrations.all
         ) { database in
             try await DemoData.ensureReferenceData(database)
             try await DemoData.seed(database, passwords: PasswordHasher(cost: 4), clock: .system)

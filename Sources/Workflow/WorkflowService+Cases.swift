@@ -5,56 +5,25 @@ import Ledger
 import SQLKit
 import Storage
 
-/// The reads behind `WorkflowService` and the rules that plan its writes (see `CaseWriter`),
-/// always on the caller's transaction.
+/// Loading cases and planning their moves and assignments (written by `CaseWriter`), always on
+/// the caller's transaction.
 extension WorkflowService {
     func load(_ sql: any SQLDatabase, _ id: String, lock: Bool, writer: CaseWriter? = nil) async throws -> WorkflowCase
     {
         if let planned = writer?.planned(id) { return planned }
-        // SQLite's write transaction already excludes other writers; PostgreSQL locks the row.
-        let suffix = lock && database.engine == .postgres ? " FOR UPDATE" : ""
-        guard
-            let row = try await sql.raw("SELECT * FROM workflow_cases WHERE id = \(bind: id)\(unsafeRaw: suffix)")
-                .first()
-        else { throw DomainError.notFound }
-        return try Self.decodeCase(row, id: id)
+        guard let item = try await store.loadCase(id, lock: lock, on: sql) else { throw DomainError.notFound }
+        return item
     }
 
-    /// Loads and locks a case, and says in the same query whether `official` is a relative of its applicant.
+    /// Loads and locks a case, and says whether `official` is its applicant's relative.
     func load(_ sql: any SQLDatabase, _ id: String, relatedTo official: String, writer: CaseWriter) async throws -> (
         WorkflowCase, Bool
     ) {
-        let suffix = database.engine == .postgres ? " FOR UPDATE OF c" : ""
-        guard
-            let row = try await sql.raw(
-                """
-                SELECT c.*, EXISTS (SELECT 1 FROM person_relations p
-                                    WHERE (p.pin_a = \(bind: official) AND p.pin_b = c.applicant_pin) OR (p.pin_b = \(bind: official) AND p.pin_a = c.applicant_pin)) AS related
-                FROM workflow_cases c WHERE c.id = \(bind: id)\(unsafeRaw: suffix)
-                """
-            ).first()
-        else { throw DomainError.notFound }
-        let related = try row.decode(column: "related", as: Bool.self)
-        return (try writer.planned(id) ?? Self.decodeCase(row, id: id), related)
-    }
-
-    static func decodeCase(_ row: any SQLRow, id: String) throws -> WorkflowCase {
-        let documents = try row.decode(column: "documents", as: String.self)
-        return WorkflowCase(
-            id: id, definitionID: try row.decode(column: "definition_id", as: String.self),
-            version: try row.decode(column: "version", as: Int.self),
-            state: try row.decode(column: "state", as: String.self),
-            isTerminal: try row.decode(column: "terminal", as: Int.self) != 0,
-            agencyCode: try row.decode(column: "agency_code", as: String.self),
-            applicantPIN: try row.decode(column: "applicant_pin", as: String?.self),
-            assigneePIN: try row.decode(column: "assignee_pin", as: String?.self),
-            facts: FactsCoding.decode(try row.decode(column: "facts", as: String.self)),
-            documents: Set(documents.split(separator: ",").map(String.init)),
-            enteredOn: CalendarDate(iso: try row.decode(column: "entered_on", as: String.self))
-                ?? CalendarDate(dayNumber: 0),
-            dueOn: try row.decode(column: "due_on", as: String?.self).flatMap(CalendarDate.init(iso:)),
-            revision: try row.decode(column: "revision", as: Int.self),
-            timerAt: try row.decode(column: "timer_at", as: Int?.self))
+        let stored = try await load(sql, id, lock: true)
+        let item = writer.planned(id) ?? stored
+        guard let applicant = item.applicantPIN else { return (item, false) }
+        if writer.relatives[applicant] == nil { try await loadRelatives(sql, of: [applicant], into: writer) }
+        return (item, writer.relatives[applicant]?.contains(official) == true)
     }
 
     /// Applies a transition: new state, SLA due date, history line.
@@ -161,45 +130,25 @@ extension WorkflowService {
         return all.filter { !excluded.contains($0.pin) }
     }
 
-    /// The relatives (`person_relations`, both directions) of `people`, into the writer's memory.
+    /// The relatives of `people` (the civil registry's), into the writer's memory.
     func loadRelatives(_ sql: any SQLDatabase, of people: [String], into writer: CaseWriter) async throws {
-        let wanted = Array(Set(people).filter { writer.relatives[$0] == nil }).sorted()
-        for start in stride(from: 0, to: wanted.count, by: 200) {
-            let chunk = Array(wanted[start..<min(start + 200, wanted.count)])
-            for pin in chunk { writer.relatives[pin] = [] }
-            let list = SQLQueryString.list(chunk)
-            for row in try await sql.raw(
-                "SELECT pin_a, pin_b FROM person_relations WHERE pin_a IN (" + list + ") OR pin_b IN (" + list + ")"
-            ).all() {
-                let a = try row.decode(column: "pin_a", as: String.self)
-                let b = try row.decode(column: "pin_b", as: String.self)
-                writer.relatives[a]?.insert(b)
-                writer.relatives[b]?.insert(a)
-            }
-        }
+        let wanted = Array(Set(people).filter { writer.relatives[$0] == nil })
+        guard !wanted.isEmpty else { return }
+        for (pin, relatives) in try await kinship.relatives(of: wanted, on: sql) { writer.relatives[pin] = relatives }
     }
 
-    /// Officials of `agency` with one of `roles`, except `excluding` and their relatives.
+    /// Officials of `agency` with one of `roles`, except `excluding` and their relatives, with
+    /// how many open cases each holds.
     func officials(_ sql: any SQLDatabase, agency: String, roles: [String], excluding: String?) async throws -> [(
         pin: String, load: Int
     )] {
-        var query: SQLQueryString = """
-            SELECT o.person_pin AS pin, COALESCE(l.open_cases, 0) AS load
-            FROM officials o LEFT JOIN workflow_official_load l ON l.pin = o.person_pin WHERE o.agency_code = \(bind: agency)
-              AND EXISTS (SELECT 1 FROM official_roles r WHERE r.person_pin = o.person_pin AND r.role IN (
-            """
-        for (i, role) in roles.sorted().enumerated() { query = query + (i == 0 ? "\(bind: role)" : ", \(bind: role)") }
-        let applicant = excluding ?? ""
-        query =
-            query + """
-                )) AND o.person_pin <> \(bind: applicant)
-                  AND NOT EXISTS (SELECT 1 FROM person_relations p WHERE (p.pin_a = o.person_pin AND p.pin_b = \(bind: applicant))
-                                                                      OR (p.pin_b = o.person_pin AND p.pin_a = \(bind: applicant)))
-                ORDER BY o.person_pin
-                """
-        return try await sql.raw(query).all().map {
-            (try $0.decode(column: "pin", as: String.self), try $0.decode(column: "load", as: Int.self))
+        var pins = try await people.officials(of: agency, holding: roles, on: sql)
+        if let excluding {
+            let relatives = try await kinship.relatives(of: [excluding], on: sql)[excluding] ?? []
+            pins.removeAll { $0 == excluding || relatives.contains($0) }
         }
+        let loads = try await store.loads(of: pins, on: sql)
+        return pins.map { ($0, loads[$0] ?? 0) }
     }
 
     func append(

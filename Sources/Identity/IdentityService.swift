@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import SQLKit
 
 /// Registers and looks up people and organisations; the one place their input is validated.
 public struct IdentityService: Sendable {
@@ -84,6 +85,11 @@ public struct IdentityService: Sendable {
     }
 
     public func person(pin: String) async throws -> Person? { try await store.person(pin: pin) }
+
+    /// The known people among `pins`, on the caller's transaction.
+    public func people(pins: [String], on sql: any SQLDatabase) async throws -> [Person] {
+        try await store.people(pins: pins, on: sql)
+    }
     public func organisation(inn: String) async throws -> Organisation? { try await store.organisation(inn: inn) }
     /// All agencies (cached for a minute).
     public func agencies() async throws -> [Agency] {

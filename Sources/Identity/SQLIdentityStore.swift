@@ -68,7 +68,8 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
         var people: [Person] = []
         for start in stride(from: 0, to: pins.count, by: 500) {
             let chunk = Array(Set(pins[start..<min(start + 500, pins.count)]))
-            people += try await sql.raw("SELECT * FROM people WHERE pin IN (" + .list(chunk) + ")").all().map(Self.person)
+            people += try await sql.raw("SELECT * FROM people WHERE pin IN (" + .list(chunk) + ")").all().map(
+                Self.person)
         }
         return people
     }
@@ -80,7 +81,8 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
         let query: SQLQueryString =
             "SELECT o.person_pin AS pin FROM officials o WHERE o.agency_code = \(bind: agency) AND EXISTS (SELECT 1 FROM official_roles r WHERE r.person_pin = o.person_pin AND r.role IN ("
             + .list(roles.sorted()) + ")) ORDER BY o.person_pin"
-        return try await sql.raw(query
+        return try await sql.raw(
+            query
         ).all().map { try $0.decode(column: "pin", as: String.self) }
     }
 

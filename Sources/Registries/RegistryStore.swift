@@ -1,4 +1,5 @@
 import Identity
+import SQLKit
 
 /// Every registry, its schema versions and which agencies may use it: what access checks and
 /// validation need on every call, so it is loaded once and cached.
@@ -60,4 +61,20 @@ public protocol RegistryStore: Sendable {
     func log(_ accesses: [DataAccess], by actor: LedgerActor) async throws -> [DataAccess]
     /// The reads of one person's data, newest first.
     func accessLog(pin: String, limit: Int) async throws -> [DataAccess]
+
+    // MARK: on the caller's transaction (another module's write that touches a registry)
+    /// Which of `keys` name live records of `registry`.
+    func liveKeys(_ registry: String, among keys: [String], on sql: any SQLDatabase) async throws -> Set<String>
+    /// A record created by another module (a decision that registers a birth): the agency's
+    /// right, the newest schema and references are checked; the ledger entry is written.
+    func systemCreate(
+        _ name: String, content: RecordContent, agency: String, reason: String, on sql: any SQLDatabase, now: Int
+    ) async throws -> RegistryRecord
+    /// A record read by another module for a `purpose`; a read of a person's record is logged for them.
+    func systemRead(
+        _ name: String, key: String, agency: String, system: String, purpose: Purpose, on sql: any SQLDatabase,
+        now: Int
+    ) async throws -> RecordContent?
+    /// Records reads of personal data and their ledger entries.
+    func log(_ accesses: [DataAccess], by actor: LedgerActor, on sql: any SQLDatabase) async throws -> [DataAccess]
 }

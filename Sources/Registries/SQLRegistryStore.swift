@@ -201,6 +201,11 @@ public struct SQLRegistryStore: RegistryStore {
         return try await database.withConnection { sql in try await Self.liveKeys(registry, among: keys, on: sql) }
     }
 
+    public func liveKeys(_ registry: String, among keys: [String], on sql: any SQLDatabase) async throws -> Set<String>
+    {
+        try await Self.liveKeys(registry, among: keys, on: sql)
+    }
+
     /// Which of `keys` name live records of `registry`, on the caller's connection (500 per query).
     public static func liveKeys(_ registry: String, among keys: [String], on sql: any SQLDatabase) async throws -> Set<
         String
@@ -330,7 +335,9 @@ public struct SQLRegistryStore: RegistryStore {
     }
 
     /// Logs reads in the caller's transaction.
-    func log(_ accesses: [DataAccess], by actor: LedgerActor, on sql: any SQLDatabase) async throws -> [DataAccess] {
+    public func log(_ accesses: [DataAccess], by actor: LedgerActor, on sql: any SQLDatabase) async throws
+        -> [DataAccess]
+    {
         var logged: [DataAccess] = []
         for var access in accesses {
             access.ledgerIndex = try await self.append(

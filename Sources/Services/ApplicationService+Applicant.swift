@@ -12,11 +12,7 @@ import Workflow
 extension ApplicationService {
     /// The applicant's applications, newest first.
     public func applications(of applicant: Principal) async throws -> [Application] {
-        try await database.withConnection { sql in
-            try await sql.raw(
-                "SELECT * FROM applications WHERE applicant_pin = \(bind: applicant.pin) ORDER BY submitted_at DESC, id"
-            ).all().map(Self.decode)
-        }
+        try await database.withConnection { sql in try await store.applications(of: applicant.pin, on: sql) }
     }
 
     /// One of the applicant's applications, or `notFound`.
@@ -29,27 +25,9 @@ extension ApplicationService {
     /// The application's history across its stages, oldest first, each event with its ledger index.
     public func timeline(_ application: Application) async throws -> [TimelineEvent] {
         let (stages, bill, document) = try await database.withConnection { sql in
-            let stages = try await sql.raw(
-                "SELECT case_id, agency_code FROM application_cases WHERE application_id = \(bind: application.id) ORDER BY stage"
-            ).all().map {
-                (
-                    try $0.decode(column: "case_id", as: String.self),
-                    try $0.decode(column: "agency_code", as: String.self)
-                )
-            }
-            let bill = try await self.bill(sql, application.id)
-            let document = try await sql.raw(
-                "SELECT issued_at, ledger_index, agency_code FROM issued_documents WHERE application_id = \(bind: application.id)"
-            ).first()
-            return (
-                stages, bill,
-                try document.map {
-                    (
-                        try $0.decode(column: "issued_at", as: Int.self),
-                        try $0.decode(column: "ledger_index", as: Int?.self),
-                        try $0.decode(column: "agency_code", as: String.self)
-                    )
-                }
+            (
+                try await store.stages(of: application.id, on: sql), try await store.bill(of: application.id, on: sql),
+                try await store.document(ofApplication: application.id, on: sql)
             )
         }
         var events: [TimelineEvent] = []
@@ -68,11 +46,11 @@ extension ApplicationService {
                     kind: "paid", state: nil, action: nil, reason: bill.receiptNumber ?? "", at: paidAt,
                     ledgerIndex: bill.ledgerIndex, agencyCode: application.agencyCode))
         }
-        if let (at, index, agency) = document {
+        if let document {
             events.append(
                 TimelineEvent(
-                    kind: "document", state: nil, action: nil, reason: "", at: at, ledgerIndex: index,
-                    agencyCode: agency))
+                    kind: "document", state: nil, action: nil, reason: "", at: document.issuedAt,
+                    ledgerIndex: document.ledgerIndex, agencyCode: document.agency))
         }
         return events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
     }
@@ -80,8 +58,7 @@ extension ApplicationService {
     /// The id of the document issued for the application, if one was.
     public func documentID(of application: Application) async throws -> String? {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT id FROM issued_documents WHERE application_id = \(bind: application.id)").first(
-                decodingColumn: "id", as: String.self)
+            try await store.document(ofApplication: application.id, on: sql)?.document.id
         }
     }
 
@@ -89,21 +66,7 @@ extension ApplicationService {
 
     /// The bill of an application, if its service has a fee.
     public func bill(of application: Application) async throws -> Bill? {
-        try await database.withConnection { sql in try await self.bill(sql, application.id) }
-    }
-
-    func bill(_ sql: any SQLDatabase, _ applicationID: String) async throws -> Bill? {
-        try await sql.raw("SELECT * FROM bills WHERE application_id = \(bind: applicationID)").first().map { row in
-            Bill(
-                id: try row.decode(column: "id", as: String.self), applicationID: applicationID,
-                amount: try row.decode(column: "amount", as: Int.self),
-                currency: try row.decode(column: "currency", as: String.self),
-                status: try row.decode(column: "status", as: String.self),
-                gatewayReference: try row.decode(column: "gateway_reference", as: String?.self),
-                receiptNumber: try row.decode(column: "receipt_number", as: String?.self),
-                paidAt: try row.decode(column: "paid_at", as: Int?.self),
-                ledgerIndex: try row.decode(column: "ledger_index", as: Int?.self))
-        }
+        try await database.withConnection { sql in try await store.bill(of: application.id, on: sql) }
     }
 
     /// Pays the application's fee through the gateway. A bill is charged at most once: a second
@@ -115,11 +78,7 @@ extension ApplicationService {
         guard found.status != "paid" else { return found }
         var bill = found
         let billID = found.id
-        let claimed = try await database.withConnection { sql in
-            try await sql.raw(
-                "UPDATE bills SET status = 'pending' WHERE id = \(bind: billID) AND status IN ('unpaid', 'failed') RETURNING id"
-            ).first() != nil
-        }
+        let claimed = try await database.withConnection { sql in try await store.claimBill(billID, on: sql) }
         let outcome =
             claimed
             ? try await gateway.charge(bill: bill.id, amount: bill.amount, instruction: instruction)
@@ -129,18 +88,13 @@ extension ApplicationService {
             return try await recordPayment(bill: bill.id, application: application.id, reference: reference)
         case .failed:
             if claimed {
-                try await database.withConnection { sql in
-                    try await sql.raw(
-                        "UPDATE bills SET status = 'failed' WHERE id = \(bind: billID) AND status = 'pending'"
-                    ).run()
-                }
+                try await database.withConnection { sql in try await store.failBill(billID, on: sql) }
                 bill.status = "failed"
             }
             return bill
         case .pending(let reference):
             try await database.withConnection { sql in
-                try await sql.raw("UPDATE bills SET gateway_reference = \(bind: reference) WHERE id = \(bind: billID)")
-                    .run()
+                try await store.setGatewayReference(reference, bill: billID, on: sql)
             }
             bill.status = "pending"
             bill.gatewayReference = reference
@@ -156,7 +110,9 @@ extension ApplicationService {
             try await database.withConnection { sql in try await self.load(sql, applicationID) }.serviceID)
         return try await database.transaction { sql in
             var application = try await self.load(sql, applicationID)
-            guard var bill = try await self.bill(sql, applicationID), bill.id == id else { throw DomainError.notFound }
+            guard var bill = try await self.store.bill(of: applicationID, on: sql), bill.id == id else {
+                throw DomainError.notFound
+            }
             guard bill.status != "paid" else { return bill }
             let receipt = "R-" + id.dropFirst()
             let event = try LedgerEvent(
@@ -166,12 +122,8 @@ extension ApplicationService {
                     "reference": reference, "receipt": receipt,
                 ])
             let index = try await self.ledger.append([event], on: sql).lowerBound
-            try await sql.raw(
-                """
-                UPDATE bills SET status = 'paid', gateway_reference = \(bind: reference), receipt_number = \(bind: receipt), paid_at = \(bind: at), ledger_index = \(bind: index)
-                WHERE id = \(bind: id)
-                """
-            ).run()
+            try await self.store.markPaid(
+                id, reference: reference, receipt: receipt, at: at, ledgerIndex: index, on: sql)
             bill.status = "paid"
             bill.gatewayReference = reference
             bill.receiptNumber = receipt
@@ -187,8 +139,8 @@ extension ApplicationService {
                 try await self.advance(
                     sql, &application, case: item, service: service, previous: previous, reason: "", at: at,
                     notes: notes)
-                try await self.save(sql, application)
-                try await notes.flush(sql)
+                try await self.store.save(application, on: sql)
+                try await notes.flush(self.store, on: sql)
             }
             return bill
         }
@@ -236,13 +188,7 @@ extension ApplicationService {
         return try await progress(application, reason: "") { sql in
             if let file, !file.bytes.isEmpty {
                 let field = "correction-\(self.clock.seconds)"
-                try await sql.raw(
-                    """
-                    INSERT INTO application_files (application_id, field, filename, media_type, size, sha256, content)
-                    VALUES (\(bind: application.id), \(bind: field), \(bind: String(file.filename.prefix(200))), \(bind: file.mediaType), \(bind: file.bytes.count),
-                      \(bind: file.sha256), \(bind: Data(file.bytes).base64EncodedString()))
-                    """
-                ).run()
+                try await self.store.insertFile(file, field: field, application: application.id, on: sql)
             }
             return try await self.workflow.systemAct(
                 application.caseID, action: "resubmit", by: .subjectThemself, reason: text,
@@ -259,11 +205,7 @@ extension ApplicationService {
         guard (1...5).contains(score) else { throw ValidationError(field: "rating", messageKey: "error_rating") }
         let text = String(comment.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
         let rated = try await database.withConnection { sql in
-            try await sql.raw(
-                """
-                UPDATE applications SET rating = \(bind: score), rating_comment = \(bind: text) WHERE id = \(bind: application.id) AND rating IS NULL RETURNING id
-                """
-            ).first() != nil
+            try await store.rate(application.id, score: score, comment: text, on: sql)
         }
         guard rated else { throw DomainError.conflict(field: "rating", messageKey: "error_rated_already") }
     }
@@ -272,29 +214,14 @@ extension ApplicationService {
 
     /// The signed-in person's notifications, newest first (at most 100).
     public func notifications(of person: Principal) async throws -> [AppNotification] {
-        try await database.withConnection { sql in
-            try await sql.raw(
-                "SELECT * FROM notifications WHERE pin = \(bind: person.pin) ORDER BY created_at DESC, id LIMIT 100"
-            ).all().map { row in
-                AppNotification(
-                    id: try row.decode(column: "id", as: String.self),
-                    applicationID: try row.decode(column: "application_id", as: String.self),
-                    status: Application.Status(rawValue: try row.decode(column: "status", as: String.self))
-                        ?? .inProgress,
-                    reason: try row.decode(column: "reason", as: String.self),
-                    at: try row.decode(column: "created_at", as: Int.self),
-                    isRead: try row.decode(column: "read_at", as: Int?.self) != nil)
-            }
-        }
+        try await database.withConnection { sql in try await store.notifications(of: person.pin, limit: 100, on: sql) }
     }
 
     /// Marks all of a person's notifications read.
     public func markNotificationsRead(of person: Principal) async throws {
         let at = clock.seconds
         try await database.withConnection { sql in
-            try await sql.raw(
-                "UPDATE notifications SET read_at = \(bind: at) WHERE pin = \(bind: person.pin) AND read_at IS NULL"
-            ).run()
+            try await store.markNotificationsRead(of: person.pin, at: at, on: sql)
         }
     }
 }

@@ -26,18 +26,10 @@ public struct DocumentCheck: Sendable, Equatable {
 extension ApplicationService {
     /// A document by id; who may see it in full is the caller's decision (the holder, the agency).
     public func document(_ id: String) async throws -> (document: IssuedDocument, holderPIN: String, agency: String) {
-        try await database.withConnection { sql in
-            guard
-                let row = try await sql.raw(
-                    "SELECT content, holder_pin, agency_code FROM issued_documents WHERE id = \(bind: id)"
-                ).first()
-            else { throw DomainError.notFound }
-            return (
-                try IssuedDocument(json: try row.decode(column: "content", as: String.self)),
-                try row.decode(column: "holder_pin", as: String.self),
-                try row.decode(column: "agency_code", as: String.self)
-            )
+        guard let stored = try await database.withConnection({ sql in try await store.document(id, on: sql) }) else {
+            throw DomainError.notFound
         }
+        return (stored.document, stored.holderPIN, stored.agency)
     }
 
     /// Checks a document: its signature, that the key is the issuing agency's, that the platform
@@ -48,15 +40,12 @@ extension ApplicationService {
         } catch let failure as DocumentVerification.Failure {
             return DocumentCheck(document: nil, failure: failure, revokedAt: nil)
         }
-        let stored = try await database.withConnection { sql in
-            try await sql.raw("SELECT content, revoked_at FROM issued_documents WHERE id = \(bind: presented.id)")
-                .first()
+        let stored = try? await database.withConnection { sql in try await store.document(presented.id, on: sql) }
+        guard let stored, stored.document.content == presented.content else {
+            return DocumentCheck(document: nil, failure: .notIssued, revokedAt: nil)
         }
-        guard let stored,
-            let original = try? IssuedDocument(json: try stored.decode(column: "content", as: String.self)),
-            original.content == presented.content
-        else { return DocumentCheck(document: nil, failure: .notIssued, revokedAt: nil) }
-        if let revoked = try stored.decode(column: "revoked_at", as: Int?.self) {
+        let original = stored.document
+        if let revoked = stored.revokedAt {
             return DocumentCheck(document: original, failure: .revoked, revokedAt: revoked)
         }
         return DocumentCheck(document: original, failure: nil, revokedAt: nil)
@@ -77,17 +66,8 @@ extension ApplicationService {
 
     /// Every agency's public document key, for verifiers offline.
     public func agencyKeys() async throws -> [(keyID: String, agency: String, publicKey: String, since: Int)] {
-        try await database.withConnection { sql in
-            try await sql.raw(
-                "SELECT key_id, agency_code, public_key, created_at FROM agency_keys ORDER BY agency_code"
-            ).all().map {
-                (
-                    try $0.decode(column: "key_id", as: String.self),
-                    try $0.decode(column: "agency_code", as: String.self),
-                    try $0.decode(column: "public_key", as: String.self),
-                    try $0.decode(column: "created_at", as: Int.self)
-                )
-            }
+        try await database.withConnection { sql in try await store.agencyKeys(on: sql) }.map {
+            ($0.keyID, $0.agency, $0.publicKey, $0.since)
         }
     }
 }
@@ -129,10 +109,7 @@ extension ApplicationService {
                 kind: "document.revoked", actor: actor, subject: "document:\(id)", time: at,
                 details: ["document": id, "reason": text])
             _ = try await self.ledger.append([event], on: sql)
-            let changed = try await sql.raw(
-                "UPDATE issued_documents SET revoked_at = \(bind: at) WHERE id = \(bind: id) AND revoked_at IS NULL RETURNING id"
-            ).first()
-            guard changed != nil else {
+            guard try await self.store.revokeDocument(id, at: at, on: sql) else {
                 throw DomainError.conflict(field: "document", messageKey: "error_document_revoked")
             }
         }

@@ -47,7 +47,7 @@ public struct CaseFile: Sendable {
     public var item: WorkflowCase
     public var applicant: Person?
     /// Uploaded files: field, filename, media type, size, SHA-256.
-    public var files: [(field: String, filename: String, mediaType: String, size: Int, sha256: String)]
+    public var files: [FileSummary]
     /// Actions the definition allows this official now.
     public var actions: [String]
     public var timeline: [TimelineEvent]
@@ -70,57 +70,62 @@ extension ApplicationService {
         try await openCases(agency: agency, assignee: nil, service: nil)
     }
 
+    /// Open cases of the agency (of one official, when given) joined with their applications, soonest
+    /// due first, at most 500. Cases are read a page at a time from the workflow until 500
+    /// applications of the wanted service are found.
     private func openCases(agency: String, assignee: String?, service: String?) async throws -> [InboxItem] {
         let today = clock.today
-        return try await database.withConnection { sql in
-            var query: SQLQueryString = """
-                SELECT a.id, a.service_id, a.submitted_at, a.due_on AS legal_due, c.state, c.due_on, c.assignee_pin
-                FROM workflow_cases c JOIN applications a ON a.case_id = c.id
-                WHERE c.terminal = 0 AND c.agency_code = \(bind: agency)
-                """
-            if let assignee { query = query + " AND c.assignee_pin = \(bind: assignee)" }
-            if let service, !service.isEmpty { query = query + " AND a.service_id = \(bind: service)" }
-            query = query + " ORDER BY c.due_on, a.submitted_at LIMIT 500"
-            return try await sql.raw(query).all().map { row in
-                let stepDue = try row.decode(column: "due_on", as: String?.self).flatMap(CalendarDate.init(iso:))
-                let legalDue = CalendarDate(iso: try row.decode(column: "legal_due", as: String.self)) ?? today
-                let due = [stepDue, legalDue].compactMap { $0 }.min { $0.dayNumber < $1.dayNumber } ?? legalDue
-                let sla: InboxItem.SLA =
-                    due.dayNumber < today.dayNumber
-                    ? .overdue : due.dayNumber - today.dayNumber <= 2 ? .dueSoon : .onTime
-                return InboxItem(
-                    applicationID: try row.decode(column: "id", as: String.self),
-                    serviceID: try row.decode(column: "service_id", as: String.self),
-                    state: try row.decode(column: "state", as: String.self),
-                    assigneePIN: try row.decode(column: "assignee_pin", as: String?.self),
-                    submittedAt: try row.decode(column: "submitted_at", as: Int.self), stepDueOn: stepDue,
-                    legalDueOn: legalDue, sla: sla)
+        let page = 500
+        let items = try await database.withConnection { sql in
+            var items: [InboxItem] = []
+            var offset = 0
+            while items.count < page {
+                let cases = try await workflow.openCases(
+                    agency: agency, assignee: assignee, offset: offset, limit: page, on: sql)
+                offset += cases.count
+                let applications = Dictionary(
+                    try await store.applications(withCases: cases.map(\.id), on: sql).map { ($0.caseID, $0) },
+                    uniquingKeysWith: { first, _ in first })
+                for item in cases {
+                    guard let application = applications[item.id] else { continue }
+                    if let service, !service.isEmpty, application.serviceID != service { continue }
+                    items.append(Self.inboxItem(application, item, today: today))
+                }
+                if cases.count < page { break }
             }
+            return items
         }
+        return Array(
+            items.enumerated().sorted {
+                ($0.element.stepDueOn?.dayNumber ?? Int.min, $0.element.submittedAt, $0.offset)
+                    < ($1.element.stepDueOn?.dayNumber ?? Int.min, $1.element.submittedAt, $1.offset)
+            }.map(\.element).prefix(page))
+    }
+
+    static func inboxItem(_ application: Application, _ item: WorkflowCase, today: CalendarDate) -> InboxItem {
+        let legalDue = application.dueOn
+        let due = [item.dueOn, legalDue].compactMap { $0 }.min { $0.dayNumber < $1.dayNumber } ?? legalDue
+        let sla: InboxItem.SLA =
+            due.dayNumber < today.dayNumber ? .overdue : due.dayNumber - today.dayNumber <= 2 ? .dueSoon : .onTime
+        return InboxItem(
+            applicationID: application.id, serviceID: application.serviceID, state: item.state,
+            assigneePIN: item.assigneePIN, submittedAt: application.submittedAt, stepDueOn: item.dueOn,
+            legalDueOn: legalDue, sla: sla)
     }
 
     /// An application that `agency` handles or handled, for its systems; "not found" otherwise.
     public func applicationForAgency(_ id: String, agency: String) async throws -> Application {
         try await database.withConnection { sql in
-            let handled = try await sql.raw(
-                "SELECT 1 AS one FROM application_cases WHERE application_id = \(bind: id) AND agency_code = \(bind: agency)"
-            ).first()
-            guard handled != nil else { throw DomainError.notFound }
+            guard try await store.stages(of: id, on: sql).contains(where: { $0.agency == agency }) else {
+                throw DomainError.notFound
+            }
             return try await self.load(sql, id)
         }
     }
 
     /// A person's applications that `agency` handles or handled.
     public func applications(of pin: String, handledBy agency: String) async throws -> [Application] {
-        try await database.withConnection { sql in
-            try await sql.raw(
-                """
-                SELECT * FROM applications a WHERE a.applicant_pin = \(bind: pin)
-                  AND EXISTS (SELECT 1 FROM application_cases s WHERE s.application_id = a.id AND s.agency_code = \(bind: agency))
-                ORDER BY a.submitted_at DESC
-                """
-            ).all().map(Self.decode)
-        }
+        try await database.withConnection { sql in try await store.applications(of: pin, handledBy: agency, on: sql) }
     }
 
     /// Opens a case for an official of an agency that handles (or handled) it. The opening is a
@@ -130,21 +135,8 @@ extension ApplicationService {
         try AccessPolicy.require(.viewBackOffice, of: official)
         let (application, agencies, files) = try await database.withConnection { sql in
             let application = try await self.load(sql, applicationID)
-            let agencies = try await sql.raw(
-                "SELECT agency_code FROM application_cases WHERE application_id = \(bind: applicationID)"
-            ).all()
-                .map { try $0.decode(column: "agency_code", as: String.self) }
-            let files = try await sql.raw(
-                "SELECT field, filename, media_type, size, sha256 FROM application_files WHERE application_id = \(bind: applicationID) ORDER BY field"
-            ).all().map {
-                (
-                    field: try $0.decode(column: "field", as: String.self),
-                    filename: try $0.decode(column: "filename", as: String.self),
-                    mediaType: try $0.decode(column: "media_type", as: String.self),
-                    size: try $0.decode(column: "size", as: Int.self),
-                    sha256: try $0.decode(column: "sha256", as: String.self)
-                )
-            }
+            let agencies = try await store.stages(of: applicationID, on: sql).map(\.agency)
+            let files = try await store.files(of: applicationID, on: sql)
             return (application, agencies, files)
         }
         guard agencies.contains(post.agencyCode) else { throw DomainError.forbidden }
@@ -193,24 +185,13 @@ extension ApplicationService {
         try await database.withConnection { sql in
             let application = try await self.load(sql, applicationID)
             if application.applicantPIN != viewer.pin {
-                let agencies = try await sql.raw(
-                    "SELECT agency_code FROM application_cases WHERE application_id = \(bind: applicationID)"
-                ).all()
-                    .map { try $0.decode(column: "agency_code", as: String.self) }
+                let agencies = try await store.stages(of: applicationID, on: sql).map(\.agency)
                 guard let agency = viewer.post?.agencyCode, agencies.contains(agency) else {
                     throw DomainError.notFound
                 }
             }
-            guard
-                let row = try await sql.raw(
-                    "SELECT filename, media_type, content FROM application_files WHERE application_id = \(bind: applicationID) AND field = \(bind: field)"
-                ).first(),
-                let bytes = Data(base64Encoded: try row.decode(column: "content", as: String.self))
-            else { throw DomainError.notFound }
-            return (
-                try row.decode(column: "filename", as: String.self),
-                try row.decode(column: "media_type", as: String.self), bytes
-            )
+            guard let file = try await store.file(field, of: applicationID, on: sql) else { throw DomainError.notFound }
+            return file
         }
     }
 }

@@ -43,7 +43,7 @@ extension ApplicationService {
             application.stage += 1
             application.caseID = item.id
             application.agencyCode = next.agency
-            try await recordStage(sql, application)
+            try await store.recordStages([application], on: sql)
         }
         let status = Self.status(of: item, service: service, stage: application.stage)
         var made: [String: String] = [:]
@@ -61,26 +61,6 @@ extension ApplicationService {
         }
     }
 
-    func recordStage(_ sql: any SQLDatabase, _ application: Application) async throws {
-        try await sql.raw(
-            """
-            INSERT INTO application_cases (application_id, stage, case_id, agency_code)
-            VALUES (\(bind: application.id), \(bind: application.stage), \(bind: application.caseID), \(bind: application.agencyCode))
-            """
-        ).run()
-    }
-
-    func save(_ sql: any SQLDatabase, _ application: Application) async throws {
-        try await sql.raw(
-            """
-            UPDATE applications SET status = \(bind: application.status.rawValue), final = \(bind: application.status.isFinal ? 1 : 0),
-              stage = \(bind: application.stage), case_id = \(bind: application.caseID), case_revision = \(bind: application.caseRevision),
-              agency_code = \(bind: application.agencyCode), decided_at = \(bind: application.decidedAt)
-            WHERE id = \(bind: application.id)
-            """
-        ).run()
-    }
-
     /// Changes the case through `change` and moves the application on, in one transaction.
     func progress(
         _ application: Application, reason: String,
@@ -95,17 +75,15 @@ extension ApplicationService {
             let notes = Notifier()
             try await self.advance(
                 sql, &current, case: item, service: service, previous: previous, reason: reason, at: at, notes: notes)
-            try await self.save(sql, current)
-            try await notes.flush(sql)
+            try await self.store.save(current, on: sql)
+            try await notes.flush(self.store, on: sql)
             return current
         }
     }
 
     func load(_ sql: any SQLDatabase, _ id: String) async throws -> Application {
-        guard let row = try await sql.raw("SELECT * FROM applications WHERE id = \(bind: id)").first() else {
-            throw DomainError.notFound
-        }
-        return try Self.decode(row)
+        guard let application = try await store.application(id, on: sql) else { throw DomainError.notFound }
+        return application
     }
 
     // MARK: documents
@@ -116,20 +94,12 @@ extension ApplicationService {
         extra: [String: String] = [:]
     ) async throws {
         guard let kind = service.issues,
-            try await sql.raw("SELECT id FROM issued_documents WHERE application_id = \(bind: application.id)").first()
-                == nil
+            try await store.document(ofApplication: application.id, on: sql) == nil
         else { return }
         let key = try await agencyKey(sql, agency: item.agencyCode, at: at)
-        let person = try await sql.raw(
-            "SELECT family_name, given_name, patronymic FROM people WHERE pin = \(bind: application.applicantPIN)"
-        ).first()
         let name =
-            try person.map { row in
-                [
-                    try row.decode(column: "given_name", as: String.self),
-                    try row.decode(column: "patronymic", as: String.self),
-                    try row.decode(column: "family_name", as: String.self),
-                ].filter { !$0.isEmpty }.joined(separator: " ")
+            try await identity.people(pins: [application.applicantPIN], on: sql).first.map { person in
+                [person.givenName, person.patronymic, person.familyName].filter { !$0.isEmpty }.joined(separator: " ")
             } ?? ""
         let id = Self.documentID()
         var facts: [String: JSONValue] = [:]
@@ -168,37 +138,25 @@ extension ApplicationService {
                 publicKey: key.publicKey.rawRepresentation.base64EncodedString(), value: signature.base64EncodedString()
             ),
             ledgerIndex: index)
-        try await sql.raw(
-            """
-            INSERT INTO issued_documents (id, application_id, agency_code, holder_pin, content, signature, key_id, issued_at, ledger_index)
-            VALUES (\(bind: id), \(bind: application.id), \(bind: item.agencyCode), \(bind: application.applicantPIN), \(bind: document.json),
-              \(bind: document.signature.value), \(bind: document.signature.keyID), \(bind: at), \(bind: index))
-            """
-        ).run()
+        try await store.insertDocument(
+            document, application: application.id, holder: application.applicantPIN, agency: item.agencyCode, at: at,
+            on: sql)
     }
 
     /// The agency's document-signing key, made the first time it is needed. It lives in the
     /// database, like the platform's other secrets; docs/services.md says how to rotate it.
     func agencyKey(_ sql: any SQLDatabase, agency: String, at: Int) async throws -> Curve25519.Signing.PrivateKey {
-        if let stored = try await sql.raw("SELECT private_key FROM agency_keys WHERE agency_code = \(bind: agency)")
-            .first(decodingColumn: "private_key", as: String.self),
-            let raw = Data(base64Encoded: stored)
-        {
+        if let stored = try await store.agencyPrivateKey(of: agency, on: sql), let raw = Data(base64Encoded: stored) {
             return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
         }
         let key = Curve25519.Signing.PrivateKey()
         let publicKey = key.publicKey.rawRepresentation
-        try await sql.raw(
-            """
-            INSERT INTO agency_keys (key_id, agency_code, private_key, public_key, created_at)
-            VALUES (\(bind: IssuedDocument.keyID(publicKey)), \(bind: agency), \(bind: key.rawRepresentation.base64EncodedString()),
-              \(bind: publicKey.base64EncodedString()), \(bind: at)) ON CONFLICT (agency_code) DO NOTHING
-            """
-        ).run()
-        guard
-            let stored = try await sql.raw("SELECT private_key FROM agency_keys WHERE agency_code = \(bind: agency)")
-                .first(decodingColumn: "private_key", as: String.self),
-            let raw = Data(base64Encoded: stored)
+        try await store.insertAgencyKey(
+            AgencyKeyRecord(
+                keyID: IssuedDocument.keyID(publicKey), agency: agency, publicKey: publicKey.base64EncodedString(),
+                since: at), privateKey: key.rawRepresentation.base64EncodedString(), on: sql)
+        // Another node may have stored its key first: the stored one is the agency's.
+        guard let stored = try await store.agencyPrivateKey(of: agency, on: sql), let raw = Data(base64Encoded: stored)
         else { throw DomainError.notFound }
         return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
     }
@@ -215,23 +173,22 @@ extension ApplicationService {
     @discardableResult
     public func reconcile() async throws -> Int {
         var done = 0
-        let pending = try await database.withConnection { sql in
-            try await sql.raw("SELECT id, application_id FROM bills WHERE status = 'pending'").all().map {
-                (try $0.decode(column: "id", as: String.self), try $0.decode(column: "application_id", as: String.self))
-            }
-        }
+        let pending = try await database.withConnection { sql in try await store.pendingBills(on: sql) }
         for (bill, application) in pending {
             if case .confirmed(let reference) = try await gateway.status(bill: bill) {
                 _ = try await recordPayment(bill: bill, application: application, reference: reference)
                 done += 1
             }
         }
+        // Only cases changed since the last round (with a margin for clocks and slow commits) can
+        // have moved behind an application's back.
+        let started = clock.seconds
+        let since = reconcileCursor.value
         let stale = try await database.withConnection { sql in
-            try await sql.raw(
-                """
-                SELECT a.* FROM applications a JOIN workflow_cases c ON c.id = a.case_id WHERE a.final = 0 AND c.revision <> a.case_revision
-                """
-            ).all().map(Self.decode)
+            let changed = try await workflow.revisions(changedSince: since, on: sql)
+            return try await store.applications(withCases: Array(changed.keys).sorted(), on: sql).filter {
+                !$0.status.isFinal && changed[$0.caseID] != $0.caseRevision
+            }
         }
         for application in stale {
             _ = try await progress(application, reason: "") { sql in
@@ -239,6 +196,7 @@ extension ApplicationService {
             }
             done += 1
         }
+        reconcileCursor.value = started - 120
         return done
     }
 }

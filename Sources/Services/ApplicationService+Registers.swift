@@ -56,11 +56,7 @@ extension ApplicationService {
                 reason: "decision on application \(application.id)", on: sql, now: at)
             for parent in entry.parents ?? [] {
                 guard let pin = text(parent), pin != key else { continue }
-                try await sql.raw(
-                    """
-                    INSERT INTO person_relations (pin_a, pin_b, kind) VALUES (\(bind: pin), \(bind: key), 'parent') ON CONFLICT (pin_a, pin_b) DO NOTHING
-                    """
-                ).run()
+                try await registries.recordParent(pin, of: key, on: sql)
             }
             made[entry.fact] = key
         }
@@ -75,7 +71,7 @@ extension ApplicationService {
     private func freeKey(_ sql: any SQLDatabase, registry: String, _ make: (String) -> String) async throws -> String {
         for _ in 0..<20 {
             let candidate = make(String(format: "%05d", Int.random(in: 1...99_999)))
-            if try await SQLRegistryStore.liveKeys(registry, among: [candidate], on: sql).isEmpty { return candidate }
+            if try await registries.liveKeys(registry, among: [candidate], on: sql).isEmpty { return candidate }
         }
         throw DomainError.conflict(field: "key", messageKey: "error_record_exists")
     }

@@ -24,12 +24,7 @@ extension ApplicationService {
         let id = "U" + Secrets.token().filter { $0.isLetter || $0.isNumber }.prefix(24)
         let at = clock.seconds
         try await database.withConnection { sql in
-            try await sql.raw(
-                """
-                INSERT INTO registration_uploads (id, client_id, field, filename, content, created_at)
-                VALUES (\(bind: id), \(bind: client), \(bind: name), \(bind: String(file.filename.prefix(200))), \(bind: Data(file.bytes).base64EncodedString()), \(bind: at))
-                """
-            ).run()
+            try await store.insertUpload(id: id, client: client, field: name, file: file, at: at, on: sql)
         }
         return (id, type)
     }
@@ -40,14 +35,10 @@ extension ApplicationService {
         return try await database.withConnection { sql in
             var files: [String: UploadedFile] = [:]
             for id in ids {
-                guard
-                    let row = try await sql.raw(
-                        "SELECT field, filename, content FROM registration_uploads WHERE id = \(bind: id) AND client_id = \(bind: client)"
-                    ).first(),
-                    let bytes = Data(base64Encoded: try row.decode(column: "content", as: String.self))
-                else { throw ValidationError(field: "documentUrls", messageKey: "error_reference") }
-                files[try row.decode(column: "field", as: String.self)] = UploadedFile(
-                    filename: try row.decode(column: "filename", as: String.self), bytes: Array(bytes))
+                guard let upload = try await store.upload(id, client: client, on: sql) else {
+                    throw ValidationError(field: "documentUrls", messageKey: "error_reference")
+                }
+                files[upload.field] = upload.file
             }
             return files
         }

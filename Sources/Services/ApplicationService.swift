@@ -6,6 +6,7 @@ import Ledger
 import Registries
 import SQLKit
 import Storage
+import Synchronization
 import Workflow
 
 /// One application as submitted: who, for what, the answers and files, and the key that makes a
@@ -51,7 +52,9 @@ public struct ApplicationService: Sendable {
     let database: Database
     let ledger: LedgerService
     let workflow: WorkflowService
-    let registries: SQLRegistryStore
+    /// The registries, and the civil registry's relations between people, on this module's transactions.
+    let registries: any RegistryStore & Kinship
+    let store: any ServicesStore
     public let catalogue: ServiceCatalogue
     let gateway: any PaymentGateway
     let identity: IdentityService
@@ -60,9 +63,11 @@ public struct ApplicationService: Sendable {
     /// The district codes an address may name, kept a minute (reference data changes rarely).
     let districts = TTLCache<String, Set<String>>(lifetime: .seconds(60))
     let clock: Clock
+    /// Changes to cases before this time (seconds) were reconciled already, on this node.
+    let reconcileCursor = ReconcileCursor()
 
     public init(
-        database: Database, ledger: LedgerService, workflow: WorkflowService, registries: SQLRegistryStore,
+        database: Database, ledger: LedgerService, workflow: WorkflowService, registries: any RegistryStore & Kinship,
         identity: IdentityService,
         gateway: any PaymentGateway, idempotency: IdempotencyStore, clock: Clock
     ) {
@@ -71,7 +76,8 @@ public struct ApplicationService: Sendable {
         self.workflow = workflow
         self.registries = registries
         self.identity = identity
-        self.catalogue = ServiceCatalogue(database: database)
+        self.store = SQLServicesStore()
+        self.catalogue = ServiceCatalogue(database: database, store: store)
         self.gateway = gateway
         self.clock = clock
         self.idempotency = idempotency
@@ -108,25 +114,17 @@ public struct ApplicationService: Sendable {
     /// Keeps the answers typed so far (files are not kept in drafts: they are sent with the application).
     public func saveDraft(_ serviceID: String, answers: [String: String], by applicant: Principal) async throws {
         _ = try await catalogue.service(serviceID)
-        let text = JSONValue.object(answers.mapValues { .string(String($0.prefix(2000))) }).canonicalJSON
+        let kept = answers.mapValues { String($0.prefix(2000)) }
         let at = clock.seconds
         try await database.withConnection { sql in
-            try await sql.raw(
-                """
-                INSERT INTO application_drafts (applicant_pin, service_id, answers, saved_at) VALUES (\(bind: applicant.pin), \(bind: serviceID), \(bind: text), \(bind: at))
-                ON CONFLICT (applicant_pin, service_id) DO UPDATE SET answers = \(bind: text), saved_at = \(bind: at)
-                """
-            ).run()
+            try await store.saveDraft(kept, service: serviceID, applicant: applicant.pin, at: at, on: sql)
         }
     }
 
     /// The applicant's saved draft of `serviceID`, if any.
     public func draft(_ serviceID: String, of applicant: Principal) async throws -> [String: String]? {
         try await database.withConnection { sql in
-            try await sql.raw(
-                "SELECT answers FROM application_drafts WHERE applicant_pin = \(bind: applicant.pin) AND service_id = \(bind: serviceID)"
-            )
-            .first(decodingColumn: "answers", as: String.self).map(Self.decodeAnswers)
+            try await store.draft(service: serviceID, applicant: applicant.pin, on: sql)
         }
     }
 
@@ -232,7 +230,7 @@ public struct ApplicationService: Sendable {
             var stored: [Int: Application] = [:]
             var stages: [Application] = []
             let notes = Notifier()
-            var rows: [(Application, PreparedSubmission)] = []
+            var rows: [NewApplication] = []
             for (i, item) in zip(starting, cases) {
                 let entry = batch[i]
                 var application = Application(
@@ -245,35 +243,27 @@ public struct ApplicationService: Sendable {
                     dueOn: calendar.adding(workingDays: entry.service.deadlineDays, to: CalendarDate(bishkekDayOf: at)),
                     decidedAt: nil,
                     rating: nil, ledgerIndex: nil)
-                for (field, file) in entry.form.files {
-                    try await sql.raw(
-                        """
-                        INSERT INTO application_files (application_id, field, filename, media_type, size, sha256, content)
-                        VALUES (\(bind: application.id), \(bind: field), \(bind: String(file.filename.prefix(200))), \(bind: file.mediaType), \(bind: file.bytes.count),
-                          \(bind: file.sha256), \(bind: Data(file.bytes).base64EncodedString()))
-                        """
-                    ).run()
+                for (field, file) in entry.form.files.sorted(by: { $0.key < $1.key }) {
+                    try await self.store.insertFile(file, field: field, application: application.id, on: sql)
                 }
                 if entry.service.fee > 0 {
-                    try await sql.raw(
-                        """
-                        INSERT INTO bills (id, application_id, amount, currency, status, created_at)
-                        VALUES (\(bind: "B" + application.id.dropFirst(2)), \(bind: application.id), \(bind: entry.service.fee), 'KGS', 'unpaid', \(bind: at))
-                        """
-                    ).run()
+                    try await self.store.insertBill(
+                        id: "B" + application.id.dropFirst(2), application: application.id, amount: entry.service.fee,
+                        at: at, on: sql)
                 }
                 let first = application
                 try await self.advance(
                     sql, &application, case: item, service: entry.service, previous: nil, reason: "", at: at,
                     notes: notes)
-                rows.append((application, entry))
+                rows.append(
+                    NewApplication(application: application, idempotencyKey: entry.storedKey, requestHash: entry.hash))
                 stages.append(first)
                 stored[i] = application
                 results[i] = .success(application)
             }
-            try await self.insert(sql, rows, at: at)
-            try await self.recordStages(sql, stages)
-            try await notes.flush(sql)
+            try await self.store.insert(rows, at: at, on: sql)
+            try await self.store.recordStages(stages, on: sql)
+            try await notes.flush(self.store, on: sql)
             // A key repeated inside one batch gets the application stored for its first use.
             for (i, first) in duplicateOf { results[i] = stored[first].map { .success($0) } }
             return results.map { $0 ?? .failure(DomainError.notFound) }
@@ -282,11 +272,7 @@ public struct ApplicationService: Sendable {
 
     /// Whether the civil registry records `parent` as a parent of `child`.
     func isParent(_ parent: String, of child: String) async throws -> Bool {
-        try await database.withConnection { sql in
-            try await sql.raw(
-                "SELECT 1 AS one FROM person_relations WHERE pin_a = \(bind: parent) AND pin_b = \(bind: child) AND kind = 'parent'"
-            ).first() != nil
-        }
+        try await database.withConnection { sql in try await registries.isParent(parent, of: child, on: sql) }
     }
 
     /// The facts the process sees: the answers, the applicant and the fee.
@@ -299,43 +285,6 @@ public struct ApplicationService: Sendable {
         if let inn = item.submission.organisationINN { facts["organisation.inn"] = .string(inn) }
         facts["service.fee"] = .number(Double(item.service.fee))
         return facts
-    }
-
-    /// Stores new applications, 50 rows a statement.
-    private func insert(_ sql: any SQLDatabase, _ rows: [(Application, PreparedSubmission)], at: Int) async throws {
-        for start in stride(from: 0, to: rows.count, by: 50) {
-            try await sql.raw(
-                .rows(
-                    """
-                    INSERT INTO applications (id, service_id, applicant_pin, organisation_inn, language, answers, status, final, stage, case_id, case_revision,
-                      agency_code, submitted_at, due_on, decided_at, idempotency_key, request_hash) VALUES
-                    """,
-                    rows[start..<min(start + 50, rows.count)].map { application, entry in
-                        [
-                            application.id, application.serviceID, application.applicantPIN,
-                            application.organisationINN, application.language.rawValue,
-                            Self.encodeAnswers(application.answers), application.status.rawValue,
-                            application.status.isFinal ? 1 : 0, application.stage,
-                            application.caseID, application.caseRevision, application.agencyCode, at,
-                            application.dueOn.description, application.decidedAt,
-                            entry.storedKey, entry.hash,
-                        ] as [any Encodable & Sendable]
-                    })
-            ).run()
-        }
-    }
-
-    /// Records the first stage's case of new applications, 100 rows a statement.
-    private func recordStages(_ sql: any SQLDatabase, _ applications: [Application]) async throws {
-        for start in stride(from: 0, to: applications.count, by: 100) {
-            try await sql.raw(
-                .rows(
-                    "INSERT INTO application_cases (application_id, stage, case_id, agency_code) VALUES ",
-                    applications[start..<min(start + 100, applications.count)].map {
-                        [$0.id, $0.stage, $0.caseID, $0.agencyCode]
-                    })
-            ).run()
-        }
     }
 
     // MARK: shared helpers
@@ -352,35 +301,6 @@ public struct ApplicationService: Sendable {
         return "TK-" + String(symbols[0..<4]) + "-" + String(symbols[4..<8]) + "-" + String(symbols[8..<10])
     }
 
-    static func encodeAnswers(_ answers: [String: String]) -> String {
-        JSONValue.object(answers.mapValues { .string($0) }).canonicalJSON
-    }
-
-    static func decodeAnswers(_ text: String) -> [String: String] {
-        guard case .object(let object)? = try? JSONValue.parse(text) else { return [:] }
-        return object.compactMapValues(\.stringValue)
-    }
-
-    static func decode(_ row: any SQLRow) throws -> Application {
-        Application(
-            id: try row.decode(column: "id", as: String.self),
-            serviceID: try row.decode(column: "service_id", as: String.self),
-            applicantPIN: try row.decode(column: "applicant_pin", as: String.self),
-            organisationINN: try row.decode(column: "organisation_inn", as: String?.self),
-            language: Language(rawValue: try row.decode(column: "language", as: String.self)) ?? .ky,
-            answers: decodeAnswers(try row.decode(column: "answers", as: String.self)),
-            status: Application.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .inProgress,
-            stage: try row.decode(column: "stage", as: Int.self),
-            caseID: try row.decode(column: "case_id", as: String.self),
-            agencyCode: try row.decode(column: "agency_code", as: String.self),
-            submittedAt: try row.decode(column: "submitted_at", as: Int.self),
-            dueOn: CalendarDate(iso: try row.decode(column: "due_on", as: String.self)) ?? CalendarDate(dayNumber: 0),
-            decidedAt: try row.decode(column: "decided_at", as: Int?.self),
-            rating: try row.decode(column: "rating", as: Int?.self),
-            ledgerIndex: try row.decode(column: "ledger_index", as: Int?.self),
-            caseRevision: try row.decode(column: "case_revision", as: Int.self))
-    }
-
     func lookups() async throws -> Lookups {
         Lookups(
             districts: try await districts.value(for: "districts") {
@@ -391,7 +311,7 @@ public struct ApplicationService: Sendable {
     /// Form lookups backed by the identity reference data and the registries.
     struct Lookups: FormLookups {
         let districts: Set<String>
-        let registries: SQLRegistryStore
+        let registries: any RegistryStore
         func liveKeys(_ registry: String, among keys: [String]) async throws -> Set<String> {
             guard Registry.isName(registry) else { return [] }
             return try await registries.liveKeys(registry, among: keys)
@@ -410,4 +330,14 @@ struct PreparedSubmission: Sendable {
     var owner: String { submission.keyOwner }
     /// The key as kept on the application (with the sending client, as applications have always kept it).
     var storedKey: String { submission.client.map { "\($0):\(key.value)" } ?? key.value }
+}
+
+/// Where this node's reconciliation got to; it starts at 0, so a node's first round looks at every case.
+final class ReconcileCursor: Sendable {
+    private let stored = Mutex(0)
+
+    var value: Int {
+        get { stored.withLock { $0 } }
+        set { stored.withLock { $0 = newValue } }
+    }
 }

@@ -1,8 +1,9 @@
 import Core
 import Foundation
-import Registries
+import Identity
 import SQLKit
 import Storage
+import Workflow
 
 /// Sends an email; the live implementation talks to a mail server, the test one records.
 public protocol EmailSender: Sendable {
@@ -95,43 +96,48 @@ final class Notifier {
         pending.append((application, service, status, reason, at))
     }
 
-    /// Writes what was added: one INSERT of notifications, one lookup of contacts, one INSERT of messages.
-    func flush(_ sql: any SQLDatabase) async throws {
+    /// Writes what was added, on the caller's transaction.
+    func flush(_ store: any ServicesStore, on sql: any SQLDatabase) async throws {
         guard !pending.isEmpty else { return }
-        for chunk in stride(from: 0, to: pending.count, by: 100).map({
-            Array(pending[$0..<min($0 + 100, pending.count)])
-        }) {
-            try await sql.raw(
-                .rows(
-                    "INSERT INTO notifications (id, pin, application_id, status, reason, created_at) VALUES ",
-                    chunk.map { note in
-                        [
-                            Self.id(note), note.application.applicantPIN, note.application.id, note.status.rawValue,
-                            note.reason, note.at,
-                        ] as [any Encodable & Sendable]
-                    })
-            ).run()
-        }
+        try await store.insertNotifications(
+            pending.map { note in
+                (
+                    AppNotification(
+                        id: Self.id(note), applicationID: note.application.id, status: note.status,
+                        reason: note.reason, at: note.at, isRead: false),
+                    note.application.applicantPIN
+                )
+            }, on: sql)
         pending = []
     }
 }
 
-/// Messages waiting to go out, sent by whichever node gets to them first.
+/// Turns notifications and escalations into email and SMS in the platform's outbox, and sends them,
+/// by whichever node gets to them first.
 public struct Outbox: Sendable {
     let database: Database
     let email: any EmailSender
     let sms: any SMSSender
     let catalogue: ServiceCatalogue
+    let store: any ServicesStore
+    let messages: OutboxStore
+    /// Where contacts come from (Identity owns them).
+    let people: any IdentityStore
+    /// Where escalations come from (the workflow's history).
+    let cases: any WorkflowStore
 
-    /// When messages are marked sent.
-    let clock: Clock
-
-    public init(database: Database, email: any EmailSender, sms: any SMSSender, clock: Clock) {
-        self.clock = clock
+    /// An outbox on `database`, sending through `email` and `sms`, to the contacts `people` keeps.
+    public init(
+        database: Database, email: any EmailSender, sms: any SMSSender, people: any IdentityStore, clock: Clock
+    ) {
         self.database = database
         self.email = email
         self.sms = sms
-        self.catalogue = ServiceCatalogue(database: database)
+        self.people = people
+        self.store = SQLServicesStore()
+        self.catalogue = ServiceCatalogue(database: database, store: store)
+        self.messages = OutboxStore(database: database, clock: clock)
+        self.cases = SQLWorkflowStore(engine: database.engine)
     }
 
     /// Writes the email and SMS of up to `limit` notifications not yet queued, in the applicant's
@@ -140,158 +146,101 @@ public struct Outbox: Sendable {
     public func queue(limit: Int = 500) async throws -> Int {
         let services = try await catalogue.all()
         return try await database.transaction { sql in
-            let rows = try await sql.raw(
-                """
-                SELECT n.id, n.application_id, n.status, n.reason, n.created_at, a.language, a.service_id, p.email, p.phone
-                FROM notifications n JOIN applications a ON a.id = n.application_id LEFT JOIN people p ON p.pin = n.pin
-                WHERE n.queued = 0 ORDER BY n.created_at LIMIT \(literal: limit)
-                """
-            ).all()
-            guard !rows.isEmpty else { return 0 }
-            var messages: [(id: String, channel: String, recipient: String, subject: String, body: String, at: Int)] =
-                []
-            var ids: [String] = []
-            for row in rows {
-                let id = try row.decode(column: "id", as: String.self)
-                ids.append(id)
-                let serviceID = try row.decode(column: "service_id", as: String.self)
+            let queued = try await store.notificationsToQueue(limit: limit, on: sql)
+            guard !queued.isEmpty else { return 0 }
+            let contacts = Dictionary(
+                try await people.people(pins: queued.map(\.pin), on: sql).map { ($0.pin, $0) },
+                uniquingKeysWith: { first, _ in first })
+            var out: [OutboxMessage] = []
+            for item in queued {
+                let note = item.notification
                 let (subject, body) = Notifier.message(
-                    number: try row.decode(column: "application_id", as: String.self),
-                    service: services.first { $0.id == serviceID },
-                    language: Language(rawValue: try row.decode(column: "language", as: String.self)) ?? .ky,
-                    status: Application.Status(rawValue: try row.decode(column: "status", as: String.self))
-                        ?? .inProgress,
-                    reason: try row.decode(column: "reason", as: String.self))
-                let at = try row.decode(column: "created_at", as: Int.self)
-                if let address = try row.decode(column: "email", as: String?.self), !address.isEmpty {
-                    messages.append((id + ":email", "email", address, subject, body, at))
-                }
-                if let phone = try row.decode(column: "phone", as: String?.self), !phone.isEmpty {
-                    messages.append((id + ":sms", "sms", phone, subject, body, at))
+                    number: note.applicationID, service: services.first { $0.id == item.serviceID },
+                    language: item.language, status: note.status, reason: note.reason)
+                guard let person = contacts[item.pin] else { continue }
+                for (channel, recipient) in [("email", person.email), ("sms", person.phone)] where !recipient.isEmpty {
+                    out.append(
+                        OutboxMessage(
+                            id: note.id + ":" + channel, channel: channel, recipient: recipient, subject: subject,
+                            body: body, createdAt: note.at))
                 }
             }
-            for start in stride(from: 0, to: messages.count, by: 100) {
-                try await sql.raw(
-                    .rows(
-                        "INSERT INTO outbox (id, channel, recipient, subject, body, status, created_at) VALUES ",
-                        messages[start..<min(start + 100, messages.count)].map {
-                            [$0.id, $0.channel, $0.recipient, $0.subject, $0.body, "pending", $0.at]
-                        },
-                        " ON CONFLICT (id) DO NOTHING")
-                ).run()
-            }
-            try await sql.raw("UPDATE notifications SET queued = 1 WHERE id IN (" + .list(ids) + ")").run()
-            return ids.count
+            try await messages.enqueue(out, on: sql)
+            try await store.markQueued(queued.map(\.notification.id), on: sql)
+            return queued.count
         }
     }
 
-    /// Sends up to `limit` pending messages; a failure is counted and retried later (at most 5 times).
     /// Writes an email and SMS to the official holding each case whose deadline passed (workflow
     /// escalations), in Kyrgyz and Russian; each escalation once.
     @discardableResult
     public func queueOverdueNotices(limit: Int = 200) async throws -> Int {
         let services = try await catalogue.all()
         return try await database.transaction { sql in
-            let rows = try await sql.raw(
-                """
-                SELECT h.case_id, h.seq, h.details, h.to_state, h.at, a.id AS application_id, a.service_id
-                FROM workflow_history h JOIN applications a ON a.case_id = h.case_id
-                WHERE h.kind = 'escalated' AND NOT EXISTS (SELECT 1 FROM escalation_notices n WHERE n.case_id = h.case_id AND n.seq = h.seq)
-                ORDER BY h.at LIMIT \(literal: limit)
-                """
-            ).all()
-            guard !rows.isEmpty else { return 0 }
-            for row in rows {
-                let caseID = try row.decode(column: "case_id", as: String.self)
-                let seq = try row.decode(column: "seq", as: Int.self)
-                try await sql.raw(
-                    "INSERT INTO escalation_notices (case_id, seq) VALUES (\(bind: caseID), \(bind: seq)) ON CONFLICT (case_id, seq) DO NOTHING"
-                ).run()
-                guard
-                    case .object(let details)? = try? JSONValue.parse(
-                        try row.decode(column: "details", as: String.self)),
-                    let official = details["assignee"]?.stringValue, !official.isEmpty,
-                    let contact = try await sql.raw("SELECT email, phone FROM people WHERE pin = \(bind: official)")
-                        .first()
+            // Escalations since the newest notice, less an hour for other nodes' clocks and slow commits.
+            let since = max(0, try await store.latestEscalationNotice(on: sql) - 3600)
+            var fresh: [CaseEscalation] = []
+            var offset = 0
+            while fresh.count < limit {
+                let page = try await cases.escalations(since: since, offset: offset, limit: 500, on: sql)
+                offset += page.count
+                let noticed = try await store.noticed(page, on: sql)
+                fresh += page.filter { !noticed.contains("\($0.caseID):\($0.seq)") }
+                if page.count < 500 { break }
+            }
+            fresh = Array(fresh.prefix(limit))
+            guard !fresh.isEmpty else { return 0 }
+            try await store.recordNotices(fresh, on: sql)
+            let applications = Dictionary(
+                try await store.applications(withCases: fresh.map(\.caseID), on: sql).map { ($0.caseID, $0) },
+                uniquingKeysWith: { first, _ in first })
+            let officials = Dictionary(
+                try await people.people(pins: fresh.compactMap(\.assigneePIN), on: sql).map { ($0.pin, $0) },
+                uniquingKeysWith: { first, _ in first })
+            var out: [OutboxMessage] = []
+            for escalation in fresh {
+                guard let application = applications[escalation.caseID],
+                    let official = escalation.assigneePIN.flatMap({ officials[$0] })
                 else { continue }
-                let number = try row.decode(column: "application_id", as: String.self)
-                let serviceID = try row.decode(column: "service_id", as: String.self)
-                let service = services.first { $0.id == serviceID }
-                let state = try row.decode(column: "to_state", as: String?.self) ?? ""
+                let service = services.first { $0.id == application.serviceID }
                 let text = { (language: Language, key: String) in
                     Notifier.fill(
                         Catalog.shipped.text(key, language),
                         [
-                            "number": number, "service": service?.title.text(language) ?? serviceID,
-                            "state": Catalog.shipped.text("state_\(state)", language),
+                            "number": application.id,
+                            "service": service?.title.text(language) ?? application.serviceID,
+                            "state": Catalog.shipped.text("state_\(escalation.state)", language),
                         ])
                 }
                 let subject = text(.ky, "notify_overdue_subject") + " / " + text(.ru, "notify_overdue_subject")
                 let body = text(.ky, "notify_overdue_body") + "\n\n" + text(.ru, "notify_overdue_body")
-                let at = try row.decode(column: "at", as: Int.self)
-                for (channel, recipient) in [
-                    ("email", try contact.decode(column: "email", as: String.self)),
-                    ("sms", try contact.decode(column: "phone", as: String.self)),
-                ]
+                for (channel, recipient) in [("email", official.email), ("sms", official.phone)]
                 where !recipient.isEmpty {
-                    try await sql.raw(
-                        """
-                        INSERT INTO outbox (id, channel, recipient, subject, body, status, created_at)
-                        VALUES (\(bind: "esc:\(caseID):\(seq):\(channel)"), \(bind: channel), \(bind: recipient), \(bind: subject), \(bind: body), 'pending', \(bind: at))
-                        ON CONFLICT (id) DO NOTHING
-                        """
-                    ).run()
+                    out.append(
+                        OutboxMessage(
+                            id: "esc:\(escalation.caseID):\(escalation.seq):\(channel)", channel: channel,
+                            recipient: recipient, subject: subject, body: body, createdAt: escalation.at))
                 }
             }
-            return rows.count
+            try await messages.enqueue(out, on: sql)
+            return fresh.count
         }
     }
 
+    /// Queues what is new, then sends up to `limit` pending messages; a failure is retried later
+    /// (at most 5 times).
     @discardableResult
     public func dispatch(limit: Int = 100) async throws -> Int {
         try await queue()
         try await queueOverdueNotices()
-        let pending = try await database.withConnection { sql in
-            try await sql.raw(
-                "SELECT id, channel, recipient, subject, body FROM outbox WHERE status = 'pending' ORDER BY created_at LIMIT \(literal: limit)"
-            ).all().map { row in
-                (
-                    try row.decode(column: "id", as: String.self), try row.decode(column: "channel", as: String.self),
-                    try row.decode(column: "recipient", as: String.self),
-                    try row.decode(column: "subject", as: String.self), try row.decode(column: "body", as: String.self)
-                )
+        let email = self.email
+        let sms = self.sms
+        return try await messages.dispatch(limit: limit) { message in
+            if message.channel == "email" {
+                try await email.send(to: message.recipient, subject: message.subject, body: message.body)
+            } else {
+                try await sms.send(to: message.recipient, text: message.body)
             }
         }
-        var sent = 0
-        for (id, channel, recipient, subject, body) in pending {
-            // Claim the message first, so that two nodes never send it twice.
-            let claimed = try await database.withConnection { sql in
-                try await sql.raw(
-                    "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = \(bind: id) AND status = 'pending' RETURNING attempts"
-                ).first(decodingColumn: "attempts", as: Int.self)
-            }
-            guard let attempts = claimed else { continue }
-            do {
-                if channel == "email" {
-                    try await email.send(to: recipient, subject: subject, body: body)
-                } else {
-                    try await sms.send(to: recipient, text: body)
-                }
-                let at = clock.seconds
-                try await database.withConnection { sql in
-                    try await sql.raw("UPDATE outbox SET status = 'sent', sent_at = \(bind: at) WHERE id = \(bind: id)")
-                        .run()
-                }
-                sent += 1
-            } catch {
-                let next = attempts >= 5 ? "failed" : "pending"
-                try await database.withConnection { sql in
-                    try await sql.raw(
-                        "UPDATE outbox SET status = \(bind: next), last_error = \(bind: String(describing: error).prefix(500).description) WHERE id = \(bind: id)"
-                    ).run()
-                }
-            }
-        }
-        return sent
     }
 }

@@ -26,7 +26,9 @@ public protocol PaymentGateway: Sendable {
 /// survives a restart of the platform like a real bank's would.
 public struct TestPaymentGateway: PaymentGateway {
     let database: Database
+    let store: any ServicesStore = SQLServicesStore()
 
+    /// The test bank, keeping its books in `database`.
     public init(database: Database) {
         self.database = database
     }
@@ -34,18 +36,13 @@ public struct TestPaymentGateway: PaymentGateway {
     public func charge(bill: String, amount: Int, instruction: String) async throws -> PaymentOutcome {
         let reference = "TEST-" + bill
         if instruction == "fail" { return .failed(reason: "declined by the test bank") }
-        try await database.withConnection { sql in
-            try await sql.raw(
-                "INSERT INTO test_bank_charges (bill, amount) VALUES (\(bind: bill), \(bind: amount)) ON CONFLICT (bill) DO NOTHING"
-            ).run()
+        try await database.withConnection { sql in try await store.recordTestCharge(bill: bill, amount: amount, on: sql)
         }
         return instruction == "timeout" ? .pending(reference: reference) : .confirmed(reference: reference)
     }
 
     public func status(bill: String) async throws -> PaymentOutcome {
-        let taken = try await database.withConnection { sql in
-            try await sql.raw("SELECT bill FROM test_bank_charges WHERE bill = \(bind: bill)").first() != nil
-        }
+        let taken = try await database.withConnection { sql in try await store.testChargeExists(bill: bill, on: sql) }
         return taken ? .confirmed(reference: "TEST-" + bill) : .failed(reason: "unknown charge")
     }
 }

@@ -6,10 +6,13 @@ import Storage
 /// within 30 seconds), with search over their titles and descriptions in all three languages.
 public actor ServiceCatalogue {
     private let database: Database
+    private let store: any ServicesStore
     private let cache = TTLCache<String, [Service]>(lifetime: .seconds(30))
 
-    public init(database: Database) {
+    /// The catalogue of services stored in `database`.
+    public init(database: Database, store: any ServicesStore = SQLServicesStore()) {
         self.database = database
+        self.store = store
     }
 
     /// Every service, in a stable order (life event, then id).
@@ -18,12 +21,9 @@ public actor ServiceCatalogue {
     }
 
     private func load() async throws -> [Service] {
-        let decoder = JSONDecoder()
-        return try await database.withConnection { sql in
-            try await sql.raw("SELECT document FROM services ORDER BY id").all().map { row in
-                try decoder.decode(Service.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
-            }
-        }.sorted { ($0.lifeEvent, $0.id) < ($1.lifeEvent, $1.id) }
+        try await database.withConnection { sql in try await self.store.services(on: sql) }.sorted {
+            ($0.lifeEvent, $0.id) < ($1.lifeEvent, $1.id)
+        }
     }
 
     /// One service, or `DomainError.notFound`.
@@ -34,17 +34,7 @@ public actor ServiceCatalogue {
 
     /// Publishes (or replaces) a service; its process definitions must be published first.
     public func publish(_ service: Service, at: Int) async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let document = String(decoding: try encoder.encode(service), as: UTF8.self)
-        try await database.withConnection { sql in
-            try await sql.raw(
-                """
-                INSERT INTO services (id, agency_code, document, updated_at) VALUES (\(bind: service.id), \(bind: service.agency), \(bind: document), \(bind: at))
-                ON CONFLICT (id) DO UPDATE SET agency_code = \(bind: service.agency), document = \(bind: document), updated_at = \(bind: at)
-                """
-            ).run()
-        }
+        try await database.withConnection { sql in try await self.store.publish(service, at: at, on: sql) }
         await cache.removeAll()
     }
 

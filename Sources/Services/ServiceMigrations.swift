@@ -1,7 +1,7 @@
 import Storage
 
 /// The tables of the services module: the catalogue, applications, drafts, files, bills,
-/// issued documents and the agencies' document keys, notifications and the message outbox.
+/// issued documents and the agencies' document keys, and notifications.
 public enum ServiceMigrations {
     /// In order; versions 500–599 belong to this module.
     public static let all: [Migration] = [
@@ -48,11 +48,7 @@ public enum ServiceMigrations {
                 "CREATE INDEX notifications_by_pin ON notifications (pin, created_at)",
                 // Notifications whose email and SMS are not written yet (the outbox dispatcher's queue).
                 "CREATE INDEX notifications_to_queue ON notifications (queued, created_at)",
-                """
-                CREATE TABLE outbox (id TEXT PRIMARY KEY, channel TEXT NOT NULL, recipient TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,
-                  status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_at BIGINT NOT NULL, sent_at BIGINT)
-                """,
-                "CREATE INDEX outbox_pending ON outbox (status, created_at)",
+                // (The message outbox was created here before it became Storage's; see OutboxStore.)
                 // Files other systems upload before submitting (GovStack Registration `POST /documents`).
                 """
                 CREATE TABLE registration_uploads (id TEXT PRIMARY KEY, client_id TEXT NOT NULL, field TEXT NOT NULL, filename TEXT NOT NULL,
@@ -62,6 +58,14 @@ public enum ServiceMigrations {
                 "CREATE TABLE escalation_notices (case_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (case_id, seq))",
                 // The books of the test bank (TestPaymentGateway): a stand-in for the bank's side.
                 "CREATE TABLE test_bank_charges (bill TEXT PRIMARY KEY, amount INTEGER NOT NULL)",
-            ])
+            ]),
+        // Escalation notices remember when they were written, so the next round asks the workflow
+        // only for escalations since then (minus a margin), not for the whole history.
+        Migration(
+            version: 501, name: "escalation notices by time",
+            statements: [
+                "ALTER TABLE escalation_notices ADD COLUMN at BIGINT NOT NULL DEFAULT 0",
+                "CREATE INDEX escalation_notices_by_time ON escalation_notices (at)",
+            ]),
     ]
 }

@@ -35,7 +35,8 @@ public struct Platform: Sendable {
 
     /// Every migration of every module, in order.
     public static let migrator = Migrator(
-        migrations: IdempotencyStore.migrations + LedgerMigrations.all + IdentityMigrations.all + RegistryMigrations.all
+        migrations: IdempotencyStore.migrations + OutboxStore.migrations + LedgerMigrations.all + IdentityMigrations.all
+            + RegistryMigrations.all
             + WorkflowMigrations.all + ServiceMigrations.all)
 
     /// Opens the database, applies migrations, ensures reference data and (if asked) seeds the demo.
@@ -102,7 +103,7 @@ public struct Platform: Sendable {
                 importer: importer,
                 workflow: workflow,
                 applications: applications,
-                outbox: Outbox(database: database, email: messages, sms: messages, clock: clock),
+                outbox: Outbox(database: database, email: messages, sms: messages, people: store, clock: clock),
                 sentMessages: messages,
                 checkpointFile: checkpointFile,
                 pages: try await PageRenderer.load(demo: configuration.seedDemoData),

@@ -220,7 +220,8 @@ public struct SQLWorkflowStore: WorkflowStore {
             for row in try await sql.raw(
                 "SELECT pin, open_cases FROM workflow_official_load WHERE pin IN (" + .list(chunk) + ")"
             ).all() {
-                loads[try row.decode(column: "pin", as: String.self)] = try row.decode(column: "open_cases", as: Int.self)
+                loads[try row.decode(column: "pin", as: String.self)] = try row.decode(
+                    column: "open_cases", as: Int.self)
             }
         }
         return loads

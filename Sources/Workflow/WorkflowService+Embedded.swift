@@ -98,6 +98,18 @@ extension WorkflowService {
         return item
     }
 
+    /// Open cases of `agency` (of one assignee, when given), soonest due first, a page at a time.
+    public func openCases(agency: String, assignee: String?, offset: Int, limit: Int, on sql: any SQLDatabase)
+        async throws -> [WorkflowCase]
+    {
+        try await store.openCases(agency: agency, assignee: assignee, offset: offset, limit: limit, on: sql)
+    }
+
+    /// The revision of each case changed at or after `since` (seconds).
+    public func revisions(changedSince since: Int, on sql: any SQLDatabase) async throws -> [String: Int] {
+        try await store.revisions(changedSince: since, on: sql)
+    }
+
     /// A case read on the caller's connection.
     public func find(_ caseID: String, on sql: any SQLDatabase) async throws -> WorkflowCase {
         try await load(sql, caseID, lock: false)

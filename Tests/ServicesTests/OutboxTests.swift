@@ -31,11 +31,14 @@ import Workflow
     @Test(arguments: TestEngine.available)
     func messagesGoOutOnceThroughTheirAdapter(engine: TestEngine) async throws {
         try await engine.withDatabase(
-            migrations: LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all + ServiceMigrations.all
+            migrations: OutboxStore.migrations + LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all
+                + ServiceMigrations.all
         ) { database in
             try await Self.queue(database)
             let sender = RecordingSender()
-            let outbox = Outbox(database: database, email: sender, sms: sender, clock: .system)
+            let outbox = Outbox(
+                database: database, email: sender, sms: sender, people: SQLIdentityStore(database: database),
+                clock: .system)
             #expect(try await outbox.dispatch() == 2)
             #expect(try await outbox.dispatch() == 0)
             let messages = await sender.messages
@@ -48,10 +51,13 @@ import Workflow
     @Test(arguments: TestEngine.available)
     func failuresAreRetriedAndGivenUpAfterFiveAttempts(engine: TestEngine) async throws {
         try await engine.withDatabase(
-            migrations: LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all + ServiceMigrations.all
+            migrations: OutboxStore.migrations + LedgerMigrations.all + IdentityMigrations.all + WorkflowMigrations.all
+                + ServiceMigrations.all
         ) { database in
             try await Self.queue(database)
-            let outbox = Outbox(database: database, email: BrokenGateway(), sms: BrokenGateway(), clock: .system)
+            let outbox = Outbox(
+                database: database, email: BrokenGateway(), sms: BrokenGateway(),
+                people: SQLIdentityStore(database: database), clock: .system)
             for _ in 0..<5 { #expect(try await outbox.dispatch() == 0) }
             let states = try await database.withConnection { sql in
                 try await sql.raw("SELECT status, attempts FROM outbox ORDER BY id").all().map {
@@ -61,7 +67,10 @@ import Workflow
             #expect(states.map(\.0) == ["failed", "failed"] && states.map(\.1) == [5, 5])
             let sender = RecordingSender()
             #expect(
-                try await Outbox(database: database, email: sender, sms: sender, clock: .system).dispatch() == 0,
+                try await Outbox(
+                    database: database, email: sender, sms: sender, people: SQLIdentityStore(database: database),
+                    clock: .system
+                ).dispatch() == 0,
                 "given up: not sent again")
         }
     }

@@ -7,9 +7,9 @@ import Storage
 import Synchronization
 import TestSupport
 import Testing
+import Workflow
 
 @testable import Registries
-import Workflow
 
 /// A clock the test moves by hand.
 final class TestClock: Sendable {

@@ -102,30 +102,8 @@ public enum DemoData {
     /// Inserts the regions, districts and agencies that are missing.
     public static func ensureReferenceData(_ database: Database) async throws {
         try await database.transaction { sql in
-            for (code, kind, ky, ru, en, districts) in DemoPlaces.regions {
-                try await sql.raw(
-                    """
-                    INSERT INTO regions (code, kind, name_ky, name_ru, name_en) VALUES (\(bind: code), \(bind: kind), \(bind: ky), \(bind: ru), \(bind: en))
-                    ON CONFLICT (code) DO NOTHING
-                    """
-                ).run()
-                for (dcode, dky, dru, den) in districts {
-                    try await sql.raw(
-                        """
-                        INSERT INTO districts (code, region_code, name_ky, name_ru, name_en)
-                        VALUES (\(bind: dcode), \(bind: code), \(bind: dky), \(bind: dru), \(bind: den)) ON CONFLICT (code) DO NOTHING
-                        """
-                    ).run()
-                }
-            }
-            for (code, branch, ky, ru, en, region) in DemoPlaces.agencies {
-                try await sql.raw(
-                    """
-                    INSERT INTO agencies (code, branch, name_ky, name_ru, name_en, region_code)
-                    VALUES (\(bind: code), \(bind: branch.rawValue), \(bind: ky), \(bind: ru), \(bind: en), \(bind: region)) ON CONFLICT (code) DO NOTHING
-                    """
-                ).run()
-            }
+            try await SQLIdentityStore.insertMissing(
+                regions: DemoPlaces.regions, agencies: DemoPlaces.agencies, on: sql)
         }
     }
 
@@ -134,59 +112,27 @@ public enum DemoData {
     public static func seed(_ database: Database, passwords: PasswordHasher, clock: Clock) async throws -> Bool {
         let hash = await passwords.hash(password)
         let engine = database.engine
+        let now = clock.seconds
         return try await database.transaction { sql in
-            if engine == .postgres {
-                try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: 7_346_201_703))").run()
-            }
-            let done = try await sql.raw("SELECT value FROM settings WHERE key = 'demo_seeded'").first() != nil
-            if done { return false }
-            let now = clock.seconds
+            // One node seeds; the others wait here and find it done.
+            guard try await SQLIdentityStore.claimFlag("demo_seeded", value: String(now), lockIf: engine, on: sql)
+            else { return false }
             for p in people {
                 let pin = try PIN(p.0)
-                try await sql.raw(
-                    """
-                    INSERT INTO people (pin, family_name, given_name, patronymic, birth_date, sex, district_code, address, phone, email, is_demo, created_at)
-                    VALUES (\(bind: p.0), \(bind: p.1), \(bind: p.2), \(bind: p.3), \(bind: pin.birthDate.description), \(bind: pin.sex.rawValue),
-                            \(bind: p.4), \(bind: p.5), \(bind: p.6), \(bind: p.7), 1, \(bind: now)) ON CONFLICT (pin) DO NOTHING
-                    """
-                ).run()
-                try await sql.raw(
-                    """
-                    INSERT INTO accounts (pin, password_hash, created_at) VALUES (\(bind: p.0), \(bind: hash), \(bind: now)) ON CONFLICT (pin) DO NOTHING
-                    """
-                ).run()
-                if let agency = p.8 {
-                    try await sql.raw(
-                        """
-                        INSERT INTO officials (person_pin, agency_code, position) VALUES (\(bind: p.0), \(bind: agency), \(bind: p.9)) ON CONFLICT (person_pin) DO NOTHING
-                        """
-                    ).run()
-                    for role in p.10 {
-                        try await sql.raw(
-                            """
-                            INSERT INTO official_roles (person_pin, role) VALUES (\(bind: p.0), \(bind: role.rawValue)) ON CONFLICT (person_pin, role) DO NOTHING
-                            """
-                        ).run()
-                    }
-                }
+                try await SQLIdentityStore.insertDemoPerson(
+                    Person(
+                        pin: p.0, familyName: p.1, givenName: p.2, patronymic: p.3,
+                        birthDate: pin.birthDate.description, sex: pin.sex.rawValue, districtCode: p.4, address: p.5,
+                        phone: p.6, email: p.7, isDemo: true),
+                    passwordHash: hash, post: p.8.map { OfficialPost(agencyCode: $0, position: p.9, roles: p.10) },
+                    now: now, on: sql)
             }
             for o in organisations {
                 let inn = try INN(o.0)
-                try await sql.raw(
-                    """
-                    INSERT INTO organisations (inn, name, legal_form, district_code, address, registered_on, is_demo, created_at)
-                    VALUES (\(bind: o.0), \(bind: o.1), \(bind: o.2), \(bind: o.3), \(bind: o.4), \(bind: inn.embeddedDate.description), 1, \(bind: now))
-                    ON CONFLICT (inn) DO NOTHING
-                    """
-                ).run()
-                try await sql.raw(
-                    """
-                    INSERT INTO representations (person_pin, organisation_inn, capacity) VALUES (\(bind: o.5), \(bind: o.0), 'director')
-                    ON CONFLICT (person_pin, organisation_inn) DO NOTHING
-                    """
-                ).run()
+                try await SQLIdentityStore.insertDemoOrganisation(
+                    inn: o.0, name: o.1, legalForm: o.2, district: o.3, address: o.4,
+                    registeredOn: inn.embeddedDate.description, director: o.5, now: now, on: sql)
             }
-            try await sql.raw("INSERT INTO settings (key, value) VALUES ('demo_seeded', \(bind: String(now)))").run()
             return true
         }
     }

@@ -34,20 +34,15 @@ public struct LedgerService: Sendable {
         if let signingKey {
             signer = try NoteSigner(encoded: signingKey)
         } else {
+            let store = LedgerStore(engine: database.engine)
             signer = try await database.transaction { sql in
-                if let stored = try await sql.raw("SELECT private_key FROM ledger_keys WHERE name = \(bind: origin)")
-                    .first(decodingColumn: "private_key", as: String.self)
-                {
+                if let stored = try await store.signingKey(sql, origin: origin) {
                     return try NoteSigner(encoded: stored)
                 }
                 // Several nodes may start on a new database at once: the first key written wins.
                 let fresh = NoteSigner(name: origin)
-                try await sql.raw(
-                    "INSERT INTO ledger_keys (name, private_key) VALUES (\(bind: origin), \(bind: fresh.encoded)) ON CONFLICT (name) DO NOTHING"
-                ).run()
-                let stored = try await sql.raw("SELECT private_key FROM ledger_keys WHERE name = \(bind: origin)")
-                    .first(decodingColumn: "private_key", as: String.self)
-                return try stored.map { try NoteSigner(encoded: $0) } ?? fresh
+                try await store.insertSigningKey(sql, origin: origin, encoded: fresh.encoded)
+                return try await store.signingKey(sql, origin: origin).map { try NoteSigner(encoded: $0) } ?? fresh
             }
         }
         guard signer.name == origin else {

@@ -175,6 +175,37 @@ struct LedgerStore: Sendable {
         ).run()
     }
 
+    // MARK: the signing key and pseudonym salts (kept beside the log, never in it)
+
+    /// The encoded signing key of `origin`, if one was made.
+    func signingKey(_ sql: any SQLDatabase, origin: String) async throws -> String? {
+        try await sql.raw("SELECT private_key FROM ledger_keys WHERE name = \(bind: origin)")
+            .first(decodingColumn: "private_key", as: String.self)
+    }
+
+    /// Stores a new signing key unless another node stored one first.
+    func insertSigningKey(_ sql: any SQLDatabase, origin: String, encoded: String) async throws {
+        try await sql.raw(
+            "INSERT INTO ledger_keys (name, private_key) VALUES (\(bind: origin), \(bind: encoded)) ON CONFLICT (name) DO NOTHING"
+        ).run()
+    }
+
+    func salt(_ sql: any SQLDatabase, for identifier: String) async throws -> String? {
+        try await sql.raw("SELECT salt FROM ledger_pseudonyms WHERE identifier = \(bind: identifier)")
+            .first(decodingColumn: "salt", as: String.self)
+    }
+
+    /// Stores a salt unless another transaction stored one first.
+    func insertSalt(_ sql: any SQLDatabase, _ salt: String, for identifier: String) async throws {
+        try await sql.raw(
+            "INSERT INTO ledger_pseudonyms (identifier, salt) VALUES (\(bind: identifier), \(bind: salt)) ON CONFLICT (identifier) DO NOTHING"
+        ).run()
+    }
+
+    func deleteSalt(_ sql: any SQLDatabase, for identifier: String) async throws {
+        try await sql.raw("DELETE FROM ledger_pseudonyms WHERE identifier = \(bind: identifier)").run()
+    }
+
     static func encode(_ hashes: [MerkleHash]) -> Data {
         var data = Data(capacity: hashes.count * 32)
         for hash in hashes { hash.withBytes { data.append(contentsOf: $0) } }

@@ -13,18 +13,12 @@ extension LedgerService {
         -> String
     {
         let salt: String
-        if let stored = try await sql.raw("SELECT salt FROM ledger_pseudonyms WHERE identifier = \(bind: identifier)")
-            .first(decodingColumn: "salt", as: String.self)
-        {
+        if let stored = try await store.salt(sql, for: identifier) {
             salt = stored
         } else {
             let fresh = Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255) })
-            try await sql.raw(
-                "INSERT INTO ledger_pseudonyms (identifier, salt) VALUES (\(bind: identifier), \(bind: fresh)) ON CONFLICT (identifier) DO NOTHING"
-            ).run()
-            salt =
-                try await sql.raw("SELECT salt FROM ledger_pseudonyms WHERE identifier = \(bind: identifier)").first(
-                    decodingColumn: "salt", as: String.self) ?? fresh
+            try await store.insertSalt(sql, fresh, for: identifier)
+            salt = try await store.salt(sql, for: identifier) ?? fresh
         }
         let digest = SHA256.hash(data: Data((salt + identifier).utf8))
         return prefix + ":" + Hex.encode(digest.prefix(8))
@@ -33,7 +27,7 @@ extension LedgerService {
     /// Erases the link between `identifier` and its ledger entries (right to erasure).
     public func forget(_ identifier: String) async throws {
         try await database.withConnection { sql in
-            try await sql.raw("DELETE FROM ledger_pseudonyms WHERE identifier = \(bind: identifier)").run()
+            try await store.deleteSalt(sql, for: identifier)
         }
     }
 }

@@ -159,11 +159,9 @@ public enum DemoRegistries {
     public static func seed(_ database: Database, importer: RegistryImporter, size: Int, logger: Logger) async throws
         -> Bool
     {
+        let engine = database.engine
         let claimed: Bool = try await database.transaction { sql in
-            let row = try await sql.raw(
-                "INSERT INTO settings (key, value) VALUES ('demo_registries_seeded', 'started') ON CONFLICT (key) DO NOTHING RETURNING key"
-            ).first()
-            return row != nil
+            try await SQLIdentityStore.claimFlag("demo_registries_seeded", value: "started", lockIf: engine, on: sql)
         }
         guard claimed else { return false }
         do {
@@ -175,7 +173,7 @@ public enum DemoRegistries {
         } catch {
             // Let the next start try again rather than leave half a demo behind a "done" flag.
             try? await database.withConnection { sql in
-                try await sql.raw("DELETE FROM settings WHERE key = 'demo_registries_seeded'").run()
+                try await SQLIdentityStore.clearFlag("demo_registries_seeded", on: sql)
             }
             throw error
         }

@@ -80,14 +80,13 @@ public struct RegistryImporter: Sendable {
         // transaction; a large page cache for the duration keeps that index in memory.
         if database.engine == .sqlite {
             let kib = Self.importCacheKiB
-            try await database.withConnection { sql in
-                try await sql.raw("PRAGMA cache_size=-\(unsafeRaw: String(kib))").run()
-            }
+            try await database.withConnection { sql in try await SQLRegistryStore.setSQLiteCache(kib: kib, on: sql) }
         }
         let restoreCache = { [database] in
             if database.engine == .sqlite {
+                // The default is kept in the pragma's negative (KiB) form.
                 try? await database.withConnection { sql in
-                    try await sql.raw("PRAGMA cache_size=\(unsafeRaw: String(Database.defaultSQLiteCacheKiB))").run()
+                    try await SQLRegistryStore.setSQLiteCache(kib: -Database.defaultSQLiteCacheKiB, on: sql)
                 }
             }
         }
@@ -193,7 +192,7 @@ public struct RegistryImporter: Sendable {
                 let rows = batch.map { ($0.key, $0.json) }
                 inFlight = batch
                 pending = Task {
-                    try await Self.insert(
+                    try await SQLRegistryStore.bulkInsert(
                         session, table: table, rows: rows, version: version, at: at, by: changedBy, reason: reasonText,
                         ledgerIndex: ledgerIndex)
                 }
@@ -284,73 +283,6 @@ public struct RegistryImporter: Sendable {
         case .object: return try? JSONValue.parse(cell)
         }
     }
-
-    /// Inserts rows, skipping keys that exist; returns the keys that went in.
-    static func insert(
-        _ session: DatabaseSession, table: String, rows: [(String, String)], version: Int, at: Int, by: String,
-        reason: String, ledgerIndex: Int?
-    ) async throws -> Set<String> {
-        // Constant columns are bound once; VALUES names its columns column1, column2 on both
-        // engines; `WHERE true` keeps SQLite from reading ON CONFLICT as a join condition.
-        let head = """
-            INSERT INTO \(table) (record_key, content, revision, schema_version, deleted, changed_at, changed_by, reason, ledger_index)
-            SELECT column1, column2, 1, ?, 0, ?, ?, ?, ? FROM (VALUES
-            """
-        let tail = ") AS v WHERE true ON CONFLICT (record_key) DO NOTHING RETURNING record_key"
-        switch session.driver {
-        case .sqlite(let connection):
-            // The driver's own binding: SQLKit's Encodable binds cost more than the insert itself here.
-            // OR IGNORE instead of ON CONFLICT: a statement that cannot abort needs no statement
-            // journal, which otherwise copies every page the batch touches (every value is bound,
-            // so only a duplicate key can be ignored).
-            var text = head.replacingOccurrences(of: "INSERT INTO", with: "INSERT OR IGNORE INTO")
-            text.reserveCapacity(head.utf8.count + rows.count * 8 + tail.utf8.count)
-            var binds: [SQLiteData] = [
-                .integer(version), .integer(at), .text(by), .text(reason), ledgerIndex.map { .integer($0) } ?? .null,
-            ]
-            binds.reserveCapacity(5 + rows.count * 2)
-            for (i, row) in rows.enumerated() {
-                text += i == 0 ? " (?, ?)" : ", (?, ?)"
-                binds.append(.text(row.0))
-                binds.append(.text(row.1))
-            }
-            let keys = Mutex(Set<String>())
-            try await connection.query(text + ") AS v RETURNING record_key", binds) { row in
-                if let key = row.column("record_key")?.string { keys.withLock { _ = $0.insert(key) } }
-            }
-            return keys.withLock { $0 }
-        case .postgres:
-            var query = SQLQueryString(
-                """
-                INSERT INTO \(table) (record_key, content, revision, schema_version, deleted, changed_at, changed_by, reason, ledger_index)
-                SELECT column1, column2, 1, 
-                """)
-            query.appendInterpolation(bind: version)
-            query.appendLiteral(", 0, ")
-            query.appendInterpolation(bind: at)
-            query.appendLiteral(", ")
-            query.appendInterpolation(bind: by)
-            query.appendLiteral(", ")
-            query.appendInterpolation(bind: reason)
-            query.appendLiteral(", ")
-            query.appendInterpolation(bind: ledgerIndex)
-            query.appendLiteral(" FROM (VALUES ")
-            for (i, row) in rows.enumerated() {
-                query.appendLiteral(i == 0 ? "(" : ", (")
-                query.appendInterpolation(bind: row.0)
-                query.appendLiteral(", ")
-                query.appendInterpolation(bind: row.1)
-                query.appendLiteral(")")
-            }
-            query.appendLiteral(tail)
-            var keys = Set<String>()
-            for row in try await session.sql.raw(query).all() {
-                keys.insert(try row.decode(column: "record_key", as: String.self))
-            }
-            return keys
-        }
-    }
-
     static func sha256(of url: URL) throws -> String {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
@@ -371,16 +303,8 @@ public struct RegistryImporter: Sendable {
         var count = 0
         while true {
             let from = after
-            let rows: [(String, String)] = try await database.withConnection { sql in
-                try await sql.raw(
-                    "SELECT record_key, content FROM \(unsafeRaw: SQLRegistryStore.table(name)) WHERE deleted = 0 AND record_key > \(bind: from) ORDER BY record_key LIMIT 10000"
-                )
-                .all().map {
-                    (
-                        try $0.decode(column: "record_key", as: String.self),
-                        try $0.decode(column: "content", as: String.self)
-                    )
-                }
+            let rows = try await database.withConnection { sql in
+                try await SQLRegistryStore.liveRecords(name, after: from, limit: 10_000, on: sql)
             }
             guard let last = rows.last else { break }
             var text = ""

@@ -67,7 +67,7 @@ struct AdminController: Sendable {
         let language = context.language
         let view = FormView(language: language, values: form, errors: errors)
         let agencies = try await platform.identity.agencies()
-        let fields: [[String: Any]] = [
+        let fields: [FieldModel] = [
             view.field("name", label: "field_client_name"),
             view.select(
                 "agencyCode", label: "field_agency",
@@ -76,26 +76,50 @@ struct AdminController: Sendable {
         ]
         let chosen = Set(form.all("scopes"))
         let scopes = Scope.allCases.map { scope in
-            [
-                "id": scope.rawValue.replacingOccurrences(of: ":", with: "-"), "value": scope.rawValue,
-                "label": platform.pages.text(
+            ClientsPage.ScopeChoice(
+                id: scope.rawValue.replacingOccurrences(of: ":", with: "-"), value: scope.rawValue,
+                label: platform.pages.text(
                     "scope_\(scope.rawValue.replacingOccurrences(of: ":", with: "_"))", language),
-                "checked": chosen.contains(scope.rawValue),
-            ] as [String: Any]
+                checked: chosen.contains(scope.rawValue))
         }
         let clients = try await platform.clients.all(by: admin).map { client in
-            [
-                "id": client.id, "name": client.name, "agencyCode": client.agencyCode,
-                "scopes": client.scopes.map(\.rawValue).joined(separator: " "), "revoked": client.revokedAt != nil,
-            ] as [String: Any]
+            ClientsPage.Client(
+                id: client.id, name: client.name, agencyCode: client.agencyCode,
+                scopes: client.scopes.map(\.rawValue).joined(separator: " "), revoked: client.revokedAt != nil)
         }
-        var data: [String: Any] = [
-            "fields": fields, "scopes": scopes, "clients": clients, "hasClients": !clients.isEmpty,
-            "hasErrors": !errors.isEmpty,
-        ]
-        if let message = view.error("scopes") { data["scopeError"] = message }
-        if let issued { data["issued"] = ["token": issued] }
+        let page = ClientsPage(
+            fields: fields, scopes: scopes, clients: clients, hasClients: !clients.isEmpty,
+            hasErrors: !errors.isEmpty, scopeError: view.error("scopes"), issued: issued.map(ClientsPage.Issued.init))
         return platform.pages.render(
-            "admin_clients", titleKey: "admin_title", request: request, context: context, status: status, data: data)
+            "admin_clients", titleKey: "admin_title", request: request, context: context, status: status, page: page)
     }
+}
+
+/// The administrator's API clients: the form to issue one (a new token shown once) and the list.
+struct ClientsPage: Sendable {
+    /// A scope to tick on the form.
+    struct ScopeChoice: Sendable {
+        var id: String
+        var value: String
+        var label: String
+        var checked: Bool
+    }
+    /// An issued client.
+    struct Client: Sendable {
+        var id: String
+        var name: String
+        var agencyCode: String
+        var scopes: String
+        var revoked: Bool
+    }
+    /// A token just issued, shown this once.
+    struct Issued: Sendable { var token: String }
+
+    var fields: [FieldModel]
+    var scopes: [ScopeChoice]
+    var clients: [Client]
+    var hasClients: Bool
+    var hasErrors: Bool
+    var scopeError: String?
+    var issued: Issued?
 }

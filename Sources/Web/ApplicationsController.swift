@@ -28,18 +28,17 @@ struct ApplicationsController: Sendable {
         let views = ServiceViews(pages: pages, language: context.language)
         let services = try await applications.catalogue.all()
         let rows = try await applications.applications(of: principal).map { application in
-            [
-                "id": application.id,
-                "service": services.first { $0.id == application.serviceID }?.title.text(context.language)
+            ApplicationsPage.Row(
+                id: application.id,
+                service: services.first { $0.id == application.serviceID }?.title.text(context.language)
                     ?? application.serviceID,
-                "status": views.status(application.status), "statusCode": application.status.rawValue,
-                "submitted": ServiceViews.time(application.submittedAt), "due": application.dueOn.description,
-            ] as [String: Any]
+                status: views.status(application.status), statusCode: application.status.rawValue,
+                submitted: ServiceViews.time(application.submittedAt), due: application.dueOn.description)
         }
         let unread = try await applications.notifications(of: principal).filter { !$0.isRead }.count
         return pages.render(
             "applications", titleKey: "applications_heading", request: request, context: context,
-            data: ["rows": rows, "hasRows": !rows.isEmpty, "unread": unread])
+            page: ApplicationsPage(rows: rows, hasRows: !rows.isEmpty, unread: unread))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -58,34 +57,28 @@ struct ApplicationsController: Sendable {
         let bill = try await applications.bill(of: application)
         let document = try await applications.documentID(of: application)
         let error = { (field: String) in errors.first { $0.field == field }.map { views.t($0.messageKey) } ?? "" }
-        var data: [String: Any] = [
-            "id": application.id, "service": service.title.text(context.language), "serviceID": service.id,
-            "agency": agencies.first { $0.code == application.agencyCode }?.name.text(context.language)
+        let page = ApplicationPage(
+            id: application.id, service: service.title.text(context.language), serviceID: service.id,
+            agency: agencies.first { $0.code == application.agencyCode }?.name.text(context.language)
                 ?? application.agencyCode,
-            "status": views.status(application.status), "statusCode": application.status.rawValue,
-            "submitted": ServiceViews.time(application.submittedAt), "due": application.dueOn.description,
-            "answers": views.answerRows(application, service: service),
-            "timeline": views.timeline(try await applications.timeline(application), agencies: agencies),
-            "canWithdraw": !application.status.isFinal, "correction": application.status == .correctionRequested,
-            "canRate": application.status.isFinal && application.rating == nil && application.status != .withdrawn,
-            "rating": application.rating.map(String.init) ?? "", "hasErrors": !errors.isEmpty,
-            "commentError": error("comment"), "fileError": error("file"), "ratingError": error("rating"),
-            "scores": (1...5).map { ["value": $0] },
-        ]
-        if let notice { data["notice"] = views.t(notice) }
-        if let document { data["document"] = document }
-        if let bill {
-            data["bill"] =
-                [
-                    "number": bill.id, "amount": "\(bill.amount) \(views.t("currency_som"))",
-                    "status": views.t("bill_\(bill.status)"),
-                    "payable": bill.status != "paid" && application.status == .awaitingPayment,
-                    "receipt": bill.receiptNumber ?? "",
-                    "ledgerIndex": bill.ledgerIndex.map(String.init) ?? "",
-                ] as [String: Any]
-        }
+            status: views.status(application.status), statusCode: application.status.rawValue,
+            submitted: ServiceViews.time(application.submittedAt), due: application.dueOn.description,
+            answers: views.answerRows(application, service: service),
+            timeline: views.timeline(try await applications.timeline(application), agencies: agencies),
+            canWithdraw: !application.status.isFinal, correction: application.status == .correctionRequested,
+            canRate: application.status.isFinal && application.rating == nil && application.status != .withdrawn,
+            rating: application.rating.map(String.init) ?? "", hasErrors: !errors.isEmpty,
+            commentError: error("comment"), fileError: error("file"), ratingError: error("rating"),
+            scores: (1...5).map(ApplicationPage.Score.init), notice: notice.map(views.t), document: document,
+            bill: bill.map { bill in
+                ApplicationPage.BillView(
+                    number: bill.id, amount: "\(bill.amount) \(views.t("currency_som"))",
+                    status: views.t("bill_\(bill.status)"),
+                    payable: bill.status != "paid" && application.status == .awaitingPayment,
+                    receipt: bill.receiptNumber ?? "", ledgerIndex: bill.ledgerIndex.map(String.init) ?? "")
+            })
         return pages.render(
-            "application", titleKey: "application_title", request: request, context: context, status: status, data: data
+            "application", titleKey: "application_title", request: request, context: context, status: status, page: page
         )
     }
 
@@ -150,14 +143,80 @@ struct ApplicationsController: Sendable {
         let principal = try PortalController.signedIn(context)
         let views = ServiceViews(pages: pages, language: context.language)
         let items = try await applications.notifications(of: principal).map {
-            [
-                "time": ServiceViews.time($0.at), "application": $0.applicationID, "status": views.status($0.status),
-                "reason": $0.reason, "unread": !$0.isRead,
-            ] as [String: Any]
+            NotificationsPage.Item(
+                time: ServiceViews.time($0.at), application: $0.applicationID, status: views.status($0.status),
+                reason: $0.reason, unread: !$0.isRead)
         }
         try await applications.markNotificationsRead(of: principal)
         return pages.render(
             "notifications", titleKey: "notifications_heading", request: request, context: context,
-            data: ["items": items, "hasItems": !items.isEmpty])
+            page: NotificationsPage(items: items, hasItems: !items.isEmpty))
     }
+}
+
+/// The applicant's applications.
+struct ApplicationsPage: Sendable {
+    /// One application in the list.
+    struct Row: Sendable {
+        var id: String
+        var service: String
+        var status: String
+        var statusCode: String
+        var submitted: String
+        var due: String
+    }
+    var rows: [Row]
+    var hasRows: Bool
+    var unread: Int
+}
+
+/// One of the applicant's applications: its answers, timeline, bill, document and what they may do.
+struct ApplicationPage: Sendable {
+    /// A score to choose when rating.
+    struct Score: Sendable { var value: Int }
+    /// The application's bill.
+    struct BillView: Sendable {
+        var number: String
+        var amount: String
+        var status: String
+        var payable: Bool
+        var receipt: String
+        var ledgerIndex: String
+    }
+    var id: String
+    var service: String
+    var serviceID: String
+    var agency: String
+    var status: String
+    var statusCode: String
+    var submitted: String
+    var due: String
+    var answers: [ServiceViews.LabelledValue]
+    var timeline: [ServiceViews.TimelineRow]
+    var canWithdraw: Bool
+    var correction: Bool
+    var canRate: Bool
+    var rating: String
+    var hasErrors: Bool
+    var commentError: String
+    var fileError: String
+    var ratingError: String
+    var scores: [Score]
+    var notice: String?
+    var document: String?
+    var bill: BillView?
+}
+
+/// The signed-in person's notifications.
+struct NotificationsPage: Sendable {
+    /// One notification.
+    struct Item: Sendable {
+        var time: String
+        var application: String
+        var status: String
+        var reason: String
+        var unread: Bool
+    }
+    var items: [Item]
+    var hasItems: Bool
 }

@@ -47,12 +47,12 @@ struct DocumentsController: Sendable {
         _ request: Request, context: AppRequestContext, status: HTTPResponse.Status, reasonError: String = ""
     ) async throws -> Response {
         let (document, agency, mayRevoke) = try await visible(context)
-        var data = try await view(document, agency: agency, language: context.language, full: true)
+        var page = try await view(document, agency: agency, language: context.language, full: true)
         let check = try await platform.applications.verify(id: document.id)
-        if check.failure == .revoked { data["revoked"] = true } else if mayRevoke { data["mayRevoke"] = true }
-        if !reasonError.isEmpty { data["reasonError"] = reasonError }
+        if check.failure == .revoked { page.revoked = true } else if mayRevoke { page.mayRevoke = true }
+        if !reasonError.isEmpty { page.reasonError = reasonError }
         return pages.render(
-            "document", titleKey: "document_title", request: request, context: context, status: status, data: data)
+            "document", titleKey: "document_title", request: request, context: context, status: status, page: page)
     }
 
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -76,7 +76,7 @@ struct DocumentsController: Sendable {
     }
 
     private func view(_ document: IssuedDocument, agency: String, language: Language, full: Bool) async throws
-        -> [String: Any]
+        -> DocumentView
     {
         let agencies = try await platform.identity.agencies()
         let content = document.content
@@ -88,26 +88,25 @@ struct DocumentsController: Sendable {
             holderName = holder["name"]?.stringValue ?? ""
             holderPIN = holder["pin"]?.stringValue ?? ""
         }
-        var facts: [[String: Any]] = []
+        var facts: [DocumentView.Fact] = []
         if case .object(let values)? = content["facts"] {
-            for key in values.keys.sorted() { facts.append(["name": key, "value": values[key]?.plainText ?? ""]) }
+            for key in values.keys.sorted() {
+                facts.append(DocumentView.Fact(name: key, value: values[key]?.plainText ?? ""))
+            }
         }
         let masked =
             holderPIN.count == 14 ? String(holderPIN.prefix(1)) + "•••••••••" + String(holderPIN.suffix(4)) : ""
-        var data: [String: Any] = [
-            "id": document.id, "docTitle": title,
-            "agency": agencies.first { $0.code == agency }?.name.text(language) ?? agency,
-            "holder": holderName, "pin": full ? holderPIN : masked, "issuedAt": content["issuedAt"]?.stringValue ?? "",
-            "application": content["application"]?.stringValue ?? "", "facts": facts, "hasFacts": !facts.isEmpty,
-            "keyID": document.signature.keyID, "signature": document.signature.value,
-            "verifyPath": "/verify/\(document.id)",
-        ]
-        if let index = document.ledgerIndex { data["ledgerIndex"] = index }
-        return data
+        return DocumentView(
+            id: document.id, docTitle: title,
+            agency: agencies.first { $0.code == agency }?.name.text(language) ?? agency,
+            holder: holderName, pin: full ? holderPIN : masked, issuedAt: content["issuedAt"]?.stringValue ?? "",
+            application: content["application"]?.stringValue ?? "", facts: facts, hasFacts: !facts.isEmpty,
+            keyID: document.signature.keyID, signature: document.signature.value,
+            verifyPath: "/verify/\(document.id)", ledgerIndex: document.ledgerIndex)
     }
 
     @Sendable func verifyForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        pages.render("verify", titleKey: "verify_title", request: request, context: context, data: ["form": true])
+        pages.render("verify", titleKey: "verify_title", request: request, context: context, page: VerifyPage())
     }
 
     @Sendable func verifyID(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -121,7 +120,7 @@ struct DocumentsController: Sendable {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             return pages.render(
                 "verify", titleKey: "verify_title", request: request, context: context, status: .unprocessableContent,
-                data: ["form": true, "documentError": pages.text("error_required", context.language)])
+                page: VerifyPage(documentError: pages.text("error_required", context.language)))
         }
         let check: DocumentCheck
         do {
@@ -133,16 +132,16 @@ struct DocumentsController: Sendable {
     }
 
     private func result(_ check: DocumentCheck, request: Request, context: AppRequestContext) async throws -> Response {
-        var data: [String: Any] = ["form": true]
+        var page = VerifyPage()
         if let document = check.document {
-            data["document"] = try await view(
+            page.document = try await view(
                 document, agency: document.content["agency"]?.stringValue ?? "", language: context.language, full: false
             )
         }
         if check.isGenuine {
-            data["genuine"] = true
+            page.genuine = true
         } else {
-            data["failure"] = pages.text(
+            page.failure = pages.text(
                 "verify_failure_\(check.failure.map { "\($0)" } ?? "notIssued")", context.language)
         }
         if ErrorResponder.wantsJSON(request) {
@@ -156,7 +155,7 @@ struct DocumentsController: Sendable {
         }
         return pages.render(
             "verify", titleKey: "verify_title", request: request, context: context,
-            status: check.isGenuine ? .ok : .unprocessableContent, data: data)
+            status: check.isGenuine ? .ok : .unprocessableContent, page: page)
     }
 
     @Sendable func keys(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -170,4 +169,39 @@ struct DocumentsController: Sendable {
             status: .ok, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(["keys": .array(keys)]).canonicalJSON)))
     }
+}
+
+/// An issued document as its page (and the verification result) shows it.
+struct DocumentView: Sendable {
+    /// One fact the document certifies.
+    struct Fact: Sendable {
+        var name: String
+        var value: String
+    }
+    var id: String
+    var docTitle: String
+    var agency: String
+    var holder: String
+    /// The holder's PIN, masked for anyone but the holder and the issuing agency.
+    var pin: String
+    var issuedAt: String
+    var application: String
+    var facts: [Fact]
+    var hasFacts: Bool
+    var keyID: String
+    var signature: String
+    var verifyPath: String
+    var ledgerIndex: Int?
+    var revoked = false
+    var mayRevoke = false
+    var reasonError: String?
+}
+
+/// The verification page: the form, and the verdict on a document presented.
+struct VerifyPage: Sendable {
+    var form = true
+    var document: DocumentView?
+    var genuine = false
+    var failure: String?
+    var documentError: String?
 }

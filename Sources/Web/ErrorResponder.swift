@@ -29,7 +29,7 @@ struct ErrorResponder: Sendable {
         }
         var response = pages.render(
             "error", titleKey: "problem_\(key)", request: request, context: context, status: status,
-            data: ["message": pages.text("problem_\(key)_detail", context.language)]
+            page: ErrorPage(message: pages.text("problem_\(key)_detail", context.language))
         )
         for field in headers { response.headers.append(field) }
         return response
@@ -150,3 +150,8 @@ struct ErrorResponder: Sendable {
 
 /// Malformed input that is not a field problem: a body that is not JSON, an unreadable form.
 struct BadRequest: Error {}
+
+/// An error page: what went wrong, in the reader's language.
+struct ErrorPage: Sendable {
+    var message: String
+}

@@ -1,6 +1,55 @@
 import Core
 
-/// Builds the view data of one form field for `field.mustache`: label, value, hint and error in the reader's language.
+/// One form field as `field.mustache` shows it: label, value, hint and error in the reader's
+/// language. Exactly one of `input`, `textarea`, `select`, `file`, `address` and `prefilled` is set.
+struct FieldModel: Sendable {
+    /// One option of a `<select>`.
+    struct Choice: Sendable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    var name: String
+    var label: String
+    var optional = false
+    /// Whether the browser should insist on a value (the platform's own forms; service forms
+    /// leave the check to the server, which names every missing field at once).
+    var required = false
+    var hint: String?
+    var error: String?
+
+    var input = false
+    var type = "text"
+    var value = ""
+    var autocomplete: String?
+    var inputmode: String?
+
+    var textarea = false
+    var select = false
+    var choices: [Choice] = []
+    var file = false
+    /// The file types accepted, as the `accept` attribute lists them.
+    var accept = ""
+
+    /// An address: a district to choose and a street to type, each with its own error.
+    var address = false
+    var districts: [Choice] = []
+    var street = ""
+    var districtError: String?
+    var streetError: String?
+
+    /// A value the state already holds, shown instead of an input, and the registry it came from.
+    var prefilled = false
+    var source = ""
+
+    init(name: String, label: String) {
+        self.name = name
+        self.label = label
+    }
+}
+
+/// Builds the fields of the platform's own forms (registration, sign-in helpers, administration).
 struct FormView {
     let language: Language
     let values: FormData
@@ -16,24 +65,27 @@ struct FormView {
     func field(
         _ name: String, label: String, type: String = "text", optional: Bool = false, hint: String? = nil,
         autocomplete: String? = nil, inputmode: String? = nil, keepValue: Bool = true
-    ) -> [String: Any] {
-        var data: [String: Any] = [
-            "name": name, "label": t(label), "type": type, "value": keepValue ? values[name] : "",
-        ]
-        if optional { data["optional"] = true }
-        if let hint { data["hint"] = t(hint) }
-        if let autocomplete { data["autocomplete"] = autocomplete }
-        if let inputmode { data["inputmode"] = inputmode }
-        if let message = error(name) { data["error"] = message }
-        return data
+    ) -> FieldModel {
+        var model = FieldModel(name: name, label: t(label))
+        model.input = true
+        model.type = type
+        model.value = keepValue ? values[name] : ""
+        model.optional = optional
+        model.required = !optional
+        model.hint = hint.map(t)
+        model.autocomplete = autocomplete
+        model.inputmode = inputmode
+        model.error = error(name)
+        return model
     }
 
     /// A `<select>`; `choices` are (value, label) pairs, the first usually "none".
-    func select(_ name: String, label: String, optional: Bool = false, choices: [(String, String)]) -> [String: Any] {
-        var data = field(name, label: label, optional: optional)
+    func select(_ name: String, label: String, optional: Bool = false, choices: [(String, String)]) -> FieldModel {
+        var model = field(name, label: label, optional: optional)
         let current = values[name]
-        data["options"] = true
-        data["choices"] = choices.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == current] as [String: Any] }
-        return data
+        model.input = false
+        model.select = true
+        model.choices = choices.map { FieldModel.Choice(value: $0.0, label: $0.1, selected: $0.0 == current) }
+        return model
     }
 }

@@ -44,26 +44,24 @@ struct LedgerController: Sendable {
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
         let head = try await ledger.head()
-        var data: [String: Any] = ["size": head.size, "key": ledger.verifier.encoded, "origin": ledger.origin]
-        if let latest = try await ledger.latestCheckpoint() {
-            data["checkpoint"] = ["size": latest.size, "root": latest.root.base64, "note": latest.note]
+        let checkpoint = try await ledger.latestCheckpoint().map {
+            LedgerPage.Checkpoint(size: $0.size, root: $0.root.base64, note: $0.note)
         }
-        var recent: [[String: Any]] = []
+        var recent: [LedgerPage.Entry] = []
         for index in stride(from: head.size - 1, through: max(0, head.size - 10), by: -1) where head.size > 0 {
             if let entry = try? await ledger.entry(at: index) {
-                recent.append(["index": index, "kind": entry.event.kind, "time": Self.isoTime(entry.event.time)])
+                recent.append(
+                    LedgerPage.Entry(index: index, kind: entry.event.kind, time: Self.isoTime(entry.event.time)))
             }
         }
         let host = request.head.authority ?? "127.0.0.1:8080"
-        data["commands"] =
-            "tazakoom ledger verify --url http://\(host) --key '\(ledger.verifier.encoded)'\n"
-            + "tazakoom ledger verify-receipt RECEIPT-FILE --key '\(ledger.verifier.encoded)'"
-        data["recent"] = recent
-        if let principal = context.principal, AccessPolicy.permissions(of: principal).contains(.signCheckpoints) {
-            data["canSign"] = true
-        }
-        data["hasRecent"] = !recent.isEmpty
-        return platform.pages.render("ledger", titleKey: "ledger_title", request: request, context: context, data: data)
+        let page = LedgerPage(
+            size: head.size, key: ledger.verifier.encoded, origin: ledger.origin, checkpoint: checkpoint,
+            commands: "tazakoom ledger verify --url http://\(host) --key '\(ledger.verifier.encoded)'\n"
+                + "tazakoom ledger verify-receipt RECEIPT-FILE --key '\(ledger.verifier.encoded)'",
+            recent: recent, hasRecent: !recent.isEmpty,
+            canSign: context.principal.map { AccessPolicy.permissions(of: $0).contains(.signCheckpoints) } ?? false)
+        return platform.pages.render("ledger", titleKey: "ledger_title", request: request, context: context, page: page)
     }
 
     static func isoTime(_ seconds: Int) -> String {
@@ -148,4 +146,29 @@ struct LedgerController: Sendable {
             status: .ok, headers: [.contentType: "application/octet-stream", .cacheControl: cache],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+}
+
+/// The public ledger page: its size and key, the latest signed checkpoint, the newest entries and
+/// the commands that check it all independently.
+struct LedgerPage: Sendable {
+    /// A signed checkpoint.
+    struct Checkpoint: Sendable {
+        var size: Int
+        var root: String
+        var note: String
+    }
+    /// One recent entry.
+    struct Entry: Sendable {
+        var index: Int
+        var kind: String
+        var time: String
+    }
+    var size: Int
+    var key: String
+    var origin: String
+    var checkpoint: Checkpoint?
+    var commands: String
+    var recent: [Entry]
+    var hasRecent: Bool
+    var canSign: Bool
 }

@@ -29,28 +29,22 @@ struct OfficeController: Sendable {
         let services = try await platform.applications.catalogue.all()
         let mine = services.filter { s in s.stages.contains { $0.agency == official.post?.agencyCode } }
         let rows = items.map { item in
-            [
-                "id": item.applicationID,
-                "service": services.first { $0.id == item.serviceID }?.title.text(context.language) ?? item.serviceID,
-                "state": views.label("state", item.state), "stepDue": item.stepDueOn?.description ?? "",
-                "legalDue": item.legalDueOn.description,
-                "sla": item.sla.rawValue, "slaText": views.t("sla_\(item.sla.rawValue)"),
-                "assignee": item.assigneePIN ?? "",
-                "submitted": ServiceViews.time(item.submittedAt),
-            ] as [String: Any]
+            InboxPage.Row(
+                id: item.applicationID,
+                service: services.first { $0.id == item.serviceID }?.title.text(context.language) ?? item.serviceID,
+                state: views.label("state", item.state), stepDue: item.stepDueOn?.description ?? "",
+                legalDue: item.legalDueOn.description, sla: item.sla.rawValue,
+                slaText: views.t("sla_\(item.sla.rawValue)"), assignee: item.assigneePIN ?? "",
+                submitted: ServiceViews.time(item.submittedAt))
         }
-        return pages.render(
-            "office_inbox", titleKey: "inbox_heading", request: request, context: context,
-            data: [
-                "rows": rows, "hasRows": !rows.isEmpty, "count": rows.count, "whole": whole, "overdue": overdue,
-                "isHead": official.post?.roles.contains(.head) == true,
-                "services": [
-                    ["value": "", "label": views.t("catalogue_all"), "selected": service.isEmpty] as [String: Any]
-                ]
-                    + mine.map {
-                        ["value": $0.id, "label": $0.title.text(context.language), "selected": $0.id == service]
-                    },
-            ])
+        let page = InboxPage(
+            rows: rows, hasRows: !rows.isEmpty, count: rows.count, whole: whole, overdue: overdue,
+            isHead: official.post?.roles.contains(.head) == true,
+            services: [FieldModel.Choice(value: "", label: views.t("catalogue_all"), selected: service.isEmpty)]
+                + mine.map {
+                    FieldModel.Choice(value: $0.id, label: $0.title.text(context.language), selected: $0.id == service)
+                })
+        return pages.render("office_inbox", titleKey: "inbox_heading", request: request, context: context, page: page)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -66,37 +60,30 @@ struct OfficeController: Sendable {
         let views = ServiceViews(pages: pages, language: context.language)
         let agencies = try await platform.identity.agencies()
         let error = { (field: String) in errors.first { $0.field == field }.map { views.t($0.messageKey) } ?? "" }
-        var data: [String: Any] = [
-            "id": file.application.id, "service": file.service.title.text(context.language),
-            "status": views.status(file.application.status),
-            "state": views.label("state", file.item.state),
-            "submitted": ServiceViews.time(file.application.submittedAt),
-            "due": file.application.dueOn.description, "stepDue": file.item.dueOn?.description ?? "",
-            "answers": views.answerRows(file.application, service: file.service),
-            "files": file.files.map {
-                [
-                    "field": $0.field, "filename": $0.filename,
-                    "size": ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file),
-                ]
+        let page = CasePage(
+            id: file.application.id, service: file.service.title.text(context.language),
+            status: views.status(file.application.status), state: views.label("state", file.item.state),
+            submitted: ServiceViews.time(file.application.submittedAt), due: file.application.dueOn.description,
+            stepDue: file.item.dueOn?.description ?? "",
+            answers: views.answerRows(file.application, service: file.service),
+            files: file.files.map {
+                CasePage.File(
+                    field: $0.field, filename: $0.filename,
+                    size: ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file))
             },
-            "hasFiles": !file.files.isEmpty,
-            "timeline": views.timeline(file.timeline, agencies: agencies),
-            "actions": file.actions.map {
-                ["value": $0, "label": views.label("action", $0), "selected": $0 == chosen] as [String: Any]
+            hasFiles: !file.files.isEmpty, timeline: views.timeline(file.timeline, agencies: agencies),
+            actions: file.actions.map {
+                FieldModel.Choice(value: $0, label: views.label("action", $0), selected: $0 == chosen)
             },
-            "hasActions": !file.actions.isEmpty, "reason": reason, "reasonError": error("reason"),
-            "actionError": error("action"),
-            "hasErrors": !errors.isEmpty,
-        ]
-        if let person = file.applicant {
-            data["applicant"] = [
-                "name": person.fullName, "pin": person.pin, "birthDate": person.birthDate, "address": person.address,
-                "phone": person.phone,
-            ]
-        }
-        if let notice { data["notice"] = views.t(notice) }
+            hasActions: !file.actions.isEmpty, reason: reason, reasonError: error("reason"),
+            actionError: error("action"), hasErrors: !errors.isEmpty,
+            applicant: file.applicant.map {
+                CasePage.Applicant(
+                    name: $0.fullName, pin: $0.pin, birthDate: $0.birthDate, address: $0.address, phone: $0.phone)
+            },
+            notice: notice.map(views.t))
         return pages.render(
-            "office_case", titleKey: "case_heading", request: request, context: context, status: status, data: data)
+            "office_case", titleKey: "case_heading", request: request, context: context, status: status, page: page)
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -127,4 +114,64 @@ struct OfficeController: Sendable {
             headers: [.contentType: found.mediaType, .cacheControl: "no-store", .contentDisposition: "attachment"],
             body: .init(byteBuffer: ByteBuffer(bytes: found.bytes)))
     }
+}
+
+/// An official's inbox: open cases, most urgent first, with filters.
+struct InboxPage: Sendable {
+    /// One open case.
+    struct Row: Sendable {
+        var id: String
+        var service: String
+        var state: String
+        var stepDue: String
+        var legalDue: String
+        var sla: String
+        var slaText: String
+        var assignee: String
+        var submitted: String
+    }
+    var rows: [Row]
+    var hasRows: Bool
+    var count: Int
+    var whole: Bool
+    var overdue: Bool
+    var isHead: Bool
+    var services: [FieldModel.Choice]
+}
+
+/// A case as the official opens it: the application, the applicant, files, history and decisions.
+struct CasePage: Sendable {
+    /// An uploaded file.
+    struct File: Sendable {
+        var field: String
+        var filename: String
+        var size: String
+    }
+    /// The applicant, from the population register.
+    struct Applicant: Sendable {
+        var name: String
+        var pin: String
+        var birthDate: String
+        var address: String
+        var phone: String
+    }
+    var id: String
+    var service: String
+    var status: String
+    var state: String
+    var submitted: String
+    var due: String
+    var stepDue: String
+    var answers: [ServiceViews.LabelledValue]
+    var files: [File]
+    var hasFiles: Bool
+    var timeline: [ServiceViews.TimelineRow]
+    var actions: [FieldModel.Choice]
+    var hasActions: Bool
+    var reason: String
+    var reasonError: String
+    var actionError: String
+    var hasErrors: Bool
+    var applicant: Applicant?
+    var notice: String?
 }

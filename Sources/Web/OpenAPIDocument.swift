@@ -1,3 +1,5 @@
+import Registries
+
 /// The OpenAPI 3.1 description of every JSON endpoint, served at `/openapi.json`.
 ///
 /// Kept next to the routes by hand and held true by a test that compares `operations` with the
@@ -190,33 +192,34 @@ enum OpenAPIDocument {
             responseSchema: "Binary"),
     ]
 
-    static var document: [String: Any] {
-        var paths: [String: [String: Any]] = [:]
+    static var document: JSONValue {
+        var paths: [String: [String: JSONValue]] = [:]
         for op in operations {
-            var operation: [String: Any] = [
-                "summary": op.summary,
-                "operationId": op.method.lowercased()
-                    + op.path.split(separator: "/").map { $0.filter(\.isLetter).capitalized }.joined(),
+            var operation: [String: JSONValue] = [
+                "summary": .string(op.summary),
+                "operationId": .string(
+                    op.method.lowercased()
+                        + op.path.split(separator: "/").map { $0.filter(\.isLetter).capitalized }.joined()),
                 "responses": responses(op),
             ]
             let parameters = op.path.split(separator: "/").filter { $0.hasPrefix("{") }.map { segment in
                 let name = String(segment.dropFirst().dropLast())
-                let schema: [String: Any] =
+                let schema: JSONValue =
                     switch name {
                     case "pin", "inn": ["type": "string", "pattern": "^[0-9]{14}$"]
                     case "index": ["type": "integer", "minimum": 0]
                     default: ["type": "string"]
                     }
-                return ["name": name, "in": "path", "required": true, "schema": schema] as [String: Any]
+                return ["name": .string(name), "in": "path", "required": true, "schema": schema] as JSONValue
             }
             var allParameters =
                 parameters
                 + op.query.map { name in
                     [
-                        "name": name, "in": "query", "required": name == "userId",
+                        "name": .string(name), "in": "query", "required": .bool(name == "userId"),
                         "schema": ["type": ["page", "pageSize"].contains(name) ? "integer" : "string"],
-                        "description": queryHelp[name] ?? name,
-                    ] as [String: Any]
+                        "description": .string(queryHelp[name] ?? name),
+                    ] as JSONValue
                 }
             if op.mediator {
                 allParameters.append([
@@ -233,15 +236,15 @@ enum OpenAPIDocument {
                     "schema": ["type": "string", "maxLength": 255],
                 ])
             }
-            if !allParameters.isEmpty { operation["parameters"] = allParameters }
+            if !allParameters.isEmpty { operation["parameters"] = .array(allParameters) }
             if let scope = op.scope {
-                operation["security"] = [["bearer": scope.isEmpty ? [] : [scope]]]
+                operation["security"] = [["bearer": scope.isEmpty ? [] : [.string(scope)]]]
             }
             if let request = op.requestSchema {
                 let type = request == "Upload" ? "multipart/form-data" : "application/json"
-                operation["requestBody"] = ["required": true, "content": [type: ["schema": ref(request)]]]
+                operation["requestBody"] = ["required": true, "content": .object([type: ["schema": ref(request)]])]
             }
-            paths[op.path, default: [:]][op.method.lowercased()] = operation
+            paths[op.path, default: [:]][op.method.lowercased()] = .object(operation)
         }
         return [
             "openapi": "3.1.0",
@@ -251,7 +254,7 @@ enum OpenAPIDocument {
                 "description":
                     "JSON API of the Taza Koom digital-government platform. Errors are RFC 9457 problem details.",
             ],
-            "paths": paths,
+            "paths": .object(paths.mapValues { .object($0) }),
             "components": ["schemas": schemas, "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]]],
         ]
     }
@@ -267,17 +270,17 @@ enum OpenAPIDocument {
         "additionalMetadata": "The form field the uploaded file answers",
     ]
 
-    private static func responses(_ op: Operation) -> [String: Any] {
-        var result: [String: Any] = [
+    private static func responses(_ op: Operation) -> JSONValue {
+        var result: [String: JSONValue] = [
             String(op.success): [
                 "description": "OK", "content": ["application/json": ["schema": ref(op.responseSchema)]],
             ]
         ]
-        let problem: [String: Any] = ["content": ["application/problem+json": ["schema": ref("Problem")]]]
         func add(_ code: Int, _ description: String) {
-            var entry = problem
-            entry["description"] = description
-            result[String(code)] = entry
+            result[String(code)] = [
+                "content": ["application/problem+json": ["schema": ref("Problem")]],
+                "description": .string(description),
+            ]
         }
         if op.scope != nil {
             add(401, "No or unknown bearer token")
@@ -293,22 +296,22 @@ enum OpenAPIDocument {
             add(422, "Field errors")
         }
         if op.path == "/readyz" { add(503, "Database unreachable") }
-        return result
+        return .object(result)
     }
 
-    private static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+    private static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
 
-    private static func object(_ properties: [String: [String: Any]], required: [String]) -> [String: Any] {
-        ["type": "object", "properties": properties, "required": required]
+    private static func object(_ properties: [String: JSONValue], required: [String]) -> JSONValue {
+        ["type": "object", "properties": .object(properties), "required": .array(required.map(JSONValue.string))]
     }
 
-    private static var string: [String: Any] { ["type": "string"] }
-    private static var id14: [String: Any] { ["type": "string", "pattern": "^[0-9]{14}$"] }
-    private static var name3: [String: Any] {
+    private static var string: JSONValue { ["type": "string"] }
+    private static var id14: JSONValue { ["type": "string", "pattern": "^[0-9]{14}$"] }
+    private static var name3: JSONValue {
         object(["ky": string, "ru": string, "en": string], required: ["ky", "ru", "en"])
     }
 
-    private static var schemas: [String: Any] {
+    private static var schemas: JSONValue {
         [
             "Status": object(["status": string], required: ["status"]),
             "Text": ["type": "string"],
@@ -449,7 +452,7 @@ enum OpenAPIDocument {
             "ExistsAnswer": object(
                 ["answer": object(["status": ["type": "boolean"], "message": string], required: ["status"])],
                 required: ["answer"]),
-            "Value": object(["value": [:] as [String: Any]], required: ["value"]),
+            "Value": object(["value": [:]], required: ["value"]),
             "Count": object(["count": ["type": "integer"]], required: ["count"]),
             "PersonalDataUsageList": [
                 "type": "array",

@@ -35,7 +35,9 @@ struct OpsController: Sendable {
     }
 
     @Sendable func openAPI(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: OpenAPIDocument.document, options: [.sortedKeys])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(OpenAPIDocument.document)
         return Response(
             status: .ok,
             headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=300"],

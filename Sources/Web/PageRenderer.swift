@@ -31,13 +31,12 @@ struct PageRenderer: Sendable {
         Catalog.shipped.text(key, language)
     }
 
-    /// Renders `template` with `data` laid over the common page data.
+    /// Renders `template` with the page's own view model `page` laid over the layout's data.
     func render(
         _ template: String, titleKey: String, request: Request, context: AppRequestContext,
-        status: HTTPResponse.Status = .ok, data: [String: Any] = [:]
+        status: HTTPResponse.Status = .ok, page: some Sendable = NoPageData()
     ) -> Response {
-        var values = common(titleKey: titleKey, request: request, context: context)
-        for (key, value) in data { values[key] = value }
+        let values = PageContext(layout: layout(titleKey: titleKey, request: request, context: context), page: page)
         let html = library.render(values, withTemplate: template) ?? ""
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
         // Pages that show personal data must not be kept by shared caches or the back button.
@@ -46,31 +45,85 @@ struct PageRenderer: Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    private func common(titleKey: String, request: Request, context: AppRequestContext) -> [String: Any] {
+    private func layout(titleKey: String, request: Request, context: AppRequestContext) -> LayoutModel {
         let table = Catalog.shipped.table(context.language)
-        var values: [String: Any] = [
-            "t": table,
-            "lang": context.language.rawValue,
-            "title": table[titleKey] ?? titleKey,
-            "csrf": context.csrfToken,
-            "path": request.uri.path,
-            "languages": Language.allCases.map { language in
-                ["code": language.rawValue, "name": language.endonym, "current": language == context.language]
-                    as [String: Any]
+        return LayoutModel(
+            t: table, lang: context.language.rawValue, title: table[titleKey] ?? titleKey, csrf: context.csrfToken,
+            path: request.uri.path,
+            languages: Language.allCases.map {
+                LayoutModel.LanguageChoice(code: $0.rawValue, name: $0.endonym, current: $0 == context.language)
             },
-        ]
-        if demo { values["demo"] = true }
-        if let principal = context.principal {
-            let permissions = AccessPolicy.permissions(of: principal)
-            values["user"] =
-                [
-                    "name": principal.displayName,
-                    "isOfficial": permissions.contains(.viewBackOffice),
-                    "isAdmin": permissions.contains(.manageAPIClients),
-                    "canSearch": permissions.contains(.readRegistries),
-                    "hasInbox": principal.post != nil && permissions.contains(.readRegistries),
-                ] as [String: Any]
+            demo: demo,
+            user: context.principal.map { principal in
+                let permissions = AccessPolicy.permissions(of: principal)
+                return LayoutModel.User(
+                    name: principal.displayName, isOfficial: permissions.contains(.viewBackOffice),
+                    isAdmin: permissions.contains(.manageAPIClients), canSearch: permissions.contains(.readRegistries),
+                    hasInbox: principal.post != nil && permissions.contains(.readRegistries))
+            })
+    }
+}
+
+/// A page with nothing of its own to show beyond the layout.
+struct NoPageData: Sendable {}
+
+/// What the layout shows on every page: `t` (every string of the reader's language), the language
+/// switcher, the CSRF token for forms, the signed-in user, the demo banner.
+struct LayoutModel: Sendable {
+    /// One entry of the language switcher.
+    struct LanguageChoice: Sendable {
+        var code: String
+        var name: String
+        var current: Bool
+    }
+
+    /// The signed-in person and what their menu offers.
+    struct User: Sendable {
+        var name: String
+        var isOfficial: Bool
+        var isAdmin: Bool
+        var canSearch: Bool
+        var hasInbox: Bool
+    }
+
+    var t: [String: String]
+    var lang: String
+    var title: String
+    var csrf: String
+    var path: String
+    var languages: [LanguageChoice]
+    var demo: Bool
+    var user: User?
+}
+
+/// The root of a rendered page: a name is looked up in the page's view model, then in the layout's.
+struct PageContext: MustacheParent {
+    let layout: LayoutModel
+    let page: Any
+
+    func child(named name: String) -> Any? {
+        // `t` is the most frequent name by far and only the layout has it.
+        if name == "t" { return layout.t }
+        if let value = Self.property(name, of: page) { return value }
+        switch name {
+        case "lang": return layout.lang
+        case "title": return layout.title
+        case "csrf": return layout.csrf
+        case "path": return layout.path
+        case "languages": return layout.languages
+        case "demo": return layout.demo
+        case "user": return layout.user
+        default: return nil
         }
-        return values
+    }
+
+    /// A stored property of a view model by name; an optional that is nil counts as missing.
+    static func property(_ name: String, of model: Any) -> Any? {
+        guard let value = Mirror(reflecting: model).children.first(where: { $0.label == name })?.value else {
+            return nil
+        }
+        let inner = Mirror(reflecting: value)
+        guard inner.displayStyle == .optional else { return value }
+        return inner.children.first?.value
     }
 }

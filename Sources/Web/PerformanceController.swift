@@ -26,13 +26,11 @@ struct PerformanceController: Sendable {
         }.sorted { ($0.1, $0.0) > ($1.1, $1.0) }
         let percent = { (value: Double?) in value.map { String(format: "%.0f%%", $0 * 100) } ?? "—" }
         let rows = statistics.map { s in
-            [
-                "service": name(s.serviceID), "applications": s.applications, "decided": s.decided,
-                "backlog": s.backlog,
-                "median": s.medianDaysToDecision.map { String(format: "%.1f", $0) } ?? "—",
-                "within": percent(s.withinDeadline),
-                "rating": s.averageRating.map { String(format: "%.1f (%d)", $0, s.ratings) } ?? "—",
-            ] as [String: Any]
+            PerformancePage.Row(
+                service: name(s.serviceID), applications: s.applications, decided: s.decided, backlog: s.backlog,
+                median: s.medianDaysToDecision.map { String(format: "%.1f", $0) } ?? "—",
+                within: percent(s.withinDeadline),
+                rating: s.averageRating.map { String(format: "%.1f (%d)", $0, s.ratings) } ?? "—")
         }
         let charts = [
             BarChart.svg(
@@ -50,7 +48,7 @@ struct PerformanceController: Sendable {
         ]
         return platform.pages.render(
             "performance", titleKey: "performance_heading", request: request, context: context,
-            data: ["rows": rows, "charts": charts.map { ["svg": $0] }])
+            page: PerformancePage(rows: rows, charts: charts.map(PerformancePage.Chart.init)))
     }
 
     @Sendable func json(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -61,4 +59,22 @@ struct PerformanceController: Sendable {
             status: .ok, headers: [.contentType: "application/json", .cacheControl: "max-age=60"],
             body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
+}
+
+/// The public performance dashboard: figures per service and charts.
+struct PerformancePage: Sendable {
+    /// One service's figures.
+    struct Row: Sendable {
+        var service: String
+        var applications: Int
+        var decided: Int
+        var backlog: Int
+        var median: String
+        var within: String
+        var rating: String
+    }
+    /// A server-rendered SVG chart.
+    struct Chart: Sendable { var svg: String }
+    var rows: [Row]
+    var charts: [Chart]
 }

@@ -26,24 +26,22 @@ struct PortalController: Sendable {
         let language = context.language
         let agencies = try await platform.identity.agencies()
         let branches = Agency.Branch.allCases.map { branch in
-            [
-                "name": pages.text("branch_\(branch.rawValue)", language),
-                "agencies": agencies.filter { $0.branch == branch }.map { ["name": $0.name.text(language)] },
-            ] as [String: Any]
+            HomePage.Branch(
+                name: pages.text("branch_\(branch.rawValue)", language),
+                agencies: agencies.filter { $0.branch == branch }.map { HomePage.Named(name: $0.name.text(language)) })
         }
         let regions = try await platform.identity.regions().map {
-            ["name": $0.name.text(language), "districtCount": $0.districts.count] as [String: Any]
+            HomePage.Region(name: $0.name.text(language), districtCount: $0.districts.count)
         }
         return pages.render(
             "home", titleKey: "home_title", request: request, context: context,
-            data: ["branches": branches, "regions": regions])
+            page: HomePage(branches: branches, regions: regions))
     }
 
     @Sendable func signInPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let next = Self.safeNext(request.uri.queryParameters["next"].map(String.init))
-        var data: [String: Any] = ["next": next]
-        if request.uri.queryParameters["registered"] != nil { data["registered"] = true }
-        return pages.render("signin", titleKey: "signin_title", request: request, context: context, data: data)
+        let page = SignInPage(next: next, registered: request.uri.queryParameters["registered"] != nil)
+        return pages.render("signin", titleKey: "signin_title", request: request, context: context, page: page)
     }
 
     @Sendable func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -67,7 +65,7 @@ struct PortalController: Sendable {
                 }
             var response = pages.render(
                 "signin", titleKey: "signin_title", request: request, context: context, status: status,
-                data: ["failure": pages.text(key, context.language), "pin": form["pin"], "next": next])
+                page: SignInPage(next: next, failure: pages.text(key, context.language), pin: form["pin"]))
             if case .throttled(let seconds) = failure { response.headers[.retryAfter] = String(seconds) }
             return response
         }
@@ -118,7 +116,7 @@ struct PortalController: Sendable {
         status: HTTPResponse.Status
     ) async throws -> Response {
         let view = FormView(language: context.language, values: form, errors: errors)
-        let fields: [[String: Any]] = [
+        let fields: [FieldModel] = [
             view.field(
                 "pin", label: "field_pin", hint: "field_pin_hint", autocomplete: "username", inputmode: "numeric"),
             view.field("familyName", label: "field_family_name", autocomplete: "family-name"),
@@ -136,7 +134,7 @@ struct PortalController: Sendable {
         ]
         return pages.render(
             "register", titleKey: "register_title", request: request, context: context, status: status,
-            data: ["fields": fields, "hasErrors": !errors.isEmpty])
+            page: FormPage(fields: fields, hasErrors: !errors.isEmpty))
     }
 
     private func districtChoices(_ language: Language) async throws -> [(String, String)] {
@@ -153,32 +151,26 @@ struct PortalController: Sendable {
         let language = context.language
         let cabinet = try await platform.identity.cabinet(pin: principal.pin)
         let p = cabinet.person
-        var data: [String: Any] = [
-            "person": [
-                "fullName": p.fullName, "pin": p.pin, "birthDate": p.birthDate,
-                "sexText": pages.text("sex_\(p.sex)", language),
-                "region": cabinet.region?.text(language) ?? "—", "district": cabinet.district?.text(language) ?? "—",
-                "address": p.address.isEmpty ? "—" : p.address, "phone": p.phone.isEmpty ? "—" : p.phone,
-                "email": p.email.isEmpty ? "—" : p.email, "isDemo": p.isDemo,
-            ] as [String: Any],
-            "organisations": cabinet.organisations.map {
-                [
-                    "name": $0.name, "inn": $0.inn, "legalForm": pages.text("legal_form_\($0.legalForm)", language),
-                    "registeredOn": $0.registeredOn,
-                ]
+        let permissions = AccessPolicy.permissions(of: principal)
+        let page = CabinetPage(
+            person: .init(
+                fullName: p.fullName, pin: p.pin, birthDate: p.birthDate, sexText: pages.text("sex_\(p.sex)", language),
+                region: cabinet.region?.text(language) ?? "—", district: cabinet.district?.text(language) ?? "—",
+                address: p.address.isEmpty ? "—" : p.address, phone: p.phone.isEmpty ? "—" : p.phone,
+                email: p.email.isEmpty ? "—" : p.email, isDemo: p.isDemo),
+            organisations: cabinet.organisations.map {
+                .init(
+                    name: $0.name, inn: $0.inn, legalForm: pages.text("legal_form_\($0.legalForm)", language),
+                    registeredOn: $0.registeredOn)
             },
-            "hasOrganisations": !cabinet.organisations.isEmpty,
-        ]
-        if let post = cabinet.post {
-            data["post"] =
-                [
-                    "agency": cabinet.agency?.name.text(language) ?? post.agencyCode,
-                    "position": post.position,
-                    "roles": post.roles.map { pages.text("role_\($0.rawValue)", language) }.joined(separator: ", "),
-                    "canSearch": AccessPolicy.permissions(of: principal).contains(.readRegistries),
-                ] as [String: Any]
-        }
-        return pages.render("cabinet", titleKey: "cabinet_title", request: request, context: context, data: data)
+            hasOrganisations: !cabinet.organisations.isEmpty,
+            post: cabinet.post.map { post in
+                .init(
+                    agency: cabinet.agency?.name.text(language) ?? post.agencyCode, position: post.position,
+                    roles: post.roles.map { pages.text("role_\($0.rawValue)", language) }.joined(separator: ", "),
+                    canSearch: permissions.contains(.readRegistries))
+            })
+        return pages.render("cabinet", titleKey: "cabinet_title", request: request, context: context, page: page)
     }
 
     @Sendable func organisationPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -214,7 +206,7 @@ struct PortalController: Sendable {
         let forms =
             [("", pages.text("field_choose", language))]
             + ["LLC", "JSC", "IE", "NGO", "state"].map { ($0, pages.text("legal_form_\($0)", language)) }
-        let fields: [[String: Any]] = [
+        let fields: [FieldModel] = [
             view.field("inn", label: "field_inn", hint: "field_inn_hint", inputmode: "numeric"),
             view.field("name", label: "field_org_name", autocomplete: "organization"),
             view.select("legalForm", label: "field_legal_form", choices: forms),
@@ -224,7 +216,7 @@ struct PortalController: Sendable {
         ]
         return pages.render(
             "organisation_new", titleKey: "org_title", request: request, context: context, status: status,
-            data: ["fields": fields, "hasErrors": !errors.isEmpty])
+            page: FormPage(fields: fields, hasErrors: !errors.isEmpty))
     }
 
     /// The signed-in person, or `DomainError.unauthenticated` (which sends people to sign in).
@@ -238,4 +230,71 @@ struct PortalController: Sendable {
         guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/cabinet" }
         return next
     }
+}
+
+/// The home page: the state's branches with their agencies, and the regions.
+struct HomePage: Sendable {
+    /// Something shown by name only.
+    struct Named: Sendable { var name: String }
+    /// A branch of government and its agencies.
+    struct Branch: Sendable {
+        var name: String
+        var agencies: [Named]
+    }
+    /// A region and how many districts it has.
+    struct Region: Sendable {
+        var name: String
+        var districtCount: Int
+    }
+    var branches: [Branch]
+    var regions: [Region]
+}
+
+/// The sign-in form, after a failed attempt with the reason and the PIN typed.
+struct SignInPage: Sendable {
+    var next: String
+    var registered = false
+    var failure: String?
+    var pin: String?
+}
+
+/// A page that is one form of `field.mustache` fields.
+struct FormPage: Sendable {
+    var fields: [FieldModel]
+    var hasErrors: Bool
+}
+
+/// The personal cabinet: the person's record, their companies and, for an official, their post.
+struct CabinetPage: Sendable {
+    /// The person as the population register holds them.
+    struct Person: Sendable {
+        var fullName: String
+        var pin: String
+        var birthDate: String
+        var sexText: String
+        var region: String
+        var district: String
+        var address: String
+        var phone: String
+        var email: String
+        var isDemo: Bool
+    }
+    /// A company the person represents.
+    struct Organisation: Sendable {
+        var name: String
+        var inn: String
+        var legalForm: String
+        var registeredOn: String
+    }
+    /// An official's post.
+    struct Post: Sendable {
+        var agency: String
+        var position: String
+        var roles: String
+        var canSearch: Bool
+    }
+    var person: Person
+    var organisations: [Organisation]
+    var hasOrganisations: Bool
+    var post: Post?
 }

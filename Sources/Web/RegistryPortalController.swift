@@ -42,18 +42,17 @@ struct RegistryPortalController: Sendable {
 
     @Sendable func dataAccess(_ request: Request, context: AppRequestContext) async throws -> Response {
         let rows = try await accessRows(context).map { access, agency, registry in
-            [
-                "time": Self.localTime(access.at), "agency": agency, "registry": registry,
-                "reader": access.readerKind == "official"
+            DataAccessPage.Row(
+                time: Self.localTime(access.at), agency: agency, registry: registry,
+                reader: access.readerKind == "official"
                     ? access.readerName
                     : "\(pages.text("access_system", context.language)): \(access.application.isEmpty ? access.readerName : access.application)",
-                "purpose": access.legalBasis, "caseNumber": access.caseNumber,
-                "ledgerIndex": access.ledgerIndex.map(String.init) ?? "",
-            ] as [String: Any]
+                purpose: access.legalBasis, caseNumber: access.caseNumber,
+                ledgerIndex: access.ledgerIndex.map(String.init) ?? "")
         }
         return pages.render(
             "data_access", titleKey: "access_title", request: request, context: context,
-            data: ["rows": rows, "hasRows": !rows.isEmpty, "count": rows.count])
+            page: DataAccessPage(rows: rows, hasRows: !rows.isEmpty, count: rows.count))
     }
 
     @Sendable func dataAccessCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -171,31 +170,29 @@ struct RegistryPortalController: Sendable {
                     ("\(registry.name):\(field)", "\(registry.title.text(language)) — \(Self.label(field, language))"))
             }
         }
-        let fields: [[String: Any]] = [
+        let fields: [FieldModel] = [
             view.select("target", label: "office_search_by", choices: targets),
             view.field("value", label: "office_value"),
             view.field("purpose", label: "office_purpose", optional: true, hint: "office_purpose_hint"),
             view.field("caseNumber", label: "office_case", optional: true),
         ]
-        var data: [String: Any] = ["fields": fields, "hasErrors": !errors.isEmpty]
+        var model = RegistrySearchPage(fields: fields, hasErrors: !errors.isEmpty, results: nil)
         if let (registry, page) = results, let schema = registry.latest {
-            data["results"] =
-                [
-                    "registry": registry.title.text(language),
-                    "columns": schema.order.map { ["name": Self.label($0, language)] },
-                    "rows": page.records.map { record in
-                        ["cells": schema.order.map { ["value": Self.cell(record.content[$0])] }, "key": record.key]
-                            as [String: Any]
-                    },
-                    "name": registry.name, "purpose": form["purpose"], "caseNumber": form["caseNumber"],
-                    "count": page.total, "none": page.records.isEmpty,
-                    "logged": schema.personal != nil && !page.records.isEmpty,
-                    "map": Self.map(page.records, schema: schema, label: pages.text("office_map", language)) ?? "",
-                ] as [String: Any]
+            model.results = RegistrySearchPage.Results(
+                registry: registry.title.text(language),
+                columns: schema.order.map { RegistrySearchPage.Column(name: Self.label($0, language)) },
+                rows: page.records.map { record in
+                    RegistrySearchPage.Row(
+                        cells: schema.order.map { RegistrySearchPage.Cell(value: Self.cell(record.content[$0])) },
+                        key: record.key)
+                },
+                name: registry.name, purpose: form["purpose"], caseNumber: form["caseNumber"], count: page.total,
+                none: page.records.isEmpty, logged: schema.personal != nil && !page.records.isEmpty,
+                map: Self.map(page.records, schema: schema, label: pages.text("office_map", language)) ?? "")
         }
         return pages.render(
             "office_registries", titleKey: "office_title", request: request, context: context, status: status,
-            data: data)
+            page: model)
     }
 
     /// Every version of one record, with who changed it, when and why. A read like any other:
@@ -210,20 +207,18 @@ struct RegistryPortalController: Sendable {
         let versions = try await platform.registries.history(
             registry.name, key: form["key"], by: caller, purpose: purpose)
         let fields = registry.latest?.order ?? []
-        let rows: [[String: Any]] = versions.reversed().map { version in
-            [
-                "revision": version.revision, "time": Self.localTime(version.changedAt), "who": version.changedBy,
-                "reason": version.reason,
-                "deleted": version.deleted, "schemaVersion": version.schemaVersion,
-                "summary": fields.compactMap { name in
+        let rows = versions.reversed().map { version in
+            RecordHistoryPage.Row(
+                revision: version.revision, time: Self.localTime(version.changedAt), who: version.changedBy,
+                reason: version.reason, deleted: version.deleted, schemaVersion: version.schemaVersion,
+                summary: fields.compactMap { name in
                     version.content[name].map { "\(Self.label(name, language)): \(Self.cell($0))" }
                 }.joined(separator: "; "),
-                "ledgerIndex": version.ledgerIndex.map(String.init) ?? "",
-            ]
+                ledgerIndex: version.ledgerIndex.map(String.init) ?? "")
         }
         return pages.render(
             "office_history", titleKey: "office_history_title", request: request, context: context,
-            data: ["registry": registry.title.text(language), "key": form["key"], "rows": rows])
+            page: RecordHistoryPage(registry: registry.title.text(language), key: form["key"], rows: rows))
     }
 
     /// The parcels' outlines as an SVG drawing (north up, equal scale on both axes), for
@@ -298,4 +293,70 @@ struct AccessExport: Encodable {
     var caseNumber: String
     var ledgerIndex: Int?
     var ledgerDetails: String
+}
+
+/// "Who looked at my data": every read of the person's records, with its purpose and proof.
+struct DataAccessPage: Sendable {
+    /// One read.
+    struct Row: Sendable {
+        var time: String
+        var agency: String
+        var registry: String
+        var reader: String
+        var purpose: String
+        var caseNumber: String
+        var ledgerIndex: String
+    }
+    var rows: [Row]
+    var hasRows: Bool
+    var count: Int
+}
+
+/// An official's registry search: the form and, after a search, the records found.
+struct RegistrySearchPage: Sendable {
+    /// A column heading.
+    struct Column: Sendable { var name: String }
+    /// A cell of the results.
+    struct Cell: Sendable { var value: String }
+    /// One record found.
+    struct Row: Sendable {
+        var cells: [Cell]
+        var key: String
+    }
+    /// The records found, with what the search was for (a history request repeats the purpose).
+    struct Results: Sendable {
+        var registry: String
+        var columns: [Column]
+        var rows: [Row]
+        var name: String
+        var purpose: String
+        var caseNumber: String
+        var count: Int
+        var none: Bool
+        /// Whether the reads were logged for the people found.
+        var logged: Bool
+        /// An SVG map of parcels, or empty.
+        var map: String
+    }
+    var fields: [FieldModel]
+    var hasErrors: Bool
+    var results: Results?
+}
+
+/// Every version of one record.
+struct RecordHistoryPage: Sendable {
+    /// One version.
+    struct Row: Sendable {
+        var revision: Int
+        var time: String
+        var who: String
+        var reason: String
+        var deleted: Bool
+        var schemaVersion: Int
+        var summary: String
+        var ledgerIndex: String
+    }
+    var registry: String
+    var key: String
+    var rows: [Row]
 }

@@ -21,8 +21,17 @@ struct ServiceViews {
 
     static func time(_ seconds: Int) -> String { RegistryPortalController.localTime(seconds) }
 
+    /// One line of an application's timeline, with the ledger entry that proves it.
+    struct TimelineRow: Sendable {
+        var time: String
+        var what: String
+        var reason: String
+        var agency: String
+        var ledgerIndex: Int?
+    }
+
     /// The timeline as table rows, proof links included.
-    func timeline(_ events: [TimelineEvent], agencies: [Agency]) -> [[String: Any]] {
+    func timeline(_ events: [TimelineEvent], agencies: [Agency]) -> [TimelineRow] {
         events.map { event in
             var what = label("event", event.kind)
             if event.kind == "transition" || event.kind == "started" || event.kind == "escalated",
@@ -30,78 +39,69 @@ struct ServiceViews {
             {
                 what += ": " + label("state", state)
             }
-            var row: [String: Any] = [
-                "time": Self.time(event.at), "what": what, "reason": event.reason,
-                "agency": agencies.first { $0.code == event.agencyCode }?.name.text(language) ?? event.agencyCode,
-            ]
-            if let index = event.ledgerIndex { row["ledgerIndex"] = index }
-            return row
+            return TimelineRow(
+                time: Self.time(event.at), what: what, reason: event.reason,
+                agency: agencies.first { $0.code == event.agencyCode }?.name.text(language) ?? event.agencyCode,
+                ledgerIndex: event.ledgerIndex)
         }
     }
 
-    /// One form field for `service_field.mustache`.
+    /// One field of a service's form.
     func field(
         _ field: FormField, values: [String: String], errors: [FieldError], prefilled: [String: String],
         districts: [(String, String)]
-    ) -> [String: Any] {
-        var data: [String: Any] = ["name": field.id, "label": field.label.text(language)]
-        if !field.required { data["optional"] = true }
-        if let hint = field.hint { data["hint"] = hint.text(language) }
+    ) -> FieldModel {
+        var model = FieldModel(name: field.id, label: field.label.text(language))
+        model.optional = !field.required
+        model.hint = field.hint?.text(language)
         let ownErrors = errors.filter { $0.field == field.id || $0.field.hasPrefix(field.id + ".") }
-        if let error = ownErrors.first { data["error"] = t(error.messageKey) }
+        model.error = ownErrors.first.map { t($0.messageKey) }
         if let value = prefilled[field.id], field.prefill != nil {
-            data["prefilled"] = true
-            data["value"] = value
-            data["source"] = field.prefill?.registry ?? ""
-            return data
+            model.prefilled = true
+            model.value = value
+            model.source = field.prefill?.registry ?? ""
+            return model
+        }
+        let choose = { (current: String) in
+            FieldModel.Choice(value: "", label: self.t("field_choose"), selected: current.isEmpty)
         }
         switch field.kind {
         case .choice:
-            data["select"] = true
+            model.select = true
             let current = values[field.id] ?? ""
-            data["choices"] =
-                [["value": "", "label": t("field_choose"), "selected": current.isEmpty] as [String: Any]]
+            model.choices =
+                [choose(current)]
                 + field.choices.map {
-                    ["value": $0.value, "label": $0.label.text(language), "selected": $0.value == current]
-                        as [String: Any]
+                    FieldModel.Choice(value: $0.value, label: $0.label.text(language), selected: $0.value == current)
                 }
         case .address:
-            data["address"] = true
+            model.address = true
             let current = values["\(field.id).district"] ?? ""
-            data["street"] = values["\(field.id).street"] ?? ""
-            data["districts"] =
-                [["value": "", "label": t("field_choose"), "selected": current.isEmpty] as [String: Any]]
-                + districts.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == current] as [String: Any] }
-            if let error = ownErrors.first(where: { $0.field.hasSuffix(".district") }) {
-                data["districtError"] = t(error.messageKey)
-            }
-            if let error = ownErrors.first(where: { $0.field.hasSuffix(".street") }) {
-                data["streetError"] = t(error.messageKey)
-            }
+            model.street = values["\(field.id).street"] ?? ""
+            model.districts =
+                [choose(current)]
+                + districts.map { FieldModel.Choice(value: $0.0, label: $0.1, selected: $0.0 == current) }
+            model.districtError = ownErrors.first(where: { $0.field.hasSuffix(".district") }).map { t($0.messageKey) }
+            model.streetError = ownErrors.first(where: { $0.field.hasSuffix(".street") }).map { t($0.messageKey) }
         case .file:
-            data["file"] = true
-            data["accept"] = field.accept.map {
+            model.file = true
+            model.accept = field.accept.map {
                 $0 == "pdf" ? ".pdf,application/pdf" : $0 == "png" ? ".png,image/png" : ".jpg,.jpeg,image/jpeg"
             }.joined(separator: ",")
         case .text:
-            data["input"] = true
-            data["type"] = "text"
-            data["value"] = values[field.id] ?? ""
-            if (field.maxLength ?? 500) > 200 {
-                data["textarea"] = true
-                data.removeValue(forKey: "input")
-            }
+            model.value = values[field.id] ?? ""
+            if (field.maxLength ?? 500) > 200 { model.textarea = true } else { model.input = true }
         case .number, .date, .pin, .inn, .registry:
-            data["input"] = true
-            data["type"] = field.kind == .date ? "date" : "text"
-            data["value"] = values[field.id] ?? ""
-            if field.kind == .number { data["inputmode"] = "decimal" }
+            model.input = true
+            model.type = field.kind == .date ? "date" : "text"
+            model.value = values[field.id] ?? ""
+            if field.kind == .number { model.inputmode = "decimal" }
             if field.kind == .pin || field.kind == .inn {
-                data["inputmode"] = "numeric"
-                data["autocomplete"] = "off"
+                model.inputmode = "numeric"
+                model.autocomplete = "off"
             }
         }
-        return data
+        return model
     }
 
     /// The answers of a form post, by field (an address is two inputs).
@@ -118,8 +118,14 @@ struct ServiceViews {
         return answers
     }
 
+    /// A label and its value, for the rows of a definition list.
+    struct LabelledValue: Sendable {
+        var label: String
+        var value: String
+    }
+
     /// A service's answers as (label, value) rows in the reader's language.
-    func answerRows(_ application: Application, service: Service) -> [[String: Any]] {
+    func answerRows(_ application: Application, service: Service) -> [LabelledValue] {
         service.form.compactMap { field in
             let value: String
             switch field.kind {
@@ -133,7 +139,7 @@ struct ServiceViews {
                 guard let raw = application.answers[field.id] else { return nil }
                 value = field.kind == .file ? "SHA-256 " + raw.prefix(16) + "…" : raw
             }
-            return ["label": field.label.text(language), "value": value]
+            return LabelledValue(label: field.label.text(language), value: value)
         }
     }
 }

@@ -29,42 +29,37 @@ struct ServicesController: Sendable {
         let agencies = try await platform.identity.agencies()
         let all = try await platform.applications.catalogue.all()
         let found = try await platform.applications.catalogue.search(query, lifeEvent: event, agency: agency)
-        let groups = Self.lifeEvents.compactMap { id -> [String: Any]? in
+        let groups = Self.lifeEvents.compactMap { id -> CataloguePage.Group? in
             let services = found.filter { $0.lifeEvent == id }
             guard !services.isEmpty else { return nil }
-            return [
-                "id": id, "name": views.t("event_life_\(id)"),
-                "services": services.map { summary($0, views: views, agencies: agencies) },
-            ]
+            return CataloguePage.Group(
+                id: id, name: views.t("event_life_\(id)"),
+                services: services.map { summary($0, views: views, agencies: agencies) })
         }
         let offering = Set(all.map(\.agency))
         return pages.render(
             "services_catalogue", titleKey: "catalogue_heading", request: request, context: context,
-            data: [
-                "query": query, "count": found.count, "groups": groups,
-                "events": [
-                    ["value": "", "label": views.t("catalogue_all"), "selected": event.isEmpty] as [String: Any]
-                ]
+            page: CataloguePage(
+                query: query, count: found.count, groups: groups,
+                events: [FieldModel.Choice(value: "", label: views.t("catalogue_all"), selected: event.isEmpty)]
                     + Self.lifeEvents.map {
-                        ["value": $0, "label": views.t("event_life_\($0)"), "selected": $0 == event]
+                        FieldModel.Choice(value: $0, label: views.t("event_life_\($0)"), selected: $0 == event)
                     },
-                "agencies": [
-                    ["value": "", "label": views.t("catalogue_all"), "selected": agency.isEmpty] as [String: Any]
-                ]
+                agencies: [FieldModel.Choice(value: "", label: views.t("catalogue_all"), selected: agency.isEmpty)]
                     + agencies.filter { offering.contains($0.code) }.map {
-                        ["value": $0.code, "label": $0.name.text(context.language), "selected": $0.code == agency]
-                    },
-            ])
+                        FieldModel.Choice(
+                            value: $0.code, label: $0.name.text(context.language), selected: $0.code == agency)
+                    }))
     }
 
-    private func summary(_ service: Services.Service, views: ServiceViews, agencies: [Agency]) -> [String: Any] {
-        [
-            "id": service.id, "title": service.title.text(views.language),
-            "summary": service.summary.text(views.language),
-            "agency": agencies.first { $0.code == service.agency }?.name.text(views.language) ?? service.agency,
-            "fee": fee(service, views),
-            "deadline": views.t("service_days").replacingOccurrences(of: "{n}", with: String(service.deadlineDays)),
-        ]
+    private func summary(_ service: Services.Service, views: ServiceViews, agencies: [Agency])
+        -> CataloguePage.Summary
+    {
+        CataloguePage.Summary(
+            id: service.id, title: service.title.text(views.language), summary: service.summary.text(views.language),
+            agency: agencies.first { $0.code == service.agency }?.name.text(views.language) ?? service.agency,
+            fee: fee(service, views),
+            deadline: views.t("service_days").replacingOccurrences(of: "{n}", with: String(service.deadlineDays)))
     }
 
     private func fee(_ service: Services.Service, _ views: ServiceViews) -> String {
@@ -78,21 +73,20 @@ struct ServicesController: Sendable {
         let name = { (code: String) in agencies.first { $0.code == code }?.name.text(context.language) ?? code }
         return pages.render(
             "service_page", titleKey: "catalogue_heading", request: request, context: context,
-            data: [
-                "id": service.id, "title": service.title.text(context.language),
-                "summary": service.summary.text(context.language),
-                "description": service.description.text(context.language), "agency": name(service.agency),
-                "fee": fee(service, views),
-                "deadline": views.t("service_days").replacingOccurrences(of: "{n}", with: String(service.deadlineDays)),
-                "applicants": service.applicants.map { views.t("applicant_\($0.rawValue)") }.joined(separator: ", "),
-                "stages": service.stages.map { name($0.agency) }.joined(separator: " → "),
-                "issues": service.issues?.title.text(context.language) ?? "",
-                "fields": service.form.map {
-                    ["label": $0.label.text(context.language), "optional": !$0.required] as [String: Any]
+            page: ServicePage(
+                id: service.id, title: service.title.text(context.language),
+                summary: service.summary.text(context.language),
+                description: service.description.text(context.language), agency: name(service.agency),
+                fee: fee(service, views),
+                deadline: views.t("service_days").replacingOccurrences(of: "{n}", with: String(service.deadlineDays)),
+                applicants: service.applicants.map { views.t("applicant_\($0.rawValue)") }.joined(separator: ", "),
+                stages: service.stages.map { name($0.agency) }.joined(separator: " → "),
+                issues: service.issues?.title.text(context.language) ?? "",
+                fields: service.form.map {
+                    ServicePage.Field(label: $0.label.text(context.language), optional: !$0.required)
                 },
-                "documents": service.documents.map { ["title": $0.title.text(context.language)] },
-                "hasDocuments": !service.documents.isEmpty,
-            ])
+                documents: service.documents.map { ServicePage.Document(title: $0.title.text(context.language)) },
+                hasDocuments: !service.documents.isEmpty))
     }
 
     @Sendable func applyPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -143,28 +137,88 @@ struct ServicesController: Sendable {
                 ($0.code, region.name.text(context.language) + " — " + $0.name.text(context.language))
             }
         }
-        var organisations: [[String: Any]] = []
+        var organisations: [FieldModel.Choice] = []
         if service.applicants.contains(.company) {
             let cabinet = try await platform.identity.cabinet(pin: principal.pin)
             if !cabinet.organisations.isEmpty {
                 organisations =
-                    [["value": "", "label": views.t("apply_for_myself"), "selected": true] as [String: Any]]
+                    [FieldModel.Choice(value: "", label: views.t("apply_for_myself"), selected: true)]
                     + cabinet.organisations.map {
-                        ["value": $0.inn, "label": "\($0.name) (\($0.inn))", "selected": false]
+                        FieldModel.Choice(value: $0.inn, label: "\($0.name) (\($0.inn))", selected: false)
                     }
             }
         }
         return pages.render(
             "service_apply", titleKey: "apply_title", request: request, context: context, status: status,
-            data: [
-                "id": service.id, "title": service.title.text(context.language),
-                "idempotencyKey": key.isEmpty ? Secrets.token() : key,
-                "fee": service.fee > 0 ? fee(service, views) : "", "hasErrors": !errors.isEmpty,
-                "draftSaved": draftSaved,
-                "organisations": organisations, "hasOrganisations": !organisations.isEmpty,
-                "fields": service.form.map {
+            page: ApplyPage(
+                id: service.id, title: service.title.text(context.language),
+                idempotencyKey: key.isEmpty ? Secrets.token() : key,
+                fee: service.fee > 0 ? fee(service, views) : "", hasErrors: !errors.isEmpty, draftSaved: draftSaved,
+                organisations: organisations, hasOrganisations: !organisations.isEmpty,
+                fields: service.form.map {
                     views.field($0, values: values, errors: errors, prefilled: prefilled, districts: districts)
-                },
-            ])
+                }))
     }
+}
+
+/// The catalogue of services, grouped by life event, with search and filters.
+struct CataloguePage: Sendable {
+    /// A service as the catalogue lists it.
+    struct Summary: Sendable {
+        var id: String
+        var title: String
+        var summary: String
+        var agency: String
+        var fee: String
+        var deadline: String
+    }
+    /// The services of one life event.
+    struct Group: Sendable {
+        var id: String
+        var name: String
+        var services: [Summary]
+    }
+    var query: String
+    var count: Int
+    var groups: [Group]
+    var events: [FieldModel.Choice]
+    var agencies: [FieldModel.Choice]
+}
+
+/// One service: what it gives, who may apply, its fee, deadline, form and the documents it needs.
+struct ServicePage: Sendable {
+    /// A field of the form, named.
+    struct Field: Sendable {
+        var label: String
+        var optional: Bool
+    }
+    /// A document to bring.
+    struct Document: Sendable { var title: String }
+    var id: String
+    var title: String
+    var summary: String
+    var description: String
+    var agency: String
+    var fee: String
+    var deadline: String
+    var applicants: String
+    var stages: String
+    var issues: String
+    var fields: [Field]
+    var documents: [Document]
+    var hasDocuments: Bool
+}
+
+/// The application form of a service.
+struct ApplyPage: Sendable {
+    var id: String
+    var title: String
+    var idempotencyKey: String
+    var fee: String
+    var hasErrors: Bool
+    var draftSaved: Bool
+    /// Whom to apply for: oneself or a company one represents.
+    var organisations: [FieldModel.Choice]
+    var hasOrganisations: Bool
+    var fields: [FieldModel]
 }

@@ -26,10 +26,10 @@ struct WorkflowAdminController: Sendable {
         guard let from = Int(form["from"]), from >= 1, from < definition.version else { throw BadRequest() }
         let report = try await platform.workflow.migrate(
             definition.id, from: from, to: definition.version, by: .person(admin.pin))
-        let migration: [String: Any] = [
-            "from": from, "moved": report.moved.count,
-            "kept": report.kept.map { ["id": $0.caseID, "reason": $0.reason] }, "hasKept": !report.kept.isEmpty,
-        ]
+        let migration = DefinitionPage.Migration(
+            from: from, moved: report.moved.count,
+            kept: report.kept.map { DefinitionPage.Kept(id: $0.caseID, reason: $0.reason) },
+            hasKept: !report.kept.isEmpty)
         return try await definitionPage(
             request, context: context, definition: definition, table: nil, facts: "", result: nil, error: nil,
             status: .ok, migration: migration)
@@ -85,11 +85,9 @@ struct WorkflowAdminController: Sendable {
         status: HTTPResponse.Status
     ) async throws -> Response {
         let published = try await platform.workflow.published().map { item in
-            [
-                "id": item.id, "version": item.version, "title": item.title,
-                "publishedAt": RegistryPortalController.localTime(item.publishedAt),
-                "publishedBy": item.publishedBy,
-            ] as [String: Any]
+            WorkflowListPage.Published(
+                id: item.id, version: item.version, title: item.title,
+                publishedAt: RegistryPortalController.localTime(item.publishedAt), publishedBy: item.publishedBy)
         }
         let calendar = try await platform.workflow.calendar()
         let year = platform.clock.today.year
@@ -99,12 +97,10 @@ struct WorkflowAdminController: Sendable {
         let view = FormView(language: context.language, values: FormData(""), errors: holidayErrors)
         return pages.render(
             "workflow_admin", titleKey: "workflow_title", request: request, context: context, status: status,
-            data: [
-                "published": published, "hasPublished": !published.isEmpty, "source": source, "problems": problems,
-                "hasProblems": !problems.isEmpty,
-                "holidays": holidays,
-                "dayField": view.field("day", label: "workflow_holiday_day", hint: "field_date_hint"),
-            ])
+            page: WorkflowListPage(
+                published: published, hasPublished: !published.isEmpty, source: source, problems: problems,
+                hasProblems: !problems.isEmpty, holidays: holidays,
+                dayField: view.field("day", label: "workflow_holiday_day", hint: "field_date_hint")))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -137,15 +133,14 @@ struct WorkflowAdminController: Sendable {
                     [:], today: platform.clock.today)
             }
             let decision = try table.decide(facts, today: platform.clock.today)
-            let result: [String: Any] =
+            let result =
                 decision.map { decision in
-                    [
-                        "rule": decision.rule,
-                        "outputs": decision.outputs.sorted { $0.key < $1.key }.map {
-                            ["name": $0.key, "value": $0.value.description]
-                        },
-                    ] as [String: Any]
-                } ?? ["none": true]
+                    DefinitionPage.Result(
+                        rule: decision.rule,
+                        outputs: decision.outputs.sorted { $0.key < $1.key }.map {
+                            DefinitionPage.Output(name: $0.key, value: $0.value.description)
+                        }, none: false)
+                } ?? DefinitionPage.Result(rule: nil, outputs: [], none: true)
             return try await definitionPage(
                 request, context: context, definition: definition, table: table.name, facts: form["facts"],
                 result: result, error: nil, status: .ok)
@@ -163,35 +158,113 @@ struct WorkflowAdminController: Sendable {
 
     private func definitionPage(
         _ request: Request, context: AppRequestContext, definition: ProcessDefinition, table: String?, facts: String,
-        result: [String: Any]?, error: String?, status: HTTPResponse.Status, migration: [String: Any]? = nil
+        result: DefinitionPage.Result?, error: String?, status: HTTPResponse.Status,
+        migration: DefinitionPage.Migration? = nil
     ) async throws -> Response {
         let tables = definition.tables.values.sorted { $0.name < $1.name }.map { table in
-            [
-                "name": table.name, "policy": table.hitPolicy.rawValue,
-                "inputs": table.inputs.map(\.source), "outputs": table.outputNames,
-                "rules": table.rules.enumerated().map { index, rule in
-                    [
-                        "number": index + 1, "tests": rule.tests.map { $0?.source ?? "-" },
-                        "outputs": rule.outputs.map(\.source),
-                    ] as [String: Any]
-                },
-            ] as [String: Any]
+            DefinitionPage.Table(
+                name: table.name, policy: table.hitPolicy.rawValue, inputs: table.inputs.map(\.source),
+                outputs: table.outputNames,
+                rules: table.rules.enumerated().map { index, rule in
+                    DefinitionPage.Rule(
+                        number: index + 1, tests: rule.tests.map { $0?.source ?? "-" },
+                        outputs: rule.outputs.map(\.source))
+                })
         }
-        var data: [String: Any] = [
-            "id": definition.id, "version": definition.version, "title": definition.title, "source": definition.source,
-            "diagram": WorkflowDiagram.svg(definition, title: "\(definition.title) v\(definition.version)"),
-            "tables": tables, "hasTables": !tables.isEmpty, "facts": facts,
-            "choices": definition.tables.keys.sorted().map { ["name": $0, "selected": $0 == table] as [String: Any] },
-        ]
-        if let result { data["result"] = result }
-        if let migration { data["migration"] = migration }
-        if definition.version > 1 {
-            data["earlier"] = (1..<definition.version).reversed().map { ["version": $0] }
-            data["hasEarlier"] = true
-        }
-        if let error { data["error"] = error }
+        let page = DefinitionPage(
+            id: definition.id, version: definition.version, title: definition.title, source: definition.source,
+            diagram: WorkflowDiagram.svg(definition, title: "\(definition.title) v\(definition.version)"),
+            tables: tables, hasTables: !tables.isEmpty, facts: facts,
+            choices: definition.tables.keys.sorted().map {
+                DefinitionPage.TableChoice(name: $0, selected: $0 == table)
+            },
+            result: result, migration: migration,
+            earlier: (1..<max(1, definition.version)).reversed().map(DefinitionPage.Earlier.init),
+            hasEarlier: definition.version > 1, error: error)
         return pages.render(
             "workflow_definition", titleKey: "workflow_definition_title", request: request, context: context,
-            status: status, data: data)
+            status: status, page: page)
     }
+}
+
+/// The process administrator's list: published definitions, the publishing form, the holidays.
+struct WorkflowListPage: Sendable {
+    /// A published definition version.
+    struct Published: Sendable {
+        var id: String
+        var version: Int
+        var title: String
+        var publishedAt: String
+        var publishedBy: String
+    }
+    var published: [Published]
+    var hasPublished: Bool
+    var source: String
+    var problems: [String]
+    var hasProblems: Bool
+    var holidays: [String]
+    var dayField: FieldModel
+}
+
+/// One definition version: its source, diagram and decision tables, a simulator, and migration.
+struct DefinitionPage: Sendable {
+    /// A rule of a decision table.
+    struct Rule: Sendable {
+        var number: Int
+        var tests: [String]
+        var outputs: [String]
+    }
+    /// A decision table.
+    struct Table: Sendable {
+        var name: String
+        var policy: String
+        var inputs: [String]
+        var outputs: [String]
+        var rules: [Rule]
+    }
+    /// A table to pick for the simulator.
+    struct TableChoice: Sendable {
+        var name: String
+        var selected: Bool
+    }
+    /// One output of a simulated decision.
+    struct Output: Sendable {
+        var name: String
+        var value: String
+    }
+    /// What the simulator decided: the rule that fired and its outputs, or no rule (`none`).
+    struct Result: Sendable {
+        var rule: Int?
+        var outputs: [Output]
+        var none: Bool
+    }
+    /// A case that stayed on its version, and why.
+    struct Kept: Sendable {
+        var id: String
+        var reason: String
+    }
+    /// What a migration of running cases did.
+    struct Migration: Sendable {
+        var from: Int
+        var moved: Int
+        var kept: [Kept]
+        var hasKept: Bool
+    }
+    /// An earlier version, to migrate from.
+    struct Earlier: Sendable { var version: Int }
+
+    var id: String
+    var version: Int
+    var title: String
+    var source: String
+    var diagram: String
+    var tables: [Table]
+    var hasTables: Bool
+    var facts: String
+    var choices: [TableChoice]
+    var result: Result?
+    var migration: Migration?
+    var earlier: [Earlier]
+    var hasEarlier: Bool
+    var error: String?
 }

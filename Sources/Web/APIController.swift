@@ -10,13 +10,13 @@ struct APIController: Sendable {
     let platform: Platform
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/api/v1/client", use: client)
-        router.get("/api/v1/agencies", use: agencies)
-        router.get("/api/v1/regions", use: regions)
-        router.get("/api/v1/people/{pin}", use: person)
-        router.post("/api/v1/people", use: registerPerson)
-        router.get("/api/v1/organisations/{inn}", use: organisation)
-        router.post("/api/v1/organisations", use: registerOrganisation)
+        router.get(Route.apiClient.pattern, use: client)
+        router.get(Route.apiAgencies.pattern, use: agencies)
+        router.get(Route.apiRegions.pattern, use: regions)
+        router.get(Route.apiPerson.pattern, use: person)
+        router.post(Route.apiPeople.pattern, use: registerPerson)
+        router.get(Route.apiOrganisation.pattern, use: organisation)
+        router.post(Route.apiOrganisations.pattern, use: registerOrganisation)
     }
 
     @Sendable func client(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -46,7 +46,7 @@ struct APIController: Sendable {
             input.password = nil  // accounts are opened by the person, never by another system
             let registered = try await platform.identity.register(input, by: .system(client.id))
             return try JSONResponse.reply(
-                registered.value, status: .created, location: "/api/v1/people/\(registered.value.pin)",
+                registered.value, status: .created, location: Route.apiPerson.path(registered.value.pin),
                 ledgerIndex: registered.ledgerIndex)
         }
     }
@@ -67,7 +67,7 @@ struct APIController: Sendable {
             let input = try JSONResponse.decode(OrganisationRegistration.self, from: body)
             let registered = try await platform.identity.register(input, representative: nil, by: .system(client.id))
             return try JSONResponse.reply(
-                registered.value, status: .created, location: "/api/v1/organisations/\(registered.value.inn)",
+                registered.value, status: .created, location: Route.apiOrganisation.path(registered.value.inn),
                 ledgerIndex: registered.ledgerIndex)
         }
     }

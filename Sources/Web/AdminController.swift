@@ -7,10 +7,10 @@ struct AdminController: Sendable {
     let platform: Platform
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/admin/clients", use: clientsPage)
-        router.post("/admin/clients", use: issue)
-        router.post("/admin/clients/{id}/revoke", use: revoke)
-        router.post("/admin/ledger/checkpoint", use: signCheckpoint)
+        router.get(Route.adminClients.pattern, use: clientsPage)
+        router.post(Route.adminClients.pattern, use: issue)
+        router.post(Route.adminClientRevoke.pattern, use: revoke)
+        router.post(Route.adminCheckpoint.pattern, use: signCheckpoint)
     }
 
     /// Signs a ledger checkpoint now (after a full audit) and shows it.
@@ -18,7 +18,7 @@ struct AdminController: Sendable {
         let principal = try PortalController.signedIn(context)
         try AccessPolicy.require(.signCheckpoints, of: principal)
         _ = try await platform.ledger.signAndRemember(platform.checkpointFile)
-        return .redirect(to: "/ledger")
+        return .redirect(to: Route.ledger.rawValue)
     }
 
     private func administrator(_ context: AppRequestContext) throws -> Principal {
@@ -56,7 +56,7 @@ struct AdminController: Sendable {
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
         let admin = try administrator(context)
         try await platform.clients.revoke(id: try context.parameters.require("id"), by: admin)
-        return .redirect(to: "/admin/clients")
+        return .redirect(to: Route.adminClients.rawValue)
     }
 
     private func page(
@@ -85,7 +85,8 @@ struct AdminController: Sendable {
         let clients = try await platform.clients.all(by: admin).map { client in
             ClientsPage.Client(
                 id: client.id, name: client.name, agencyCode: client.agencyCode,
-                scopes: client.scopes.map(\.rawValue).joined(separator: " "), revoked: client.revokedAt != nil)
+                scopes: client.scopes.map(\.rawValue).joined(separator: " "), revoked: client.revokedAt != nil,
+                revokeURL: Route.adminClientRevoke.path(client.id))
         }
         let page = ClientsPage(
             fields: fields, scopes: scopes, clients: clients, hasClients: !clients.isEmpty,
@@ -111,6 +112,7 @@ struct ClientsPage: Sendable {
         var agencyCode: String
         var scopes: String
         var revoked: Bool
+        var revokeURL: String
     }
     /// A token just issued, shown this once.
     struct Issued: Sendable { var token: String }

@@ -10,14 +10,14 @@ struct ApplicationsController: Sendable {
     let platform: Platform
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/cabinet/applications", use: list)
-        router.get("/cabinet/applications/{id}", use: show)
-        router.post("/cabinet/applications/{id}/pay", use: pay)
-        router.post("/cabinet/applications/{id}/withdraw", use: withdraw)
-        router.post("/cabinet/applications/{id}/correction", use: correction)
-        router.post("/cabinet/applications/{id}/rating", use: rate)
-        router.get("/cabinet/applications/{id}/files/{field}", use: file)
-        router.get("/cabinet/notifications", use: notifications)
+        router.get(Route.applications.pattern, use: list)
+        router.get(Route.application.pattern, use: show)
+        router.post(Route.applicationPay.pattern, use: pay)
+        router.post(Route.applicationWithdraw.pattern, use: withdraw)
+        router.post(Route.applicationCorrection.pattern, use: correction)
+        router.post(Route.applicationRating.pattern, use: rate)
+        router.get(Route.applicationFile.pattern, use: file)
+        router.get(Route.notifications.pattern, use: notifications)
     }
 
     private var pages: PageRenderer { platform.pages }
@@ -33,7 +33,8 @@ struct ApplicationsController: Sendable {
                 service: services.first { $0.id == application.serviceID }?.title.text(context.language)
                     ?? application.serviceID,
                 status: views.status(application.status), statusCode: application.status.rawValue,
-                submitted: ServiceViews.time(application.submittedAt), due: application.dueOn.description)
+                submitted: ServiceViews.time(application.submittedAt), due: application.dueOn.description,
+                url: Route.application.path(application.id))
         }
         let unread = try await applications.notifications(of: principal).filter { !$0.isRead }.count
         return pages.render(
@@ -70,12 +71,17 @@ struct ApplicationsController: Sendable {
             rating: application.rating.map(String.init) ?? "", hasErrors: !errors.isEmpty,
             commentError: error("comment"), fileError: error("file"), ratingError: error("rating"),
             scores: (1...5).map(ApplicationPage.Score.init), notice: notice.map(views.t), document: document,
+            documentURL: document.map { Route.document.path($0) }, payURL: Route.applicationPay.path(application.id),
+            withdrawURL: Route.applicationWithdraw.path(application.id),
+            correctionURL: Route.applicationCorrection.path(application.id),
+            ratingURL: Route.applicationRating.path(application.id),
             bill: bill.map { bill in
                 ApplicationPage.BillView(
                     number: bill.id, amount: "\(bill.amount) \(views.t("currency_som"))",
                     status: views.t("bill_\(bill.status)"),
                     payable: bill.status != "paid" && application.status == .awaitingPayment,
-                    receipt: bill.receiptNumber ?? "", ledgerIndex: bill.ledgerIndex.map(String.init) ?? "")
+                    receipt: bill.receiptNumber ?? "", ledgerIndex: bill.ledgerIndex.map(String.init) ?? "",
+                    entryURL: Route.ledgerEntry.path(bill.ledgerIndex.map(String.init) ?? ""))
             })
         return pages.render(
             "application", titleKey: "application_title", request: request, context: context, status: status, page: page
@@ -145,7 +151,7 @@ struct ApplicationsController: Sendable {
         let items = try await applications.notifications(of: principal).map {
             NotificationsPage.Item(
                 time: ServiceViews.time($0.at), application: $0.applicationID, status: views.status($0.status),
-                reason: $0.reason, unread: !$0.isRead)
+                reason: $0.reason, unread: !$0.isRead, url: Route.application.path($0.applicationID))
         }
         try await applications.markNotificationsRead(of: principal)
         return pages.render(
@@ -164,6 +170,7 @@ struct ApplicationsPage: Sendable {
         var statusCode: String
         var submitted: String
         var due: String
+        var url: String
     }
     var rows: [Row]
     var hasRows: Bool
@@ -182,6 +189,7 @@ struct ApplicationPage: Sendable {
         var payable: Bool
         var receipt: String
         var ledgerIndex: String
+        var entryURL: String
     }
     var id: String
     var service: String
@@ -204,6 +212,11 @@ struct ApplicationPage: Sendable {
     var scores: [Score]
     var notice: String?
     var document: String?
+    var documentURL: String?
+    var payURL: String
+    var withdrawURL: String
+    var correctionURL: String
+    var ratingURL: String
     var bill: BillView?
 }
 
@@ -216,6 +229,7 @@ struct NotificationsPage: Sendable {
         var status: String
         var reason: String
         var unread: Bool
+        var url: String
     }
     var items: [Item]
     var hasItems: Bool

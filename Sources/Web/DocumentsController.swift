@@ -11,13 +11,13 @@ struct DocumentsController: Sendable {
     let platform: Platform
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/documents/{id}", use: page)
-        router.get("/documents/{id}/document.json", use: json)
-        router.post("/documents/{id}/revoke", use: revoke)
-        router.get("/verify", use: verifyForm)
-        router.post("/verify", use: verifyPosted)
-        router.get("/verify/{id}", use: verifyID)
-        router.get("/api/v1/agency-keys", use: keys)
+        router.get(Route.document.pattern, use: page)
+        router.get(Route.documentJSON.pattern, use: json)
+        router.post(Route.documentRevoke.pattern, use: revoke)
+        router.get(Route.verify.pattern, use: verifyForm)
+        router.post(Route.verify.pattern, use: verifyPosted)
+        router.get(Route.verifyDocument.pattern, use: verifyID)
+        router.get(Route.apiAgencyKeys.pattern, use: keys)
     }
 
     private var pages: PageRenderer { platform.pages }
@@ -102,7 +102,10 @@ struct DocumentsController: Sendable {
             holder: holderName, pin: full ? holderPIN : masked, issuedAt: content["issuedAt"]?.stringValue ?? "",
             application: content["application"]?.stringValue ?? "", facts: facts, hasFacts: !facts.isEmpty,
             keyID: document.signature.keyID, signature: document.signature.value,
-            verifyPath: "/verify/\(document.id)", ledgerIndex: document.ledgerIndex)
+            verifyPath: Route.verifyDocument.path(document.id), ledgerIndex: document.ledgerIndex,
+            entryURL: document.ledgerIndex.map { Route.ledgerEntry.path(String($0)) },
+            verifyURL: Route.verifyDocument.path(document.id), jsonURL: Route.documentJSON.path(document.id),
+            revokeURL: Route.documentRevoke.path(document.id))
     }
 
     @Sendable func verifyForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -192,6 +195,10 @@ struct DocumentView: Sendable {
     var signature: String
     var verifyPath: String
     var ledgerIndex: Int?
+    var entryURL: String?
+    var verifyURL: String
+    var jsonURL: String
+    var revokeURL: String
     var revoked = false
     var mayRevoke = false
     var reasonError: String?

@@ -25,7 +25,7 @@ struct ErrorResponder: Sendable {
             let next =
                 request.uri.path.addingPercentEncoding(
                     withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/"))) ?? "/"
-            return .redirect(to: "/signin?next=\(next)")
+            return .redirect(to: Route.signIn.rawValue + "?next=" + next)
         }
         var response = pages.render(
             "error", titleKey: "problem_\(key)", request: request, context: context, status: status,
@@ -138,8 +138,8 @@ struct ErrorResponder: Sendable {
     /// API paths and clients that ask for JSON get problem details; browsers get pages.
     static func wantsJSON(_ request: Request) -> Bool {
         let path = request.uri.path
-        if MachinePaths.contains(path) || path.hasPrefix("/ledger/") || path == "/openapi.json" || path == "/healthz"
-            || path == "/readyz"
+        if MachinePaths.contains(path) || path.hasPrefix(Route.ledgerPrefix)
+            || [Route.openAPI, .healthz, .readyz].contains(where: { $0.rawValue == path })
         {
             return true
         }

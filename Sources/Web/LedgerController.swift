@@ -11,15 +11,15 @@ struct LedgerController: Sendable {
     var ledger: LedgerService { platform.ledger }
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/ledger", use: page)
-        router.get("/ledger/checkpoint", use: checkpoint)
-        router.get("/ledger/checkpoints", use: checkpoints)
-        router.get("/ledger/key", use: key)
-        router.get("/ledger/entries/{index}", use: entry)
-        router.get("/ledger/proof/inclusion", use: inclusion)
-        router.get("/ledger/proof/consistency", use: consistency)
-        router.get("/ledger/receipt/{index}", use: receipt)
-        router.get("/ledger/tile/**", use: tile)
+        router.get(Route.ledger.pattern, use: page)
+        router.get(Route.ledgerCheckpoint.pattern, use: checkpoint)
+        router.get(Route.ledgerCheckpoints.pattern, use: checkpoints)
+        router.get(Route.ledgerKey.pattern, use: key)
+        router.get(Route.ledgerEntry.pattern, use: entry)
+        router.get(Route.inclusionProof.pattern, use: inclusion)
+        router.get(Route.consistencyProof.pattern, use: consistency)
+        router.get(Route.receipt.pattern, use: receipt)
+        router.get(Route.ledgerTile.pattern, use: tile)
     }
 
     static func text(_ body: String, cache: String) -> Response {
@@ -51,7 +51,9 @@ struct LedgerController: Sendable {
         for index in stride(from: head.size - 1, through: max(0, head.size - 10), by: -1) where head.size > 0 {
             if let entry = try? await ledger.entry(at: index) {
                 recent.append(
-                    LedgerPage.Entry(index: index, kind: entry.event.kind, time: Self.isoTime(entry.event.time)))
+                    LedgerPage.Entry(
+                        index: index, kind: entry.event.kind, time: Self.isoTime(entry.event.time),
+                        receiptURL: Route.receipt.path(String(index))))
             }
         }
         let host = request.head.authority ?? "127.0.0.1:8080"
@@ -162,6 +164,7 @@ struct LedgerPage: Sendable {
         var index: Int
         var kind: String
         var time: String
+        var receiptURL: String
     }
     var size: Int
     var key: String

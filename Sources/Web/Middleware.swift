@@ -53,7 +53,7 @@ struct SessionMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
-        guard !request.uri.path.hasPrefix("/api/"), let token = request.cookies[CookieFactory.session]?.value,
+        guard !request.uri.path.hasPrefix(Route.apiPrefix), let token = request.cookies[CookieFactory.session]?.value,
             !token.isEmpty
         else {
             return try await next(request, context)
@@ -109,7 +109,7 @@ struct CSRFMiddleware: RouterMiddleware {
 
 /// Paths for other systems: bearer tokens, JSON, no CSRF (`/api/` and the GovStack `/data/`).
 enum MachinePaths {
-    static func contains(_ path: String) -> Bool { path.hasPrefix("/api/") || path.hasPrefix("/data/") }
+    static func contains(_ path: String) -> Bool { path.hasPrefix(Route.apiPrefix) || path.hasPrefix(Route.dataPrefix) }
 }
 
 /// Authenticates other systems on `/api/` and `/data/` by `Authorization: Bearer <token>`.

@@ -10,10 +10,10 @@ struct OfficeController: Sendable {
     let platform: Platform
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/office/inbox", use: inbox)
-        router.get("/office/cases/{id}", use: show)
-        router.post("/office/cases/{id}/decide", use: decide)
-        router.get("/office/cases/{id}/files/{field}", use: file)
+        router.get(Route.inbox.pattern, use: inbox)
+        router.get(Route.officeCase.pattern, use: show)
+        router.post(Route.officeDecide.pattern, use: decide)
+        router.get(Route.officeFile.pattern, use: file)
     }
 
     private var pages: PageRenderer { platform.pages }
@@ -35,7 +35,7 @@ struct OfficeController: Sendable {
                 state: views.label("state", item.state), stepDue: item.stepDueOn?.description ?? "",
                 legalDue: item.legalDueOn.description, sla: item.sla.rawValue,
                 slaText: views.t("sla_\(item.sla.rawValue)"), assignee: item.assigneePIN ?? "",
-                submitted: ServiceViews.time(item.submittedAt))
+                submitted: ServiceViews.time(item.submittedAt), url: Route.officeCase.path(item.applicationID))
         }
         let page = InboxPage(
             rows: rows, hasRows: !rows.isEmpty, count: rows.count, whole: whole, overdue: overdue,
@@ -69,7 +69,8 @@ struct OfficeController: Sendable {
             files: file.files.map {
                 CasePage.File(
                     field: $0.field, filename: $0.filename,
-                    size: ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file))
+                    size: ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file),
+                    url: Route.officeFile.path(file.application.id, $0.field))
             },
             hasFiles: !file.files.isEmpty, timeline: views.timeline(file.timeline, agencies: agencies),
             actions: file.actions.map {
@@ -81,7 +82,7 @@ struct OfficeController: Sendable {
                 CasePage.Applicant(
                     name: $0.fullName, pin: $0.pin, birthDate: $0.birthDate, address: $0.address, phone: $0.phone)
             },
-            notice: notice.map(views.t))
+            notice: notice.map(views.t), decideURL: Route.officeDecide.path(file.application.id))
         return pages.render(
             "office_case", titleKey: "case_heading", request: request, context: context, status: status, page: page)
     }
@@ -129,6 +130,7 @@ struct InboxPage: Sendable {
         var slaText: String
         var assignee: String
         var submitted: String
+        var url: String
     }
     var rows: [Row]
     var hasRows: Bool
@@ -146,6 +148,7 @@ struct CasePage: Sendable {
         var field: String
         var filename: String
         var size: String
+        var url: String
     }
     /// The applicant, from the population register.
     struct Applicant: Sendable {
@@ -174,4 +177,5 @@ struct CasePage: Sendable {
     var hasErrors: Bool
     var applicant: Applicant?
     var notice: String?
+    var decideURL: String
 }

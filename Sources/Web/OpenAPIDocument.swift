@@ -8,7 +8,7 @@ enum OpenAPIDocument {
     /// One documented operation.
     struct Operation {
         var method: String
-        var path: String
+        var route: Route
         var summary: String
         /// The bearer scope required, if any.
         var scope: String?
@@ -19,15 +19,18 @@ enum OpenAPIDocument {
         var query: [String] = []
         /// A GovStack Data API operation: takes `Information-Mediator-Client`.
         var mediator = false
+
+        /// The path as OpenAPI writes it (a trailing wildcard becomes `{path}`).
+        var path: String { route.rawValue.replacingOccurrences(of: "**", with: "{path}") }
     }
 
     /// The GovStack Digital Registries Data API operations; `aliases` are the kebab-case spellings.
     static func govstack(
-        _ method: String, _ path: String, _ summary: String, scope: String, request: String? = nil,
+        _ method: String, _ route: Route, _ summary: String, scope: String, request: String? = nil,
         response: String, success: Int = 200, query: [String] = []
     ) -> Operation {
         Operation(
-            method: method, path: "/data/{registry}/{version}" + path, summary: summary, scope: scope,
+            method: method, route: route, summary: summary, scope: scope,
             requestSchema: request,
             responseSchema: response, success: success, query: query, mediator: true)
     }
@@ -35,159 +38,160 @@ enum OpenAPIDocument {
     static let purpose = ["purpose", "caseNumber"]
 
     static let operations: [Operation] = [
-        Operation(method: "GET", path: "/healthz", summary: "The process is up", responseSchema: "Status"),
+        Operation(method: "GET", route: .healthz, summary: "The process is up", responseSchema: "Status"),
         Operation(
-            method: "GET", path: "/readyz", summary: "The database answers (503 when not)", responseSchema: "Status"),
-        Operation(method: "GET", path: "/openapi.json", summary: "This document", responseSchema: "Document"),
+            method: "GET", route: .readyz, summary: "The database answers (503 when not)", responseSchema: "Status"),
+        Operation(method: "GET", route: .openAPI, summary: "This document", responseSchema: "Document"),
         Operation(
-            method: "GET", path: "/api/v1/client", summary: "The API client the bearer token belongs to", scope: "",
+            method: "GET", route: .apiClient, summary: "The API client the bearer token belongs to", scope: "",
             responseSchema: "APIClient"),
         Operation(
-            method: "GET", path: "/api/v1/agencies", summary: "State agencies of every branch",
+            method: "GET", route: .apiAgencies, summary: "State agencies of every branch",
             responseSchema: "AgencyList"),
         Operation(
-            method: "GET", path: "/api/v1/regions", summary: "Regions and their districts", responseSchema: "RegionList"
+            method: "GET", route: .apiRegions, summary: "Regions and their districts", responseSchema: "RegionList"
         ),
         Operation(
-            method: "GET", path: "/api/v1/people/{pin}", summary: "A person by PIN", scope: "identity:read",
+            method: "GET", route: .apiPerson, summary: "A person by PIN", scope: "identity:read",
             responseSchema: "Person"),
         Operation(
-            method: "POST", path: "/api/v1/people", summary: "Register a person", scope: "identity:write",
+            method: "POST", route: .apiPeople, summary: "Register a person", scope: "identity:write",
             requestSchema: "PersonRegistration", responseSchema: "Person", success: 201),
         Operation(
-            method: "GET", path: "/api/v1/organisations/{inn}", summary: "An organisation by INN",
+            method: "GET", route: .apiOrganisation, summary: "An organisation by INN",
             scope: "identity:read", responseSchema: "Organisation"),
         Operation(
-            method: "POST", path: "/api/v1/organisations", summary: "Register an organisation", scope: "identity:write",
+            method: "POST", route: .apiOrganisations, summary: "Register an organisation", scope: "identity:write",
             requestSchema: "OrganisationRegistration", responseSchema: "Organisation", success: 201),
         govstack(
-            "GET", "",
+            "GET", .registryList,
             "List records (filters: query.<field>=value on the key or indexed fields; search=prefix of filter=<field>)",
             scope: "registry:read", response: "RecordList",
             query: ["search", "filter", "ordering", "page", "pageSize"] + purpose),
         govstack(
-            "POST", "/create", "Create a record", scope: "registry:write", request: "WriteRequest",
+            "POST", .registryCreate, "Create a record", scope: "registry:write", request: "WriteRequest",
             response: "RecordContent", query: ["reason"]),
         govstack(
-            "POST", "/exists", "Whether a record matches", scope: "registry:read", request: "QueryRequest",
+            "POST", .registryExists, "Whether a record matches", scope: "registry:read", request: "QueryRequest",
             response: "ExistsAnswer", query: purpose),
         govstack(
-            "POST", "/read", "The first record that matches", scope: "registry:read", request: "QueryRequest",
+            "POST", .registryRead, "The first record that matches", scope: "registry:read", request: "QueryRequest",
             response: "RecordContent", query: purpose),
         govstack(
-            "PUT", "/update", "Change the first matching record (fields in write replace theirs)",
+            "PUT", .registryUpdate, "Change the first matching record (fields in write replace theirs)",
             scope: "registry:write", request: "QueryWriteRequest", response: "RecordContent", query: ["reason"]),
         govstack(
-            "PUT", "/updateEntries", "Change every matching record (up to 100)", scope: "registry:write",
+            "PUT", .registryUpdateEntries, "Change every matching record (up to 100)", scope: "registry:write",
             request: "QueryWriteRequest", response: "Count", query: ["reason"]),
         govstack(
-            "PUT", "/update-entries", "Alias of updateEntries", scope: "registry:write", request: "QueryWriteRequest",
+            "PUT", .registryUpdateEntriesKebab, "Alias of updateEntries", scope: "registry:write",
+            request: "QueryWriteRequest",
             response: "Count", query: ["reason"]),
         govstack(
-            "POST", "/updateOrCreate", "Change the first matching record, or create it", scope: "registry:write",
+            "POST", .registryUpdateOrCreate, "Change the first matching record, or create it", scope: "registry:write",
             request: "QueryWriteRequest", response: "RecordContent", query: ["reason"]),
         govstack(
-            "POST", "/update-or-create", "Alias of updateOrCreate", scope: "registry:write",
+            "POST", .registryUpdateOrCreateKebab, "Alias of updateOrCreate", scope: "registry:write",
             request: "QueryWriteRequest", response: "RecordContent", query: ["reason"]),
         govstack(
-            "DELETE", "/{id}/delete", "Delete a record (soft: history is kept)", scope: "registry:write",
+            "DELETE", .registryDelete, "Delete a record (soft: history is kept)", scope: "registry:write",
             response: "Empty", success: 204, query: ["reason"]),
         govstack(
-            "GET", "/{id}/readValue/{file}", "One field of a record: {file} is <field>.json", scope: "registry:read",
+            "GET", .registryReadValue, "One field of a record: {file} is <field>.json", scope: "registry:read",
             response: "Value", query: purpose),
         govstack(
-            "GET", "/{id}/read-value/{file}", "Alias of readValue", scope: "registry:read", response: "Value",
+            "GET", .registryReadValueKebab, "Alias of readValue", scope: "registry:read", response: "Value",
             query: purpose),
         Operation(
-            method: "GET", path: "/api/v1/registries",
+            method: "GET", route: .apiRegistries,
             summary: "Every registry: owner, versions, key, searchable and personal fields, agencies with access",
             responseSchema: "RegistryList"),
         Operation(
-            method: "GET", path: "/api/v1/registries/{registry}/schemas/{version}",
+            method: "GET", route: .apiSchema,
             summary: "One schema version as published (application/schema+json)", responseSchema: "Document"),
         Operation(
-            method: "POST", path: "/api/v1/registries/{registry}/schemas",
+            method: "POST", route: .apiSchemas,
             summary: "Publish the next schema version (owner agency; refused if it could break stored records)",
             scope: "registry:write", requestSchema: "Document", responseSchema: "SchemaPublished", success: 201),
         Operation(
-            method: "GET", path: "/api/v1/registration/services",
+            method: "GET", route: .registrationServices,
             summary: "GovStack Registration: every service (titles in ky/ru/en, agency, fee, legal deadline)",
             responseSchema: "RegistrationServiceList"),
         Operation(
-            method: "GET", path: "/api/v1/registration/services/{serviceId}",
+            method: "GET", route: .registrationService,
             summary: "GovStack Registration: one service", responseSchema: "RegistrationService"),
         Operation(
-            method: "GET", path: "/api/v1/registration/services/{serviceId}/eForms",
+            method: "GET", route: .registrationEForms,
             summary: "GovStack Registration: the service's eForms (one, as JSON Schema)", responseSchema: "EFormList"),
         Operation(
-            method: "GET", path: "/api/v1/registration/eForms/{eFormId}",
+            method: "GET", route: .registrationEForm,
             summary: "GovStack Registration: an eForm (the id is the service's)", responseSchema: "EForm"),
         Operation(
-            method: "POST", path: "/api/v1/registration/services/{serviceId}/applications",
+            method: "POST", route: .registrationSubmit,
             summary:
                 "GovStack Registration: submit an application for a person (applicantId = PIN); Idempotency-Key required; files as base64 in formData",
             scope: "application:write", requestSchema: "ApplicationSubmit", responseSchema: "ApplicationFile",
             success: 201),
         Operation(
-            method: "GET", path: "/api/v1/registration/applications",
+            method: "GET", route: .registrationApplications,
             summary: "GovStack Registration: a person's applications that the client's agency handles",
             scope: "application:read", responseSchema: "ApplicationFileList", query: ["applicantId"]),
         Operation(
-            method: "GET", path: "/api/v1/registration/applications/{fileId}",
+            method: "GET", route: .registrationApplication,
             summary: "GovStack Registration: an application the client's agency handles",
             scope: "application:read", responseSchema: "ApplicationFile"),
         Operation(
-            method: "POST", path: "/api/v1/registration/documents",
+            method: "POST", route: .registrationDocuments,
             summary:
                 "GovStack Registration: upload a file (multipart part `file`; query additionalMetadata = the form field) for a later submission's documentUrls",
             scope: "application:write", requestSchema: "Upload", responseSchema: "UploadResponse",
             query: ["additionalMetadata"]),
         Operation(
-            method: "GET", path: "/api/v1/registration/tasks",
+            method: "GET", route: .registrationTasks,
             summary: "GovStack Registration: open cases of the client's agency", scope: "application:read",
             responseSchema: "TaskList"),
         Operation(
-            method: "GET", path: "/api/v1/registration/data/statistics",
+            method: "GET", route: .registrationStatistics,
             summary:
                 "GovStack Registration statistics: applications, decided, backlog, median days, share within the legal deadline, ratings",
             responseSchema: "Statistics"),
         Operation(
-            method: "GET", path: "/api/v1/agency-keys",
+            method: "GET", route: .apiAgencyKeys,
             summary: "The agencies' Ed25519 document keys (for tazakoom verify-document --keys)",
             responseSchema: "AgencyKeys"),
         Operation(
-            method: "GET", path: "/data/myPersonalDataUsage",
+            method: "GET", route: .personalDataUsage,
             summary: "Who read a person's data (the person signed in, or a system with datausage:read)",
             scope: "datausage:read", responseSchema: "PersonalDataUsageList", query: ["userId", "databaseId"],
             mediator: false),
         Operation(
-            method: "GET", path: "/data/my-personal-data-usage", summary: "Alias of myPersonalDataUsage",
+            method: "GET", route: .personalDataUsageKebab, summary: "Alias of myPersonalDataUsage",
             scope: "datausage:read", responseSchema: "PersonalDataUsageList", query: ["userId", "databaseId"],
             mediator: false),
         Operation(
-            method: "GET", path: "/ledger/checkpoint",
+            method: "GET", route: .ledgerCheckpoint,
             summary: "The latest signed checkpoint (C2SP signed note, text/plain)", responseSchema: "Text"),
         Operation(
-            method: "GET", path: "/ledger/checkpoints", summary: "Every signed checkpoint, oldest first",
+            method: "GET", route: .ledgerCheckpoints, summary: "Every signed checkpoint, oldest first",
             responseSchema: "TextList"),
         Operation(
-            method: "GET", path: "/ledger/key", summary: "The ledger's public verifier key (text/plain)",
+            method: "GET", route: .ledgerKey, summary: "The ledger's public verifier key (text/plain)",
             responseSchema: "Text"),
         Operation(
-            method: "GET", path: "/ledger/entries/{index}", summary: "One ledger entry, its bytes and leaf hash",
+            method: "GET", route: .ledgerEntry, summary: "One ledger entry, its bytes and leaf hash",
             responseSchema: "LedgerEntry"),
         Operation(
-            method: "GET", path: "/ledger/proof/inclusion",
+            method: "GET", route: .inclusionProof,
             summary: "Inclusion proof (query: index, size; size defaults to the latest checkpoint)",
             responseSchema: "InclusionProof"),
         Operation(
-            method: "GET", path: "/ledger/proof/consistency", summary: "Consistency proof (query: from, to)",
+            method: "GET", route: .consistencyProof, summary: "Consistency proof (query: from, to)",
             responseSchema: "ConsistencyProof"),
         Operation(
-            method: "GET", path: "/ledger/receipt/{index}",
+            method: "GET", route: .receipt,
             summary: "A c2sp.org/tlog-proof receipt against the latest checkpoint (text/plain)", responseSchema: "Text"),
         Operation(
-            method: "GET", path: "/ledger/tile/{path}",
+            method: "GET", route: .ledgerTile,
             summary: "C2SP tlog-tiles: tile/<L>/<N>[.p/<W>] and tile/entries/<N>[.p/<W>] (octet-stream)",
             responseSchema: "Binary"),
     ]
@@ -295,7 +299,7 @@ enum OpenAPIDocument {
             add(409, "Already registered")
             add(422, "Field errors")
         }
-        if op.path == "/readyz" { add(503, "Database unreachable") }
+        if op.route == .readyz { add(503, "Database unreachable") }
         return .object(result)
     }
 

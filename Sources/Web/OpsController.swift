@@ -7,10 +7,10 @@ struct OpsController: Sendable {
     let platform: Platform
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/healthz", use: healthz)
-        router.get("/readyz", use: readyz)
-        router.get("/metrics", use: metrics)
-        router.get("/openapi.json", use: openAPI)
+        router.get(Route.healthz.pattern, use: healthz)
+        router.get(Route.readyz.pattern, use: readyz)
+        router.get(Route.metrics.pattern, use: metrics)
+        router.get(Route.openAPI.pattern, use: openAPI)
     }
 
     /// The process is up; says nothing about the database.

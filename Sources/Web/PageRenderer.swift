@@ -53,7 +53,7 @@ struct PageRenderer: Sendable {
             languages: Language.allCases.map {
                 LayoutModel.LanguageChoice(code: $0.rawValue, name: $0.endonym, current: $0 == context.language)
             },
-            demo: demo,
+            demo: demo, links: Links(),
             user: context.principal.map { principal in
                 let permissions = AccessPolicy.permissions(of: principal)
                 return LayoutModel.User(
@@ -93,7 +93,18 @@ struct LayoutModel: Sendable {
     var path: String
     var languages: [LanguageChoice]
     var demo: Bool
+    var links: Links
     var user: User?
+}
+
+/// The platform's fixed paths by route name, for templates: `{{links.signIn}}` is `Route.signIn`.
+struct Links: MustacheParent, Sendable {
+    static let paths = Dictionary(
+        uniqueKeysWithValues: Route.allCases.filter { !$0.rawValue.contains("{") && !$0.rawValue.contains("*") }.map {
+            (String(describing: $0), $0.rawValue)
+        })
+
+    func child(named name: String) -> Any? { Self.paths[name] }
 }
 
 /// The root of a rendered page: a name is looked up in the page's view model, then in the layout's.
@@ -104,6 +115,7 @@ struct PageContext: MustacheParent {
     func child(named name: String) -> Any? {
         // `t` is the most frequent name by far and only the layout has it.
         if name == "t" { return layout.t }
+        if name == "links" { return layout.links }
         if let value = Self.property(name, of: page) { return value }
         switch name {
         case "lang": return layout.lang

@@ -10,8 +10,8 @@ struct PerformanceController: Sendable {
     let platform: Platform
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/performance", use: page)
-        router.get("/performance.json", use: json)
+        router.get(Route.performance.pattern, use: page)
+        router.get(Route.performanceJSON.pattern, use: json)
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {

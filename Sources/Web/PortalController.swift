@@ -8,16 +8,16 @@ struct PortalController: Sendable {
     let platform: Platform
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/", use: home)
-        router.get("/signin", use: signInPage)
-        router.post("/signin", use: signIn)
-        router.post("/signout", use: signOut)
-        router.post("/signout-everywhere", use: signOutEverywhere)
-        router.get("/register", use: registerPage)
-        router.post("/register", use: registerPerson)
-        router.get("/cabinet", use: cabinet)
-        router.get("/cabinet/organisations/new", use: organisationPage)
-        router.post("/cabinet/organisations", use: registerOrganisation)
+        router.get(Route.home.pattern, use: home)
+        router.get(Route.signIn.pattern, use: signInPage)
+        router.post(Route.signIn.pattern, use: signIn)
+        router.post(Route.signOut.pattern, use: signOut)
+        router.post(Route.signOutEverywhere.pattern, use: signOutEverywhere)
+        router.get(Route.register.pattern, use: registerPage)
+        router.post(Route.register.pattern, use: registerPerson)
+        router.get(Route.cabinet.pattern, use: cabinet)
+        router.get(Route.newOrganisation.pattern, use: organisationPage)
+        router.post(Route.organisations.pattern, use: registerOrganisation)
     }
 
     private var pages: PageRenderer { platform.pages }
@@ -73,7 +73,7 @@ struct PortalController: Sendable {
 
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
         if let token = context.sessionToken { try await platform.authentication.signOut(sessionToken: token) }
-        var response = Response.redirect(to: "/")
+        var response = Response.redirect(to: Route.home.rawValue)
         response.setCookie(platform.cookies.expired(CookieFactory.session))
         return response
     }
@@ -81,7 +81,7 @@ struct PortalController: Sendable {
     @Sendable func signOutEverywhere(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try Self.signedIn(context)
         try await platform.authentication.signOutEverywhere(pin: principal.pin)
-        var response = Response.redirect(to: "/")
+        var response = Response.redirect(to: Route.home.rawValue)
         response.setCookie(platform.cookies.expired(CookieFactory.session))
         return response
     }
@@ -100,7 +100,7 @@ struct PortalController: Sendable {
         )
         do {
             try await platform.identity.register(input)
-            return .redirect(to: "/signin?registered=1")
+            return .redirect(to: Route.signIn.path(query: [("registered", "1")]))
         } catch let error as ValidationError {
             return try await registerForm(
                 request, context: context, form: form, errors: error.fields, status: .unprocessableContent)
@@ -186,7 +186,7 @@ struct PortalController: Sendable {
             address: form["address"])
         do {
             try await platform.identity.register(input, representative: principal.pin, by: .person(principal.pin))
-            return .redirect(to: "/cabinet")
+            return .redirect(to: Route.cabinet.rawValue)
         } catch let error as ValidationError {
             return try await organisationForm(
                 request, context: context, form: form, errors: error.fields, status: .unprocessableContent)
@@ -227,7 +227,9 @@ struct PortalController: Sendable {
 
     /// Only local paths, so a crafted link cannot send people to another site after sign-in.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/cabinet" }
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else {
+            return Route.cabinet.rawValue
+        }
         return next
     }
 }

@@ -34,7 +34,7 @@ struct Problem: Codable, Sendable {
     ) -> Problem {
         let catalog = Catalog.shipped
         return Problem(
-            type: "/docs/problems#\(key)",
+            type: Route.problems.rawValue + "#\(key)",
             title: catalog.text("problem_\(key)", language),
             status: Int(status.code),
             detail: detail ?? catalog.text("problem_\(key)_detail", language),

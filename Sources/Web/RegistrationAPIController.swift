@@ -12,19 +12,18 @@ import Services
 /// specification are listed in docs/services.md.
 struct RegistrationAPIController: Sendable {
     let platform: Platform
-    static let prefix = "/api/v1/registration"
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("\(Self.prefix)/services", use: services)
-        router.get("\(Self.prefix)/services/{serviceId}", use: service)
-        router.get("\(Self.prefix)/services/{serviceId}/eForms", use: eForms)
-        router.get("\(Self.prefix)/eForms/{eFormId}", use: eForm)
-        router.post("\(Self.prefix)/services/{serviceId}/applications", use: submit)
-        router.get("\(Self.prefix)/applications", use: applications)
-        router.get("\(Self.prefix)/applications/{fileId}", use: application)
-        router.get("\(Self.prefix)/tasks", use: tasks)
-        router.post("\(Self.prefix)/documents", use: uploadDocument)
-        router.get("\(Self.prefix)/data/statistics", use: statistics)
+        router.get(Route.registrationServices.pattern, use: services)
+        router.get(Route.registrationService.pattern, use: service)
+        router.get(Route.registrationEForms.pattern, use: eForms)
+        router.get(Route.registrationEForm.pattern, use: eForm)
+        router.post(Route.registrationSubmit.pattern, use: submit)
+        router.get(Route.registrationApplications.pattern, use: applications)
+        router.get(Route.registrationApplication.pattern, use: application)
+        router.get(Route.registrationTasks.pattern, use: tasks)
+        router.post(Route.registrationDocuments.pattern, use: uploadDocument)
+        router.get(Route.registrationStatistics.pattern, use: statistics)
     }
 
     private func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
@@ -176,7 +175,7 @@ struct RegistrationAPIController: Sendable {
                 files: files,
                 idempotencyKey: key, client: client.id, strict: true))
         var response = json(file(application, service: service), status: .created)
-        response.headers[.location] = "\(Self.prefix)/applications/\(application.id)"
+        response.headers[.location] = Route.registrationApplication.path(application.id)
         return response
     }
 
@@ -203,7 +202,7 @@ struct RegistrationAPIController: Sendable {
         return json(
             .object([
                 "code": 200, "type": .string(stored.type), "message": "stored",
-                "url": .string("\(Self.prefix)/documents/\(stored.id)"),
+                "url": .string(Route.registrationDocuments.rawValue + "/" + stored.id),
             ]))
     }
 

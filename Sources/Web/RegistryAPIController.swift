@@ -13,27 +13,27 @@ struct RegistryAPIController: Sendable {
     let platform: Platform
 
     func register(on router: Router<AppRequestContext>) {
-        for path in ["/data/myPersonalDataUsage", "/data/my-personal-data-usage"] {
-            router.get(RouterPath(path), use: personalDataUsage)
+        for route in [Route.personalDataUsage, .personalDataUsageKebab] {
+            router.get(route.pattern, use: personalDataUsage)
         }
-        router.get("/data/{registry}/{version}", use: list)
-        router.post("/data/{registry}/{version}/create", use: create)
-        router.post("/data/{registry}/{version}/exists", use: exists)
-        router.post("/data/{registry}/{version}/read", use: read)
-        router.put("/data/{registry}/{version}/update", use: update)
-        for path in ["updateEntries", "update-entries"] {
-            router.put(RouterPath("/data/{registry}/{version}/\(path)"), use: updateEntries)
+        router.get(Route.registryList.pattern, use: list)
+        router.post(Route.registryCreate.pattern, use: create)
+        router.post(Route.registryExists.pattern, use: exists)
+        router.post(Route.registryRead.pattern, use: read)
+        router.put(Route.registryUpdate.pattern, use: update)
+        for route in [Route.registryUpdateEntries, .registryUpdateEntriesKebab] {
+            router.put(route.pattern, use: updateEntries)
         }
-        for path in ["updateOrCreate", "update-or-create"] {
-            router.post(RouterPath("/data/{registry}/{version}/\(path)"), use: updateOrCreate)
+        for route in [Route.registryUpdateOrCreate, .registryUpdateOrCreateKebab] {
+            router.post(route.pattern, use: updateOrCreate)
         }
-        router.delete("/data/{registry}/{version}/{id}/delete", use: delete)
-        for path in ["readValue", "read-value"] {
-            router.get(RouterPath("/data/{registry}/{version}/{id}/\(path)/{file}"), use: readValue)
+        router.delete(Route.registryDelete.pattern, use: delete)
+        for route in [Route.registryReadValue, .registryReadValueKebab] {
+            router.get(route.pattern, use: readValue)
         }
-        router.get("/api/v1/registries", use: registries)
-        router.get("/api/v1/registries/{registry}/schemas/{version}", use: schema)
-        router.post("/api/v1/registries/{registry}/schemas", use: publishSchema)
+        router.get(Route.apiRegistries.pattern, use: registries)
+        router.get(Route.apiSchema.pattern, use: schema)
+        router.post(Route.apiSchemas.pattern, use: publishSchema)
     }
 
     // MARK: registry descriptions (platform API)
@@ -74,7 +74,7 @@ struct RegistryAPIController: Sendable {
                 by: .system(client, application: "KG/GOV/\(client.agencyCode)/\(client.id)"))
             return try JSONResponse.reply(
                 ["registry": name, "version": String(version)], status: .created,
-                location: "/api/v1/registries/\(name)/schemas/\(version)")
+                location: Route.apiSchema.path(name, String(version)))
         }
     }
 
@@ -375,7 +375,7 @@ struct PersonalDataUsage: Encodable {
         legalBasis = access.legalBasis
         caseNumber = access.caseNumber
         ledgerIndex = access.ledgerIndex
-        ledgerReceipt = access.ledgerIndex.map { "/ledger/receipt/\($0)" }
+        ledgerReceipt = access.ledgerIndex.map { Route.receipt.path(String($0)) }
     }
 }
 

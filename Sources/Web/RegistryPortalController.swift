@@ -11,12 +11,12 @@ struct RegistryPortalController: Sendable {
     let platform: Platform
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/cabinet/data-access", use: dataAccess)
-        router.get("/cabinet/data-access.csv", use: dataAccessCSV)
-        router.get("/cabinet/data-access.json", use: dataAccessJSON)
-        router.get("/office/registries", use: searchPage)
-        router.post("/office/registries", use: search)
-        router.post("/office/registries/history", use: history)
+        router.get(Route.dataAccess.pattern, use: dataAccess)
+        router.get(Route.dataAccessCSV.pattern, use: dataAccessCSV)
+        router.get(Route.dataAccessJSON.pattern, use: dataAccessJSON)
+        router.get(Route.registrySearch.pattern, use: searchPage)
+        router.post(Route.registrySearch.pattern, use: search)
+        router.post(Route.recordHistory.pattern, use: history)
     }
 
     private var pages: PageRenderer { platform.pages }
@@ -48,7 +48,9 @@ struct RegistryPortalController: Sendable {
                     ? access.readerName
                     : "\(pages.text("access_system", context.language)): \(access.application.isEmpty ? access.readerName : access.application)",
                 purpose: access.legalBasis, caseNumber: access.caseNumber,
-                ledgerIndex: access.ledgerIndex.map(String.init) ?? "")
+                ledgerIndex: access.ledgerIndex.map(String.init) ?? "",
+                entryURL: Route.ledgerEntry.path(access.ledgerIndex.map(String.init) ?? ""),
+                receiptURL: Route.receipt.path(access.ledgerIndex.map(String.init) ?? ""))
         }
         return pages.render(
             "data_access", titleKey: "access_title", request: request, context: context,
@@ -214,7 +216,8 @@ struct RegistryPortalController: Sendable {
                 summary: fields.compactMap { name in
                     version.content[name].map { "\(Self.label(name, language)): \(Self.cell($0))" }
                 }.joined(separator: "; "),
-                ledgerIndex: version.ledgerIndex.map(String.init) ?? "")
+                ledgerIndex: version.ledgerIndex.map(String.init) ?? "",
+                entryURL: Route.ledgerEntry.path(version.ledgerIndex.map(String.init) ?? ""))
         }
         return pages.render(
             "office_history", titleKey: "office_history_title", request: request, context: context,
@@ -306,6 +309,8 @@ struct DataAccessPage: Sendable {
         var purpose: String
         var caseNumber: String
         var ledgerIndex: String
+        var entryURL: String
+        var receiptURL: String
     }
     var rows: [Row]
     var hasRows: Bool
@@ -355,6 +360,7 @@ struct RecordHistoryPage: Sendable {
         var schemaVersion: Int
         var summary: String
         var ledgerIndex: String
+        var entryURL: String
     }
     var registry: String
     var key: String

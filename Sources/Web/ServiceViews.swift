@@ -28,6 +28,8 @@ struct ServiceViews {
         var reason: String
         var agency: String
         var ledgerIndex: Int?
+        var entryURL: String?
+        var receiptURL: String?
     }
 
     /// The timeline as table rows, proof links included.
@@ -42,7 +44,9 @@ struct ServiceViews {
             return TimelineRow(
                 time: Self.time(event.at), what: what, reason: event.reason,
                 agency: agencies.first { $0.code == event.agencyCode }?.name.text(language) ?? event.agencyCode,
-                ledgerIndex: event.ledgerIndex)
+                ledgerIndex: event.ledgerIndex,
+                entryURL: event.ledgerIndex.map { Route.ledgerEntry.path(String($0)) },
+                receiptURL: event.ledgerIndex.map { Route.receipt.path(String($0)) })
         }
     }
 

@@ -10,10 +10,10 @@ struct ServicesController: Sendable {
     let platform: Platform
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/services", use: catalogue)
-        router.get("/services/{id}", use: servicePage)
-        router.get("/services/{id}/apply", use: applyPage)
-        router.post("/services/{id}/apply", use: apply)
+        router.get(Route.services.pattern, use: catalogue)
+        router.get(Route.service.pattern, use: servicePage)
+        router.get(Route.apply.pattern, use: applyPage)
+        router.post(Route.apply.pattern, use: apply)
     }
 
     private var pages: PageRenderer { platform.pages }
@@ -59,7 +59,8 @@ struct ServicesController: Sendable {
             id: service.id, title: service.title.text(views.language), summary: service.summary.text(views.language),
             agency: agencies.first { $0.code == service.agency }?.name.text(views.language) ?? service.agency,
             fee: fee(service, views),
-            deadline: views.t("service_days").replacingOccurrences(of: "{n}", with: String(service.deadlineDays)))
+            deadline: views.t("service_days").replacingOccurrences(of: "{n}", with: String(service.deadlineDays)),
+            url: Route.service.path(service.id))
     }
 
     private func fee(_ service: Services.Service, _ views: ServiceViews) -> String {
@@ -86,7 +87,7 @@ struct ServicesController: Sendable {
                     ServicePage.Field(label: $0.label.text(context.language), optional: !$0.required)
                 },
                 documents: service.documents.map { ServicePage.Document(title: $0.title.text(context.language)) },
-                hasDocuments: !service.documents.isEmpty))
+                hasDocuments: !service.documents.isEmpty, applyURL: Route.apply.path(service.id)))
     }
 
     @Sendable func applyPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -116,7 +117,7 @@ struct ServicesController: Sendable {
                     serviceID: service.id, applicant: principal,
                     organisationINN: organisation.isEmpty ? nil : organisation, language: context.language,
                     answers: answers, files: form.files, idempotencyKey: try IdempotencyKey(form["idempotencyKey"])))
-            return .redirect(to: "/cabinet/applications/\(application.id)")
+            return .redirect(to: Route.application.path(application.id))
         } catch let error as ValidationError {
             return try await renderForm(
                 service, request: request, context: context, principal: principal, values: answers,
@@ -157,7 +158,7 @@ struct ServicesController: Sendable {
                 organisations: organisations, hasOrganisations: !organisations.isEmpty,
                 fields: service.form.map {
                     views.field($0, values: values, errors: errors, prefilled: prefilled, districts: districts)
-                }))
+                }, applyURL: Route.apply.path(service.id)))
     }
 }
 
@@ -171,6 +172,7 @@ struct CataloguePage: Sendable {
         var agency: String
         var fee: String
         var deadline: String
+        var url: String
     }
     /// The services of one life event.
     struct Group: Sendable {
@@ -207,6 +209,7 @@ struct ServicePage: Sendable {
     var fields: [Field]
     var documents: [Document]
     var hasDocuments: Bool
+    var applyURL: String
 }
 
 /// The application form of a service.
@@ -221,4 +224,5 @@ struct ApplyPage: Sendable {
     var organisations: [FieldModel.Choice]
     var hasOrganisations: Bool
     var fields: [FieldModel]
+    var applyURL: String
 }

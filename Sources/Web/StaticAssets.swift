@@ -20,7 +20,7 @@ struct StaticAssets: Sendable {
     }
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/static/{file}") { _, context in
+        router.get(Route.staticFile.pattern) { _, context in
             guard let file = self.files[try context.parameters.require("file")] else { throw HTTPError(.notFound) }
             return Response(
                 status: .ok,

@@ -10,12 +10,12 @@ struct WorkflowAdminController: Sendable {
     let platform: Platform
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/admin/workflow", use: list)
-        router.post("/admin/workflow", use: publish)
-        router.post("/admin/workflow/holidays", use: holiday)
-        router.get("/admin/workflow/{id}/{version}", use: show)
-        router.post("/admin/workflow/{id}/{version}/simulate", use: simulate)
-        router.post("/admin/workflow/{id}/{version}/migrate", use: migrate)
+        router.get(Route.workflows.pattern, use: list)
+        router.post(Route.workflows.pattern, use: publish)
+        router.post(Route.workflowHolidays.pattern, use: holiday)
+        router.get(Route.workflowDefinition.pattern, use: show)
+        router.post(Route.workflowSimulate.pattern, use: simulate)
+        router.post(Route.workflowMigrate.pattern, use: migrate)
     }
 
     /// Moves running cases of an earlier version to this one, and shows what moved and what stayed.
@@ -53,7 +53,7 @@ struct WorkflowAdminController: Sendable {
         let form = try await FormData.read(request)
         do {
             let definition = try await platform.workflow.publish(form["definition"], by: .person(admin.pin))
-            return .redirect(to: "/admin/workflow/\(definition.id)/\(definition.version)")
+            return .redirect(to: Route.workflowDefinition.path(definition.id, String(definition.version)))
         } catch let error as DefinitionError {
             return try await listPage(
                 request, context: context, source: form["definition"], problems: error.problems.map(\.description),
@@ -77,7 +77,7 @@ struct WorkflowAdminController: Sendable {
         try await platform.workflow.setHoliday(
             date, name: form["name"].isEmpty ? "public holiday" : form["name"], holiday: form["remove"].isEmpty,
             by: admin)
-        return .redirect(to: "/admin/workflow")
+        return .redirect(to: Route.workflows.rawValue)
     }
 
     private func listPage(
@@ -87,7 +87,8 @@ struct WorkflowAdminController: Sendable {
         let published = try await platform.workflow.published().map { item in
             WorkflowListPage.Published(
                 id: item.id, version: item.version, title: item.title,
-                publishedAt: RegistryPortalController.localTime(item.publishedAt), publishedBy: item.publishedBy)
+                publishedAt: RegistryPortalController.localTime(item.publishedAt), publishedBy: item.publishedBy,
+                url: Route.workflowDefinition.path(item.id, String(item.version)))
         }
         let calendar = try await platform.workflow.calendar()
         let year = platform.clock.today.year
@@ -180,7 +181,9 @@ struct WorkflowAdminController: Sendable {
             },
             result: result, migration: migration,
             earlier: (1..<max(1, definition.version)).reversed().map(DefinitionPage.Earlier.init),
-            hasEarlier: definition.version > 1, error: error)
+            hasEarlier: definition.version > 1, error: error,
+            simulateURL: Route.workflowSimulate.path(definition.id, String(definition.version)),
+            migrateURL: Route.workflowMigrate.path(definition.id, String(definition.version)))
         return pages.render(
             "workflow_definition", titleKey: "workflow_definition_title", request: request, context: context,
             status: status, page: page)
@@ -196,6 +199,7 @@ struct WorkflowListPage: Sendable {
         var title: String
         var publishedAt: String
         var publishedBy: String
+        var url: String
     }
     var published: [Published]
     var hasPublished: Bool
@@ -267,4 +271,6 @@ struct DefinitionPage: Sendable {
     var earlier: [Earlier]
     var hasEarlier: Bool
     var error: String?
+    var simulateURL: String
+    var migrateURL: String
 }

@@ -126,10 +126,22 @@ let package = Package(
             resources: [.copy("Templates"), .copy("Public")],
             swiftSettings: swiftSettings
         ),
+        // The composition root: wires the services, runs migrations, seeds the demo, owns the
+        // background jobs, and hands the web layer what it needs.
+        .target(
+            name: "App",
+            dependencies: [
+                "Core", "Storage", "Ledger", "Identity", "Registries", "Workflow", "Services", "Web",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "tazakoom",
             dependencies: [
-                "Core", "Storage", "Identity", "Ledger", "Registries", "Services", "Web",
+                "Core", "Storage", "Identity", "Ledger", "Registries", "Services", "Web", "App",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -203,7 +215,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "TestSupport",
+                "Web", "App", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

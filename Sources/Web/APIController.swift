@@ -7,7 +7,8 @@ import Identity
 /// The JSON API for other systems, authenticated by bearer token and limited by scope.
 /// Every route here is described in `OpenAPIDocument`; a test keeps the two in step.
 struct APIController: Sendable {
-    let platform: Platform
+    let identity: IdentityService
+    let idempotency: IdempotentWrites
 
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.apiClient.pattern, use: client)
@@ -24,27 +25,27 @@ struct APIController: Sendable {
     }
 
     @Sendable func agencies(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(try await platform.identity.agencies())
+        try JSONResponse.make(try await identity.agencies())
     }
 
     @Sendable func regions(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(try await platform.identity.regions())
+        try JSONResponse.make(try await identity.regions())
     }
 
     @Sendable func person(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.client(requiring: .identityRead)
         let pin = try PIN(try context.parameters.require("pin"))
-        guard let person = try await platform.identity.person(pin: pin.value) else { throw DomainError.notFound }
+        guard let person = try await identity.person(pin: pin.value) else { throw DomainError.notFound }
         return try JSONResponse.make(person)
     }
 
     @Sendable func registerPerson(_ request: Request, context: AppRequestContext) async throws -> Response {
         let client = try context.client(requiring: .identityWrite)
         let body = try await JSONResponse.body(of: request)
-        return try await platform.idempotent(request, client: client, body: body) {
+        return try await idempotency.run(request, client: client, body: body) {
             var input = try JSONResponse.decode(PersonRegistration.self, from: body)
             input.password = nil  // accounts are opened by the person, never by another system
-            let registered = try await platform.identity.register(input, by: .system(client.id))
+            let registered = try await identity.register(input, by: .system(client.id))
             return try JSONResponse.reply(
                 registered.value, status: .created, location: Route.apiPerson.path(registered.value.pin),
                 ledgerIndex: registered.ledgerIndex)
@@ -54,7 +55,7 @@ struct APIController: Sendable {
     @Sendable func organisation(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.client(requiring: .identityRead)
         let inn = try INN(try context.parameters.require("inn"))
-        guard let organisation = try await platform.identity.organisation(inn: inn.value) else {
+        guard let organisation = try await identity.organisation(inn: inn.value) else {
             throw DomainError.notFound
         }
         return try JSONResponse.make(organisation)
@@ -63,9 +64,9 @@ struct APIController: Sendable {
     @Sendable func registerOrganisation(_ request: Request, context: AppRequestContext) async throws -> Response {
         let client = try context.client(requiring: .identityWrite)
         let body = try await JSONResponse.body(of: request)
-        return try await platform.idempotent(request, client: client, body: body) {
+        return try await idempotency.run(request, client: client, body: body) {
             let input = try JSONResponse.decode(OrganisationRegistration.self, from: body)
-            let registered = try await platform.identity.register(input, representative: nil, by: .system(client.id))
+            let registered = try await identity.register(input, representative: nil, by: .system(client.id))
             return try JSONResponse.reply(
                 registered.value, status: .created, location: Route.apiOrganisation.path(registered.value.inn),
                 ledgerIndex: registered.ledgerIndex)

@@ -1,10 +1,15 @@
 import Core
 import Hummingbird
 import Identity
+import Ledger
 
 /// Administrators issue and revoke the bearer tokens of other agencies' systems.
 struct AdminController: Sendable {
-    let platform: Platform
+    let identity: IdentityService
+    let clients: APIClientService
+    let ledger: LedgerService
+    let checkpointFile: CheckpointFile?
+    let pages: PageRenderer
 
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.adminClients.pattern, use: clientsPage)
@@ -17,7 +22,7 @@ struct AdminController: Sendable {
     @Sendable func signCheckpoint(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try PortalController.signedIn(context)
         try AccessPolicy.require(.signCheckpoints, of: principal)
-        _ = try await platform.ledger.signAndRemember(platform.checkpointFile)
+        _ = try await ledger.signAndRemember(checkpointFile)
         return .redirect(to: Route.ledger.rawValue)
     }
 
@@ -36,13 +41,13 @@ struct AdminController: Sendable {
         let form = try await FormData.read(request)
         let scopes = form.all("scopes").compactMap(Scope.init(rawValue:))
         var errors: [FieldError] = []
-        let agencies = try await platform.identity.agencies()
+        let agencies = try await identity.agencies()
         if !agencies.contains(where: { $0.code == form["agencyCode"] }) {
             errors.append(FieldError(field: "agencyCode", messageKey: "error_required"))
         }
         do {
             guard errors.isEmpty else { throw ValidationError(errors) }
-            let issued = try await platform.clients.issue(
+            let issued = try await clients.issue(
                 name: form["name"], agencyCode: form["agencyCode"], scopes: scopes, by: admin)
             return try await page(
                 request, context: context, form: FormData(""), errors: [], issued: issued.token, status: .created)
@@ -55,7 +60,7 @@ struct AdminController: Sendable {
 
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
         let admin = try administrator(context)
-        try await platform.clients.revoke(id: try context.parameters.require("id"), by: admin)
+        try await clients.revoke(id: try context.parameters.require("id"), by: admin)
         return .redirect(to: Route.adminClients.rawValue)
     }
 
@@ -66,23 +71,23 @@ struct AdminController: Sendable {
         let admin = try administrator(context)
         let language = context.language
         let view = FormView(language: language, values: form, errors: errors)
-        let agencies = try await platform.identity.agencies()
+        let agencies = try await identity.agencies()
         let fields: [FieldModel] = [
             view.field("name", label: "field_client_name"),
             view.select(
                 "agencyCode", label: "field_agency",
-                choices: [("", platform.pages.text("field_choose", language))]
+                choices: [("", pages.text("field_choose", language))]
                     + agencies.map { ($0.code, $0.name.text(language)) }),
         ]
         let chosen = Set(form.all("scopes"))
         let scopes = Scope.allCases.map { scope in
             ClientsPage.ScopeChoice(
                 id: scope.rawValue.replacingOccurrences(of: ":", with: "-"), value: scope.rawValue,
-                label: platform.pages.text(
+                label: pages.text(
                     "scope_\(scope.rawValue.replacingOccurrences(of: ":", with: "_"))", language),
                 checked: chosen.contains(scope.rawValue))
         }
-        let clients = try await platform.clients.all(by: admin).map { client in
+        let clients = try await clients.all(by: admin).map { client in
             ClientsPage.Client(
                 id: client.id, name: client.name, agencyCode: client.agencyCode,
                 scopes: client.scopes.map(\.rawValue).joined(separator: " "), revoked: client.revokedAt != nil,
@@ -91,7 +96,7 @@ struct AdminController: Sendable {
         let page = ClientsPage(
             fields: fields, scopes: scopes, clients: clients, hasClients: !clients.isEmpty,
             hasErrors: !errors.isEmpty, scopeError: view.error("scopes"), issued: issued.map(ClientsPage.Issued.init))
-        return platform.pages.render(
+        return pages.render(
             "admin_clients", titleKey: "admin_title", request: request, context: context, status: status, page: page)
     }
 }

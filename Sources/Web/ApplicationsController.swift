@@ -7,7 +7,9 @@ import Services
 /// The applicant's side: their applications with timelines, paying, withdrawing, answering a
 /// correction request, rating, notifications. Another person's application is "not found".
 struct ApplicationsController: Sendable {
-    let platform: Platform
+    let identity: IdentityService
+    let applications: ApplicationService
+    let pages: PageRenderer
 
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.applications.pattern, use: list)
@@ -19,9 +21,6 @@ struct ApplicationsController: Sendable {
         router.get(Route.applicationFile.pattern, use: file)
         router.get(Route.notifications.pattern, use: notifications)
     }
-
-    private var pages: PageRenderer { platform.pages }
-    private var applications: ApplicationService { platform.applications }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try PortalController.signedIn(context)
@@ -54,7 +53,7 @@ struct ApplicationsController: Sendable {
         let application = try await applications.application(try context.parameters.require("id"), of: principal)
         let service = try await applications.catalogue.service(application.serviceID)
         let views = ServiceViews(pages: pages, language: context.language)
-        let agencies = try await platform.identity.agencies()
+        let agencies = try await identity.agencies()
         let bill = try await applications.bill(of: application)
         let document = try await applications.documentID(of: application)
         let error = { (field: String) in errors.first { $0.field == field }.map { views.t($0.messageKey) } ?? "" }

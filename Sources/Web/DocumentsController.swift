@@ -8,7 +8,9 @@ import Services
 /// Issued documents: the printable page and JSON file for their holder and the issuing agency,
 /// and public verification — by id at `/verify/{id}`, or by pasting or uploading the JSON file.
 struct DocumentsController: Sendable {
-    let platform: Platform
+    let identity: IdentityService
+    let applications: ApplicationService
+    let pages: PageRenderer
 
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.document.pattern, use: page)
@@ -20,18 +22,16 @@ struct DocumentsController: Sendable {
         router.get(Route.apiAgencyKeys.pattern, use: keys)
     }
 
-    private var pages: PageRenderer { platform.pages }
-
     /// The document, for its holder or an official of the issuing agency (whose reading is logged
     /// for the holder); "not found" for anyone else.
     private func visible(_ context: AppRequestContext) async throws -> (IssuedDocument, String, Bool) {
         let principal = try PortalController.signedIn(context)
-        let found = try await platform.applications.document(try context.parameters.require("id"))
+        let found = try await applications.document(try context.parameters.require("id"))
         guard found.holderPIN == principal.pin || principal.post?.agencyCode == found.agency else {
             throw DomainError.notFound
         }
         if found.holderPIN != principal.pin {
-            try await platform.applications.logDocumentRead(found.document.id, holder: found.holderPIN, by: principal)
+            try await applications.logDocumentRead(found.document.id, holder: found.holderPIN, by: principal)
         }
         return (
             found.document, found.agency,
@@ -48,7 +48,7 @@ struct DocumentsController: Sendable {
     ) async throws -> Response {
         let (document, agency, mayRevoke) = try await visible(context)
         var page = try await view(document, agency: agency, language: context.language, full: true)
-        let check = try await platform.applications.verify(id: document.id)
+        let check = try await applications.verify(id: document.id)
         if check.failure == .revoked { page.revoked = true } else if mayRevoke { page.mayRevoke = true }
         if !reasonError.isEmpty { page.reasonError = reasonError }
         return pages.render(
@@ -59,7 +59,7 @@ struct DocumentsController: Sendable {
         let principal = try PortalController.signedIn(context)
         let form = try await FormData.read(request)
         do {
-            try await platform.applications.revokeDocument(
+            try await applications.revokeDocument(
                 try context.parameters.require("id"), by: principal, reason: form["reason"])
             return try await renderPage(request, context: context, status: .ok)
         } catch let error as ValidationError {
@@ -78,7 +78,7 @@ struct DocumentsController: Sendable {
     private func view(_ document: IssuedDocument, agency: String, language: Language, full: Bool) async throws
         -> DocumentView
     {
-        let agencies = try await platform.identity.agencies()
+        let agencies = try await identity.agencies()
         let content = document.content
         var title = content["title"]?.stringValue ?? ""
         if case .object(let titles)? = content["title"] { title = titles[language.rawValue]?.stringValue ?? "" }
@@ -113,7 +113,7 @@ struct DocumentsController: Sendable {
     }
 
     @Sendable func verifyID(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let check = try await platform.applications.verify(id: try context.parameters.require("id"))
+        let check = try await applications.verify(id: try context.parameters.require("id"))
         return try await result(check, request: request, context: context)
     }
 
@@ -127,7 +127,7 @@ struct DocumentsController: Sendable {
         }
         let check: DocumentCheck
         do {
-            check = try await platform.applications.verify(try IssuedDocument(json: text))
+            check = try await applications.verify(try IssuedDocument(json: text))
         } catch let failure as DocumentVerification.Failure {
             check = DocumentCheck(document: nil, failure: failure, revokedAt: nil)
         }
@@ -162,7 +162,7 @@ struct DocumentsController: Sendable {
     }
 
     @Sendable func keys(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let keys = try await platform.applications.agencyKeys().map { key in
+        let keys = try await applications.agencyKeys().map { key in
             JSONValue.object([
                 "keyId": .string(key.keyID), "agency": .string(key.agency), "algorithm": "Ed25519",
                 "publicKey": .string(key.publicKey), "since": .number(Double(key.since)),

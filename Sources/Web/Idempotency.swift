@@ -6,7 +6,11 @@ import Hummingbird
 import Identity
 import Storage
 
-extension Platform {
+/// The JSON API's retried writes: one answer per `Idempotency-Key` of the calling client, kept by
+/// the platform's one idempotency mechanism (`IdempotencyStore`).
+struct IdempotentWrites: Sendable {
+    let store: IdempotencyStore
+
     static let keyHeader = HTTPField.Name("Idempotency-Key")
     static let replayedHeader = HTTPField.Name("Idempotent-Replayed")
 
@@ -19,14 +23,14 @@ extension Platform {
     /// Runs `work` once per `Idempotency-Key` of the calling client: a retry with the same key and
     /// body gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing.
     /// Without a key the work simply runs.
-    func idempotent(
+    func run(
         _ request: Request, client: APIClient, body: Data, _ work: () async throws -> JSONReply
     ) async throws -> Response {
         guard let key = try Self.idempotencyKey(of: request) else { return try await work().response }
         var hasher = SHA256()
         hasher.update(data: Data("\(request.method.rawValue) \(request.uri.path)\n".utf8))
         hasher.update(data: body)
-        let answer = try await idempotency.run(owner: client.id, key: key, requestHash: Hex.encode(hasher.finalize())) {
+        let answer = try await store.run(owner: client.id, key: key, requestHash: Hex.encode(hasher.finalize())) {
             let reply = try await work()
             var headers: [String: String] = [:]
             for field in reply.headers { headers[field.name.rawName] = field.value }

@@ -7,8 +7,8 @@ import Ledger
 /// The public face of the transparency ledger: checkpoints, entries, proofs, receipts and
 /// tlog-tiles, all cacheable and open to anyone; and a page that explains them.
 struct LedgerController: Sendable {
-    let platform: Platform
-    var ledger: LedgerService { platform.ledger }
+    let ledger: LedgerService
+    let pages: PageRenderer
 
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.ledger.pattern, use: page)
@@ -63,7 +63,7 @@ struct LedgerController: Sendable {
                 + "tazakoom ledger verify-receipt RECEIPT-FILE --key '\(ledger.verifier.encoded)'",
             recent: recent, hasRecent: !recent.isEmpty,
             canSign: context.principal.map { AccessPolicy.permissions(of: $0).contains(.signCheckpoints) } ?? false)
-        return platform.pages.render("ledger", titleKey: "ledger_title", request: request, context: context, page: page)
+        return pages.render("ledger", titleKey: "ledger_title", request: request, context: context, page: page)
     }
 
     static func isoTime(_ seconds: Int) -> String {

@@ -7,7 +7,9 @@ import Services
 /// The back office: an official's inbox with SLA badges and filters, a case (each opening is a
 /// logged read of the applicant's data) and the decisions the process definition allows them.
 struct OfficeController: Sendable {
-    let platform: Platform
+    let identity: IdentityService
+    let applications: ApplicationService
+    let pages: PageRenderer
 
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.inbox.pattern, use: inbox)
@@ -16,17 +18,15 @@ struct OfficeController: Sendable {
         router.get(Route.officeFile.pattern, use: file)
     }
 
-    private var pages: PageRenderer { platform.pages }
-
     @Sendable func inbox(_ request: Request, context: AppRequestContext) async throws -> Response {
         let official = try PortalController.signedIn(context)
         let views = ServiceViews(pages: pages, language: context.language)
         let whole = request.uri.queryParameters["scope"] == "agency"
         let service = request.uri.queryParameters["service"].map(String.init) ?? ""
         let overdue = request.uri.queryParameters["overdue"] == "1"
-        let items = try await platform.applications.inbox(
+        let items = try await applications.inbox(
             of: official, filter: InboxFilter(wholeAgency: whole, serviceID: service, overdueOnly: overdue))
-        let services = try await platform.applications.catalogue.all()
+        let services = try await applications.catalogue.all()
         let mine = services.filter { s in s.stages.contains { $0.agency == official.post?.agencyCode } }
         let rows = items.map { item in
             InboxPage.Row(
@@ -56,9 +56,9 @@ struct OfficeController: Sendable {
         notice: String? = nil, chosen: String = "", reason: String = ""
     ) async throws -> Response {
         let official = try PortalController.signedIn(context)
-        let file = try await platform.applications.openCase(try context.parameters.require("id"), by: official)
+        let file = try await applications.openCase(try context.parameters.require("id"), by: official)
         let views = ServiceViews(pages: pages, language: context.language)
-        let agencies = try await platform.identity.agencies()
+        let agencies = try await identity.agencies()
         let error = { (field: String) in errors.first { $0.field == field }.map { views.t($0.messageKey) } ?? "" }
         let page = CasePage(
             id: file.application.id, service: file.service.title.text(context.language),
@@ -97,7 +97,7 @@ struct OfficeController: Sendable {
                 errors: [FieldError(field: "action", messageKey: "error_required")], reason: form["reason"])
         }
         do {
-            _ = try await platform.applications.decide(id, action: form["action"], by: official, reason: form["reason"])
+            _ = try await applications.decide(id, action: form["action"], by: official, reason: form["reason"])
             return try await render(request, context: context, status: .ok, notice: "case_decided")
         } catch let error as ValidationError {
             return try await render(
@@ -108,7 +108,7 @@ struct OfficeController: Sendable {
 
     @Sendable func file(_ request: Request, context: AppRequestContext) async throws -> Response {
         let official = try PortalController.signedIn(context)
-        let found = try await platform.applications.file(
+        let found = try await applications.file(
             try context.parameters.require("id"), field: try context.parameters.require("field"), for: official)
         return Response(
             status: .ok,

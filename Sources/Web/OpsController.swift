@@ -1,10 +1,11 @@
 import Foundation
 import Hummingbird
 import Prometheus
+import Storage
 
 /// Health, readiness, metrics and the API description, for operators and load balancers.
 struct OpsController: Sendable {
-    let platform: Platform
+    let database: Database
 
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.healthz.pattern, use: healthz)
@@ -20,7 +21,7 @@ struct OpsController: Sendable {
 
     /// The database answers; a load balancer should only send traffic when this is 200.
     @Sendable func readyz(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let ready = await platform.database.isReachable()
+        let ready = await database.isReachable()
         return try JSONResponse.make(
             ["status": ready ? "ready" : "database unreachable"], status: ready ? .ok : .serviceUnavailable)
     }

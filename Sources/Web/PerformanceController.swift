@@ -7,7 +7,9 @@ import Services
 /// The public dashboard of service performance: applications by service and agency, median time
 /// to decision, share decided within the legal deadline, backlog, ratings — as SVG charts and JSON.
 struct PerformanceController: Sendable {
-    let platform: Platform
+    let identity: IdentityService
+    let applications: ApplicationService
+    let pages: PageRenderer
 
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.performance.pattern, use: page)
@@ -15,11 +17,11 @@ struct PerformanceController: Sendable {
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let statistics = try await platform.applications.statistics()
-        let services = try await platform.applications.catalogue.all()
-        let agencies = try await platform.identity.agencies()
+        let statistics = try await applications.statistics()
+        let services = try await applications.catalogue.all()
+        let agencies = try await identity.agencies()
         let language = context.language
-        let t = { (key: String) in platform.pages.text(key, language) }
+        let t = { (key: String) in pages.text(key, language) }
         let name = { (id: String) in services.first { $0.id == id }?.title.text(language) ?? id }
         let byAgency = Dictionary(grouping: statistics, by: \.agency).map { code, rows in
             (agencies.first { $0.code == code }?.name.text(language) ?? code, rows.reduce(0) { $0 + $1.applications })
@@ -46,7 +48,7 @@ struct PerformanceController: Sendable {
                 title: t("performance_chart_backlog"),
                 rows: statistics.map { (name($0.serviceID), Double($0.backlog), String($0.backlog)) }),
         ]
-        return platform.pages.render(
+        return pages.render(
             "performance", titleKey: "performance_heading", request: request, context: context,
             page: PerformancePage(rows: rows, charts: charts.map(PerformancePage.Chart.init)))
     }
@@ -54,7 +56,7 @@ struct PerformanceController: Sendable {
     @Sendable func json(_ request: Request, context: AppRequestContext) async throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        let body = try encoder.encode(["services": try await platform.applications.statistics()])
+        let body = try encoder.encode(["services": try await applications.statistics()])
         return Response(
             status: .ok, headers: [.contentType: "application/json", .cacheControl: "max-age=60"],
             body: .init(byteBuffer: ByteBuffer(bytes: body)))

@@ -5,7 +5,11 @@ import Identity
 
 /// The citizen portal: home, sign-in and out, registration, the personal cabinet.
 struct PortalController: Sendable {
-    let platform: Platform
+    let identity: IdentityService
+    let authentication: AuthenticationService
+    let cookies: CookieFactory
+    let pages: PageRenderer
+    let sessionLifetimeSeconds: Int
 
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.home.pattern, use: home)
@@ -20,17 +24,15 @@ struct PortalController: Sendable {
         router.post(Route.organisations.pattern, use: registerOrganisation)
     }
 
-    private var pages: PageRenderer { platform.pages }
-
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
         let language = context.language
-        let agencies = try await platform.identity.agencies()
+        let agencies = try await identity.agencies()
         let branches = Agency.Branch.allCases.map { branch in
             HomePage.Branch(
                 name: pages.text("branch_\(branch.rawValue)", language),
                 agencies: agencies.filter { $0.branch == branch }.map { HomePage.Named(name: $0.name.text(language)) })
         }
-        let regions = try await platform.identity.regions().map {
+        let regions = try await identity.regions().map {
             HomePage.Region(name: $0.name.text(language), districtCount: $0.districts.count)
         }
         return pages.render(
@@ -48,12 +50,12 @@ struct PortalController: Sendable {
         let form = try await FormData.read(request)
         let next = Self.safeNext(form["next"])
         do {
-            let token = try await platform.authentication.signIn(
+            let token = try await authentication.signIn(
                 login: form["pin"], password: form["password"], address: context.remoteAddress)
             var response = Response.redirect(to: next)
             response.setCookie(
-                platform.cookies.make(
-                    name: CookieFactory.session, value: token, maxAge: platform.configuration.sessionLifetimeSeconds,
+                cookies.make(
+                    name: CookieFactory.session, value: token, maxAge: sessionLifetimeSeconds,
                     httpOnly: true))
             return response
         } catch let failure as AuthenticationService.Failure {
@@ -72,17 +74,17 @@ struct PortalController: Sendable {
     }
 
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if let token = context.sessionToken { try await platform.authentication.signOut(sessionToken: token) }
+        if let token = context.sessionToken { try await authentication.signOut(sessionToken: token) }
         var response = Response.redirect(to: Route.home.rawValue)
-        response.setCookie(platform.cookies.expired(CookieFactory.session))
+        response.setCookie(cookies.expired(CookieFactory.session))
         return response
     }
 
     @Sendable func signOutEverywhere(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try Self.signedIn(context)
-        try await platform.authentication.signOutEverywhere(pin: principal.pin)
+        try await authentication.signOutEverywhere(pin: principal.pin)
         var response = Response.redirect(to: Route.home.rawValue)
-        response.setCookie(platform.cookies.expired(CookieFactory.session))
+        response.setCookie(cookies.expired(CookieFactory.session))
         return response
     }
 
@@ -99,7 +101,7 @@ struct PortalController: Sendable {
             password: form["password"]
         )
         do {
-            try await platform.identity.register(input)
+            try await identity.register(input)
             return .redirect(to: Route.signIn.path(query: [("registered", "1")]))
         } catch let error as ValidationError {
             return try await registerForm(
@@ -138,7 +140,7 @@ struct PortalController: Sendable {
     }
 
     private func districtChoices(_ language: Language) async throws -> [(String, String)] {
-        let regions = try await platform.identity.regions()
+        let regions = try await identity.regions()
         return [("", pages.text("field_choose", language))]
             + regions.flatMap { region in
                 region.districts.map { ($0.code, "\(region.name.text(language)) — \($0.name.text(language))") }
@@ -149,7 +151,7 @@ struct PortalController: Sendable {
         let principal = try Self.signedIn(context)
         try AccessPolicy.require(.viewOwnCabinet, of: principal)
         let language = context.language
-        let cabinet = try await platform.identity.cabinet(pin: principal.pin)
+        let cabinet = try await identity.cabinet(pin: principal.pin)
         let p = cabinet.person
         let permissions = AccessPolicy.permissions(of: principal)
         let page = CabinetPage(
@@ -185,7 +187,7 @@ struct PortalController: Sendable {
             inn: form["inn"], name: form["name"], legalForm: form["legalForm"], districtCode: form["districtCode"],
             address: form["address"])
         do {
-            try await platform.identity.register(input, representative: principal.pin, by: .person(principal.pin))
+            try await identity.register(input, representative: principal.pin, by: .person(principal.pin))
             return .redirect(to: Route.cabinet.rawValue)
         } catch let error as ValidationError {
             return try await organisationForm(

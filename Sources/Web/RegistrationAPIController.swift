@@ -11,7 +11,7 @@ import Services
 /// identified by PIN), tasks of the client's agency, statistics. Differences from the
 /// specification are listed in docs/services.md.
 struct RegistrationAPIController: Sendable {
-    let platform: Platform
+    let applications: ApplicationService
 
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.registrationServices.pattern, use: services)
@@ -93,22 +93,22 @@ struct RegistrationAPIController: Sendable {
     }
 
     @Sendable func services(_ request: Request, context: AppRequestContext) async throws -> Response {
-        json(.array(try await platform.applications.catalogue.all().map(describe)))
+        json(.array(try await applications.catalogue.all().map(describe)))
     }
 
     @Sendable func service(_ request: Request, context: AppRequestContext) async throws -> Response {
-        json(describe(try await platform.applications.catalogue.service(try context.parameters.require("serviceId"))))
+        json(describe(try await applications.catalogue.service(try context.parameters.require("serviceId"))))
     }
 
     @Sendable func eForms(_ request: Request, context: AppRequestContext) async throws -> Response {
         json(
             .array([
-                form(try await platform.applications.catalogue.service(try context.parameters.require("serviceId")))
+                form(try await applications.catalogue.service(try context.parameters.require("serviceId")))
             ]))
     }
 
     @Sendable func eForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        json(form(try await platform.applications.catalogue.service(try context.parameters.require("eFormId"))))
+        json(form(try await applications.catalogue.service(try context.parameters.require("eFormId"))))
     }
 
     /// The GovStack application file of one application.
@@ -130,8 +130,8 @@ struct RegistrationAPIController: Sendable {
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
         let client = try context.client(requiring: .applicationWrite)
-        let service = try await platform.applications.catalogue.service(try context.parameters.require("serviceId"))
-        guard let key = try Platform.idempotencyKey(of: request) else {
+        let service = try await applications.catalogue.service(try context.parameters.require("serviceId"))
+        guard let key = try IdempotentWrites.idempotencyKey(of: request) else {
             throw ValidationError(field: "Idempotency-Key", messageKey: "error_idempotency_key")
         }
         let body = try await JSONResponse.body(of: request)
@@ -166,10 +166,10 @@ struct RegistrationAPIController: Sendable {
         // Files uploaded first (POST /documents) are named by the URLs that upload returned.
         if case .array(let urls)? = object["documentUrls"] {
             let ids = urls.compactMap(\.stringValue).map { String($0.split(separator: "/").last ?? "") }
-            files.merge(try await platform.applications.uploads(ids, client: client.id)) { inline, _ in inline }
+            files.merge(try await applications.uploads(ids, client: client.id)) { inline, _ in inline }
         }
         let applicantPrincipal = Principal(pin: pin.value, displayName: "", post: nil)
-        let application = try await platform.applications.submit(
+        let application = try await applications.submit(
             Submission(
                 serviceID: service.id, applicant: applicantPrincipal, language: context.language, answers: answers,
                 files: files,
@@ -198,7 +198,7 @@ struct RegistrationAPIController: Sendable {
             file = UploadedFile(filename: part.filename, bytes: Array(decoded))
         }
         let field = request.uri.queryParameters["additionalMetadata"].map(String.init) ?? ""
-        let stored = try await platform.applications.upload(file, field: field, client: client.id)
+        let stored = try await applications.upload(file, field: field, client: client.id)
         return json(
             .object([
                 "code": 200, "type": .string(stored.type), "message": "stored",
@@ -212,22 +212,22 @@ struct RegistrationAPIController: Sendable {
             throw ValidationError(field: "applicantId", messageKey: "error_required")
         }
         let pin = try PIN(String(applicant), field: "applicantId")
-        let services = try await platform.applications.catalogue.all()
-        let list = try await platform.applications.applications(of: pin.value, handledBy: client.agencyCode)
+        let services = try await applications.catalogue.all()
+        let list = try await applications.applications(of: pin.value, handledBy: client.agencyCode)
         return json(
             .array(list.compactMap { a in services.first { $0.id == a.serviceID }.map { file(a, service: $0) } }))
     }
 
     @Sendable func application(_ request: Request, context: AppRequestContext) async throws -> Response {
         let client = try context.client(requiring: .applicationRead)
-        let found = try await platform.applications.applicationForAgency(
+        let found = try await applications.applicationForAgency(
             try context.parameters.require("fileId"), agency: client.agencyCode)
-        return json(file(found, service: try await platform.applications.catalogue.service(found.serviceID)))
+        return json(file(found, service: try await applications.catalogue.service(found.serviceID)))
     }
 
     @Sendable func tasks(_ request: Request, context: AppRequestContext) async throws -> Response {
         let client = try context.client(requiring: .applicationRead)
-        let items = try await platform.applications.tasks(agency: client.agencyCode)
+        let items = try await applications.tasks(agency: client.agencyCode)
         return json(
             .array(
                 items.map { item in
@@ -244,7 +244,7 @@ struct RegistrationAPIController: Sendable {
     @Sendable func statistics(_ request: Request, context: AppRequestContext) async throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let stats = try await platform.applications.statistics()
+        let stats = try await applications.statistics()
         return Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(["statistics": stats]))))

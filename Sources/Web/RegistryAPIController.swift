@@ -10,7 +10,9 @@ import Registries
 /// purpose (`purpose`, `caseNumber` query parameters) for registries about people.
 /// Paths are accepted in both spellings the specification uses (camelCase and kebab-case).
 struct RegistryAPIController: Sendable {
-    let platform: Platform
+    let identity: IdentityService
+    let registries: RegistryService
+    let idempotency: IdempotentWrites
 
     func register(on router: Router<AppRequestContext>) {
         for route in [Route.personalDataUsage, .personalDataUsageKebab] {
@@ -40,7 +42,7 @@ struct RegistryAPIController: Sendable {
 
     /// Every registry: owner, titles, versions, key, searchable and personal fields. Public.
     @Sendable func registries(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let catalogue = try await platform.registries.catalogue()
+        let catalogue = try await registries.catalogue()
         let items = catalogue.registries.values.sorted { $0.name < $1.name }.map { registry in
             RegistryDescription(
                 name: registry.name, ownerAgency: registry.ownerAgency, title: registry.title,
@@ -54,8 +56,8 @@ struct RegistryAPIController: Sendable {
 
     /// One schema version, as it was published. Public.
     @Sendable func schema(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let registry = try await platform.registries.registry(try context.parameters.require("registry"))
-        let (_, schema) = try await platform.registries.schema(
+        let registry = try await registries.registry(try context.parameters.require("registry"))
+        let (_, schema) = try await registries.schema(
             registry, version: try context.parameters.require("version"))
         return Response(
             status: .ok, headers: [.contentType: "application/schema+json"],
@@ -68,8 +70,8 @@ struct RegistryAPIController: Sendable {
         guard let client = context.apiClient else { throw DomainError.unauthenticated }
         let name = try context.parameters.require("registry")
         let body = try await JSONResponse.body(of: request)
-        return try await platform.idempotent(request, client: client, body: body) {
-            let version = try await platform.registries.publish(
+        return try await idempotency.run(request, client: client, body: body) {
+            let version = try await registries.publish(
                 name, schemaJSON: String(decoding: body, as: UTF8.self),
                 by: .system(client, application: "KG/GOV/\(client.agencyCode)/\(client.id)"))
             return try JSONResponse.reply(
@@ -120,14 +122,14 @@ struct RegistryAPIController: Sendable {
             query.equals[String(key.dropFirst(6))] = String(value)
         }
         if let search = parameters["search"].map(String.init), !search.isEmpty {
-            let registry = try await platform.registries.registry(name)
+            let registry = try await registries.registry(name)
             let field = parameters["filter"].map(String.init) ?? registry.latest?.key ?? ""
             query.prefix = (field, search)
         }
         query.page = try Self.integer(parameters["page"], field: "page") ?? 1
         query.pageSize = try Self.integer(parameters["pageSize"], field: "pageSize") ?? 10
         query.descending = parameters["ordering"].map { $0.lowercased().hasPrefix("desc") } ?? false
-        let page = try await platform.registries.list(
+        let page = try await registries.list(
             name, version: version, query: query, by: caller, purpose: try Self.purpose(request))
         var body = ListBody(count: page.total, next: nil, previous: nil, results: page.records.map(\.content))
         if page.page * page.pageSize < page.total { body.next = Self.link(request, page: page.page + 1) }
@@ -140,7 +142,7 @@ struct RegistryAPIController: Sendable {
         let (name, version) = try names(context)
         let body = try JSONResponse.decode(QueryBody.self, from: try await JSONResponse.body(of: request))
         do {
-            let record = try await platform.registries.read(
+            let record = try await registries.read(
                 name, version: version, match: body.query.content, by: caller, purpose: try Self.purpose(request))
             return try JSONResponse.make(ContentBody(content: record.content), ledgerIndex: nil)
         } catch DomainError.notFound {
@@ -154,7 +156,7 @@ struct RegistryAPIController: Sendable {
         let caller = try caller(request, context)
         let (name, version) = try names(context)
         let body = try JSONResponse.decode(QueryBody.self, from: try await JSONResponse.body(of: request))
-        let found = try await platform.registries.exists(
+        let found = try await registries.exists(
             name, version: version, match: body.query.content, by: caller, purpose: try Self.purpose(request))
         return try JSONResponse.make([
             "answer": Answer(
@@ -170,7 +172,7 @@ struct RegistryAPIController: Sendable {
             throw ValidationError(field: "ext", messageKey: "error_extension_json")
         }
         let field = String(file[..<dot])
-        let value = try await platform.registries.readValue(
+        let value = try await registries.readValue(
             name, version: version, key: try context.parameters.require("id"), field: field,
             by: caller, purpose: try Self.purpose(request))
         return try JSONResponse.make(["value": value])
@@ -191,8 +193,8 @@ struct RegistryAPIController: Sendable {
         }
         let pin = try PIN(userID, field: "userId")
         let database = request.uri.queryParameters["databaseId"].map(String.init)
-        let agencies = try await platform.identity.agencies()
-        let usage = try await platform.registries.accessLog(pin: pin.value)
+        let agencies = try await identity.agencies()
+        let usage = try await registries.accessLog(pin: pin.value)
             .filter { database == nil || database == "" || $0.registry == database }
             .map { PersonalDataUsage($0, agencies: agencies) }
         return try JSONResponse.make(usage)
@@ -206,7 +208,7 @@ struct RegistryAPIController: Sendable {
         let bytes = try await JSONResponse.body(of: request)
         return try await writing(request, caller, bytes) {
             let body = try JSONResponse.decode(WriteBody.self, from: bytes)
-            let record = try await platform.registries.create(
+            let record = try await registries.create(
                 name, version: version, content: body.write.content, by: caller, reason: Self.reason(request))
             return try JSONResponse.reply(ContentBody(content: record.content), ledgerIndex: record.ledgerIndex)
         }
@@ -226,7 +228,7 @@ struct RegistryAPIController: Sendable {
         let bytes = try await JSONResponse.body(of: request)
         return try await writing(request, caller, bytes) {
             let body = try JSONResponse.decode(QueryWriteBody.self, from: bytes)
-            let records = try await platform.registries.update(
+            let records = try await registries.update(
                 name, version: version, match: body.query.content, changes: body.write.content,
                 all: all, by: caller, reason: Self.reason(request))
             if all { return try JSONResponse.reply(["count": records.count], ledgerIndex: records.last?.ledgerIndex) }
@@ -240,7 +242,7 @@ struct RegistryAPIController: Sendable {
         let bytes = try await JSONResponse.body(of: request)
         return try await writing(request, caller, bytes) {
             let body = try JSONResponse.decode(QueryWriteBody.self, from: bytes)
-            let result = try await platform.registries.updateOrCreate(
+            let result = try await registries.updateOrCreate(
                 name, version: version, match: body.query.content, changes: body.write.content,
                 by: caller, reason: Self.reason(request))
             return try JSONResponse.reply(
@@ -253,7 +255,7 @@ struct RegistryAPIController: Sendable {
         let (name, version) = try names(context)
         let id = try context.parameters.require("id")
         return try await writing(request, caller, Data()) {
-            let record = try await platform.registries.delete(
+            let record = try await registries.delete(
                 name, version: version, key: id, by: caller, reason: Self.reason(request))
             var reply = try JSONResponse.reply([String: String](), status: .noContent, ledgerIndex: record.ledgerIndex)
             reply.body = Data()
@@ -266,7 +268,7 @@ struct RegistryAPIController: Sendable {
         _ request: Request, _ caller: RegistryCaller, _ body: Data, _ work: () async throws -> JSONReply
     ) async throws -> Response {
         guard case .system(let client, _) = caller else { throw DomainError.forbidden }
-        return try await platform.idempotent(request, client: client, body: body, work)
+        return try await idempotency.run(request, client: client, body: body, work)
     }
 
     // MARK: helpers

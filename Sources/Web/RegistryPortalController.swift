@@ -8,7 +8,9 @@ import Registries
 /// The registries in the portal: "Who looked at my data" for everyone, and the registry search
 /// for officials, limited to the registries their agency has a right to.
 struct RegistryPortalController: Sendable {
-    let platform: Platform
+    let identity: IdentityService
+    let registries: RegistryService
+    let pages: PageRenderer
 
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.dataAccess.pattern, use: dataAccess)
@@ -19,8 +21,6 @@ struct RegistryPortalController: Sendable {
         router.post(Route.recordHistory.pattern, use: history)
     }
 
-    private var pages: PageRenderer { platform.pages }
-
     // MARK: who looked at my data
 
     /// The signed-in person's access log with agency names in `language`.
@@ -29,13 +29,13 @@ struct RegistryPortalController: Sendable {
     )] {
         let principal = try PortalController.signedIn(context)
         try AccessPolicy.require(.viewOwnCabinet, of: principal)
-        let agencies = try await platform.identity.agencies()
-        let registries = try await platform.registries.catalogue().registries
-        return try await platform.registries.accessLog(pin: principal.pin).map { access in
+        let agencies = try await identity.agencies()
+        let names = try await registries.catalogue().registries
+        return try await registries.accessLog(pin: principal.pin).map { access in
             (
                 access,
                 agencies.first { $0.code == access.agencyCode }?.name.text(context.language) ?? access.agencyCode,
-                registries[access.registry]?.title.text(context.language) ?? access.registry
+                names[access.registry]?.title.text(context.language) ?? access.registry
             )
         }
     }
@@ -136,8 +136,8 @@ struct RegistryPortalController: Sendable {
         }
         let value = form["value"].trimmingCharacters(in: .whitespaces)
         do {
-            let registry = try await platform.registries.registry(target[0])
-            let page = try await platform.registries.list(
+            let registry = try await registries.registry(target[0])
+            let page = try await registries.list(
                 target[0], version: String(registry.latestVersion),
                 query: RecordQuery(equals: [target[1]: value], pageSize: 20), by: caller, purpose: purpose)
             return try await searchForm(
@@ -165,7 +165,7 @@ struct RegistryPortalController: Sendable {
         let language = context.language
         let view = FormView(language: language, values: form, errors: errors)
         var targets: [(String, String)] = [("", pages.text("field_choose", language))]
-        for registry in try await platform.registries.readable(by: caller) {
+        for registry in try await registries.readable(by: caller) {
             guard let schema = registry.latest else { continue }
             for field in [schema.key] + schema.indexed {
                 targets.append(
@@ -203,10 +203,10 @@ struct RegistryPortalController: Sendable {
         let caller = try official(context)
         let form = try await FormData.read(request)
         let language = context.language
-        let registry = try await platform.registries.registry(form["registry"])
+        let registry = try await registries.registry(form["registry"])
         let purpose =
             form["purpose"].isEmpty ? nil : try Purpose(legalBasis: form["purpose"], caseNumber: form["caseNumber"])
-        let versions = try await platform.registries.history(
+        let versions = try await registries.history(
             registry.name, key: form["key"], by: caller, purpose: purpose)
         let fields = registry.latest?.order ?? []
         let rows = versions.reversed().map { version in

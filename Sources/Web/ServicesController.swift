@@ -7,7 +7,9 @@ import Storage
 
 /// The public catalogue of services, a page per service, and the application form.
 struct ServicesController: Sendable {
-    let platform: Platform
+    let identity: IdentityService
+    let applications: ApplicationService
+    let pages: PageRenderer
 
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.services.pattern, use: catalogue)
@@ -16,7 +18,6 @@ struct ServicesController: Sendable {
         router.post(Route.apply.pattern, use: apply)
     }
 
-    private var pages: PageRenderer { platform.pages }
     static let lifeEvents = [
         "documents", "family", "business", "housing", "education", "health", "agriculture", "environment", "justice",
     ]
@@ -26,9 +27,9 @@ struct ServicesController: Sendable {
         let query = String((request.uri.queryParameters["q"].map(String.init) ?? "").prefix(200))
         let event = request.uri.queryParameters["event"].map(String.init) ?? ""
         let agency = request.uri.queryParameters["agency"].map(String.init) ?? ""
-        let agencies = try await platform.identity.agencies()
-        let all = try await platform.applications.catalogue.all()
-        let found = try await platform.applications.catalogue.search(query, lifeEvent: event, agency: agency)
+        let agencies = try await identity.agencies()
+        let all = try await applications.catalogue.all()
+        let found = try await applications.catalogue.search(query, lifeEvent: event, agency: agency)
         let groups = Self.lifeEvents.compactMap { id -> CataloguePage.Group? in
             let services = found.filter { $0.lifeEvent == id }
             guard !services.isEmpty else { return nil }
@@ -68,9 +69,9 @@ struct ServicesController: Sendable {
     }
 
     @Sendable func servicePage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let service = try await platform.applications.catalogue.service(try context.parameters.require("id"))
+        let service = try await applications.catalogue.service(try context.parameters.require("id"))
         let views = ServiceViews(pages: pages, language: context.language)
-        let agencies = try await platform.identity.agencies()
+        let agencies = try await identity.agencies()
         let name = { (code: String) in agencies.first { $0.code == code }?.name.text(context.language) ?? code }
         return pages.render(
             "service_page", titleKey: "catalogue_heading", request: request, context: context,
@@ -92,8 +93,8 @@ struct ServicesController: Sendable {
 
     @Sendable func applyPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try PortalController.signedIn(context)
-        let service = try await platform.applications.catalogue.service(try context.parameters.require("id"))
-        let draft = try await platform.applications.draft(service.id, of: principal) ?? [:]
+        let service = try await applications.catalogue.service(try context.parameters.require("id"))
+        let draft = try await applications.draft(service.id, of: principal) ?? [:]
         return try await renderForm(
             service, request: request, context: context, principal: principal, values: draft, errors: [],
             key: Secrets.token(), status: .ok)
@@ -101,18 +102,18 @@ struct ServicesController: Sendable {
 
     @Sendable func apply(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try PortalController.signedIn(context)
-        let service = try await platform.applications.catalogue.service(try context.parameters.require("id"))
+        let service = try await applications.catalogue.service(try context.parameters.require("id"))
         let form = try await RequestForm.read(request)
         let answers = ServiceViews.answers(form, service: service)
         if form["intent"] == "draft" {
-            try await platform.applications.saveDraft(service.id, answers: answers, by: principal)
+            try await applications.saveDraft(service.id, answers: answers, by: principal)
             return try await renderForm(
                 service, request: request, context: context, principal: principal, values: answers, errors: [],
                 key: form["idempotencyKey"], status: .ok, draftSaved: true)
         }
         do {
             let organisation = form["organisation"]
-            let application = try await platform.applications.submit(
+            let application = try await applications.submit(
                 Submission(
                     serviceID: service.id, applicant: principal,
                     organisationINN: organisation.isEmpty ? nil : organisation, language: context.language,
@@ -132,15 +133,15 @@ struct ServicesController: Sendable {
         errors: [FieldError], key: String, status: HTTPResponse.Status, draftSaved: Bool = false
     ) async throws -> Response {
         let views = ServiceViews(pages: pages, language: context.language)
-        let prefilled = try await platform.applications.prefill(service, for: principal)
-        let districts = try await platform.identity.regions().flatMap { region in
+        let prefilled = try await applications.prefill(service, for: principal)
+        let districts = try await identity.regions().flatMap { region in
             region.districts.map {
                 ($0.code, region.name.text(context.language) + " — " + $0.name.text(context.language))
             }
         }
         var organisations: [FieldModel.Choice] = []
         if service.applicants.contains(.company) {
-            let cabinet = try await platform.identity.cabinet(pin: principal.pin)
+            let cabinet = try await identity.cabinet(pin: principal.pin)
             if !cabinet.organisations.isEmpty {
                 organisations =
                     [FieldModel.Choice(value: "", label: views.t("apply_for_myself"), selected: true)]

@@ -7,7 +7,9 @@ import Workflow
 /// The administrator's workflow pages: publish definitions, see each as a diagram, try its
 /// decision tables in the simulator, and keep the holiday calendar.
 struct WorkflowAdminController: Sendable {
-    let platform: Platform
+    let workflow: WorkflowService
+    let clock: Clock
+    let pages: PageRenderer
 
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.workflows.pattern, use: list)
@@ -24,7 +26,7 @@ struct WorkflowAdminController: Sendable {
         let definition = try await definition(context)
         let form = try await FormData.read(request)
         guard let from = Int(form["from"]), from >= 1, from < definition.version else { throw BadRequest() }
-        let report = try await platform.workflow.migrate(
+        let report = try await workflow.migrate(
             definition.id, from: from, to: definition.version, by: .person(admin.pin))
         let migration = DefinitionPage.Migration(
             from: from, moved: report.moved.count,
@@ -34,8 +36,6 @@ struct WorkflowAdminController: Sendable {
             request, context: context, definition: definition, table: nil, facts: "", result: nil, error: nil,
             status: .ok, migration: migration)
     }
-
-    private var pages: PageRenderer { platform.pages }
 
     private func administrator(_ context: AppRequestContext) throws -> Principal {
         let principal = try PortalController.signedIn(context)
@@ -52,7 +52,7 @@ struct WorkflowAdminController: Sendable {
         let admin = try administrator(context)
         let form = try await FormData.read(request)
         do {
-            let definition = try await platform.workflow.publish(form["definition"], by: .person(admin.pin))
+            let definition = try await workflow.publish(form["definition"], by: .person(admin.pin))
             return .redirect(to: Route.workflowDefinition.path(definition.id, String(definition.version)))
         } catch let error as DefinitionError {
             return try await listPage(
@@ -74,7 +74,7 @@ struct WorkflowAdminController: Sendable {
                 request, context: context, source: "", problems: [],
                 holidayErrors: [FieldError(field: "day", messageKey: "error_date")], status: .unprocessableContent)
         }
-        try await platform.workflow.setHoliday(
+        try await workflow.setHoliday(
             date, name: form["name"].isEmpty ? "public holiday" : form["name"], holiday: form["remove"].isEmpty,
             by: admin)
         return .redirect(to: Route.workflows.rawValue)
@@ -84,14 +84,14 @@ struct WorkflowAdminController: Sendable {
         _ request: Request, context: AppRequestContext, source: String, problems: [String], holidayErrors: [FieldError],
         status: HTTPResponse.Status
     ) async throws -> Response {
-        let published = try await platform.workflow.published().map { item in
+        let published = try await workflow.published().map { item in
             WorkflowListPage.Published(
                 id: item.id, version: item.version, title: item.title,
                 publishedAt: RegistryPortalController.localTime(item.publishedAt), publishedBy: item.publishedBy,
                 url: Route.workflowDefinition.path(item.id, String(item.version)))
         }
-        let calendar = try await platform.workflow.calendar()
-        let year = platform.clock.today.year
+        let calendar = try await workflow.calendar()
+        let year = clock.today.year
         let holidays = calendar.holidays.filter { $0.year == year || $0.year == year + 1 }.sorted().map {
             $0.description
         }
@@ -131,9 +131,9 @@ struct WorkflowAdminController: Sendable {
                     throw ExpressionError(column: 1, message: "line \(number + 1): write name = value")
                 }
                 facts[parts[0].trimmingCharacters(in: .whitespaces)] = try Expression(String(parts[1])).evaluate(
-                    [:], today: platform.clock.today)
+                    [:], today: clock.today)
             }
-            let decision = try table.decide(facts, today: platform.clock.today)
+            let decision = try table.decide(facts, today: clock.today)
             let result =
                 decision.map { decision in
                     DefinitionPage.Result(
@@ -154,7 +154,7 @@ struct WorkflowAdminController: Sendable {
 
     private func definition(_ context: AppRequestContext) async throws -> ProcessDefinition {
         guard let version = Int(try context.parameters.require("version")) else { throw DomainError.notFound }
-        return try await platform.workflow.definition(try context.parameters.require("id"), version: version)
+        return try await workflow.definition(try context.parameters.require("id"), version: version)
     }
 
     private func definitionPage(

@@ -6,6 +6,7 @@ import Ledger
 import TestSupport
 import Testing
 
+@testable import App
 @testable import Web
 
 @Suite struct LedgerWebTests {

@@ -3,6 +3,7 @@ import Storage
 import TestSupport
 import Testing
 
+@testable import App
 @testable import Web
 
 /// Tables that changed owner keep working in databases made before the change.

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import TestSupport
 import Testing
 
+@testable import App
 @testable import Web
 
 @Suite struct OperationsTests {
@@ -58,7 +59,7 @@ import Testing
             let platform = try await Platform.start(
                 AppConfiguration(databaseURL: ":memory:", seedDemoData: false, bcryptCost: 4), logger: TestLog.quiet)
             let routed = Set(
-                buildRouter(platform).routes.map {
+                buildRouter(platform.web).routes.map {
                     "\($0.method.rawValue) \($0.path.description.replacingOccurrences(of: "**", with: "{path}"))"
                 }.filter { route in
                     let path = String(route.split(separator: " ")[1])

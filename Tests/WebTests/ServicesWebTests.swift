@@ -9,6 +9,7 @@ import Services
 import TestSupport
 import Testing
 
+@testable import App
 @testable import Web
 
 /// Applications end to end through the HTTP server: apply, pay, decide, documents, and who may

@@ -8,6 +8,7 @@ import Storage
 import TestSupport
 import Testing
 
+@testable import App
 @testable import Web
 
 /// Builds the real application on a fresh database of `engine` and runs `body` against it.

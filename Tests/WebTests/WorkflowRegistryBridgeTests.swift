@@ -6,6 +6,7 @@ import TestSupport
 import Testing
 import Workflow
 
+@testable import App
 @testable import Web
 
 /// A workflow's lookup step reads a real registry within the agency's rights, and the read shows

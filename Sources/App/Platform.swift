@@ -5,9 +5,11 @@ import Logging
 import Registries
 import Services
 import Storage
+import Web
 import Workflow
 
-/// The services of one running platform, wired to one database; what the routes call into.
+/// The composition root: the services of one running platform wired to one database, the
+/// migrations and demo data they start with, and what the web layer is given (`web`).
 public struct Platform: Sendable {
     public let configuration: AppConfiguration
     public let database: Database
@@ -29,9 +31,8 @@ public struct Platform: Sendable {
     /// The test email and SMS adapter: records what would be sent (no live gateway is configured).
     public let sentMessages: RecordingSender
     public let checkpointFile: CheckpointFile?
-    let pages: PageRenderer
-    let cookies: CookieFactory
-    let assets: StaticAssets
+    /// What the routes are given.
+    public let web: WebServices
 
     /// Every migration of every module, in order.
     public static let migrator = Migrator(
@@ -82,34 +83,26 @@ public struct Platform: Sendable {
                 clock: clock)
             try await DemoServices.ensure(applications, workflow: workflow, logger: logger)
             let messages = RecordingSender()
-            return Platform(
-                configuration: configuration,
-                database: database,
-                clock: clock,
-                idempotency: idempotency,
-                identity: identity,
-                authentication: AuthenticationService(
-                    identities: store, credentials: store, passwords: passwords,
-                    policy: .init(
-                        attemptsPerWindow: configuration.signInAttemptsPerWindow,
-                        windowSeconds: configuration.signInWindowSeconds,
-                        sessionLifetimeSeconds: configuration.sessionLifetimeSeconds
-                    ),
-                    clock: clock
+            let authentication = AuthenticationService(
+                identities: store, credentials: store, passwords: passwords,
+                policy: .init(
+                    attemptsPerWindow: configuration.signInAttemptsPerWindow,
+                    windowSeconds: configuration.signInWindowSeconds,
+                    sessionLifetimeSeconds: configuration.sessionLifetimeSeconds
                 ),
-                clients: APIClientService(store: store, clock: clock),
-                ledger: ledger,
-                registries: registries,
-                importer: importer,
-                workflow: workflow,
-                applications: applications,
-                outbox: Outbox(database: database, email: messages, sms: messages, people: store, clock: clock),
-                sentMessages: messages,
-                checkpointFile: checkpointFile,
-                pages: try await PageRenderer.load(demo: configuration.seedDemoData),
-                cookies: CookieFactory(secure: configuration.secureCookies),
-                assets: try StaticAssets.load()
+                clock: clock
             )
+            let clients = APIClientService(store: store, clock: clock)
+            let web = try await WebServices(
+                configuration: configuration, database: database, clock: clock, idempotency: idempotency,
+                identity: identity, authentication: authentication, clients: clients, ledger: ledger,
+                registries: registries, workflow: workflow, applications: applications, checkpointFile: checkpointFile)
+            return Platform(
+                configuration: configuration, database: database, clock: clock, idempotency: idempotency,
+                identity: identity, authentication: authentication, clients: clients, ledger: ledger,
+                registries: registries, importer: importer, workflow: workflow, applications: applications,
+                outbox: Outbox(database: database, email: messages, sms: messages, people: store, clock: clock),
+                sentMessages: messages, checkpointFile: checkpointFile, web: web)
         } catch {
             await database.shutdown()
             throw error

@@ -1,0 +1,42 @@
+import Core
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Storage
+import Web
+
+/// Builds the whole platform for `configuration`: database, migrations, services, background jobs
+/// and routes.
+///
+/// The one factory: `tazakoom serve` runs what it returns, and tests drive the same thing.
+public func buildApplication(_ configuration: AppConfiguration, logger: Logger? = nil, clock: Clock = .system)
+    async throws
+    -> some ApplicationProtocol
+{
+    let logger = logger ?? Logger(label: "tazakoom")
+    let platform = try await Platform.start(configuration, logger: logger, clock: clock)
+    return Application(
+        router: buildRouter(platform.web),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tazakoom"),
+        services: [
+            CheckpointSigner(
+                ledger: platform.ledger, file: platform.checkpointFile,
+                intervalSeconds: configuration.checkpointIntervalSeconds, logger: logger),
+            WALCheckpointer(database: platform.database, logger: logger),
+            WorkflowTimerPoller(workflow: platform.workflow, logger: logger),
+            ServicesPoller(applications: platform.applications, outbox: platform.outbox, logger: logger),
+            DatabaseCloser(database: platform.database),
+        ],
+        logger: logger
+    )
+}
+
+/// Closes the database when the application shuts down.
+struct DatabaseCloser: Service {
+    let database: Storage.Database
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.shutdown()
+    }
+}

@@ -1,0 +1,53 @@
+import Core
+import Identity
+import Ledger
+import Registries
+import Services
+import Storage
+import Workflow
+
+/// What the web layer is given by the composition root: the platform's services, and the web's
+/// own parts (templates, cookies, static files) loaded once. `buildRouter` hands each controller
+/// the few it needs.
+public struct WebServices: Sendable {
+    public let configuration: AppConfiguration
+    /// For `/readyz` only: whether the database answers.
+    public let database: Database
+    public let clock: Clock
+    public let idempotency: IdempotencyStore
+    public let identity: IdentityService
+    public let authentication: AuthenticationService
+    public let clients: APIClientService
+    public let ledger: LedgerService
+    public let registries: RegistryService
+    public let workflow: WorkflowService
+    public let applications: ApplicationService
+    public let checkpointFile: CheckpointFile?
+    let pages: PageRenderer
+    let cookies: CookieFactory
+    let assets: StaticAssets
+
+    /// The web layer over these services; templates and static files are loaded here.
+    public init(
+        configuration: AppConfiguration, database: Database, clock: Clock, idempotency: IdempotencyStore,
+        identity: IdentityService, authentication: AuthenticationService, clients: APIClientService,
+        ledger: LedgerService, registries: RegistryService, workflow: WorkflowService,
+        applications: ApplicationService, checkpointFile: CheckpointFile?
+    ) async throws {
+        self.configuration = configuration
+        self.database = database
+        self.clock = clock
+        self.idempotency = idempotency
+        self.identity = identity
+        self.authentication = authentication
+        self.clients = clients
+        self.ledger = ledger
+        self.registries = registries
+        self.workflow = workflow
+        self.applications = applications
+        self.checkpointFile = checkpointFile
+        self.pages = try await PageRenderer.load(demo: configuration.seedDemoData)
+        self.cookies = CookieFactory(secure: configuration.secureCookies)
+        self.assets = try StaticAssets.load()
+    }
+}

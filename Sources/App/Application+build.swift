@@ -13,6 +13,7 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
     async throws
     -> some ApplicationProtocol
 {
+    Telemetry.bootstrap()
     let logger = logger ?? Logger(label: "tazakoom")
     let platform = try await Platform.start(configuration, logger: logger, clock: clock)
     return Application(

@@ -101,54 +101,9 @@ extension Encodable {
     public func canonicalJSON() -> String {
         // Ledger details are string dictionaries, several per request: written directly, byte
         // for byte what JSONEncoder writes (a property test holds the two together).
-        if let flat = self as? [String: String] { return FlatJSON.encode(flat) }
+        if let flat = self as? [String: String] { return CanonicalJSON.object(flat) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(self)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
-    }
-}
-
-/// JSONEncoder's output for a string dictionary with `.sortedKeys, .withoutEscapingSlashes`,
-/// written directly (it runs several times for every request that changes something).
-public enum FlatJSON {
-    public static func encode(_ object: [String: String]) -> String {
-        var out = "{"
-        for (n, key) in object.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-            if n > 0 { out += "," }
-            appendJSONString(key, to: &out)
-            out += ":"
-            appendJSONString(object[key] ?? "", to: &out)
-        }
-        return out + "}"
-    }
-
-    /// Appends `text` as a JSON string literal, escaped as JSONEncoder escapes it.
-    public static func appendJSONString(_ text: String, to out: inout String) {
-        out += "\""
-        var plain = true
-        for byte in text.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5c {
-            plain = false
-            break
-        }
-        if plain {
-            out += text
-        } else {
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case "\u{8}": out += "\\b"
-                case "\u{c}": out += "\\f"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// A JSON value, as registry records hold them. Encodes canonically: object keys sorted,
@@ -94,7 +95,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
             out += "]"
         case .object(let members):
             out += "{"
-            for (i, key) in members.keys.sorted().enumerated() {
+            for (i, key) in CanonicalJSON.sortedKeys(members.keys).enumerated() {
                 if i > 0 { out += "," }
                 Self.writeString(key, into: &out)
                 out += ":"
@@ -105,24 +106,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
     }
 
     static func writeString(_ value: String, into out: inout String) {
-        out += "\""
-        // Fast path: nothing to escape (the usual case for names, codes and dates).
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c }) {
-            out += value
-        } else {
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        CanonicalJSON.appendString(value, to: &out, escapes: .unicode)
     }
 
     /// Parses JSON text (a record's stored content).

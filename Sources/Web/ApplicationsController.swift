@@ -32,7 +32,8 @@ struct ApplicationsController: Sendable {
                 service: services.first { $0.id == application.serviceID }?.title.text(context.language)
                     ?? application.serviceID,
                 status: views.status(application.status), statusCode: application.status.rawValue,
-                submitted: ServiceViews.time(application.submittedAt), due: application.dueOn.description,
+                submitted: DisplayTime.dateTime(application.submittedAt, context.language),
+                due: application.dueOn.description,
                 url: Route.application.path(application.id))
         }
         let unread = try await applications.notifications(of: principal).filter { !$0.isRead }.count
@@ -62,7 +63,8 @@ struct ApplicationsController: Sendable {
             agency: agencies.first { $0.code == application.agencyCode }?.name.text(context.language)
                 ?? application.agencyCode,
             status: views.status(application.status), statusCode: application.status.rawValue,
-            submitted: ServiceViews.time(application.submittedAt), due: application.dueOn.description,
+            submitted: DisplayTime.dateTime(application.submittedAt, context.language),
+            due: application.dueOn.description,
             answers: views.answerRows(application, service: service),
             timeline: views.timeline(try await applications.timeline(application), agencies: agencies),
             canWithdraw: !application.status.isFinal, correction: application.status == .correctionRequested,
@@ -149,7 +151,8 @@ struct ApplicationsController: Sendable {
         let views = ServiceViews(pages: pages, language: context.language)
         let items = try await applications.notifications(of: principal).map {
             NotificationsPage.Item(
-                time: ServiceViews.time($0.at), application: $0.applicationID, status: views.status($0.status),
+                time: DisplayTime.dateTime($0.at, context.language), application: $0.applicationID,
+                status: views.status($0.status),
                 reason: $0.reason, unread: !$0.isRead, url: Route.application.path($0.applicationID))
         }
         try await applications.markNotificationsRead(of: principal)

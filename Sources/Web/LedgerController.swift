@@ -52,7 +52,8 @@ struct LedgerController: Sendable {
             if let entry = try? await ledger.entry(at: index) {
                 recent.append(
                     LedgerPage.Entry(
-                        index: index, kind: entry.event.kind, time: Self.isoTime(entry.event.time),
+                        index: index, kind: entry.event.kind,
+                        time: DisplayTime.dateTime(entry.event.time, context.language),
                         receiptURL: Route.receipt.path(String(index))))
             }
         }
@@ -64,12 +65,6 @@ struct LedgerController: Sendable {
             recent: recent, hasRecent: !recent.isEmpty,
             canSign: context.principal.map { AccessPolicy.permissions(of: $0).contains(.signCheckpoints) } ?? false)
         return pages.render("ledger", titleKey: "ledger_title", request: request, context: context, page: page)
-    }
-
-    static func isoTime(_ seconds: Int) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "Asia/Bishkek")
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 
     @Sendable func checkpoint(_ request: Request, context: AppRequestContext) async throws -> Response {

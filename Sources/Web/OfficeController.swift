@@ -35,7 +35,8 @@ struct OfficeController: Sendable {
                 state: views.label("state", item.state), stepDue: item.stepDueOn?.description ?? "",
                 legalDue: item.legalDueOn.description, sla: item.sla.rawValue,
                 slaText: views.t("sla_\(item.sla.rawValue)"), assignee: item.assigneePIN ?? "",
-                submitted: ServiceViews.time(item.submittedAt), url: Route.officeCase.path(item.applicationID))
+                submitted: DisplayTime.dateTime(item.submittedAt, context.language),
+                url: Route.officeCase.path(item.applicationID))
         }
         let page = InboxPage(
             rows: rows, hasRows: !rows.isEmpty, count: rows.count, whole: whole, overdue: overdue,
@@ -63,7 +64,8 @@ struct OfficeController: Sendable {
         let page = CasePage(
             id: file.application.id, service: file.service.title.text(context.language),
             status: views.status(file.application.status), state: views.label("state", file.item.state),
-            submitted: ServiceViews.time(file.application.submittedAt), due: file.application.dueOn.description,
+            submitted: DisplayTime.dateTime(file.application.submittedAt, context.language),
+            due: file.application.dueOn.description,
             stepDue: file.item.dueOn?.description ?? "",
             answers: views.answerRows(file.application, service: file.service),
             files: file.files.map {

@@ -116,7 +116,7 @@ struct RegistrationAPIController: Sendable {
         .object([
             "fileId": .string(application.id), "serviceId": .string(service.id),
             "serviceName": Self.names(service.title),
-            "registered": .string(RegistryPortalController.utcTime(application.submittedAt)),
+            "registered": .string(CalendarDate.utcTimestamp(application.submittedAt)),
             "status": .object([
                 "code": .string(application.status.rawValue), "ended": .bool(application.status.isFinal),
             ]),

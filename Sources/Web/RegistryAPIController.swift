@@ -371,7 +371,7 @@ struct PersonalDataUsage: Encodable {
         readerApplicationName =
             access.application.isEmpty
             ? (access.readerKind == "official" ? "Taza Koom back office" : access.readerName) : access.application
-        searchDateTime = LedgerController.isoTime(access.at)
+        searchDateTime = CalendarDate.utcTimestamp(access.at)
         refrences = [Reference(referenceID: "\(access.registry)/\(access.recordKey)")]
         registry = access.registry
         legalBasis = access.legalBasis

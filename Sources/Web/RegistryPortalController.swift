@@ -43,7 +43,7 @@ struct RegistryPortalController: Sendable {
     @Sendable func dataAccess(_ request: Request, context: AppRequestContext) async throws -> Response {
         let rows = try await accessRows(context).map { access, agency, registry in
             DataAccessPage.Row(
-                time: Self.localTime(access.at), agency: agency, registry: registry,
+                time: DisplayTime.dateTime(access.at, context.language), agency: agency, registry: registry,
                 reader: access.readerKind == "official"
                     ? access.readerName
                     : "\(pages.text("access_system", context.language)): \(access.application.isEmpty ? access.readerName : access.application)",
@@ -64,7 +64,7 @@ struct RegistryPortalController: Sendable {
         ])
         for (access, agency, _) in try await accessRows(context) {
             text += CSVWriter.line([
-                Self.utcTime(access.at), access.agencyCode, agency, access.readerName, access.application,
+                CalendarDate.utcTimestamp(access.at), access.agencyCode, agency, access.readerName, access.application,
                 access.registry,
                 access.recordKey, access.legalBasis, access.caseNumber, access.ledgerIndex.map(String.init) ?? "",
                 access.ledgerDetails.canonicalJSON(),
@@ -76,7 +76,7 @@ struct RegistryPortalController: Sendable {
     @Sendable func dataAccessJSON(_ request: Request, context: AppRequestContext) async throws -> Response {
         let items = try await accessRows(context).map { access, agency, _ in
             AccessExport(
-                time: Self.utcTime(access.at), agencyCode: access.agencyCode, agency: agency,
+                time: CalendarDate.utcTimestamp(access.at), agencyCode: access.agencyCode, agency: agency,
                 readerKind: access.readerKind,
                 reader: access.readerName, system: access.application, registry: access.registry,
                 record: access.recordKey,
@@ -211,7 +211,8 @@ struct RegistryPortalController: Sendable {
         let fields = registry.latest?.order ?? []
         let rows = versions.reversed().map { version in
             RecordHistoryPage.Row(
-                revision: version.revision, time: Self.localTime(version.changedAt), who: version.changedBy,
+                revision: version.revision, time: DisplayTime.dateTime(version.changedAt, language),
+                who: version.changedBy,
                 reason: version.reason, deleted: version.deleted, schemaVersion: version.schemaVersion,
                 summary: fields.compactMap { name in
                     version.content[name].map { "\(Self.label(name, language)): \(Self.cell($0))" }
@@ -271,14 +272,6 @@ struct RegistryPortalController: Sendable {
         return value.plainText
     }
 
-    static func localTime(_ seconds: Int) -> String {
-        let formatter = DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "Asia/Bishkek")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-    }
-
-    static func utcTime(_ seconds: Int) -> String { CalendarDate.utcTimestamp(seconds) }
 }
 
 /// One row of the JSON export of "Who looked at my data". `ledgerDetails` is the exact text whose

@@ -19,8 +19,6 @@ struct ServiceViews {
 
     func status(_ status: Application.Status) -> String { t("status_\(status.rawValue)") }
 
-    static func time(_ seconds: Int) -> String { RegistryPortalController.localTime(seconds) }
-
     /// One line of an application's timeline, with the ledger entry that proves it.
     struct TimelineRow: Sendable {
         var time: String
@@ -42,7 +40,7 @@ struct ServiceViews {
                 what += ": " + label("state", state)
             }
             return TimelineRow(
-                time: Self.time(event.at), what: what, reason: event.reason,
+                time: DisplayTime.dateTime(event.at, language), what: what, reason: event.reason,
                 agency: agencies.first { $0.code == event.agencyCode }?.name.text(language) ?? event.agencyCode,
                 ledgerIndex: event.ledgerIndex,
                 entryURL: event.ledgerIndex.map { Route.ledgerEntry.path(String($0)) },

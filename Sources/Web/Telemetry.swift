@@ -2,7 +2,11 @@ import Metrics
 import Prometheus
 
 /// The process-wide Prometheus registry behind swift-metrics; bootstrapped once, on first use.
-enum Telemetry {
+public enum Telemetry {
+    /// Installs the registry as swift-metrics' backend; call before anything records a metric
+    /// (the database pool records its size when it opens).
+    public static func bootstrap() { _ = registry }
+
     static let registry: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)

@@ -87,7 +87,7 @@ struct WorkflowAdminController: Sendable {
         let published = try await workflow.published().map { item in
             WorkflowListPage.Published(
                 id: item.id, version: item.version, title: item.title,
-                publishedAt: RegistryPortalController.localTime(item.publishedAt), publishedBy: item.publishedBy,
+                publishedAt: DisplayTime.dateTime(item.publishedAt, context.language), publishedBy: item.publishedBy,
                 url: Route.workflowDefinition.path(item.id, String(item.version)))
         }
         let calendar = try await workflow.calendar()

@@ -43,9 +43,9 @@ enum FactsCoding {
         // they take the encoder's path (which refuses them) as before.
         var out = "{"
         var ok = true
-        for (n, key) in facts.keys.sorted().enumerated() {
+        for (n, key) in CanonicalJSON.sortedKeys(facts.keys).enumerated() {
             if n > 0 { out += "," }
-            FlatJSON.appendJSONString(key, to: &out)
+            CanonicalJSON.appendString(key, to: &out)
             out += ":"
             ok = ok && append(facts[key] ?? .null, to: &out)
         }
@@ -62,7 +62,7 @@ enum FactsCoding {
         case .number(let number):
             guard number.isFinite else { return false }
             out += number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : String(number)
-        case .string(let text): FlatJSON.appendJSONString(text, to: &out)
+        case .string(let text): CanonicalJSON.appendString(text, to: &out)
         case .date(let date): out += "{\"date\":\"\(date)\"}"
         case .list(let values):
             out += "["

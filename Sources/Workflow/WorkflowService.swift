@@ -134,31 +134,15 @@ public struct WorkflowService: Sendable {
     // MARK: cases
 
     /// Starts a case on the newest version of `definitionID`, runs the start state's automatic
-    /// steps and assigns it.
+    /// steps and assigns it, in a transaction of its own (`start(_:on:)` inside a caller's).
     public func start(
         _ definitionID: String, agency: String, applicant: String?, facts: [String: Value], documents: Set<String>,
         by actor: LedgerActor
     ) async throws -> WorkflowCase {
-        let definition = try await latest(definitionID)
-        let calendar = try await calendar()
-        let at = clock.seconds
-        let id = Hex.encode((0..<10).map { _ in UInt8.random(in: 0...255) })
-        return try await database.transaction { sql in
-            let writer = CaseWriter()
-            var item = WorkflowCase(
-                id: id, definitionID: definition.id, version: definition.version, state: definition.start.id,
-                isTerminal: false,
-                agencyCode: agency, applicantPIN: applicant, assigneePIN: nil, facts: facts, documents: documents,
-                enteredOn: CalendarDate(bishkekDayOf: at), dueOn: nil, revision: 0)
-            item.dueOn = definition.start.slaDays.map { calendar.adding(workingDays: $0, to: item.enteredOn) }
-            writer.create(item)
-            writer.record(
-                &item, kind: "started", from: nil, to: item.state, action: nil, actor: actor, role: nil, reason: "",
-                details: [:], at: at)
-            try await self.settle(sql, &item, definition: definition, calendar: calendar, at: at, writer: writer)
-            try await writer.apply(sql, store: self.store, ledger: self.ledger, at: at)
-            return item
-        }
+        let start = CaseStart(
+            definitionID: definitionID, agency: agency, applicant: applicant, facts: facts, documents: documents,
+            actor: actor)
+        return try await database.transaction { sql in try await self.start([start], on: sql)[0] }
     }
 
     /// An official takes an action on a case of their agency. Refused (and nothing changes) when

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import PropertyBased
 import Testing
@@ -6,7 +7,7 @@ import Testing
 
 /// The direct writer of string dictionaries must give JSONEncoder's bytes exactly: ledger digests
 /// of details computed either way must agree.
-@Suite struct FlatJSONTests {
+@Suite struct CanonicalJSONObjectTests {
     static let alphabet: [Character] =
         Array("aZz09_.-/ \"\\\n\r\t\u{8}\u{c}\u{1}\u{1f}\u{7f}éАаӨөҮүҢң中😀") + [
             "e\u{301}", "\u{2028}", "\u{FF04}", "\u{FFFD}",
@@ -24,7 +25,7 @@ import Testing
             ["reason": "line\nbreak \"quoted\" back\\slash /path\u{1}"],
             ["Кейс": "Айгүл Токтогулова", "case": "a1b2", "A": "😀"],
         ] {
-            #expect(FlatJSON.encode(object) == Self.reference(object))
+            #expect(CanonicalJSON.object(object) == Self.reference(object))
         }
     }
 
@@ -42,7 +43,7 @@ import Testing
                         Self.alphabet.randomElement(using: &generator)!
                     })
             }
-            #expect(FlatJSON.encode(object) == Self.reference(object), "\(object)")
+            #expect(CanonicalJSON.object(object) == Self.reference(object), "\(object)")
         }
     }
 }

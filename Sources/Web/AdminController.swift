@@ -102,16 +102,16 @@ struct AdminController: Sendable {
 }
 
 /// The administrator's API clients: the form to issue one (a new token shown once) and the list.
-struct ClientsPage: Sendable {
+struct ClientsPage: Encodable, Sendable {
     /// A scope to tick on the form.
-    struct ScopeChoice: Sendable {
+    struct ScopeChoice: Encodable, Sendable {
         var id: String
         var value: String
         var label: String
         var checked: Bool
     }
     /// An issued client.
-    struct Client: Sendable {
+    struct Client: Encodable, Sendable {
         var id: String
         var name: String
         var agencyCode: String
@@ -120,7 +120,7 @@ struct ClientsPage: Sendable {
         var revokeURL: String
     }
     /// A token just issued, shown this once.
-    struct Issued: Sendable { var token: String }
+    struct Issued: Encodable, Sendable { var token: String }
 
     var fields: [FieldModel]
     var scopes: [ScopeChoice]

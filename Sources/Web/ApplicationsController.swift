@@ -163,9 +163,9 @@ struct ApplicationsController: Sendable {
 }
 
 /// The applicant's applications.
-struct ApplicationsPage: Sendable {
+struct ApplicationsPage: Encodable, Sendable {
     /// One application in the list.
-    struct Row: Sendable {
+    struct Row: Encodable, Sendable {
         var id: String
         var service: String
         var status: String
@@ -180,11 +180,11 @@ struct ApplicationsPage: Sendable {
 }
 
 /// One of the applicant's applications: its answers, timeline, bill, document and what they may do.
-struct ApplicationPage: Sendable {
+struct ApplicationPage: Encodable, Sendable {
     /// A score to choose when rating.
-    struct Score: Sendable { var value: Int }
+    struct Score: Encodable, Sendable { var value: Int }
     /// The application's bill.
-    struct BillView: Sendable {
+    struct BillView: Encodable, Sendable {
         var number: String
         var amount: String
         var status: String
@@ -223,9 +223,9 @@ struct ApplicationPage: Sendable {
 }
 
 /// The signed-in person's notifications.
-struct NotificationsPage: Sendable {
+struct NotificationsPage: Encodable, Sendable {
     /// One notification.
-    struct Item: Sendable {
+    struct Item: Encodable, Sendable {
         var time: String
         var application: String
         var status: String

@@ -175,9 +175,9 @@ struct DocumentsController: Sendable {
 }
 
 /// An issued document as its page (and the verification result) shows it.
-struct DocumentView: Sendable {
+struct DocumentView: Encodable, Sendable {
     /// One fact the document certifies.
-    struct Fact: Sendable {
+    struct Fact: Encodable, Sendable {
         var name: String
         var value: String
     }
@@ -205,7 +205,7 @@ struct DocumentView: Sendable {
 }
 
 /// The verification page: the form, and the verdict on a document presented.
-struct VerifyPage: Sendable {
+struct VerifyPage: Encodable, Sendable {
     var form = true
     var document: DocumentView?
     var genuine = false

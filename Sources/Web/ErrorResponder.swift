@@ -152,6 +152,6 @@ struct ErrorResponder: Sendable {
 struct BadRequest: Error {}
 
 /// An error page: what went wrong, in the reader's language.
-struct ErrorPage: Sendable {
+struct ErrorPage: Encodable, Sendable {
     var message: String
 }

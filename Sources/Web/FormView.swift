@@ -2,9 +2,9 @@ import Core
 
 /// One form field as `field.mustache` shows it: label, value, hint and error in the reader's
 /// language. Exactly one of `input`, `textarea`, `select`, `file`, `address` and `prefilled` is set.
-struct FieldModel: Sendable {
+struct FieldModel: Encodable, Sendable {
     /// One option of a `<select>`.
-    struct Choice: Sendable {
+    struct Choice: Encodable, Sendable {
         var value: String
         var label: String
         var selected: Bool

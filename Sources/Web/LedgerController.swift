@@ -147,15 +147,15 @@ struct LedgerController: Sendable {
 
 /// The public ledger page: its size and key, the latest signed checkpoint, the newest entries and
 /// the commands that check it all independently.
-struct LedgerPage: Sendable {
+struct LedgerPage: Encodable, Sendable {
     /// A signed checkpoint.
-    struct Checkpoint: Sendable {
+    struct Checkpoint: Encodable, Sendable {
         var size: Int
         var root: String
         var note: String
     }
     /// One recent entry.
-    struct Entry: Sendable {
+    struct Entry: Encodable, Sendable {
         var index: Int
         var kind: String
         var time: String

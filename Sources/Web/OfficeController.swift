@@ -120,9 +120,9 @@ struct OfficeController: Sendable {
 }
 
 /// An official's inbox: open cases, most urgent first, with filters.
-struct InboxPage: Sendable {
+struct InboxPage: Encodable, Sendable {
     /// One open case.
-    struct Row: Sendable {
+    struct Row: Encodable, Sendable {
         var id: String
         var service: String
         var state: String
@@ -144,16 +144,16 @@ struct InboxPage: Sendable {
 }
 
 /// A case as the official opens it: the application, the applicant, files, history and decisions.
-struct CasePage: Sendable {
+struct CasePage: Encodable, Sendable {
     /// An uploaded file.
-    struct File: Sendable {
+    struct File: Encodable, Sendable {
         var field: String
         var filename: String
         var size: String
         var url: String
     }
     /// The applicant, from the population register.
-    struct Applicant: Sendable {
+    struct Applicant: Encodable, Sendable {
         var name: String
         var pin: String
         var birthDate: String

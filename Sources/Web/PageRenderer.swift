@@ -34,7 +34,7 @@ struct PageRenderer: Sendable {
     /// Renders `template` with the page's own view model `page` laid over the layout's data.
     func render(
         _ template: String, titleKey: String, request: Request, context: AppRequestContext,
-        status: HTTPResponse.Status = .ok, page: some Sendable = NoPageData()
+        status: HTTPResponse.Status = .ok, page: some Encodable & Sendable = NoPageData()
     ) -> Response {
         let values = PageContext(layout: layout(titleKey: titleKey, request: request, context: context), page: page)
         let html = library.render(values, withTemplate: template) ?? ""
@@ -65,20 +65,20 @@ struct PageRenderer: Sendable {
 }
 
 /// A page with nothing of its own to show beyond the layout.
-struct NoPageData: Sendable {}
+struct NoPageData: Encodable, Sendable {}
 
 /// What the layout shows on every page: `t` (every string of the reader's language), the language
 /// switcher, the CSRF token for forms, the signed-in user, the demo banner.
 struct LayoutModel: Sendable {
     /// One entry of the language switcher.
-    struct LanguageChoice: Sendable {
+    struct LanguageChoice: Encodable, Sendable {
         var code: String
         var name: String
         var current: Bool
     }
 
     /// The signed-in person and what their menu offers.
-    struct User: Sendable {
+    struct User: Encodable, Sendable {
         var name: String
         var isOfficial: Bool
         var isAdmin: Bool
@@ -105,37 +105,4 @@ struct Links: MustacheParent, Sendable {
         })
 
     func child(named name: String) -> Any? { Self.paths[name] }
-}
-
-/// The root of a rendered page: a name is looked up in the page's view model, then in the layout's.
-struct PageContext: MustacheParent {
-    let layout: LayoutModel
-    let page: Any
-
-    func child(named name: String) -> Any? {
-        // `t` is the most frequent name by far and only the layout has it.
-        if name == "t" { return layout.t }
-        if name == "links" { return layout.links }
-        if let value = Self.property(name, of: page) { return value }
-        switch name {
-        case "lang": return layout.lang
-        case "title": return layout.title
-        case "csrf": return layout.csrf
-        case "path": return layout.path
-        case "languages": return layout.languages
-        case "demo": return layout.demo
-        case "user": return layout.user
-        default: return nil
-        }
-    }
-
-    /// A stored property of a view model by name; an optional that is nil counts as missing.
-    static func property(_ name: String, of model: Any) -> Any? {
-        guard let value = Mirror(reflecting: model).children.first(where: { $0.label == name })?.value else {
-            return nil
-        }
-        let inner = Mirror(reflecting: value)
-        guard inner.displayStyle == .optional else { return value }
-        return inner.children.first?.value
-    }
 }

@@ -64,9 +64,9 @@ struct PerformanceController: Sendable {
 }
 
 /// The public performance dashboard: figures per service and charts.
-struct PerformancePage: Sendable {
+struct PerformancePage: Encodable, Sendable {
     /// One service's figures.
-    struct Row: Sendable {
+    struct Row: Encodable, Sendable {
         var service: String
         var applications: Int
         var decided: Int
@@ -76,7 +76,7 @@ struct PerformancePage: Sendable {
         var rating: String
     }
     /// A server-rendered SVG chart.
-    struct Chart: Sendable { var svg: String }
+    struct Chart: Encodable, Sendable { var svg: String }
     var rows: [Row]
     var charts: [Chart]
 }

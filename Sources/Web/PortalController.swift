@@ -237,16 +237,16 @@ struct PortalController: Sendable {
 }
 
 /// The home page: the state's branches with their agencies, and the regions.
-struct HomePage: Sendable {
+struct HomePage: Encodable, Sendable {
     /// Something shown by name only.
-    struct Named: Sendable { var name: String }
+    struct Named: Encodable, Sendable { var name: String }
     /// A branch of government and its agencies.
-    struct Branch: Sendable {
+    struct Branch: Encodable, Sendable {
         var name: String
         var agencies: [Named]
     }
     /// A region and how many districts it has.
-    struct Region: Sendable {
+    struct Region: Encodable, Sendable {
         var name: String
         var districtCount: Int
     }
@@ -255,7 +255,7 @@ struct HomePage: Sendable {
 }
 
 /// The sign-in form, after a failed attempt with the reason and the PIN typed.
-struct SignInPage: Sendable {
+struct SignInPage: Encodable, Sendable {
     var next: String
     var registered = false
     var failure: String?
@@ -263,15 +263,15 @@ struct SignInPage: Sendable {
 }
 
 /// A page that is one form of `field.mustache` fields.
-struct FormPage: Sendable {
+struct FormPage: Encodable, Sendable {
     var fields: [FieldModel]
     var hasErrors: Bool
 }
 
 /// The personal cabinet: the person's record, their companies and, for an official, their post.
-struct CabinetPage: Sendable {
+struct CabinetPage: Encodable, Sendable {
     /// The person as the population register holds them.
-    struct Person: Sendable {
+    struct Person: Encodable, Sendable {
         var fullName: String
         var pin: String
         var birthDate: String
@@ -284,14 +284,14 @@ struct CabinetPage: Sendable {
         var isDemo: Bool
     }
     /// A company the person represents.
-    struct Organisation: Sendable {
+    struct Organisation: Encodable, Sendable {
         var name: String
         var inn: String
         var legalForm: String
         var registeredOn: String
     }
     /// An official's post.
-    struct Post: Sendable {
+    struct Post: Encodable, Sendable {
         var agency: String
         var position: String
         var roles: String

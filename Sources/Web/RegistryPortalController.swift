@@ -292,9 +292,9 @@ struct AccessExport: Encodable {
 }
 
 /// "Who looked at my data": every read of the person's records, with its purpose and proof.
-struct DataAccessPage: Sendable {
+struct DataAccessPage: Encodable, Sendable {
     /// One read.
-    struct Row: Sendable {
+    struct Row: Encodable, Sendable {
         var time: String
         var agency: String
         var registry: String
@@ -311,18 +311,18 @@ struct DataAccessPage: Sendable {
 }
 
 /// An official's registry search: the form and, after a search, the records found.
-struct RegistrySearchPage: Sendable {
+struct RegistrySearchPage: Encodable, Sendable {
     /// A column heading.
-    struct Column: Sendable { var name: String }
+    struct Column: Encodable, Sendable { var name: String }
     /// A cell of the results.
-    struct Cell: Sendable { var value: String }
+    struct Cell: Encodable, Sendable { var value: String }
     /// One record found.
-    struct Row: Sendable {
+    struct Row: Encodable, Sendable {
         var cells: [Cell]
         var key: String
     }
     /// The records found, with what the search was for (a history request repeats the purpose).
-    struct Results: Sendable {
+    struct Results: Encodable, Sendable {
         var registry: String
         var columns: [Column]
         var rows: [Row]
@@ -342,9 +342,9 @@ struct RegistrySearchPage: Sendable {
 }
 
 /// Every version of one record.
-struct RecordHistoryPage: Sendable {
+struct RecordHistoryPage: Encodable, Sendable {
     /// One version.
-    struct Row: Sendable {
+    struct Row: Encodable, Sendable {
         var revision: Int
         var time: String
         var who: String

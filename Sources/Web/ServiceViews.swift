@@ -20,7 +20,7 @@ struct ServiceViews {
     func status(_ status: Application.Status) -> String { t("status_\(status.rawValue)") }
 
     /// One line of an application's timeline, with the ledger entry that proves it.
-    struct TimelineRow: Sendable {
+    struct TimelineRow: Encodable, Sendable {
         var time: String
         var what: String
         var reason: String
@@ -121,7 +121,7 @@ struct ServiceViews {
     }
 
     /// A label and its value, for the rows of a definition list.
-    struct LabelledValue: Sendable {
+    struct LabelledValue: Encodable, Sendable {
         var label: String
         var value: String
     }

@@ -164,9 +164,9 @@ struct ServicesController: Sendable {
 }
 
 /// The catalogue of services, grouped by life event, with search and filters.
-struct CataloguePage: Sendable {
+struct CataloguePage: Encodable, Sendable {
     /// A service as the catalogue lists it.
-    struct Summary: Sendable {
+    struct Summary: Encodable, Sendable {
         var id: String
         var title: String
         var summary: String
@@ -176,7 +176,7 @@ struct CataloguePage: Sendable {
         var url: String
     }
     /// The services of one life event.
-    struct Group: Sendable {
+    struct Group: Encodable, Sendable {
         var id: String
         var name: String
         var services: [Summary]
@@ -189,14 +189,14 @@ struct CataloguePage: Sendable {
 }
 
 /// One service: what it gives, who may apply, its fee, deadline, form and the documents it needs.
-struct ServicePage: Sendable {
+struct ServicePage: Encodable, Sendable {
     /// A field of the form, named.
-    struct Field: Sendable {
+    struct Field: Encodable, Sendable {
         var label: String
         var optional: Bool
     }
     /// A document to bring.
-    struct Document: Sendable { var title: String }
+    struct Document: Encodable, Sendable { var title: String }
     var id: String
     var title: String
     var summary: String
@@ -214,7 +214,7 @@ struct ServicePage: Sendable {
 }
 
 /// The application form of a service.
-struct ApplyPage: Sendable {
+struct ApplyPage: Encodable, Sendable {
     var id: String
     var title: String
     var idempotencyKey: String

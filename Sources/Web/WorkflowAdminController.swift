@@ -191,9 +191,9 @@ struct WorkflowAdminController: Sendable {
 }
 
 /// The process administrator's list: published definitions, the publishing form, the holidays.
-struct WorkflowListPage: Sendable {
+struct WorkflowListPage: Encodable, Sendable {
     /// A published definition version.
-    struct Published: Sendable {
+    struct Published: Encodable, Sendable {
         var id: String
         var version: Int
         var title: String
@@ -211,15 +211,15 @@ struct WorkflowListPage: Sendable {
 }
 
 /// One definition version: its source, diagram and decision tables, a simulator, and migration.
-struct DefinitionPage: Sendable {
+struct DefinitionPage: Encodable, Sendable {
     /// A rule of a decision table.
-    struct Rule: Sendable {
+    struct Rule: Encodable, Sendable {
         var number: Int
         var tests: [String]
         var outputs: [String]
     }
     /// A decision table.
-    struct Table: Sendable {
+    struct Table: Encodable, Sendable {
         var name: String
         var policy: String
         var inputs: [String]
@@ -227,35 +227,35 @@ struct DefinitionPage: Sendable {
         var rules: [Rule]
     }
     /// A table to pick for the simulator.
-    struct TableChoice: Sendable {
+    struct TableChoice: Encodable, Sendable {
         var name: String
         var selected: Bool
     }
     /// One output of a simulated decision.
-    struct Output: Sendable {
+    struct Output: Encodable, Sendable {
         var name: String
         var value: String
     }
     /// What the simulator decided: the rule that fired and its outputs, or no rule (`none`).
-    struct Result: Sendable {
+    struct Result: Encodable, Sendable {
         var rule: Int?
         var outputs: [Output]
         var none: Bool
     }
     /// A case that stayed on its version, and why.
-    struct Kept: Sendable {
+    struct Kept: Encodable, Sendable {
         var id: String
         var reason: String
     }
     /// What a migration of running cases did.
-    struct Migration: Sendable {
+    struct Migration: Encodable, Sendable {
         var from: Int
         var moved: Int
         var kept: [Kept]
         var hasKept: Bool
     }
     /// An earlier version, to migrate from.
-    struct Earlier: Sendable { var version: Int }
+    struct Earlier: Encodable, Sendable { var version: Int }
 
     var id: String
     var version: Int

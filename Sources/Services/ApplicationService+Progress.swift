@@ -186,9 +186,13 @@ extension ApplicationService {
         let since = reconcileCursor.value
         let stale = try await database.withConnection { sql in
             let changed = try await workflow.revisions(changedSince: since, on: sql)
-            return try await store.applications(withCases: Array(changed.keys).sorted(), on: sql).filter {
-                !$0.status.isFinal && changed[$0.caseID] != $0.caseRevision
+            let behind = try await store.openApplicationRevisions(withCases: Array(changed.keys).sorted(), on: sql)
+                .filter { changed[$0.caseID] != $0.caseRevision }
+            var stale: [Application] = []
+            for row in behind {
+                if let application = try await store.application(row.id, on: sql) { stale.append(application) }
             }
+            return stale
         }
         for application in stale {
             _ = try await progress(application, reason: "") { sql in

@@ -129,6 +129,25 @@ public struct SQLServicesStore: ServicesStore {
         return found
     }
 
+    public func openApplicationRevisions(withCases caseIDs: [String], on sql: any SQLDatabase) async throws -> [(
+        id: String, caseID: String, caseRevision: Int
+    )] {
+        var found: [(id: String, caseID: String, caseRevision: Int)] = []
+        for start in stride(from: 0, to: caseIDs.count, by: 500) {
+            let chunk = caseIDs[start..<min(start + 500, caseIDs.count)].map { $0 as any Encodable & Sendable }
+            found += try await sql.raw(
+                "SELECT id, case_id, case_revision FROM applications WHERE final = 0 AND case_id IN (" + .list(chunk)
+                    + ")"
+            ).all().map {
+                (
+                    try $0.decode(column: "id", as: String.self), try $0.decode(column: "case_id", as: String.self),
+                    try $0.decode(column: "case_revision", as: Int.self)
+                )
+            }
+        }
+        return found
+    }
+
     public func stages(of applicationID: String, on sql: any SQLDatabase) async throws -> [(
         caseID: String, agency: String
     )] {

@@ -88,6 +88,11 @@ public protocol ServicesStore: Sendable {
     func applications(of pin: String, on sql: any SQLDatabase) async throws -> [Application]
     /// A person's applications that `agency` handles or handled, newest first.
     func applications(of pin: String, handledBy agency: String, on sql: any SQLDatabase) async throws -> [Application]
+    /// The open applications whose current case is one of `caseIDs`, with the case revision each
+    /// last reflected (light rows: reconciliation compares them with the cases' revisions).
+    func openApplicationRevisions(withCases caseIDs: [String], on sql: any SQLDatabase) async throws -> [(
+        id: String, caseID: String, caseRevision: Int
+    )]
     /// The applications whose current case is one of `caseIDs`.
     func applications(withCases caseIDs: [String], on sql: any SQLDatabase) async throws -> [Application]
     /// Each stage's case and agency, in stage order.

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Identity
 import Registries
 import Services
 import TestSupport
@@ -133,6 +134,33 @@ import Testing
             _ = try await stranger.signIn(Self.other)
             #expect(try await stranger.get("/documents/\(document)").status == .notFound)
             #expect(try await stranger.get("/documents/\(document)/document.json").status == .notFound)
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func anApplicationCatchesUpWithItsCaseMovedBehindItsBack(engine: TestEngine) async throws {
+        try await withApp(engine) { client, url async throws in
+            var citizen = Browser(client)
+            _ = try await citizen.signIn(Self.other)
+            let id = try await Self.apply(&citizen, "no-criminal-record", ["purpose": "visa"])
+            let platform = try await Platform.start(
+                AppConfiguration(databaseURL: url, bcryptCost: 4), logger: TestLog.quiet)
+            do {
+                let application = try await platform.applications.application(
+                    id, of: Principal(pin: Self.other, displayName: "", post: nil))
+                // The case moves on without the application (as an SLA escalation does).
+                _ = try await platform.database.transaction { sql in
+                    try await platform.workflow.systemAct(
+                        application.caseID, action: "withdraw", by: .subjectThemself, reason: "test", on: sql)
+                }
+                #expect(try await platform.applications.reconcile() == 1, "the application behind its case")
+                #expect(try await platform.applications.reconcile() == 0, "and only once")
+                await platform.database.shutdown()
+            } catch {
+                await platform.database.shutdown()
+                throw error
+            }
+            #expect(Self.status(try await citizen.get("/cabinet/applications/\(id)")) == "withdrawn")
         }
     }
 

@@ -12,9 +12,17 @@ struct PageRenderer: Sendable {
     let library: MustacheLibrary
     let demo: Bool
 
-    /// Loads every `.mustache` file shipped in `Templates/`.
+    /// Loads every `.mustache` file shipped in `Templates/`, with each `{{links.<route>}}` replaced
+    /// by that route's path: links cost nothing per page, and one naming no route stops the start.
     static func load(demo: Bool) async throws -> PageRenderer {
-        PageRenderer(library: try await MustacheLibrary(directory: templatesDirectory), demo: demo)
+        let folder = URL(fileURLWithPath: templatesDirectory)
+        var templates: [String: MustacheTemplate] = [:]
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".mustache") {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            templates[String(file.dropLast(".mustache".count))] = try MustacheTemplate(
+                string: try Links.resolve(text, in: file))
+        }
+        return PageRenderer(library: MustacheLibrary(templates: templates), demo: demo)
     }
 
     /// Where the templates are installed (inside the module's resource bundle).
@@ -53,7 +61,7 @@ struct PageRenderer: Sendable {
             languages: Language.allCases.map {
                 LayoutModel.LanguageChoice(code: $0.rawValue, name: $0.endonym, current: $0 == context.language)
             },
-            demo: demo, links: Links(),
+            demo: demo,
             user: context.principal.map { principal in
                 let permissions = AccessPolicy.permissions(of: principal)
                 return LayoutModel.User(
@@ -93,16 +101,36 @@ struct LayoutModel: Sendable {
     var path: String
     var languages: [LanguageChoice]
     var demo: Bool
-    var links: Links
     var user: User?
 }
 
-/// The platform's fixed paths by route name, for templates: `{{links.signIn}}` is `Route.signIn`.
-struct Links: MustacheParent, Sendable {
+/// The platform's fixed paths by route name, for templates: `{{links.signIn}}` is `Route.signIn`,
+/// written into the template when it is loaded.
+enum Links {
     static let paths = Dictionary(
         uniqueKeysWithValues: Route.allCases.filter { !$0.rawValue.contains("{") && !$0.rawValue.contains("*") }.map {
             (String(describing: $0), $0.rawValue)
         })
 
-    func child(named name: String) -> Any? { Self.paths[name] }
+    /// A route that templates name but `Route` does not have (without parameters).
+    struct UnknownRoute: Error, CustomStringConvertible {
+        var name: String
+        var template: String
+        var description: String { "\(template): {{links.\(name)}} names no route without parameters" }
+    }
+
+    /// `text` with every `{{links.<name>}}` replaced by the route's path.
+    static func resolve(_ text: String, in template: String) throws -> String {
+        var out = ""
+        var rest = text[...]
+        while let open = rest.range(of: "{{links.") {
+            out += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+            let name = String(rest[open.upperBound..<close.lowerBound])
+            guard let path = paths[name] else { throw UnknownRoute(name: name, template: template) }
+            out += path
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
+    }
 }

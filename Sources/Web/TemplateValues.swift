@@ -26,10 +26,14 @@ enum TemplateValues {
 struct PageContext: MustacheParent {
     let layout: LayoutModel
     let page: [String: Any]
+    let languages: [Any]
+    let user: Any?
 
     init(layout: LayoutModel, page: some Encodable) {
         self.layout = layout
         self.page = TemplateValues.of(page) as? [String: Any] ?? [:]
+        self.languages = layout.languages.map(TemplateValues.of)
+        self.user = layout.user.map(TemplateValues.of)
     }
 
     func child(named name: String) -> Any? {
@@ -37,14 +41,13 @@ struct PageContext: MustacheParent {
         if name == "t" { return layout.t }
         if let value = page[name] { return value }
         switch name {
-        case "links": return layout.links
         case "lang": return layout.lang
         case "title": return layout.title
         case "csrf": return layout.csrf
         case "path": return layout.path
-        case "languages": return layout.languages.map(TemplateValues.of)
+        case "languages": return languages
         case "demo": return layout.demo
-        case "user": return layout.user.map(TemplateValues.of)
+        case "user": return user
         default: return nil
         }
     }

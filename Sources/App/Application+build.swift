@@ -19,14 +19,16 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
     return Application(
         router: buildRouter(platform.web),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tazakoom"),
+        // Services stop in reverse order: the database closes last, after every job that uses it
+        // has stopped (closed first, a poller's query in flight could wait forever on PostgreSQL).
         services: [
+            DatabaseCloser(database: platform.database),
             CheckpointSigner(
                 ledger: platform.ledger, file: platform.checkpointFile,
                 intervalSeconds: configuration.checkpointIntervalSeconds, logger: logger),
             WALCheckpointer(database: platform.database, logger: logger),
             WorkflowTimerPoller(workflow: platform.workflow, logger: logger),
             ServicesPoller(applications: platform.applications, outbox: platform.outbox, logger: logger),
-            DatabaseCloser(database: platform.database),
         ],
         logger: logger
     )

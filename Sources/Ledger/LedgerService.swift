@@ -182,7 +182,11 @@ public struct LedgerService: Sendable {
     /// A stored tile as served by tlog-tiles: `width` hashes (the tile may have grown since).
     public func tile(_ key: TileKey, width: Int) async throws -> Data {
         let head = try await head()
-        let available = min(256, max(0, (head.size >> (8 * key.level)) - key.index * 256))
+        let (first, overflow) = key.index.multipliedReportingOverflow(by: 256)
+        guard !overflow, key.index >= 0, (0...63).contains(key.level) else {
+            throw LedgerError.outOfRange("tile \(key.level)/\(key.index) is past the end of any log")
+        }
+        let available = min(256, max(0, (head.size >> (8 * key.level)) - first))
         guard width >= 1, width <= available else {
             throw LedgerError.outOfRange("tile \(key.level)/\(key.index) has \(available) hashes")
         }
@@ -197,7 +201,11 @@ public struct LedgerService: Sendable {
     /// big-endian 16-bit length and the bytes.
     public func entryBundle(index: Int, width: Int) async throws -> Data {
         let head = try await head()
-        let available = min(256, max(0, head.size - index * 256))
+        let (first, overflow) = index.multipliedReportingOverflow(by: 256)
+        guard !overflow, index >= 0 else {
+            throw LedgerError.outOfRange("entry bundle \(index) is past the end of any log")
+        }
+        let available = min(256, max(0, head.size - first))
         guard width >= 1, width <= available else {
             throw LedgerError.outOfRange("entry bundle \(index) has \(available) entries")
         }

@@ -171,13 +171,18 @@ public struct SQLRegistryStore: RegistryStore {
         let table = Self.table(registry.name)
         let order = query.descending ? "DESC" : "ASC"
         let filter = conditions
+        // A page past the end of any registry is refused, never computed into an overflow.
+        let (offset, overflow) = max(0, query.page - 1).multipliedReportingOverflow(by: max(1, query.pageSize))
+        guard !overflow, query.page >= 1, query.pageSize >= 1, offset <= 1 << 40 else {
+            throw ValidationError(field: "page", messageKey: "error_whole_number")
+        }
         return try await database.withConnection { sql in
             let total =
                 try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table) WHERE " + filter).first(
                     decodingColumn: "n", as: Int.self) ?? 0
             let rows = try await sql.raw(
                 "SELECT \(unsafeRaw: Self.columns) FROM \(unsafeRaw: table) WHERE " + filter
-                    + " ORDER BY record_key \(unsafeRaw: order) LIMIT \(literal: query.pageSize) OFFSET \(literal: (query.page - 1) * query.pageSize)"
+                    + " ORDER BY record_key \(unsafeRaw: order) LIMIT \(literal: query.pageSize) OFFSET \(literal: offset)"
             ).all()
             return RecordPage(
                 records: try rows.map { try Self.record($0, registry: registry.name) }, total: total, page: query.page,

@@ -100,6 +100,7 @@ enum JSONResponse {
     /// The request body, at most 1 MiB.
     static func body(of request: Request) async throws -> Data {
         var request = request
+        try RequestForm.refuseDeclaredOversize(request, limit: 1 << 20)
         return Data(buffer: try await request.collectBody(upTo: 1 << 20))
     }
 

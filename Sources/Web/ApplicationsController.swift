@@ -93,7 +93,11 @@ struct ApplicationsController: Sendable {
         let principal = try PortalController.signedIn(context)
         let id = try context.parameters.require("id")
         let form = try await FormData.read(request)
-        let instruction = ["confirm", "fail", "timeout"].contains(form["outcome"]) ? form["outcome"] : "confirm"
+        // The test bank's choice; an unknown value is refused rather than taken for a payment.
+        let instruction = form["outcome"].isEmpty ? "confirm" : form["outcome"]
+        guard ["confirm", "fail", "timeout"].contains(instruction) else {
+            throw ValidationError(field: "outcome", messageKey: "error_not_a_choice")
+        }
         let bill = try await applications.pay(id, by: principal, instruction: instruction)
         return try await render(
             request, context: context, status: bill.status == "failed" ? .init(code: 402) : .ok,
@@ -124,7 +128,8 @@ struct ApplicationsController: Sendable {
         let form = try await FormData.read(request)
         do {
             try await applications.rate(
-                try context.parameters.require("id"), by: principal, score: Int(form["rating"]) ?? 0,
+                try context.parameters.require("id"), by: principal,
+                score: RequestNumber.parse(form["rating"], in: 1...5) ?? 0,
                 comment: form["comment"])
             return try await render(request, context: context, status: .ok, notice: "rating_thanks")
         } catch let error as ValidationError {

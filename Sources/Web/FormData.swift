@@ -28,6 +28,7 @@ struct FormData: Sendable {
     /// Reads the form from a request body (at most 64 KiB).
     static func read(_ request: Request) async throws -> FormData {
         var request = request
+        try RequestForm.refuseDeclaredOversize(request, limit: 64 * 1024)
         let buffer = try await request.collectBody(upTo: 64 * 1024)
         return FormData(String(buffer: buffer))
     }

@@ -29,17 +29,13 @@ struct LedgerController: Sendable {
     }
 
     static func integer(_ request: Request, _ name: String) throws -> Int {
-        guard let text = request.uri.queryParameters[Substring(name)], let value = Int(text), value >= 0 else {
-            throw ValidationError(field: name, messageKey: "error_whole_number")
-        }
-        return value
+        try RequestNumber.require(
+            request.uri.queryParameters[Substring(name)] ?? "", field: name, in: 0...RequestNumber.largest)
     }
 
     static func index(_ context: AppRequestContext) throws -> Int {
-        guard let value = Int(try context.parameters.require("index")), value >= 0 else {
-            throw ValidationError(field: "index", messageKey: "error_whole_number")
-        }
-        return value
+        try RequestNumber.require(
+            try context.parameters.require("index"), field: "index", in: 0...RequestNumber.largest)
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -121,18 +117,20 @@ struct LedgerController: Sendable {
         guard parts.count >= 2 else { throw DomainError.notFound }
         let kind = parts.removeFirst()
         var width = 256
-        if parts.count >= 2, parts[parts.count - 2].hasSuffix(".p"), let w = Int(parts[parts.count - 1]),
-            (1...255).contains(w)
+        if parts.count >= 2, parts[parts.count - 2].hasSuffix(".p"),
+            let w = RequestNumber.parse(parts[parts.count - 1], in: 1...255)
         {
             width = w
             parts[parts.count - 2] = parts[parts.count - 2].dropLast(2)
             parts.removeLast()
         }
-        guard let index = TileKey.decode(parts) else { throw DomainError.notFound }
+        guard let index = TileKey.decode(parts), index <= RequestNumber.largest / 256 else {
+            throw DomainError.notFound
+        }
         let data: Data
         if kind == "entries" {
             data = try await ledger.entryBundle(index: index, width: width)
-        } else if let level = Int(kind), (0...63).contains(level) {
+        } else if let level = RequestNumber.parse(kind, in: 0...63) {
             data = try await ledger.tile(TileKey(level: level, index: index), width: width)
         } else {
             throw DomainError.notFound

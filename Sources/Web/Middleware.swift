@@ -88,9 +88,12 @@ struct CSRFMiddleware: RouterMiddleware {
             let sent: String
             if let boundary = RequestForm.boundary(of: request) {
                 // A form with files: the token is one of its parts.
-                let buffer = try await request.collectBody(upTo: RequestForm.multipartLimit)
+                let limit = RequestForm.limit(for: request.uri.path)
+                try RequestForm.refuseDeclaredOversize(request, limit: limit)
+                let buffer = try await request.collectBody(upTo: limit)
                 sent = (try? RequestForm.parse(buffer, boundary: boundary))?["_csrf"] ?? ""
             } else {
+                try RequestForm.refuseDeclaredOversize(request, limit: 64 * 1024)
                 let buffer = try await request.collectBody(upTo: 64 * 1024)
                 sent = FormData(String(buffer: buffer))["_csrf"]
             }

@@ -126,8 +126,8 @@ struct RegistryAPIController: Sendable {
             let field = parameters["filter"].map(String.init) ?? registry.latest?.key ?? ""
             query.prefix = (field, search)
         }
-        query.page = try Self.integer(parameters["page"], field: "page") ?? 1
-        query.pageSize = try Self.integer(parameters["pageSize"], field: "pageSize") ?? 10
+        query.page = try Self.integer(parameters["page"], field: "page", in: 1...1_000_000) ?? 1
+        query.pageSize = try Self.integer(parameters["pageSize"], field: "pageSize", in: 1...1_000) ?? 10
         query.descending = parameters["ordering"].map { $0.lowercased().hasPrefix("desc") } ?? false
         let page = try await registries.list(
             name, version: version, query: query, by: caller, purpose: try Self.purpose(request))
@@ -273,12 +273,9 @@ struct RegistryAPIController: Sendable {
 
     // MARK: helpers
 
-    static func integer(_ text: Substring?, field: String) throws -> Int? {
+    static func integer(_ text: Substring?, field: String, in range: ClosedRange<Int>) throws -> Int? {
         guard let text else { return nil }
-        guard let value = Int(text), value >= 1 else {
-            throw ValidationError(field: field, messageKey: "error_whole_number")
-        }
-        return value
+        return try RequestNumber.require(text, field: field, in: range)
     }
 
     /// The same request for another page.

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Hummingbird
 import MultipartKit
@@ -12,6 +13,22 @@ struct RequestForm: Sendable {
     /// The largest body a form with files may have: a few files of 5 MiB each.
     static let multipartLimit = 16 * 1024 * 1024
 
+    /// The largest body a form on `path` may send: a document to verify is small; a service form
+    /// may carry several files of up to 5 MiB each.
+    static func limit(for path: String) -> Int {
+        path.hasPrefix(Route.verify.rawValue) ? 1024 * 1024 : multipartLimit
+    }
+
+    /// Refuses a body whose declared length is over `limit` before reading any of it (413); a body
+    /// that declares none is cut off by the reader at the same limit.
+    static func refuseDeclaredOversize(_ request: Request, limit: Int) throws {
+        if let declared = request.headers[.contentLength].flatMap({ RequestNumber.parse($0, in: 0...Int(Int32.max)) }),
+            declared > limit
+        {
+            throw HTTPError(.contentTooLarge)
+        }
+    }
+
     subscript(_ name: String) -> String { fields[name] }
 
     /// Reads the request's form; a malformed body is a `BadRequest`, an oversized one 413.
@@ -20,7 +37,9 @@ struct RequestForm: Sendable {
         guard let boundary = boundary(of: request) else {
             return RequestForm(fields: try await FormData.read(request), files: [:])
         }
-        let buffer = try await request.collectBody(upTo: multipartLimit)
+        let limit = limit(for: request.uri.path)
+        try refuseDeclaredOversize(request, limit: limit)
+        let buffer = try await request.collectBody(upTo: limit)
         return try parse(buffer, boundary: boundary)
     }
 

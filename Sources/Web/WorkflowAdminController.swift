@@ -25,7 +25,9 @@ struct WorkflowAdminController: Sendable {
         let admin = try administrator(context)
         let definition = try await definition(context)
         let form = try await FormData.read(request)
-        guard let from = Int(form["from"]), from >= 1, from < definition.version else { throw BadRequest() }
+        guard let from = RequestNumber.parse(form["from"], in: 1...max(1, definition.version - 1)),
+            from < definition.version
+        else { throw BadRequest() }
         let report = try await workflow.migrate(
             definition.id, from: from, to: definition.version, by: .person(admin.pin))
         let migration = DefinitionPage.Migration(
@@ -153,7 +155,9 @@ struct WorkflowAdminController: Sendable {
     }
 
     private func definition(_ context: AppRequestContext) async throws -> ProcessDefinition {
-        guard let version = Int(try context.parameters.require("version")) else { throw DomainError.notFound }
+        guard let version = RequestNumber.parse(try context.parameters.require("version"), in: 1...1_000_000) else {
+            throw DomainError.notFound
+        }
         return try await workflow.definition(try context.parameters.require("id"), version: version)
     }
 

@@ -16,6 +16,11 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
     Telemetry.bootstrap()
     let logger = logger ?? Logger(label: "tazakoom")
     let platform = try await Platform.start(configuration, logger: logger, clock: clock)
+    let signer = CheckpointSigner(
+        ledger: platform.ledger, file: platform.checkpointFile,
+        intervalSeconds: configuration.checkpointIntervalSeconds, logger: logger)
+    // The first checkpoint is signed before the server answers anyone.
+    await signer.signIfNeeded()
     return Application(
         router: buildRouter(platform.web),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tazakoom"),
@@ -23,9 +28,7 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
         // has stopped (closed first, a poller's query in flight could wait forever on PostgreSQL).
         services: [
             DatabaseCloser(database: platform.database),
-            CheckpointSigner(
-                ledger: platform.ledger, file: platform.checkpointFile,
-                intervalSeconds: configuration.checkpointIntervalSeconds, logger: logger),
+            signer,
             WALCheckpointer(database: platform.database, logger: logger),
             WorkflowTimerPoller(workflow: platform.workflow, logger: logger),
             ServicesPoller(applications: platform.applications, outbox: platform.outbox, logger: logger),

@@ -66,4 +66,13 @@ import Testing
             #expect(started.duration(to: .now) < .seconds(10), "refused early, not after reading and parsing")
         }
     }
+
+    @Test(arguments: TestEngine.available)
+    func theFirstCheckpointIsSignedBeforeTheServerAnswers(engine: TestEngine) async throws {
+        try await withApp(engine) { client, _ async throws in
+            let note = try await client.executeRequest(uri: "/ledger/checkpoint", method: .get, headers: [:], body: nil)
+            #expect(note.status == .ok)
+            #expect(note.headers[.contentType]?.hasPrefix("text/plain") == true)
+        }
+    }
 }

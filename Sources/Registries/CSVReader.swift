@@ -113,11 +113,26 @@ public enum CSVError: Error, Equatable {
 
 /// Writes CSV cells, quoting only where needed.
 public enum CSVWriter {
+    /// One CSV line (RFC 4180), the cells exactly as given: data meant to be imported again.
     public static func line(_ cells: [String]) -> String {
+        cells.map(quoted).joined(separator: ",") + "\r\n"
+    }
+
+    /// One CSV line for people to open in a spreadsheet: a cell that a spreadsheet would take for a
+    /// formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so
+    /// `=HYPERLINK(…)` in someone's data shows as text instead of running (OWASP's advice).
+    public static func spreadsheetLine(_ cells: [String]) -> String {
         cells.map { cell in
-            cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+            guard let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else {
+                return quoted(cell)
+            }
+            return quoted("'" + cell)
         }.joined(separator: ",") + "\r\n"
+    }
+
+    static func quoted(_ cell: String) -> String {
+        cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
     }
 }
 

@@ -58,12 +58,12 @@ struct RegistryPortalController: Sendable {
     }
 
     @Sendable func dataAccessCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var text = CSVWriter.line([
+        var text = CSVWriter.spreadsheetLine([
             "time_utc", "agency_code", "agency", "reader", "system", "registry", "record", "legal_basis", "case_number",
             "ledger_index", "details_json",
         ])
         for (access, agency, _) in try await accessRows(context) {
-            text += CSVWriter.line([
+            text += CSVWriter.spreadsheetLine([
                 CalendarDate.utcTimestamp(access.at), access.agencyCode, agency, access.readerName, access.application,
                 access.registry,
                 access.recordKey, access.legalBasis, access.caseNumber, access.ledgerIndex.map(String.init) ?? "",

@@ -16,6 +16,7 @@ private func makeRouter(_ s: WebServices, routes: RouteIndex) -> Router<AppReque
     let router = Router(context: AppRequestContext.self)
     let errors = ErrorResponder(pages: s.pages, routes: routes)
     let idempotency = IdempotentWrites(store: s.idempotency)
+    router.add(middleware: SecurityHeadersMiddleware<AppRequestContext>(strictTransport: s.configuration.secureCookies))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware<AppRequestContext>(.info))
     // Outer safety net for errors raised by the middleware below; the inner one sees language and user.

@@ -31,3 +31,15 @@ import Testing
         #expect(details.canonicalJSON() == String(decoding: try encoder.encode(details), as: UTF8.self))
     }
 }
+
+/// Exports people open in a spreadsheet never carry a live formula.
+@Suite struct SpreadsheetExportTests {
+    @Test func formulaCellsAreNeutralisedAndOtherCellsKept() {
+        #expect(
+            CSVWriter.spreadsheetLine([
+                "=HYPERLINK(\"http://x\",\"y\")", "+996 555", "-1", "@SUM(A1)", "\tx", "ok, fine",
+            ])
+                == "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+996 555,'-1,'@SUM(A1),'\tx,\"ok, fine\"\r\n")
+        #expect(CSVWriter.line(["=1", "+996"]) == "=1,+996\r\n", "data meant for import is kept exactly")
+    }
+}

@@ -75,4 +75,17 @@ import Testing
             #expect(note.headers[.contentType]?.hasPrefix("text/plain") == true)
         }
     }
+
+    @Test(arguments: TestEngine.available)
+    func everyAnswerCarriesTheSecurityHeaders(engine: TestEngine) async throws {
+        try await withApp(engine) { client, _ async throws in
+            for uri in ["/", "/signin", "/healthz", "/ledger/checkpoint", "/no-such-page", "/static/style.css"] {
+                let answer = try await client.executeRequest(uri: uri, method: .get, headers: [:], body: nil)
+                #expect(answer.headers[.xContentTypeOptions] == "nosniff", "\(uri)")
+                let policy = answer.headers[.contentSecurityPolicy] ?? ""
+                #expect(policy.contains("frame-ancestors 'none'") && !policy.contains("unsafe-inline"), "\(uri)")
+                #expect(answer.headers[HTTPField.Name("Referrer-Policy")!] == "same-origin", "\(uri)")
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import Core
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -65,9 +66,28 @@ struct SessionMiddleware: RouterMiddleware {
     }
 }
 
-/// Double-submit CSRF protection: every visitor has a random `tk_csrf` cookie, and every form
-/// that changes something must echo it in `_csrf`. Other sites can neither read nor set it.
+/// CSRF protection for forms. A signed-in person's token is derived from their session (so it
+/// changes at every sign-in, and a cookie and field that an attacker managed to set as a pair do
+/// not pass); a visitor without a session has a random `tk_csrf` cookie to echo (double submit).
+/// Every form that changes something must send the token in `_csrf`, and a request whose `Origin`
+/// names another host, or that the browser marks `Sec-Fetch-Site: cross-site`, is refused.
 struct CSRFMiddleware: RouterMiddleware {
+    /// The token of the session `sessionToken`: unguessable without the (secret, HttpOnly) session.
+    static func token(forSession sessionToken: String) -> String {
+        Hex.encode(SHA256.hash(data: Data(("tk-csrf:" + sessionToken).utf8)))
+    }
+
+    /// Whether the browser says the request comes from another site.
+    static func crossSite(_ request: Request) -> Bool {
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site == "cross-site" { return true }
+        guard let origin = request.headers[.origin] else { return false }
+        guard let host = URLComponents(string: origin)?.host, let authority = request.head.authority else {
+            return true
+        }
+        let own = authority.split(separator: ":").first.map(String.init) ?? authority
+        return host.lowercased() != own.lowercased()
+    }
+
     let cookies: CookieFactory
     let errors: ErrorResponder
 
@@ -78,7 +98,9 @@ struct CSRFMiddleware: RouterMiddleware {
         if MachinePaths.contains(request.uri.path) { return try await next(request, context) }
         var context = context
         let existing = request.cookies[CookieFactory.csrf]?.value
-        let token = existing.flatMap { $0.count >= 32 ? $0 : nil } ?? Secrets.token()
+        let token =
+            context.sessionToken.map(Self.token(forSession:)) ?? existing.flatMap { $0.count >= 32 ? $0 : nil }
+            ?? Secrets.token()
         context.csrfToken = token
         var request = request
         let unsafe = ![HTTPRequest.Method.get, .head, .options].contains(request.method)
@@ -97,7 +119,10 @@ struct CSRFMiddleware: RouterMiddleware {
                 let buffer = try await request.collectBody(upTo: 64 * 1024)
                 sent = FormData(String(buffer: buffer))["_csrf"]
             }
-            guard let existing, !sent.isEmpty, Secrets.constantTimeEquals(sent, existing) else {
+            // A session's token is checked against the session alone; a visitor's against their cookie.
+            let expected = context.sessionToken != nil ? token : existing
+            guard !Self.crossSite(request), let expected, !sent.isEmpty, Secrets.constantTimeEquals(sent, expected)
+            else {
                 return errors.response(for: DomainError.forbidden, request: request, context: context)
             }
         }

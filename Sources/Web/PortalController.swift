@@ -52,10 +52,17 @@ struct PortalController: Sendable {
         do {
             let token = try await authentication.signIn(
                 login: form["pin"], password: form["password"], address: context.remoteAddress)
+            // Signing in ends whatever session this browser had (another person's, perhaps).
+            if let earlier = context.sessionToken { try await authentication.signOut(sessionToken: earlier) }
             var response = Response.redirect(to: next)
             response.setCookie(
                 cookies.make(
                     name: CookieFactory.session, value: token, maxAge: sessionLifetimeSeconds,
+                    httpOnly: true))
+            // The new session's form token, from now on.
+            response.setCookie(
+                cookies.make(
+                    name: CookieFactory.csrf, value: CSRFMiddleware.token(forSession: token), maxAge: nil,
                     httpOnly: true))
             return response
         } catch let failure as AuthenticationService.Failure {

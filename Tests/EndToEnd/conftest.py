@@ -113,6 +113,7 @@ def issue_token(url, scopes=("identity:write", "identity:read"), agency="MDD"):
     page = session.get(url + "/signin")
     csrf = re.search(r'name="_csrf" value="([^"]+)"', page.text).group(1)
     session.post(url + "/signin", data={"_csrf": csrf, "pin": ADMIN, "password": DEMO_PASSWORD}, allow_redirects=False)
+    csrf = session.cookies["tk_csrf"]  # signing in renews the form token (it belongs to the session)
     issued = session.post(url + "/admin/clients", data=[("_csrf", csrf), ("name", "e2e"), ("agencyCode", agency)] + [("scopes", s) for s in scopes])
     assert issued.status_code == 201, issued.text[:300]
     return re.search(r'<code class="token">([^<]+)</code>', issued.text).group(1)

@@ -30,7 +30,7 @@ def session_for(url, pin):
     page = s.get(url + "/signin")
     csrf = re.search(r'name="_csrf" value="([^"]+)"', page.text).group(1)
     s.post(url + "/signin", data={"_csrf": csrf, "pin": pin, "password": DEMO_PASSWORD})
-    return s, csrf
+    return s, s.cookies["tk_csrf"]  # signing in renews the form token (it belongs to the session)
 
 
 def apply_for_permit(url):
@@ -106,6 +106,7 @@ def test_a_new_citizen_gets_a_certificate_in_kyrgyz_and_verifies_it(server, brow
     page = signed_in.get(url + "/signin")
     csrf = re.search(r'name="_csrf" value="([^"]+)"', page.text).group(1)
     signed_in.post(url + "/signin", data={"_csrf": csrf, "pin": NEW_CITIZEN, "password": "жаңы-сырсөз-2026"})
+    csrf = signed_in.cookies["tk_csrf"]
     original = signed_in.get(f"{url}/documents/{document}/document.json").text
     forged = original.replace("employment", "adoption")
     check = signed_in.post(url + "/verify", files={"_csrf": (None, csrf), "document": (None, forged)})

@@ -35,6 +35,7 @@ def test_two_servers_share_sessions(postgres_database, workdir):
         cabinet = session.get(b.url + "/cabinet", allow_redirects=False)  # the other node
         assert cabinet.status_code == 200
         assert CITIZEN in cabinet.text
+        token = session.cookies["tk_csrf"]  # signing in renews the form token (it belongs to the session)
         out = session.post(b.url + "/signout", data={"_csrf": token}, allow_redirects=False)
         assert out.status_code == 303
         stale = requests.get(a.url + "/cabinet", cookies={"tk_session": signed_in.cookies["tk_session"]}, allow_redirects=False)

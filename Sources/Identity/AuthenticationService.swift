@@ -50,9 +50,11 @@ public struct AuthenticationService: Sendable {
     public func signIn(login: String, password: String, address: String) async throws -> String {
         let now = clock.seconds
         let pin = login.filter { !$0.isWhitespace }
-        let keys = ["account:" + Secrets.digest(of: pin), "address:" + address]
-        if try await credentials.failures(keys: keys, since: now - policy.windowSeconds) >= policy.attemptsPerWindow {
-            throw Failure.throttled(retryAfterSeconds: policy.windowSeconds)
+        let account = "account:" + Secrets.digest(of: pin)
+        let pair = "pair:" + Secrets.digest(of: pin + "|" + address)
+        let keys = [account, pair]
+        if let wait = try await throttle(account: account, pair: pair, now: now) {
+            throw Failure.throttled(retryAfterSeconds: wait)
         }
         let stored = try await credentials.passwordHash(pin: pin)
         let matches = await passwords.verify(password, hash: stored ?? passwords.dummyHash)
@@ -65,6 +67,27 @@ public struct AuthenticationService: Sendable {
         try await credentials.insertSession(
             tokenHash: Secrets.digest(of: token), pin: pin, now: now, expiresAt: now + policy.sessionLifetimeSeconds)
         return token
+    }
+
+    /// How long this attempt must wait, or nil when it may go ahead. Guessing is slowed where it
+    /// happens, and nobody is locked out for what others did:
+    /// - one address guessing one account is stopped for the rest of the window after
+    ///   `attemptsPerWindow` failures;
+    /// - an account guessed from many addresses makes every attempt on it wait a delay that doubles
+    ///   with each further failure (a minute, two, four, … at most the window), counted from the
+    ///   last failure, so its owner is slowed for minutes, not shut out;
+    /// - an address is never throttled as such: a carrier's shared address may be behind thousands
+    ///   of people, so failures for other accounts from it change nothing for the next person.
+    func throttle(account: String, pair: String, now: Int) async throws -> Int? {
+        let window = policy.windowSeconds
+        if try await credentials.failures(keys: [pair], since: now - window) >= policy.attemptsPerWindow {
+            return window
+        }
+        let failures = try await credentials.failures(keys: [account], since: now - window)
+        guard failures >= policy.attemptsPerWindow else { return nil }
+        let doublings = min(failures - policy.attemptsPerWindow, 20)
+        let delay = min(window, 60 << doublings)
+        return try await credentials.failures(keys: [account], since: now - delay) > 0 ? delay : nil
     }
 
     /// The person behind a session token, or nil when it is unknown or expired.

@@ -334,6 +334,24 @@ public struct RegistryService: Sendable {
         guard problems.isEmpty else { throw ValidationError(problems) }
     }
 
+    /// Logs one read of a person's record held outside the registries (the population data behind
+    /// `GET /api/v1/people/{pin}`): it is in their "who looked at my data" and in the ledger.
+    public func logRead(ofPerson pin: String, registry: String, by caller: RegistryCaller, purpose: Purpose)
+        async throws
+    {
+        let (kind, id, name, application): (String, String, String, String) =
+            switch caller {
+            case .official(let principal): ("official", principal.pin, principal.displayName, "")
+            case .system(let client, let application): ("system", client.id, client.name, application)
+            }
+        let access = DataAccess(
+            id: Hex.encode((0..<12).map { _ in UInt8.random(in: 0...255) }), personPIN: pin, registry: registry,
+            recordKey: pin, readerKind: kind, readerID: id, readerName: name, agencyCode: caller.agencyCode ?? "",
+            application: application, legalBasis: purpose.legalBasis, caseNumber: purpose.caseNumber,
+            at: clock.seconds, ledgerIndex: nil)
+        _ = try await store.log([access], by: Self.actor(caller))
+    }
+
     /// Logs each returned record about a person, in one transaction with its ledger entries.
     private func logReads(
         _ records: [RegistryRecord], schema: RegistrySchema, caller: RegistryCaller, purpose: Purpose?

@@ -3,11 +3,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Identity
+import Registries
 
 /// The JSON API for other systems, authenticated by bearer token and limited by scope.
 /// Every route here is described in `OpenAPIDocument`; a test keeps the two in step.
 struct APIController: Sendable {
     let identity: IdentityService
+    let registries: RegistryService
     let idempotency: IdempotentWrites
 
     func register(on router: Router<AppRequestContext>) {
@@ -32,10 +34,16 @@ struct APIController: Sendable {
         try JSONResponse.make(try await identity.regions())
     }
 
+    /// A person's record, for a stated purpose; the read is in their "who looked at my data".
     @Sendable func person(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.client(requiring: .identityRead)
+        let client = try context.client(requiring: .identityRead)
         let pin = try PIN(try context.parameters.require("pin"))
+        guard let purpose = try RegistryAPIController.purpose(request) else {
+            throw ValidationError(field: "purpose", messageKey: "error_required")
+        }
         guard let person = try await identity.person(pin: pin.value) else { throw DomainError.notFound }
+        try await registries.logRead(
+            ofPerson: person.pin, registry: "people", by: .system(client, application: client.name), purpose: purpose)
         return try JSONResponse.make(person)
     }
 

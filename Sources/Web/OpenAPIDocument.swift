@@ -52,8 +52,8 @@ enum OpenAPIDocument {
             method: "GET", route: .apiRegions, summary: "Regions and their districts", responseSchema: "RegionList"
         ),
         Operation(
-            method: "GET", route: .apiPerson, summary: "A person by PIN", scope: "identity:read",
-            responseSchema: "Person"),
+            method: "GET", route: .apiPerson, summary: "A person by PIN, for a purpose (the read is logged for them)",
+            scope: "identity:read", responseSchema: "Person", query: purpose),
         Operation(
             method: "POST", route: .apiPeople, summary: "Register a person", scope: "identity:write",
             requestSchema: "PersonRegistration", responseSchema: "Person", success: 201),

@@ -85,7 +85,8 @@ struct RegistryAPIController: Sendable {
         HTTPField.Name($0)
     }
 
-    /// The calling system, with its subsystem name; 401 without a token, 400 without the header.
+    /// The calling system, with its subsystem name; 401 without a token, 400 without the header,
+    /// 403 when the header names a member other than the token's agency.
     func caller(_ request: Request, _ context: AppRequestContext) throws -> RegistryCaller {
         guard let client = context.apiClient else { throw DomainError.unauthenticated }
         guard let value = Self.clientHeaders.lazy.compactMap({ request.headers[$0] }).first else {
@@ -95,6 +96,8 @@ struct RegistryAPIController: Sendable {
         guard parts.count == 4, parts.allSatisfy({ !$0.isEmpty }), value.count <= 255 else {
             throw ValidationError(field: "Information-Mediator-Client", messageKey: "error_client_header")
         }
+        // The member is who reads, and the person is shown that name: it must be the token's own agency.
+        guard parts[2] == client.agencyCode else { throw DomainError.forbidden }
         return .system(client, application: value)
     }
 

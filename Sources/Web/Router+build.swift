@@ -35,7 +35,7 @@ private func makeRouter(_ s: WebServices, routes: RouteIndex) -> Router<AppReque
     AdminController(
         identity: s.identity, clients: s.clients, ledger: s.ledger, checkpointFile: s.checkpointFile, pages: s.pages
     ).register(on: router)
-    APIController(identity: s.identity, idempotency: idempotency).register(on: router)
+    APIController(identity: s.identity, registries: s.registries, idempotency: idempotency).register(on: router)
     RegistryAPIController(identity: s.identity, registries: s.registries, idempotency: idempotency).register(
         on: router)
     LedgerController(ledger: s.ledger, pages: s.pages).register(on: router)

@@ -39,7 +39,8 @@ import Testing
     func aTokenWithoutTheScopeIsRefused(engine: TestEngine) async throws {
         try await withApp(engine) { client, url async throws in
             let (reader, _) = try await Self.issueToken(client, scopes: ["identity:read"])
-            let ok = try await Self.call(client, .get, "/api/v1/people/\(PortalTests.citizen)", token: reader)
+            let ok = try await Self.call(
+                client, .get, "/api/v1/people/\(PortalTests.citizen)?purpose=eligibility%20check", token: reader)
             #expect(ok.status == .ok)
             #expect(try ok.json()["pin"] as? String == PortalTests.citizen)
             let before = try await count("people", in: url)
@@ -121,7 +122,7 @@ import Testing
                 "/signin", form: ["pin": PortalTests.otherCitizen, "password": "a wrong secret"])
             let session = try #require(browser.cookies["tk_session"])
             let (token, _) = try await Self.issueToken(client, scopes: ["identity:read"])
-            _ = try await Self.call(client, .get, "/api/v1/people/\(PortalTests.citizen)", token: token)
+            _ = try await Self.call(client, .get, "/api/v1/people/\(PortalTests.citizen)?purpose=test", token: token)
             let stored =
                 try await values("password_hash", of: "accounts", in: url)
                 + values("token_hash", of: "sessions", in: url)

@@ -63,16 +63,41 @@ public struct OfficialPost: Sendable, Codable, Equatable {
     }
 }
 
-/// A signed-in person, with their post if they are an official.
+/// How sure the platform is that an account belongs to the person whose PIN it carries (the eIDAS
+/// levels; Kyrgyz law's simple, enhanced and qualified signatures map onto them).
+public enum Assurance: String, Sendable, Codable, Comparable, CaseIterable {
+    /// Registered online: anyone who knows a PIN could have done it. Sees no register data about
+    /// the person and may use only services that ask for no more.
+    case low
+    /// Confirmed by a code sent to the phone the population register holds, or a national
+    /// identity provider.
+    case substantial
+    /// Identity documents checked in person by a registrar (and the demo's accounts).
+    case high
+
+    var rank: Int {
+        switch self {
+        case .low: 0
+        case .substantial: 1
+        case .high: 2
+        }
+    }
+
+    public static func < (a: Assurance, b: Assurance) -> Bool { a.rank < b.rank }
+}
+
+/// A signed-in person, with their post if they are an official, and how sure the platform is of them.
 public struct Principal: Sendable, Equatable {
     public var pin: String
     public var displayName: String
     public var post: OfficialPost?
+    public var assurance: Assurance
 
-    public init(pin: String, displayName: String, post: OfficialPost?) {
+    public init(pin: String, displayName: String, post: OfficialPost?, assurance: Assurance = .low) {
         self.pin = pin
         self.displayName = displayName
         self.post = post
+        self.assurance = assurance
     }
 }
 

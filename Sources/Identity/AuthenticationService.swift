@@ -96,7 +96,9 @@ public struct AuthenticationService: Sendable {
         guard let pin = try await credentials.sessionOwner(tokenHash: Secrets.digest(of: token), now: now),
             let person = try await identities.person(pin: pin)
         else { return nil }
-        return Principal(pin: pin, displayName: person.fullName, post: try await identities.post(of: pin))
+        return Principal(
+            pin: pin, displayName: person.fullName, post: try await identities.post(of: pin),
+            assurance: try await credentials.assurance(pin: pin))
     }
 
     /// Ends this one session.

@@ -73,5 +73,13 @@ public enum IdentityMigrations {
                 """,
                 "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ]),
+        // Levels of assurance: an account registered online is low; the demo's accounts stand for
+        // people whose documents a registrar has seen.
+        Migration(
+            version: 103, name: "levels of assurance",
+            statements: [
+                "ALTER TABLE accounts ADD COLUMN assurance TEXT NOT NULL DEFAULT 'low'",
+                "UPDATE accounts SET assurance = 'high' WHERE pin IN (SELECT pin FROM people WHERE is_demo = 1)",
+            ]),
     ]
 }

@@ -26,6 +26,10 @@ public protocol IdentityStore: Sendable {
 /// Storage of passwords, sessions and failed sign-ins.
 public protocol CredentialStore: Sendable {
     func passwordHash(pin: String) async throws -> String?
+    /// The account's level of assurance (low when it has none recorded).
+    func assurance(pin: String) async throws -> Assurance
+    /// Raises (or sets) the account's level, with its ledger entry in the same transaction.
+    func setAssurance(_ level: Assurance, pin: String, how: String, now: Int, by actor: LedgerActor) async throws
     func setPasswordHash(_ hash: String, pin: String, now: Int) async throws
     /// The largest number of failures recorded since `since` under any of `keys`.
     func failures(keys: [String], since: Int) async throws -> Int

@@ -67,7 +67,8 @@ extension SQLIdentityStore {
         ).run()
         try await sql.raw(
             """
-            INSERT INTO accounts (pin, password_hash, created_at) VALUES (\(bind: p.pin), \(bind: passwordHash), \(bind: now)) ON CONFLICT (pin) DO NOTHING
+            INSERT INTO accounts (pin, password_hash, created_at, assurance) VALUES (\(bind: p.pin), \(bind: passwordHash), \(bind: now), 'high')
+            ON CONFLICT (pin) DO NOTHING
             """
         ).run()
         guard let post else { return }

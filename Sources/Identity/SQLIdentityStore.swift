@@ -225,6 +225,28 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
 
     // MARK: credentials
 
+    public func assurance(pin: String) async throws -> Assurance {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT assurance FROM accounts WHERE pin = \(bind: pin)").first(
+                decodingColumn: "assurance", as: String.self)
+        }.flatMap(Assurance.init(rawValue:)) ?? .low
+    }
+
+    public func setAssurance(_ level: Assurance, pin: String, how: String, now: Int, by actor: LedgerActor)
+        async throws
+    {
+        try await database.transaction { sql in
+            let changed =
+                try await sql.raw(
+                    "UPDATE accounts SET assurance = \(bind: level.rawValue) WHERE pin = \(bind: pin) RETURNING pin"
+                ).first() != nil
+            guard changed else { throw DomainError.notFound }
+            _ = try await self.log(
+                sql, kind: "identity.account.assurance", actor: actor, subject: { $0 }, subjectPIN: pin,
+                details: ["level": level.rawValue, "how": how], now: now)
+        }
+    }
+
     public func passwordHash(pin: String) async throws -> String? {
         try await database.withConnection { sql in
             try await sql.raw("SELECT password_hash FROM accounts WHERE pin = \(bind: pin)").first(

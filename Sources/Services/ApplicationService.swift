@@ -89,7 +89,9 @@ public struct ApplicationService: Sendable {
     /// their record is logged for them ("the portal read it to fill in the form of service X").
     public func prefill(_ service: Service, for applicant: Principal) async throws -> [String: String] {
         let fields = service.form.filter { $0.prefill != nil }
-        guard !fields.isEmpty else { return [:] }
+        // Register data goes only to accounts known to be the person's (not to one registered
+        // online by anybody who knew the PIN).
+        guard !fields.isEmpty, applicant.assurance >= .substantial else { return [:] }
         let purpose = try Purpose(
             legalBasis: "once-only: filling in the application form for \(service.id)", caseNumber: "")
         let at = clock.seconds
@@ -135,6 +137,9 @@ public struct ApplicationService: Sendable {
     /// application stored the first time.
     public func submit(_ submission: Submission) async throws -> Application {
         let service = try await catalogue.service(submission.serviceID)
+        guard submission.applicant.assurance >= service.assurance ?? .low else {
+            throw ValidationError(field: "assurance", messageKey: "error_assurance_too_low")
+        }
         if let inn = submission.organisationINN {
             guard service.applicants.contains(.company) else {
                 throw ValidationError(field: "organisation", messageKey: "error_not_for_companies")

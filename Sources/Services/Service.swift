@@ -30,6 +30,8 @@ public struct Service: Sendable, Codable, Equatable {
     public var issues: DocumentKind?
     /// For services a parent may use for their child: the form field holding the PIN of the person
     /// applied for. The applicant must be that person or their parent in `person_relations`.
+    /// The level of assurance an applicant's account needs (low when not given).
+    public var assurance: Assurance?
     public var representing: String?
     /// Records a positive decision writes into registries: from then on the state knows it and
     /// nobody is asked for it again (a birth, a company).

@@ -168,7 +168,8 @@ struct RegistrationAPIController: Sendable {
             let ids = urls.compactMap(\.stringValue).map { String($0.split(separator: "/").last ?? "") }
             files.merge(try await applications.uploads(ids, client: client.id)) { inline, _ in inline }
         }
-        let applicantPrincipal = Principal(pin: pin.value, displayName: "", post: nil)
+        // The calling agency's system answers for having identified the applicant.
+        let applicantPrincipal = Principal(pin: pin.value, displayName: "", post: nil, assurance: .substantial)
         let application = try await applications.submit(
             Submission(
                 serviceID: service.id, applicant: applicantPrincipal, language: context.language, answers: answers,

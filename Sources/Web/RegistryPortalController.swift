@@ -29,6 +29,8 @@ struct RegistryPortalController: Sendable {
     )] {
         let principal = try PortalController.signedIn(context)
         try AccessPolicy.require(.viewOwnCabinet, of: principal)
+        // Who read a person's data is itself about them: not for an account anybody could have opened.
+        guard principal.assurance >= .substantial else { throw DomainError.forbidden }
         let agencies = try await identity.agencies()
         let names = try await registries.catalogue().registries
         return try await registries.accessLog(pin: principal.pin).map { access in
@@ -41,6 +43,11 @@ struct RegistryPortalController: Sendable {
     }
 
     @Sendable func dataAccess(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let principal = context.principal, principal.assurance < .substantial {
+            return pages.render(
+                "data_access", titleKey: "access_title", request: request, context: context,
+                page: DataAccessPage(rows: [], hasRows: false, count: 0, needsAssurance: true))
+        }
         let rows = try await accessRows(context).map { access, agency, registry in
             DataAccessPage.Row(
                 time: DisplayTime.dateTime(access.at, context.language), agency: agency, registry: registry,
@@ -54,7 +61,7 @@ struct RegistryPortalController: Sendable {
         }
         return pages.render(
             "data_access", titleKey: "access_title", request: request, context: context,
-            page: DataAccessPage(rows: rows, hasRows: !rows.isEmpty, count: rows.count))
+            page: DataAccessPage(rows: rows, hasRows: !rows.isEmpty, count: rows.count, needsAssurance: false))
     }
 
     @Sendable func dataAccessCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -308,6 +315,8 @@ struct DataAccessPage: Encodable, Sendable {
     var rows: [Row]
     var hasRows: Bool
     var count: Int
+    /// The account is not confirmed as the person's: nothing is shown, and the page says why.
+    var needsAssurance: Bool
 }
 
 /// An official's registry search: the form and, after a search, the records found.

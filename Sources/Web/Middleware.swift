@@ -200,6 +200,10 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[Self.frameOptions] = "DENY"
         response.headers[Self.referrerPolicy] = "same-origin"
         if strictTransport { response.headers[.strictTransportSecurity] = "max-age=31536000" }
+        // Answers to other systems may carry a person's data: no cache keeps them unless a route says so.
+        if response.headers[.cacheControl] == nil, MachinePaths.contains(request.uri.path) {
+            response.headers[.cacheControl] = "no-store"
+        }
         return response
     }
 }

@@ -21,6 +21,7 @@ import Testing
                 client, .get, "/api/v1/people/\(PortalTests.citizen)?purpose=pension%20eligibility&caseNumber=P-17",
                 token: reader)
             #expect(read.status == .ok)
+            #expect(read.headers[.cacheControl] == "no-store", "a person's data is kept by no cache")
             var citizen = Browser(client)
             _ = try await citizen.signIn(PortalTests.citizen)
             let log = try await citizen.get("/cabinet/data-access.json")

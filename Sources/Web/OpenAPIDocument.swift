@@ -1,3 +1,4 @@
+import Core
 import Registries
 
 /// The OpenAPI 3.1 description of every JSON endpoint, served at `/openapi.json`.
@@ -183,10 +184,10 @@ enum OpenAPIDocument {
         Operation(
             method: "GET", route: .inclusionProof,
             summary: "Inclusion proof (query: index, size; size defaults to the latest checkpoint)",
-            responseSchema: "InclusionProof"),
+            responseSchema: "InclusionProof", query: ["index", "size"]),
         Operation(
             method: "GET", route: .consistencyProof, summary: "Consistency proof (query: from, to)",
-            responseSchema: "ConsistencyProof"),
+            responseSchema: "ConsistencyProof", query: ["from", "to"]),
         Operation(
             method: "GET", route: .receipt,
             summary: "A c2sp.org/tlog-proof receipt against the latest checkpoint (text/plain)", responseSchema: "Text"),
@@ -211,7 +212,7 @@ enum OpenAPIDocument {
                 let schema: JSONValue =
                     switch name {
                     case "pin", "inn": ["type": "string", "pattern": "^[0-9]{14}$"]
-                    case "index": ["type": "integer", "minimum": 0]
+                    case "index": ["type": "integer", "minimum": 0, "maximum": .number(Double(RequestNumber.largest))]
                     default: ["type": "string"]
                     }
                 return ["name": .string(name), "in": "path", "required": true, "schema": schema] as JSONValue
@@ -220,8 +221,15 @@ enum OpenAPIDocument {
                 parameters
                 + op.query.map { name in
                     [
-                        "name": .string(name), "in": "query", "required": .bool(name == "userId"),
-                        "schema": ["type": ["page", "pageSize"].contains(name) ? "integer" : "string"],
+                        "name": .string(name), "in": "query",
+                        "required": .bool(["userId", "index", "from", "to"].contains(name)),
+                        "schema": Self.whole.contains(name)
+                            ? [
+                                "type": "integer", "minimum": name.hasPrefix("page") ? 1 : 0,
+                                "maximum": name == "pageSize"
+                                    ? 1000 : name == "page" ? 1_000_000 : .number(Double(RequestNumber.largest)),
+                            ]
+                            : ["type": "string"],
                         "description": .string(queryHelp[name] ?? name),
                     ] as JSONValue
                 }
@@ -263,6 +271,9 @@ enum OpenAPIDocument {
         ]
     }
 
+    /// Query parameters that are whole numbers (bounded: see docs/security.md).
+    static let whole: Set<String> = ["page", "pageSize", "index", "size", "from", "to"]
+
     static let queryHelp = [
         "purpose":
             "Legal basis of the read; required for registries about people (the read is logged for the person and in the ledger)",
@@ -272,13 +283,23 @@ enum OpenAPIDocument {
         "databaseId": "Only reads of this registry",
         "applicantId": "The applicant's PIN",
         "additionalMetadata": "The form field the uploaded file answers",
+        "index": "The entry's index", "size": "The tree size (default: the latest checkpoint's)",
+        "from": "The earlier tree size", "to": "The later tree size",
     ]
 
     private static func responses(_ op: Operation) -> JSONValue {
+        // The checkpoint, key, receipts and tiles are text or bytes, and say so.
+        let type =
+            switch op.responseSchema {
+            case "Text": "text/plain"
+            case "Binary": "application/octet-stream"
+            case "Empty": ""
+            default: "application/json"
+            }
         var result: [String: JSONValue] = [
-            String(op.success): [
-                "description": "OK", "content": ["application/json": ["schema": ref(op.responseSchema)]],
-            ]
+            String(op.success): type.isEmpty
+                ? ["description": "Done"]
+                : ["description": "OK", "content": .object([type: ["schema": ref(op.responseSchema)]])]
         ]
         func add(_ code: Int, _ description: String) {
             result[String(code)] = [
@@ -299,6 +320,11 @@ enum OpenAPIDocument {
             add(409, "Already registered")
             add(422, "Field errors")
         }
+        if !op.query.isEmpty || op.mediator {
+            add(400, "A required header or parameter is missing or malformed")
+            add(422, "A parameter is not valid (numbers are bounded; see docs/security.md)")
+        }
+        if op.route.rawValue.hasPrefix(Route.ledgerPrefix) { add(404, "Past the end of the log, or no checkpoint yet") }
         if op.route == .readyz { add(503, "Database unreachable") }
         return .object(result)
     }

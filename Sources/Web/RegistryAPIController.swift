@@ -184,6 +184,8 @@ struct RegistryAPIController: Sendable {
     /// "Who looked at my data" for GovStack clients: a signed-in person for themselves, or a
     /// system holding `datausage:read` (the state portal's back end) for anyone.
     @Sendable func personalDataUsage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        // Who asks comes before what they ask: without credentials the answer is 401, whatever the query.
+        guard context.apiClient != nil || context.principal != nil else { throw DomainError.unauthenticated }
         guard let userID = request.uri.queryParameters["userId"].map(String.init), !userID.isEmpty else {
             throw ValidationError(field: "userId", messageKey: "error_required")
         }

@@ -60,6 +60,7 @@ base = sys.argv[1]
 s = requests.Session()
 csrf = re.search(r'name="_csrf" value="([^"]+)"', s.get(base + "/signin").text).group(1)
 s.post(base + "/signin", data={"_csrf": csrf, "pin": "11502198000555", "password": "demo-taza-koom"})
+csrf = s.cookies["tk_csrf"]  # signing in renews the form token (it belongs to the session)
 page = s.post(base + "/admin/clients", data=[("_csrf", csrf), ("name", "bench"), ("agencyCode", "MOA"), ("scopes", "application:write")])
 print(re.search(r'<code class="token">([^<]+)</code>', page.text).group(1))
 PY

@@ -54,17 +54,7 @@ ratio() { python3 -c "print(f'{float($1)/float($2):.2f}')"; }
 # Authenticated submissions: a token of the Ministry of Agriculture's system, 64 clients, each
 # request a new land-subsidy application (form checked, stored, case started with its decision
 # table and assignment, ledger entries), against /healthz at the same concurrency.
-token=$(python3 - "$base" <<'PY'
-import re, sys, requests
-base = sys.argv[1]
-s = requests.Session()
-csrf = re.search(r'name="_csrf" value="([^"]+)"', s.get(base + "/signin").text).group(1)
-s.post(base + "/signin", data={"_csrf": csrf, "pin": "11502198000555", "password": "demo-taza-koom"})
-csrf = s.cookies["tk_csrf"]  # signing in renews the form token (it belongs to the session)
-page = s.post(base + "/admin/clients", data=[("_csrf", csrf), ("name", "bench"), ("agencyCode", "MOA"), ("scopes", "application:write")])
-print(re.search(r'<code class="token">([^<]+)</code>', page.text).group(1))
-PY
-)
+token=$(scripts/issue-token "$base" MOA application:write)
 # One wrk thread here: the load generator shares the 2 cores, and one thread keeps 64 connections busy.
 submit_connections=${SUBMIT_CONNECTIONS:-64}; submit_threads=${SUBMIT_THREADS:-1}
 read -r h64_rps h64_p50 h64_p99 h64_err < <(connections=$submit_connections threads=$submit_threads measure healthz64 /healthz)

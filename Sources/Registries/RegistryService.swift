@@ -339,11 +339,7 @@ public struct RegistryService: Sendable {
     public func logRead(ofPerson pin: String, registry: String, by caller: RegistryCaller, purpose: Purpose)
         async throws
     {
-        let (kind, id, name, application): (String, String, String, String) =
-            switch caller {
-            case .official(let principal): ("official", principal.pin, principal.displayName, "")
-            case .system(let client, let application): ("system", client.id, client.name, application)
-            }
+        let (kind, id, name, application) = Self.reader(caller)
         let access = DataAccess(
             id: Hex.encode((0..<12).map { _ in UInt8.random(in: 0...255) }), personPIN: pin, registry: registry,
             recordKey: pin, readerKind: kind, readerID: id, readerName: name, agencyCode: caller.agencyCode ?? "",
@@ -360,11 +356,7 @@ public struct RegistryService: Sendable {
         let at = clock.seconds
         let accesses: [DataAccess] = records.compactMap { record -> DataAccess? in
             guard case .string(let pin)? = record.content[personal] else { return nil }
-            let (kind, id, name, application): (String, String, String, String) =
-                switch caller {
-                case .official(let principal): ("official", principal.pin, principal.displayName, "")
-                case .system(let client, let application): ("system", client.id, client.name, application)
-                }
+            let (kind, id, name, application) = Self.reader(caller)
             return DataAccess(
                 id: Hex.encode((0..<12).map { _ in UInt8.random(in: 0...255) }), personPIN: pin,
                 registry: record.registry, recordKey: record.key,
@@ -373,6 +365,14 @@ public struct RegistryService: Sendable {
                 ledgerIndex: nil)
         }
         _ = try await store.log(accesses, by: Self.actor(caller))
+    }
+
+    /// How a read's log line names its reader: kind, id, name and the calling application.
+    static func reader(_ caller: RegistryCaller) -> (kind: String, id: String, name: String, application: String) {
+        switch caller {
+        case .official(let principal): ("official", principal.pin, principal.displayName, "")
+        case .system(let client, let application): ("system", client.id, client.name, application)
+        }
     }
 
     static func actor(_ caller: RegistryCaller) -> LedgerActor {

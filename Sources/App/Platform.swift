@@ -82,7 +82,7 @@ public struct Platform: Sendable {
                 identity: identity, gateway: TestPaymentGateway(database: database), idempotency: idempotency,
                 clock: clock)
             try await DemoServices.ensure(applications, workflow: workflow, logger: logger)
-            let messages = RecordingSender()
+            let messages = RecordingSender(file: configuration.messageFile)
             let authentication = AuthenticationService(
                 identities: store, credentials: store, passwords: passwords,
                 policy: .init(
@@ -95,7 +95,10 @@ public struct Platform: Sendable {
             let clients = APIClientService(store: store, clock: clock)
             let web = try await WebServices(
                 configuration: configuration, database: database, clock: clock, idempotency: idempotency,
-                identity: identity, authentication: authentication, clients: clients, ledger: ledger,
+                identity: identity, authentication: authentication,
+                activation: AccountActivation(
+                    database: database, credentials: store, phones: registryStore, clock: clock),
+                clients: clients, ledger: ledger,
                 registries: registries, workflow: workflow, applications: applications, checkpointFile: checkpointFile)
             return Platform(
                 configuration: configuration, database: database, clock: clock, idempotency: idempotency,

@@ -29,6 +29,9 @@ public struct AppConfiguration: Sendable {
     /// How many synthetic residents the demo population registry gets (other demo registries
     /// grow in proportion); small by default so a first start takes seconds.
     public var demoRegistrySize: Int
+    /// Where the test email and SMS adapter also writes each message, one JSON object per line (the
+    /// demo's stand-in for a mail server and an SMS gateway); nil to keep them in memory only.
+    public var messageFile: String?
 
     public init(
         host: String = "127.0.0.1",
@@ -44,7 +47,8 @@ public struct AppConfiguration: Sendable {
         ledgerKeyFile: String? = nil,
         checkpointFile: String? = nil,
         checkpointIntervalSeconds: Int = 10,
-        demoRegistrySize: Int = 1000
+        demoRegistrySize: Int = 1000,
+        messageFile: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -60,5 +64,6 @@ public struct AppConfiguration: Sendable {
         self.checkpointFile = checkpointFile
         self.checkpointIntervalSeconds = checkpointIntervalSeconds
         self.demoRegistrySize = demoRegistrySize
+        self.messageFile = messageFile
     }
 }

@@ -46,8 +46,15 @@ public struct AuthenticationService: Sendable {
         self.policy = policy
     }
 
-    /// Checks the password and opens a session; returns the session token to put in a cookie.
-    public func signIn(login: String, password: String, address: String) async throws -> String {
+    /// A password that was right: the session token to put in a cookie and, for officials and
+    /// administrators, the second factor still to give before the session counts.
+    public struct SignedIn: Sendable, Equatable {
+        public var token: String
+        public var secondFactor: SecondFactor.Step?
+    }
+
+    /// Checks the password and opens a session; an official's session waits for their second factor.
+    public func signIn(login: String, password: String, address: String) async throws -> SignedIn {
         let now = clock.seconds
         let pin = login.filter { !$0.isWhitespace }
         let account = "account:" + Secrets.digest(of: pin)
@@ -63,10 +70,16 @@ public struct AuthenticationService: Sendable {
             throw Failure.rejected
         }
         try await credentials.clearFailures(key: keys[0])
+        var step: SecondFactor.Step?
+        if try await identities.post(of: pin) != nil {
+            step = try await credentials.authenticator(pin: pin).secret == nil ? .enrol : .code
+        }
         let token = Secrets.token()
         try await credentials.insertSession(
-            tokenHash: Secrets.digest(of: token), pin: pin, now: now, expiresAt: now + policy.sessionLifetimeSeconds)
-        return token
+            tokenHash: Secrets.digest(of: token), pin: pin, now: now,
+            expiresAt: now + (step == nil ? policy.sessionLifetimeSeconds : SecondFactor.pendingLifetimeSeconds),
+            complete: step == nil)
+        return SignedIn(token: token, secondFactor: step)
     }
 
     /// How long this attempt must wait, or nil when it may go ahead. Guessing is slowed where it
@@ -93,7 +106,9 @@ public struct AuthenticationService: Sendable {
     /// The person behind a session token, or nil when it is unknown or expired.
     public func principal(sessionToken token: String) async throws -> Principal? {
         let now = clock.seconds
-        guard let pin = try await credentials.sessionOwner(tokenHash: Secrets.digest(of: token), now: now),
+        guard
+            let pin = try await credentials.sessionOwner(
+                tokenHash: Secrets.digest(of: token), now: now, complete: true),
             let person = try await identities.person(pin: pin)
         else { return nil }
         return Principal(

@@ -81,5 +81,29 @@ public enum IdentityMigrations {
                 "ALTER TABLE accounts ADD COLUMN assurance TEXT NOT NULL DEFAULT 'low'",
                 "UPDATE accounts SET assurance = 'high' WHERE pin IN (SELECT pin FROM people WHERE is_demo = 1)",
             ]),
+        // Ways to raise assurance and second factors: activation codes sent to the registered phone,
+        // TOTP secrets and recovery codes of officials, and sessions that wait for their second factor.
+        // Existing sessions stay complete; the demo's officials get the demo authenticator secret.
+        Migration(
+            version: 104, name: "activation codes and second factors",
+            statements: [
+                """
+                CREATE TABLE activation_codes (pin TEXT PRIMARY KEY REFERENCES people(pin), code_hash TEXT NOT NULL,
+                  sent_to TEXT NOT NULL, expires_at BIGINT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+                  created_at BIGINT NOT NULL)
+                """,
+                "ALTER TABLE accounts ADD COLUMN totp_secret TEXT",
+                "ALTER TABLE accounts ADD COLUMN totp_pending TEXT",
+                "ALTER TABLE accounts ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT 0",
+                """
+                CREATE TABLE recovery_codes (pin TEXT NOT NULL REFERENCES people(pin), code_hash TEXT NOT NULL,
+                  used_at BIGINT, PRIMARY KEY (pin, code_hash))
+                """,
+                "ALTER TABLE sessions ADD COLUMN second_factor INTEGER NOT NULL DEFAULT 1",
+                """
+                UPDATE accounts SET totp_secret = '\(SecondFactor.demoSecret)' WHERE pin IN
+                  (SELECT o.person_pin FROM officials o JOIN people p ON p.pin = o.person_pin WHERE p.is_demo = 1)
+                """,
+            ]),
     ]
 }

@@ -35,11 +35,47 @@ public protocol CredentialStore: Sendable {
     func failures(keys: [String], since: Int) async throws -> Int
     func recordFailure(keys: [String], at: Int, forgetBefore: Int) async throws
     func clearFailures(key: String) async throws
-    func insertSession(tokenHash: String, pin: String, now: Int, expiresAt: Int) async throws
-    /// The PIN of a live session, or nil when unknown or expired.
-    func sessionOwner(tokenHash: String, now: Int) async throws -> String?
+    /// Stores a session; an incomplete one (`complete` false) still waits for its second factor.
+    func insertSession(tokenHash: String, pin: String, now: Int, expiresAt: Int, complete: Bool) async throws
+    /// The PIN of a live session that is `complete` (or that waits for its second factor), or nil
+    /// when unknown or expired.
+    func sessionOwner(tokenHash: String, now: Int, complete: Bool) async throws -> String?
     func deleteSession(tokenHash: String) async throws
     func deleteSessions(pin: String) async throws
+
+    /// The account's authenticator secret, the one offered during enrolment, and the last step used.
+    func authenticator(pin: String) async throws -> (secret: String?, pending: String?, lastStep: Int)
+    /// Remembers the secret offered to the person until they confirm it with a code.
+    func offerAuthenticator(secret: String, pin: String) async throws
+    /// Makes the offered secret the account's, replaces its recovery codes (digests), with a ledger entry.
+    func enableAuthenticator(
+        secret: String, recoveryDigests: [String], step: Int, pin: String, now: Int, by actor: LedgerActor
+    ) async throws
+    /// Records `step` as used when it is later than the last one used; false when it is not (a replay).
+    func useAuthenticatorStep(_ step: Int, pin: String) async throws -> Bool
+    /// Marks an unused recovery code (by digest) used; false when there is no such unused code.
+    func useRecoveryCode(digest: String, pin: String, now: Int) async throws -> Bool
+
+    /// When the account's current activation code was made, on the caller's transaction.
+    func activationCreatedAt(pin: String, on sql: any SQLDatabase) async throws -> Int?
+    /// Stores a new activation code (digest) for the account, replacing an earlier one.
+    func putActivationCode(
+        digest: String, sentTo: String, expiresAt: Int, now: Int, pin: String, on sql: any SQLDatabase
+    ) async throws
+    /// The account's pending activation code: where it was sent and until when it holds.
+    func pendingActivation(pin: String, now: Int) async throws -> (sentTo: String, expiresAt: Int)?
+    /// Checks a code against the pending one: on a match the code is spent and the account raised to
+    /// substantial with its ledger entry; otherwise the attempt is counted.
+    func confirmActivation(digest: String, pin: String, now: Int, maxAttempts: Int) async throws
+        -> ActivationCheck
+}
+
+/// What checking an activation code came to.
+public enum ActivationCheck: Sendable, Equatable {
+    case confirmed
+    case wrong
+    case expired
+    case tooManyAttempts
 }
 
 /// Storage of API clients; only a digest of each token is kept.

@@ -72,6 +72,10 @@ extension SQLIdentityStore {
             """
         ).run()
         guard let post else { return }
+        // The demo's officials sign in with the demo authenticator secret as their second factor.
+        try await sql.raw(
+            "UPDATE accounts SET totp_secret = \(bind: SecondFactor.demoSecret) WHERE pin = \(bind: p.pin)"
+        ).run()
         try await sql.raw(
             """
             INSERT INTO officials (person_pin, agency_code, position) VALUES (\(bind: p.pin), \(bind: post.agencyCode), \(bind: post.position))

@@ -16,7 +16,7 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
     }
 
     /// Appends one event in `sql`'s transaction; personal identifiers become pseudonyms first.
-    private func log(
+    func log(
         _ sql: any SQLDatabase, kind: String, actor: LedgerActor, subject: (String) -> String,
         subjectPIN: String?, details: some Encodable & Sendable, now: Int
     ) async throws -> Int? {
@@ -236,15 +236,22 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
         async throws
     {
         try await database.transaction { sql in
-            let changed =
-                try await sql.raw(
-                    "UPDATE accounts SET assurance = \(bind: level.rawValue) WHERE pin = \(bind: pin) RETURNING pin"
-                ).first() != nil
-            guard changed else { throw DomainError.notFound }
-            _ = try await self.log(
-                sql, kind: "identity.account.assurance", actor: actor, subject: { $0 }, subjectPIN: pin,
-                details: ["level": level.rawValue, "how": how], now: now)
+            try await setAssurance(level, pin: pin, how: how, now: now, by: actor, on: sql)
         }
+    }
+
+    /// Sets the account's level and writes its ledger entry on the caller's transaction.
+    func setAssurance(
+        _ level: Assurance, pin: String, how: String, now: Int, by actor: LedgerActor, on sql: any SQLDatabase
+    ) async throws {
+        let changed =
+            try await sql.raw(
+                "UPDATE accounts SET assurance = \(bind: level.rawValue) WHERE pin = \(bind: pin) RETURNING pin"
+            ).first() != nil
+        guard changed else { throw DomainError.notFound }
+        _ = try await log(
+            sql, kind: "identity.account.assurance", actor: actor, subject: { $0 }, subjectPIN: pin,
+            details: ["level": level.rawValue, "how": how], now: now)
     }
 
     public func passwordHash(pin: String) async throws -> String? {
@@ -298,22 +305,26 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
         }
     }
 
-    public func insertSession(tokenHash: String, pin: String, now: Int, expiresAt: Int) async throws {
+    public func insertSession(tokenHash: String, pin: String, now: Int, expiresAt: Int, complete: Bool) async throws {
         try await database.transaction { sql in
             // Expired sessions of this person are of no use to anyone; forget them as a new one starts.
             try await sql.raw("DELETE FROM sessions WHERE pin = \(bind: pin) AND expires_at <= \(bind: now)").run()
             try await sql.raw(
                 """
-                INSERT INTO sessions (token_hash, pin, created_at, expires_at) VALUES (\(bind: tokenHash), \(bind: pin), \(bind: now), \(bind: expiresAt))
+                INSERT INTO sessions (token_hash, pin, created_at, expires_at, second_factor)
+                VALUES (\(bind: tokenHash), \(bind: pin), \(bind: now), \(bind: expiresAt), \(bind: complete ? 1 : 0))
                 """
             ).run()
         }
     }
 
-    public func sessionOwner(tokenHash: String, now: Int) async throws -> String? {
+    public func sessionOwner(tokenHash: String, now: Int, complete: Bool) async throws -> String? {
         try await database.withConnection { sql in
             try await sql.raw(
-                "SELECT pin FROM sessions WHERE token_hash = \(bind: tokenHash) AND expires_at > \(bind: now)"
+                """
+                SELECT pin FROM sessions WHERE token_hash = \(bind: tokenHash) AND expires_at > \(bind: now)
+                  AND second_factor = \(bind: complete ? 1 : 0)
+                """
             )
             .first(decodingColumn: "pin", as: String.self)
         }

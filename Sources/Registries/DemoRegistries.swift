@@ -32,7 +32,8 @@ public enum DemoRegistries {
                    "birthDate": {"type": "string", "format": "date"},
                    "sex": {"type": "string", "enum": ["female", "male"]},
                    "districtCode": {"type": "string", "maxLength": 10},
-                   "address": {"type": "string", "maxLength": 300}},
+                   "address": {"type": "string", "maxLength": 300},
+                   "phone": {"type": "string", "maxLength": 30}},
                  "required": ["pin", "familyName", "givenName", "birthDate", "sex"], "additionalProperties": false}
                 """,
             access: [
@@ -188,6 +189,7 @@ public enum DemoRegistries {
             let pin = (try? PIN(p.0)) ?? nil
             return [
                 p.0, p.1, p.2, p.3, pin?.birthDate.description ?? "1990-01-01", pin?.sex.rawValue ?? "female", p.4, p.5,
+                p.6,
             ]
         }
         let synthetic = (0..<size).map(SyntheticPopulation.row)

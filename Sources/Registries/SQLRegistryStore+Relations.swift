@@ -1,3 +1,4 @@
+import Core
 import Identity
 import SQLKit
 import Storage
@@ -37,5 +38,21 @@ extension SQLRegistryStore: Kinship {
             ON CONFLICT (pin_a, pin_b) DO NOTHING
             """
         ).run()
+    }
+}
+
+/// The phone numbers the population register holds, for activation codes.
+extension SQLRegistryStore: RegisteredPhones {
+    public func registeredPhone(of pin: String, on sql: any SQLDatabase, now: Int) async throws -> String? {
+        let purpose = try Purpose(legalBasis: "account confirmation: activation code to the registered phone")
+        let content: RecordContent?
+        do {
+            content = try await systemRead(
+                "population", key: pin, agency: "SRS", system: "portal", purpose: purpose, on: sql, now: now)
+        } catch DomainError.notFound {
+            return nil  // no population register on this platform
+        }
+        guard case .string(let phone)? = content?["phone"] else { return nil }
+        return phone
     }
 }

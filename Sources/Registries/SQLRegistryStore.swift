@@ -424,7 +424,7 @@ public struct SQLRegistryStore: RegistryStore {
             let access = DataAccess(
                 id: Hex.encode((0..<12).map { _ in UInt8.random(in: 0...255) }), personPIN: pin, registry: name,
                 recordKey: record.key,
-                readerKind: "system", readerID: system, readerName: "Taza Koom workflow", agencyCode: agency,
+                readerKind: "system", readerID: system, readerName: "Taza Koom \(system)", agencyCode: agency,
                 application: system,
                 legalBasis: purpose.legalBasis, caseNumber: purpose.caseNumber, at: now, ledgerIndex: nil)
             _ = try await log([access], by: .system(system), on: sql)

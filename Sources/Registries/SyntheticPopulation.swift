@@ -5,7 +5,7 @@ import Core
 public enum SyntheticPopulation {
     /// The CSV header of `row(_:)`, in the population schema's field order.
     public static let header = [
-        "pin", "familyName", "givenName", "patronymic", "birthDate", "sex", "districtCode", "address",
+        "pin", "familyName", "givenName", "patronymic", "birthDate", "sex", "districtCode", "address", "phone",
     ]
 
     static let families = [
@@ -50,7 +50,9 @@ public enum SyntheticPopulation {
         let patronymic = father + (female ? "овна" : "ович")
         let district = districts[(i / 13) % districts.count]
         let address = "\(streets[i % streets.count]) \(i % 250 + 1), кв. \(i % 90 + 1)"
-        return [pin, family, given, patronymic, iso, female ? "female" : "male", district, address]
+        // Every resident has a mobile number: activation codes go to it.
+        let phone = "+996 70\(i % 10) \(three(i / 1000 % 1000)) \(three(i % 1000))"
+        return [pin, family, given, patronymic, iso, female ? "female" : "male", district, address, phone]
     }
 
     static func date(fromDay day: Int) -> (year: Int, month: Int, day: Int) {
@@ -73,6 +75,7 @@ public enum SyntheticPopulation {
     }
 
     private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+    private static func three(_ n: Int) -> String { n < 10 ? "00\(n)" : n < 100 ? "0\(n)" : String(n) }
     private static func five(_ n: Int) -> String {
         String(repeating: "0", count: max(0, 5 - String(n).count)) + String(n)
     }

@@ -15,11 +15,12 @@ public protocol SMSSender: Sendable {
     func send(to phone: String, text: String) async throws
 }
 
-/// A sender that delivers nothing and remembers everything: tests and the demo use it, and
-/// `serve` logs what it would have sent.
+/// A sender that delivers nothing and remembers everything: tests and the demo use it. Given a
+/// file, it also appends each message there as one JSON object per line, so people trying the demo
+/// (and browser tests) can read the SMS codes and emails a real gateway would have delivered.
 public actor RecordingSender: EmailSender, SMSSender {
     /// One message that would have gone out.
-    public struct Message: Sendable, Equatable {
+    public struct Message: Sendable, Equatable, Codable {
         public var channel: String
         public var recipient: String
         public var subject: String
@@ -27,15 +28,31 @@ public actor RecordingSender: EmailSender, SMSSender {
     }
 
     public private(set) var messages: [Message] = []
+    let file: String?
 
-    public init() {}
+    /// A sender that keeps messages in memory and, when `file` is given, appends them to it.
+    public init(file: String? = nil) {
+        self.file = file
+    }
 
     public func send(to address: String, subject: String, body: String) async throws {
-        messages.append(Message(channel: "email", recipient: address, subject: subject, body: body))
+        try record(Message(channel: "email", recipient: address, subject: subject, body: body))
     }
 
     public func send(to phone: String, text: String) async throws {
-        messages.append(Message(channel: "sms", recipient: phone, subject: "", body: text))
+        try record(Message(channel: "sms", recipient: phone, subject: "", body: text))
+    }
+
+    private func record(_ message: Message) throws {
+        messages.append(message)
+        guard let file else { return }
+        if !FileManager.default.fileExists(atPath: file) {
+            FileManager.default.createFile(atPath: file, contents: nil)
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: try JSONEncoder().encode(message) + Data("\n".utf8))
     }
 }
 

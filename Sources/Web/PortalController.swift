@@ -50,11 +50,19 @@ struct PortalController: Sendable {
         let form = try await FormData.read(request)
         let next = Self.safeNext(form["next"])
         do {
-            let token = try await authentication.signIn(
+            let signedIn = try await authentication.signIn(
                 login: form["pin"], password: form["password"], address: context.remoteAddress)
+            let token = signedIn.token
             // Signing in ends whatever session this browser had (another person's, perhaps).
             if let earlier = context.sessionToken { try await authentication.signOut(sessionToken: earlier) }
-            var response = Response.redirect(to: next)
+            // Officials and administrators give their second factor before the session opens anything.
+            let step: Route? =
+                switch signedIn.secondFactor {
+                case .code: .signInCode
+                case .enrol: .signInAuthenticator
+                case nil: nil
+                }
+            var response = Response.redirect(to: step?.path(query: [("next", next)]) ?? next)
             response.setCookie(
                 cookies.make(
                     name: CookieFactory.session, value: token, maxAge: sessionLifetimeSeconds,
@@ -173,6 +181,8 @@ struct PortalController: Sendable {
                     registeredOn: $0.registeredOn)
             },
             hasOrganisations: !cabinet.organisations.isEmpty,
+            assurance: pages.text("assurance_\(principal.assurance.rawValue)", language),
+            canRaise: principal.assurance == .low,
             post: cabinet.post.map { post in
                 .init(
                     agency: cabinet.agency?.name.text(language) ?? post.agencyCode, position: post.position,
@@ -307,5 +317,8 @@ struct CabinetPage: Encodable, Sendable {
     var person: Person
     var organisations: [Organisation]
     var hasOrganisations: Bool
+    /// The account's level of assurance, in words, and whether the person can raise it here.
+    var assurance: String
+    var canRaise: Bool
     var post: Post?
 }

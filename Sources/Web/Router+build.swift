@@ -32,6 +32,11 @@ private func makeRouter(_ s: WebServices, routes: RouteIndex) -> Router<AppReque
         identity: s.identity, authentication: s.authentication, cookies: s.cookies, pages: s.pages,
         sessionLifetimeSeconds: s.configuration.sessionLifetimeSeconds
     ).register(on: router)
+    SecondFactorController(
+        authentication: s.authentication, cookies: s.cookies, pages: s.pages,
+        sessionLifetimeSeconds: s.configuration.sessionLifetimeSeconds
+    ).register(on: router)
+    AssuranceController(activation: s.activation, pages: s.pages).register(on: router)
     AdminController(
         identity: s.identity, clients: s.clients, ledger: s.ledger, checkpointFile: s.checkpointFile, pages: s.pages
     ).register(on: router)

@@ -17,6 +17,8 @@ public struct WebServices: Sendable {
     public let idempotency: IdempotencyStore
     public let identity: IdentityService
     public let authentication: AuthenticationService
+    /// Raising an account's assurance with a code sent by SMS.
+    public let activation: AccountActivation
     public let clients: APIClientService
     public let ledger: LedgerService
     public let registries: RegistryService
@@ -30,7 +32,8 @@ public struct WebServices: Sendable {
     /// The web layer over these services; templates and static files are loaded here.
     public init(
         configuration: AppConfiguration, database: Database, clock: Clock, idempotency: IdempotencyStore,
-        identity: IdentityService, authentication: AuthenticationService, clients: APIClientService,
+        identity: IdentityService, authentication: AuthenticationService, activation: AccountActivation,
+        clients: APIClientService,
         ledger: LedgerService, registries: RegistryService, workflow: WorkflowService,
         applications: ApplicationService, checkpointFile: CheckpointFile?
     ) async throws {
@@ -40,6 +43,7 @@ public struct WebServices: Sendable {
         self.idempotency = idempotency
         self.identity = identity
         self.authentication = authentication
+        self.activation = activation
         self.clients = clients
         self.ledger = ledger
         self.registries = registries

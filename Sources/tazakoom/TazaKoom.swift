@@ -71,6 +71,12 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
+    @Option(
+        help:
+            "Also write every email and SMS the demo adapter would send to this file, one JSON per line (env TAZAKOOM_MESSAGE_FILE)."
+    )
+    var messageFile = ProcessInfo.processInfo.environment["TAZAKOOM_MESSAGE_FILE"]
+
     func run() async throws {
         var logger = Logger(label: "tazakoom")
         logger.logLevel =
@@ -83,7 +89,8 @@ struct Serve: AsyncParsableCommand {
             ledgerKeyFile: ledgerKeyFile,
             checkpointFile: checkpointFile ?? Self.defaultCheckpointFile(for: database.resolved),
             checkpointIntervalSeconds: checkpointInterval,
-            demoRegistrySize: max(0, demoSize)
+            demoRegistrySize: max(0, demoSize),
+            messageFile: messageFile
         )
         let app = try await buildApplication(configuration, logger: logger)
         if configuration.seedDemoData { printDemoAccounts() }
@@ -100,6 +107,9 @@ struct Serve: AsyncParsableCommand {
         for account in DemoData.accounts {
             say("  \(account.pin)  \(account.name)  — \(account.role)")
         }
+        say(
+            "Officials and administrators then give a code from an authenticator app set up with the demo key \(SecondFactor.demoSecret)."
+        )
     }
 }
 

@@ -66,10 +66,8 @@ import Testing
     @Test(arguments: TestEngine.available)
     func sessionsAreStoredHashedAndEndEverywhere(engine: TestEngine) async throws {
         try await IdentityFixture.with(engine) { f async throws in
-            let first = try await f.authentication.signIn(
-                login: Self.citizen, password: DemoData.password, address: "a")
-            let second = try await f.authentication.signIn(
-                login: Self.citizen, password: DemoData.password, address: "b")
+            let first = try await f.signIn(Self.citizen, address: "a")
+            let second = try await f.signIn(Self.citizen, address: "b")
             #expect(try await f.authentication.principal(sessionToken: first)?.pin == Self.citizen)
             let stored = try await f.column("token_hash", of: "sessions")
             #expect(!stored.contains(first) && !stored.contains(second))
@@ -88,14 +86,10 @@ import Testing
         try await IdentityFixture.with(engine) { f async throws in
             let admin = try #require(
                 try await f.authentication.principal(
-                    sessionToken:
-                        try await f.authentication.signIn(
-                            login: "11502198000555", password: DemoData.password, address: "a")))
+                    sessionToken: try await f.signIn("11502198000555")))
             let citizen = try #require(
                 try await f.authentication.principal(
-                    sessionToken:
-                        try await f.authentication.signIn(
-                            login: Self.citizen, password: DemoData.password, address: "a")))
+                    sessionToken: try await f.signIn(Self.citizen)))
             await #expect(throws: DomainError.forbidden) {
                 try await f.clients.issue(name: "x", agencyCode: "MOH", scopes: [.identityRead], by: citizen)
             }

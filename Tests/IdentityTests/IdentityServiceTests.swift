@@ -34,6 +34,23 @@ struct IdentityFixture {
         }
     }
 
+    /// Signs `pin` in with the demo password and, for an official, the demo authenticator's code of
+    /// the first step near now not used yet; returns the full session's token.
+    func signIn(_ pin: String, address: String = "a") async throws -> String {
+        let signedIn = try await authentication.signIn(login: pin, password: DemoData.password, address: address)
+        guard signedIn.secondFactor != nil else { return signedIn.token }
+        let secret = try #require(Base32.decode(SecondFactor.demoSecret))
+        let now = TOTP.step(at: Clock.system.seconds)
+        for step in now - 1...now + 1 {
+            if let full = try? await authentication.completeSecondFactor(
+                sessionToken: signedIn.token, code: TOTP.code(secret: secret, step: step))
+            {
+                return full
+            }
+        }
+        throw AuthenticationService.SecondFactorFailure.rejected
+    }
+
     func count(_ table: String) async throws -> Int {
         try await database.withConnection { sql in
             try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decodingColumn: "n", as: Int.self)

@@ -336,8 +336,9 @@ import Testing
             let good = (5000..<5100).map { CSVWriter.line(SyntheticPopulation.row($0)) }
             var bad = good
             // No given name:
-            bad[41] = "21503198500123,Асанов,,Маратович,1985-03-15,male,BIS-LEN,\"Ленин к. 1, кв. 2\"\r\n"
-            bad[77] = "1234,Асанова,Айгүл,,1985-03-15,female,BIS-LEN,\n"  // PIN too short
+            bad[41] =
+                "21503198500123,Асанов,,Маратович,1985-03-15,male,BIS-LEN,\"Ленин к. 1, кв. 2\",+996 700 000 123\r\n"
+            bad[77] = "1234,Асанова,Айгүл,,1985-03-15,female,BIS-LEN,,\n"  // PIN too short
             let rejected = await #expect(throws: RegistryError.self) {
                 try await f.importer.importCSV(
                     "population", from: try f.writeCSV(([header] + bad).joined()), reason: "", by: .agency("SRS"))

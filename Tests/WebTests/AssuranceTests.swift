@@ -74,4 +74,115 @@ import Testing
             #expect(try await attacker.get("/cabinet/data-access.csv").status == .forbidden)
         }
     }
+
+    /// A resident of the population register without an account, and the phone the register holds.
+    static func unclaimedResident(in url: String) async throws -> (pin: String, phone: String) {
+        let people = Set(try await values("pin", of: "people", in: url))
+        for content in try await values("content", of: "rr_population", in: url) {
+            guard let pin = PortalTests.matches(#""pin":"([0-9]{14})""#, in: content).first, !people.contains(pin),
+                let phone = PortalTests.matches(#""phone":"([^"]+)""#, in: content).first
+            else { continue }
+            return (pin, phone)
+        }
+        throw DomainError.notFound
+    }
+
+    @Test(arguments: TestEngine.available)
+    func aCodeSentToTheRegisteredPhoneRaisesTheAccountToSubstantial(engine: TestEngine) async throws {
+        try await withApp(engine) { client, url async throws in
+            let (pin, phone) = try await Self.unclaimedResident(in: url)
+            var person = Browser(client)
+            // The phone typed at registration is not where the code goes: the register's is.
+            _ = try await person.post(
+                "/register",
+                form: [
+                    "pin": pin, "familyName": "Someone", "givenName": "Else", "phone": "+996 999 000 000",
+                    "password": "a long enough password",
+                ])
+            _ = try await person.signIn(pin, password: "a long enough password")
+            let cabinet = try await person.get("/cabinet")
+            #expect(cabinet.text.contains(#"id="cabinet-assurance">Low<"#))
+            #expect(cabinet.text.contains(#"href="/cabinet/assurance""#))
+
+            // A code before one was asked for, and malformed codes, are refused beside the field.
+            let early = try await person.post("/cabinet/assurance", form: ["code": "123456"])
+            #expect(early.status == .unprocessableContent && early.text.contains("has expired or was never sent"))
+            let malformed = try await person.post("/cabinet/assurance", form: ["code": "12ab"])
+            #expect(malformed.status == .unprocessableContent && malformed.text.contains("The code is 6 digits."))
+
+            #expect(try await person.post("/cabinet/assurance/code", form: [:]).status == .seeOther)
+            let sms = try await values("body", of: "outbox", in: url)
+            let recipients = try await values("recipient", of: "outbox", in: url)
+            #expect(recipients == [phone])
+            let code = try #require(PortalTests.matches(#"code is ([0-9]{6})"#, in: sms.joined()).first)
+            let page = try await person.get("/cabinet/assurance")
+            #expect(page.text.contains("A code was sent to +996 *** *** " + String(phone.filter(\.isNumber).suffix(3))))
+            // Asking again at once sends nothing more, and the page says why.
+            let again = try await person.post("/cabinet/assurance/code", form: [:])
+            #expect(again.headers[.location] == "/cabinet/assurance?error=error_code_too_soon")
+            #expect(try await person.get("/cabinet/assurance?error=error_code_too_soon").text.contains("just now"))
+            #expect(try await count("outbox", in: url) == 1)
+            // An unknown error key in the address is not echoed.
+            #expect(!(try await person.get("/cabinet/assurance?error=<b>x</b>").text.contains("<b>x</b>")))
+
+            let wrong = try await person.post(
+                "/cabinet/assurance", form: ["code": code == "000000" ? "111111" : "000000"])
+            #expect(wrong.status == .unprocessableContent && wrong.text.contains("That code is not right."))
+            let right = try await person.post("/cabinet/assurance", form: ["code": code])
+            #expect(right.status == .seeOther)
+            #expect(try await person.get("/cabinet").text.contains(#"id="cabinet-assurance">Substantial<"#))
+            // The same code does not work twice, and the register's data is now theirs to see.
+            #expect(try await person.post("/cabinet/assurance", form: ["code": code]).status == .unprocessableContent)
+            let access = try await person.get("/cabinet/data-access")
+            #expect(access.text.contains("account confirmation: activation code to the registered phone"))
+            #expect(try await person.get("/cabinet/data-access.csv").status == .ok)
+            #expect(try await values("assurance", of: "accounts", in: url).contains("substantial"))
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func guessingTheCodeStopsAfterFiveTries(engine: TestEngine) async throws {
+        try await withApp(engine) { client, url async throws in
+            let (pin, _) = try await Self.unclaimedResident(in: url)
+            var person = Browser(client)
+            _ = try await person.post(
+                "/register",
+                form: ["pin": pin, "familyName": "A", "givenName": "B", "password": "a long enough password"])
+            _ = try await person.signIn(pin, password: "a long enough password")
+            _ = try await person.post("/cabinet/assurance/code", form: [:])
+            let code = try #require(
+                PortalTests.matches(
+                    #"code is ([0-9]{6})"#, in: try await values("body", of: "outbox", in: url).joined()
+                )
+                .first)
+            let wrong = code == "000000" ? "111111" : "000000"
+            for _ in 0..<5 { _ = try await person.post("/cabinet/assurance", form: ["code": wrong]) }
+            let blocked = try await person.post("/cabinet/assurance", form: ["code": code])
+            #expect(blocked.status == .tooManyRequests)
+            #expect(try await person.get("/cabinet").text.contains(#"id="cabinet-assurance">Low<"#))
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func aPersonTheRegisterHasNoPhoneForIsSentToAPublicServiceCentre(engine: TestEngine) async throws {
+        try await withApp(engine) { client, url async throws in
+            var person = Browser(client)
+            // Not in the population register at all.
+            _ = try await person.post(
+                "/register",
+                form: [
+                    "pin": "21503198500123", "familyName": "A", "givenName": "B", "password": "a long enough password",
+                ])
+            _ = try await person.signIn("21503198500123", password: "a long enough password")
+            let sent = try await person.post("/cabinet/assurance/code", form: [:])
+            #expect(sent.headers[.location] == "/cabinet/assurance?error=error_no_registered_phone")
+            #expect(try await count("outbox", in: url) == 0)
+            // A demo account is high already: nothing to raise.
+            var demo = Browser(client)
+            _ = try await demo.signIn(PortalTests.citizen)
+            #expect(!(try await demo.get("/cabinet/assurance").text.contains("send-code")))
+            let refused = try await demo.post("/cabinet/assurance/code", form: [:])
+            #expect(refused.headers[.location] == "/cabinet/assurance?error=error_already_confirmed")
+        }
+    }
 }

@@ -99,7 +99,7 @@ import Testing
 
     @Test(arguments: TestEngine.available)
     func repeatedFailuresAreThrottled(engine: TestEngine) async throws {
-        try await withApp(engine) { client, _ async throws in
+        try await withApp(engine, configure: setting(\.signInAttemptsPerWindow, 5)) { client, _ async throws in
             var browser = Browser(client)
             for _ in 0..<5 {
                 #expect(

@@ -75,7 +75,7 @@ struct AssuranceController: Sendable {
             fields: [
                 view.field(
                     "code", label: "field_activation_code", hint: "field_activation_code_hint",
-                    autocomplete: "one-time-code", inputmode: "numeric", keepValue: false)
+                    autocomplete: "off", inputmode: "numeric", keepValue: false)
             ],
             hasErrors: codeError != nil)
         var response = pages.render(

@@ -123,7 +123,7 @@ struct SecondFactorController: Sendable {
             language: context.language, values: FormData(""),
             errors: error.map { [FieldError(field: "code", messageKey: $0)] } ?? [])
         let field = view.field(
-            "code", label: "field_second_factor_code", hint: "field_second_factor_hint", autocomplete: "one-time-code",
+            "code", label: "field_second_factor_code", hint: "field_second_factor_hint", autocomplete: "off",
             inputmode: "numeric", keepValue: false)
         return pages.render(
             "signin_code", titleKey: "second_factor_title", request: request, context: context, status: status,
@@ -138,7 +138,7 @@ struct SecondFactorController: Sendable {
             language: context.language, values: FormData(""),
             errors: error.map { [FieldError(field: "code", messageKey: $0)] } ?? [])
         let field = view.field(
-            "code", label: "field_second_factor_code", autocomplete: "one-time-code", inputmode: "numeric",
+            "code", label: "field_second_factor_code", autocomplete: "off", inputmode: "numeric",
             keepValue: false)
         var response = pages.render(
             "signin_authenticator", titleKey: "authenticator_title", request: request, context: context,

@@ -10,10 +10,14 @@ import tempfile
 import time
 import uuid
 
+import sys
+
 import pytest
 import requests
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from demo_signin import next_code, sign_in as sign_in_session  # noqa: E402
 BINARY = os.environ.get("TAZAKOOM_BIN", os.path.join(ROOT, ".build", "debug", "tazakoom"))
 DEMO_PASSWORD = "demo-taza-koom"
 CITIZEN = "11207199000417"
@@ -30,6 +34,9 @@ class Server:
 
     def __init__(self, database_url, log_path, *extra, port=None):
         self.database_url = database_url
+        # The demo's SMS and email adapter writes what it would send here (one JSON per line).
+        self.messages_path = log_path + ".messages"
+        extra = (*extra, "--message-file", self.messages_path)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(log_path, "a")
@@ -110,10 +117,7 @@ def issue_token(url, scopes=("identity:write", "identity:read"), agency="MDD"):
     """Signs in as the demo administrator and issues an API token, as a person would in the browser."""
     import re
     session = requests.Session()
-    page = session.get(url + "/signin")
-    csrf = re.search(r'name="_csrf" value="([^"]+)"', page.text).group(1)
-    session.post(url + "/signin", data={"_csrf": csrf, "pin": ADMIN, "password": DEMO_PASSWORD}, allow_redirects=False)
-    csrf = session.cookies["tk_csrf"]  # signing in renews the form token (it belongs to the session)
+    csrf = sign_in_session(session, url, ADMIN)
     issued = session.post(url + "/admin/clients", data=[("_csrf", csrf), ("name", "e2e"), ("agencyCode", agency)] + [("scopes", s) for s in scopes])
     assert issued.status_code == 201, issued.text[:300]
     return re.search(r'<code class="token">([^<]+)</code>', issued.text).group(1)
@@ -139,3 +143,42 @@ def tazakoom(*args, timeout=300):
 
 
 ADMIN = "11502198000555"
+
+
+def give_second_factor(driver, url, pin):
+    """In the browser: type the demo authenticator's code when the sign-in asks for it."""
+    from selenium.webdriver.common.by import By
+    if "/signin/code" not in driver.current_url:
+        return
+    driver.find_element(By.ID, "code").send_keys(next_code(url, pin))
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(driver, 15).until(lambda d: "/signin/code" not in d.current_url)
+
+
+def wait_for_sms(server, phone, timeout=30):
+    """The text of the newest SMS the demo adapter sent to `phone` (the outbox sends every few seconds)."""
+    import json
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if os.path.exists(server.messages_path):
+            with open(server.messages_path) as f:
+                texts = [m["body"] for m in map(json.loads, f) if m["channel"] == "sms" and m["recipient"] == phone]
+            if texts:
+                return texts[-1]
+        time.sleep(0.5)
+    raise AssertionError(f"no SMS to {phone} within {timeout} s")
+
+
+def unclaimed_resident(server):
+    """A resident of the demo population register (SQLite) who has no account yet."""
+    import json
+    import sqlite3
+    path = server.database_url.removeprefix("sqlite:")
+    with sqlite3.connect(path) as db:
+        taken = {row[0] for row in db.execute("SELECT pin FROM people")}
+        for (content,) in db.execute("SELECT content FROM rr_population ORDER BY record_key"):
+            person = json.loads(content)
+            if person["pin"] not in taken and person.get("phone"):
+                return person
+    raise AssertionError("no unclaimed resident")

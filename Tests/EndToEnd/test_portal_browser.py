@@ -5,7 +5,7 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import CITIZEN, DEMO_PASSWORD
+from conftest import CITIZEN, DEMO_PASSWORD, next_code
 
 
 def serious_violations(driver):
@@ -116,3 +116,26 @@ def test_forms_work_with_javascript_off(server, workdir):
         assert CITIZEN in driver.find_element(By.TAG_NAME, "main").text
     finally:
         driver.quit()
+
+
+def test_an_official_signs_in_with_a_code_from_their_authenticator(server, browser):
+    clerk = "20106198800712"
+    browser.get(server.url + "/signin?lang=ru")
+    browser.find_element(By.ID, "pin").send_keys(clerk)
+    browser.find_element(By.ID, "password").send_keys(DEMO_PASSWORD)
+    click_and_wait(browser, "main form button[type=submit]")
+    # The password alone opens nothing: the second step asks for the app's code.
+    assert "/signin/code" in browser.current_url
+    assert_accessible(browser, "second factor")
+    browser.get(server.url + "/office/inbox")
+    assert "/signin" in browser.current_url, "a half-signed-in official is not let into the back office"
+    browser.get(server.url + "/signin/code")
+    browser.find_element(By.ID, "code").send_keys("000000")
+    click_and_wait(browser, "main form button[type=submit]")
+    assert browser.find_element(By.ID, "code-error").text, "a wrong code is named beside the field"
+    assert_accessible(browser, "second factor with an error")
+    browser.find_element(By.ID, "code").send_keys(next_code(server.url, clerk))
+    click_and_wait(browser, "main form button[type=submit]")
+    assert browser.current_url.endswith("/cabinet")
+    browser.get(server.url + "/office/inbox")
+    assert browser.current_url.endswith("/office/inbox")

@@ -6,7 +6,7 @@ import os
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from conftest import CITIZEN, DEMO_PASSWORD, tazakoom
+from conftest import CITIZEN, DEMO_PASSWORD, give_second_factor, tazakoom
 from test_portal_browser import assert_accessible, click_and_wait
 
 CLERK = "20106198800712"  # State Registration Service
@@ -17,6 +17,7 @@ def sign_in_as(driver, url, pin):
     driver.find_element(By.ID, "pin").send_keys(pin)
     driver.find_element(By.ID, "password").send_keys(DEMO_PASSWORD)
     click_and_wait(driver, "main form button[type=submit]")
+    give_second_factor(driver, url, pin)
 
 
 def test_a_citizen_sees_who_looked_at_their_data(server, browser):

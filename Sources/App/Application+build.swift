@@ -17,7 +17,7 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
     let logger = logger ?? Logger(label: "tazakoom")
     let platform = try await Platform.start(configuration, logger: logger, clock: clock)
     let signer = CheckpointSigner(
-        ledger: platform.ledger, file: platform.checkpointFile,
+        ledger: platform.ledger, reconciler: Platform.reconciler(platform.ledger), file: platform.checkpointFile,
         intervalSeconds: configuration.checkpointIntervalSeconds, logger: logger)
     // The first checkpoint is signed before the server answers anyone.
     await signer.signIfNeeded()

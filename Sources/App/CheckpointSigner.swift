@@ -7,6 +7,8 @@ import ServiceLifecycle
 /// that finds the checkpoint current signs nothing.
 struct CheckpointSigner: Service {
     let ledger: LedgerService
+    /// Checks the records sealed since the last checkpoint before each new one.
+    let reconciler: Reconciler
     let file: CheckpointFile?
     let intervalSeconds: Int
     let logger: Logger
@@ -33,11 +35,30 @@ struct CheckpointSigner: Service {
             let head = try await ledger.head()
             let latest = try await ledger.latestCheckpoint()
             if let latest, head.size <= latest.size { return }
+            await reconcileRecent()
             let signed = try await ledger.signAndRemember(file)
             logger.info("signed ledger checkpoint", metadata: ["size": "\(signed.size)"])
         } catch {
             // Damage found by the audit: refuse, loudly, and keep refusing until an operator acts.
             logger.critical("refusing to sign a ledger checkpoint", metadata: ["reason": "\(error)"])
+        }
+    }
+
+    /// The records sealed since the last check, against the database. A record changed behind the
+    /// platform's back is reported loudly; the checkpoint is still signed, since it vouches for the
+    /// log (which is intact), and stopping the log would hide the next changes too.
+    func reconcileRecent() async {
+        do {
+            let report = try await reconciler.recent()
+            guard !report.clean else { return }
+            for finding in report.findings.prefix(50) {
+                logger.critical("record does not match the ledger", metadata: ["record": "\(finding)"])
+            }
+            logger.critical(
+                "reconciliation found records changed outside the platform",
+                metadata: ["count": "\(report.findings.count)", "checked": "\(report.checked)"])
+        } catch {
+            logger.error("reconciliation failed", metadata: ["error": "\(error)"])
         }
     }
 }

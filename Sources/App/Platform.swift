@@ -56,7 +56,9 @@ public struct Platform: Sendable {
             try await ledger.checkNotBehind(checkpointFile)
             try await DemoData.ensureReferenceData(database)
             let passwords = PasswordHasher(cost: configuration.bcryptCost)
-            if configuration.seedDemoData, try await DemoData.seed(database, passwords: passwords, clock: clock) {
+            if configuration.seedDemoData,
+                try await DemoData.seed(database, passwords: passwords, clock: clock, ledger: ledger)
+            {
                 logger.info("seeded demo data")
             }
             let idempotency = IdempotencyStore(database: database, clock: clock)

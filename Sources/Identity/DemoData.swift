@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Ledger
 import SQLKit
 import Storage
 
@@ -109,7 +110,9 @@ public enum DemoData {
 
     /// Seeds the demo people, companies, officials and accounts once; returns false when they were already there.
     @discardableResult
-    public static func seed(_ database: Database, passwords: PasswordHasher, clock: Clock) async throws -> Bool {
+    public static func seed(
+        _ database: Database, passwords: PasswordHasher, clock: Clock, ledger: LedgerService? = nil
+    ) async throws -> Bool {
         let hash = await passwords.hash(password)
         let engine = database.engine
         let now = clock.seconds
@@ -133,6 +136,8 @@ public enum DemoData {
                     inn: o.0, name: o.1, legalForm: o.2, district: o.3, address: o.4,
                     registeredOn: inn.embeddedDate.description, director: o.5, now: now, on: sql)
             }
+            // The demo's accounts are sealed as they start, so reconciliation finds them in order.
+            try await AccountRecords.seal(people.map(\.0), ledger: ledger, on: sql)
             return true
         }
     }

@@ -42,6 +42,7 @@ extension SQLIdentityStore {
             _ = try await log(
                 sql, kind: "identity.account.second-factor", actor: actor, subject: { $0 }, subjectPIN: pin,
                 details: ["method": "totp", "recoveryCodes": String(recoveryDigests.count)], now: now)
+            try await AccountRecords.seal([pin], ledger: ledger, on: sql)
         }
     }
 

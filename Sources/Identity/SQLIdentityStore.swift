@@ -52,6 +52,7 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
             let index = try await log(
                 sql, kind: "identity.person.registered", actor: actor, subject: { $0 }, subjectPIN: p.pin,
                 details: ["district": p.districtCode ?? ""], now: now)
+            if passwordHash != nil { try await AccountRecords.seal([p.pin], ledger: ledger, on: sql) }
             return (true, index)
         }
         if !inserted.0 { throw DomainError.conflict(field: "pin", messageKey: "error_pin_taken") }
@@ -252,6 +253,7 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
         _ = try await log(
             sql, kind: "identity.account.assurance", actor: actor, subject: { $0 }, subjectPIN: pin,
             details: ["level": level.rawValue, "how": how], now: now)
+        try await AccountRecords.seal([pin], ledger: ledger, on: sql)
     }
 
     public func passwordHash(pin: String) async throws -> String? {
@@ -262,13 +264,14 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
     }
 
     public func setPasswordHash(_ hash: String, pin: String, now: Int) async throws {
-        try await database.withConnection { sql in
+        try await database.transaction { sql in
             try await sql.raw(
                 """
                 INSERT INTO accounts (pin, password_hash, created_at) VALUES (\(bind: pin), \(bind: hash), \(bind: now))
                 ON CONFLICT (pin) DO UPDATE SET password_hash = excluded.password_hash
                 """
             ).run()
+            try await AccountRecords.seal([pin], ledger: ledger, on: sql)
         }
     }
 

@@ -20,6 +20,10 @@ public struct LedgerEvent: Codable, Equatable, Sendable {
     public var details: String
     /// Format version of this encoding.
     public var v: Int = 1
+    /// The records this action leaves, as seals: a keyed digest of each record's name to a keyed
+    /// digest of its state (see `RecordSeals`). Absent from entries that seal nothing, so entries
+    /// written before seals existed keep their bytes.
+    public var records: [String: String]?
 
     public init(kind: String, actor: String, subject: String, time: Int, detailsDigest: String) throws {
         self.kind = kind
@@ -62,6 +66,18 @@ public struct LedgerEvent: Codable, Equatable, Sendable {
             throw LedgerError.invalidEvent("details must be a lower-case hex SHA-256")
         }
         guard time >= 0 else { throw LedgerError.invalidEvent("time must not be negative") }
+        if let records {
+            guard records.count <= RecordSeals.maxPerEntry,
+                records.allSatisfy({ Self.isSealHex($0.key) && Self.isSealHex($0.value) })
+            else {
+                throw LedgerError.invalidEvent(
+                    "records must be at most \(RecordSeals.maxPerEntry) pairs of 32 lower-case hex digits")
+            }
+        }
+    }
+
+    static func isSealHex(_ text: String) -> Bool {
+        text.utf8.count == 32 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
     /// The canonical bytes: compact JSON with sorted keys. These bytes are the Merkle leaf.

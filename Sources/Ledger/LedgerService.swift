@@ -1,4 +1,5 @@
 import Core
+import Crypto
 import Foundation
 import Logging
 import SQLKit
@@ -19,6 +20,8 @@ public struct LedgerService: Sendable {
     /// read tiles back. Used only when the locked head (size and root) still matches it: an
     /// append by another node, or a rolled-back one, makes it stale and it is rebuilt from tiles.
     let frontier = Frontier()
+    /// The key of the record seals this log carries.
+    public let seals: RecordSeals
 
     /// The public key that verifies this log's checkpoints.
     public var verifier: NoteVerifier { signer.verifier }
@@ -48,9 +51,17 @@ public struct LedgerService: Sendable {
         guard signer.name == origin else {
             throw LedgerError.invalidEvent("the signing key is for \(signer.name), not \(origin)")
         }
+        let store = LedgerStore(engine: database.engine)
+        let sealKey = try await database.transaction { sql in
+            let name = "seal-key:" + origin
+            if let stored = try await store.signingKey(sql, origin: name) { return stored }
+            try await store.insertSigningKey(
+                sql, origin: name, encoded: Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255) }))
+            return try await store.signingKey(sql, origin: name) ?? ""
+        }
         return LedgerService(
-            database: database, origin: origin, signer: signer, store: LedgerStore(engine: database.engine),
-            clock: clock)
+            database: database, origin: origin, signer: signer, store: store, clock: clock,
+            seals: try RecordSeals(keyHex: sealKey))
     }
 
     // MARK: appending
@@ -74,6 +85,10 @@ public struct LedgerService: Sendable {
         for event in events {
             try event.validate()
             let body = event.canonicalBytes
+            // Entry bundles give each entry a 16-bit length.
+            guard body.count <= Int(UInt16.max) else {
+                throw LedgerError.invalidEvent("an entry may not be longer than 65535 bytes")
+            }
             rows.append(body)
             builder.append(Merkle.leafHash(body))
         }
@@ -216,6 +231,9 @@ public struct LedgerService: Sendable {
         for (n, row) in rows.enumerated() {
             guard row.index == index * 256 + n else {
                 throw LedgerError.corrupt(index: index * 256 + n, reason: "entry missing")
+            }
+            guard row.body.count <= Int(UInt16.max) else {
+                throw LedgerError.corrupt(index: row.index, reason: "entry longer than a bundle allows")
             }
             data.append(UInt8(row.body.count >> 8))
             data.append(UInt8(row.body.count & 0xff))

@@ -190,6 +190,77 @@ struct LedgerStore: Sendable {
         ).run()
     }
 
+    // MARK: record seals
+
+    /// Remembers the latest seal of each record (by name), replacing earlier ones.
+    func upsertSeals(_ sql: any SQLDatabase, _ seals: [(name: String, seal: String, index: Int, state: String)])
+        async throws
+    {
+        for start in stride(from: 0, to: seals.count, by: 200) {
+            try await sql.raw(
+                .rows(
+                    "INSERT INTO ledger_records (name, seal, idx, state) VALUES ",
+                    seals[start..<min(start + 200, seals.count)].map { [$0.name, $0.seal, $0.index, $0.state] },
+                    " ON CONFLICT (name) DO UPDATE SET seal = excluded.seal, idx = excluded.idx, state = excluded.state"
+                )
+            ).run()
+        }
+    }
+
+    /// The remembered seals of `names`: name → (ledger index, sealed state).
+    func seals(_ sql: any SQLDatabase, names: [String]) async throws -> [String: (index: Int, state: String)] {
+        var found: [String: (index: Int, state: String)] = [:]
+        for start in stride(from: 0, to: names.count, by: 200) {
+            let list = SQLQueryString.list(Array(names[start..<min(start + 200, names.count)]))
+            for row in try await sql.raw("SELECT name, idx, state FROM ledger_records WHERE name IN (" + list + ")")
+                .all()
+            {
+                found[try row.decode(column: "name", as: String.self)] = (
+                    try row.decode(column: "idx", as: Int.self), try row.decode(column: "state", as: String.self)
+                )
+            }
+        }
+        return found
+    }
+
+    /// Seals remembered in order of name after `name`, `limit` at a time (a full pass).
+    func seals(_ sql: any SQLDatabase, after name: String, limit: Int) async throws -> [(
+        name: String, seal: String, index: Int, state: String
+    )] {
+        try await sql.raw(
+            """
+            SELECT name, seal, idx, state FROM ledger_records WHERE name > \(bind: name) ORDER BY name
+            LIMIT \(literal: max(1, min(limit, 10_000)))
+            """
+        ).all().map {
+            (
+                try $0.decode(column: "name", as: String.self), try $0.decode(column: "seal", as: String.self),
+                try $0.decode(column: "idx", as: Int.self), try $0.decode(column: "state", as: String.self)
+            )
+        }
+    }
+
+    /// Names of records sealed at or after ledger index `from` and before `to`.
+    func namesSealed(_ sql: any SQLDatabase, from: Int, to: Int, limit: Int) async throws -> [(
+        name: String, index: Int
+    )] {
+        try await sql.raw(
+            """
+            SELECT name, idx FROM ledger_records WHERE idx >= \(bind: from) AND idx < \(bind: to) ORDER BY idx
+            LIMIT \(literal: max(1, min(limit, 100_000)))
+            """
+        ).all().map { (try $0.decode(column: "name", as: String.self), try $0.decode(column: "idx", as: Int.self)) }
+    }
+
+    func checkedThrough(_ sql: any SQLDatabase) async throws -> Int {
+        try await sql.raw("SELECT checked_through FROM ledger_reconciled WHERE id = 1").first(
+            decodingColumn: "checked_through", as: Int.self) ?? 0
+    }
+
+    func setCheckedThrough(_ sql: any SQLDatabase, _ index: Int) async throws {
+        try await sql.raw("UPDATE ledger_reconciled SET checked_through = \(bind: index) WHERE id = 1").run()
+    }
+
     func salt(_ sql: any SQLDatabase, for identifier: String) async throws -> String? {
         try await sql.raw("SELECT salt FROM ledger_pseudonyms WHERE identifier = \(bind: identifier)")
             .first(decodingColumn: "salt", as: String.self)

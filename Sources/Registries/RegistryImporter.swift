@@ -173,6 +173,7 @@ public struct RegistryImporter: Sendable {
                     }
                 }
                 report.imported += inserted.count
+                try await RegistryRecords.seal(name, keys: Array(inserted), ledger: ledger, on: sql)
             }
 
             func flush() async throws {

@@ -281,6 +281,9 @@ public struct SQLRegistryStore: RegistryStore {
             }
             stored.append(record)
         }
+        for (registry, records) in Dictionary(grouping: stored, by: \.registry) {
+            try await RegistryRecords.seal(registry, keys: records.map(\.key), ledger: ledger, on: sql)
+        }
         return stored
     }
 

@@ -140,6 +140,7 @@ extension ApplicationService {
                     sql, &application, case: item, service: service, previous: previous, reason: "", at: at,
                     notes: notes)
                 try await self.store.save(application, on: sql)
+                try await ServiceRecords.seal(applications: [application.id], ledger: self.ledger, on: sql)
                 try await notes.flush(self.store, on: sql)
             }
             return bill

@@ -112,6 +112,7 @@ extension ApplicationService {
             guard try await self.store.revokeDocument(id, at: at, on: sql) else {
                 throw DomainError.conflict(field: "document", messageKey: "error_document_revoked")
             }
+            try await ServiceRecords.seal(applications: [], documents: [id], ledger: self.ledger, on: sql)
         }
     }
 }

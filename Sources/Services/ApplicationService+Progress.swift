@@ -76,6 +76,7 @@ extension ApplicationService {
             try await self.advance(
                 sql, &current, case: item, service: service, previous: previous, reason: reason, at: at, notes: notes)
             try await self.store.save(current, on: sql)
+            try await ServiceRecords.seal(applications: [current.id], ledger: self.ledger, on: sql)
             try await notes.flush(self.store, on: sql)
             return current
         }
@@ -141,6 +142,7 @@ extension ApplicationService {
         try await store.insertDocument(
             document, application: application.id, holder: application.applicantPIN, agency: item.agencyCode, at: at,
             on: sql)
+        try await ServiceRecords.seal(applications: [], documents: [id], ledger: ledger, on: sql)
     }
 
     /// The agency's document-signing key, made the first time it is needed. It lives in the

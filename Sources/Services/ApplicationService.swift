@@ -267,6 +267,7 @@ public struct ApplicationService: Sendable {
                 results[i] = .success(application)
             }
             try await self.store.insert(rows, at: at, on: sql)
+            try await ServiceRecords.seal(applications: rows.map(\.application.id), ledger: self.ledger, on: sql)
             try await self.store.recordStages(stages, on: sql)
             try await notes.flush(self.store, on: sql)
             // A key repeated inside one batch gets the application stored for its first use.

@@ -133,6 +133,8 @@ final class CaseWriter {
         for id in order {
             if let item = changed[id] { try await store.updateCase(item, at: at, on: sql) }
         }
+        try await CaseRecords.seal(
+            cases: order, histories: Array(Set(lines.map(\.caseID))), ledger: ledger, on: sql)
     }
 
     /// Keeps `workflow_official_load` in step: +1 for an official given an open case, -1 when a

@@ -12,7 +12,7 @@ struct LedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
         abstract: "Audit the transparency ledger, check receipts, sign checkpoints.",
-        subcommands: [Verify.self, VerifyReceipt.self, Sign.self, Key.self]
+        subcommands: [Verify.self, VerifyReceipt.self, Sign.self, Key.self, Reconcile.self]
     )
 
     /// Prints `invalid: …` and exits 1 for damage or a bad argument.
@@ -140,6 +140,57 @@ struct LedgerCommand: AsyncParsableCommand {
                 print(signed.note, terminator: "")
                 await ledger.database.shutdown()
             } catch let error as LedgerError {
+                await ledger.database.shutdown()
+                throw LedgerCommand.fail(error.description)
+            }
+        }
+    }
+
+    struct Reconcile: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare every record the ledger speaks for with its latest seal; name each that differs.",
+            discussion: """
+                Checks applications, cases and their histories, documents, registry records and accounts \
+                against the seals in the ledger, and the remembered seals against the log itself. Prints \
+                one line per record changed, deleted or inserted outside the platform and exits 1 if there \
+                is any. --seal-unsealed seals, once, the records of a database made before seals existed.
+                """)
+        @OptionGroup var options: LedgerOptions
+        @Flag(help: "Seal every record that has no seal yet (once, after upgrading an older database).")
+        var sealUnsealed = false
+
+        func run() async throws {
+            let ledger = try await options.open()
+            let reconciler = Platform.reconciler(ledger)
+            let progress = Progress()
+            do {
+                if sealUnsealed {
+                    let count = try await reconciler.sealUnsealed { done in
+                        progress.draw(0, 0, "\(done) records sealed")
+                    }
+                    progress.finish()
+                    print("sealed: \(count) records that had no seal")
+                    await ledger.database.shutdown()
+                    return
+                }
+                let size = try await ledger.head().size
+                let report = try await reconciler.full { step, done in
+                    switch step {
+                    case "log": progress.draw(done, size, "\(done)/\(size) entries")
+                    default: progress.draw(0, 0, "\(done) \(step) checked")
+                    }
+                }
+                progress.finish()
+                await ledger.database.shutdown()
+                for finding in report.findings { print(finding) }
+                if report.clean {
+                    print("reconciled: \(report.checked) records match their seals")
+                } else {
+                    throw LedgerCommand.fail(
+                        "\(report.findings.count) of \(report.checked) records do not match the ledger")
+                }
+            } catch let error as LedgerError {
+                progress.finish()
                 await ledger.database.shutdown()
                 throw LedgerCommand.fail(error.description)
             }

@@ -1,0 +1,74 @@
+import Core
+import Crypto
+import Foundation
+import SQLKit
+
+/// Seals of the records the ledger speaks for. A module that changes an application, a case, a
+/// document, a registry record or an account seals the record's new state in the same
+/// transaction: one ledger entry lists, for every record the transaction changed, a keyed digest
+/// of the record's name and a keyed digest of its state. Reconciliation later recomputes each
+/// record's state from the database and compares: a record changed, deleted or inserted with SQL
+/// behind the platform's back no longer matches its latest seal.
+///
+/// The digests are keyed (HMAC-SHA-256 with a key kept beside the signing key, shortened to 128
+/// bits) so the public log reveals neither which records exist (names contain PINs) nor their
+/// contents, which could otherwise be guessed and checked.
+public struct RecordSeals: Sendable {
+    /// At most this many seals in one ledger entry (about 70 bytes each, so an entry stays well
+    /// under the 64 KiB that tlog-tiles entry bundles allow); more are split over several entries.
+    public static let maxPerEntry = 800
+    let keyBytes: [UInt8]
+
+    init(keyHex: String) throws {
+        guard let bytes = Hex.decode(keyHex), bytes.count == 32 else {
+            throw LedgerError.invalidEvent("the record seal key is not 32 bytes of hex")
+        }
+        keyBytes = bytes
+    }
+
+    /// The keyed digest of a record's name, as the ledger lists it.
+    public func seal(ofName name: String) -> String { mac("name:" + name) }
+
+    /// The keyed digest of a record's state (its owner's `RecordState.digest`).
+    public func seal(ofState state: String) -> String { mac("state:" + state) }
+
+    private func mac(_ text: String) -> String {
+        Hex.encode(
+            HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: keyBytes)).prefix(16))
+    }
+}
+
+/// How an owning module states a record for sealing: the digest of its fields, named in clear.
+public enum RecordState {
+    /// SHA-256 (hex) of the canonical JSON of `fields`; a missing value is left out.
+    public static func digest(_ fields: [String: String?]) -> String {
+        Hex.encode(SHA256.hash(data: Data(CanonicalJSON.object(fields.compactMapValues { $0 }).utf8)))
+    }
+}
+
+extension LedgerService {
+    /// Seals `states` (record name → `RecordState.digest`) in the caller's transaction: one entry
+    /// `<module>.records.sealed` per `RecordSeals.maxPerEntry` records, and each record's latest
+    /// seal remembered by name for reconciliation.
+    public func seal(_ states: [String: String], by module: String, on sql: any SQLDatabase) async throws {
+        guard !states.isEmpty else { return }
+        let names = states.keys.sorted()
+        for start in stride(from: 0, to: names.count, by: RecordSeals.maxPerEntry) {
+            let chunk = names[start..<min(start + RecordSeals.maxPerEntry, names.count)]
+            var records: [String: String] = [:]
+            var rows: [(name: String, seal: String, index: Int, state: String)] = []
+            for name in chunk {
+                let sealed = seals.seal(ofState: states[name]!)
+                let key = seals.seal(ofName: name)
+                records[key] = sealed
+                rows.append((name, key, 0, sealed))
+            }
+            var event = try LedgerEvent(
+                kind: "\(module).records.sealed", actor: "system:\(module)", subject: "records:\(module)",
+                time: clock.seconds, details: ["count": String(chunk.count)])
+            event.records = records
+            let index = try await append([event], on: sql).lowerBound
+            try await store.upsertSeals(sql, rows.map { ($0.name, $0.seal, index, $0.state) })
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Ledger
+import SQLKit
+import Storage
+
+/// Applications and issued documents as the ledger seals them. A rating, the idempotency key and
+/// the ledger index the row keeps are not what the state decided, and are not sealed.
+public struct ServiceRecords: SealedTables {
+    static let applications = SealedTable(
+        prefix: "application:", table: "applications", key: "id",
+        columns: [
+            "id", "service_id", "applicant_pin", "organisation_inn", "language", "answers", "status", "final", "stage",
+            "case_id", "case_revision", "agency_code", "submitted_at", "due_on", "decided_at",
+        ])
+    static let documents = SealedTable(
+        prefix: "document:", table: "issued_documents", key: "id",
+        columns: [
+            "id", "application_id", "agency_code", "holder_pin", "content", "signature", "key_id", "issued_at",
+            "revoked_at",
+        ])
+    public let database: Database
+    public var prefixes: [String] { [Self.applications.prefix, Self.documents.prefix] }
+
+    /// The applications and documents on `database`.
+    public init(database: Database) { self.database = database }
+
+    public func sealedTables(on sql: any SQLDatabase) async throws -> [SealedTable] {
+        [Self.applications, Self.documents]
+    }
+
+    /// Seals these applications and documents as they are now, on the caller's transaction.
+    static func seal(
+        applications: [String], documents: [String] = [], ledger: LedgerService, on sql: any SQLDatabase
+    ) async throws {
+        var states = try await Self.applications.states(of: Self.applications.names(applications), on: sql)
+        states.merge(try await Self.documents.states(of: Self.documents.names(documents), on: sql)) { _, new in new }
+        try await ledger.seal(states, by: "services", on: sql)
+    }
+}

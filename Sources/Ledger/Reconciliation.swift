@@ -94,7 +94,8 @@ public struct Reconciler: Sendable {
                         found.add(ReconciliationFinding(name: name, kind: .inserted, ledgerIndex: nil))
                     }
                 }
-                progress?("records", checked.add(page.count))
+                let done = checked.add(page.count)
+                progress?("records", done)
             }
         }
         findings += try await recheck(found.all)
@@ -266,7 +267,8 @@ public struct Reconciler: Sendable {
                     let known = try await store.seals(sql, names: Array(page.keys))
                     let fresh = page.filter { known[$0.key] == nil }
                     try await ledger.seal(fresh, by: "baseline-" + module, on: sql)
-                    progress?(sealed.add(fresh.count))
+                    let done = sealed.add(fresh.count)
+                    progress?(done)
                 }
             }
         }

@@ -172,3 +172,19 @@ def test_tampering_on_postgres_is_named_by_the_command_line(postgres_database, w
     assert out.returncode == 1 and f"index {indexes[4]}" in out.stderr, out.stderr
     refused = tazakoom("ledger", "sign", "--database-url", postgres_database)
     assert refused.returncode == 1
+
+
+def test_reconcile_names_a_record_edited_with_sql(workdir):
+    import sqlite3
+    db = os.path.join(workdir, "reconcile.sqlite")
+    server = Server("sqlite:" + db, os.path.join(workdir, "server.log"))
+    server.stop()
+    out = tazakoom("ledger", "reconcile", "--database-url", db)
+    assert out.returncode == 0 and out.stdout.startswith("reconciled:"), out.stdout + out.stderr
+    with sqlite3.connect(db) as conn:
+        key = conn.execute("SELECT record_key FROM rr_population ORDER BY record_key LIMIT 1").fetchone()[0]
+        conn.execute("UPDATE rr_population SET content = replace(content, 'a', 'o') WHERE record_key = ?", (key,))
+    out = tazakoom("ledger", "reconcile", "--database-url", db)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert f"changed registry:population/{key}" in out.stdout
+    assert "do not match the ledger" in out.stderr

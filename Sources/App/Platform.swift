@@ -99,7 +99,7 @@ public struct Platform: Sendable {
                 configuration: configuration, database: database, clock: clock, idempotency: idempotency,
                 identity: identity, authentication: authentication,
                 activation: AccountActivation(
-                    database: database, credentials: store, phones: registryStore, clock: clock),
+                    database: database, credentials: store, register: registryStore, clock: clock),
                 clients: clients, ledger: ledger,
                 registries: registries, workflow: workflow, applications: applications, checkpointFile: checkpointFile)
             return Platform(

@@ -10,6 +10,8 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     case head
     /// Runs the platform: API clients, registrations.
     case administrator
+    /// Checks people's identity documents at a Public Service Centre and confirms their accounts.
+    case registrar
 }
 
 /// Something a signed-in person may do. Handlers ask for one; only `AccessPolicy` decides.
@@ -30,6 +32,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case writeRegistries
     /// Publish process definitions, keep the holiday calendar, use the decision simulator.
     case manageWorkflows
+    /// Confirm a person's account at the high level after checking their identity document in person.
+    case confirmAccounts
 }
 
 /// What an API client (another agency's system) may do, granted when its token is issued.
@@ -109,6 +113,7 @@ public enum AccessPolicy {
         .specialist: [.viewBackOffice, .readRegistries, .writeRegistries],
         .head: [.viewBackOffice, .readRegistries, .writeRegistries],
         .administrator: [.viewBackOffice, .manageAPIClients, .registerOnBehalf, .signCheckpoints, .manageWorkflows],
+        .registrar: [.viewBackOffice, .confirmAccounts],
     ]
 
     /// Everything `principal` may do.

@@ -3,19 +3,37 @@ import Foundation
 import SQLKit
 import Storage
 
-/// Where an activation code goes: the phone number the population register holds for a person
-/// (never one the person typed). The registries implement it; the read is logged for the person.
-public protocol RegisteredPhones: Sendable {
-    /// The person's phone number in the population register, or nil when it holds none.
-    func registeredPhone(of pin: String, on sql: any SQLDatabase, now: Int) async throws -> String?
+/// A person as the population register holds them, as far as confirming an account needs.
+public struct RegisterEntry: Sendable, Equatable {
+    public var familyName: String
+    public var givenName: String
+    /// Empty when the register holds no phone number.
+    public var phone: String
+
+    public init(familyName: String, givenName: String, phone: String) {
+        self.familyName = familyName
+        self.givenName = givenName
+        self.phone = phone
+    }
 }
 
-/// Raises an account registered online to *substantial*: a six-digit code goes by SMS to the phone
-/// the population register holds, and the person types it back within ten minutes.
+/// The population register as account confirmation reads it: the phone an activation code goes
+/// to (never one the person typed), and the names a registrar compares with a passport. The
+/// registries implement it; every read is logged for the person with its purpose.
+public protocol PopulationRegister: Sendable {
+    /// The person `pin` as the register holds them, read by `agency`'s `system` for `purpose`;
+    /// nil when the register has no such person.
+    func entry(of pin: String, purpose: String, agency: String, system: String, on sql: any SQLDatabase, now: Int)
+        async throws -> RegisterEntry?
+}
+
+/// Raises an account registered online: to *substantial* with a six-digit code that goes by SMS to
+/// the phone the population register holds and is typed back within ten minutes; to *high* by a
+/// registrar who has checked the person's passport against the register.
 public struct AccountActivation: Sendable {
     let database: Database
     let credentials: any CredentialStore
-    let phones: any RegisteredPhones
+    let register: any PopulationRegister
     let outbox: OutboxStore
     let clock: Clock
 
@@ -56,11 +74,11 @@ public struct AccountActivation: Sendable {
     }
 
     public init(
-        database: Database, credentials: any CredentialStore, phones: any RegisteredPhones, clock: Clock
+        database: Database, credentials: any CredentialStore, register: any PopulationRegister, clock: Clock
     ) {
         self.database = database
         self.credentials = credentials
-        self.phones = phones
+        self.register = register
         self.outbox = OutboxStore(database: database, clock: clock)
         self.clock = clock
     }
@@ -73,14 +91,18 @@ public struct AccountActivation: Sendable {
         var generator = SystemRandomNumberGenerator()
         let code = String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
         let credentials = self.credentials
-        let phones = self.phones
+        let register = self.register
         let outbox = self.outbox
         return try await database.transaction { sql in
             if let last = try await credentials.activationCreatedAt(pin: pin, on: sql), now - last < Self.resendSeconds
             {
                 throw Failure.tooSoon
             }
-            guard let phone = try await phones.registeredPhone(of: pin, on: sql, now: now), !phone.isEmpty else {
+            guard
+                let phone = try await register.entry(
+                    of: pin, purpose: "account confirmation: activation code to the registered phone", agency: "SRS",
+                    system: "portal", on: sql, now: now)?.phone, !phone.isEmpty
+            else {
                 throw Failure.noRegisteredPhone
             }
             let masked = Self.mask(phone)
@@ -116,6 +138,72 @@ public struct AccountActivation: Sendable {
         case .expired: throw Failure.expired
         case .tooManyAttempts: throw Failure.tooManyAttempts
         }
+    }
+
+    /// What a registrar types from a passport.
+    public struct PassportCheck: Sendable {
+        public var pin: String
+        public var familyName: String
+        public var givenName: String
+        public var documentNumber: String
+        /// The registrar confirms they saw the document and its photograph is of the person.
+        public var seen: Bool
+
+        public init(pin: String, familyName: String, givenName: String, documentNumber: String, seen: Bool) {
+            self.pin = pin
+            self.familyName = familyName
+            self.givenName = givenName
+            self.documentNumber = documentNumber
+            self.seen = seen
+        }
+    }
+
+    /// A registrar's confirmation: the names typed from the passport must be the register's; the
+    /// account becomes *high*, with a ledger entry naming the registrar (by pseudonym) and a digest
+    /// of the document number. Throws `ValidationError` naming each field at fault; changes nothing then.
+    public func confirmInPerson(_ check: PassportCheck, by registrar: Principal) async throws {
+        guard AccessPolicy.permissions(of: registrar).contains(.confirmAccounts),
+            let agency = registrar.post?.agencyCode
+        else { throw DomainError.forbidden }
+        var errors: [FieldError] = []
+        let pin = check.pin.filter { !$0.isWhitespace }
+        do { _ = try PIN(pin) } catch { errors += error.fields }
+        let number = check.documentNumber.uppercased().filter { !$0.isWhitespace }
+        if !(6...12).contains(number.count) || !number.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+            errors.append(FieldError(field: "documentNumber", messageKey: "error_document_number"))
+        }
+        if !check.seen { errors.append(FieldError(field: "seen", messageKey: "error_document_not_seen")) }
+        if pin == registrar.pin { errors.append(FieldError(field: "pin", messageKey: "error_own_account")) }
+        guard errors.isEmpty else { throw ValidationError(errors) }
+        guard try await credentials.passwordHash(pin: pin) != nil else {
+            throw ValidationError(field: "pin", messageKey: "error_no_account")
+        }
+        let now = clock.seconds
+        let register = self.register
+        let credentials = self.credentials
+        try await database.transaction { sql in
+            guard
+                let entry = try await register.entry(
+                    of: pin, purpose: "identity document checked at a Public Service Centre", agency: agency,
+                    system: "registrar", on: sql, now: now)
+            else { throw ValidationError(field: "pin", messageKey: "error_not_in_register") }
+            var mismatches: [FieldError] = []
+            if !Self.sameName(entry.familyName, check.familyName) {
+                mismatches.append(FieldError(field: "familyName", messageKey: "error_name_mismatch"))
+            }
+            if !Self.sameName(entry.givenName, check.givenName) {
+                mismatches.append(FieldError(field: "givenName", messageKey: "error_name_mismatch"))
+            }
+            guard mismatches.isEmpty else { throw ValidationError(mismatches) }
+            try await credentials.setAssurance(
+                .high, pin: pin, how: "registrar:" + Secrets.digest(of: "passport:" + number), now: now,
+                by: .person(registrar.pin), on: sql)
+        }
+    }
+
+    /// Names compare without regard to case and surrounding spaces.
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        a.trimmingCharacters(in: .whitespaces).lowercased() == b.trimmingCharacters(in: .whitespaces).lowercased()
     }
 
     static func digest(_ code: String, pin: String) -> String { Secrets.digest(of: "activation:\(pin):\(code)") }

@@ -39,7 +39,7 @@ public enum DemoData {
             ),
             (
                 "20106198800712", "Жумабаев", "Эрмек", "Таалайбекович", "BIS-OKT", "Бишкек, Ахунбаев к. 44",
-                "+996 555 500 712", "ermek@srs.example.kg", "SRS", "Registration clerk", [.clerk]
+                "+996 555 500 712", "ermek@srs.example.kg", "SRS", "Registration clerk", [.clerk, .registrar]
             ),
             (
                 "13009197500333", "Абдылдаева", "Чолпон", "Садыковна", "BIS-SVE", "Бишкек, Московская к. 7",

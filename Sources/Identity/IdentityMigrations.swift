@@ -105,5 +105,15 @@ public enum IdentityMigrations {
                   (SELECT o.person_pin FROM officials o JOIN people p ON p.pin = o.person_pin WHERE p.is_demo = 1)
                 """,
             ]),
+        // Registrars confirm accounts at Public Service Centres; the demo's registration clerk is one.
+        Migration(
+            version: 105, name: "registrars",
+            statements: [
+                """
+                INSERT INTO official_roles (person_pin, role)
+                SELECT o.person_pin, 'registrar' FROM officials o JOIN people p ON p.pin = o.person_pin
+                WHERE p.is_demo = 1 AND o.person_pin = '20106198800712'
+                """
+            ]),
     ]
 }

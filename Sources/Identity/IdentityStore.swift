@@ -30,6 +30,10 @@ public protocol CredentialStore: Sendable {
     func assurance(pin: String) async throws -> Assurance
     /// Raises (or sets) the account's level, with its ledger entry in the same transaction.
     func setAssurance(_ level: Assurance, pin: String, how: String, now: Int, by actor: LedgerActor) async throws
+    /// The same on the caller's transaction.
+    func setAssurance(
+        _ level: Assurance, pin: String, how: String, now: Int, by actor: LedgerActor, on sql: any SQLDatabase
+    ) async throws
     func setPasswordHash(_ hash: String, pin: String, now: Int) async throws
     /// The largest number of failures recorded since `since` under any of `keys`.
     func failures(keys: [String], since: Int) async throws -> Int

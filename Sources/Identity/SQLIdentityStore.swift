@@ -242,7 +242,7 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
     }
 
     /// Sets the account's level and writes its ledger entry on the caller's transaction.
-    func setAssurance(
+    public func setAssurance(
         _ level: Assurance, pin: String, how: String, now: Int, by actor: LedgerActor, on sql: any SQLDatabase
     ) async throws {
         let changed =

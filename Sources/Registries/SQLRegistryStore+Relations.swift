@@ -41,18 +41,24 @@ extension SQLRegistryStore: Kinship {
     }
 }
 
-/// The phone numbers the population register holds, for activation codes.
-extension SQLRegistryStore: RegisteredPhones {
-    public func registeredPhone(of pin: String, on sql: any SQLDatabase, now: Int) async throws -> String? {
-        let purpose = try Purpose(legalBasis: "account confirmation: activation code to the registered phone")
+/// The population register as account confirmation reads it.
+extension SQLRegistryStore: PopulationRegister {
+    public func entry(
+        of pin: String, purpose: String, agency: String, system: String, on sql: any SQLDatabase, now: Int
+    ) async throws -> RegisterEntry? {
         let content: RecordContent?
         do {
             content = try await systemRead(
-                "population", key: pin, agency: "SRS", system: "portal", purpose: purpose, on: sql, now: now)
+                "population", key: pin, agency: agency, system: system, purpose: try Purpose(legalBasis: purpose),
+                on: sql, now: now)
         } catch DomainError.notFound {
             return nil  // no population register on this platform
         }
-        guard case .string(let phone)? = content?["phone"] else { return nil }
-        return phone
+        guard let content else { return nil }
+        func text(_ field: String) -> String {
+            if case .string(let value)? = content[field] { return value }
+            return ""
+        }
+        return RegisterEntry(familyName: text("familyName"), givenName: text("givenName"), phone: text("phone"))
     }
 }

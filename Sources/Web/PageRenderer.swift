@@ -67,7 +67,8 @@ struct PageRenderer: Sendable {
                 return LayoutModel.User(
                     name: principal.displayName, isOfficial: permissions.contains(.viewBackOffice),
                     isAdmin: permissions.contains(.manageAPIClients), canSearch: permissions.contains(.readRegistries),
-                    hasInbox: principal.post != nil && permissions.contains(.readRegistries))
+                    hasInbox: principal.post != nil && permissions.contains(.readRegistries),
+                    canConfirmAccounts: permissions.contains(.confirmAccounts))
             })
     }
 }
@@ -92,6 +93,8 @@ struct LayoutModel: Sendable {
         var isAdmin: Bool
         var canSearch: Bool
         var hasInbox: Bool
+        /// A registrar: confirms accounts against passports.
+        var canConfirmAccounts: Bool
     }
 
     var t: [String: String]

@@ -49,6 +49,7 @@ enum Route: String, CaseIterable, Sendable {
     case officeDecide = "/office/cases/{id}/decide"
     case officeFile = "/office/cases/{id}/files/{field}"
     case registrySearch = "/office/registries"
+    case confirmAccounts = "/office/accounts"
     case recordHistory = "/office/registries/history"
     case adminClients = "/admin/clients"
     case adminClientRevoke = "/admin/clients/{id}/revoke"

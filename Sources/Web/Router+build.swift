@@ -37,6 +37,7 @@ private func makeRouter(_ s: WebServices, routes: RouteIndex) -> Router<AppReque
         sessionLifetimeSeconds: s.configuration.sessionLifetimeSeconds
     ).register(on: router)
     AssuranceController(activation: s.activation, pages: s.pages).register(on: router)
+    RegistrarController(activation: s.activation, pages: s.pages).register(on: router)
     AdminController(
         identity: s.identity, clients: s.clients, ledger: s.ledger, checkpointFile: s.checkpointFile, pages: s.pages
     ).register(on: router)

@@ -185,4 +185,61 @@ import Testing
             #expect(refused.headers[.location] == "/cabinet/assurance?error=error_already_confirmed")
         }
     }
+
+    @Test(arguments: TestEngine.available)
+    func aRegistrarConfirmsAnAccountAgainstAPassportAndTheRegister(engine: TestEngine) async throws {
+        try await withApp(engine) { client, url async throws in
+            let (pin, _) = try await Self.unclaimedResident(in: url)
+            let content = try #require(
+                try await values("content", of: "rr_population", in: url).first { $0.contains(pin) })
+            let family = try #require(PortalTests.matches(#""familyName":"([^"]+)""#, in: content).first)
+            let given = try #require(PortalTests.matches(#""givenName":"([^"]+)""#, in: content).first)
+            var person = Browser(client)
+            _ = try await person.post(
+                "/register",
+                form: ["pin": pin, "familyName": "X", "givenName": "Y", "password": "a long enough password"])
+
+            // Only a registrar may: not a citizen, not an official of another role.
+            var citizen = Browser(client)
+            _ = try await citizen.signIn(PortalTests.citizen)
+            #expect(try await citizen.get("/office/accounts").status == .forbidden)
+            var specialist = Browser(client)
+            _ = try await specialist.signIn("21404199200901")
+            #expect(try await specialist.post("/office/accounts", form: ["pin": pin]).status == .forbidden)
+
+            let clerk = "20106198800712"
+            var registrar = Browser(client)
+            _ = try await registrar.signIn(clerk)
+            let page = try await registrar.get("/office/accounts")
+            #expect(page.status == .ok && page.text.contains(#"href="/office/accounts""#))
+            #expect(!page.text.contains(family), "the registrar is shown nothing of the register")
+            let good = [
+                "pin": pin, "familyName": family, "givenName": given, "documentNumber": "ID1234567", "seen": "yes",
+            ]
+            func refused(_ changes: [String: String?], _ field: String, _ text: String) async throws {
+                var form = good
+                for (key, value) in changes { form[key] = value }
+                let answer = try await registrar.post("/office/accounts", form: form.compactMapValues { $0 })
+                #expect(answer.status == .unprocessableContent, "\(changes)")
+                #expect(answer.text.contains(#"id="\#(field)-error""#) && answer.text.contains(text), "\(changes)")
+            }
+            try await refused(["familyName": "Someone"], "familyName", "Does not match the population register.")
+            try await refused(["seen": nil], "seen", "The passport must be seen in person.")
+            try await refused(["documentNumber": "12"], "documentNumber", "6 to 12 Latin letters")
+            try await refused(["pin": clerk], "pin", "You cannot confirm your own account.")
+            try await refused(["pin": "21503198500123"], "pin", "There is no account with this PIN.")
+            try await refused(["pin": "123"], "pin", "exactly 14 digits")
+            #expect(try await values("assurance", of: "accounts", in: url).filter { $0 == "low" }.count == 1)
+
+            let done = try await registrar.post("/office/accounts", form: good)
+            #expect(done.headers[.location] == "/office/accounts?done=1")
+            #expect(try await registrar.get("/office/accounts?done=1").text.contains(#"id="confirmed""#))
+            _ = try await person.signIn(pin, password: "a long enough password")
+            #expect(try await person.get("/cabinet").text.contains(#"id="cabinet-assurance">High<"#))
+            // The check of the register is in the person's "who looked at my data".
+            #expect(
+                try await person.get("/cabinet/data-access").text.contains(
+                    "identity document checked at a Public Service Centre"))
+        }
+    }
 }

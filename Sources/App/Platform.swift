@@ -100,6 +100,10 @@ public struct Platform: Sendable {
                 identity: identity, authentication: authentication,
                 activation: AccountActivation(
                     database: database, credentials: store, register: registryStore, clock: clock),
+                nationalSignIn: configuration.identityProvider.map {
+                    NationalSignIn(
+                        settings: $0, store: store, authentication: authentication, passwords: passwords, clock: clock)
+                },
                 clients: clients, ledger: ledger,
                 registries: registries, workflow: workflow, applications: applications, checkpointFile: checkpointFile)
             return Platform(

@@ -32,6 +32,8 @@ public struct AppConfiguration: Sendable {
     /// Where the test email and SMS adapter also writes each message, one JSON object per line (the
     /// demo's stand-in for a mail server and an SMS gateway); nil to keep them in memory only.
     public var messageFile: String?
+    /// A national identification provider to sign in through (OpenID Connect); nil for none.
+    public var identityProvider: IdentityProviderSettings?
 
     public init(
         host: String = "127.0.0.1",
@@ -48,7 +50,8 @@ public struct AppConfiguration: Sendable {
         checkpointFile: String? = nil,
         checkpointIntervalSeconds: Int = 10,
         demoRegistrySize: Int = 1000,
-        messageFile: String? = nil
+        messageFile: String? = nil,
+        identityProvider: IdentityProviderSettings? = nil
     ) {
         self.host = host
         self.port = port
@@ -65,5 +68,32 @@ public struct AppConfiguration: Sendable {
         self.checkpointIntervalSeconds = checkpointIntervalSeconds
         self.demoRegistrySize = demoRegistrySize
         self.messageFile = messageFile
+        self.identityProvider = identityProvider
+    }
+}
+
+/// An OpenID Connect provider (such as a national identification system) people may sign in
+/// through: authorization code flow with PKCE, the PIN read from a claim of the ID token.
+public struct IdentityProviderSettings: Sendable, Equatable {
+    /// The issuer, exactly as its ID tokens name it; its discovery document is under
+    /// `<issuer>/.well-known/openid-configuration`.
+    public var issuer: String
+    public var clientID: String
+    /// Sent to the token endpoint when the provider gave one (a confidential client).
+    public var clientSecret: String?
+    /// This platform's callback address as registered with the provider
+    /// (`https://portal.example.kg/signin/national/callback`).
+    public var redirectURI: String
+    /// The claim that holds the person's PIN.
+    public var pinClaim: String
+
+    public init(
+        issuer: String, clientID: String, clientSecret: String? = nil, redirectURI: String, pinClaim: String = "pin"
+    ) {
+        self.issuer = issuer
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.redirectURI = redirectURI
+        self.pinClaim = pinClaim
     }
 }

@@ -70,6 +70,13 @@ public struct AuthenticationService: Sendable {
             throw Failure.rejected
         }
         try await credentials.clearFailures(key: keys[0])
+        return try await openSession(pin: pin)
+    }
+
+    /// Opens a session for `pin`, whose first factor was checked (a password, a national
+    /// identification provider); an official's session waits for their second factor.
+    public func openSession(pin: String) async throws -> SignedIn {
+        let now = clock.seconds
         var step: SecondFactor.Step?
         if try await identities.post(of: pin) != nil {
             step = try await credentials.authenticator(pin: pin).secret == nil ? .enrol : .code

@@ -115,5 +115,15 @@ public enum IdentityMigrations {
                 WHERE p.is_demo = 1 AND o.person_pin = '20106198800712'
                 """
             ]),
+        // Sign-ins through a national identification provider that have left for it and not come back
+        // yet: the PKCE verifier and nonce of each, by its state (any node may receive the callback).
+        Migration(
+            version: 106, name: "national sign-in",
+            statements: [
+                """
+                CREATE TABLE oidc_logins (state TEXT PRIMARY KEY, verifier TEXT NOT NULL, nonce TEXT NOT NULL,
+                  next TEXT NOT NULL, created_at BIGINT NOT NULL)
+                """
+            ]),
     ]
 }

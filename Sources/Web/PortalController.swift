@@ -7,6 +7,8 @@ import Identity
 struct PortalController: Sendable {
     let identity: IdentityService
     let authentication: AuthenticationService
+    /// Whether the sign-in page offers the national identification provider.
+    let nationalSignIn: Bool
     let cookies: CookieFactory
     let pages: PageRenderer
     let sessionLifetimeSeconds: Int
@@ -42,7 +44,12 @@ struct PortalController: Sendable {
 
     @Sendable func signInPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let next = Self.safeNext(request.uri.queryParameters["next"].map(String.init))
-        let page = SignInPage(next: next, registered: request.uri.queryParameters["registered"] != nil)
+        let failure = request.uri.queryParameters["failed"].map(String.init).flatMap { key in
+            NationalSignInController.failureKeys.contains(key) ? pages.text(key, context.language) : nil
+        }
+        let page = SignInPage(
+            next: next, registered: request.uri.queryParameters["registered"] != nil, failure: failure,
+            national: nationalSignIn)
         return pages.render("signin", titleKey: "signin_title", request: request, context: context, page: page)
     }
 
@@ -82,7 +89,8 @@ struct PortalController: Sendable {
                 }
             var response = pages.render(
                 "signin", titleKey: "signin_title", request: request, context: context, status: status,
-                page: SignInPage(next: next, failure: pages.text(key, context.language), pin: form["pin"]))
+                page: SignInPage(
+                    next: next, failure: pages.text(key, context.language), pin: form["pin"], national: nationalSignIn))
             if case .throttled(let seconds) = failure { response.headers[.retryAfter] = String(seconds) }
             return response
         }
@@ -277,6 +285,8 @@ struct SignInPage: Encodable, Sendable {
     var registered = false
     var failure: String?
     var pin: String?
+    /// Offer "sign in through the national identification system".
+    var national = false
 }
 
 /// A page that is one form of `field.mustache` fields.

@@ -10,6 +10,8 @@ enum Route: String, CaseIterable, Sendable {
     case signIn = "/signin"
     case signInCode = "/signin/code"
     case signInAuthenticator = "/signin/authenticator"
+    case signInNational = "/signin/national"
+    case signInNationalCallback = "/signin/national/callback"
     case signOut = "/signout"
     case signOutEverywhere = "/signout-everywhere"
     case register = "/register"

@@ -29,13 +29,20 @@ private func makeRouter(_ s: WebServices, routes: RouteIndex) -> Router<AppReque
     s.assets.register(on: router)
     OpsController(database: s.database).register(on: router)
     PortalController(
-        identity: s.identity, authentication: s.authentication, cookies: s.cookies, pages: s.pages,
+        identity: s.identity, authentication: s.authentication, nationalSignIn: s.nationalSignIn != nil,
+        cookies: s.cookies, pages: s.pages,
         sessionLifetimeSeconds: s.configuration.sessionLifetimeSeconds
     ).register(on: router)
     SecondFactorController(
         authentication: s.authentication, cookies: s.cookies, pages: s.pages,
         sessionLifetimeSeconds: s.configuration.sessionLifetimeSeconds
     ).register(on: router)
+    if let national = s.nationalSignIn {
+        NationalSignInController(
+            national: national, cookies: s.cookies, pages: s.pages,
+            sessionLifetimeSeconds: s.configuration.sessionLifetimeSeconds
+        ).register(on: router)
+    }
     AssuranceController(activation: s.activation, pages: s.pages).register(on: router)
     RegistrarController(activation: s.activation, pages: s.pages).register(on: router)
     AdminController(

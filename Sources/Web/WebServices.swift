@@ -19,6 +19,8 @@ public struct WebServices: Sendable {
     public let authentication: AuthenticationService
     /// Raising an account's assurance with a code sent by SMS.
     public let activation: AccountActivation
+    /// Sign-in through the national identification provider, when one is configured.
+    public let nationalSignIn: NationalSignIn?
     public let clients: APIClientService
     public let ledger: LedgerService
     public let registries: RegistryService
@@ -33,7 +35,7 @@ public struct WebServices: Sendable {
     public init(
         configuration: AppConfiguration, database: Database, clock: Clock, idempotency: IdempotencyStore,
         identity: IdentityService, authentication: AuthenticationService, activation: AccountActivation,
-        clients: APIClientService,
+        nationalSignIn: NationalSignIn?, clients: APIClientService,
         ledger: LedgerService, registries: RegistryService, workflow: WorkflowService,
         applications: ApplicationService, checkpointFile: CheckpointFile?
     ) async throws {
@@ -44,6 +46,7 @@ public struct WebServices: Sendable {
         self.identity = identity
         self.authentication = authentication
         self.activation = activation
+        self.nationalSignIn = nationalSignIn
         self.clients = clients
         self.ledger = ledger
         self.registries = registries

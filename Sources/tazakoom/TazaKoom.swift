@@ -76,6 +76,19 @@ struct Serve: AsyncParsableCommand {
             "Also write every email and SMS the demo adapter would send to this file, one JSON per line (env TAZAKOOM_MESSAGE_FILE)."
     )
     var messageFile = ProcessInfo.processInfo.environment["TAZAKOOM_MESSAGE_FILE"]
+    @Option(
+        help:
+            "Issuer of a national identification provider (OpenID Connect) to offer at sign-in (env TAZAKOOM_OIDC_ISSUER)."
+    )
+    var oidcIssuer = ProcessInfo.processInfo.environment["TAZAKOOM_OIDC_ISSUER"]
+    @Option(help: "This platform's client id at that provider (env TAZAKOOM_OIDC_CLIENT_ID).")
+    var oidcClientID = ProcessInfo.processInfo.environment["TAZAKOOM_OIDC_CLIENT_ID"] ?? "tazakoom"
+    @Option(help: "The client secret, if the provider gave one (env TAZAKOOM_OIDC_CLIENT_SECRET).")
+    var oidcClientSecret = ProcessInfo.processInfo.environment["TAZAKOOM_OIDC_CLIENT_SECRET"]
+    @Option(help: "The ID token claim holding the PIN (env TAZAKOOM_OIDC_PIN_CLAIM).")
+    var oidcPINClaim = ProcessInfo.processInfo.environment["TAZAKOOM_OIDC_PIN_CLAIM"] ?? "pin"
+    @Option(help: "The address people reach this platform at, for the provider's callback (env TAZAKOOM_PUBLIC_URL).")
+    var publicURL = ProcessInfo.processInfo.environment["TAZAKOOM_PUBLIC_URL"]
 
     func run() async throws {
         var logger = Logger(label: "tazakoom")
@@ -90,7 +103,13 @@ struct Serve: AsyncParsableCommand {
             checkpointFile: checkpointFile ?? Self.defaultCheckpointFile(for: database.resolved),
             checkpointIntervalSeconds: checkpointInterval,
             demoRegistrySize: max(0, demoSize),
-            messageFile: messageFile
+            messageFile: messageFile,
+            identityProvider: oidcIssuer.map {
+                IdentityProviderSettings(
+                    issuer: $0, clientID: oidcClientID, clientSecret: oidcClientSecret,
+                    redirectURI: (publicURL ?? "http://\(host):\(port)") + "/signin/national/callback",
+                    pinClaim: oidcPINClaim)
+            }
         )
         let app = try await buildApplication(configuration, logger: logger)
         if configuration.seedDemoData { printDemoAccounts() }

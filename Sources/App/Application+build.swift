@@ -19,8 +19,9 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
     let signer = CheckpointSigner(
         ledger: platform.ledger, reconciler: Platform.reconciler(platform.ledger), file: platform.checkpointFile,
         intervalSeconds: configuration.checkpointIntervalSeconds, logger: logger)
-    // The first checkpoint is signed before the server answers anyone.
-    await signer.signIfNeeded()
+    // The first checkpoint is signed before the server answers anyone (records are reconciled
+    // from the next round on: after a bulk load that may take a while, and the server must start).
+    await signer.signIfNeeded(reconciling: false)
     return Application(
         router: buildRouter(platform.web),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tazakoom"),

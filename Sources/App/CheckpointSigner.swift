@@ -30,12 +30,12 @@ struct CheckpointSigner: Service {
 
     /// Signs a checkpoint when entries were appended since the last one, or when there is none yet
     /// (so `/ledger/checkpoint` answers from the first request on, even for an empty log).
-    func signIfNeeded() async {
+    func signIfNeeded(reconciling: Bool = true) async {
         do {
             let head = try await ledger.head()
             let latest = try await ledger.latestCheckpoint()
             if let latest, head.size <= latest.size { return }
-            await reconcileRecent()
+            if reconciling { await reconcileRecent() }
             let signed = try await ledger.signAndRemember(file)
             logger.info("signed ledger checkpoint", metadata: ["size": "\(signed.size)"])
         } catch {

@@ -8,7 +8,7 @@ import Storage
 public struct AccountRecords: SealedTables {
     static let table = SealedTable(
         prefix: "account:", table: "accounts", key: "pin",
-        columns: ["pin", "password_hash", "assurance", "totp_secret", "created_at"])
+        columns: ["pin", "password_hash", "assurance", "totp_secret", "created_at"], integers: ["created_at"])
     public let database: Database
     public var prefixes: [String] { [Self.table.prefix] }
 

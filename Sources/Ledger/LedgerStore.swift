@@ -240,16 +240,22 @@ struct LedgerStore: Sendable {
         }
     }
 
-    /// Names of records sealed at or after ledger index `from` and before `to`.
-    func namesSealed(_ sql: any SQLDatabase, from: Int, to: Int, limit: Int) async throws -> [(
-        name: String, index: Int
-    )] {
+    /// The ledger indexes of seal entries from `from` (inclusive) to `to` (exclusive), in order.
+    func sealEntries(_ sql: any SQLDatabase, from: Int, to: Int, limit: Int) async throws -> [Int] {
         try await sql.raw(
             """
-            SELECT name, idx FROM ledger_records WHERE idx >= \(bind: from) AND idx < \(bind: to) ORDER BY idx
-            LIMIT \(literal: max(1, min(limit, 100_000)))
+            SELECT DISTINCT idx FROM ledger_records WHERE idx >= \(bind: from) AND idx < \(bind: to) ORDER BY idx
+            LIMIT \(literal: max(1, min(limit, 10_000)))
             """
-        ).all().map { (try $0.decode(column: "name", as: String.self), try $0.decode(column: "idx", as: Int.self)) }
+        ).all().map { try $0.decode(column: "idx", as: Int.self) }
+    }
+
+    /// The names of the records whose latest seal is one of the entries `indexes`.
+    func namesSealed(_ sql: any SQLDatabase, in indexes: [Int]) async throws -> [String] {
+        guard !indexes.isEmpty else { return [] }
+        return try await sql.raw(
+            "SELECT name FROM ledger_records WHERE idx IN (" + SQLQueryString.list(indexes) + ")"
+        ).all().map { try $0.decode(column: "name", as: String.self) }
     }
 
     func checkedThrough(_ sql: any SQLDatabase) async throws -> Int {

@@ -187,25 +187,29 @@ public struct Reconciler: Sendable {
     // MARK: recent
 
     /// The records sealed since the last call (or since the start), against the database; the
-    /// next call goes on from where this one ended.
-    public func recent() async throws -> ReconciliationReport {
+    /// next call goes on from where this one ended. At most about `limit` records a call (whole
+    /// seal entries), so a checkpoint after a bulk import is not held up: the rest follow in the
+    /// next rounds.
+    public func recent(limit: Int = 20_000) async throws -> ReconciliationReport {
         let from = try await database.withConnection { sql in try await store.checkedThrough(sql) }
         let to = try await ledger.head().size
         guard to > from else { return ReconciliationReport(checked: 0, findings: []) }
         var findings: [ReconciliationFinding] = []
         var checked = 0
         var next = from
-        while true {
-            let sealed = try await database.withConnection { [next] sql in
-                try await store.namesSealed(sql, from: next, to: to, limit: 5_000)
+        var reached = to
+        while checked < limit {
+            let entries = try await database.withConnection { [next] sql in
+                try await store.sealEntries(sql, from: next, to: to, limit: 5)
             }
-            guard let last = sealed.last else { break }
-            findings += try await compare(Array(Set(sealed.map(\.name))))
-            checked += sealed.count
-            if sealed.count < 5_000 { break }
-            next = last.index + 1
+            guard let last = entries.last else { break }
+            let names = try await database.withConnection { sql in try await store.namesSealed(sql, in: entries) }
+            findings += try await compare(names)
+            checked += names.count
+            next = last + 1
+            reached = entries.count < 5 ? to : next
         }
-        try await database.withConnection { sql in try await store.setCheckedThrough(sql, to) }
+        try await database.withConnection { [reached] sql in try await store.setCheckedThrough(sql, reached) }
         return ReconciliationReport(checked: checked, findings: findings.sorted { $0.name < $1.name })
     }
 

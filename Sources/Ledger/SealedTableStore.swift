@@ -14,24 +14,30 @@ public struct SealedTable: Sendable {
     let table: String
     let key: String
     let columns: [String]
+    /// The columns holding integers (the others hold text): each is read once, as what it is.
+    let integers: Set<String>
     /// When set, the records are groups of rows sharing `key`, ordered by this column.
     let order: String?
 
     /// Records that are single rows of `table`, named `prefix` + `key`.
-    public init(prefix: String, table: String, key: String, columns: [String]) {
+    public init(prefix: String, table: String, key: String, columns: [String], integers: Set<String>) {
         self.prefix = prefix
         self.table = table
         self.key = key
         self.columns = columns
+        self.integers = integers
         self.order = nil
     }
 
     /// Records that are all rows of `table` sharing `key`, in `order` (a case's history lines).
-    public init(prefix: String, table: String, groupedBy key: String, order: String, columns: [String]) {
+    public init(
+        prefix: String, table: String, groupedBy key: String, order: String, columns: [String], integers: Set<String>
+    ) {
         self.prefix = prefix
         self.table = table
         self.key = key
         self.columns = columns
+        self.integers = integers
         self.order = order
     }
 
@@ -81,7 +87,7 @@ public struct SealedTable: Sendable {
         var states: [String: String] = [:]
         guard order != nil else {
             for row in rows {
-                let fields = try Dictionary(uniqueKeysWithValues: columns.map { ($0, try row.text($0)) })
+                let fields = try fields(of: row)
                 states[prefix + (try row.decode(column: key, as: String.self))] = RecordState.digest(fields)
             }
             return states
@@ -89,7 +95,7 @@ public struct SealedTable: Sendable {
         // A group: the digest of its rows' digests, in order.
         var groups: [String: [String]] = [:]
         for row in rows {
-            let fields = try Dictionary(uniqueKeysWithValues: columns.map { ($0, try row.text($0)) })
+            let fields = try fields(of: row)
             groups[try row.decode(column: key, as: String.self), default: []].append(RecordState.digest(fields))
         }
         for (group, lines) in groups {
@@ -97,16 +103,17 @@ public struct SealedTable: Sendable {
         }
         return states
     }
-}
 
-extension SQLRow {
-    /// A column's value as text whatever its SQL type (integers in decimal), nil when NULL: the
-    /// same text on SQLite and PostgreSQL, for digests of rows.
-    func text(_ column: String) throws -> String? {
-        if try decodeNil(column: column) { return nil }
-        if let number = try? decode(column: column, as: Int.self) { return String(number) }
-        if let text = try? decode(column: column, as: String.self) { return text }
-        if let number = try? decode(column: column, as: Double.self) { return String(number) }
-        return nil
+    /// A row's columns as text (integers in decimal), nil for NULL: read once each, by type, since
+    /// a failed decode throws and this runs for every record a transaction changes.
+    private func fields(of row: any SQLRow) throws -> [String: String?] {
+        var fields: [String: String?] = [:]
+        for column in columns {
+            fields[column] =
+                integers.contains(column)
+                ? try row.decode(column: column, as: Int?.self).map(String.init)
+                : try row.decode(column: column, as: String?.self)
+        }
+        return fields
     }
 }

@@ -16,7 +16,7 @@ public struct RegistryRecords: SealedTables {
             prefix: "registry:\(registry)/", table: SQLRegistryStore.table(registry), key: "record_key",
             columns: [
                 "record_key", "revision", "schema_version", "content", "deleted", "changed_at", "changed_by", "reason",
-            ])
+            ], integers: ["revision", "schema_version", "deleted", "changed_at"])
     }
 
     public func sealedTables(on sql: any SQLDatabase) async throws -> [SealedTable] {

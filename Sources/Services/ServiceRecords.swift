@@ -10,13 +10,13 @@ public struct ServiceRecords: SealedTables {
         columns: [
             "id", "service_id", "applicant_pin", "organisation_inn", "language", "answers", "status", "final", "stage",
             "case_id", "case_revision", "agency_code", "submitted_at", "due_on", "decided_at",
-        ])
+        ], integers: ["final", "stage", "case_revision", "submitted_at", "decided_at"])
     static let documents = SealedTable(
         prefix: "document:", table: "issued_documents", key: "id",
         columns: [
             "id", "application_id", "agency_code", "holder_pin", "content", "signature", "key_id", "issued_at",
             "revoked_at",
-        ])
+        ], integers: ["issued_at", "revoked_at"])
     public let database: Database
     public var prefixes: [String] { [Self.applications.prefix, Self.documents.prefix] }
 

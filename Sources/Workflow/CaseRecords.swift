@@ -10,12 +10,12 @@ public struct CaseRecords: SealedTables {
         columns: [
             "id", "definition_id", "version", "state", "terminal", "agency_code", "applicant_pin", "assignee_pin",
             "facts", "documents", "entered_on", "due_on", "revision", "created_at",
-        ])
+        ], integers: ["version", "terminal", "revision", "created_at"])
     static let histories = SealedTable(
         prefix: "case-history:", table: "workflow_history", groupedBy: "case_id", order: "seq",
         columns: [
             "case_id", "seq", "kind", "from_state", "to_state", "action", "actor", "role", "reason", "details", "at",
-        ])
+        ], integers: ["seq", "at"])
     public let database: Database
     public var prefixes: [String] { [Self.cases.prefix, Self.histories.prefix] }
 

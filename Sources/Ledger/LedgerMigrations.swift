@@ -27,17 +27,13 @@ public enum LedgerMigrations {
         Migration(
             version: 200, name: "transparency ledger", statements: statements(blob: "BLOB", index: "INTEGER"),
             postgres: statements(blob: "BYTEA", index: "BIGINT")),
-        // Which ledger entry last sealed each record, under the record's name in clear (the ledger
-        // holds only keyed digests): reconciliation finds a record's seal here, and checks this
-        // table itself against the log. `checked_through` is how far the rolling check has come.
+        // The names of the records each seal entry seals, in clear (the log holds only keyed
+        // digests): one row per entry, written with it, so reconciliation can name what it finds.
+        // `checked_through` is how far the check before each checkpoint has come.
         Migration(
             version: 201, name: "record seals",
             statements: [
-                """
-                CREATE TABLE ledger_records (name TEXT PRIMARY KEY, seal TEXT NOT NULL, idx BIGINT NOT NULL,
-                  state TEXT NOT NULL)
-                """,
-                "CREATE INDEX ledger_records_by_idx ON ledger_records (idx)",
+                "CREATE TABLE ledger_seals (idx BIGINT PRIMARY KEY, names TEXT NOT NULL)",
                 "CREATE TABLE ledger_reconciled (id INTEGER PRIMARY KEY, checked_through BIGINT NOT NULL)",
                 "INSERT INTO ledger_reconciled (id, checked_through) VALUES (1, 0)",
             ]),

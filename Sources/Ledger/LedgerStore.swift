@@ -192,70 +192,29 @@ struct LedgerStore: Sendable {
 
     // MARK: record seals
 
-    /// Remembers the latest seal of each record (by name), replacing earlier ones.
-    func upsertSeals(_ sql: any SQLDatabase, _ seals: [(name: String, seal: String, index: Int, state: String)])
-        async throws
-    {
-        for start in stride(from: 0, to: seals.count, by: 200) {
-            try await sql.raw(
-                .rows(
-                    "INSERT INTO ledger_records (name, seal, idx, state) VALUES ",
-                    seals[start..<min(start + 200, seals.count)].map { [$0.name, $0.seal, $0.index, $0.state] },
-                    " ON CONFLICT (name) DO UPDATE SET seal = excluded.seal, idx = excluded.idx, state = excluded.state"
-                )
-            ).run()
-        }
+    /// Remembers the names of the records entry `index` seals.
+    func insertSealNames(_ sql: any SQLDatabase, index: Int, names: [String]) async throws {
+        let list = String(decoding: try JSONEncoder().encode(names), as: UTF8.self)
+        try await sql.raw("INSERT INTO ledger_seals (idx, names) VALUES (\(bind: index), \(bind: list))").run()
     }
 
-    /// The remembered seals of `names`: name → (ledger index, sealed state).
-    func seals(_ sql: any SQLDatabase, names: [String]) async throws -> [String: (index: Int, state: String)] {
-        var found: [String: (index: Int, state: String)] = [:]
-        for start in stride(from: 0, to: names.count, by: 200) {
-            let list = SQLQueryString.list(Array(names[start..<min(start + 200, names.count)]))
-            for row in try await sql.raw("SELECT name, idx, state FROM ledger_records WHERE name IN (" + list + ")")
-                .all()
-            {
-                found[try row.decode(column: "name", as: String.self)] = (
-                    try row.decode(column: "idx", as: Int.self), try row.decode(column: "state", as: String.self)
-                )
-            }
-        }
-        return found
-    }
-
-    /// Seals remembered in order of name after `name`, `limit` at a time (a full pass).
-    func seals(_ sql: any SQLDatabase, after name: String, limit: Int) async throws -> [(
-        name: String, seal: String, index: Int, state: String
+    /// Seal entries from `from` (inclusive) to `to` (exclusive) with the names each seals, in order.
+    func sealNames(_ sql: any SQLDatabase, from: Int, to: Int, limit: Int) async throws -> [(
+        index: Int, names: [String]
     )] {
         try await sql.raw(
             """
-            SELECT name, seal, idx, state FROM ledger_records WHERE name > \(bind: name) ORDER BY name
+            SELECT idx, names FROM ledger_seals WHERE idx >= \(bind: from) AND idx < \(bind: to) ORDER BY idx
             LIMIT \(literal: max(1, min(limit, 10_000)))
             """
         ).all().map {
             (
-                try $0.decode(column: "name", as: String.self), try $0.decode(column: "seal", as: String.self),
-                try $0.decode(column: "idx", as: Int.self), try $0.decode(column: "state", as: String.self)
+                try $0.decode(column: "idx", as: Int.self),
+                (try? JSONDecoder().decode(
+                    [String].self, from: Data(try $0.decode(column: "names", as: String.self).utf8)))
+                    ?? []
             )
         }
-    }
-
-    /// The ledger indexes of seal entries from `from` (inclusive) to `to` (exclusive), in order.
-    func sealEntries(_ sql: any SQLDatabase, from: Int, to: Int, limit: Int) async throws -> [Int] {
-        try await sql.raw(
-            """
-            SELECT DISTINCT idx FROM ledger_records WHERE idx >= \(bind: from) AND idx < \(bind: to) ORDER BY idx
-            LIMIT \(literal: max(1, min(limit, 10_000)))
-            """
-        ).all().map { try $0.decode(column: "idx", as: Int.self) }
-    }
-
-    /// The names of the records whose latest seal is one of the entries `indexes`.
-    func namesSealed(_ sql: any SQLDatabase, in indexes: [Int]) async throws -> [String] {
-        guard !indexes.isEmpty else { return [] }
-        return try await sql.raw(
-            "SELECT name FROM ledger_records WHERE idx IN (" + SQLQueryString.list(indexes) + ")"
-        ).all().map { try $0.decode(column: "name", as: String.self) }
     }
 
     func checkedThrough(_ sql: any SQLDatabase) async throws -> Int {

@@ -25,7 +25,7 @@ public struct ReconciliationFinding: Sendable, Equatable, Codable, CustomStringC
         case deleted
         /// The database has it, the ledger never sealed it.
         case inserted
-        /// The remembered seal (`ledger_records`) does not match the log itself.
+        /// The name kept beside a seal entry (`ledger_seals`) is not one the entry seals.
         case sealAltered = "seal-altered"
     }
 
@@ -52,8 +52,9 @@ public struct ReconciliationReport: Sendable, Equatable, Codable {
 
 /// Compares the records the ledger speaks for with their latest seals.
 ///
-/// - `full` checks everything: the remembered seals against the log (a pass over every entry),
-///   then every record of every owner against its seal, then every seal against its record.
+/// - `full` checks everything: it reads every seal in the log (the log is the truth; it is
+///   protected by its hashes and signed checkpoints), then every record of every owner against
+///   its latest seal, and names the sealed records that are gone.
 /// - `recent` checks the records sealed since the last check, so it costs what was written since,
 ///   not what the database holds; the checkpoint signer runs it before each checkpoint.
 public struct Reconciler: Sendable {
@@ -68,26 +69,23 @@ public struct Reconciler: Sendable {
 
     private var database: Database { ledger.database }
     private var store: LedgerStore { ledger.store }
-
-    private func owner(of name: String) -> (any SealedRecords)? {
-        owners.first { owner in owner.prefixes.contains { name.hasPrefix($0) } }
-    }
+    private var seals: RecordSeals { ledger.seals }
 
     // MARK: full
 
-    /// Everything, with `progress(step, done)` called now and then (step: `log`, `records`, `seals`).
+    /// Everything, with `progress(step, done)` called now and then (step: `log`, `records`).
     public func full(progress: (@Sendable (String, Int) -> Void)? = nil) async throws -> ReconciliationReport {
-        var findings = try await checkSealsAgainstLog(progress: progress)
+        let size = try await ledger.head().size
+        let log = try await sealsInLog(progress: progress)
+        let remaining = SealBook(log.latest)
         let checked = Counter()
         let found = FindingList()
         for owner in owners {
             try await owner.eachState { page in
-                let remembered = try await database.withConnection { sql in
-                    try await store.seals(sql, names: Array(page.keys))
-                }
                 for (name, state) in page {
-                    if let seal = remembered[name] {
-                        if seal.state != ledger.seals.seal(ofState: state) {
+                    let key = seals.seal(ofName: name)
+                    if let seal = remaining.take(key) {
+                        if seal.state != seals.seal(ofState: state) {
                             found.add(ReconciliationFinding(name: name, kind: .changed, ledgerIndex: seal.index))
                         }
                     } else {
@@ -98,16 +96,22 @@ public struct Reconciler: Sendable {
                 progress?("records", done)
             }
         }
-        findings += try await recheck(found.all)
-        findings += try await sealsWithoutRecords(progress: progress)
+        var findings = log.altered + (try await recheck(found.all, since: size))
+        // Sealed in the log, gone from the database.
+        for (key, seal) in remaining.all {
+            findings.append(
+                ReconciliationFinding(name: log.names[key] ?? "sealed:\(key)", kind: .deleted, ledgerIndex: seal.index))
+        }
         return ReconciliationReport(checked: checked.value, findings: findings.sorted { $0.name < $1.name })
     }
 
-    /// The remembered seals against the log: each must be the latest seal of its record there.
-    private func checkSealsAgainstLog(progress: (@Sendable (String, Int) -> Void)?) async throws
-        -> [ReconciliationFinding]
-    {
+    /// Every seal in the log, the latest per record; the names the database keeps beside each seal
+    /// entry, and those of them the entry does not seal (`seal-altered`).
+    private func sealsInLog(progress: (@Sendable (String, Int) -> Void)?) async throws -> (
+        latest: [String: (index: Int, state: String)], names: [String: String], altered: [ReconciliationFinding]
+    ) {
         var latest: [String: (index: Int, state: String)] = [:]
+        var sealed: [Int: Set<String>] = [:]
         let size = try await ledger.head().size
         var next = 0
         let marker = Data(#""records":{"#.utf8)
@@ -117,71 +121,35 @@ public struct Reconciler: Sendable {
             }
             guard let last = page.last else { break }
             for (index, body) in page where body.range(of: marker) != nil {
-                let event = try LedgerEvent(canonical: body)
-                for (key, state) in event.records ?? [:] { latest[key] = (index, state) }
+                let records = try LedgerEvent(canonical: body).records ?? [:]
+                for (key, state) in records { latest[key] = (index, state) }
+                sealed[index] = Set(records.keys)
             }
             next = last.index + 1
             progress?("log", next)
         }
-        var findings: [ReconciliationFinding] = []
-        var after = ""
+        var names: [String: String] = [:]
+        var altered: [ReconciliationFinding] = []
+        var from = 0
         while true {
-            let rows = try await database.withConnection { [after] sql in
-                try await store.seals(sql, after: after, limit: 2_000)
+            let rows = try await database.withConnection { [from] sql in
+                try await store.sealNames(sql, from: from, to: size, limit: 500)
             }
             guard let last = rows.last else { break }
             for row in rows {
-                let inLog = latest.removeValue(forKey: row.seal)
-                if row.seal != ledger.seals.seal(ofName: row.name) || inLog?.index != row.index
-                    || inLog?.state != row.state
-                {
-                    findings.append(
-                        ReconciliationFinding(name: row.name, kind: .sealAltered, ledgerIndex: inLog?.index))
+                let keys = sealed.removeValue(forKey: row.index) ?? []
+                for name in row.names {
+                    let key = seals.seal(ofName: name)
+                    if keys.contains(key) {
+                        names[key] = name
+                    } else {
+                        altered.append(ReconciliationFinding(name: name, kind: .sealAltered, ledgerIndex: row.index))
+                    }
                 }
             }
-            after = last.name
+            from = last.index + 1
         }
-        // Sealed in the log, forgotten by the database: the record's name is gone with its row.
-        for (key, seal) in latest {
-            findings.append(ReconciliationFinding(name: "sealed:\(key)", kind: .deleted, ledgerIndex: seal.index))
-        }
-        return findings
-    }
-
-    /// Remembered seals whose records are gone.
-    private func sealsWithoutRecords(progress: (@Sendable (String, Int) -> Void)?) async throws
-        -> [ReconciliationFinding]
-    {
-        var findings: [ReconciliationFinding] = []
-        var after = ""
-        var done = 0
-        while true {
-            let rows = try await database.withConnection { [after] sql in
-                try await store.seals(sql, after: after, limit: 2_000)
-            }
-            guard let last = rows.last else { break }
-            findings += try await missing(rows.map { ($0.name, $0.index) })
-            after = last.name
-            done += rows.count
-            progress?("seals", done)
-        }
-        return findings
-    }
-
-    /// Which of the sealed `records` their owners no longer have.
-    private func missing(_ records: [(name: String, index: Int)]) async throws -> [ReconciliationFinding] {
-        var findings: [ReconciliationFinding] = []
-        for owner in owners {
-            let mine = records.filter { record in owner.prefixes.contains { record.name.hasPrefix($0) } }
-            guard !mine.isEmpty else { continue }
-            let present = try await database.withConnection { sql in
-                try await owner.states(of: mine.map(\.name), on: sql)
-            }
-            for record in mine where present[record.name] == nil {
-                findings.append(ReconciliationFinding(name: record.name, kind: .deleted, ledgerIndex: record.index))
-            }
-        }
-        return findings
+        return (latest, names, altered)
     }
 
     // MARK: recent
@@ -199,57 +167,85 @@ public struct Reconciler: Sendable {
         var next = from
         var reached = to
         while checked < limit {
-            let entries = try await database.withConnection { [next] sql in
-                try await store.sealEntries(sql, from: next, to: to, limit: 5)
+            let rows = try await database.withConnection { [next] sql in
+                try await store.sealNames(sql, from: next, to: to, limit: 5)
             }
-            guard let last = entries.last else { break }
-            let names = try await database.withConnection { sql in try await store.namesSealed(sql, in: entries) }
-            findings += try await compare(names)
-            checked += names.count
-            next = last + 1
-            reached = entries.count < 5 ? to : next
+            guard let last = rows.last else { break }
+            // The latest of these seals of each record.
+            var latest: [String: Int] = [:]
+            for row in rows { for name in row.names { latest[name] = row.index } }
+            findings += try await compare(latest)
+            checked += latest.count
+            next = last.index + 1
+            reached = rows.count < 5 ? to : next
         }
         try await database.withConnection { [reached] sql in try await store.setCheckedThrough(sql, reached) }
         return ReconciliationReport(checked: checked, findings: findings.sorted { $0.name < $1.name })
     }
 
-    /// `names` against their seals; what differs is read again once, since a transaction that
-    /// committed between the two reads is not a change behind the platform's back.
-    private func compare(_ names: [String]) async throws -> [ReconciliationFinding] {
+    /// Records (name → index of the seal entry to compare with) against the database; what differs
+    /// is looked at again with any later seal, since a record sealed anew meanwhile (by a later
+    /// entry, or a transaction that committed between the reads) is not a change behind the back.
+    private func compare(_ sealedAt: [String: Int]) async throws -> [ReconciliationFinding] {
         var suspects: [ReconciliationFinding] = []
+        let names = Array(sealedAt.keys)
         for start in stride(from: 0, to: names.count, by: 500) {
-            suspects += try await differences(Array(names[start..<min(start + 500, names.count)]))
+            let chunk = names[start..<min(start + 500, names.count)]
+            suspects += try await differences(Dictionary(uniqueKeysWithValues: chunk.map { ($0, sealedAt[$0]!) }))
         }
         return try await recheck(suspects)
     }
 
-    private func recheck(_ suspects: [ReconciliationFinding]) async throws -> [ReconciliationFinding] {
+    /// `suspects` once more, each against its latest seal in the log now: later seal entries are
+    /// looked through from the earliest suspect's on, and from `since` for suspects with no seal.
+    private func recheck(_ suspects: [ReconciliationFinding], since: Int = .max) async throws
+        -> [ReconciliationFinding]
+    {
         guard !suspects.isEmpty else { return [] }
-        let again = try await differences(suspects.map(\.name))
-        return again
+        let wanted = Set(suspects.map { seals.seal(ofName: $0.name) })
+        var latest: [String: Int] = [:]
+        for suspect in suspects { if let index = suspect.ledgerIndex { latest[suspect.name] = index } }
+        // Later seal entries, from the earliest suspect's on.
+        let head = try await ledger.head().size
+        var next = min((suspects.compactMap(\.ledgerIndex).min() ?? head) + 1, since)
+        while next < head {
+            let rows = try await database.withConnection { [next] sql in
+                try await store.sealNames(sql, from: next, to: head, limit: 200)
+            }
+            guard let last = rows.last else { break }
+            for row in rows {
+                for name in row.names where wanted.contains(seals.seal(ofName: name)) { latest[name] = row.index }
+            }
+            next = last.index + 1
+        }
+        var again: [String: Int?] = [:]
+        for suspect in suspects { again[suspect.name] = latest[suspect.name] }
+        return try await differences(again)
     }
 
-    /// How `names` differ from their seals now.
-    private func differences(_ names: [String]) async throws -> [ReconciliationFinding] {
+    /// How the records differ from the seals in the given entries (nil: the record has no seal).
+    private func differences(_ sealedAt: [String: Int?]) async throws -> [ReconciliationFinding] {
         var findings: [ReconciliationFinding] = []
+        var entries: [Int: [String: String]] = [:]
+        for index in Set(sealedAt.values.compactMap { $0 }) {
+            entries[index] = try await ledger.entry(at: index).event.records ?? [:]
+        }
         for owner in owners {
-            let mine = names.filter { name in owner.prefixes.contains { name.hasPrefix($0) } }
+            let mine = sealedAt.keys.filter { name in owner.prefixes.contains { name.hasPrefix($0) } }
             guard !mine.isEmpty else { continue }
-            let (states, seals) = try await database.withConnection { sql in
-                let states = try await owner.states(of: mine, on: sql)
-                return (states, try await store.seals(sql, names: mine))
-            }
+            let states = try await database.withConnection { sql in try await owner.states(of: mine, on: sql) }
             for name in mine {
-                let seal = seals[name]
-                switch (states[name], seal) {
+                let index = sealedAt[name] ?? nil
+                let sealed = index.flatMap { entries[$0]?[seals.seal(ofName: name)] }
+                switch (states[name], sealed) {
                 case (nil, nil): continue
-                case (nil, let seal?):
-                    findings.append(ReconciliationFinding(name: name, kind: .deleted, ledgerIndex: seal.index))
+                case (nil, .some):
+                    findings.append(ReconciliationFinding(name: name, kind: .deleted, ledgerIndex: index))
                 case (.some, nil):
                     findings.append(ReconciliationFinding(name: name, kind: .inserted, ledgerIndex: nil))
                 case (let state?, let seal?):
-                    if ledger.seals.seal(ofState: state) != seal.state {
-                        findings.append(ReconciliationFinding(name: name, kind: .changed, ledgerIndex: seal.index))
+                    if seals.seal(ofState: state) != seal {
+                        findings.append(ReconciliationFinding(name: name, kind: .changed, ledgerIndex: index))
                     }
                 }
             }
@@ -259,25 +255,35 @@ public struct Reconciler: Sendable {
 
     // MARK: baseline
 
-    /// Seals every record that has no seal yet, as the state it is in now: once, when a database
-    /// made before seals existed is upgraded (every such seal is a ledger entry, so the baseline
-    /// itself is on the record). Returns how many were sealed.
+    /// Seals every record that has no seal in the log yet, as the state it is in now: once, when a
+    /// database made before seals existed is upgraded (every such seal is a ledger entry, so the
+    /// baseline itself is on the record). Returns how many were sealed.
     public func sealUnsealed(progress: (@Sendable (Int) -> Void)? = nil) async throws -> Int {
+        let known = SealBook(try await sealsInLog(progress: nil).latest)
         let sealed = Counter()
         for owner in owners {
             let module = owner.prefixes.first.map { String($0.dropLast()) } ?? "records"
             try await owner.eachState { page in
+                let fresh = page.filter { known.take(seals.seal(ofName: $0.key)) == nil }
+                guard !fresh.isEmpty else { return }
                 try await database.transaction { sql in
-                    let known = try await store.seals(sql, names: Array(page.keys))
-                    let fresh = page.filter { known[$0.key] == nil }
                     try await ledger.seal(fresh, by: "baseline-" + module, on: sql)
-                    let done = sealed.add(fresh.count)
-                    progress?(done)
                 }
+                let done = sealed.add(fresh.count)
+                progress?(done)
             }
         }
         return sealed.value
     }
+}
+
+/// The latest seals of the log, taken out one by one as their records are found.
+private final class SealBook: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seals: [String: (index: Int, state: String)]
+    init(_ seals: [String: (index: Int, state: String)]) { self.seals = seals }
+    func take(_ key: String) -> (index: Int, state: String)? { lock.withLock { seals.removeValue(forKey: key) } }
+    var all: [String: (index: Int, state: String)] { lock.withLock { seals } }
 }
 
 /// A count shared by the pages of a pass.

@@ -48,27 +48,21 @@ public enum RecordState {
 
 extension LedgerService {
     /// Seals `states` (record name → `RecordState.digest`) in the caller's transaction: one entry
-    /// `<module>.records.sealed` per `RecordSeals.maxPerEntry` records, and each record's latest
-    /// seal remembered by name for reconciliation.
+    /// `<module>.records.sealed` per `RecordSeals.maxPerEntry` records, and beside it the names
+    /// it seals (one row per entry), for reconciliation to name what it finds.
     public func seal(_ states: [String: String], by module: String, on sql: any SQLDatabase) async throws {
         guard !states.isEmpty else { return }
         let names = states.keys.sorted()
         for start in stride(from: 0, to: names.count, by: RecordSeals.maxPerEntry) {
-            let chunk = names[start..<min(start + RecordSeals.maxPerEntry, names.count)]
+            let chunk = Array(names[start..<min(start + RecordSeals.maxPerEntry, names.count)])
             var records: [String: String] = [:]
-            var rows: [(name: String, seal: String, index: Int, state: String)] = []
-            for name in chunk {
-                let sealed = seals.seal(ofState: states[name]!)
-                let key = seals.seal(ofName: name)
-                records[key] = sealed
-                rows.append((name, key, 0, sealed))
-            }
+            for name in chunk { records[seals.seal(ofName: name)] = seals.seal(ofState: states[name]!) }
             var event = try LedgerEvent(
                 kind: "\(module).records.sealed", actor: "system:\(module)", subject: "records:\(module)",
                 time: clock.seconds, details: ["count": String(chunk.count)])
             event.records = records
             let index = try await append([event], on: sql).lowerBound
-            try await store.upsertSeals(sql, rows.map { ($0.name, $0.seal, index, $0.state) })
+            try await store.insertSealNames(sql, index: index, names: chunk)
         }
     }
 }

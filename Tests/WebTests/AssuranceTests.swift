@@ -43,31 +43,17 @@ import Testing
             #expect(form.status == .ok)
             let name = PortalTests.matches(#""familyName":"([^"]+)""#, in: family).first ?? "?"
             #expect(!form.text.contains(name), "register data shown to a low account")
-            // Applying for a service that needs more is refused, with the reason beside the form.
-            let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, bcryptCost: 4), logger: TestLog.quiet)
-            do {
-                var strict = try await platform.applications.catalogue.service("no-criminal-record")
-                strict.id = "no-criminal-record-strict"
-                strict.assurance = .substantial
-                try await platform.applications.catalogue.publish(strict, at: 0)
-                let submission = { (assurance: Assurance) in
-                    Submission(
-                        serviceID: strict.id,
-                        applicant: Principal(pin: pin, displayName: "", post: nil, assurance: assurance),
-                        language: .en, answers: ["familyName": "A", "givenName": "B", "purpose": "visa"],
-                        idempotencyKey: try IdempotencyKey(UUID().uuidString))
-                }
-                let refused = await #expect(throws: ValidationError.self) {
-                    try await platform.applications.submit(try submission(.low))
-                }
-                #expect(refused?.fields.first?.messageKey == "error_assurance_too_low")
-                _ = try await platform.applications.submit(try submission(.substantial))
-                await platform.database.shutdown()
-            } catch {
-                await platform.database.shutdown()
-                throw error
-            }
+            // Applying for a service that needs more (the certificate needs substantial) is refused,
+            // with the reason above the form, and nothing is stored.
+            let refused = try await attacker.post(
+                "/services/no-criminal-record/apply",
+                multipart: [
+                    "idempotencyKey": try ServicesWebTests.key(form), "familyName": "A", "givenName": "B",
+                    "purpose": "visa", "intent": "submit",
+                ])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("This service needs an account whose owner has been confirmed"))
+            #expect(try await count("applications", in: url) == 0)
             // "Who looked at my data" is not theirs to see.
             let access = try await attacker.get("/cabinet/data-access")
             #expect(access.status == .ok && !access.text.contains("<table"))

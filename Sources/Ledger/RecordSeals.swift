@@ -66,3 +66,27 @@ extension LedgerService {
         }
     }
 }
+
+/// Seals gathered from the modules a transaction passes through, appended as one entry at its end
+/// (the busiest transactions, a batch of submissions, change applications, cases and histories
+/// together: one seal entry is one append instead of one per module).
+public final class SealBatch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var states: [String: String] = [:]
+
+    public init() {}
+
+    /// Adds record states (name → `RecordState.digest`); a later state of a name replaces an earlier one.
+    public func add(_ more: [String: String]) {
+        lock.withLock { states.merge(more) { _, new in new } }
+    }
+
+    /// Seals everything added, on the caller's transaction, and empties the batch.
+    public func seal(with ledger: LedgerService, by module: String, on sql: any SQLDatabase) async throws {
+        let all = lock.withLock {
+            defer { states = [:] }
+            return states
+        }
+        try await ledger.seal(all, by: module, on: sql)
+    }
+}

@@ -223,6 +223,8 @@ public struct ApplicationService: Sendable {
                 case .inProgress: results[i] = .failure(IdempotencyConflict.inProgress)
                 }
             }
+            // The cases', histories' and applications' seals: one entry for the whole batch.
+            let seals = SealBatch()
             let cases = try await self.workflow.start(
                 starting.map { i in
                     let item = batch[i]
@@ -231,7 +233,7 @@ public struct ApplicationService: Sendable {
                         applicant: item.submission.applicant.pin, facts: self.facts(item),
                         documents: Set(item.form.files.keys),
                         actor: .subjectThemself)
-                }, on: sql)
+                }, on: sql, seals: seals)
             var stored: [Int: Application] = [:]
             var stages: [Application] = []
             let notes = Notifier()
@@ -267,7 +269,8 @@ public struct ApplicationService: Sendable {
                 results[i] = .success(application)
             }
             try await self.store.insert(rows, at: at, on: sql)
-            try await ServiceRecords.seal(applications: rows.map(\.application.id), ledger: self.ledger, on: sql)
+            try await ServiceRecords.seal(
+                applications: rows.map(\.application.id), ledger: self.ledger, into: seals, on: sql)
             try await self.store.recordStages(stages, on: sql)
             try await notes.flush(self.store, on: sql)
             // A key repeated inside one batch gets the application stored for its first use.

@@ -27,12 +27,16 @@ public struct ServiceRecords: SealedTables {
         [Self.applications, Self.documents]
     }
 
-    /// Seals these applications and documents as they are now, on the caller's transaction.
+    /// Seals these applications and documents as they are now, on the caller's transaction; with
+    /// `batch`, together with what else the transaction sealed there (one entry).
     static func seal(
-        applications: [String], documents: [String] = [], ledger: LedgerService, on sql: any SQLDatabase
+        applications: [String], documents: [String] = [], ledger: LedgerService, into batch: SealBatch? = nil,
+        on sql: any SQLDatabase
     ) async throws {
         var states = try await Self.applications.states(of: Self.applications.names(applications), on: sql)
         states.merge(try await Self.documents.states(of: Self.documents.names(documents), on: sql)) { _, new in new }
-        try await ledger.seal(states, by: "services", on: sql)
+        guard let batch else { return try await ledger.seal(states, by: "services", on: sql) }
+        batch.add(states)
+        try await batch.seal(with: ledger, by: "services", on: sql)
     }
 }

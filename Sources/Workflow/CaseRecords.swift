@@ -24,13 +24,15 @@ public struct CaseRecords: SealedTables {
 
     public func sealedTables(on sql: any SQLDatabase) async throws -> [SealedTable] { [Self.cases, Self.histories] }
 
-    /// Seals the cases `ids` and the histories of `histories` as they are now, on the caller's transaction.
-    static func seal(cases ids: [String], histories: [String], ledger: LedgerService?, on sql: any SQLDatabase)
-        async throws
-    {
+    /// Seals the cases `ids` and the histories of `histories` as they are now, on the caller's
+    /// transaction; into `batch` when the caller seals everything of its transaction at once.
+    static func seal(
+        cases ids: [String], histories: [String], ledger: LedgerService?, into batch: SealBatch?,
+        on sql: any SQLDatabase
+    ) async throws {
         guard let ledger, !ids.isEmpty || !histories.isEmpty else { return }
         var states = try await Self.cases.states(of: Self.cases.names(ids), on: sql)
         states.merge(try await Self.histories.states(of: Self.histories.names(histories), on: sql)) { _, new in new }
-        try await ledger.seal(states, by: "workflow", on: sql)
+        if let batch { batch.add(states) } else { try await ledger.seal(states, by: "workflow", on: sql) }
     }
 }

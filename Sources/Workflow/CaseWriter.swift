@@ -88,7 +88,9 @@ final class CaseWriter {
         }
     }
 
-    func apply(_ sql: any SQLDatabase, store: any WorkflowStore, ledger: LedgerService?, at: Int) async throws {
+    func apply(
+        _ sql: any SQLDatabase, store: any WorkflowStore, ledger: LedgerService?, at: Int, seals: SealBatch? = nil
+    ) async throws {
         var indexes: [Int?] = Array(repeating: nil, count: lines.count)
         if let ledger, !lines.isEmpty {
             var pseudonyms: [String: String] = [:]
@@ -134,7 +136,7 @@ final class CaseWriter {
             if let item = changed[id] { try await store.updateCase(item, at: at, on: sql) }
         }
         try await CaseRecords.seal(
-            cases: order, histories: Array(Set(lines.map(\.caseID))), ledger: ledger, on: sql)
+            cases: order, histories: Array(Set(lines.map(\.caseID))), ledger: ledger, into: seals, on: sql)
     }
 
     /// Keeps `workflow_official_load` in step: +1 for an official given an open case, -1 when a

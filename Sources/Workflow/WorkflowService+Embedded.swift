@@ -1,5 +1,6 @@
 import Core
 import Identity
+import Ledger
 import SQLKit
 
 /// What starting one case needs: the definition to use, the agency, the applicant and the facts.
@@ -29,8 +30,11 @@ public struct CaseStart: Sendable {
 /// own: on SQLite the caller's transaction holds the only one.
 extension WorkflowService {
     /// Starts cases on the newest versions of their definitions; their history lines and ledger
-    /// entries are written with one ledger append.
-    public func start(_ starts: [CaseStart], on sql: any SQLDatabase) async throws -> [WorkflowCase] {
+    /// entries are written with one ledger append. The cases' seals go into `seals` when given
+    /// (the caller seals its whole transaction at once), else into an entry of their own.
+    public func start(_ starts: [CaseStart], on sql: any SQLDatabase, seals: SealBatch? = nil) async throws
+        -> [WorkflowCase]
+    {
         let at = clock.seconds
         let calendar = try await calendars.value(for: "calendar") { try await self.loadCalendar(on: sql) }
         let writer = CaseWriter()
@@ -52,7 +56,7 @@ extension WorkflowService {
             try await settle(sql, &item, definition: definition, calendar: calendar, at: at, writer: writer)
             started.append(item)
         }
-        try await writer.apply(sql, store: store, ledger: ledger, at: at)
+        try await writer.apply(sql, store: store, ledger: ledger, at: at, seals: seals)
         return started
     }
 

@@ -38,6 +38,8 @@ struct CheckpointSigner: Service {
             if reconciling { await reconcileRecent() }
             let signed = try await ledger.signAndRemember(file)
             logger.info("signed ledger checkpoint", metadata: ["size": "\(signed.size)"])
+        } catch  where Task.isCancelled || error is CancellationError {
+            return  // shutting down
         } catch {
             // Damage found by the audit: refuse, loudly, and keep refusing until an operator acts.
             logger.critical("refusing to sign a ledger checkpoint", metadata: ["reason": "\(error)"])
@@ -57,6 +59,8 @@ struct CheckpointSigner: Service {
             logger.critical(
                 "reconciliation found records changed outside the platform",
                 metadata: ["count": "\(report.findings.count)", "checked": "\(report.checked)"])
+        } catch  where Task.isCancelled || error is CancellationError {
+            return  // shutting down
         } catch {
             logger.error("reconciliation failed", metadata: ["error": "\(error)"])
         }

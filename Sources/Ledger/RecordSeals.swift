@@ -17,13 +17,13 @@ public struct RecordSeals: Sendable {
     /// At most this many seals in one ledger entry (about 70 bytes each, so an entry stays well
     /// under the 64 KiB that tlog-tiles entry bundles allow); more are split over several entries.
     public static let maxPerEntry = 800
-    let keyBytes: [UInt8]
+    let key: [UInt8]
 
     init(keyHex: String) throws {
         guard let bytes = Hex.decode(keyHex), bytes.count == 32 else {
             throw LedgerError.invalidEvent("the record seal key is not 32 bytes of hex")
         }
-        keyBytes = bytes
+        key = bytes
     }
 
     /// The keyed digest of a record's name, as the ledger lists it.
@@ -33,16 +33,31 @@ public struct RecordSeals: Sendable {
     public func seal(ofState state: String) -> String { mac("state:" + state) }
 
     private func mac(_ text: String) -> String {
-        Hex.encode(
-            HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: keyBytes)).prefix(16))
+        // Keyed afresh each time: copies of one keyed HMAC shared their hash state (a crash under load).
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: key)).prefix(16))
     }
 }
 
 /// How an owning module states a record for sealing: the digest of its fields, named in clear.
 public enum RecordState {
-    /// SHA-256 (hex) of the canonical JSON of `fields`; a missing value is left out.
-    public static func digest(_ fields: [String: String?]) -> String {
-        Hex.encode(SHA256.hash(data: Data(CanonicalJSON.object(fields.compactMapValues { $0 }).utf8)))
+    /// SHA-256 (hex) of `fields` in the order given: each name, then its value's length and bytes
+    /// (or a mark for NULL). Unambiguous without escaping anything: this runs for every record a
+    /// transaction changes, and answers and facts can be long.
+    public static func digest(_ fields: [(name: String, value: String?)]) -> String {
+        var hasher = SHA256()
+        for (name, value) in fields {
+            hasher.update(data: Data(name.utf8))
+            guard let value else {
+                hasher.update(data: [0])
+                continue
+            }
+            var length = UInt64(value.utf8.count).bigEndian
+            hasher.update(data: [1])
+            withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
+            var bytes = value
+            bytes.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        }
+        return Hex.encode(hasher.finalize())
     }
 }
 

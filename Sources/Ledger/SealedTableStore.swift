@@ -99,21 +99,21 @@ public struct SealedTable: Sendable {
             groups[try row.decode(column: key, as: String.self), default: []].append(RecordState.digest(fields))
         }
         for (group, lines) in groups {
-            states[prefix + group] = RecordState.digest(["lines": lines.joined(separator: ",")])
+            states[prefix + group] = RecordState.digest(lines.map { (name: "line", value: $0) })
         }
         return states
     }
 
     /// A row's columns as text (integers in decimal), nil for NULL: read once each, by type, since
     /// a failed decode throws and this runs for every record a transaction changes.
-    private func fields(of row: any SQLRow) throws -> [String: String?] {
-        var fields: [String: String?] = [:]
-        for column in columns {
-            fields[column] =
+    private func fields(of row: any SQLRow) throws -> [(name: String, value: String?)] {
+        try columns.map { column in
+            (
+                column,
                 integers.contains(column)
-                ? try row.decode(column: column, as: Int?.self).map(String.init)
-                : try row.decode(column: column, as: String?.self)
+                    ? try row.decode(column: column, as: Int?.self).map(String.init)
+                    : try row.decode(column: column, as: String?.self)
+            )
         }
-        return fields
     }
 }

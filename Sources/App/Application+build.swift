@@ -30,7 +30,8 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
         services: [
             DatabaseCloser(database: platform.database),
             signer,
-            WALCheckpointer(database: platform.database, logger: logger),
+            WALCheckpointer(
+                database: platform.database, limitBytes: configuration.walLimitMegabytes << 20, logger: logger),
             WorkflowTimerPoller(workflow: platform.workflow, logger: logger),
             ServicesPoller(applications: platform.applications, outbox: platform.outbox, logger: logger),
         ],

@@ -34,6 +34,8 @@ public struct AppConfiguration: Sendable {
     public var messageFile: String?
     /// A national identification provider to sign in through (OpenID Connect); nil for none.
     public var identityProvider: IdentityProviderSettings?
+    /// SQLite: the write-ahead log is truncated when it grows past this many MiB.
+    public var walLimitMegabytes: Int
 
     public init(
         host: String = "127.0.0.1",
@@ -51,7 +53,8 @@ public struct AppConfiguration: Sendable {
         checkpointIntervalSeconds: Int = 10,
         demoRegistrySize: Int = 1000,
         messageFile: String? = nil,
-        identityProvider: IdentityProviderSettings? = nil
+        identityProvider: IdentityProviderSettings? = nil,
+        walLimitMegabytes: Int = 64
     ) {
         self.host = host
         self.port = port
@@ -69,6 +72,7 @@ public struct AppConfiguration: Sendable {
         self.demoRegistrySize = demoRegistrySize
         self.messageFile = messageFile
         self.identityProvider = identityProvider
+        self.walLimitMegabytes = max(1, min(walLimitMegabytes, 1 << 20))
     }
 }
 

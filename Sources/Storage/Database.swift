@@ -159,6 +159,28 @@ public final class Database: Sendable {
         try await checkpointer.sql().raw("PRAGMA wal_checkpoint(PASSIVE)").run()
     }
 
+    /// SQLite file only: the size of the write-ahead log file now, in bytes (nil elsewhere).
+    public func walSize() -> Int? {
+        guard case .sqliteFile(let path) = location else { return nil }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path + "-wal")
+        return (attributes?[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    /// SQLite file only: keeps the write-ahead log under `limit` bytes. Passive checkpoints never
+    /// let the log start over while writes go on, so under sustained load it grows until the disk
+    /// is full. Past the limit this waits for the connection (so no write is in flight), copies the
+    /// little the last passive checkpoint left, and truncates the file: a pause of milliseconds for
+    /// writers. Returns the size after.
+    @discardableResult
+    public func boundWAL(limit: Int) async throws -> Int? {
+        guard let size = walSize() else { return nil }
+        guard size > limit else { return size }
+        try await withConnection { sql in
+            try await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+        }
+        return walSize()
+    }
+
     /// True when a trivial query answers; used by `/readyz`.
     public func isReachable() async -> Bool {
         do {

@@ -87,6 +87,8 @@ struct Serve: AsyncParsableCommand {
     var oidcClientSecret = ProcessInfo.processInfo.environment["TAZAKOOM_OIDC_CLIENT_SECRET"]
     @Option(help: "The ID token claim holding the PIN (env TAZAKOOM_OIDC_PIN_CLAIM).")
     var oidcPINClaim = ProcessInfo.processInfo.environment["TAZAKOOM_OIDC_PIN_CLAIM"] ?? "pin"
+    @Option(help: "SQLite: truncate the write-ahead log when it passes this many MiB (env TAZAKOOM_WAL_LIMIT_MB).")
+    var walLimit = Int(ProcessInfo.processInfo.environment["TAZAKOOM_WAL_LIMIT_MB"] ?? "") ?? 64
     @Option(help: "The address people reach this platform at, for the provider's callback (env TAZAKOOM_PUBLIC_URL).")
     var publicURL = ProcessInfo.processInfo.environment["TAZAKOOM_PUBLIC_URL"]
 
@@ -109,7 +111,8 @@ struct Serve: AsyncParsableCommand {
                     issuer: $0, clientID: oidcClientID, clientSecret: oidcClientSecret,
                     redirectURI: (publicURL ?? "http://\(host):\(port)") + "/signin/national/callback",
                     pinClaim: oidcPINClaim)
-            }
+            },
+            walLimitMegabytes: walLimit
         )
         let app = try await buildApplication(configuration, logger: logger)
         if configuration.seedDemoData { printDemoAccounts() }

@@ -1,0 +1,66 @@
+import Foundation
+import SQLKit
+import Storage
+import TestSupport
+import Testing
+
+/// Under writes that never stop, SQLite's write-ahead log stays under its limit.
+@Suite struct WALBoundTests {
+    @Test func theLogStaysUnderItsLimitWhileWritesGoOn() async throws {
+        let limit = 512 * 1024
+        try await TestEngine.sqlite.withDatabase(migrations: []) { database in
+            try await database.takeOverWALCheckpoints()
+            try await database.withConnection { sql in
+                try await sql.raw("CREATE TABLE filler (id INTEGER PRIMARY KEY, body TEXT NOT NULL)").run()
+            }
+            let body = String(repeating: "x", count: 4_000)
+            let stop = StopFlag()
+            let writing = Task {
+                var written = 0
+                while !stop.isSet {
+                    try await database.transaction { sql in
+                        for _ in 0..<20 {
+                            try await sql.raw("INSERT INTO filler (body) VALUES (\(bind: body))").run()
+                        }
+                    }
+                    written += 20
+                    stop.count(written)
+                }
+                return written
+            }
+            // As the checkpointer does, faster: passive checkpoints only until the log has passed the
+            // limit (which they let it do), then with the bound, for 4 MB more of writes.
+            var passed = false
+            var largest = 0
+            var boundFrom = 0
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline {
+                try await Task.sleep(for: .milliseconds(25))
+                try await database.checkpointWAL()
+                if !passed {
+                    passed = (database.walSize() ?? 0) > limit
+                    boundFrom = stop.written
+                    continue
+                }
+                largest = max(largest, try await database.boundWAL(limit: limit) ?? 0)
+                if stop.written - boundFrom > 1_000 { break }
+            }
+            stop.set()
+            _ = try await writing.value
+            #expect(passed, "passive checkpoints alone let the log pass the limit")
+            #expect(stop.written - boundFrom > 1_000, "writes went on while the log was bounded")
+            #expect(largest <= limit, "after each bound the log is under the limit: \(largest)")
+        }
+    }
+}
+
+/// Tells the writer to stop after its current transaction, and counts what it wrote.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    private var rows = 0
+    var isSet: Bool { lock.withLock { value } }
+    var written: Int { lock.withLock { rows } }
+    func set() { lock.withLock { value = true } }
+    func count(_ n: Int) { lock.withLock { rows = n } }
+}

@@ -24,6 +24,8 @@ struct ServicesPoller: ServiceLifecycle.Service {
                         let settled = try await applications.reconcile()
                         if settled > 0 { logger.info("applications reconciled", metadata: ["count": "\(settled)"]) }
                     }
+                } catch  where Task.isCancelled || error is CancellationError {
+                    break  // shutting down
                 } catch {
                     logger.error("services poller failed", metadata: ["error": "\(error)"])
                 }

@@ -18,6 +18,8 @@ struct WorkflowTimerPoller: Service {
                 do {
                     let fired = try await workflow.fireDueTimers(node: node)
                     if fired > 0 { logger.info("workflow escalations fired", metadata: ["count": "\(fired)"]) }
+                } catch  where Task.isCancelled || error is CancellationError {
+                    break  // shutting down
                 } catch {
                     logger.error("workflow timers failed", metadata: ["error": "\(error)"])
                 }

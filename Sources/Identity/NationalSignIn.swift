@@ -57,10 +57,7 @@ public struct NationalSignIn: Sendable {
 
     /// Starts a sign-in: remembers its PKCE verifier and nonce, and returns where to send the browser.
     public func start(next: String) async throws -> String {
-        let configuration = try await discovery()
-        guard let endpoint = configuration["authorization_endpoint"] as? String else {
-            throw Failure.providerUnavailable
-        }
+        let endpoint = try await discovery().authorizationEndpoint
         let state = Secrets.token()
         let nonce = Secrets.token()
         let verifier = Secrets.token() + Secrets.token()
@@ -99,8 +96,8 @@ public struct NationalSignIn: Sendable {
         if let error { throw Failure.refusedByProvider(String(error.prefix(100))) }
         guard let code, !code.isEmpty else { throw Failure.refusedByProvider("no code") }
         let configuration = try await discovery()
-        guard let tokenEndpoint = (configuration["token_endpoint"] as? String).flatMap(URL.init(string:)),
-            let keysURL = (configuration["jwks_uri"] as? String).flatMap(URL.init(string:))
+        guard let tokenEndpoint = URL(string: configuration.tokenEndpoint),
+            let keysURL = URL(string: configuration.keysURI)
         else { throw Failure.providerUnavailable }
         var fields = [
             ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", settings.redirectURI),
@@ -108,9 +105,9 @@ public struct NationalSignIn: Sendable {
         ]
         if let secret = settings.clientSecret { fields.append(("client_secret", secret)) }
         let answer = try await Self.post(tokenEndpoint, form: fields)
-        guard let tokens = (try? JSONSerialization.jsonObject(with: answer)) as? [String: Any],
-            let idToken = tokens["id_token"] as? String
-        else { throw Failure.refusedByProvider("no ID token") }
+        guard let idToken = (try? JSONDecoder().decode(TokenAnswer.self, from: answer))?.idToken else {
+            throw Failure.refusedByProvider("no ID token")
+        }
         let token: IDToken
         do {
             token = try await verify(idToken, keys: keysURL, nonce: login.nonce, now: now, refresh: false)
@@ -161,12 +158,33 @@ public struct NationalSignIn: Sendable {
         }
     }
 
-    private func discovery() async throws -> [String: Any] {
+    /// The provider's endpoints, from its discovery document.
+    struct Discovery: Decodable {
+        var authorizationEndpoint: String
+        var tokenEndpoint: String
+        var keysURI: String
+
+        enum CodingKeys: String, CodingKey {
+            case authorizationEndpoint = "authorization_endpoint"
+            case tokenEndpoint = "token_endpoint"
+            case keysURI = "jwks_uri"
+        }
+    }
+
+    /// What the token endpoint answers, as far as sign-in needs it.
+    struct TokenAnswer: Decodable {
+        var idToken: String?
+
+        enum CodingKeys: String, CodingKey { case idToken = "id_token" }
+    }
+
+    private func discovery() async throws -> Discovery {
         let base = settings.issuer.hasSuffix("/") ? String(settings.issuer.dropLast()) : settings.issuer
         guard let url = URL(string: base + "/.well-known/openid-configuration") else {
             throw Failure.providerUnavailable
         }
-        guard let document = (try? JSONSerialization.jsonObject(with: try await cached(url))) as? [String: Any] else {
+        let data = try await cached(url)
+        guard let document = try? JSONDecoder().decode(Discovery.self, from: data) else {
             throw Failure.providerUnavailable
         }
         return document

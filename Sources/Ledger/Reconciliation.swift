@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SQLKit
 import Storage
+import Synchronization
 
 /// A module's records that the ledger seals, stated from the database as reconciliation needs
 /// them. Each owning store implements it over its own tables.
@@ -278,33 +279,30 @@ public struct Reconciler: Sendable {
 }
 
 /// The latest seals of the log, taken out one by one as their records are found.
-private final class SealBook: @unchecked Sendable {
-    private let lock = NSLock()
-    private var seals: [String: (index: Int, state: String)]
-    init(_ seals: [String: (index: Int, state: String)]) { self.seals = seals }
-    func take(_ key: String) -> (index: Int, state: String)? { lock.withLock { seals.removeValue(forKey: key) } }
-    var all: [String: (index: Int, state: String)] { lock.withLock { seals } }
+private final class SealBook: Sendable {
+    private let seals: Mutex<[String: (index: Int, state: String)]>
+    init(_ seals: [String: (index: Int, state: String)]) { self.seals = Mutex(seals) }
+    func take(_ key: String) -> (index: Int, state: String)? { seals.withLock { $0.removeValue(forKey: key) } }
+    var all: [String: (index: Int, state: String)] { seals.withLock { $0 } }
 }
 
 /// A count shared by the pages of a pass.
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    var value: Int { lock.withLock { count } }
+private final class Counter: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
     func add(_ n: Int) -> Int {
-        lock.withLock {
-            count += n
-            return count
+        count.withLock {
+            $0 += n
+            return $0
         }
     }
 }
 
 /// Findings gathered by the pages of a pass.
-private final class FindingList: @unchecked Sendable {
-    private let lock = NSLock()
-    private var findings: [ReconciliationFinding] = []
-    var all: [ReconciliationFinding] { lock.withLock { findings } }
-    func add(_ finding: ReconciliationFinding) { lock.withLock { findings.append(finding) } }
+private final class FindingList: Sendable {
+    private let findings = Mutex<[ReconciliationFinding]>([])
+    var all: [ReconciliationFinding] { findings.withLock { $0 } }
+    func add(_ finding: ReconciliationFinding) { findings.withLock { $0.append(finding) } }
 }
 
 /// An owner whose records are rows (or groups of rows) of `SealedTable`s: prefixes, states and

@@ -2,6 +2,7 @@ import Core
 import Crypto
 import Foundation
 import SQLKit
+import Synchronization
 
 /// Seals of the records the ledger speaks for. A module that changes an application, a case, a
 /// document, a registry record or an account seals the record's new state in the same
@@ -85,22 +86,22 @@ extension LedgerService {
 /// Seals gathered from the modules a transaction passes through, appended as one entry at its end
 /// (the busiest transactions, a batch of submissions, change applications, cases and histories
 /// together: one seal entry is one append instead of one per module).
-public final class SealBatch: @unchecked Sendable {
-    private let lock = NSLock()
-    private var states: [String: String] = [:]
+public final class SealBatch: Sendable {
+    private let states = Mutex<[String: String]>([:])
 
     public init() {}
 
     /// Adds record states (name → `RecordState.digest`); a later state of a name replaces an earlier one.
     public func add(_ more: [String: String]) {
-        lock.withLock { states.merge(more) { _, new in new } }
+        states.withLock { $0.merge(more) { _, new in new } }
     }
 
     /// Seals everything added, on the caller's transaction, and empties the batch.
     public func seal(with ledger: LedgerService, by module: String, on sql: any SQLDatabase) async throws {
-        let all = lock.withLock {
-            defer { states = [:] }
-            return states
+        let all = states.withLock { states in
+            let taken = states
+            states = [:]
+            return taken
         }
         try await ledger.seal(all, by: module, on: sql)
     }

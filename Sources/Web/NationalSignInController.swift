@@ -36,21 +36,7 @@ struct NationalSignInController: Sendable {
             let (signedIn, next) = try await national.finish(
                 code: query["code"].map(String.init), state: query["state"].map(String.init) ?? "",
                 error: query["error"].map(String.init))
-            let step: Route? =
-                switch signedIn.secondFactor {
-                case .code: .signInCode
-                case .enrol: .signInAuthenticator
-                case nil: nil
-                }
-            var response = Response.redirect(to: step?.path(query: [("next", next)]) ?? next)
-            response.setCookie(
-                cookies.make(
-                    name: CookieFactory.session, value: signedIn.token, maxAge: sessionLifetimeSeconds, httpOnly: true))
-            response.setCookie(
-                cookies.make(
-                    name: CookieFactory.csrf, value: CSRFMiddleware.token(forSession: signedIn.token), maxAge: nil,
-                    httpOnly: true))
-            return response
+            return cookies.signedIn(signedIn, next: next, lifetime: sessionLifetimeSeconds)
         } catch let failure as NationalSignIn.Failure {
             return failed(failure, next: Route.cabinet.rawValue, context: context)
         }

@@ -59,27 +59,9 @@ struct PortalController: Sendable {
         do {
             let signedIn = try await authentication.signIn(
                 login: form["pin"], password: form["password"], address: context.remoteAddress)
-            let token = signedIn.token
             // Signing in ends whatever session this browser had (another person's, perhaps).
             if let earlier = context.sessionToken { try await authentication.signOut(sessionToken: earlier) }
-            // Officials and administrators give their second factor before the session opens anything.
-            let step: Route? =
-                switch signedIn.secondFactor {
-                case .code: .signInCode
-                case .enrol: .signInAuthenticator
-                case nil: nil
-                }
-            var response = Response.redirect(to: step?.path(query: [("next", next)]) ?? next)
-            response.setCookie(
-                cookies.make(
-                    name: CookieFactory.session, value: token, maxAge: sessionLifetimeSeconds,
-                    httpOnly: true))
-            // The new session's form token, from now on.
-            response.setCookie(
-                cookies.make(
-                    name: CookieFactory.csrf, value: CSRFMiddleware.token(forSession: token), maxAge: nil,
-                    httpOnly: true))
-            return response
+            return cookies.signedIn(signedIn, next: next, lifetime: sessionLifetimeSeconds)
         } catch let failure as AuthenticationService.Failure {
             // The same words and status whether the PIN is unknown or the password wrong.
             let (status, key): (HTTPResponse.Status, String) =

@@ -73,7 +73,7 @@ struct SecondFactorController: Sendable {
             var response = pages.render(
                 "recovery_codes", titleKey: "recovery_title", request: request, context: context,
                 page: RecoveryCodesPage(codes: codes, next: next))
-            setSessionCookies(&response, token: full)
+            cookies.setSession(full, lifetime: sessionLifetimeSeconds, on: &response)
             response.headers[.cacheControl] = "no-store"
             return response
         } catch let failure as AuthenticationService.SecondFactorFailure {
@@ -104,16 +104,8 @@ struct SecondFactorController: Sendable {
 
     private func signedIn(_ token: String, next: String) -> Response {
         var response = Response.redirect(to: next)
-        setSessionCookies(&response, token: token)
+        cookies.setSession(token, lifetime: sessionLifetimeSeconds, on: &response)
         return response
-    }
-
-    private func setSessionCookies(_ response: inout Response, token: String) {
-        response.setCookie(
-            cookies.make(name: CookieFactory.session, value: token, maxAge: sessionLifetimeSeconds, httpOnly: true))
-        response.setCookie(
-            cookies.make(
-                name: CookieFactory.csrf, value: CSRFMiddleware.token(forSession: token), maxAge: nil, httpOnly: true))
     }
 
     private func codeForm(

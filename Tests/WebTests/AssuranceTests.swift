@@ -61,6 +61,18 @@ import Testing
         }
     }
 
+    static let password = "a long enough password"
+
+    /// Registers `pin` online (a low account) in `browser`, with `extra` fields, and signs in.
+    static func registerAndSignIn(_ browser: inout Browser, _ pin: String, _ extra: [String: String] = [:])
+        async throws
+    {
+        let fields = ["pin": pin, "familyName": "A", "givenName": "B", "password": password]
+        let registered = try await browser.post("/register", form: fields.merging(extra) { _, new in new })
+        #expect(registered.status == .seeOther)
+        _ = try await browser.signIn(pin, password: password)
+    }
+
     /// A resident of the population register without an account, and the phone the register holds.
     static func unclaimedResident(in url: String) async throws -> (pin: String, phone: String) {
         let people = Set(try await values("pin", of: "people", in: url))
@@ -79,13 +91,7 @@ import Testing
             let (pin, phone) = try await Self.unclaimedResident(in: url)
             var person = Browser(client)
             // The phone typed at registration is not where the code goes: the register's is.
-            _ = try await person.post(
-                "/register",
-                form: [
-                    "pin": pin, "familyName": "Someone", "givenName": "Else", "phone": "+996 999 000 000",
-                    "password": "a long enough password",
-                ])
-            _ = try await person.signIn(pin, password: "a long enough password")
+            try await Self.registerAndSignIn(&person, pin, ["phone": "+996 999 000 000"])
             let cabinet = try await person.get("/cabinet")
             #expect(cabinet.text.contains(#"id="cabinet-assurance">Low<"#))
             #expect(cabinet.text.contains(#"href="/cabinet/assurance""#))
@@ -131,10 +137,7 @@ import Testing
         try await withApp(engine) { client, url async throws in
             let (pin, _) = try await Self.unclaimedResident(in: url)
             var person = Browser(client)
-            _ = try await person.post(
-                "/register",
-                form: ["pin": pin, "familyName": "A", "givenName": "B", "password": "a long enough password"])
-            _ = try await person.signIn(pin, password: "a long enough password")
+            try await Self.registerAndSignIn(&person, pin)
             _ = try await person.post("/cabinet/assurance/code", form: [:])
             let code = try #require(
                 PortalTests.matches(
@@ -154,12 +157,7 @@ import Testing
         try await withApp(engine) { client, url async throws in
             var person = Browser(client)
             // Not in the population register at all.
-            _ = try await person.post(
-                "/register",
-                form: [
-                    "pin": "21503198500123", "familyName": "A", "givenName": "B", "password": "a long enough password",
-                ])
-            _ = try await person.signIn("21503198500123", password: "a long enough password")
+            try await Self.registerAndSignIn(&person, "21503198500123")
             let sent = try await person.post("/cabinet/assurance/code", form: [:])
             #expect(sent.headers[.location] == "/cabinet/assurance?error=error_no_registered_phone")
             #expect(try await count("outbox", in: url) == 0)

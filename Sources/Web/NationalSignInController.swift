@@ -6,6 +6,8 @@ import Logging
 /// Sign-in through the national identification provider: off to the provider, and back.
 struct NationalSignInController: Sendable {
     let national: NationalSignIn
+    /// To end the browser's earlier session, as a sign-in with a password does.
+    let authentication: AuthenticationService
     let cookies: CookieFactory
     let pages: PageRenderer
     let sessionLifetimeSeconds: Int
@@ -36,6 +38,7 @@ struct NationalSignInController: Sendable {
             let (signedIn, next) = try await national.finish(
                 code: query["code"].map(String.init), state: query["state"].map(String.init) ?? "",
                 error: query["error"].map(String.init))
+            if let earlier = context.sessionToken { try await authentication.signOut(sessionToken: earlier) }
             return cookies.signedIn(signedIn, next: next, lifetime: sessionLifetimeSeconds)
         } catch let failure as NationalSignIn.Failure {
             return failed(failure, next: Route.cabinet.rawValue, context: context)

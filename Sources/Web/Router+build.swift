@@ -39,7 +39,7 @@ private func makeRouter(_ s: WebServices, routes: RouteIndex) -> Router<AppReque
     ).register(on: router)
     if let national = s.nationalSignIn {
         NationalSignInController(
-            national: national, cookies: s.cookies, pages: s.pages,
+            national: national, authentication: s.authentication, cookies: s.cookies, pages: s.pages,
             sessionLifetimeSeconds: s.configuration.sessionLifetimeSeconds
         ).register(on: router)
     }

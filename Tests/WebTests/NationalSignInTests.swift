@@ -159,6 +159,19 @@ actor FakeProvider {
                         "did not start here"))
                 #expect(other.cookies["tk_session"] == nil)
 
+                // Signing in this way ends the browser's earlier session, as a password sign-in does.
+                var shared = Browser(client)
+                _ = try await shared.signIn(PortalTests.citizen)
+                let earlier = try #require(shared.cookies["tk_session"])
+                let fourth = try await Self.start(&shared)
+                let (anotherPIN, _) = try await AssuranceTests.unclaimedResident(in: url)
+                let fourthCode = await provider.code(
+                    pin: anotherPIN, nonce: fourth["nonce"]!, challenge: fourth["code_challenge"]!)
+                _ = try await Self.callback(&shared, code: fourthCode, state: fourth["state"]!)
+                var stale = Browser(client)
+                stale.cookies["tk_session"] = earlier
+                #expect(try await stale.get("/cabinet").status == .seeOther, "the earlier session is over")
+
                 // Someone registered online with a low account is raised by it.
                 let (lowPIN, _) = try await AssuranceTests.unclaimedResident(in: url)
                 _ = try await other.post(

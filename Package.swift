@@ -148,6 +148,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The baseline of Benchmarks/run.sh: Hummingbird with one route and no middleware.
+        .executableTarget(
+            name: "bare-server",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/BareServer",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "ledger-bench",
             dependencies: ["Ledger", "Storage", .product(name: "Logging", package: "swift-log")],

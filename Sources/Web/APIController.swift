@@ -12,7 +12,7 @@ struct APIController: Sendable {
     let registries: RegistryService
     let idempotency: IdempotentWrites
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.apiClient.pattern, use: client)
         router.get(Route.apiAgencies.pattern, use: agencies)
         router.get(Route.apiRegions.pattern, use: regions)

@@ -11,7 +11,7 @@ struct AdminController: Sendable {
     let checkpointFile: CheckpointFile?
     let pages: PageRenderer
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.adminClients.pattern, use: clientsPage)
         router.post(Route.adminClients.pattern, use: issue)
         router.post(Route.adminClientRevoke.pattern, use: revoke)

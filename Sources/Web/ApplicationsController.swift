@@ -11,7 +11,7 @@ struct ApplicationsController: Sendable {
     let applications: ApplicationService
     let pages: PageRenderer
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.applications.pattern, use: list)
         router.get(Route.application.pattern, use: show)
         router.post(Route.applicationPay.pattern, use: pay)

@@ -8,7 +8,7 @@ struct AssuranceController: Sendable {
     let activation: AccountActivation
     let pages: PageRenderer
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.assurance.pattern, use: page)
         router.post(Route.assuranceCode.pattern, use: sendCode)
         router.post(Route.assurance.pattern, use: confirm)

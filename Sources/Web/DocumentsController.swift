@@ -12,7 +12,7 @@ struct DocumentsController: Sendable {
     let applications: ApplicationService
     let pages: PageRenderer
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.document.pattern, use: page)
         router.get(Route.documentJSON.pattern, use: json)
         router.post(Route.documentRevoke.pattern, use: revoke)

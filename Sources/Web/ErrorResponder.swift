@@ -138,7 +138,7 @@ struct ErrorResponder: Sendable {
     /// API paths and clients that ask for JSON get problem details; browsers get pages.
     static func wantsJSON(_ request: Request) -> Bool {
         let path = request.uri.path
-        if MachinePaths.contains(path) || path.hasPrefix(Route.ledgerPrefix)
+        if RouteArea(path: path) == .machine || path.hasPrefix(Route.ledgerPrefix)
             || [Route.openAPI, .healthz, .readyz].contains(where: { $0.rawValue == path })
         {
             return true

@@ -10,7 +10,7 @@ struct LedgerController: Sendable {
     let ledger: LedgerService
     let pages: PageRenderer
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.ledger.pattern, use: page)
         router.get(Route.ledgerCheckpoint.pattern, use: checkpoint)
         router.get(Route.ledgerCheckpoints.pattern, use: checkpoints)

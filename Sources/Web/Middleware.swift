@@ -47,14 +47,19 @@ struct LanguageMiddleware: RouterMiddleware {
     }
 }
 
-/// Finds the signed-in person from the session cookie (pages only; the API uses bearer tokens).
+/// Finds the signed-in person from the session cookie: for pages, and for the GovStack `/data/`
+/// paths a person may call from the browser (`myPersonalDataUsage`); `/api/` takes bearer tokens
+/// only, and probes and static files need nobody. It runs for every request rather than in the
+/// pages' group so that a "not found" page for a mistyped address still shows who is signed in.
 struct SessionMiddleware: RouterMiddleware {
     let authentication: AuthenticationService
 
     func handle(
         _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
-        guard !request.uri.path.hasPrefix(Route.apiPrefix), let token = request.cookies[CookieFactory.session]?.value,
+        let path = request.uri.path
+        guard RouteArea(path: path) != .operations, !path.hasPrefix(Route.apiPrefix),
+            let token = request.cookies[CookieFactory.session]?.value,
             !token.isEmpty
         else {
             return try await next(request, context)
@@ -62,6 +67,9 @@ struct SessionMiddleware: RouterMiddleware {
         var context = context
         context.principal = try await authentication.principal(sessionToken: token)
         context.sessionToken = context.principal == nil ? nil : token
+        // The person's forms carry the session's token, on pages that the CSRF middleware does not
+        // see too (the "not found" page's sign-out button).
+        if context.principal != nil { context.csrfToken = CSRFMiddleware.token(forSession: token) }
         return try await next(request, context)
     }
 }
@@ -94,8 +102,6 @@ struct CSRFMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
-        // Other systems' calls carry bearer tokens and get no pages: no token to make or check.
-        if MachinePaths.contains(request.uri.path) { return try await next(request, context) }
         var context = context
         let existing = request.cookies[CookieFactory.csrf]?.value
         let token =
@@ -104,9 +110,7 @@ struct CSRFMiddleware: RouterMiddleware {
         context.csrfToken = token
         var request = request
         let unsafe = ![HTTPRequest.Method.get, .head, .options].contains(request.method)
-        // Requests no route takes are left to the router (404/405); API calls carry bearer tokens, not cookies.
-        let routed = errors.routes.methods(for: request.uri.path).contains(request.method)
-        if unsafe && routed && !MachinePaths.contains(request.uri.path) {
+        if unsafe {
             let sent: String
             if let boundary = RequestForm.boundary(of: request) {
                 // A form with files: the token is one of its parts.
@@ -135,11 +139,6 @@ struct CSRFMiddleware: RouterMiddleware {
     }
 }
 
-/// Paths for other systems: bearer tokens, JSON, no CSRF (`/api/` and the GovStack `/data/`).
-enum MachinePaths {
-    static func contains(_ path: String) -> Bool { path.hasPrefix(Route.apiPrefix) || path.hasPrefix(Route.dataPrefix) }
-}
-
 /// Authenticates other systems on `/api/` and `/data/` by `Authorization: Bearer <token>`.
 struct BearerMiddleware: RouterMiddleware {
     let clients: APIClientService
@@ -147,7 +146,7 @@ struct BearerMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
-        guard MachinePaths.contains(request.uri.path), let header = request.headers[.authorization] else {
+        guard let header = request.headers[.authorization] else {
             return try await next(request, context)
         }
         guard header.lowercased().hasPrefix("bearer "),
@@ -201,7 +200,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[Self.referrerPolicy] = "same-origin"
         if strictTransport { response.headers[.strictTransportSecurity] = "max-age=31536000" }
         // Answers to other systems may carry a person's data: no cache keeps them unless a route says so.
-        if response.headers[.cacheControl] == nil, MachinePaths.contains(request.uri.path) {
+        if response.headers[.cacheControl] == nil, RouteArea(path: request.uri.path) == .machine {
             response.headers[.cacheControl] = "no-store"
         }
         return response

@@ -18,7 +18,7 @@ struct NationalSignInController: Sendable {
         "error_national_invalid",
     ]
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.signInNational.pattern, use: start)
         router.get(Route.signInNationalCallback.pattern, use: callback)
     }

@@ -11,7 +11,7 @@ struct OfficeController: Sendable {
     let applications: ApplicationService
     let pages: PageRenderer
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.inbox.pattern, use: inbox)
         router.get(Route.officeCase.pattern, use: show)
         router.post(Route.officeDecide.pattern, use: decide)

@@ -7,7 +7,7 @@ import Storage
 struct OpsController: Sendable {
     let database: Database
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.healthz.pattern, use: healthz)
         router.get(Route.readyz.pattern, use: readyz)
         router.get(Route.metrics.pattern, use: metrics)
@@ -16,7 +16,9 @@ struct OpsController: Sendable {
 
     /// The process is up; says nothing about the database.
     @Sendable func healthz(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(["status": "ok"])
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
     }
 
     /// The database answers; a load balancer should only send traffic when this is 200.

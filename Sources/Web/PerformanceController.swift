@@ -11,7 +11,7 @@ struct PerformanceController: Sendable {
     let applications: ApplicationService
     let pages: PageRenderer
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.performance.pattern, use: page)
         router.get(Route.performanceJSON.pattern, use: json)
     }

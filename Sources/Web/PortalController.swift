@@ -13,7 +13,7 @@ struct PortalController: Sendable {
     let pages: PageRenderer
     let sessionLifetimeSeconds: Int
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.home.pattern, use: home)
         router.get(Route.signIn.pattern, use: signInPage)
         router.post(Route.signIn.pattern, use: signIn)

@@ -9,7 +9,7 @@ struct RegistrarController: Sendable {
     let activation: AccountActivation
     let pages: PageRenderer
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.confirmAccounts.pattern, use: page)
         router.post(Route.confirmAccounts.pattern, use: confirm)
     }

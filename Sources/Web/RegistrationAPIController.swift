@@ -13,7 +13,7 @@ import Services
 struct RegistrationAPIController: Sendable {
     let applications: ApplicationService
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.registrationServices.pattern, use: services)
         router.get(Route.registrationService.pattern, use: service)
         router.get(Route.registrationEForms.pattern, use: eForms)

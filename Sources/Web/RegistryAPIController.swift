@@ -14,7 +14,7 @@ struct RegistryAPIController: Sendable {
     let registries: RegistryService
     let idempotency: IdempotentWrites
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         for route in [Route.personalDataUsage, .personalDataUsageKebab] {
             router.get(route.pattern, use: personalDataUsage)
         }

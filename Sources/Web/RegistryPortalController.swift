@@ -12,7 +12,7 @@ struct RegistryPortalController: Sendable {
     let registries: RegistryService
     let pages: PageRenderer
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.dataAccess.pattern, use: dataAccess)
         router.get(Route.dataAccessCSV.pattern, use: dataAccessCSV)
         router.get(Route.dataAccessJSON.pattern, use: dataAccessJSON)

@@ -124,6 +124,8 @@ enum Route: String, CaseIterable, Sendable {
     static let apiPrefix = "/api/"
     static let dataPrefix = "/data/"
     static let ledgerPrefix = "/ledger/"
+    /// The portal's static files.
+    static let staticPrefix = "/static/"
 
     /// The pattern, for the router.
     var pattern: RouterPath { RouterPath(rawValue) }

@@ -16,49 +16,54 @@ private func makeRouter(_ s: WebServices, routes: RouteIndex) -> Router<AppReque
     let router = Router(context: AppRequestContext.self)
     let errors = ErrorResponder(pages: s.pages, routes: routes)
     let idempotency = IdempotentWrites(store: s.idempotency)
+    // Every request: headers, metrics, the access log, language, and the signed-in person (pages
+    // only: the middleware looks at the area); errors become pages or problem details.
     router.add(middleware: SecurityHeadersMiddleware<AppRequestContext>(strictTransport: s.configuration.secureCookies))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware<AppRequestContext>(.info))
     // Outer safety net for errors raised by the middleware below; the inner one sees language and user.
     router.add(middleware: ErrorMiddleware(responder: errors))
     router.add(middleware: LanguageMiddleware(cookies: s.cookies))
-    router.add(middleware: BearerMiddleware(clients: s.clients))
     router.add(middleware: SessionMiddleware(authentication: s.authentication))
-    router.add(middleware: CSRFMiddleware(cookies: s.cookies, errors: errors))
     router.add(middleware: ErrorMiddleware(responder: errors))
-    s.assets.register(on: router)
-    OpsController(database: s.database).register(on: router)
+    // Then only what each area needs: bearer tokens for other systems, CSRF tokens for pages.
+    let areas = AreaRouter(
+        operations: router.group(),
+        machine: router.group().add(middleware: BearerMiddleware(clients: s.clients)),
+        pages: router.group().add(middleware: CSRFMiddleware(cookies: s.cookies, errors: errors)))
+    s.assets.register(on: areas)
+    OpsController(database: s.database).register(on: areas)
     PortalController(
         identity: s.identity, authentication: s.authentication, nationalSignIn: s.nationalSignIn != nil,
         cookies: s.cookies, pages: s.pages,
         sessionLifetimeSeconds: s.configuration.sessionLifetimeSeconds
-    ).register(on: router)
+    ).register(on: areas)
     SecondFactorController(
         authentication: s.authentication, cookies: s.cookies, pages: s.pages,
         sessionLifetimeSeconds: s.configuration.sessionLifetimeSeconds
-    ).register(on: router)
+    ).register(on: areas)
     if let national = s.nationalSignIn {
         NationalSignInController(
             national: national, authentication: s.authentication, cookies: s.cookies, pages: s.pages,
             sessionLifetimeSeconds: s.configuration.sessionLifetimeSeconds
-        ).register(on: router)
+        ).register(on: areas)
     }
-    AssuranceController(activation: s.activation, pages: s.pages).register(on: router)
-    RegistrarController(activation: s.activation, pages: s.pages).register(on: router)
+    AssuranceController(activation: s.activation, pages: s.pages).register(on: areas)
+    RegistrarController(activation: s.activation, pages: s.pages).register(on: areas)
     AdminController(
         identity: s.identity, clients: s.clients, ledger: s.ledger, checkpointFile: s.checkpointFile, pages: s.pages
-    ).register(on: router)
-    APIController(identity: s.identity, registries: s.registries, idempotency: idempotency).register(on: router)
+    ).register(on: areas)
+    APIController(identity: s.identity, registries: s.registries, idempotency: idempotency).register(on: areas)
     RegistryAPIController(identity: s.identity, registries: s.registries, idempotency: idempotency).register(
-        on: router)
-    LedgerController(ledger: s.ledger, pages: s.pages).register(on: router)
-    RegistryPortalController(identity: s.identity, registries: s.registries, pages: s.pages).register(on: router)
-    WorkflowAdminController(workflow: s.workflow, clock: s.clock, pages: s.pages).register(on: router)
-    ServicesController(identity: s.identity, applications: s.applications, pages: s.pages).register(on: router)
-    ApplicationsController(identity: s.identity, applications: s.applications, pages: s.pages).register(on: router)
-    OfficeController(identity: s.identity, applications: s.applications, pages: s.pages).register(on: router)
-    DocumentsController(identity: s.identity, applications: s.applications, pages: s.pages).register(on: router)
-    PerformanceController(identity: s.identity, applications: s.applications, pages: s.pages).register(on: router)
-    RegistrationAPIController(applications: s.applications).register(on: router)
+        on: areas)
+    LedgerController(ledger: s.ledger, pages: s.pages).register(on: areas)
+    RegistryPortalController(identity: s.identity, registries: s.registries, pages: s.pages).register(on: areas)
+    WorkflowAdminController(workflow: s.workflow, clock: s.clock, pages: s.pages).register(on: areas)
+    ServicesController(identity: s.identity, applications: s.applications, pages: s.pages).register(on: areas)
+    ApplicationsController(identity: s.identity, applications: s.applications, pages: s.pages).register(on: areas)
+    OfficeController(identity: s.identity, applications: s.applications, pages: s.pages).register(on: areas)
+    DocumentsController(identity: s.identity, applications: s.applications, pages: s.pages).register(on: areas)
+    PerformanceController(identity: s.identity, applications: s.applications, pages: s.pages).register(on: areas)
+    RegistrationAPIController(applications: s.applications).register(on: areas)
     return router
 }

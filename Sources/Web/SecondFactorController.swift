@@ -10,7 +10,7 @@ struct SecondFactorController: Sendable {
     let pages: PageRenderer
     let sessionLifetimeSeconds: Int
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.signInCode.pattern, use: codePage)
         router.post(Route.signInCode.pattern, use: checkCode)
         router.get(Route.signInAuthenticator.pattern, use: enrolPage)

@@ -11,7 +11,7 @@ struct ServicesController: Sendable {
     let applications: ApplicationService
     let pages: PageRenderer
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.services.pattern, use: catalogue)
         router.get(Route.service.pattern, use: servicePage)
         router.get(Route.apply.pattern, use: applyPage)

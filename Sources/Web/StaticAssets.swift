@@ -19,7 +19,7 @@ struct StaticAssets: Sendable {
         return StaticAssets(files: files)
     }
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.staticFile.pattern) { _, context in
             guard let file = self.files[try context.parameters.require("file")] else { throw HTTPError(.notFound) }
             return Response(

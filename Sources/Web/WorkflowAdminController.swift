@@ -11,7 +11,7 @@ struct WorkflowAdminController: Sendable {
     let clock: Clock
     let pages: PageRenderer
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.workflows.pattern, use: list)
         router.post(Route.workflows.pattern, use: publish)
         router.post(Route.workflowHolidays.pattern, use: holiday)

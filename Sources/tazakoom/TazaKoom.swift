@@ -93,6 +93,9 @@ struct Serve: AsyncParsableCommand {
     var publicURL = ProcessInfo.processInfo.environment["TAZAKOOM_PUBLIC_URL"]
 
     func run() async throws {
+        // One access log line per request: written in batches, not one locked system call each.
+        LoggingSystem.bootstrap { BufferedLogHandler(label: $0) }
+        defer { BufferedLogOutput.standardError.flush() }
         var logger = Logger(label: "tazakoom")
         logger.logLevel =
             ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info

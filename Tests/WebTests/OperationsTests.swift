@@ -26,6 +26,39 @@ import Testing
         }
     }
 
+    /// Probes and static files make no tokens and read no session; pages get their CSRF cookie and
+    /// the signed-in person (a mistyped address's page too); other systems' paths take bearer
+    /// tokens only.
+    @Test(arguments: TestEngine.available)
+    func eachAreaOfRoutesPassesOnlyTheMiddlewareItNeeds(engine: TestEngine) async throws {
+        try await withApp(engine) { client, _ async throws in
+            var citizen = Browser(client)
+            try await citizen.signIn("20303198500231")
+            citizen.cookies["tk_csrf"] = nil
+            for path in ["/healthz", "/readyz", "/static/style.css"] {
+                let answer = try await citizen.get(path)
+                #expect(answer.status == .ok, "\(path)")
+                #expect(answer.headers[values: .setCookie].isEmpty, "\(path) made a cookie")
+            }
+            var visitor = Browser(client)
+            let page = try await visitor.get("/signin")
+            #expect(page.headers[values: .setCookie].contains { $0.hasPrefix("tk_csrf=") })
+            let mistyped = try await citizen.get("/cabinet/nowhere")
+            #expect(mistyped.status == .notFound)
+            #expect(mistyped.text.contains("Sign out"))
+            #expect(
+                mistyped.text.contains(
+                    #"name="_csrf" value="\#(CSRFMiddleware.token(forSession: citizen.cookies["tk_session"] ?? ""))""#))
+            let withCookieOnly = try await citizen.get("/api/v1/client")
+            #expect(withCookieOnly.status == .unauthorized)
+            let wrongToken = try await client.executeRequest(
+                uri: "/api/v1/agencies", method: .get, headers: [.authorization: "Bearer wrong"], body: nil)
+            #expect(wrongToken.status == .unauthorized)
+            #expect(wrongToken.headers[.contentType] == "application/problem+json")
+            #expect(wrongToken.headers[.cacheControl] == "no-store")
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func unknownRoutesAre404AndWrongMethods405WithAllow(engine: TestEngine) async throws {
         try await withApp(engine) { client, _ async throws in

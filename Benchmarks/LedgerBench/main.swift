@@ -11,6 +11,7 @@ struct Options {
     var batch = 1_000
     var proofSize = 10_000_000
     var proofs = 2_000
+    var signSizes = [100_000, 10_000_000]
 
     init(_ arguments: [String]) {
         var i = 1
@@ -21,6 +22,7 @@ struct Options {
             case "--batch": batch = value
             case "--proof-size": proofSize = value
             case "--proofs": proofs = value
+            case "--sign-sizes": signSizes = arguments[i + 1].split(separator: ",").compactMap { Int($0) }
             default: break
             }
             i += 2
@@ -111,6 +113,40 @@ for _ in 0..<options.proofs {
 }
 await proofDB.shutdown()
 latencies.sort()
+
+// 5. Signing a checkpoint after 1,000 new entries, on logs of each size: it audits only what was
+// appended, so its time should not depend on the size.
+/// Median milliseconds of 9 signings, each after 1,000 new entries, on a log of `size` entries.
+func signingTime(size: Int) async throws -> Double {
+    log("== signing on a \(size)-entry log")
+    let database = try await Database.open(
+        .sqliteFile(path: folder.appendingPathComponent("sign-\(size).sqlite").path), logger: logger)
+    try await Migrator(migrations: LedgerMigrations.all).migrate(database, logger: logger)
+    let ledger = try await LedgerService.open(database, origin: "bench.tazakoom.kg/ledger")
+    var done = 0
+    while done < size {
+        try await ledger.append(events)
+        done += events.count
+        if done % 1_000_000 == 0 { log("   \(done) entries") }
+    }
+    _ = try await ledger.signCheckpoint()  // the first one audits everything
+    var times: [Double] = []
+    for _ in 0..<9 {
+        try await ledger.append(events)
+        times.append(try await seconds { _ = try await ledger.signCheckpoint() } * 1000)
+    }
+    await database.shutdown()
+    try? FileManager.default.removeItem(at: folder.appendingPathComponent("sign-\(size).sqlite"))
+    return times.sorted()[times.count / 2]
+}
+var signing: [(size: Int, ms: Double)] = []
+for size in options.signSizes { signing.append((size, try await signingTime(size: size))) }
+let signingRows = signing.map { row in
+    "| signing a checkpoint after 1,000 new entries, \(rate(Double(row.size)))-entry log, median of 9 | "
+        + String(format: "%.1f ms", row.ms) + " | same on every size | "
+        + String(format: "%.2f× the smallest", row.ms / (signing.first?.ms ?? row.ms)) + " |"
+}.joined(separator: "\n")
+
 let median = latencies[latencies.count / 2] * 1000
 let p99 = latencies[latencies.count * 99 / 100] * 1000
 
@@ -128,4 +164,5 @@ print(
     | durable batched appends, SQLite file (WAL), \(options.entries) entries in batches of \(options.batch) | \(rate(appendRate)) entries/s | ≥ 50,000/s | \(String(format: "%.3f", appendRate / shaRate)) |
     | full audit (`tazakoom ledger verify --database-url`), \(auditReport?.size ?? 0) entries | \(rate(auditRate)) entries/s | ≥ 1,000,000/s | \(String(format: "%.3f", auditRate / shaRate)) |
     | inclusion proof in a \(rate(Double(options.proofSize)))-entry log, through the database, median of \(options.proofs) | \(String(format: "%.3f", median)) ms (p99 \(String(format: "%.3f", p99)) ms) | < 1 ms median | |
+    \(signingRows)
     """)

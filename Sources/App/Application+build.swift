@@ -30,6 +30,8 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
         services: [
             DatabaseCloser(database: platform.database),
             signer,
+            LedgerAuditPass(
+                ledger: platform.ledger, intervalSeconds: configuration.auditIntervalSeconds, logger: logger),
             WALCheckpointer(
                 database: platform.database, limitBytes: configuration.walLimitMegabytes << 20, logger: logger),
             WorkflowTimerPoller(workflow: platform.workflow, logger: logger),

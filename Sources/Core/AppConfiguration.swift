@@ -36,6 +36,9 @@ public struct AppConfiguration: Sendable {
     public var identityProvider: IdentityProviderSettings?
     /// SQLite: the write-ahead log is truncated when it grows past this many MiB.
     public var walLimitMegabytes: Int
+    /// Seconds from the end of one background audit of the whole ledger to the start of the next;
+    /// 0 turns the background audit off.
+    public var auditIntervalSeconds: Int
 
     public init(
         host: String = "127.0.0.1",
@@ -54,7 +57,8 @@ public struct AppConfiguration: Sendable {
         demoRegistrySize: Int = 1000,
         messageFile: String? = nil,
         identityProvider: IdentityProviderSettings? = nil,
-        walLimitMegabytes: Int = 64
+        walLimitMegabytes: Int = 64,
+        auditIntervalSeconds: Int = 600
     ) {
         self.host = host
         self.port = port
@@ -73,6 +77,7 @@ public struct AppConfiguration: Sendable {
         self.messageFile = messageFile
         self.identityProvider = identityProvider
         self.walLimitMegabytes = max(1, min(walLimitMegabytes, 1 << 20))
+        self.auditIntervalSeconds = max(0, min(auditIntervalSeconds, 366 * 86_400))
     }
 }
 

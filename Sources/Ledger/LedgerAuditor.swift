@@ -30,6 +30,7 @@ public struct LedgerAuditor: Sendable {
         self.verifier = verifier
     }
 
+    /// The whole log, from its first entry, against every signed checkpoint.
     public func audit(_ reader: some LedgerReader, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws
         -> AuditReport
     {
@@ -49,12 +50,46 @@ public struct LedgerAuditor: Sendable {
             }
             pending = pending.dropFirst()
         }
-        var builder = TreeBuilder()
+        let report = try await verify(reader, from: TreeBuilder(), head: head, pending: pending, progress: progress)
+        return AuditReport(size: report.size, root: report.root, checkpointsVerified: checkpoints.count)
+    }
+
+    /// Only what was appended since `signed`, a checkpoint already verified: the stored tree must
+    /// still give its root, and the new entries must give the stored tiles and head. The cost
+    /// grows with what was added, not with the log; damage to older entries is the full audit's
+    /// to find (`audit`, run in the background and by `tazakoom ledger verify`).
+    public func auditAppended(_ reader: some LedgerReader, since signed: Checkpoint) async throws -> AuditReport {
+        let head = try await reader.head()
+        guard signed.size <= head.size else {
+            throw LedgerError.behindCheckpoint(databaseSize: head.size, checkpointSize: signed.size)
+        }
+        var edge: [TileKey: [MerkleHash]] = [:]
+        for key in TreeBuilder.edgeKeys(size: signed.size) {
+            edge.merge(try await reader.tiles(level: key.level, range: key.index..<(key.index + 1))) { a, _ in a }
+        }
+        let builder = try TreeBuilder(size: signed.size, tiles: edge)
+        guard builder.root == signed.root else {
+            throw LedgerError.corrupt(
+                index: nil,
+                reason: "the stored tree no longer gives the root of the signed checkpoint of size \(signed.size)")
+        }
+        let report = try await verify(reader, from: builder, head: head, pending: [], progress: nil)
+        return AuditReport(size: report.size, root: report.root, checkpointsVerified: 1)
+    }
+
+    /// Appends the log's entries from `builder.size` on to `builder`, comparing every stored tile,
+    /// each checkpoint in `pending` as its size is passed, and at the end the head.
+    private func verify(
+        _ reader: some LedgerReader, from start: TreeBuilder, head: (size: Int, root: MerkleHash),
+        pending checkpoints: ArraySlice<Checkpoint>, progress: (@Sendable (Int, Int) -> Void)?
+    ) async throws -> (size: Int, root: MerkleHash) {
+        var pending = checkpoints
+        var builder = start
         var unmatchedCheckpoint: Int?
         let chunk = self.chunk
         // Reading the next chunk overlaps with hashing this one; the tiles are compared only once
         // that read is done, so the reader is never used by two tasks at once.
-        var fetch = Task { try await reader.entries(from: 0, limit: chunk) }
+        var fetch = Task { [first = builder.size] in try await reader.entries(from: first, limit: chunk) }
         do {
             while true {
                 let batch = try await fetch.value
@@ -118,7 +153,7 @@ public struct LedgerAuditor: Sendable {
         guard builder.root == head.root else {
             throw LedgerError.corrupt(index: nil, reason: "the stored root differs from the root of the entries")
         }
-        return AuditReport(size: builder.size, root: builder.root, checkpointsVerified: checkpoints.count)
+        return (builder.size, builder.root)
     }
 
     /// Leaf hashes of a batch and the roots of the complete 256-leaf tiles in it (keyed by the

@@ -20,6 +20,8 @@ public struct LedgerService: Sendable {
     /// read tiles back. Used only when the locked head (size and root) still matches it: an
     /// append by another node, or a rolled-back one, makes it stale and it is rebuilt from tiles.
     let frontier = Frontier()
+    /// What the background audit found wrong, if anything: signing refuses while it is set.
+    let findings = AuditFindings()
     /// The key of the record seals this log carries.
     public let seals: RecordSeals
 
@@ -108,21 +110,7 @@ public struct LedgerService: Sendable {
 
     /// The right edge of the stored tree, checked against its size.
     private func resume(_ sql: any SQLDatabase, size: Int) async throws -> TreeBuilder {
-        var keys: Set<TileKey> = []
-        var level = 0
-        while size >> (8 * level) > 0 {
-            if (size >> (8 * level)) % 256 > 0 { keys.insert(TileKey(level: level, index: (size >> (8 * level)) >> 8)) }
-            level += 1
-        }
-        let tiles = try await store.loadTiles(sql, keys)
-        let levels = max(level, 1)
-        var edges: [[MerkleHash]] = []
-        for l in 0..<levels {
-            let key = TileKey(level: l, index: (size >> (8 * l)) >> 8)
-            let width = (size >> (8 * l)) % 256
-            edges.append(Array((tiles[key] ?? []).prefix(width)))
-        }
-        return try TreeBuilder(size: size, edges: edges)
+        try TreeBuilder(size: size, tiles: try await store.loadTiles(sql, Set(TreeBuilder.edgeKeys(size: size))))
     }
 
     /// Stores the tiles and head of a tree built elsewhere, without entries. For benchmarks of
@@ -254,19 +242,31 @@ public struct LedgerService: Sendable {
         try await database.withConnection { sql in try await self.store.checkpoints(sql).map(\.note) }
     }
 
-    /// Audits the whole log, then signs a checkpoint of its current size; returns the latest
-    /// checkpoint unchanged when nothing was appended since (after the audit, so damage is
-    /// reported either way). Refuses (throws) when the audit finds
-    /// damage or the new tree is not consistent with the last signed one, so the log never signs
-    /// a history that differs from what it signed before.
+    /// Audits what was appended since the last checkpoint (the whole log for the first one), then
+    /// signs a checkpoint of the current size; returns the latest checkpoint unchanged when
+    /// nothing was appended since. Refuses (throws) when that audit finds damage, when the new
+    /// tree is not consistent with the last signed one, or while the background audit
+    /// (`auditInBackground`) has found damage anywhere, so the log never signs a history that
+    /// differs from what it signed before.
     @discardableResult
     public func signCheckpoint(logger: Logger? = nil) async throws -> (size: Int, root: MerkleHash, note: String) {
+        if let damage = findings.current { throw damage }
         let auditor = LedgerAuditor(verifier: verifier)
         return try await database.transactionSession { session in
             let sql = session.sql
             let state = try await self.store.lockState(sql)
             let latest = try await self.store.latestCheckpoint(sql)
-            let report = try await auditor.audit(ConnectionReader(session: session, store: self.store))
+            // The first checkpoint vouches for the whole log; each later one for what was appended
+            // since the one before (whose signature is checked here), so its cost does not grow
+            // with the log. The background audit covers the older entries.
+            let reader = ConnectionReader(session: session, store: self.store)
+            let report =
+                if let latest {
+                    try await auditor.auditAppended(
+                        reader, since: try Checkpoint(signedNote: latest.note, verifier: self.verifier))
+                } else {
+                    try await auditor.audit(reader)
+                }
             if let latest, latest.size == state.size, latest.root == report.root { return latest }
             if let latest {
                 // The audit rebuilt both trees from the same entries; the proof is the same promise in the RFC's terms.

@@ -33,6 +33,22 @@ public struct TreeBuilder: Sendable {
         }
     }
 
+    /// Resumes a tree of `size` leaves from stored tiles that hold its right edge (`edgeKeys`);
+    /// a stored tile may be wider than the edge (it kept filling) and is cut to it.
+    public init(size: Int, tiles: [TileKey: [MerkleHash]]) throws {
+        let edges = Self.edgeKeys(size: size).map { key in
+            Array((tiles[key] ?? []).prefix((size >> (8 * key.level)) % 256))
+        }
+        try self.init(size: size, edges: edges)
+    }
+
+    /// The tiles, one per level, whose first hashes are the right edge of a tree of `size` leaves.
+    public static func edgeKeys(size: Int) -> [TileKey] {
+        var levels = 1
+        while size >> (8 * levels) > 0 { levels += 1 }
+        return (0..<levels).map { TileKey(level: $0, index: (size >> (8 * $0)) >> 8) }
+    }
+
     /// The index of the partial tile at `level` for the current size.
     public func edgeIndex(level: Int) -> Int { (size >> (8 * level)) >> 8 }
 

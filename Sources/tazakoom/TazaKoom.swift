@@ -89,6 +89,11 @@ struct Serve: AsyncParsableCommand {
     var oidcPINClaim = ProcessInfo.processInfo.environment["TAZAKOOM_OIDC_PIN_CLAIM"] ?? "pin"
     @Option(help: "SQLite: truncate the write-ahead log when it passes this many MiB (env TAZAKOOM_WAL_LIMIT_MB).")
     var walLimit = Int(ProcessInfo.processInfo.environment["TAZAKOOM_WAL_LIMIT_MB"] ?? "") ?? 64
+    @Option(
+        help:
+            "Seconds between background audits of the whole ledger; 0 turns them off (env TAZAKOOM_AUDIT_INTERVAL)."
+    )
+    var auditInterval = Int(ProcessInfo.processInfo.environment["TAZAKOOM_AUDIT_INTERVAL"] ?? "") ?? 600
     @Option(help: "The address people reach this platform at, for the provider's callback (env TAZAKOOM_PUBLIC_URL).")
     var publicURL = ProcessInfo.processInfo.environment["TAZAKOOM_PUBLIC_URL"]
 
@@ -115,7 +120,8 @@ struct Serve: AsyncParsableCommand {
                     redirectURI: (publicURL ?? "http://\(host):\(port)") + "/signin/national/callback",
                     pinClaim: oidcPINClaim)
             },
-            walLimitMegabytes: walLimit
+            walLimitMegabytes: walLimit,
+            auditIntervalSeconds: auditInterval
         )
         let app = try await buildApplication(configuration, logger: logger)
         if configuration.seedDemoData { printDemoAccounts() }

@@ -168,7 +168,10 @@ func exec(_ database: Database, _ statement: String) async throws {
         engine == .postgres ? "'\\x\(Hex.encode(bytes))'::bytea" : "X'\(Hex.encode(bytes))'"
     }
 
-    /// A ledger of 600 entries with a signed checkpoint, then one change made behind its back.
+    /// A ledger of 600 entries with a signed checkpoint, 10 more, then one change made behind its
+    /// back. The full audit names the entry. Damage among the 10 new entries stops the next
+    /// signing by itself (it checks what was appended); damage to the 600 older ones is the
+    /// background audit's to find, and signing refuses from then on.
     static func tampered(_ engine: TestEngine, _ change: String, expectIndex: Int?) async throws {
         try await withLedger(engine) { ledger async throws in
             try await ledger.append(try (0..<600).map(event))
@@ -181,9 +184,46 @@ func exec(_ database: Database, _ statement: String) async throws {
             } catch let LedgerError.corrupt(index, reason) {
                 #expect(index == expectIndex, "\(change): \(reason)")
             }
+            if let expectIndex, expectIndex >= 600 {
+                do {
+                    _ = try await ledger.signCheckpoint()
+                    Issue.record("signed over new damage: \(change)")
+                } catch let LedgerError.corrupt(index, reason) {
+                    #expect(index == expectIndex, "signing names it: \(reason)")
+                }
+                return
+            }
+            do {
+                _ = try await ledger.auditInBackground(pause: .zero)
+                Issue.record("the background audit missed: \(change)")
+            } catch let LedgerError.corrupt(index, reason) {
+                #expect(index == expectIndex, "the background audit names it: \(reason)")
+            }
             await #expect(throws: LedgerError.self, "refuses to sign after: \(change)") {
                 try await ledger.signCheckpoint()
             }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func anAlteredNewEntryStopsSigning(engine: TestEngine) async throws {
+        let literal = Self.blob(try event(999).canonicalBytes, engine)
+        try await Self.tampered(engine, "UPDATE ledger_entries SET body = \(literal) WHERE idx = 605", expectIndex: 605)
+    }
+
+    /// The cost of signing: on a log ten times larger, a checkpoint over the same number of new
+    /// entries reads the same number of entries.
+    @Test(arguments: TestEngine.available)
+    func signingReadsOnlyWhatWasAppended(engine: TestEngine) async throws {
+        try await withLedger(engine) { ledger async throws in
+            try await ledger.append(try (0..<3_000).map(event))
+            _ = try await ledger.signCheckpoint()
+            // Old entries made unreadable: a signing that read them would fail.
+            try await exec(ledger.database, "DELETE FROM ledger_entries WHERE idx < 2900")
+            try await ledger.append(try (3_000..<3_100).map(event))
+            let signed = try await ledger.signCheckpoint()
+            #expect(signed.size == 3_100)
+            await #expect(throws: LedgerError.self) { try await ledger.auditInBackground(pause: .zero) }
         }
     }
 

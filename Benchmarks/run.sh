@@ -3,8 +3,10 @@
 #
 # Builds release, starts `tazakoom serve` on a free loopback port with a fresh SQLite file and the
 # demo data, measures each endpoint with wrk (bounded in time, loopback only), and rewrites
-# docs/performance.md. /healthz is the baseline: a bare JSON endpoint of the same server, measured
-# in the same run, so the other figures read as a ratio of what the server can do at all.
+# docs/performance.md. Two baselines, measured in the same run: a bare Hummingbird server
+# (Benchmarks/BareServer, one route, no middleware) answering the same /healthz, alternated with
+# tazakoom's own /healthz in PAIRS rounds (the price of the request pipeline); and /healthz of the
+# same server, so the other figures read as a ratio of what the server can do at all.
 # Settings: DURATION (default 10s), CONNECTIONS (default 32), THREADS (default 2);
 # LEDGER_ENTRIES (appends and audit, default 1000000), LEDGER_PROOF_SIZE (default 10000000);
 # REGISTRY_PERSONS (population import and lookups, default 7000000: the country), REGISTRY_LOOKUPS (20000).
@@ -17,6 +19,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 
 echo "== building release"
 swift build -c release --product tazakoom >/dev/null
+swift build -c release --product bare-server >/dev/null
 if [ -z "${HTTP_ONLY:-}" ]; then
   swift build -c release --product ledger-bench >/dev/null
   swift build -c release --product registry-bench >/dev/null
@@ -28,7 +31,10 @@ work=$(mktemp -d /tmp/tazakoom-bench.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$binary" serve --port "$port" --database-url "sqlite:$work/bench.sqlite" >"$work/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+bare_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$(dirname "$binary")/bare-server" "$bare_port" >/dev/null 2>&1 &
+bare=$!
+trap 'kill $server $bare 2>/dev/null; wait $server $bare 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 base="http://127.0.0.1:$port"
 
@@ -46,6 +52,16 @@ measure() { # name path [wrk options] -> "rps p50 p99 errors"
 }
 
 echo "== measuring (each $duration, $connections connections, $threads threads)"
+# The pipeline: bare server and tazakoom alternated, so both see the same machine (a shared VM's
+# speed drifts by 20% from minute to minute); the ratio is the median of the rounds.
+pairs=${PAIRS:-3}; pipeline_rows=""; ratios=()
+for round in $(seq 1 "$pairs"); do
+  read -r b_rps _ _ _ < <(base="http://127.0.0.1:$bare_port" measure bare /healthz)
+  read -r t_rps _ _ _ < <(measure healthz-pair /healthz)
+  r=$(python3 -c "print(f'{float($t_rps)/float($b_rps):.2f}')"); ratios+=("$r")
+  pipeline_rows+="| $round | $b_rps | $t_rps | $r |"$'\n'
+done
+pipeline_median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 read -r h_rps h_p50 h_p99 h_err < <(measure healthz /healthz)
 read -r s_rps s_p50 s_p99 s_err < <(measure signin /signin)
 read -r m_rps m_p50 m_p99 m_err < <(measure home /)
@@ -82,6 +98,13 @@ column says what share of the server's bare throughput a page keeps.
 - Toolchain: $swiftv
 - Command: \`Benchmarks/run.sh\` (DURATION=$duration CONNECTIONS=$connections THREADS=$threads)
 
+The request pipeline: \`GET /healthz\` of a bare Hummingbird 2 server (\`Benchmarks/BareServer\`: one route, no
+middleware, the same JSON) and of \`tazakoom serve\` (every middleware of its operations routes, access log on at
+\`info\`), alternated, $pairs rounds. Median ratio: **$pipeline_median** (target: 0.7 or more).
+
+| round | bare Hummingbird requests/s | tazakoom requests/s | ratio |
+| ---: | ---: | ---: | ---: |
+${pipeline_rows}
 | endpoint | what it does | requests/s | p50 | p99 | ratio to /healthz | non-2xx |
 | --- | --- | ---: | ---: | ---: | ---: | ---: |
 | \`GET /healthz\` | baseline: JSON, no database | $h_rps | $h_p50 | $h_p99 | 1.00 | $h_err |

@@ -20,13 +20,22 @@ function init(args)
   wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
 end
 
+-- The demo's three citizens, or every PIN of the file named by PINS (one per line), so that
+-- applications spread over many applicants as they would in a country.
 local applicants = { "20303198500231", "11207199000417", "22511197901022" }
+local pins = os.getenv("PINS")
+if pins and pins ~= "" then
+  applicants = {}
+  for line in io.lines(pins) do
+    if line ~= "" then table.insert(applicants, line) end
+  end
+end
 local crops = { "wheat", "barley", "potato" }
 
 function request()
   counter = counter + 1
   wrk.headers["Idempotency-Key"] = string.format("bench-%d-%d-%d", id, salt, counter)
   local body = string.format('{"applicantId":"%s","formData":{"crop":"%s","irrigated":"yes","hectares":%d}}',
-    applicants[counter % 3 + 1], crops[counter % 3 + 1], 1 + counter % 40)
+    applicants[math.random(1, #applicants)], crops[counter % 3 + 1], 1 + counter % 40)
   return wrk.format(nil, nil, nil, body)
 end

@@ -3,22 +3,29 @@
 #
 # Starts a release `tazakoom serve` on a fresh SQLite file, then sends land-subsidy submissions
 # (Benchmarks/submit.lua) for MINUTES minutes (default 3) with CONNECTIONS clients (default 32),
+# from RESIDENTS synthetic residents (default 10,000; 0: the demo's three citizens),
 # printing each minute's throughput and p99, the WAL and database sizes, and at the end the largest
 # WAL seen (sampled every 2 s): costs that grow with the data show up here, not in 10 s runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-minutes=${MINUTES:-3}; connections=${CONNECTIONS:-32}
+minutes=${MINUTES:-3}; connections=${CONNECTIONS:-32}; residents=${RESIDENTS:-10000}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 swift build -c release --product tazakoom >/dev/null
 binary=$(swift build -c release --show-bin-path)/tazakoom
 work=$(mktemp -d /tmp/tazakoom-sustain.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-LOG_LEVEL=warning "$binary" serve --port "$port" --database-url "sqlite:$work/b.sqlite" >"$work/server.log" 2>&1 &
+LOG_LEVEL=warning "$binary" serve --port "$port" --database-url "sqlite:$work/b.sqlite" --demo-size "$residents" \
+  >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+for _ in $(seq 1 1000); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
 TOKEN=$(scripts/issue-token "http://127.0.0.1:$port" MOA application:write)
-export TOKEN
+PINS=""
+if [ "$residents" -gt 0 ]; then
+  PINS="$work/pins.txt"
+  sqlite3 "$work/b.sqlite" "SELECT record_key FROM rr_population ORDER BY record_key LIMIT $residents" >"$PINS"
+fi
+export TOKEN PINS
 (while kill -0 $server 2>/dev/null; do stat -c %s "$work/b.sqlite-wal" 2>/dev/null || echo 0; sleep 2; done) >"$work/wal.txt" &
 echo "| minute | submissions/s | p99 | WAL at the end | database |"
 echo "| ---: | ---: | ---: | ---: | ---: |"

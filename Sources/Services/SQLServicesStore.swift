@@ -135,13 +135,16 @@ public struct SQLServicesStore: ServicesStore {
         var found: [(id: String, caseID: String, caseRevision: Int)] = []
         for start in stride(from: 0, to: caseIDs.count, by: 500) {
             let chunk = caseIDs[start..<min(start + 500, caseIDs.count)].map { $0 as any Encodable & Sendable }
+            // `final` is checked here, not in SQL: given `final = 0`, SQLite walked the index of
+            // open applications (all of them, a number that grows with the backlog) instead of
+            // looking up the few cases by `applications_by_case`.
             found += try await sql.raw(
-                "SELECT id, case_id, case_revision FROM applications WHERE final = 0 AND case_id IN (" + .list(chunk)
-                    + ")"
-            ).all().map {
-                (
-                    try $0.decode(column: "id", as: String.self), try $0.decode(column: "case_id", as: String.self),
-                    try $0.decode(column: "case_revision", as: Int.self)
+                "SELECT id, case_id, case_revision, final FROM applications WHERE case_id IN (" + .list(chunk) + ")"
+            ).all().compactMap { row in
+                guard try row.decode(column: "final", as: Int.self) == 0 else { return nil }
+                return (
+                    try row.decode(column: "id", as: String.self), try row.decode(column: "case_id", as: String.self),
+                    try row.decode(column: "case_revision", as: Int.self)
                 )
             }
         }

@@ -14,7 +14,7 @@ swift build -c release --product tazakoom >/dev/null
 binary=$(swift build -c release --show-bin-path)/tazakoom
 work=$(mktemp -d /tmp/tazakoom-sustain.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-LOG_LEVEL=warning "$binary" serve --port "$port" --database-url "sqlite:$work/b.sqlite" --demo-size "$residents" \
+LOG_LEVEL=info "$binary" serve --port "$port" --database-url "sqlite:$work/b.sqlite" --demo-size "$residents" \
   >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
@@ -36,5 +36,7 @@ for m in $(seq 1 "$minutes"); do
     "$(( $(stat -c %s "$work/b.sqlite-wal") / 1048576 )) MiB | $(( $(stat -c %s "$work/b.sqlite") / 1048576 )) MiB |"
 done
 echo
+echo "WAL truncations: $(grep -c 'truncated the write-ahead log' "$work/server.log"), the longest took" \
+  "$(grep -o 'took=[0-9.e-]* seconds' "$work/server.log" | sed 's/took=//; s/ seconds//' | sort -g | tail -1 || echo 0) s;"
 echo "largest WAL seen: $(( $(sort -n "$work/wal.txt" | tail -1) / 1048576 )) MiB;" \
   "applications: $(sqlite3 "$work/b.sqlite" 'SELECT COUNT(*) FROM applications' 2>/dev/null || echo '?')"

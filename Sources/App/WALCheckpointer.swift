@@ -31,7 +31,19 @@ struct WALCheckpointer: Service {
                 do {
                     if tick % 4 == 0 { try await database.checkpointWAL() }
                     // Truncated from half the limit on, so the growth until the next look stays under it.
-                    if let after = try await database.boundWAL(limit: limitBytes / 2) { size.record(after) }
+                    let before = database.walSize() ?? 0
+                    let started = ContinuousClock.now
+                    if let after = try await database.boundWAL(limit: limitBytes / 2) {
+                        size.record(after)
+                        if after < before {
+                            logger.info(
+                                "truncated the write-ahead log",
+                                metadata: [
+                                    "from": "\(before >> 20) MiB", "to": "\(after >> 20) MiB",
+                                    "took": "\(ContinuousClock.now - started)",
+                                ])
+                        }
+                    }
                 } catch {
                     logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
                 }

@@ -185,16 +185,25 @@ extension ApplicationService {
         // Only cases changed since the last round (with a margin for clocks and slow commits) can
         // have moved behind an application's back.
         let started = clock.seconds
-        let since = reconcileCursor.value
-        let stale = try await database.withConnection { sql in
-            let changed = try await workflow.revisions(changedSince: since, on: sql)
-            let behind = try await store.openApplicationRevisions(withCases: Array(changed.keys).sorted(), on: sql)
-                .filter { changed[$0.caseID] != $0.caseRevision }
-            var stale: [Application] = []
-            for row in behind {
-                if let application = try await store.application(row.id, on: sql) { stale.append(application) }
+        // A page of 500 changed cases per turn of the connection, so writers get it in between:
+        // under load the window holds hundreds of thousands of cases.
+        var cursor = CaseChangeCursor(changedAt: reconcileCursor.value, caseID: "")
+        var stale: [Application] = []
+        while true {
+            let (page, behind) = try await database.withConnection { [cursor] sql in
+                let page = try await workflow.revisions(after: cursor, limit: 500, on: sql)
+                let revisions = Dictionary(page.map { ($0.caseID, $0.revision) }) { a, _ in a }
+                let behind = try await store.openApplicationRevisions(withCases: page.map(\.caseID), on: sql)
+                    .filter { revisions[$0.caseID] != $0.caseRevision }
+                var stale: [Application] = []
+                for row in behind {
+                    if let application = try await store.application(row.id, on: sql) { stale.append(application) }
+                }
+                return (page, stale)
             }
-            return stale
+            stale += behind
+            guard page.count == 500, let last = page.last else { break }
+            cursor = last.cursor
         }
         for application in stale {
             _ = try await progress(application, reason: "") { sql in

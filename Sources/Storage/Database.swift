@@ -168,13 +168,15 @@ public final class Database: Sendable {
 
     /// SQLite file only: keeps the write-ahead log under `limit` bytes. Passive checkpoints never
     /// let the log start over while writes go on, so under sustained load it grows until the disk
-    /// is full. Past the limit this waits for the connection (so no write is in flight), copies the
-    /// little the last passive checkpoint left, and truncates the file: a pause of milliseconds for
-    /// writers. Returns the size after.
+    /// is full. Past the limit this first copies what it can with a passive checkpoint on its own
+    /// connection (writes go on meanwhile), then waits for the connection (so no write is in
+    /// flight), copies the little that was written in between, and truncates the file: writers
+    /// wait only for that remainder. Returns the size after.
     @discardableResult
     public func boundWAL(limit: Int) async throws -> Int? {
         guard let size = walSize() else { return nil }
         guard size > limit else { return size }
+        try await checkpointWAL()
         try await withConnection { sql in
             try await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
         }

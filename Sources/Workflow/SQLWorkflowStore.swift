@@ -96,13 +96,20 @@ public struct SQLWorkflowStore: WorkflowStore {
         return try await sql.raw(query).all().map { try Self.decodeCase($0) }
     }
 
-    public func revisions(changedSince since: Int, on sql: any SQLDatabase) async throws -> [String: Int] {
-        var revisions: [String: Int] = [:]
-        for row in try await sql.raw("SELECT id, revision FROM workflow_cases WHERE updated_at >= \(bind: since)").all()
-        {
-            revisions[try row.decode(column: "id", as: String.self)] = try row.decode(column: "revision", as: Int.self)
+    public func revisions(after cursor: CaseChangeCursor, limit: Int, on sql: any SQLDatabase) async throws
+        -> [CaseRevision]
+    {
+        try await sql.raw(
+            """
+            SELECT id, revision, updated_at FROM workflow_cases WHERE (updated_at, id) > (\(bind: cursor.changedAt), \(bind: cursor.caseID))
+            ORDER BY updated_at, id LIMIT \(literal: max(1, limit))
+            """
+        ).all().map { row in
+            CaseRevision(
+                caseID: try row.decode(column: "id", as: String.self),
+                revision: try row.decode(column: "revision", as: Int.self),
+                changedAt: try row.decode(column: "updated_at", as: Int.self))
         }
-        return revisions
     }
 
     public func escalations(since: Int, offset: Int, limit: Int, on sql: any SQLDatabase) async throws

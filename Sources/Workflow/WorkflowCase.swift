@@ -23,3 +23,31 @@ public struct WorkflowCase: Sendable, Equatable {
     /// When the SLA of the current state runs out (seconds since 1970), until its escalation fires.
     public var timerAt: Int?
 }
+
+/// Where a walk through lately changed cases stands: the last change time and case id seen.
+/// Start at `CaseChangeCursor(changedAt: since, caseID: "")` for every case changed at or after `since`.
+public struct CaseChangeCursor: Sendable, Equatable {
+    public var changedAt: Int
+    public var caseID: String
+
+    public init(changedAt: Int, caseID: String) {
+        self.changedAt = changedAt
+        self.caseID = caseID
+    }
+}
+
+/// A case's revision as of its last change.
+public struct CaseRevision: Sendable, Equatable {
+    public var caseID: String
+    public var revision: Int
+    public var changedAt: Int
+
+    public init(caseID: String, revision: Int, changedAt: Int) {
+        self.caseID = caseID
+        self.revision = revision
+        self.changedAt = changedAt
+    }
+
+    /// The cursor just past this case.
+    public var cursor: CaseChangeCursor { CaseChangeCursor(changedAt: changedAt, caseID: caseID) }
+}

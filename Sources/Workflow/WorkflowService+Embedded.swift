@@ -109,9 +109,11 @@ extension WorkflowService {
         try await store.openCases(agency: agency, assignee: assignee, offset: offset, limit: limit, on: sql)
     }
 
-    /// The revision of each case changed at or after `since` (seconds).
-    public func revisions(changedSince since: Int, on sql: any SQLDatabase) async throws -> [String: Int] {
-        try await store.revisions(changedSince: since, on: sql)
+    /// Up to `limit` cases changed after `cursor`, oldest change first (see `CaseChangeCursor`).
+    public func revisions(after cursor: CaseChangeCursor, limit: Int, on sql: any SQLDatabase) async throws
+        -> [CaseRevision]
+    {
+        try await store.revisions(after: cursor, limit: limit, on: sql)
     }
 
     /// A case read on the caller's connection.

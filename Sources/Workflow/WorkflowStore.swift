@@ -51,8 +51,10 @@ public protocol WorkflowStore: Sendable {
     /// Open cases of `agency` (of one assignee, when given), soonest due first, a page at a time.
     func openCases(agency: String, assignee: String?, offset: Int, limit: Int, on sql: any SQLDatabase) async throws
         -> [WorkflowCase]
-    /// The revision of each case changed at or after `since` (seconds).
-    func revisions(changedSince since: Int, on sql: any SQLDatabase) async throws -> [String: Int]
+    /// Up to `limit` cases changed after `cursor` (last change time, then id), in that order,
+    /// with their revision: a page of "what changed lately" that an index answers.
+    func revisions(after cursor: CaseChangeCursor, limit: Int, on sql: any SQLDatabase) async throws
+        -> [CaseRevision]
     /// Escalations recorded at or after `since`, oldest first, a page at a time.
     func escalations(since: Int, offset: Int, limit: Int, on sql: any SQLDatabase) async throws -> [CaseEscalation]
     /// A case's history, oldest first.

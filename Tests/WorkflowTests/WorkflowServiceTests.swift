@@ -187,6 +187,38 @@ struct WorkflowFixture {
         }
     }
 
+    /// Lately changed cases come a page at a time, in (change time, id) order, each exactly once,
+    /// even when many share a second: what lets a poller read them between other writes.
+    @Test(arguments: TestEngine.available)
+    func changedCasesArePagedByTimeAndIdEachOnce(engine: TestEngine) async throws {
+        try await F.with(engine) { f async throws in
+            let service = f.service()
+            try await service.publish(Fixtures.buildingPermit, by: .agency("BCH"))
+            var started: Set<String> = []
+            for _ in 0..<7 {
+                started.insert(
+                    try await service.start(
+                        "building-permit", agency: "BCH", applicant: Self.applicant, facts: Self.goodFacts,
+                        documents: ["site_plan", "title_deed"], by: .subjectThemself
+                    ).id)
+            }
+            var seen: [CaseRevision] = []
+            var cursor = CaseChangeCursor(changedAt: 0, caseID: "")
+            while true {
+                let page = try await f.database.withConnection { [cursor] sql in
+                    try await service.revisions(after: cursor, limit: 3, on: sql)
+                }
+                #expect(page.count <= 3)
+                seen += page
+                guard page.count == 3, let last = page.last else { break }
+                cursor = last.cursor
+            }
+            #expect(seen.map(\.caseID).count == Set(seen.map(\.caseID)).count, "each case once")
+            #expect(started.isSubset(of: Set(seen.map(\.caseID))))
+            #expect(seen.map(\.changedAt) == seen.map(\.changedAt).sorted())
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func nobodyActsOutsideTheirAgencyRoleOrOnTheirOwnOrARelativesCase(engine: TestEngine) async throws {
         try await F.with(engine) { f async throws in

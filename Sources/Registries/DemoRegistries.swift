@@ -226,7 +226,7 @@ public enum DemoRegistries {
             ])
             let (make, model) = makes[i % makes.count]
             vehicles.append([
-                String(format: "01KG%03d", i % 1000) + ["ABC", "AKM", "BOS", "KGZ"][i / 1000 % 4],
+                Self.plate(i),
                 String(format: "JTDBR32E%09d", i),
                 make, model, String(2000 + i % 25), pin(i * 7 + 1),
             ])
@@ -258,5 +258,14 @@ public enum DemoRegistries {
             ("land_parcels", parcels),
             ("vehicles", vehicles), ("criminal_records", crimes), ("schools", schools), ("health_facilities", clinics),
         ]
+    }
+
+    /// The `i`th demo plate, as Kyrgyz plates read (region, KG, three digits, three letters): unique
+    /// for the first 158 million, so a demo of any size loads.
+    static func plate(_ i: Int) -> String {
+        let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        let series = i / 1000
+        let suffix = String([letters[series / 676 % 26], letters[series / 26 % 26], letters[series % 26]])
+        return String(format: "%02dKG%03d", 1 + series / 17_576 % 9, i % 1000) + suffix
     }
 }

@@ -43,3 +43,13 @@ import Testing
         #expect(CSVWriter.line(["=1", "+996"]) == "=1,+996\r\n", "data meant for import is kept exactly")
     }
 }
+
+/// The demo registries load at any size (`--demo-size 100000` once failed on the 4,001st plate).
+@Suite struct DemoDataTests {
+    @Test func demoPlatesAreUniqueFarBeyondTheDefaultSize() {
+        let plates = (0..<300_000).map(DemoRegistries.plate)
+        #expect(Set(plates).count == plates.count)
+        #expect(plates.allSatisfy { (5...12).contains($0.count) })
+        #expect(plates[0] == "01KG000AAA")
+    }
+}

@@ -10,7 +10,8 @@
 #    10) of submissions (CONNECTIONS clients, default 32) together with home-page reads (READERS
 #    clients, default 8), each minute's throughput and p50/p99, the WAL and resident memory.
 # Writes the tables to docs/performance-grown-ENGINE.md and the chart to docs/performance-grown-ENGINE.svg.
-# KEEP=1 keeps the grown SQLite file (for scripts/explain-hot) and prints where it is.
+# KEEP=1 keeps the grown SQLite file (for scripts/explain-hot) and prints where it is; REUSE=FILE
+# starts from such a file instead (no fresh-database minute, no growing if it is big enough).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 residents=${RESIDENTS:-100000}; target=${APPLICATIONS:-1000000}; minutes=${MINUTES:-10}
@@ -20,6 +21,7 @@ swift build -c release --product tazakoom >/dev/null
 binary=$(swift build -c release --show-bin-path)/tazakoom
 work=$(mktemp -d /tmp/tazakoom-grown.XXXXXX)
 if [ -n "${DATABASE_URL:-}" ]; then engine=postgres; url=$DATABASE_URL; else engine=sqlite; url="sqlite:$work/g.sqlite"; fi
+[ -n "${REUSE:-}" ] && ln -s "$(realpath "$REUSE")" "$work/g.sqlite"
 query() { # SQL -> the first column of each row
   if [ "$engine" = sqlite ]; then sqlite3 "$work/g.sqlite" "$1"; else psql -Atq "$url" -c "$1"; fi
 }
@@ -50,8 +52,13 @@ wal() { stat -c %s "$work/g.sqlite-wal" 2>/dev/null | awk '{printf "%d MiB", $1/
 [ "$engine" = postgres ] && wal() { echo "-"; }
 rss() { awk '/VmRSS/ {printf "%d MiB", $2/1024}' "/proc/$server/status"; }
 
-echo "== a minute of submissions alone, fresh database" >&2
-read -r fresh_rps fresh_p50 fresh_p99 fresh_err < <(run 60 "$connections" "$submit_url" -s Benchmarks/submit.lua)
+if [ -z "${REUSE:-}" ]; then
+  echo "== a minute of submissions alone, fresh database" >&2
+  read -r fresh_rps fresh_p50 fresh_p99 fresh_err < <(run 60 "$connections" "$submit_url" -s Benchmarks/submit.lua)
+  echo "   $fresh_rps/s, p50 $fresh_p50, p99 $fresh_p99" >&2
+else
+  read -r fresh_rps fresh_p50 fresh_p99 fresh_err <<<"${FRESH:-1} - - -"
+fi
 echo "== growing to $target applications" >&2
 count=$(query "SELECT COUNT(*) FROM applications")
 while [ "$count" -lt "$target" ]; do
@@ -62,6 +69,7 @@ done
 ledger=$(query "SELECT size FROM ledger_state" 2>/dev/null | head -1 || echo "?")
 echo "== a minute of submissions alone, grown database" >&2
 read -r grown_rps grown_p50 grown_p99 grown_err < <(run 60 "$connections" "$submit_url" -s Benchmarks/submit.lua)
+echo "   $grown_rps/s, p50 $grown_p50, p99 $grown_p99" >&2
 
 echo "== $minutes minutes of submissions with page reads" >&2
 rows=""; csv="minute,submissions,p99,reads"

@@ -206,27 +206,3 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 }
-
-/// Lets only a few page reads run at once (one per core, at least two); the others wait their turn
-/// in a queue that costs nothing. A page read is quick and keeps a core busy, while a submission
-/// passes many suspension points and at each waits behind every job queued ahead of it: with
-/// readers unbounded, eight clients reading the home page took three quarters of the throughput of
-/// thirty-two submitting. Forms (POST) and other systems' calls are not held back.
-struct PageReadGate: RouterMiddleware {
-    let gate: AsyncGate
-
-    func handle(
-        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
-    ) async throws -> Response {
-        guard request.method == .get || request.method == .head else { return try await next(request, context) }
-        await gate.enter()
-        do {
-            let response = try await next(request, context)
-            await gate.leave()
-            return response
-        } catch {
-            await gate.leave()
-            throw error
-        }
-    }
-}

@@ -1,5 +1,4 @@
 import Core
-import Foundation
 import Hummingbird
 import Logging
 import Storage
@@ -31,9 +30,7 @@ private func makeRouter(_ s: WebServices, routes: RouteIndex) -> Router<AppReque
     let areas = AreaRouter(
         operations: router.group(),
         machine: router.group().add(middleware: BearerMiddleware(clients: s.clients)),
-        pages: router.group()
-            .add(middleware: PageReadGate(gate: AsyncGate(limit: max(2, ProcessInfo.processInfo.activeProcessorCount))))
-            .add(middleware: CSRFMiddleware(cookies: s.cookies, errors: errors)))
+        pages: router.group().add(middleware: CSRFMiddleware(cookies: s.cookies, errors: errors)))
     s.assets.register(on: areas)
     OpsController(database: s.database).register(on: areas)
     PortalController(

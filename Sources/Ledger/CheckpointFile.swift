@@ -67,8 +67,10 @@ extension LedgerService {
 
     /// Signs a checkpoint (see `signCheckpoint`) and remembers it in `file`.
     @discardableResult
-    public func signAndRemember(_ file: CheckpointFile?) async throws -> (size: Int, root: MerkleHash, note: String) {
-        let signed = try await signCheckpoint()
+    public func signAndRemember(_ file: CheckpointFile?, wholeLog: Bool = false) async throws -> (
+        size: Int, root: MerkleHash, note: String
+    ) {
+        let signed = try await signCheckpoint(wholeLog: wholeLog)
         try file?.write(signed.note)
         return signed
     }

@@ -247,9 +247,12 @@ public struct LedgerService: Sendable {
     /// nothing was appended since. Refuses (throws) when that audit finds damage, when the new
     /// tree is not consistent with the last signed one, or while the background audit
     /// (`auditInBackground`) has found damage anywhere, so the log never signs a history that
-    /// differs from what it signed before.
+    /// differs from what it signed before. `wholeLog` audits every entry first, as the first
+    /// checkpoint does (the command line's `tazakoom ledger sign`, run by an operator, does).
     @discardableResult
-    public func signCheckpoint(logger: Logger? = nil) async throws -> (size: Int, root: MerkleHash, note: String) {
+    public func signCheckpoint(wholeLog: Bool = false, logger: Logger? = nil) async throws -> (
+        size: Int, root: MerkleHash, note: String
+    ) {
         if let damage = findings.current { throw damage }
         let auditor = LedgerAuditor(verifier: verifier)
         return try await database.transactionSession { session in
@@ -261,7 +264,7 @@ public struct LedgerService: Sendable {
             // with the log. The background audit covers the older entries.
             let reader = ConnectionReader(session: session, store: self.store)
             let report =
-                if let latest {
+                if let latest, !wholeLog {
                     try await auditor.auditAppended(
                         reader, since: try Checkpoint(signedNote: latest.note, verifier: self.verifier))
                 } else {

@@ -136,7 +136,9 @@ struct LedgerCommand: AsyncParsableCommand {
         func run() async throws {
             let ledger = try await options.open()
             do {
-                let signed = try await ledger.signAndRemember(checkpointFile.map(CheckpointFile.init(path:)))
+                // An operator's signing vouches for the whole log, not only what was appended.
+                let signed = try await ledger.signAndRemember(
+                    checkpointFile.map(CheckpointFile.init(path:)), wholeLog: true)
                 print(signed.note, terminator: "")
                 await ledger.database.shutdown()
             } catch let error as LedgerError {

@@ -193,6 +193,9 @@ func exec(_ database: Database, _ statement: String) async throws {
                 }
                 return
             }
+            await #expect(throws: LedgerError.self, "an operator's signing audits the whole log: \(change)") {
+                try await ledger.signCheckpoint(wholeLog: true)
+            }
             do {
                 _ = try await ledger.auditInBackground(pause: .zero)
                 Issue.record("the background audit missed: \(change)")

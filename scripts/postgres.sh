@@ -3,6 +3,7 @@
 #   scripts/postgres.sh start DIR   -> initdb into DIR, start on a free port, print the URL
 #   scripts/postgres.sh stop DIR    -> stop it and remove DIR
 # Runs the server as the 'postgres' system user when started as root (PostgreSQL refuses root).
+# fsync is off (tests need no durability) unless PG_FSYNC=on (benchmarks: Benchmarks/grown.sh).
 set -euo pipefail
 cmd=${1:?start or stop}; dir=${2:?directory}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -15,7 +16,7 @@ start)
   as_pg "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
   as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-off} -c max_connections=200" start >/dev/null \
     || { cat "$dir/server.log" >&2; exit 1; }
   echo "postgres://postgres@127.0.0.1:$port/postgres"
   ;;

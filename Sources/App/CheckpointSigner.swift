@@ -14,18 +14,7 @@ struct CheckpointSigner: Service {
     let logger: Logger
 
     func run() async throws {
-        guard intervalSeconds > 0 else {
-            // Returning early would end the whole service group: wait for shutdown instead.
-            try? await gracefulShutdown()
-            return
-        }
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(intervalSeconds))
-                if Task.isCancelled { break }
-                await signIfNeeded()
-            }
-        }
+        await repeatUntilShutdown(everySeconds: intervalSeconds) { await signIfNeeded() }
     }
 
     /// Signs a checkpoint when entries were appended since the last one, or when there is none yet

@@ -21,16 +21,7 @@ struct LedgerAuditPass: Service {
     private let damage = Gauge(label: "tazakoom_ledger_audit_damage")
 
     func run() async throws {
-        guard intervalSeconds > 0 else {
-            try? await gracefulShutdown()
-            return
-        }
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await pass()
-                try? await Task.sleep(for: .seconds(intervalSeconds))
-            }
-        }
+        await repeatUntilShutdown(everySeconds: intervalSeconds, startNow: true) { await pass() }
     }
 
     /// One pass over the whole log.

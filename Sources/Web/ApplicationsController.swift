@@ -47,8 +47,7 @@ struct ApplicationsController: Sendable {
     }
 
     private func render(
-        _ request: Request, context: AppRequestContext, status: HTTPResponse.Status, errors: [FieldError] = [],
-        notice: String? = nil
+        _ request: Request, context: AppRequestContext, status: HTTPResponse.Status, errors: [FieldError] = []
     ) async throws -> Response {
         let principal = try PortalController.signedIn(context)
         let application = try await applications.application(try context.parameters.require("id"), of: principal)
@@ -71,7 +70,7 @@ struct ApplicationsController: Sendable {
             canRate: application.status.isFinal && application.rating == nil && application.status != .withdrawn,
             rating: application.rating.map(String.init) ?? "", hasErrors: !errors.isEmpty,
             commentError: error("comment"), fileError: error("file"), ratingError: error("rating"),
-            scores: (1...5).map(ApplicationPage.Score.init), notice: notice.map(views.t), document: document,
+            scores: (1...5).map(ApplicationPage.Score.init), document: document,
             documentURL: document.map { Route.document.path($0) }, payURL: Route.applicationPay.path(application.id),
             withdrawURL: Route.applicationWithdraw.path(application.id),
             correctionURL: Route.applicationCorrection.path(application.id),
@@ -99,25 +98,25 @@ struct ApplicationsController: Sendable {
             throw ValidationError(field: "outcome", messageKey: "error_not_a_choice")
         }
         let bill = try await applications.pay(id, by: principal, instruction: instruction)
-        return try await render(
-            request, context: context, status: bill.status == "failed" ? .init(code: 402) : .ok,
-            notice: "bill_notice_\(bill.status)")
+        return .seeOther(Route.application.path(id), notice: Notice(billStatus: bill.status) ?? .billPending)
     }
 
     @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try PortalController.signedIn(context)
         let form = try await FormData.read(request)
-        _ = try await applications.withdraw(try context.parameters.require("id"), by: principal, reason: form["reason"])
-        return try await render(request, context: context, status: .ok, notice: "application_withdrawn")
+        let id = try context.parameters.require("id")
+        _ = try await applications.withdraw(id, by: principal, reason: form["reason"])
+        return .seeOther(Route.application.path(id), notice: .applicationWithdrawn)
     }
 
     @Sendable func correction(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try PortalController.signedIn(context)
         let form = try await RequestForm.read(request)
+        let id = try context.parameters.require("id")
         do {
             _ = try await applications.answerCorrection(
-                try context.parameters.require("id"), by: principal, comment: form["comment"], file: form.files["file"])
-            return try await render(request, context: context, status: .ok, notice: "correction_sent")
+                id, by: principal, comment: form["comment"], file: form.files["file"])
+            return .seeOther(Route.application.path(id), notice: .correctionSent)
         } catch let error as ValidationError {
             return try await render(request, context: context, status: .unprocessableContent, errors: error.fields)
         }
@@ -126,12 +125,11 @@ struct ApplicationsController: Sendable {
     @Sendable func rate(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try PortalController.signedIn(context)
         let form = try await FormData.read(request)
+        let id = try context.parameters.require("id")
         do {
             try await applications.rate(
-                try context.parameters.require("id"), by: principal,
-                score: RequestNumber.parse(form["rating"], in: 1...5) ?? 0,
-                comment: form["comment"])
-            return try await render(request, context: context, status: .ok, notice: "rating_thanks")
+                id, by: principal, score: RequestNumber.parse(form["rating"], in: 1...5) ?? 0, comment: form["comment"])
+            return .seeOther(Route.application.path(id), notice: .ratingThanks)
         } catch let error as ValidationError {
             return try await render(request, context: context, status: .unprocessableContent, errors: error.fields)
         }
@@ -217,7 +215,6 @@ struct ApplicationPage: Encodable, Sendable {
     var fileError: String
     var ratingError: String
     var scores: [Score]
-    var notice: String?
     var document: String?
     var documentURL: String?
     var payURL: String

@@ -58,10 +58,10 @@ struct DocumentsController: Sendable {
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try PortalController.signedIn(context)
         let form = try await FormData.read(request)
+        let id = try context.parameters.require("id")
         do {
-            try await applications.revokeDocument(
-                try context.parameters.require("id"), by: principal, reason: form["reason"])
-            return try await renderPage(request, context: context, status: .ok)
+            try await applications.revokeDocument(id, by: principal, reason: form["reason"])
+            return .seeOther(Route.document.path(id), notice: .documentRevoked)
         } catch let error as ValidationError {
             return try await renderPage(
                 request, context: context, status: .unprocessableContent,

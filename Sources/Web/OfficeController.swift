@@ -54,7 +54,7 @@ struct OfficeController: Sendable {
 
     private func render(
         _ request: Request, context: AppRequestContext, status: HTTPResponse.Status, errors: [FieldError] = [],
-        notice: String? = nil, chosen: String = "", reason: String = ""
+        chosen: String = "", reason: String = ""
     ) async throws -> Response {
         let official = try PortalController.signedIn(context)
         let file = try await applications.openCase(try context.parameters.require("id"), by: official)
@@ -84,7 +84,7 @@ struct OfficeController: Sendable {
                 CasePage.Applicant(
                     name: $0.fullName, pin: $0.pin, birthDate: $0.birthDate, address: $0.address, phone: $0.phone)
             },
-            notice: notice.map(views.t), decideURL: Route.officeDecide.path(file.application.id))
+            decideURL: Route.officeDecide.path(file.application.id))
         return pages.render(
             "office_case", titleKey: "case_heading", request: request, context: context, status: status, page: page)
     }
@@ -100,7 +100,7 @@ struct OfficeController: Sendable {
         }
         do {
             _ = try await applications.decide(id, action: form["action"], by: official, reason: form["reason"])
-            return try await render(request, context: context, status: .ok, notice: "case_decided")
+            return .seeOther(Route.officeCase.path(id), notice: .caseDecided)
         } catch let error as ValidationError {
             return try await render(
                 request, context: context, status: .unprocessableContent, errors: error.fields, chosen: form["action"],
@@ -178,6 +178,5 @@ struct CasePage: Encodable, Sendable {
     var actionError: String
     var hasErrors: Bool
     var applicant: Applicant?
-    var notice: String?
     var decideURL: String
 }

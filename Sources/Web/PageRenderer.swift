@@ -44,13 +44,21 @@ struct PageRenderer: Sendable {
         _ template: String, titleKey: String, request: Request, context: AppRequestContext,
         status: HTTPResponse.Status = .ok, page: some Encodable & Sendable = NoPageData()
     ) -> Response {
-        let values = PageContext(layout: layout(titleKey: titleKey, request: request, context: context), page: page)
-        let html = library.render(values, withTemplate: template) ?? ""
+        let notice = Notice.carried(by: request)
+        var layout = layout(titleKey: titleKey, request: request, context: context)
+        layout.flash = notice.map { layout.t[$0.rawValue] ?? $0.rawValue }
+        layout.flashWarning = notice?.isWarning ?? false
+        let html = library.render(PageContext(layout: layout, page: page), withTemplate: template) ?? ""
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
         // Pages that show personal data must not be kept by shared caches or the back button.
         headers[.cacheControl] = context.principal == nil ? "no-cache" : "no-store"
         headers[.contentLanguage] = context.language.rawValue
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        var response = Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        // Shown once: a reload or the language switcher shows the page without it.
+        if request.cookies[Notice.cookie] != nil {
+            response.setCookie(Cookie(name: Notice.cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
+        }
+        return response
     }
 
     private func layout(titleKey: String, request: Request, context: AppRequestContext) -> LayoutModel {
@@ -105,6 +113,10 @@ struct LayoutModel: Sendable {
     var languages: [LanguageChoice]
     var demo: Bool
     var user: User?
+    /// The message a form's redirect carried here (`Notice`), shown once.
+    var flash: String?
+    /// The message is bad news (an alert, not a status).
+    var flashWarning = false
 }
 
 /// The platform's fixed paths by route name, for templates: `{{links.signIn}}` is `Route.signIn`,

@@ -48,6 +48,8 @@ struct PageContext: MustacheParent {
         case "languages": return languages
         case "demo": return layout.demo
         case "user": return user
+        case "flash": return layout.flash
+        case "flashWarning": return layout.flashWarning
         default: return nil
         }
     }

@@ -73,7 +73,8 @@ struct Browser {
         var fields = form
         if csrf { fields["_csrf"] = self.csrf }
         let body = fields.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
-        return try await send(uri, method: .post, body: body, contentType: "application/x-www-form-urlencoded")
+        return try await send(
+            uri, method: .post, body: ByteBuffer(string: body), contentType: "application/x-www-form-urlencoded")
     }
 
     /// Posts a form whose fields may repeat (checkbox groups).
@@ -82,7 +83,8 @@ struct Browser {
         if self.csrf.isEmpty { try await get("/") }
         let body = (pairs + [("_csrf", self.csrf)]).map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(
             separator: "&")
-        return try await send(uri, method: .post, body: body, contentType: "application/x-www-form-urlencoded")
+        return try await send(
+            uri, method: .post, body: ByteBuffer(string: body), contentType: "application/x-www-form-urlencoded")
     }
 
     /// Posts a `multipart/form-data` form with files, as a browser sends a form with file inputs.
@@ -104,12 +106,25 @@ struct Browser {
             body.writeString("\r\n")
         }
         body.writeString("--\(boundary)--\r\n")
-        var headers: HTTPFields = [
-            .acceptLanguage: acceptLanguage, .accept: "text/html",
-            .contentType: "multipart/form-data; boundary=\(boundary)",
-        ]
-        if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
-        return try await client.executeRequest(uri: uri, method: .post, headers: headers, body: body)
+        return try await send(uri, method: .post, body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+    }
+
+    /// Posts a form as a browser does: on a redirect (303, Post/Redirect/Get) it follows to the
+    /// page and answers with that page; any other answer comes back as it is.
+    mutating func submit(_ uri: String, form: [String: String]) async throws -> TestResponse {
+        try await follow(try await post(uri, form: form))
+    }
+
+    /// `submit` for a form with files.
+    mutating func submit(
+        _ uri: String, multipart fields: [String: String], files: [String: (filename: String, bytes: [UInt8])] = [:]
+    ) async throws -> TestResponse {
+        try await follow(try await post(uri, multipart: fields, files: files))
+    }
+
+    private mutating func follow(_ answer: TestResponse) async throws -> TestResponse {
+        guard answer.status == .seeOther, let location = answer.headers[.location] else { return answer }
+        return try await get(location)
     }
 
     /// Signs in; an official's second step is given the demo authenticator's code, as the official
@@ -138,14 +153,14 @@ struct Browser {
         return answer!
     }
 
-    private mutating func send(_ uri: String, method: HTTPRequest.Method, body: String?, contentType: String?)
+    private mutating func send(_ uri: String, method: HTTPRequest.Method, body: ByteBuffer?, contentType: String?)
         async throws -> TestResponse
     {
         var headers: HTTPFields = [.acceptLanguage: acceptLanguage, .accept: "text/html"]
         if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if let contentType { headers[.contentType] = contentType }
         let response = try await client.executeRequest(
-            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+            uri: uri, method: method, headers: headers, body: body)
         for header in response.headers[values: .setCookie] {
             let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
             let name = String(pair[0])

@@ -1,0 +1,44 @@
+import Hummingbird
+
+/// A message for the page after a form that changed something (Post/Redirect/Get).
+///
+/// The form's handler answers 303 to the resulting page and names the message; the browser
+/// carries its name in a short-lived cookie, and the next page shows it once and clears it. So a
+/// reload or a switch of language re-reads the page and never sends the form again. Only these
+/// names are shown: a forged cookie can choose among them, not write text.
+enum Notice: String, CaseIterable, Sendable {
+    case applicationWithdrawn = "application_withdrawn"
+    case correctionSent = "correction_sent"
+    case ratingThanks = "rating_thanks"
+    case billPaid = "bill_notice_paid"
+    case billFailed = "bill_notice_failed"
+    case billPending = "bill_notice_pending"
+    case caseDecided = "case_decided"
+    case documentRevoked = "document_revoked_notice"
+
+    /// The cookie that carries the name from the redirect to the page.
+    static let cookie = "tk_notice"
+
+    /// Bad news, shown as an alert rather than a status message.
+    var isWarning: Bool { self == .billFailed }
+
+    /// The bill's outcome as a message, or nil for a status that has none.
+    init?(billStatus: String) {
+        self.init(rawValue: "bill_notice_\(billStatus)")
+    }
+
+    /// The notice a request carries, if any (an unknown name is ignored).
+    static func carried(by request: Request) -> Notice? {
+        request.cookies[cookie].flatMap { Notice(rawValue: $0.value) }
+    }
+}
+
+extension Response {
+    /// 303 to `path`, where `notice` is shown once.
+    static func seeOther(_ path: String, notice: Notice) -> Response {
+        var response = Response.redirect(to: path, type: .normal)
+        response.setCookie(
+            Cookie(name: Notice.cookie, value: notice.rawValue, maxAge: 60, path: "/", httpOnly: true, sameSite: .lax))
+        return response
+    }
+}

@@ -56,7 +56,8 @@ struct PageRenderer: Sendable {
         var response = Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
         // Shown once: a reload or the language switcher shows the page without it.
         if request.cookies[Notice.cookie] != nil {
-            response.setCookie(Cookie(name: Notice.cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
+            response.setCookie(
+                Cookie(name: Notice.cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
         }
         return response
     }

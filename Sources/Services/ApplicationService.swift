@@ -269,6 +269,8 @@ public struct ApplicationService: Sendable {
                 results[i] = .success(application)
             }
             try await self.store.insert(rows, at: at, on: sql)
+            try await self.store.deleteDrafts(
+                rows.map { ($0.application.applicantPIN, $0.application.serviceID) }, on: sql)
             try await ServiceRecords.seal(
                 applications: rows.map(\.application.id), ledger: self.ledger, into: seals, on: sql)
             try await self.store.recordStages(stages, on: sql)

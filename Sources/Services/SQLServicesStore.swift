@@ -51,6 +51,18 @@ public struct SQLServicesStore: ServicesStore {
         ).first(decodingColumn: "answers", as: String.self).map(Self.decodeAnswers)
     }
 
+    /// Ends the drafts of these (applicant, service) pairs: once an application is submitted, the
+    /// next form for the service opens empty.
+    public func deleteDrafts(_ pairs: [(applicant: String, service: String)], on sql: any SQLDatabase) async throws {
+        for start in stride(from: 0, to: pairs.count, by: 100) {
+            try await sql.raw(
+                .rows(
+                    "DELETE FROM application_drafts WHERE (applicant_pin, service_id) IN (VALUES ",
+                    pairs[start..<min(start + 100, pairs.count)].map { [$0.applicant, $0.service] }, ")")
+            ).run()
+        }
+    }
+
     // MARK: applications
 
     public func insert(_ applications: [NewApplication], at: Int, on sql: any SQLDatabase) async throws {

@@ -77,6 +77,7 @@ public protocol ServicesStore: Sendable {
     func saveDraft(_ answers: [String: String], service: String, applicant: String, at: Int, on sql: any SQLDatabase)
         async throws
     func draft(service: String, applicant: String, on sql: any SQLDatabase) async throws -> [String: String]?
+    func deleteDrafts(_ pairs: [(applicant: String, service: String)], on sql: any SQLDatabase) async throws
 
     // MARK: applications
     func insert(_ applications: [NewApplication], at: Int, on sql: any SQLDatabase) async throws

@@ -14,6 +14,7 @@ enum Notice: String, CaseIterable, Sendable {
     case billFailed = "bill_notice_failed"
     case billPending = "bill_notice_pending"
     case caseDecided = "case_decided"
+    case draftSaved = "apply_draft_saved"
     case documentRevoked = "document_revoked_notice"
 
     /// The cookie that carries the name from the redirect to the page.

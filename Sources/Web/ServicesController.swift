@@ -107,9 +107,7 @@ struct ServicesController: Sendable {
         let answers = ServiceViews.answers(form, service: service)
         if form["intent"] == "draft" {
             try await applications.saveDraft(service.id, answers: answers, by: principal)
-            return try await renderForm(
-                service, request: request, context: context, principal: principal, values: answers, errors: [],
-                key: form["idempotencyKey"], status: .ok, draftSaved: true)
+            return .seeOther(Route.apply.path(service.id), notice: .draftSaved)
         }
         do {
             let organisation = form["organisation"]
@@ -130,7 +128,7 @@ struct ServicesController: Sendable {
     private func renderForm(
         _ service: Services.Service, request: Request, context: AppRequestContext, principal: Principal,
         values: [String: String],
-        errors: [FieldError], key: String, status: HTTPResponse.Status, draftSaved: Bool = false
+        errors: [FieldError], key: String, status: HTTPResponse.Status
     ) async throws -> Response {
         let views = ServiceViews(pages: pages, language: context.language)
         let prefilled = try await applications.prefill(service, for: principal)
@@ -158,7 +156,7 @@ struct ServicesController: Sendable {
                 fee: service.fee > 0 ? fee(service, views) : "", hasErrors: !errors.isEmpty,
                 formErrors: errors.filter { error in !service.form.contains { error.field.hasPrefix($0.id) } }.map {
                     views.t($0.messageKey)
-                }, draftSaved: draftSaved,
+                },
                 organisations: organisations, hasOrganisations: !organisations.isEmpty,
                 fields: service.form.map {
                     views.field($0, values: values, errors: errors, prefilled: prefilled, districts: districts)
@@ -225,7 +223,6 @@ struct ApplyPage: Encodable, Sendable {
     var hasErrors: Bool
     /// Problems with the application as a whole (the account's assurance, whom it is for), not one field.
     var formErrors: [String]
-    var draftSaved: Bool
     /// Whom to apply for: oneself or a company one represents.
     var organisations: [FieldModel.Choice]
     var hasOrganisations: Bool

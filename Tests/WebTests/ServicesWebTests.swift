@@ -416,11 +416,14 @@ import Testing
             #expect(try await count("ledger_entries", in: url) == ledgerBefore, "nothing written")
             // A draft keeps the typed answers.
             let form = try await citizen.get("/services/court-case-status/apply")
-            let saved = try await citizen.post(
+            let saved = try await citizen.submit(
                 "/services/court-case-status/apply",
-                multipart: ["caseNumber": "ГД-1234/26", "intent": "draft", "idempotencyKey": try Self.key(form)])
-            #expect(saved.text.contains("Your draft is saved"))
-            #expect(try await citizen.get("/services/court-case-status/apply").text.contains("ГД-1234/26"))
+                multipart: ["caseNumber": "ГД-77/26", "intent": "draft", "idempotencyKey": try Self.key(form)])
+            #expect(saved.text.contains("Your draft is saved") && saved.text.contains("ГД-77/26"))
+            #expect(try await !citizen.get("/services/court-case-status/apply").text.contains("Your draft is saved"))
+            // The draft ends when the application is submitted: the next form opens empty.
+            _ = try await Self.apply(&citizen, "court-case-status", ["caseNumber": "ГД-77/26", "role": "party"])
+            #expect(try await !citizen.get("/services/court-case-status/apply").text.contains("ГД-77/26"))
         }
     }
 

@@ -110,4 +110,17 @@ extension CalendarDate {
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
         return "\(CalendarDate(dayNumber: days))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))Z"
     }
+
+    /// Seconds since 1970 of a `YYYY-MM-DDTHH:MM:SSZ` timestamp (as `utcTimestamp` writes it).
+    public static func seconds(utcTimestamp text: String) -> Int? {
+        let parts = text.split(separator: "T")
+        guard parts.count == 2, let day = CalendarDate(iso: String(parts[0])), parts[1].hasSuffix("Z") else {
+            return nil
+        }
+        let clock = parts[1].dropLast().split(separator: ":")
+        guard clock.count == 3, clock.allSatisfy({ $0.count == 2 }), let h = Int(clock[0]), let m = Int(clock[1]),
+            let s = Int(clock[2]), (0..<24).contains(h), (0..<60).contains(m), (0..<61).contains(s)
+        else { return nil }
+        return day.dayNumber * 86_400 + h * 3600 + m * 60 + s
+    }
 }

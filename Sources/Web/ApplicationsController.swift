@@ -33,7 +33,7 @@ struct ApplicationsController: Sendable {
                     ?? application.serviceID,
                 status: views.status(application.status), statusCode: application.status.rawValue,
                 submitted: DisplayTime.dateTime(application.submittedAt, context.language),
-                due: application.dueOn.description,
+                due: DisplayTime.date(application.dueOn, context.language),
                 url: Route.application.path(application.id))
         }
         let unread = try await applications.notifications(of: principal).filter { !$0.isRead }.count
@@ -63,7 +63,7 @@ struct ApplicationsController: Sendable {
                 ?? application.agencyCode,
             status: views.status(application.status), statusCode: application.status.rawValue,
             submitted: DisplayTime.dateTime(application.submittedAt, context.language),
-            due: application.dueOn.description,
+            due: DisplayTime.date(application.dueOn, context.language),
             answers: views.answerRows(application, service: service),
             timeline: views.timeline(try await applications.timeline(application), agencies: agencies),
             canWithdraw: !application.status.isFinal, correction: application.status == .correctionRequested,

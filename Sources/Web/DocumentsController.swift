@@ -99,7 +99,8 @@ struct DocumentsController: Sendable {
         return DocumentView(
             id: document.id, docTitle: title,
             agency: agencies.first { $0.code == agency }?.name.text(language) ?? agency,
-            holder: holderName, pin: full ? holderPIN : masked, issuedAt: content["issuedAt"]?.stringValue ?? "",
+            holder: holderName, pin: full ? holderPIN : masked,
+            issuedAt: DisplayTime.dateTime(utcTimestamp: content["issuedAt"]?.stringValue ?? "", language),
             application: content["application"]?.stringValue ?? "", facts: facts, hasFacts: !facts.isEmpty,
             keyID: document.signature.keyID, signature: document.signature.value,
             verifyPath: Route.verifyDocument.path(document.id), ledgerIndex: document.ledgerIndex,

@@ -32,8 +32,9 @@ struct OfficeController: Sendable {
             InboxPage.Row(
                 id: item.applicationID,
                 service: services.first { $0.id == item.serviceID }?.title.text(context.language) ?? item.serviceID,
-                state: views.label("state", item.state), stepDue: item.stepDueOn?.description ?? "",
-                legalDue: item.legalDueOn.description, sla: item.sla.rawValue,
+                state: views.label("state", item.state),
+                stepDue: item.stepDueOn.map { DisplayTime.date($0, context.language) } ?? "",
+                legalDue: DisplayTime.date(item.legalDueOn, context.language), sla: item.sla.rawValue,
                 slaText: views.t("sla_\(item.sla.rawValue)"), assignee: item.assigneePIN ?? "",
                 submitted: DisplayTime.dateTime(item.submittedAt, context.language),
                 url: Route.officeCase.path(item.applicationID))
@@ -65,13 +66,13 @@ struct OfficeController: Sendable {
             id: file.application.id, service: file.service.title.text(context.language),
             status: views.status(file.application.status), state: views.label("state", file.item.state),
             submitted: DisplayTime.dateTime(file.application.submittedAt, context.language),
-            due: file.application.dueOn.description,
-            stepDue: file.item.dueOn?.description ?? "",
+            due: DisplayTime.date(file.application.dueOn, context.language),
+            stepDue: file.item.dueOn.map { DisplayTime.date($0, context.language) } ?? "",
             answers: views.answerRows(file.application, service: file.service),
             files: file.files.map {
                 CasePage.File(
                     field: $0.field, filename: $0.filename,
-                    size: ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file),
+                    size: Catalog.shipped.count("size_kib", ($0.size + 1023) / 1024, context.language),
                     url: Route.officeFile.path(file.application.id, $0.field))
             },
             hasFiles: !file.files.isEmpty, timeline: views.timeline(file.timeline, agencies: agencies),

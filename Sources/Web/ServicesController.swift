@@ -60,7 +60,7 @@ struct ServicesController: Sendable {
             id: service.id, title: service.title.text(views.language), summary: service.summary.text(views.language),
             agency: agencies.first { $0.code == service.agency }?.name.text(views.language) ?? service.agency,
             fee: fee(service, views),
-            deadline: views.t("service_days").replacingOccurrences(of: "{n}", with: String(service.deadlineDays)),
+            deadline: Catalog.shipped.count("service_days", service.deadlineDays, views.language),
             url: Route.service.path(service.id))
     }
 
@@ -80,7 +80,7 @@ struct ServicesController: Sendable {
                 summary: service.summary.text(context.language),
                 description: service.description.text(context.language), agency: name(service.agency),
                 fee: fee(service, views),
-                deadline: views.t("service_days").replacingOccurrences(of: "{n}", with: String(service.deadlineDays)),
+                deadline: Catalog.shipped.count("service_days", service.deadlineDays, context.language),
                 applicants: service.applicants.map { views.t("applicant_\($0.rawValue)") }.joined(separator: ", "),
                 stages: service.stages.map { name($0.agency) }.joined(separator: " → "),
                 issues: service.issues?.title.text(context.language) ?? "",

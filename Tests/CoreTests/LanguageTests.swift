@@ -18,18 +18,46 @@ import Testing
 
     @Test func everyCatalogHasEveryKeyWithText() {
         let catalog = Catalog.shipped
-        let keys = Set(catalog.table(.en).keys)
+        // Counted phrases (`key#category`) differ by language: each has its own plural categories.
+        func plain(_ language: Language) -> Set<String> {
+            Set(catalog.table(language).keys.filter { !$0.contains("#") })
+        }
+        func counted(_ language: Language) -> [String: Set<String>] {
+            var forms: [String: Set<String>] = [:]
+            for key in catalog.table(language).keys where key.contains("#") {
+                let parts = key.split(separator: "#")
+                forms[String(parts[0]), default: []].insert(String(parts[1]))
+            }
+            return forms
+        }
+        let keys = plain(.en)
         #expect(keys.count > 100)
+        let phrases = Set(counted(.en).keys)
         for language in Language.allCases {
-            let table = catalog.table(language)
+            let table = plain(language)
             #expect(
-                Set(table.keys) == keys,
-                "\(language) differs: missing \(keys.subtracting(table.keys).sorted()), extra \(Set(table.keys).subtracting(keys).sorted())"
+                table == keys,
+                "\(language) differs: missing \(keys.subtracting(table).sorted()), extra \(table.subtracting(keys).sorted())"
             )
-            for (key, value) in table {
+            for (phrase, forms) in counted(language) {
+                #expect(forms == Set(language.pluralCategories.map(\.rawValue)), "\(language) \(phrase): \(forms)")
+            }
+            #expect(Set(counted(language).keys) == phrases, "\(language): counted phrases differ")
+            for (key, value) in catalog.table(language) {
                 #expect(!value.trimmingCharacters(in: .whitespaces).isEmpty, "\(language).\(key) is empty")
             }
         }
+    }
+
+    @Test(
+        arguments: [
+            (Language.ru, 1, "1 рабочий день"), (.ru, 2, "2 рабочих дня"), (.ru, 5, "5 рабочих дней"),
+            (.ru, 11, "11 рабочих дней"), (.ru, 21, "21 рабочий день"), (.ru, 112, "112 рабочих дней"),
+            (.ru, 1234, "1\u{202F}234 рабочих дня"), (.en, 1, "1 working day"), (.en, 0, "0 working days"),
+            (.en, 12345, "12,345 working days"), (.ky, 1, "1 жумуш күн"), (.ky, 5, "5 жумуш күн"),
+        ] as [(Language, Int, String)])
+    func countedPhrasesFollowEachLanguagesPluralRules(language: Language, n: Int, expected: String) {
+        #expect(Catalog.shipped.count("service_days", n, language) == expected)
     }
 
     @Test func everyValidationMessageIsInTheCatalog() {

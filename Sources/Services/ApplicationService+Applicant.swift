@@ -52,7 +52,12 @@ extension ApplicationService {
                     kind: "document", state: nil, action: nil, reason: "", at: document.issuedAt,
                     ledgerIndex: document.ledgerIndex, agencyCode: document.agency))
         }
-        return events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+        // Within one second, the ledger's order is the order things happened (a payment before the
+        // step it let go on); events without an entry keep their place after those with one.
+        func order(_ item: (offset: Int, element: TimelineEvent)) -> (Int, Int, Int) {
+            (item.element.at, item.element.ledgerIndex ?? Int.max, item.offset)
+        }
+        return events.enumerated().sorted { order($0) < order($1) }.map(\.element)
     }
 
     /// The id of the document issued for the application, if one was.
@@ -114,7 +119,7 @@ extension ApplicationService {
                 throw DomainError.notFound
             }
             guard bill.status != "paid" else { return bill }
-            let receipt = "R-" + id.dropFirst()
+            let receipt = "R" + id.dropFirst()  // B-0ZPK-D14J-15 → R-0ZPK-D14J-15
             let event = try LedgerEvent(
                 kind: "payment.confirmed", actor: "system:payment-gateway", subject: "bill:\(id)", time: at,
                 details: [

@@ -132,6 +132,9 @@ private struct TemplateEncoder: Encoder {
 
         mutating func encodeNil(forKey key: Key) {}
         mutating func encode(_ value: some Encodable, forKey key: Key) throws {
+            // An empty text is absent, as in JavaScript's Mustache: `{{#reason}} — {{reason}}{{/reason}}`
+            // shows nothing for no reason (Swift's Mustache would take "" as true).
+            if let text = value as? String, text.isEmpty { return }
             try TemplateEncoder.encode(value, into: node.member(key.stringValue))
         }
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)

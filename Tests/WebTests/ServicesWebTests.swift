@@ -175,7 +175,11 @@ import Testing
                 page.status == .ok && Self.status(page) == "awaiting_payment"
                     && page.text.contains(#"role="alert" id="notice">The bank declined"#))
             // Shown once: a reload shows the page without the message.
-            #expect(try await !citizen.get("/cabinet/applications/\(id)").text.contains(#"id="notice""#))
+            let unpaid = try await citizen.get("/cabinet/applications/\(id)")
+            #expect(!unpaid.text.contains(#"id="notice""#))
+            // No receipt and no ledger link before there is a payment, no rating before there is one.
+            #expect(!unpaid.text.contains(#"href="/ledger/entries/""#) && !unpaid.text.contains("Receipt"))
+            #expect(!unpaid.text.contains("Your rating"))
             page = try await citizen.submit("/cabinet/applications/\(id)/pay", form: ["outcome": "timeout"])
             #expect(
                 page.status == .ok && Self.status(page) == "awaiting_payment" && page.text.contains("Nothing is lost"))
@@ -192,6 +196,7 @@ import Testing
             page = try await citizen.get("/cabinet/applications/\(id)")
             #expect(Self.status(page) == "issued", "paid, so it proceeded: \(Self.status(page))")
             #expect(page.text.contains("Fee paid"))
+            #expect(!PortalTests.matches(#"<dd>(R-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2})"#, in: page.text).isEmpty)
             // Paying again charges nothing twice.
             page = try await citizen.post("/cabinet/applications/\(id)/pay", form: ["outcome": "confirm"])
             #expect(try await count("bills", in: url) == 1)
@@ -497,6 +502,7 @@ import Testing
             // Notifications in the cabinet, and messages in the outbox in Russian, sent by the dispatcher.
             let notes = try await citizen.get("/cabinet/notifications")
             #expect(notes.text.contains(llc) && notes.text.contains("Требуется исправление"))
+            #expect(!notes.text.contains(" — </li>"), "no dash before a reason that is not there")
             let platform = try await Platform.start(
                 AppConfiguration(databaseURL: url, bcryptCost: 4), logger: TestLog.quiet)
             do {

@@ -95,9 +95,10 @@ struct AdminController: Sendable {
         }
         let page = ClientsPage(
             fields: fields, scopes: scopes, clients: clients, hasClients: !clients.isEmpty,
-            hasErrors: !errors.isEmpty, scopeError: view.error("scopes"), issued: issued.map(ClientsPage.Issued.init))
+            scopeError: view.error("scopes"), issued: issued.map(ClientsPage.Issued.init))
         return pages.render(
-            "admin_clients", titleKey: "admin_title", request: request, context: context, status: status, page: page)
+            "admin_clients", titleKey: "admin_title", request: request, context: context, status: status, page: page,
+            errors: ErrorSummary(errors, language, targets: ["scopes": "scope-" + (scopes.first?.id ?? "")]))
     }
 }
 
@@ -126,7 +127,6 @@ struct ClientsPage: Encodable, Sendable {
     var scopes: [ScopeChoice]
     var clients: [Client]
     var hasClients: Bool
-    var hasErrors: Bool
     var scopeError: String?
     var issued: Issued?
 }

@@ -68,7 +68,7 @@ struct ApplicationsController: Sendable {
             timeline: views.timeline(try await applications.timeline(application), agencies: agencies),
             canWithdraw: !application.status.isFinal, correction: application.status == .correctionRequested,
             canRate: application.status.isFinal && application.rating == nil && application.status != .withdrawn,
-            rating: application.rating.map(String.init) ?? "", hasErrors: !errors.isEmpty,
+            rating: application.rating.map(String.init) ?? "",
             commentError: error("comment"), fileError: error("file"), ratingError: error("rating"),
             scores: (1...5).map(ApplicationPage.Score.init), document: document,
             documentURL: document.map { Route.document.path($0) }, payURL: Route.applicationPay.path(application.id),
@@ -84,8 +84,9 @@ struct ApplicationsController: Sendable {
                     entryURL: Route.ledgerEntry.path(bill.ledgerIndex.map(String.init) ?? ""))
             })
         return pages.render(
-            "application", titleKey: "application_title", request: request, context: context, status: status, page: page
-        )
+            "application", titleKey: "application_title", request: request, context: context, status: status,
+            page: page,
+            errors: ErrorSummary(errors, context.language, targets: ["rating": "rating-1"]), naming: application.id)
     }
 
     @Sendable func pay(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -210,7 +211,6 @@ struct ApplicationPage: Encodable, Sendable {
     var correction: Bool
     var canRate: Bool
     var rating: String
-    var hasErrors: Bool
     var commentError: String
     var fileError: String
     var ratingError: String

@@ -67,7 +67,6 @@ struct AssuranceController: Sendable {
             explanation: pages.text("assurance_\(principal.assurance.rawValue)_means", language),
             canRaise: principal.assurance == .low,
             confirmed: request.uri.queryParameters["confirmed"] != nil && principal.assurance != .low,
-            sendError: sendError.map { pages.text($0, language) },
             sentTo: pending.map {
                 pages.text("assurance_code_sent", language).replacingOccurrences(
                     of: "{phone}", with: $0.sentTo)
@@ -76,10 +75,11 @@ struct AssuranceController: Sendable {
                 view.field(
                     "code", label: "field_activation_code", hint: "field_activation_code_hint",
                     autocomplete: "off", inputmode: "numeric", keepValue: false)
-            ],
-            hasErrors: codeError != nil)
+            ])
         var response = pages.render(
-            "assurance", titleKey: "assurance_title", request: request, context: context, status: status, page: page)
+            "assurance", titleKey: "assurance_title", request: request, context: context, status: status, page: page,
+            errors: sendError.map { ErrorSummary(message: pages.text($0, language), target: "send-code") }
+                ?? ErrorSummary(view.errors, language))
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -92,9 +92,7 @@ struct AssurancePage: Encodable, Sendable {
     var canRaise: Bool
     /// Just raised: say so.
     var confirmed: Bool
-    var sendError: String?
     /// "A code was sent to +996 *** *** 417", while one is pending.
     var sentTo: String?
     var fields: [FieldModel]
-    var hasErrors: Bool
 }

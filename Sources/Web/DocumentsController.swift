@@ -52,7 +52,9 @@ struct DocumentsController: Sendable {
         if check.failure == .revoked { page.revoked = true } else if mayRevoke { page.mayRevoke = true }
         if !reasonError.isEmpty { page.reasonError = reasonError }
         return pages.render(
-            "document", titleKey: "document_title", request: request, context: context, status: status, page: page)
+            "document", titleKey: "document_title", request: request, context: context, status: status, page: page,
+            errors: reasonError.isEmpty ? .none : ErrorSummary(message: reasonError, target: "reason"),
+            naming: document.id)
     }
 
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {

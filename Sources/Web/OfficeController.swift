@@ -80,14 +80,15 @@ struct OfficeController: Sendable {
                 FieldModel.Choice(value: $0, label: views.label("action", $0), selected: $0 == chosen)
             },
             hasActions: !file.actions.isEmpty, reason: reason, reasonError: error("reason"),
-            actionError: error("action"), hasErrors: !errors.isEmpty,
+            actionError: error("action"),
             applicant: file.applicant.map {
                 CasePage.Applicant(
                     name: $0.fullName, pin: $0.pin, birthDate: $0.birthDate, address: $0.address, phone: $0.phone)
             },
             decideURL: Route.officeDecide.path(file.application.id))
         return pages.render(
-            "office_case", titleKey: "case_heading", request: request, context: context, status: status, page: page)
+            "office_case", titleKey: "case_heading", request: request, context: context, status: status, page: page,
+            errors: ErrorSummary(errors, context.language), naming: file.application.id)
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -177,7 +178,6 @@ struct CasePage: Encodable, Sendable {
     var reason: String
     var reasonError: String
     var actionError: String
-    var hasErrors: Bool
     var applicant: Applicant?
     var decideURL: String
 }

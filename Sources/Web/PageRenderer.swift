@@ -39,15 +39,25 @@ struct PageRenderer: Sendable {
         Catalog.shipped.text(key, language)
     }
 
-    /// Renders `template` with the page's own view model `page` laid over the layout's data.
+    /// Renders `template` with the page's own view model `page` laid over the layout's data; the
+    /// title is the catalog's `titleKey` followed by `subject` (which application, case or document),
+    /// and starts with "Error:" when the page shows `errors`.
     func render(
         _ template: String, titleKey: String, request: Request, context: AppRequestContext,
-        status: HTTPResponse.Status = .ok, page: some Encodable & Sendable = NoPageData()
+        status: HTTPResponse.Status = .ok, page: some Encodable & Sendable = NoPageData(), errors: ErrorSummary = .none,
+        naming subject: String? = nil
     ) -> Response {
         let notice = Notice.carried(by: request)
         var layout = layout(titleKey: titleKey, request: request, context: context)
         layout.flash = notice.map { layout.t[$0.rawValue] ?? $0.rawValue }
         layout.flashWarning = notice?.isWarning ?? false
+        // "Application TK-…", "Case TK-…": the title says which one, for tabs, history and screen readers.
+        if let subject { layout.title += " " + subject }
+        if !errors.items.isEmpty {
+            layout.errors = errors.items
+            layout.errorsHeading = Catalog.shipped.count("error_summary", errors.items.count, context.language)
+            layout.title = (layout.t["error_title_prefix"] ?? "Error") + ": " + layout.title
+        }
         let html = library.render(PageContext(layout: layout, page: page), withTemplate: template) ?? ""
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
         // Pages that show personal data must not be kept by shared caches or the back button.
@@ -118,6 +128,9 @@ struct LayoutModel: Sendable {
     var flash: String?
     /// The message is bad news (an alert, not a status).
     var flashWarning = false
+    /// The problems of a form that came back (`ErrorSummary`), and the heading that counts them.
+    var errors: [ErrorSummary.Item] = []
+    var errorsHeading = ""
 }
 
 /// The platform's fixed paths by route name, for templates: `{{links.signIn}}` is `Route.signIn`,

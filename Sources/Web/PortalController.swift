@@ -50,7 +50,9 @@ struct PortalController: Sendable {
         let page = SignInPage(
             next: next, registered: request.uri.queryParameters["registered"] != nil, failure: failure,
             national: nationalSignIn)
-        return pages.render("signin", titleKey: "signin_title", request: request, context: context, page: page)
+        return pages.render(
+            "signin", titleKey: "signin_title", request: request, context: context, page: page,
+            errors: failure.map { ErrorSummary(message: $0, target: "national-signin") } ?? .none)
     }
 
     @Sendable func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -72,7 +74,8 @@ struct PortalController: Sendable {
             var response = pages.render(
                 "signin", titleKey: "signin_title", request: request, context: context, status: status,
                 page: SignInPage(
-                    next: next, failure: pages.text(key, context.language), pin: form["pin"], national: nationalSignIn))
+                    next: next, failure: pages.text(key, context.language), pin: form["pin"], national: nationalSignIn),
+                errors: ErrorSummary(message: pages.text(key, context.language), target: "pin"))
             if case .throttled(let seconds) = failure { response.headers[.retryAfter] = String(seconds) }
             return response
         }
@@ -141,7 +144,7 @@ struct PortalController: Sendable {
         ]
         return pages.render(
             "register", titleKey: "register_title", request: request, context: context, status: status,
-            page: FormPage(fields: fields, hasErrors: !errors.isEmpty))
+            page: FormPage(fields: fields), errors: ErrorSummary(errors, context.language))
     }
 
     private func districtChoices(_ language: Language) async throws -> [(String, String)] {
@@ -225,7 +228,7 @@ struct PortalController: Sendable {
         ]
         return pages.render(
             "organisation_new", titleKey: "org_title", request: request, context: context, status: status,
-            page: FormPage(fields: fields, hasErrors: !errors.isEmpty))
+            page: FormPage(fields: fields), errors: ErrorSummary(errors, language))
     }
 
     /// The signed-in person, or `DomainError.unauthenticated` (which sends people to sign in).
@@ -274,7 +277,6 @@ struct SignInPage: Encodable, Sendable {
 /// A page that is one form of `field.mustache` fields.
 struct FormPage: Encodable, Sendable {
     var fields: [FieldModel]
-    var hasErrors: Bool
 }
 
 /// The personal cabinet: the person's record, their companies and, for an official, their post.

@@ -58,7 +58,8 @@ struct RegistrarController: Sendable {
                     view.field("givenName", label: "field_given_name"),
                     view.field("documentNumber", label: "field_document_number", hint: "field_document_number_hint"),
                 ],
-                seenError: view.error("seen"), hasErrors: !errors.isEmpty, done: done))
+                seenError: view.error("seen"), done: done),
+            errors: ErrorSummary(errors, context.language))
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -68,7 +69,6 @@ struct RegistrarController: Sendable {
 struct RegistrarPage: Encodable, Sendable {
     var fields: [FieldModel]
     var seenError: String?
-    var hasErrors: Bool
     /// An account was just confirmed.
     var done: Bool
 }

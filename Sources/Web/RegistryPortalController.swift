@@ -185,7 +185,7 @@ struct RegistryPortalController: Sendable {
             view.field("purpose", label: "office_purpose", optional: true, hint: "office_purpose_hint"),
             view.field("caseNumber", label: "office_case", optional: true),
         ]
-        var model = RegistrySearchPage(fields: fields, hasErrors: !errors.isEmpty, results: nil)
+        var model = RegistrySearchPage(fields: fields, results: nil)
         if let (registry, page) = results, let schema = registry.latest {
             model.results = RegistrySearchPage.Results(
                 registry: registry.title.text(language),
@@ -201,7 +201,7 @@ struct RegistryPortalController: Sendable {
         }
         return pages.render(
             "office_registries", titleKey: "office_title", request: request, context: context, status: status,
-            page: model)
+            page: model, errors: ErrorSummary(errors, language))
     }
 
     /// Every version of one record, with who changed it, when and why. A read like any other:
@@ -346,7 +346,6 @@ struct RegistrySearchPage: Encodable, Sendable {
         var map: String
     }
     var fields: [FieldModel]
-    var hasErrors: Bool
     var results: Results?
 }
 

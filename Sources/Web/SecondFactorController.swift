@@ -119,7 +119,7 @@ struct SecondFactorController: Sendable {
             inputmode: "numeric", keepValue: false)
         return pages.render(
             "signin_code", titleKey: "second_factor_title", request: request, context: context, status: status,
-            page: SecondFactorPage(fields: [field], hasErrors: error != nil, next: next))
+            page: SecondFactorPage(fields: [field], next: next), errors: ErrorSummary(view.errors, context.language))
     }
 
     private func enrolForm(
@@ -136,11 +136,12 @@ struct SecondFactorController: Sendable {
             "signin_authenticator", titleKey: "authenticator_title", request: request, context: context,
             status: status,
             page: AuthenticatorPage(
-                fields: [field], hasErrors: error != nil, next: next,
+                fields: [field], next: next,
                 secret: stride(from: 0, to: offer.secret.count, by: 4).map {
                     String(offer.secret.dropFirst($0).prefix(4))
                 }.joined(separator: " "),
-                uri: offer.uri))
+                uri: offer.uri),
+            errors: ErrorSummary(view.errors, context.language))
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -149,14 +150,12 @@ struct SecondFactorController: Sendable {
 /// The second-factor form: one code field.
 struct SecondFactorPage: Encodable, Sendable {
     var fields: [FieldModel]
-    var hasErrors: Bool
     var next: String
 }
 
 /// Setting up an authenticator app: the secret in groups of four and its `otpauth://` address.
 struct AuthenticatorPage: Encodable, Sendable {
     var fields: [FieldModel]
-    var hasErrors: Bool
     var next: String
     var secret: String
     var uri: String

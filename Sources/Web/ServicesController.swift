@@ -153,14 +153,13 @@ struct ServicesController: Sendable {
             page: ApplyPage(
                 id: service.id, title: service.title.text(context.language),
                 idempotencyKey: key.isEmpty ? Secrets.token() : key,
-                fee: service.fee > 0 ? fee(service, views) : "", hasErrors: !errors.isEmpty,
-                formErrors: errors.filter { error in !service.form.contains { error.field.hasPrefix($0.id) } }.map {
-                    views.t($0.messageKey)
-                },
+                fee: service.fee > 0 ? fee(service, views) : "",
                 organisations: organisations, hasOrganisations: !organisations.isEmpty,
                 fields: service.form.map {
                     views.field($0, values: values, errors: errors, prefilled: prefilled, districts: districts)
-                }, applyURL: Route.apply.path(service.id)))
+                }, applyURL: Route.apply.path(service.id)),
+            errors: ErrorSummary(
+                errors, context.language, linked: { error in service.form.contains { error.field.hasPrefix($0.id) } }))
     }
 }
 
@@ -220,9 +219,6 @@ struct ApplyPage: Encodable, Sendable {
     var title: String
     var idempotencyKey: String
     var fee: String
-    var hasErrors: Bool
-    /// Problems with the application as a whole (the account's assurance, whom it is for), not one field.
-    var formErrors: [String]
     /// Whom to apply for: oneself or a company one represents.
     var organisations: [FieldModel.Choice]
     var hasOrganisations: Bool

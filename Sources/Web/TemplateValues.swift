@@ -28,12 +28,14 @@ struct PageContext: MustacheParent {
     let page: [String: Any]
     let languages: [Any]
     let user: Any?
+    let errors: [Any]
 
     init(layout: LayoutModel, page: some Encodable) {
         self.layout = layout
         self.page = TemplateValues.of(page) as? [String: Any] ?? [:]
         self.languages = layout.languages.map(TemplateValues.of)
         self.user = layout.user.map(TemplateValues.of)
+        self.errors = layout.errors.map(TemplateValues.of)
     }
 
     func child(named name: String) -> Any? {
@@ -42,7 +44,7 @@ struct PageContext: MustacheParent {
         if let value = page[name] { return value }
         switch name {
         case "lang": return layout.lang
-        case "title": return layout.title
+        case "title", "documentTitle": return layout.title
         case "csrf": return layout.csrf
         case "path": return layout.path
         case "languages": return languages
@@ -50,6 +52,9 @@ struct PageContext: MustacheParent {
         case "user": return user
         case "flash": return layout.flash
         case "flashWarning": return layout.flashWarning
+        case "errorSummary": return errors
+        case "hasErrorSummary": return !errors.isEmpty
+        case "errorsHeading": return layout.errorsHeading
         default: return nil
         }
     }

@@ -416,6 +416,13 @@ import Testing
                 #expect(answer.status == .unprocessableContent, "\(item.service) \(item.field)")
                 #expect(answer.text.contains(item.message), "\(item.service) \(item.field): \(item.message)")
                 #expect(answer.text.contains("id=\"\(item.field)-error\""), "the message is beside \(item.field)")
+                // GOV.UK's error summary: it takes focus, counts, links to the field; the title says "Error".
+                let anchor = item.field.replacingOccurrences(of: ".", with: "-")
+                #expect(answer.text.contains(#"<title>Error: "#), "\(item.service) \(item.field)")
+                #expect(answer.text.contains(#"id="error-summary""#) && answer.text.contains("autofocus"))
+                #expect(answer.text.contains(#"id="error-summary-heading">There "#))
+                #expect(answer.text.contains("<a href=\"#\(anchor)\">\(item.message)"), "\(item.service) \(item.field)")
+                #expect(answer.text.contains("id=\"\(anchor)\""), "the link's target exists: \(anchor)")
             }
             #expect(try await count("applications", in: url) == before)
             #expect(try await count("ledger_entries", in: url) == ledgerBefore, "nothing written")

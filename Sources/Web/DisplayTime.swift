@@ -33,4 +33,14 @@ enum DisplayTime {
     static func dateTime(utcTimestamp text: String, _ language: Language) -> String {
         CalendarDate.seconds(utcTimestamp: text).map { dateTime($0, language) } ?? text
     }
+
+    /// A day as people type it: `30.11.2026` (as Kyrgyz and Russian pages show it) or `2026-11-30`.
+    static func parseDate(_ text: String) -> CalendarDate? {
+        let parts = text.split(separator: ".")
+        guard parts.count == 3 else { return CalendarDate(iso: text) }
+        guard parts[0].count <= 2, parts[1].count <= 2, parts[2].count == 4, let day = Int(parts[0]),
+            let month = Int(parts[1]), let year = Int(parts[2])
+        else { return nil }
+        return CalendarDate(year: year, month: month, day: day)
+    }
 }

@@ -48,6 +48,8 @@ struct DocumentsController: Sendable {
     ) async throws -> Response {
         let (document, agency, mayRevoke) = try await visible(context)
         var page = try await view(document, agency: agency, language: context.language, full: true)
+        page.verifyAddress = PublicAddress.base(of: request) + page.verifyURL
+        page.qr = (try? QRCode(page.verifyAddress).svg(label: pages.text("document_qr", context.language))) ?? ""
         let check = try await applications.verify(id: document.id)
         if check.failure == .revoked { page.revoked = true } else if mayRevoke { page.mayRevoke = true }
         if !reasonError.isEmpty { page.reasonError = reasonError }
@@ -92,8 +94,21 @@ struct DocumentsController: Sendable {
         }
         var facts: [DocumentView.Fact] = []
         if case .object(let values)? = content["facts"] {
-            for key in values.keys.sorted() {
-                facts.append(DocumentView.Fact(name: key, value: values[key]?.plainText ?? ""))
+            // Labelled as the service's form labels its fields (in its order); facts the platform
+            // adds (a new INN, a child's PIN) by the catalog.
+            let form = try? await applications.catalogue.service(content["service"]?.stringValue ?? "").form
+            let views = ServiceViews(pages: pages, language: language)
+            let answers = values.compactMapValues(\.plainText)
+            let fields = (form ?? []).filter { values[$0.id] != nil }
+            for field in fields {
+                facts.append(
+                    DocumentView.Fact(
+                        name: field.label.text(language), value: views.value(of: field, in: answers) ?? ""))
+            }
+            for key in values.keys.sorted() where !fields.contains(where: { $0.id == key }) {
+                facts.append(
+                    DocumentView.Fact(
+                        name: Catalog.shipped.table(language)["docfact_" + key] ?? key, value: answers[key] ?? ""))
             }
         }
         let masked =
@@ -111,8 +126,27 @@ struct DocumentsController: Sendable {
             revokeURL: Route.documentRevoke.path(document.id))
     }
 
+    /// The verification form; `?number=` (a document number as printed) opens that document's verdict.
     @Sendable func verifyForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        pages.render("verify", titleKey: "verify_title", request: request, context: context, page: VerifyPage())
+        guard let typed = request.uri.queryParameters["number"].map(String.init) else {
+            return pages.render(
+                "verify", titleKey: "verify_title", request: request, context: context, page: VerifyPage())
+        }
+        if let number = Self.documentNumber(typed) { return .redirect(to: Route.verifyDocument.path(number)) }
+        let message = pages.text(typed.isEmpty ? "error_required" : "error_document_number_format", context.language)
+        return pages.render(
+            "verify", titleKey: "verify_title", request: request, context: context, status: .unprocessableContent,
+            page: VerifyPage(number: String(typed.prefix(100)), numberError: message),
+            errors: ErrorSummary(message: message, target: "number"))
+    }
+
+    /// A document number as people type it (spaces, dashes, lower case forgiven), or nil.
+    static func documentNumber(_ typed: String) -> String? {
+        let number = typed.uppercased().filter { $0 != " " && $0 != "-" }
+        guard (4...40).contains(number.count), number.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            return nil
+        }
+        return number
     }
 
     @Sendable func verifyID(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -124,9 +158,14 @@ struct DocumentsController: Sendable {
         let form = try await RequestForm.read(request)
         let text = form.files["file"].map { String(decoding: $0.bytes, as: UTF8.self) } ?? form["document"]
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            let message = pages.text("error_required", context.language)
             return pages.render(
                 "verify", titleKey: "verify_title", request: request, context: context, status: .unprocessableContent,
-                page: VerifyPage(documentError: pages.text("error_required", context.language)))
+                page: VerifyPage(documentError: message), errors: ErrorSummary(message: message, target: "document"))
+        }
+        // A number pasted where the file's text goes is taken as a number.
+        if !text.contains("{"), let number = Self.documentNumber(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            return .redirect(to: Route.verifyDocument.path(number))
         }
         let check: DocumentCheck
         do {
@@ -197,6 +236,10 @@ struct DocumentView: Encodable, Sendable {
     var keyID: String
     var signature: String
     var verifyPath: String
+    /// The verification address in full (scheme and host), as printed and in the QR code.
+    var verifyAddress = ""
+    /// The QR code of `verifyAddress`, as inline SVG.
+    var qr = ""
     var ledgerIndex: Int?
     var entryURL: String?
     var verifyURL: String
@@ -214,4 +257,7 @@ struct VerifyPage: Encodable, Sendable {
     var genuine = false
     var failure: String?
     var documentError: String?
+    /// The number typed, and what is wrong with it.
+    var number = ""
+    var numberError: String?
 }

@@ -65,12 +65,12 @@ struct LedgerController: Sendable {
         let checkpoint = try await ledger.latestCheckpoint().map {
             LedgerPage.Checkpoint(size: language.number($0.size), root: $0.root.base64, note: $0.note)
         }
-        let host = request.head.authority ?? "127.0.0.1:8080"
         let filtered = kind != nil || day != nil
         let page = LedgerPage(
             size: language.number(head.size), key: ledger.verifier.encoded, origin: ledger.origin,
             checkpoint: checkpoint,
-            commands: "tazakoom ledger verify --url http://\(host) --key '\(ledger.verifier.encoded)'\n"
+            commands:
+                "tazakoom ledger verify --url \(PublicAddress.base(of: request)) --key '\(ledger.verifier.encoded)'\n"
                 + "tazakoom ledger verify-receipt RECEIPT-FILE --key '\(ledger.verifier.encoded)'",
             entries: found.entries.map { entry in
                 LedgerPage.Entry(

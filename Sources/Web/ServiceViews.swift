@@ -129,19 +129,29 @@ struct ServiceViews {
     /// A service's answers as (label, value) rows in the reader's language.
     func answerRows(_ application: Application, service: Service) -> [LabelledValue] {
         service.form.compactMap { field in
-            let value: String
-            switch field.kind {
-            case .address:
-                guard let street = application.answers["\(field.id).street"] else { return nil }
-                value = (application.answers["\(field.id).district"] ?? "") + ", " + street
-            case .choice:
-                guard let raw = application.answers[field.id] else { return nil }
-                value = field.choices.first { $0.value == raw }?.label.text(language) ?? raw
-            default:
-                guard let raw = application.answers[field.id] else { return nil }
-                value = field.kind == .file ? "SHA-256 " + raw.prefix(16) + "…" : raw
+            value(of: field, in: application.answers).map {
+                LabelledValue(label: field.label.text(language), value: $0)
             }
-            return LabelledValue(label: field.label.text(language), value: value)
+        }
+    }
+
+    /// A field's answer as a person reads it: a choice by its label, a date in the language's
+    /// format, a file by its digest; nil when the field was not answered.
+    func value(of field: FormField, in answers: [String: String]) -> String? {
+        switch field.kind {
+        case .address:
+            guard let street = answers["\(field.id).street"] else { return nil }
+            return (answers["\(field.id).district"] ?? "") + ", " + street
+        case .choice:
+            guard let raw = answers[field.id] else { return nil }
+            return field.choices.first { $0.value == raw }?.label.text(language) ?? raw
+        case .date:
+            guard let raw = answers[field.id] else { return nil }
+            return CalendarDate(iso: raw).map { DisplayTime.date($0, language) } ?? raw
+        case .file:
+            return answers[field.id].map { "SHA-256 " + $0.prefix(16) + "…" }
+        default:
+            return answers[field.id]
         }
     }
 }

@@ -6,6 +6,7 @@ under load loses no acknowledged application."""
 import json
 import os
 import re
+import subprocess
 import threading
 import time
 import uuid
@@ -102,6 +103,16 @@ def test_a_new_citizen_gets_a_certificate_in_kyrgyz_and_verifies_it(server, brow
     click_and_wait(browser, "#document-link")
     assert resident["givenName"] in browser.find_element(By.ID, "holder").text
     document = browser.find_element(By.ID, "document-id").text
+    assert_accessible(browser, "document")
+    # The QR code on the document decodes (Debian's zbarimg, from what Chromium shows) to the full
+    # verification address, printed beside it; that address says genuine.
+    address = browser.find_element(By.ID, "verify-address").text
+    assert address == url + "/verify/" + document
+    qr_png = os.path.join(os.path.dirname(server.log.name), "qr.png")
+    with open(qr_png, "wb") as f:
+        f.write(browser.find_element(By.ID, "document-qr").screenshot_as_png)
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", qr_png], capture_output=True, text=True, timeout=30)
+    assert decoded.stdout.strip() == address, decoded.stderr
     browser.get(url + "/cabinet/applications")
     assert tracking in browser.page_source
     assert_accessible(browser, "cabinet: applications")

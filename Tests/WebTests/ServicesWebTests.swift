@@ -102,6 +102,14 @@ import Testing
             #expect(page.text.contains("Fee paid") && page.text.contains("Document issued and signed"))
             let printable = try await citizen.get("/documents/\(document)")
             #expect(printable.status == .ok && printable.text.contains("Айгүл"))
+            // In words: the form's label and the choice's label, not `purpose / employment`.
+            #expect(printable.text.contains("<dt>What the certificate is for</dt><dd>Employment</dd>"))
+            #expect(!printable.text.contains("<dt>purpose</dt>"))
+            // The full verification address, printed and as a QR code (decoded in the browser test).
+            #expect(printable.text.contains(#"id="verify-address">http://"#))
+            #expect(printable.text.contains("/verify/\(document)</a>"))
+            #expect(printable.text.contains(#"<div class="qr" id="document-qr"><svg"#))
+            #expect(printable.text.contains("<title>Document \(document) · "))
             let file = try await citizen.get("/documents/\(document)/document.json")
             let issued = try IssuedDocument(json: file.text)
             try DocumentVerification.check(issued)
@@ -124,6 +132,19 @@ import Testing
                 try await anonymous.post("/verify", multipart: ["document": resigned.json]).text.contains(
                     "The key is not the issuing agency"))
             #expect(try await anonymous.get("/verify/DNOSUCHDOCUMENT0000000").status == .unprocessableContent)
+            // By number, as typed from paper: spaces, dashes and lower case forgiven; pasted works too.
+            let typed = String(
+                document.lowercased().enumerated().map { $0.offset == 5 ? " \($0.element)" : "\($0.element)" }.joined())
+            let byNumber = try await anonymous.get("/verify?number=\(Browser.encode(typed))")
+            #expect(byNumber.status == .seeOther && byNumber.headers[.location] == "/verify/\(document)")
+            let pasted = try await anonymous.post("/verify", multipart: ["document": " \(document)\n"])
+            #expect(pasted.status == .seeOther && pasted.headers[.location] == "/verify/\(document)")
+            for bad in ["", "<script>", "D" + String(repeating: "9", count: 60)] {
+                let refused = try await anonymous.get("/verify?number=\(Browser.encode(bad))")
+                #expect(
+                    refused.status == .unprocessableContent && refused.text.contains(#"id="number-error""#), "\(bad)")
+                #expect(!refused.text.contains("<script>"))
+            }
             #expect(
                 try await anonymous.post("/verify", multipart: ["document": "{not json"]).text.contains(
                     "This is not a document file"))
@@ -325,7 +346,7 @@ import Testing
                 PortalTests.matches(#"href="/documents/([A-Z0-9]+)""#, in: registered.text).first)
             let record = try await head.get("/documents/\(certificate)")
             let childPIN = try #require(
-                PortalTests.matches(#"<dt>childPin</dt><dd>([0-9]{14})</dd>"#, in: record.text).first)
+                PortalTests.matches(#"<dt>Child[^<]*PIN</dt><dd>([0-9]{14})</dd>"#, in: record.text).first)
             #expect(childPIN.hasPrefix("2") && (try? PIN(childPIN)) != nil, "a valid PIN for a boy born today")
             #expect(try await count("rr_population", in: url) == people + 1)
             #expect(try await count("person_relations", in: url) == 2, "mother and father (the applicant)")
@@ -480,7 +501,7 @@ import Testing
             let registration = try #require(PortalTests.matches(#"href="/documents/([A-Z0-9]+)""#, in: page.text).first)
             let inn = try #require(
                 PortalTests.matches(
-                    #"<dt>inn</dt><dd>(0[0-9]{13})</dd>"#, in: try await citizen.get("/documents/\(registration)").text
+                    #"<dt>ИНН</dt><dd>(0[0-9]{13})</dd>"#, in: try await citizen.get("/documents/\(registration)").text
                 ).first)
             #expect((try? INN(inn)) != nil)
             let entity = try await count("rr_legal_entities", in: url)

@@ -12,6 +12,8 @@ public struct Service: Sendable, Codable, Equatable {
     public var summary: LocalizedName
     /// What a person needs to know before applying.
     public var description: LocalizedName
+    /// Other words people search for it by, comma-separated per language ("справка о несудимости").
+    public var keywords: LocalizedName?
     /// The life event the service belongs to (`documents`, `family`, `business`, …).
     public var lifeEvent: String
     public var category: String

@@ -38,19 +38,52 @@ public actor ServiceCatalogue {
         await cache.removeAll()
     }
 
-    /// Services matching every word of `query` in any language (case and diacritics ignored),
-    /// optionally within one life event or agency.
+    /// Services matching every word of `query` in any language, by word form (case, `ё` and
+    /// endings ignored: "несудимость" finds "несудимости"), title, summary, description or
+    /// keywords, optionally within one life event or agency.
     public func search(_ query: String, lifeEvent: String? = nil, agency: String? = nil) async throws -> [Service] {
-        let words = Self.fold(query).split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        let words = Self.words(query)
         return try await all().filter { service in
             if let lifeEvent, !lifeEvent.isEmpty, service.lifeEvent != lifeEvent { return false }
             if let agency, !agency.isEmpty, service.agency != agency { return false }
-            guard !words.isEmpty else { return true }
-            let text = Self.fold(
-                [service.title, service.summary, service.description].flatMap { [$0.ky, $0.ru, $0.en] }.joined(
-                    separator: " ") + " " + service.id)
-            return words.allSatisfy { text.contains($0) }
+            let text = Self.searchWords(service)
+            return words.allSatisfy { word in text.contains { Self.sameWord(word, $0) } }
         }
+    }
+
+    /// When `query` found nothing: services matching any of its words, the most matched first, so
+    /// the page can suggest something instead of an empty list.
+    public func suggestions(_ query: String, limit: Int = 3) async throws -> [Service] {
+        let words = Self.words(query)
+        guard !words.isEmpty else { return [] }
+        let scored = try await all().map { service in
+            let text = Self.searchWords(service)
+            return (service, words.filter { word in text.contains { Self.sameWord(word, $0) } }.count)
+        }
+        return scored.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(limit).map(\.0)
+    }
+
+    /// The words of a query that carry meaning: prepositions and other words of one or two
+    /// letters ("о", "на", "of") are dropped.
+    static func words(_ text: String) -> [String] {
+        fold(text).split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init).filter {
+            $0.count >= 3 || $0.allSatisfy(\.isNumber)
+        }
+    }
+
+    static func searchWords(_ service: Service) -> [String] {
+        let names = [service.title, service.summary, service.description] + (service.keywords.map { [$0] } ?? [])
+        return words(names.flatMap { [$0.ky, $0.ru, $0.en] }.joined(separator: " ") + " " + service.id)
+    }
+
+    /// Whether a query word and a word of the text are forms of one word: they share all but the
+    /// last two letters of the shorter (at least three), which covers Russian and Kyrgyz endings
+    /// ("справка", "справку"; "мектеп", "мектепке") and a word typed in part ("регистр").
+    static func sameWord(_ query: String, _ word: String) -> Bool {
+        if word.hasPrefix(query) { return true }
+        let stem = max(3, min(query.count, word.count) - 2)
+        guard query.count >= stem, word.count >= stem else { return false }
+        return query.prefix(stem) == word.prefix(stem)
     }
 
     /// Lower case without diacritics; Kyrgyz letters ө, ү, ң keep their identity (they are not o, y, н with marks).

@@ -30,6 +30,7 @@ struct ServicesController: Sendable {
         let agencies = try await identity.agencies()
         let all = try await applications.catalogue.all()
         let found = try await applications.catalogue.search(query, lifeEvent: event, agency: agency)
+        let suggestions = found.isEmpty ? try await applications.catalogue.suggestions(query) : []
         let groups = Self.lifeEvents.compactMap { id -> CataloguePage.Group? in
             let services = found.filter { $0.lifeEvent == id }
             guard !services.isEmpty else { return nil }
@@ -41,7 +42,9 @@ struct ServicesController: Sendable {
         return pages.render(
             "services_catalogue", titleKey: "catalogue_heading", request: request, context: context,
             page: CataloguePage(
-                query: query, count: found.count, groups: groups,
+                query: query, found: Catalog.shipped.count("catalogue_found", found.count, context.language),
+                none: found.isEmpty, suggestions: suggestions.map { summary($0, views: views, agencies: agencies) },
+                hasSuggestions: !suggestions.isEmpty, groups: groups,
                 events: [FieldModel.Choice(value: "", label: views.t("catalogue_all"), selected: event.isEmpty)]
                     + Self.lifeEvents.map {
                         FieldModel.Choice(value: $0, label: views.t("event_life_\($0)"), selected: $0 == event)
@@ -182,7 +185,12 @@ struct CataloguePage: Encodable, Sendable {
         var services: [Summary]
     }
     var query: String
-    var count: Int
+    /// "3 services found", in the language's plural form.
+    var found: String
+    /// Nothing matched: the page suggests what might.
+    var none: Bool
+    var suggestions: [Summary]
+    var hasSuggestions: Bool
     var groups: [Group]
     var events: [FieldModel.Choice]
     var agencies: [FieldModel.Choice]

@@ -31,6 +31,8 @@ public struct Application: Sendable, Equatable {
         case awaitingPayment = "awaiting_payment"
         case inProgress = "in_progress"
         case correctionRequested = "correction_requested"
+        /// Refused, and the applicant appealed: the agency's head examines the refusal.
+        case underAppeal = "under_appeal"
         case issued, approved, refused, withdrawn
 
         /// Whether the application has ended.

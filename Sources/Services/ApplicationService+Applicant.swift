@@ -36,7 +36,10 @@ extension ApplicationService {
                 events.append(
                     TimelineEvent(
                         kind: event.kind, state: event.to, action: event.action,
-                        reason: event.kind == "transition" && event.role != nil ? event.reason : "", at: event.at,
+                        // An official's reasons and the applicant's own words (a correction), not
+                        // the system's notes.
+                        reason: event.kind == "transition" && (event.role != nil || event.actor == "applicant")
+                            ? event.reason : "", at: event.at,
                         ledgerIndex: event.ledgerIndex, agencyCode: agency))
             }
         }

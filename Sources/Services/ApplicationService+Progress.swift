@@ -12,6 +12,9 @@ import Workflow
 extension ApplicationService {
     /// The applicant's view of a case's state.
     static func status(of item: WorkflowCase, service: Service, stage: Int) -> Application.Status {
+        if item.definitionID == Appeal.process {
+            return item.state == Appeal.upheld ? .refused : .underAppeal
+        }
         if item.state == "awaiting_payment" { return .awaitingPayment }
         if item.state == "correction" { return .correctionRequested }
         guard item.isTerminal else { return .inProgress }
@@ -29,6 +32,9 @@ extension ApplicationService {
         previous: Application.Status?, reason: String, at: Int, notes: Notifier
     ) async throws {
         var item = item
+        if item.definitionID == Appeal.process && item.state == Appeal.overturned {
+            item = try await reexamine(sql, &application, service: service)
+        }
         while item.isTerminal, application.stage < service.stages.count,
             service.stages[application.stage].passOn.contains(item.state),
             let next = service.stage(after: application.stage)

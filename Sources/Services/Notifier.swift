@@ -101,12 +101,13 @@ final class Notifier {
         return out + rest
     }
 
-    /// Each status change is a new revision of the application's case, so this names it uniquely
-    /// without asking the kernel for random bytes on every submission.
+    /// Each status change is a new revision of the application's current case, so this names it
+    /// uniquely without asking the kernel for random bytes on every submission (a stage examined
+    /// again after an appeal has a case of its own).
     static func id(
         _ note: (application: Application, service: Service, status: Application.Status, reason: String, at: Int)
     ) -> String {
-        "\(note.application.id):\(note.application.stage):\(note.application.caseRevision)"
+        "\(note.application.id):\(note.application.caseID):\(note.application.caseRevision)"
     }
 
     func add(_ application: Application, service: Service, status: Application.Status, reason: String, at: Int) {

@@ -63,6 +63,29 @@ public struct SQLServicesStore: ServicesStore {
         }
     }
 
+    // MARK: appeals
+
+    public func insertAppeal(_ appeal: Appeal, on sql: any SQLDatabase) async throws {
+        try await sql.raw(
+            """
+            INSERT INTO application_appeals (application_id, case_id, reason, filed_at)
+            VALUES (\(bind: appeal.applicationID), \(bind: appeal.caseID), \(bind: appeal.reason), \(bind: appeal.filedAt))
+            """
+        ).run()
+    }
+
+    public func appeal(of applicationID: String, on sql: any SQLDatabase) async throws -> Appeal? {
+        try await sql.raw(
+            "SELECT application_id, case_id, reason, filed_at FROM application_appeals WHERE application_id = \(bind: applicationID)"
+        ).first().map { row in
+            Appeal(
+                applicationID: try row.decode(column: "application_id", as: String.self),
+                caseID: try row.decode(column: "case_id", as: String.self),
+                reason: try row.decode(column: "reason", as: String.self),
+                filedAt: try row.decode(column: "filed_at", as: Int.self))
+        }
+    }
+
     // MARK: applications
 
     public func insert(_ applications: [NewApplication], at: Int, on sql: any SQLDatabase) async throws {

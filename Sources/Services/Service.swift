@@ -35,6 +35,9 @@ public struct Service: Sendable, Codable, Equatable {
     /// The level of assurance an applicant's account needs (low when not given).
     public var assurance: Assurance?
     public var representing: String?
+    /// Where and until when a refusal can be appealed; nil: to the head of the agency that refused,
+    /// within `Appeal.defaultDays` days.
+    public var appeal: AppealRoute?
     /// Records a positive decision writes into registries: from then on the state knows it and
     /// nobody is asked for it again (a birth, a company).
     public var records: [RegistryEntry]?

@@ -67,5 +67,14 @@ public enum ServiceMigrations {
                 "ALTER TABLE escalation_notices ADD COLUMN at BIGINT NOT NULL DEFAULT 0",
                 "CREATE INDEX escalation_notices_by_time ON escalation_notices (at)",
             ]),
+        // Appeals against refusals: one per application (the key), with the applicant's grounds.
+        Migration(
+            version: 502, name: "appeals",
+            statements: [
+                """
+                CREATE TABLE application_appeals (application_id TEXT PRIMARY KEY, case_id TEXT NOT NULL, reason TEXT NOT NULL,
+                  filed_at BIGINT NOT NULL)
+                """
+            ]),
     ]
 }

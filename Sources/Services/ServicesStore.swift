@@ -79,6 +79,10 @@ public protocol ServicesStore: Sendable {
     func draft(service: String, applicant: String, on sql: any SQLDatabase) async throws -> [String: String]?
     func deleteDrafts(_ pairs: [(applicant: String, service: String)], on sql: any SQLDatabase) async throws
 
+    // MARK: appeals
+    func insertAppeal(_ appeal: Appeal, on sql: any SQLDatabase) async throws
+    func appeal(of applicationID: String, on sql: any SQLDatabase) async throws -> Appeal?
+
     // MARK: applications
     func insert(_ applications: [NewApplication], at: Int, on sql: any SQLDatabase) async throws
     /// Records each application's current stage and its case.

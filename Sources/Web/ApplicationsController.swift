@@ -18,6 +18,7 @@ struct ApplicationsController: Sendable {
         router.post(Route.applicationWithdraw.pattern, use: withdraw)
         router.post(Route.applicationCorrection.pattern, use: correction)
         router.post(Route.applicationRating.pattern, use: rate)
+        router.post(Route.applicationAppeal.pattern, use: appeal)
         router.get(Route.applicationFile.pattern, use: file)
         router.get(Route.notifications.pattern, use: notifications)
     }
@@ -56,6 +57,8 @@ struct ApplicationsController: Sendable {
         let agencies = try await identity.agencies()
         let bill = try await applications.bill(of: application)
         let document = try await applications.documentID(of: application)
+        let appealRight = try await applications.appealRight(of: application)
+        let appeal = try await applications.appeal(of: application)
         let error = { (field: String) in errors.first { $0.field == field }.map { views.t($0.messageKey) } ?? "" }
         let page = ApplicationPage(
             id: application.id, service: service.title.text(context.language), serviceID: service.id,
@@ -66,7 +69,8 @@ struct ApplicationsController: Sendable {
             due: DisplayTime.date(application.dueOn, context.language),
             answers: views.answerRows(application, service: service),
             timeline: views.timeline(try await applications.timeline(application), agencies: agencies),
-            canWithdraw: !application.status.isFinal, correction: application.status == .correctionRequested,
+            canWithdraw: !application.status.isFinal && application.status != .underAppeal,
+            correction: application.status == .correctionRequested,
             canRate: application.status.isFinal && application.rating == nil && application.status != .withdrawn,
             rating: application.rating.map(String.init) ?? "",
             commentError: error("comment"), fileError: error("file"), ratingError: error("rating"),
@@ -75,6 +79,16 @@ struct ApplicationsController: Sendable {
             withdrawURL: Route.applicationWithdraw.path(application.id),
             correctionURL: Route.applicationCorrection.path(application.id),
             ratingURL: Route.applicationRating.path(application.id),
+            appealRight: appealRight.map { right in
+                views.t("appeal_right").replacingOccurrences(
+                    of: "{date}", with: DisplayTime.date(right.until, context.language)
+                ).replacingOccurrences(
+                    of: "{agency}",
+                    with: agencies.first { $0.code == right.agency }?.name.text(context.language) ?? right.agency)
+            }, appealURL: Route.applicationAppeal.path(application.id), appealError: error("appeal"),
+            appeal: appeal.map {
+                ApplicationPage.AppealView(reason: $0.reason, filed: DisplayTime.dateTime($0.filedAt, context.language))
+            },
             bill: bill.map { bill in
                 ApplicationPage.BillView(
                     number: bill.id, amount: "\(bill.amount) \(views.t("currency_som"))",
@@ -136,6 +150,18 @@ struct ApplicationsController: Sendable {
         }
     }
 
+    @Sendable func appeal(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try PortalController.signedIn(context)
+        let form = try await FormData.read(request)
+        let id = try context.parameters.require("id")
+        do {
+            _ = try await applications.fileAppeal(id, by: principal, reason: form["appeal"])
+            return .seeOther(Route.application.path(id), notice: .appealSent)
+        } catch let error as ValidationError {
+            return try await render(request, context: context, status: .unprocessableContent, errors: error.fields)
+        }
+    }
+
     @Sendable func file(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try PortalController.signedIn(context)
         let found = try await applications.file(
@@ -187,6 +213,11 @@ struct ApplicationsPage: Encodable, Sendable {
 struct ApplicationPage: Encodable, Sendable {
     /// A score to choose when rating.
     struct Score: Encodable, Sendable { var value: Int }
+    /// An appeal filed.
+    struct AppealView: Encodable, Sendable {
+        var reason: String
+        var filed: String
+    }
     /// The application's bill.
     struct BillView: Encodable, Sendable {
         var number: String
@@ -221,6 +252,12 @@ struct ApplicationPage: Encodable, Sendable {
     var withdrawURL: String
     var correctionURL: String
     var ratingURL: String
+    /// "You can appeal until … to the head of …", while the applicant can.
+    var appealRight: String?
+    var appealURL: String
+    var appealError: String
+    /// The appeal the applicant filed.
+    var appeal: AppealView?
     var bill: BillView?
 }
 

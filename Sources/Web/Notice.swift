@@ -15,6 +15,7 @@ enum Notice: String, CaseIterable, Sendable {
     case billPending = "bill_notice_pending"
     case caseDecided = "case_decided"
     case draftSaved = "apply_draft_saved"
+    case appealSent = "appeal_sent"
     case documentRevoked = "document_revoked_notice"
 
     /// The cookie that carries the name from the redirect to the page.

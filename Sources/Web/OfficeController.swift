@@ -62,6 +62,7 @@ struct OfficeController: Sendable {
         let views = ServiceViews(pages: pages, language: context.language)
         let agencies = try await identity.agencies()
         let error = { (field: String) in errors.first { $0.field == field }.map { views.t($0.messageKey) } ?? "" }
+        let appeal = try await applications.appeal(of: file.application)
         let page = CasePage(
             id: file.application.id, service: file.service.title.text(context.language),
             status: views.status(file.application.status), state: views.label("state", file.item.state),
@@ -84,6 +85,9 @@ struct OfficeController: Sendable {
             applicant: file.applicant.map {
                 CasePage.Applicant(
                     name: $0.fullName, pin: $0.pin, birthDate: $0.birthDate, address: $0.address, phone: $0.phone)
+            },
+            appeal: appeal.map {
+                ApplicationPage.AppealView(reason: $0.reason, filed: DisplayTime.dateTime($0.filedAt, context.language))
             },
             decideURL: Route.officeDecide.path(file.application.id))
         return pages.render(
@@ -179,5 +183,7 @@ struct CasePage: Encodable, Sendable {
     var reasonError: String
     var actionError: String
     var applicant: Applicant?
+    /// The applicant's appeal, when the case is one or the application was appealed.
+    var appeal: ApplicationPage.AppealView?
     var decideURL: String
 }

@@ -29,6 +29,7 @@ enum Route: String, CaseIterable, Sendable {
     case applicationWithdraw = "/cabinet/applications/{id}/withdraw"
     case applicationCorrection = "/cabinet/applications/{id}/correction"
     case applicationRating = "/cabinet/applications/{id}/rating"
+    case applicationAppeal = "/cabinet/applications/{id}/appeal"
     case applicationFile = "/cabinet/applications/{id}/files/{field}"
     case notifications = "/cabinet/notifications"
     case services = "/services"

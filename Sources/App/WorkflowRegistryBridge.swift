@@ -10,7 +10,7 @@ enum WorkflowRegistryBridge {
     static func lookup(_ store: SQLRegistryStore, clock: Clock) -> WorkflowService.Lookup {
         { sql, registry, key, item in
             let purpose = try Purpose(
-                legalBasis: "automatic step of process \(item.definitionID) v\(item.version)", caseNumber: item.id)
+                legalBasis: PlatformPurpose.automaticStep(process: item.definitionID).legalBasis, caseNumber: item.id)
             let content = try await store.systemRead(
                 registry, key: key, agency: item.agencyCode, system: "workflow", purpose: purpose,
                 on: sql, now: clock.seconds)

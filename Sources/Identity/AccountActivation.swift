@@ -100,7 +100,7 @@ public struct AccountActivation: Sendable {
             }
             guard
                 let phone = try await register.entry(
-                    of: pin, purpose: "account confirmation: activation code to the registered phone", agency: "SRS",
+                    of: pin, purpose: PlatformPurpose.activationCode.legalBasis, agency: "SRS",
                     system: "portal", on: sql, now: now)?.phone, !phone.isEmpty
             else {
                 throw Failure.noRegisteredPhone
@@ -184,7 +184,7 @@ public struct AccountActivation: Sendable {
         try await database.transaction { sql in
             guard
                 let entry = try await register.entry(
-                    of: pin, purpose: "identity document checked at a Public Service Centre", agency: agency,
+                    of: pin, purpose: PlatformPurpose.identityChecked.legalBasis, agency: agency,
                     system: "registrar", on: sql, now: now)
             else { throw ValidationError(field: "pin", messageKey: "error_not_in_register") }
             var mismatches: [FieldError] = []

@@ -209,7 +209,9 @@ public enum DemoRegistries {
             ("Hyundai", "Sonata"),
         ]
         for i in 0..<max(4, residents.count / 5) {
-            let owner = pin(i * 3)
+            // The named demo people own the first parcels (parcel i is person i's), so each can
+            // apply for a building permit on their own land.
+            let owner = i < demo.count ? pins[i] : pin(i * 3)
             // A small square near Bishkek for each parcel, about 20 m a side.
             let lon = 74.55 + Double(i % 100) * 0.001
             let lat = 42.85 + Double(i / 100 % 100) * 0.001

@@ -334,6 +334,21 @@ public struct RegistryService: Sendable {
         guard problems.isEmpty else { throw ValidationError(problems) }
     }
 
+    /// What the registries hold about `person` themself: in each registry whose personal field is
+    /// searchable (not the population register, which the cabinet shows), the live records whose
+    /// personal field is their PIN, each logged as their own read.
+    public func ownRecords(of person: Principal) async throws -> [(registry: Registry, records: [RegistryRecord])] {
+        var found: [(registry: Registry, records: [RegistryRecord])] = []
+        for registry in try await catalogue().registries.values.sorted(by: { $0.name < $1.name }) {
+            guard registry.name != "population", let schema = registry.latest, let personal = schema.personal,
+                personal == schema.key || schema.indexed.contains(personal)
+            else { continue }
+            let records = try await store.ownRecords(registry, field: personal, of: person, at: clock.seconds)
+            if !records.isEmpty { found.append((registry, records)) }
+        }
+        return found
+    }
+
     /// Logs one read of a person's record held outside the registries (the population data behind
     /// `GET /api/v1/people/{pin}`): it is in their "who looked at my data" and in the ledger.
     public func logRead(ofPerson pin: String, registry: String, by caller: RegistryCaller, purpose: Purpose)

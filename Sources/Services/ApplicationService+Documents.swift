@@ -84,7 +84,7 @@ extension ApplicationService {
                     id: Secrets.token(), personPIN: holder, registry: "documents", recordKey: id,
                     readerKind: "official", readerID: official.pin,
                     readerName: official.displayName, agencyCode: post.agencyCode, application: "",
-                    legalBasis: "issued document \(id) opened by the issuing agency",
+                    legalBasis: PlatformPurpose.documentOpened(document: id).legalBasis,
                     caseNumber: "", at: clock.seconds)
             ], by: .person(official.pin))
     }

@@ -149,7 +149,8 @@ extension ApplicationService {
                     recordKey: application.id, readerKind: "official",
                     readerID: official.pin, readerName: official.displayName, agencyCode: post.agencyCode,
                     application: "",
-                    legalBasis: "examination of application \(application.id) (\(service.id))",
+                    legalBasis: PlatformPurpose.examination(application: application.id, service: service.id)
+                        .legalBasis,
                     caseNumber: application.caseID, at: clock.seconds)
             ], by: .person(official.pin))
         let definition = try await workflow.definition(item.definitionID, version: item.version)

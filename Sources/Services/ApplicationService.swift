@@ -93,7 +93,7 @@ public struct ApplicationService: Sendable {
         // online by anybody who knew the PIN).
         guard !fields.isEmpty, applicant.assurance >= .substantial else { return [:] }
         let purpose = try Purpose(
-            legalBasis: "once-only: filling in the application form for \(service.id)", caseNumber: "")
+            legalBasis: PlatformPurpose.onceOnly(service: service.id).legalBasis, caseNumber: "")
         let at = clock.seconds
         return try await database.transaction { sql in
             var values: [String: String] = [:]
@@ -154,6 +154,7 @@ public struct ApplicationService: Sendable {
             .validate(
                 submission.answers, files: submission.files, prefilled: prefilled, lookups: lookups(),
                 strict: submission.strict)
+        try await checkOwnership(service, answers: form.answers, applicant: submission.applicant)
         if let field = service.representing, let represented = form.answers[field],
             represented != submission.applicant.pin,
             try await !isParent(submission.applicant.pin, of: represented)

@@ -33,6 +33,9 @@ public struct FormField: Sendable, Codable, Equatable {
     public var maxLength: Int?
     /// The registry a `registry` field refers to.
     public var registry: String?
+    /// For a `registry` field: the record's field that must hold the applicant's PIN (a building
+    /// permit only for one's own parcel); the form then offers the applicant's own records.
+    public var ownedBy: String?
     /// File types a `file` field accepts (`pdf`, `png`, `jpeg`), checked by content, not by name.
     public var accept: [String]
     /// The largest file a `file` field accepts, in bytes (default 5 MiB).
@@ -42,7 +45,7 @@ public struct FormField: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id
         case kind = "type"
-        case label, hint, required, choices, minimum, maximum, maxLength, registry, accept, maxBytes, prefill
+        case label, hint, required, choices, minimum, maximum, maxLength, registry, ownedBy, accept, maxBytes, prefill
     }
 
     public init(from decoder: any Decoder) throws {
@@ -57,6 +60,7 @@ public struct FormField: Sendable, Codable, Equatable {
         maximum = try c.decodeIfPresent(Double.self, forKey: .maximum)
         maxLength = try c.decodeIfPresent(Int.self, forKey: .maxLength)
         registry = try c.decodeIfPresent(String.self, forKey: .registry)
+        ownedBy = try c.decodeIfPresent(String.self, forKey: .ownedBy)
         accept = try c.decodeIfPresent([String].self, forKey: .accept) ?? ["pdf", "png", "jpeg"]
         maxBytes = try c.decodeIfPresent(Int.self, forKey: .maxBytes)
         prefill = try c.decodeIfPresent(Prefill.self, forKey: .prefill)

@@ -18,6 +18,11 @@ enum DisplayTime {
         }
     }
 
+    /// A day stored as `YYYY-MM-DD` (a birth or registration date), shown as `date`; other text as it is.
+    static func date(iso text: String, _ language: Language) -> String {
+        CalendarDate(iso: text).map { date($0, language) } ?? text
+    }
+
     /// A moment, to the minute, in Bishkek.
     static func dateTime(_ seconds: Int, _ language: Language) -> String {
         let local = seconds + CalendarDate.bishkekOffsetSeconds

@@ -84,7 +84,8 @@ struct OfficeController: Sendable {
             actionError: error("action"),
             applicant: file.applicant.map {
                 CasePage.Applicant(
-                    name: $0.fullName, pin: $0.pin, birthDate: $0.birthDate, address: $0.address, phone: $0.phone)
+                    name: $0.fullName, pin: $0.pin, birthDate: DisplayTime.date(iso: $0.birthDate, context.language),
+                    address: $0.address, phone: $0.phone)
             },
             appeal: appeal.map {
                 ApplicationPage.AppealView(reason: $0.reason, filed: DisplayTime.dateTime($0.filedAt, context.language))

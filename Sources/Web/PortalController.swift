@@ -164,14 +164,15 @@ struct PortalController: Sendable {
         let permissions = AccessPolicy.permissions(of: principal)
         let page = CabinetPage(
             person: .init(
-                fullName: p.fullName, pin: p.pin, birthDate: p.birthDate, sexText: pages.text("sex_\(p.sex)", language),
+                fullName: p.fullName, pin: p.pin, birthDate: DisplayTime.date(iso: p.birthDate, language),
+                sexText: pages.text("sex_\(p.sex)", language),
                 region: cabinet.region?.text(language) ?? "—", district: cabinet.district?.text(language) ?? "—",
                 address: p.address.isEmpty ? "—" : p.address, phone: p.phone.isEmpty ? "—" : p.phone,
                 email: p.email.isEmpty ? "—" : p.email, isDemo: p.isDemo),
             organisations: cabinet.organisations.map {
                 .init(
                     name: $0.name, inn: $0.inn, legalForm: pages.text("legal_form_\($0.legalForm)", language),
-                    registeredOn: $0.registeredOn)
+                    registeredOn: DisplayTime.date(iso: $0.registeredOn, language))
             },
             hasOrganisations: !cabinet.organisations.isEmpty,
             assurance: pages.text("assurance_\(principal.assurance.rawValue)", language),

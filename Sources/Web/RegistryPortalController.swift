@@ -53,8 +53,10 @@ struct RegistryPortalController: Sendable {
                 time: DisplayTime.dateTime(access.at, context.language), agency: agency, registry: registry,
                 reader: access.readerKind == "official"
                     ? access.readerName
-                    : "\(pages.text("access_system", context.language)): \(access.application.isEmpty ? access.readerName : access.application)",
-                purpose: access.legalBasis, caseNumber: access.caseNumber,
+                    : access.readerKind == "self"
+                        ? pages.text("access_you", context.language)
+                        : "\(pages.text("access_system", context.language)): \(access.application.isEmpty ? access.readerName : access.application)",
+                purpose: PlatformPurpose.words(access.legalBasis, context.language), caseNumber: access.caseNumber,
                 ledgerIndex: access.ledgerIndex.map(String.init) ?? "",
                 entryURL: Route.ledgerEntry.path(access.ledgerIndex.map(String.init) ?? ""),
                 receiptURL: Route.receipt.path(access.ledgerIndex.map(String.init) ?? ""))
@@ -170,13 +172,14 @@ struct RegistryPortalController: Sendable {
         results: (Registry, RecordPage)?, status: HTTPResponse.Status
     ) async throws -> Response {
         let language = context.language
+        let words = try await RegistryWords.make(identity, language)
         let view = FormView(language: language, values: form, errors: errors)
         var targets: [(String, String)] = [("", pages.text("field_choose", language))]
         for registry in try await registries.readable(by: caller) {
             guard let schema = registry.latest else { continue }
             for field in [schema.key] + schema.indexed {
                 targets.append(
-                    ("\(registry.name):\(field)", "\(registry.title.text(language)) — \(Self.label(field, language))"))
+                    ("\(registry.name):\(field)", "\(registry.title.text(language)) — \(words.label(field))"))
             }
         }
         let fields: [FieldModel] = [
@@ -189,10 +192,10 @@ struct RegistryPortalController: Sendable {
         if let (registry, page) = results, let schema = registry.latest {
             model.results = RegistrySearchPage.Results(
                 registry: registry.title.text(language),
-                columns: schema.order.map { RegistrySearchPage.Column(name: Self.label($0, language)) },
+                columns: schema.order.map { RegistrySearchPage.Column(name: words.label($0)) },
                 rows: page.records.map { record in
                     RegistrySearchPage.Row(
-                        cells: schema.order.map { RegistrySearchPage.Cell(value: Self.cell(record.content[$0])) },
+                        cells: schema.order.map { RegistrySearchPage.Cell(value: words.value($0, record.content[$0])) },
                         key: record.key)
                 },
                 name: registry.name, purpose: form["purpose"], caseNumber: form["caseNumber"], count: page.total,
@@ -216,13 +219,14 @@ struct RegistryPortalController: Sendable {
         let versions = try await registries.history(
             registry.name, key: form["key"], by: caller, purpose: purpose)
         let fields = registry.latest?.order ?? []
+        let words = try await RegistryWords.make(identity, language)
         let rows = versions.reversed().map { version in
             RecordHistoryPage.Row(
                 revision: version.revision, time: DisplayTime.dateTime(version.changedAt, language),
                 who: version.changedBy,
                 reason: version.reason, deleted: version.deleted, schemaVersion: version.schemaVersion,
                 summary: fields.compactMap { name in
-                    version.content[name].map { "\(Self.label(name, language)): \(Self.cell($0))" }
+                    version.content[name].map { "\(words.label(name)): \(words.value(name, $0))" }
                 }.joined(separator: "; "),
                 ledgerIndex: version.ledgerIndex.map(String.init) ?? "",
                 entryURL: Route.ledgerEntry.path(version.ledgerIndex.map(String.init) ?? ""))
@@ -265,19 +269,6 @@ struct RegistryPortalController: Sendable {
     }
 
     /// A field's label in the reader's language when the catalog has one, else its name.
-    static func label(_ field: String, _ language: Language) -> String {
-        let key = "regfield_\(field)"
-        let text = Catalog.shipped.text(key, language)
-        return text == key ? field : text
-    }
-
-    static func cell(_ value: JSONValue?) -> String {
-        guard let value else { return "—" }
-        if case .object(let object) = value, object["type"] != nil {
-            return "GeoJSON \(object["type"]?.plainText ?? "")"
-        }
-        return value.plainText
-    }
 
 }
 

@@ -20,6 +20,7 @@ enum Route: String, CaseIterable, Sendable {
     case assuranceCode = "/cabinet/assurance/code"
     case newOrganisation = "/cabinet/organisations/new"
     case organisations = "/cabinet/organisations"
+    case myRecords = "/cabinet/records"
     case dataAccess = "/cabinet/data-access"
     case dataAccessCSV = "/cabinet/data-access.csv"
     case dataAccessJSON = "/cabinet/data-access.json"

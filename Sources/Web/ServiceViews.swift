@@ -51,7 +51,8 @@ struct ServiceViews {
     /// One field of a service's form.
     func field(
         _ field: FormField, values: [String: String], errors: [FieldError], prefilled: [String: String],
-        districts: [(String, String)]
+        districts: [(String, String)], own: [String: [(key: String, label: String)]] = [:],
+        sources: [String: String] = [:]
     ) -> FieldModel {
         var model = FieldModel(name: field.id, label: field.label.text(language))
         model.optional = !field.required
@@ -61,11 +62,21 @@ struct ServiceViews {
         if let value = prefilled[field.id], field.prefill != nil {
             model.prefilled = true
             model.value = value
-            model.source = field.prefill?.registry ?? ""
+            model.source = field.prefill.map { sources[$0.registry] ?? $0.registry } ?? ""
             return model
         }
         let choose = { (current: String) in
             FieldModel.Choice(value: "", label: self.t("field_choose"), selected: current.isEmpty)
+        }
+        if let records = own[field.id] {
+            // One of the applicant's own records (a parcel in their name), to choose.
+            let current = values[field.id] ?? ""
+            model.select = true
+            model.choices =
+                [choose(current)]
+                + records.map { FieldModel.Choice(value: $0.key, label: $0.label, selected: $0.key == current) }
+            if records.isEmpty { model.hint = t("field_none_of_yours") }
+            return model
         }
         switch field.kind {
         case .choice:
@@ -146,8 +157,7 @@ struct ServiceViews {
             guard let raw = answers[field.id] else { return nil }
             return field.choices.first { $0.value == raw }?.label.text(language) ?? raw
         case .date:
-            guard let raw = answers[field.id] else { return nil }
-            return CalendarDate(iso: raw).map { DisplayTime.date($0, language) } ?? raw
+            return answers[field.id].map { DisplayTime.date(iso: $0, language) }
         case .file:
             return answers[field.id].map { "SHA-256 " + $0.prefix(16) + "…" }
         default:

@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Hummingbird
 import Identity
+import Registries
 import Services
 import Storage
 
@@ -9,6 +10,7 @@ import Storage
 struct ServicesController: Sendable {
     let identity: IdentityService
     let applications: ApplicationService
+    let registries: RegistryService
     let pages: PageRenderer
 
     func register(on router: some RouterMethods<AppRequestContext>) {
@@ -135,6 +137,20 @@ struct ServicesController: Sendable {
     ) async throws -> Response {
         let views = ServiceViews(pages: pages, language: context.language)
         let prefilled = try await applications.prefill(service, for: principal)
+        // Fields that must name one of the applicant's records offer those records.
+        let words = try await RegistryWords.make(identity, context.language)
+        let own = try await applications.ownRecords(for: service, of: principal).mapValues { records in
+            records.map { record in
+                (
+                    record.key,
+                    ([record.key]
+                        + ["districtCode", "landUse", "areaSqm"].compactMap { field in
+                            record.content[field].map { words.label(field) + ": " + words.value(field, $0) }
+                        }).joined(separator: " · ")
+                )
+            }
+        }
+        let sources = try await registries.catalogue().registries.mapValues { $0.title.text(context.language) }
         let districts = try await identity.regions().flatMap { region in
             region.districts.map {
                 ($0.code, region.name.text(context.language) + " — " + $0.name.text(context.language))
@@ -159,7 +175,9 @@ struct ServicesController: Sendable {
                 fee: service.fee > 0 ? fee(service, views) : "",
                 organisations: organisations, hasOrganisations: !organisations.isEmpty,
                 fields: service.form.map {
-                    views.field($0, values: values, errors: errors, prefilled: prefilled, districts: districts)
+                    views.field(
+                        $0, values: values, errors: errors, prefilled: prefilled, districts: districts, own: own,
+                        sources: sources)
                 }, applyURL: Route.apply.path(service.id)),
             errors: ErrorSummary(
                 errors, context.language, linked: { error in service.form.contains { error.field.hasPrefix($0.id) } }))

@@ -36,7 +36,7 @@ def apply_for_permit(url):
     form = s.get(url + "/services/building-permit/apply")
     key = re.search(r'name="idempotencyKey" value="([^"]+)"', form.text).group(1)
     r = s.post(url + "/services/building-permit/apply", files={
-        "_csrf": (None, csrf), "idempotencyKey": (None, key), "intent": (None, "submit"), "parcel": (None, "1-01-00-0000-0000"),
+        "_csrf": (None, csrf), "idempotencyKey": (None, key), "intent": (None, "submit"), "parcel": (None, "1-01-01-0000-0001"),
         "zone": (None, "residential"), "floors": (None, "4"), "area": (None, "320"), "site_plan": ("plan.png", PNG, "image/png")})
     assert r.status_code == 200 and "/cabinet/applications/TK-" in r.url, r.text[:500]
     return r.url.rsplit("/", 1)[1], s

@@ -17,7 +17,7 @@ import Testing
     ) async throws -> String {
         let id = try await ServicesWebTests.apply(
             &applicant, "building-permit",
-            ["parcel": "1-01-00-0000-0000", "zone": "residential", "floors": "3", "area": "250"],
+            ["parcel": "1-01-01-0000-0001", "zone": "residential", "floors": "3", "area": "250"],
             files: ["site_plan": ("plan.png", ServicesWebTests.png)])
         _ = try await srs.post("/office/cases/\(id)/decide", form: ["action": "confirm_title", "reason": "Title ok"])
         let refused = try await bch.post("/office/cases/\(id)/decide", form: ["action": "refuse", "reason": reason])

@@ -126,7 +126,7 @@ import Testing
             // The same code does not work twice, and the register's data is now theirs to see.
             #expect(try await person.post("/cabinet/assurance", form: ["code": code]).status == .unprocessableContent)
             let access = try await person.get("/cabinet/data-access")
-            #expect(access.text.contains("account confirmation: activation code to the registered phone"))
+            #expect(access.text.contains("An activation code sent to the phone in the register"))
             #expect(try await person.get("/cabinet/data-access.csv").status == .ok)
             #expect(try await values("assurance", of: "accounts", in: url).contains("substantial"))
         }
@@ -223,7 +223,7 @@ import Testing
             // The check of the register is in the person's "who looked at my data".
             #expect(
                 try await person.get("/cabinet/data-access").text.contains(
-                    "identity document checked at a Public Service Centre"))
+                    "Your identity document checked at a Public Service Centre"))
         }
     }
 }

@@ -155,6 +155,13 @@ struct PortalController: Sendable {
             }
     }
 
+    /// A job title in the reader's language when the catalog knows it (`position_chief_architect`),
+    /// else as the agency wrote it.
+    static func position(_ title: String, _ language: Language) -> String {
+        let key = "position_" + title.lowercased().split(whereSeparator: { !$0.isLetter }).joined(separator: "_")
+        return Catalog.shipped.table(language)[key] ?? title
+    }
+
     @Sendable func cabinet(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try Self.signedIn(context)
         try AccessPolicy.require(.viewOwnCabinet, of: principal)
@@ -179,7 +186,8 @@ struct PortalController: Sendable {
             canRaise: principal.assurance == .low,
             post: cabinet.post.map { post in
                 .init(
-                    agency: cabinet.agency?.name.text(language) ?? post.agencyCode, position: post.position,
+                    agency: cabinet.agency?.name.text(language) ?? post.agencyCode,
+                    position: Self.position(post.position, language),
                     roles: post.roles.map { pages.text("role_\($0.rawValue)", language) }.joined(separator: ", "),
                     canSearch: permissions.contains(.readRegistries))
             })

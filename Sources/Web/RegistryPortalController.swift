@@ -42,6 +42,13 @@ struct RegistryPortalController: Sendable {
         }
     }
 
+    /// The system that read: the calling application as the exchange named it, or the platform's
+    /// own part by its name in the catalog (`system_portal`), else as it named itself.
+    static func system(_ access: DataAccess, _ language: Language) -> String {
+        let name = access.application.isEmpty ? access.readerName : access.application
+        return Catalog.shipped.table(language)["system_\(name)"] ?? name
+    }
+
     @Sendable func dataAccess(_ request: Request, context: AppRequestContext) async throws -> Response {
         if let principal = context.principal, principal.assurance < .substantial {
             return pages.render(
@@ -55,7 +62,7 @@ struct RegistryPortalController: Sendable {
                     ? access.readerName
                     : access.readerKind == "self"
                         ? pages.text("access_you", context.language)
-                        : "\(pages.text("access_system", context.language)): \(access.application.isEmpty ? access.readerName : access.application)",
+                        : "\(pages.text("access_system", context.language)): \(Self.system(access, context.language))",
                 purpose: PlatformPurpose.words(access.legalBasis, context.language), caseNumber: access.caseNumber,
                 ledgerIndex: access.ledgerIndex.map(String.init) ?? "",
                 entryURL: Route.ledgerEntry.path(access.ledgerIndex.map(String.init) ?? ""),

@@ -2,12 +2,15 @@ import Core
 import Foundation
 import Hummingbird
 import Identity
+import Services
 import Workflow
 
 /// The administrator's workflow pages: publish definitions, see each as a diagram, try its
 /// decision tables in the simulator, and keep the holiday calendar.
 struct WorkflowAdminController: Sendable {
     let workflow: WorkflowService
+    /// The services, whose names stand for the processes their stages run.
+    let catalogue: ServiceCatalogue
     let clock: Clock
     let pages: PageRenderer
 
@@ -71,7 +74,7 @@ struct WorkflowAdminController: Sendable {
     @Sendable func holiday(_ request: Request, context: AppRequestContext) async throws -> Response {
         let admin = try administrator(context)
         let form = try await FormData.read(request)
-        guard let date = CalendarDate(iso: form["day"].trimmingCharacters(in: .whitespaces)) else {
+        guard let date = DisplayTime.parseDate(form["day"].trimmingCharacters(in: .whitespaces)) else {
             return try await listPage(
                 request, context: context, source: "", problems: [],
                 holidayErrors: [FieldError(field: "day", messageKey: "error_date")], status: .unprocessableContent)
@@ -86,16 +89,20 @@ struct WorkflowAdminController: Sendable {
         _ request: Request, context: AppRequestContext, source: String, problems: [String], holidayErrors: [FieldError],
         status: HTTPResponse.Status
     ) async throws -> Response {
+        let services = try await catalogue.all()
         let published = try await workflow.published().map { item in
             WorkflowListPage.Published(
-                id: item.id, version: item.version, title: item.title,
-                publishedAt: DisplayTime.dateTime(item.publishedAt, context.language), publishedBy: item.publishedBy,
+                id: item.id, version: item.version,
+                title: Self.title(item.id, fallback: item.title, services: services, context.language),
+                publishedAt: DisplayTime.dateTime(item.publishedAt, context.language),
+                publishedBy: item.publishedBy.hasPrefix("agency:")
+                    ? LedgerKinds.actor(item.publishedBy, context.language) : item.publishedBy,
                 url: Route.workflowDefinition.path(item.id, String(item.version)))
         }
         let calendar = try await workflow.calendar()
         let year = clock.today.year
         let holidays = calendar.holidays.filter { $0.year == year || $0.year == year + 1 }.sorted().map {
-            $0.description
+            DisplayTime.date($0, context.language)
         }
         let view = FormView(language: context.language, values: FormData(""), errors: holidayErrors)
         return pages.render(
@@ -104,6 +111,22 @@ struct WorkflowAdminController: Sendable {
                 published: published, hasPublished: !published.isEmpty, source: source, problems: problems,
                 hasProblems: !problems.isEmpty, holidays: holidays,
                 dayField: view.field("day", label: "workflow_holiday_day", hint: "field_date_hint")))
+    }
+
+    /// A process's name for the reader: the catalog's `process_<id>`, else the name of the service
+    /// whose stage runs it (with the stage when there are several), else the definition's own title.
+    static func title(_ id: String, fallback: String, services: [Services.Service], _ language: Language) -> String {
+        if let text = Catalog.shipped.table(language)["process_\(id)"] { return text }
+        for service in services {
+            guard let stage = service.stages.firstIndex(where: { $0.process == id }) else { continue }
+            let name = service.title.text(language)
+            guard service.stages.count > 1 else { return name }
+            return name + " — "
+                + Catalog.shipped.text("workflow_stage_of", language)
+                .replacingOccurrences(of: "{n}", with: String(stage + 1))
+                .replacingOccurrences(of: "{total}", with: String(service.stages.count))
+        }
+        return fallback
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -177,7 +200,10 @@ struct WorkflowAdminController: Sendable {
                 })
         }
         let page = DefinitionPage(
-            id: definition.id, version: definition.version, title: definition.title, source: definition.source,
+            id: definition.id, version: definition.version,
+            title: Self.title(
+                definition.id, fallback: definition.title, services: try await catalogue.all(), context.language),
+            source: definition.source,
             diagram: WorkflowDiagram.svg(definition, title: "\(definition.title) v\(definition.version)"),
             tables: tables, hasTables: !tables.isEmpty, facts: facts,
             choices: definition.tables.keys.sorted().map {
@@ -277,4 +303,6 @@ struct DefinitionPage: Encodable, Sendable {
     var error: String?
     var simulateURL: String
     var migrateURL: String
+    /// Facts as the simulator takes them (a code example, the same in every language).
+    var factsExample = "hectares = 3"
 }

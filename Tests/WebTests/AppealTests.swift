@@ -19,7 +19,8 @@ import Testing
             &applicant, "building-permit",
             ["parcel": "1-01-01-0000-0001", "zone": "residential", "floors": "3", "area": "250"],
             files: ["site_plan": ("plan.png", ServicesWebTests.png)])
-        _ = try await srs.post("/office/cases/\(id)/decide", form: ["action": "confirm_title", "reason": "Title ok"])
+        _ = try await srs.post(
+            "/office/cases/\(id)/decide", form: ["action": "confirm_title", "reason": "Право подтверждено"])
         let refused = try await bch.post("/office/cases/\(id)/decide", form: ["action": "refuse", "reason": reason])
         #expect(refused.status == .seeOther)
         return id

@@ -106,7 +106,7 @@ import Testing
             #expect(printable.text.contains("<dt>What the certificate is for</dt><dd>Employment</dd>"))
             #expect(!printable.text.contains("<dt>purpose</dt>"))
             // The full verification address, printed and as a QR code (decoded in the browser test).
-            #expect(printable.text.contains(#"id="verify-address">http://"#))
+            #expect(printable.text.contains(#"id="verify-address" translate="no">http://"#))
             #expect(printable.text.contains("/verify/\(document)</a>"))
             #expect(printable.text.contains(#"<div class="qr" id="document-qr"><svg"#))
             #expect(printable.text.contains("<title>Document \(document) · "))

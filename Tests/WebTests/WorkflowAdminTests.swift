@@ -74,9 +74,12 @@ import Testing
             let holiday = try await admin.post(
                 "/admin/workflow/holidays", form: ["day": "2026-12-31", "name": "New Year's Eve (by decree)"])
             #expect(holiday.status == .seeOther)
-            #expect(try await admin.get("/admin/workflow").text.contains("2026-12-31"))
+            #expect(try await admin.get("/admin/workflow").text.contains("31 Dec 2026"))
             #expect(
-                try await admin.post("/admin/workflow/holidays", form: ["day": "31.12.2026"]).status
+                try await admin.post("/admin/workflow/holidays", form: ["day": "31.12.2026", "remove": "1"]).status
+                    == .seeOther, "typed as pages show dates")
+            #expect(
+                try await admin.post("/admin/workflow/holidays", form: ["day": "31/12/2026"]).status
                     == .unprocessableContent)
 
             // Version 2 and a migration from 1, with its report.

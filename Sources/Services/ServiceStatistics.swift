@@ -8,6 +8,8 @@ public struct ServiceStatistics: Sendable, Equatable, Codable {
     public var decided: Int
     /// Applications not decided yet.
     public var backlog: Int
+    /// Applications their applicants withdrew: with `decided` and `backlog`, every application.
+    public var withdrawn: Int
     /// Median days from submission to decision, over decided applications.
     public var medianDaysToDecision: Double?
     /// Share (0…1) of decided applications decided by their legal deadline.
@@ -36,6 +38,7 @@ extension ApplicationService {
             return ServiceStatistics(
                 serviceID: service.id, agency: service.agency, applications: row?.applications ?? 0,
                 decided: done.count, backlog: row?.open ?? 0,
+                withdrawn: max(0, (row?.applications ?? 0) - done.count - (row?.open ?? 0)),
                 medianDaysToDecision: median, withinDeadline: done.isEmpty ? nil : Double(onTime) / Double(done.count),
                 averageRating: row?.averageRating, ratings: row?.rated ?? 0)
         }

@@ -30,27 +30,28 @@ struct PerformanceController: Sendable {
         let rows = statistics.map { s in
             PerformancePage.Row(
                 service: name(s.serviceID), applications: s.applications, decided: s.decided, backlog: s.backlog,
+                withdrawn: s.withdrawn,
                 median: s.medianDaysToDecision.map { String(format: "%.1f", $0) } ?? "—",
                 within: percent(s.withinDeadline),
                 rating: s.averageRating.map { String(format: "%.1f (%d)", $0, s.ratings) } ?? "—")
         }
-        let charts = [
-            BarChart.svg(
+        let charts: [(String, String)] = [
+            (t("performance_chart_applications"), BarChart.svg(
                 title: t("performance_chart_applications"),
-                rows: statistics.map { (name($0.serviceID), Double($0.applications), String($0.applications)) }),
-            BarChart.svg(
-                title: t("performance_chart_agencies"), rows: byAgency.map { ($0.0, Double($0.1), String($0.1)) }),
-            BarChart.svg(
+                rows: statistics.map { (name($0.serviceID), Double($0.applications), String($0.applications)) })),
+            (t("performance_chart_agencies"), BarChart.svg(
+                title: t("performance_chart_agencies"), rows: byAgency.map { ($0.0, Double($0.1), String($0.1)) })),
+            (t("performance_chart_deadline"), BarChart.svg(
                 title: t("performance_chart_deadline"),
                 rows: statistics.map { (name($0.serviceID), $0.withinDeadline ?? 0, percent($0.withinDeadline)) },
-                maximum: 1),
-            BarChart.svg(
+                maximum: 1)),
+            (t("performance_chart_backlog"), BarChart.svg(
                 title: t("performance_chart_backlog"),
-                rows: statistics.map { (name($0.serviceID), Double($0.backlog), String($0.backlog)) }),
+                rows: statistics.map { (name($0.serviceID), Double($0.backlog), String($0.backlog)) })),
         ]
         return pages.render(
             "performance", titleKey: "performance_heading", request: request, context: context,
-            page: PerformancePage(rows: rows, charts: charts.map(PerformancePage.Chart.init)))
+            page: PerformancePage(rows: rows, charts: charts.map { PerformancePage.Chart(title: $0.0, svg: $0.1) }))
     }
 
     @Sendable func json(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -71,12 +72,16 @@ struct PerformancePage: Encodable, Sendable {
         var applications: Int
         var decided: Int
         var backlog: Int
+        var withdrawn: Int
         var median: String
         var within: String
         var rating: String
     }
     /// A server-rendered SVG chart.
-    struct Chart: Encodable, Sendable { var svg: String }
+    struct Chart: Encodable, Sendable {
+        var title: String
+        var svg: String
+    }
     var rows: [Row]
     var charts: [Chart]
 }

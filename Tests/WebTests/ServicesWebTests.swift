@@ -579,6 +579,16 @@ import Testing
                 .json()
             let rows = try #require(json["services"] as? [[String: Any]])
             #expect(rows.first { $0["serviceID"] as? String == "llc-registration" }?["decided"] as? Int == 1)
+            // Every application is accounted for: decided, waiting or withdrawn.
+            for row in rows {
+                let parts = ["decided", "backlog", "withdrawn"].compactMap { row[$0] as? Int }.reduce(0, +)
+                #expect(row["applications"] as? Int == parts, "\(row)")
+            }
+            #expect(rows.first { $0["serviceID"] as? String == "waste-complaint" }?["withdrawn"] as? Int == 1)
+            // Charts have visible titles; labels are whole (wrapped, not cut).
+            #expect(stats.text.components(separatedBy: "<figcaption>").count == 5)
+            #expect(BarChart.wrap(String(repeating: "слово ", count: 30)).allSatisfy { $0.count <= BarChart.lineLength })
+            #expect(BarChart.wrap(String(repeating: "слово ", count: 30)).joined(separator: " ").count == 30 * 6 - 1)
         }
     }
 

@@ -54,6 +54,11 @@ def test_a_citizen_sees_who_looked_at_their_data(server, browser):
         browser.get(server.url + path)
         overflow = browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 360px"
+        # Each row is a card: no column squeezed to a letter per line.
+        narrow = browser.execute_script(
+            "return [...document.querySelectorAll('td')].filter(td => td.textContent.trim()"
+            " && td.getBoundingClientRect().width < 150).length")
+        assert narrow == 0, f"{path}: {narrow} cells narrower than 150px at 360px"
     # The linked ledger entry is a registry read.
     entry = browser.find_element(By.CSS_SELECTOR, "a[href^='/ledger/entries/']").get_attribute("href")
     browser.get(entry)

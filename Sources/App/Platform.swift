@@ -100,6 +100,7 @@ public struct Platform: Sendable {
                 identity: identity, authentication: authentication,
                 activation: AccountActivation(
                     database: database, credentials: store, register: registryStore, clock: clock),
+                contact: ContactChange(database: database, store: store, clock: clock),
                 nationalSignIn: configuration.identityProvider.map {
                     NationalSignIn(
                         settings: $0, store: store, authentication: authentication, passwords: passwords, clock: clock)

@@ -125,5 +125,15 @@ public enum IdentityMigrations {
                   next TEXT NOT NULL, created_at BIGINT NOT NULL)
                 """
             ]),
+        // A new phone or e-mail waiting for the code sent to it (one change at a time per person).
+        Migration(
+            version: 107, name: "contact changes",
+            statements: [
+                """
+                CREATE TABLE contact_changes (pin TEXT PRIMARY KEY REFERENCES people(pin), channel TEXT NOT NULL,
+                  value TEXT NOT NULL, code_hash TEXT NOT NULL, expires_at BIGINT NOT NULL,
+                  attempts INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL)
+                """
+            ]),
     ]
 }

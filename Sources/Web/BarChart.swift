@@ -22,7 +22,8 @@ enum BarChart {
         for row in rows {
             for line in wrap(row.label) {
                 y += lineHeight
-                body += "<text x=\"0\" y=\"\(Int(y - 4))\" font-size=\"14\" fill=\"#1b1f24\">\(HTML.escape(line))</text>"
+                body +=
+                    "<text x=\"0\" y=\"\(Int(y - 4))\" font-size=\"14\" fill=\"#1b1f24\">\(HTML.escape(line))</text>"
             }
             let length = max(0, min(1, row.value / scale)) * (width - valueSpace)
             body += """

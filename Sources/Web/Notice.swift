@@ -16,6 +16,7 @@ enum Notice: String, CaseIterable, Sendable {
     case caseDecided = "case_decided"
     case draftSaved = "apply_draft_saved"
     case appealSent = "appeal_sent"
+    case contactChanged = "contact_changed"
     case documentRevoked = "document_revoked_notice"
 
     /// The cookie that carries the name from the redirect to the page.

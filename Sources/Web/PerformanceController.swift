@@ -36,18 +36,30 @@ struct PerformanceController: Sendable {
                 rating: s.averageRating.map { String(format: "%.1f (%d)", $0, s.ratings) } ?? "—")
         }
         let charts: [(String, String)] = [
-            (t("performance_chart_applications"), BarChart.svg(
-                title: t("performance_chart_applications"),
-                rows: statistics.map { (name($0.serviceID), Double($0.applications), String($0.applications)) })),
-            (t("performance_chart_agencies"), BarChart.svg(
-                title: t("performance_chart_agencies"), rows: byAgency.map { ($0.0, Double($0.1), String($0.1)) })),
-            (t("performance_chart_deadline"), BarChart.svg(
-                title: t("performance_chart_deadline"),
-                rows: statistics.map { (name($0.serviceID), $0.withinDeadline ?? 0, percent($0.withinDeadline)) },
-                maximum: 1)),
-            (t("performance_chart_backlog"), BarChart.svg(
-                title: t("performance_chart_backlog"),
-                rows: statistics.map { (name($0.serviceID), Double($0.backlog), String($0.backlog)) })),
+            (
+                t("performance_chart_applications"),
+                BarChart.svg(
+                    title: t("performance_chart_applications"),
+                    rows: statistics.map { (name($0.serviceID), Double($0.applications), String($0.applications)) })
+            ),
+            (
+                t("performance_chart_agencies"),
+                BarChart.svg(
+                    title: t("performance_chart_agencies"), rows: byAgency.map { ($0.0, Double($0.1), String($0.1)) })
+            ),
+            (
+                t("performance_chart_deadline"),
+                BarChart.svg(
+                    title: t("performance_chart_deadline"),
+                    rows: statistics.map { (name($0.serviceID), $0.withinDeadline ?? 0, percent($0.withinDeadline)) },
+                    maximum: 1)
+            ),
+            (
+                t("performance_chart_backlog"),
+                BarChart.svg(
+                    title: t("performance_chart_backlog"),
+                    rows: statistics.map { (name($0.serviceID), Double($0.backlog), String($0.backlog)) })
+            ),
         ]
         return pages.render(
             "performance", titleKey: "performance_heading", request: request, context: context,

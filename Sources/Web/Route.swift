@@ -21,6 +21,8 @@ enum Route: String, CaseIterable, Sendable {
     case newOrganisation = "/cabinet/organisations/new"
     case organisations = "/cabinet/organisations"
     case myRecords = "/cabinet/records"
+    case contact = "/cabinet/contact"
+    case contactConfirm = "/cabinet/contact/confirm"
     case dataAccess = "/cabinet/data-access"
     case dataAccessCSV = "/cabinet/data-access.csv"
     case dataAccessJSON = "/cabinet/data-access.json"

@@ -49,6 +49,7 @@ private func makeRouter(_ s: WebServices, routes: RouteIndex) -> Router<AppReque
         ).register(on: areas)
     }
     AssuranceController(activation: s.activation, pages: s.pages).register(on: areas)
+    ContactController(contact: s.contact, identity: s.identity, pages: s.pages).register(on: areas)
     RegistrarController(activation: s.activation, pages: s.pages).register(on: areas)
     AdminController(
         identity: s.identity, clients: s.clients, ledger: s.ledger, checkpointFile: s.checkpointFile, pages: s.pages

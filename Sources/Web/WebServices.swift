@@ -19,6 +19,8 @@ public struct WebServices: Sendable {
     public let authentication: AuthenticationService
     /// Raising an account's assurance with a code sent by SMS.
     public let activation: AccountActivation
+    /// Changing one's phone or e-mail with a code sent to the new one.
+    public let contact: ContactChange
     /// Sign-in through the national identification provider, when one is configured.
     public let nationalSignIn: NationalSignIn?
     public let clients: APIClientService
@@ -35,7 +37,7 @@ public struct WebServices: Sendable {
     public init(
         configuration: AppConfiguration, database: Database, clock: Clock, idempotency: IdempotencyStore,
         identity: IdentityService, authentication: AuthenticationService, activation: AccountActivation,
-        nationalSignIn: NationalSignIn?, clients: APIClientService,
+        contact: ContactChange, nationalSignIn: NationalSignIn?, clients: APIClientService,
         ledger: LedgerService, registries: RegistryService, workflow: WorkflowService,
         applications: ApplicationService, checkpointFile: CheckpointFile?
     ) async throws {
@@ -46,6 +48,7 @@ public struct WebServices: Sendable {
         self.identity = identity
         self.authentication = authentication
         self.activation = activation
+        self.contact = contact
         self.nationalSignIn = nationalSignIn
         self.clients = clients
         self.ledger = ledger

@@ -23,7 +23,7 @@ import Testing
             #expect(!page.text.contains("1-01-01-0000-0001"), "not another person's parcel")
             let log = try await citizen.get("/cabinet/data-access")
             #expect(
-                log.text.contains("Вы просмотрели, что о вас хранится в реестрах") && log.text.contains("<td>Вы</td>"))
+                log.text.contains("Вы просмотрели, что о вас хранится в реестрах") && log.text.contains(">Вы</td>"))
             // Only for the person: anonymous is sent to sign in.
             var anonymous = Browser(client)
             #expect(try await anonymous.get("/cabinet/records").status == .seeOther)

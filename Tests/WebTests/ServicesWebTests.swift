@@ -587,7 +587,8 @@ import Testing
             #expect(rows.first { $0["serviceID"] as? String == "waste-complaint" }?["withdrawn"] as? Int == 1)
             // Charts have visible titles; labels are whole (wrapped, not cut).
             #expect(stats.text.components(separatedBy: "<figcaption>").count == 5)
-            #expect(BarChart.wrap(String(repeating: "слово ", count: 30)).allSatisfy { $0.count <= BarChart.lineLength })
+            #expect(
+                BarChart.wrap(String(repeating: "слово ", count: 30)).allSatisfy { $0.count <= BarChart.lineLength })
             #expect(BarChart.wrap(String(repeating: "слово ", count: 30)).joined(separator: " ").count == 30 * 6 - 1)
         }
     }

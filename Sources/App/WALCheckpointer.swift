@@ -20,6 +20,8 @@ struct WALCheckpointer: Service {
             return
         }
         try await database.takeOverWALCheckpoints()
+        // The hard stop: past seven eighths of the limit, writes wait for a truncation.
+        database.boundWALBeforeWrites(ceiling: limitBytes / 8 * 7)
         await cancelWhenGracefulShutdown {
             var tick = 0
             while !Task.isCancelled {

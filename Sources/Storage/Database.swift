@@ -7,6 +7,7 @@ import NIOPosix
 import PostgresKit
 import SQLKit
 import SQLiteKit
+import Synchronization
 
 /// The platform's one handle on its database, SQLite or PostgreSQL, through SQLKit.
 ///
@@ -24,6 +25,9 @@ public final class Database: Sendable {
     private let backend: Backend
     private let inUse = Meter(label: "tazakoom_db_connections_in_use")
     private let logger: Logger
+    /// SQLite file: the size of the write-ahead log past which a write transaction first truncates
+    /// it (`boundWALBeforeWrites`); nil: never.
+    private let walCeiling = Mutex<Int?>(nil)
 
     private enum Backend: Sendable {
         /// One connection: SQLite has one writer anyway, and a single connection never meets SQLITE_BUSY from itself.
@@ -129,7 +133,15 @@ public final class Database: Sendable {
         async throws -> T
     {
         let engine = self.engine
+        let ceiling = walCeiling.withLock { $0 }
         return try await withSession { session in
+            // The background checkpointer keeps the log well under its limit; when writes outrun it
+            // (a long passive checkpoint), the next write transaction truncates it first: no write
+            // is in flight on the one connection, so the log can never pass the limit by more than
+            // one transaction.
+            if let ceiling, let size = self.walSize(), size > ceiling {
+                try await session.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+            }
             // IMMEDIATE takes SQLite's write lock up front, so two writers never deadlock on upgrade.
             try await session.sql.raw(engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
             do {
@@ -149,6 +161,14 @@ public final class Database: Sendable {
     public func takeOverWALCheckpoints() async throws {
         guard case .sqliteFile = location else { return }
         try await withConnection { sql in try await sql.raw("PRAGMA wal_autocheckpoint=0").run() }
+    }
+
+    /// SQLite file only: from now on a write transaction that finds the write-ahead log larger than
+    /// `ceiling` bytes truncates it before it begins (a stat per transaction; the truncation itself
+    /// is rare, the background checkpointer doing the work first).
+    public func boundWALBeforeWrites(ceiling: Int) {
+        guard case .sqliteFile = location else { return }
+        walCeiling.withLock { $0 = ceiling }
     }
 
     /// SQLite file only: copies what it can of the write-ahead log into the database, without

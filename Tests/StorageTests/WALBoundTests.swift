@@ -54,6 +54,32 @@ import Testing
     }
 }
 
+extension WALBoundTests {
+    @Test func writesTruncateTheLogThemselvesWhenNothingElseDoes() async throws {
+        let ceiling = 512 * 1024
+        try await TestEngine.sqlite.withDatabase(migrations: []) { database in
+            try await database.takeOverWALCheckpoints()
+            database.boundWALBeforeWrites(ceiling: ceiling)
+            try await database.withConnection { sql in
+                try await sql.raw("CREATE TABLE filler (id INTEGER PRIMARY KEY, body TEXT NOT NULL)").run()
+            }
+            // No checkpointer at all: only the writes themselves keep the log bounded.
+            let body = String(repeating: "x", count: 4_000)
+            var largest = 0
+            for _ in 0..<300 {
+                try await database.transaction { sql in
+                    for _ in 0..<20 { try await sql.raw("INSERT INTO filler (body) VALUES (\(bind: body))").run() }
+                }
+                largest = max(largest, database.walSize() ?? 0)
+            }
+            // 300 transactions of about 100 KB wrote about 30 MB; the log never held more than the
+            // ceiling and one transaction.
+            #expect(largest <= ceiling + 256 * 1024, "largest \(largest)")
+            #expect(largest > ceiling / 2, "the log did grow between truncations: \(largest)")
+        }
+    }
+}
+
 /// Tells the writer to stop after its current transaction, and counts what it wrote.
 final class StopFlag: @unchecked Sendable {
     private let lock = NSLock()

@@ -48,7 +48,7 @@ public final class Database: Sendable {
 
     /// Opens the database at `location` (SQLite files in WAL mode).
     /// SQLite's page cache per connection, as `PRAGMA cache_size` takes it (negative: KiB).
-    public static let defaultSQLiteCacheKiB = -65_536
+    public static let defaultSQLiteCacheKiB = -262_144
 
     public static func open(_ location: DatabaseLocation, logger: Logger, maximumPostgresConnections: Int = 10)
         async throws -> Database
@@ -64,7 +64,7 @@ public final class Database: Sendable {
             try await sql.raw("PRAGMA journal_mode=WAL").run()
             try await sql.raw("PRAGMA synchronous=NORMAL").run()
             try await sql.raw("PRAGMA foreign_keys=ON").run()
-            // Statement journals and sorts in memory, and a 64 MiB page cache: large registries
+            // Statement journals and sorts in memory, and a 256 MiB page cache: large registries
             // live in this file, and the default 2 MiB cache makes every index insert a disk read.
             try await sql.raw("PRAGMA temp_store=MEMORY").run()
             try await sql.raw("PRAGMA cache_size=\(unsafeRaw: String(defaultSQLiteCacheKiB))").run()

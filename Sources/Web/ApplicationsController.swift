@@ -127,36 +127,38 @@ struct ApplicationsController: Sendable {
     @Sendable func correction(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try PortalController.signedIn(context)
         let form = try await RequestForm.read(request)
-        let id = try context.parameters.require("id")
-        do {
+        return try await change(request, context: context, notice: .correctionSent) { id in
             _ = try await applications.answerCorrection(
                 id, by: principal, comment: form["comment"], file: form.files["file"])
-            return .seeOther(Route.application.path(id), notice: .correctionSent)
-        } catch let error as ValidationError {
-            return try await render(request, context: context, status: .unprocessableContent, errors: error.fields)
         }
     }
 
     @Sendable func rate(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try PortalController.signedIn(context)
         let form = try await FormData.read(request)
-        let id = try context.parameters.require("id")
-        do {
+        return try await change(request, context: context, notice: .ratingThanks) { id in
             try await applications.rate(
                 id, by: principal, score: RequestNumber.parse(form["rating"], in: 1...5) ?? 0, comment: form["comment"])
-            return .seeOther(Route.application.path(id), notice: .ratingThanks)
-        } catch let error as ValidationError {
-            return try await render(request, context: context, status: .unprocessableContent, errors: error.fields)
         }
     }
 
     @Sendable func appeal(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try PortalController.signedIn(context)
         let form = try await FormData.read(request)
+        return try await change(request, context: context, notice: .appealSent) { id in
+            _ = try await applications.fileAppeal(id, by: principal, reason: form["appeal"])
+        }
+    }
+
+    /// Makes the applicant's change to application `id`, then goes on to its page with `notice`
+    /// (Post/Redirect/Get), or shows the page again with the problems beside the fields.
+    private func change(
+        _ request: Request, context: AppRequestContext, notice: Notice, _ body: (String) async throws -> Void
+    ) async throws -> Response {
         let id = try context.parameters.require("id")
         do {
-            _ = try await applications.fileAppeal(id, by: principal, reason: form["appeal"])
-            return .seeOther(Route.application.path(id), notice: .appealSent)
+            try await body(id)
+            return .seeOther(Route.application.path(id), notice: notice)
         } catch let error as ValidationError {
             return try await render(request, context: context, status: .unprocessableContent, errors: error.fields)
         }

@@ -11,6 +11,17 @@ import Testing
 @Suite struct AppealTests {
     static let bchClerk = "21908198700148"
 
+    /// The applicant of a building permit and the heads of its two stages, signed in.
+    static func parties(_ client: any TestClientProtocol) async throws -> (Browser, Browser, Browser) {
+        var applicant = Browser(client)
+        _ = try await applicant.signIn(ServicesWebTests.other)
+        var srs = Browser(client)
+        _ = try await srs.signIn(ServicesWebTests.srsHead)
+        var bch = Browser(client)
+        _ = try await bch.signIn(ServicesWebTests.bchHead)
+        return (applicant, srs, bch)
+    }
+
     /// A building permit refused by the city hall's head; returns its tracking number.
     static func refusedPermit(
         _ applicant: inout Browser, srs: inout Browser, bch: inout Browser, reason: String
@@ -42,12 +53,7 @@ import Testing
     @Test(arguments: TestEngine.available)
     func aRefusalIsAppealedToTheHeadWhoSetsItAsideAndTheCaseIsExaminedAgain(engine: TestEngine) async throws {
         try await withApp(engine) { client, url async throws in
-            var applicant = Browser(client)
-            _ = try await applicant.signIn(ServicesWebTests.other)
-            var srs = Browser(client)
-            _ = try await srs.signIn(ServicesWebTests.srsHead)
-            var bch = Browser(client)
-            _ = try await bch.signIn(ServicesWebTests.bchHead)
+            var (applicant, srs, bch) = try await Self.parties(client)
             let id = try await Self.refusedPermit(&applicant, srs: &srs, bch: &bch, reason: "Проект не согласован")
 
             // The refusal says until when and to whom it can be appealed.
@@ -114,12 +120,7 @@ import Testing
     @Test(arguments: TestEngine.available)
     func anUpheldRefusalStandsAndCannotBeAppealedAgain(engine: TestEngine) async throws {
         try await withApp(engine) { client, url async throws in
-            var applicant = Browser(client)
-            _ = try await applicant.signIn(ServicesWebTests.other)
-            var srs = Browser(client)
-            _ = try await srs.signIn(ServicesWebTests.srsHead)
-            var bch = Browser(client)
-            _ = try await bch.signIn(ServicesWebTests.bchHead)
+            var (applicant, srs, bch) = try await Self.parties(client)
             let id = try await Self.refusedPermit(&applicant, srs: &srs, bch: &bch, reason: "Нарушены отступы")
             _ = try await applicant.submit("/cabinet/applications/\(id)/appeal", form: ["appeal": "Отступы соблюдены"])
             let before = try await count("ledger_entries", in: url)

@@ -91,12 +91,7 @@ import Testing
             _ = try await citizen.signIn(PortalTests.citizen)
             let certificate = try await ServicesWebTests.apply(&citizen, "no-criminal-record", ["purpose": "visa"])
             _ = try await citizen.post("/cabinet/applications/\(certificate)/pay", form: ["outcome": "confirm"])
-            var applicant = Browser(client)
-            _ = try await applicant.signIn(ServicesWebTests.other)
-            var srs = Browser(client)
-            _ = try await srs.signIn(ServicesWebTests.srsHead)
-            var bch = Browser(client)
-            _ = try await bch.signIn(ServicesWebTests.bchHead)
+            var (applicant, srs, bch) = try await AppealTests.parties(client)
             let refused = try await AppealTests.refusedPermit(&applicant, srs: &srs, bch: &bch, reason: "Нет проекта")
             _ = try await applicant.post("/cabinet/applications/\(refused)/appeal", form: ["appeal": "Проект есть"])
             let permit = try await ServicesWebTests.apply(

@@ -24,6 +24,9 @@ public struct DataAccess: Sendable, Equatable, Codable {
     /// The ledger entry that proves this read happened.
     public var ledgerIndex: Int?
 
+    /// A fresh id for a log line (96 random bits, hex).
+    public static func newID() -> String { Hex.encode((0..<12).map { _ in UInt8.random(in: 0...255) }) }
+
     public init(
         id: String, personPIN: String, registry: String, recordKey: String, readerKind: String, readerID: String,
         readerName: String,

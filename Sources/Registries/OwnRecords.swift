@@ -10,7 +10,7 @@ extension RegistryStore {
         let records = try await search(registry, RecordQuery(equals: [field: person.pin], pageSize: 100)).records
         let accesses = records.map { record in
             DataAccess(
-                id: Hex.encode((0..<12).map { _ in UInt8.random(in: 0...255) }), personPIN: person.pin,
+                id: DataAccess.newID(), personPIN: person.pin,
                 registry: registry.name, recordKey: record.key, readerKind: "self", readerID: person.pin,
                 readerName: person.displayName, agencyCode: "", application: "",
                 legalBasis: PlatformPurpose.ownRecords.legalBasis, caseNumber: "", at: at, ledgerIndex: nil)

@@ -356,7 +356,7 @@ public struct RegistryService: Sendable {
     {
         let (kind, id, name, application) = Self.reader(caller)
         let access = DataAccess(
-            id: Hex.encode((0..<12).map { _ in UInt8.random(in: 0...255) }), personPIN: pin, registry: registry,
+            id: DataAccess.newID(), personPIN: pin, registry: registry,
             recordKey: pin, readerKind: kind, readerID: id, readerName: name, agencyCode: caller.agencyCode ?? "",
             application: application, legalBasis: purpose.legalBasis, caseNumber: purpose.caseNumber,
             at: clock.seconds, ledgerIndex: nil)
@@ -373,7 +373,7 @@ public struct RegistryService: Sendable {
             guard case .string(let pin)? = record.content[personal] else { return nil }
             let (kind, id, name, application) = Self.reader(caller)
             return DataAccess(
-                id: Hex.encode((0..<12).map { _ in UInt8.random(in: 0...255) }), personPIN: pin,
+                id: DataAccess.newID(), personPIN: pin,
                 registry: record.registry, recordKey: record.key,
                 readerKind: kind, readerID: id, readerName: name, agencyCode: caller.agencyCode ?? "",
                 application: application, legalBasis: purpose.legalBasis, caseNumber: purpose.caseNumber, at: at,

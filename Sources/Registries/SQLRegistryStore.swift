@@ -425,7 +425,7 @@ public struct SQLRegistryStore: RegistryStore {
         let record = try Self.record(row, registry: name)
         if let personal = schema.personal, case .string(let pin)? = record.content[personal] {
             let access = DataAccess(
-                id: Hex.encode((0..<12).map { _ in UInt8.random(in: 0...255) }), personPIN: pin, registry: name,
+                id: DataAccess.newID(), personPIN: pin, registry: name,
                 recordKey: record.key,
                 readerKind: "system", readerID: system, readerName: "Taza Koom \(system)", agencyCode: agency,
                 application: system,

@@ -36,7 +36,5 @@ for m in $(seq 1 "$minutes"); do
     "$(( $(stat -c %s "$work/b.sqlite-wal") / 1048576 )) MiB | $(( $(stat -c %s "$work/b.sqlite") / 1048576 )) MiB |"
 done
 echo
-echo "WAL truncations: $(grep -c 'truncated the write-ahead log' "$work/server.log"), the longest took" \
-  "$(grep -o 'took=[0-9.e-]* seconds' "$work/server.log" | sed 's/took=//; s/ seconds//' | sort -g | tail -1 || echo 0) s;"
 echo "largest WAL seen: $(( $(sort -n "$work/wal.txt" | tail -1) / 1048576 )) MiB;" \
   "applications: $(sqlite3 "$work/b.sqlite" 'SELECT COUNT(*) FROM applications' 2>/dev/null || echo '?')"

@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         // Application forms carry files: multipart/form-data parsing instead of a parser of our own.
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        // The exchange layer forwards calls to other nodes and providers' systems: a pooled HTTP client.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -113,9 +115,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Exchange",
+            dependencies: [
+                "Core", "Storage", "Ledger", "Identity", "Registries",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Web",
             dependencies: [
-                "Core", "Storage", "Ledger", "Identity", "Registries", "Workflow", "Services",
+                "Core", "Storage", "Ledger", "Identity", "Registries", "Workflow", "Services", "Exchange",
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -132,7 +148,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Storage", "Ledger", "Identity", "Registries", "Workflow", "Services", "Web",
+                "Core", "Storage", "Ledger", "Identity", "Registries", "Workflow", "Services", "Exchange", "Web",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -142,7 +158,7 @@ let package = Package(
         .executableTarget(
             name: "tazakoom",
             dependencies: [
-                "Core", "Storage", "Identity", "Ledger", "Registries", "Services", "Web", "App",
+                "Core", "Storage", "Identity", "Ledger", "Registries", "Services", "Exchange", "Web", "App",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -218,6 +234,11 @@ let package = Package(
                 "Services", "Storage", "Identity", "Ledger", "Workflow", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "SQLKit", package: "sql-kit"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ExchangeTests",
+            dependencies: ["Exchange", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

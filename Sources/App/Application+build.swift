@@ -36,6 +36,7 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
                 database: platform.database, limitBytes: configuration.walLimitMegabytes << 20, logger: logger),
             WorkflowTimerPoller(workflow: platform.workflow, logger: logger),
             ServicesPoller(applications: platform.applications, outbox: platform.outbox, logger: logger),
+            ExchangeRefresher(node: platform.exchange, transport: platform.exchangeTransport),
         ],
         logger: logger
     )

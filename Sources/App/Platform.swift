@@ -1,4 +1,5 @@
 import Core
+import Exchange
 import Identity
 import Ledger
 import Logging
@@ -31,6 +32,9 @@ public struct Platform: Sendable {
     /// The test email and SMS adapter: records what would be sent (no live gateway is configured).
     public let sentMessages: RecordingSender
     public let checkpointFile: CheckpointFile?
+    /// This node of the exchange layer, and the HTTP client it sends with (nil when off).
+    public let exchange: ExchangeNode?
+    public let exchangeTransport: LiveExchangeTransport?
     /// What the routes are given.
     public let web: WebServices
 
@@ -38,7 +42,7 @@ public struct Platform: Sendable {
     public static let migrator = Migrator(
         migrations: IdempotencyStore.migrations + OutboxStore.migrations + LedgerMigrations.all + IdentityMigrations.all
             + RegistryMigrations.all
-            + WorkflowMigrations.all + ServiceMigrations.all)
+            + WorkflowMigrations.all + ServiceMigrations.all + ExchangeMigrations.all)
 
     /// Opens the database, applies migrations, ensures reference data and (if asked) seeds the demo.
     public static func start(_ configuration: AppConfiguration, logger: Logger, clock: Clock = .system) async throws
@@ -95,6 +99,13 @@ public struct Platform: Sendable {
                 clock: clock
             )
             let clients = APIClientService(store: store, clock: clock)
+            let transport = configuration.exchange.member == nil ? nil : LiveExchangeTransport()
+            var exchange: ExchangeNode?
+            if let transport {
+                exchange = try await ExchangeNode.open(
+                    settings: configuration.exchange, store: SQLExchangeStore(database: database, ledger: ledger),
+                    transport: transport, registries: registries, clock: clock, logger: logger)
+            }
             let web = try await WebServices(
                 configuration: configuration, database: database, clock: clock, idempotency: idempotency,
                 identity: identity, authentication: authentication,
@@ -106,13 +117,16 @@ public struct Platform: Sendable {
                         settings: $0, store: store, authentication: authentication, passwords: passwords, clock: clock)
                 },
                 clients: clients, ledger: ledger,
-                registries: registries, workflow: workflow, applications: applications, checkpointFile: checkpointFile)
+                registries: registries, workflow: workflow, applications: applications, checkpointFile: checkpointFile,
+                exchange: exchange)
             return Platform(
                 configuration: configuration, database: database, clock: clock, idempotency: idempotency,
                 identity: identity, authentication: authentication, clients: clients, ledger: ledger,
                 registries: registries, importer: importer, workflow: workflow, applications: applications,
                 outbox: Outbox(database: database, email: messages, sms: messages, people: store, clock: clock),
-                sentMessages: messages, checkpointFile: checkpointFile, web: web)
+                sentMessages: messages, checkpointFile: checkpointFile, exchange: exchange,
+                exchangeTransport: transport,
+                web: web)
         } catch {
             await database.shutdown()
             throw error

@@ -39,6 +39,8 @@ public struct AppConfiguration: Sendable {
     /// Seconds from the end of one background audit of the whole ledger to the start of the next;
     /// 0 turns the background audit off.
     public var auditIntervalSeconds: Int
+    /// How this node takes part in the exchange layer (off unless a member is set).
+    public var exchange: ExchangeSettings
 
     public init(
         host: String = "127.0.0.1",
@@ -58,7 +60,8 @@ public struct AppConfiguration: Sendable {
         messageFile: String? = nil,
         identityProvider: IdentityProviderSettings? = nil,
         walLimitMegabytes: Int = 64,
-        auditIntervalSeconds: Int = 600
+        auditIntervalSeconds: Int = 600,
+        exchange: ExchangeSettings = ExchangeSettings()
     ) {
         self.host = host
         self.port = port
@@ -78,6 +81,7 @@ public struct AppConfiguration: Sendable {
         self.identityProvider = identityProvider
         self.walLimitMegabytes = max(1, min(walLimitMegabytes, 1 << 20))
         self.auditIntervalSeconds = max(0, min(auditIntervalSeconds, 366 * 86_400))
+        self.exchange = exchange
     }
 }
 

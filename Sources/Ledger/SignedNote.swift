@@ -46,9 +46,13 @@ public struct NoteSigner: Sendable {
 
     /// Signs `text` (which must end in a newline) and returns the whole signed note.
     public func sign(_ text: String) throws -> String {
-        let signature = try key.signature(for: Data(text.utf8))
-        let line = "— \(name) " + (Data(verifier.keyID) + signature).base64EncodedString()
-        return text + "\n" + line + "\n"
+        text + "\n" + "— \(name) " + (try signature(for: text)) + "\n"
+    }
+
+    /// The signature of a note's line alone: base64 of the key ID and the Ed25519 signature of `text`
+    /// (for headers, where a whole note does not fit).
+    public func signature(for text: String) throws -> String {
+        (Data(verifier.keyID) + (try key.signature(for: Data(text.utf8)))).base64EncodedString()
     }
 }
 
@@ -90,6 +94,14 @@ public struct NoteVerifier: Sendable, Equatable {
 
     public static func == (a: NoteVerifier, b: NoteVerifier) -> Bool {
         a.name == b.name && a.keyBytes == b.keyBytes
+    }
+
+    /// Whether `signature` (as `NoteSigner.signature(for:)` makes it) is this key's over `text`.
+    public func verifies(_ signature: String, for text: String) -> Bool {
+        guard let blob = Data(base64Encoded: signature), blob.count == 68, Array(blob.prefix(4)) == keyID,
+            let publicKey
+        else { return false }
+        return publicKey.isValidSignature(blob.dropFirst(4), for: Data(text.utf8))
     }
 
     /// Checks a signed note and returns its text; throws unless a signature by this key verifies.

@@ -96,6 +96,14 @@ enum Route: String, CaseIterable, Sendable {
     case apiSchema = "/api/v1/registries/{registry}/schemas/{version}"
     case apiSchemas = "/api/v1/registries/{registry}/schemas"
 
+    // MARK: exchange layer (X-Road message protocol for REST)
+    case exchangeRelay = "/r1/**"
+    case exchangeInbound = "/exchange/in/**"
+    case exchangeGlobalConfiguration = "/exchange/globalconf"
+    case exchangeOperatorKey = "/exchange/operator-key"
+    case exchangeJoin = "/exchange/join"
+    case exchangeListClients = "/listClients"
+
     // MARK: GovStack Registration API
     case registrationServices = "/api/v1/registration/services"
     case registrationService = "/api/v1/registration/services/{serviceId}"
@@ -127,6 +135,8 @@ enum Route: String, CaseIterable, Sendable {
     /// Where machine clients live: paths under these answer in JSON only, and take no session cookie.
     static let apiPrefix = "/api/"
     static let dataPrefix = "/data/"
+    /// The exchange layer: other systems and nodes, like the API.
+    static let exchangePrefixes = ["/r1/", "/exchange/", "/listClients"]
     static let ledgerPrefix = "/ledger/"
     /// The portal's static files.
     static let staticPrefix = "/static/"

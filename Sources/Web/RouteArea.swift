@@ -9,7 +9,9 @@ enum RouteArea: Sendable {
     case operations, machine, pages
 
     init(path: some StringProtocol) {
-        if path.hasPrefix(Route.apiPrefix) || path.hasPrefix(Route.dataPrefix) {
+        if path.hasPrefix(Route.apiPrefix) || path.hasPrefix(Route.dataPrefix)
+            || Route.exchangePrefixes.contains(where: { path.hasPrefix($0) })
+        {
             self = .machine
         } else if Self.operationPaths.contains(String(path)) || path.hasPrefix(Route.staticPrefix) {
             self = .operations

@@ -1,4 +1,5 @@
 import Core
+import Exchange
 import Identity
 import Ledger
 import Registries
@@ -29,6 +30,8 @@ public struct WebServices: Sendable {
     public let workflow: WorkflowService
     public let applications: ApplicationService
     public let checkpointFile: CheckpointFile?
+    /// This node of the exchange layer, when it takes part in one.
+    public let exchange: ExchangeNode?
     let pages: PageRenderer
     let cookies: CookieFactory
     let assets: StaticAssets
@@ -39,7 +42,7 @@ public struct WebServices: Sendable {
         identity: IdentityService, authentication: AuthenticationService, activation: AccountActivation,
         contact: ContactChange, nationalSignIn: NationalSignIn?, clients: APIClientService,
         ledger: LedgerService, registries: RegistryService, workflow: WorkflowService,
-        applications: ApplicationService, checkpointFile: CheckpointFile?
+        applications: ApplicationService, checkpointFile: CheckpointFile?, exchange: ExchangeNode?
     ) async throws {
         self.configuration = configuration
         self.database = database
@@ -56,6 +59,7 @@ public struct WebServices: Sendable {
         self.workflow = workflow
         self.applications = applications
         self.checkpointFile = checkpointFile
+        self.exchange = exchange
         self.pages = try await PageRenderer.load(demo: configuration.seedDemoData)
         self.cookies = CookieFactory(secure: configuration.secureCookies)
         self.assets = try StaticAssets.load()

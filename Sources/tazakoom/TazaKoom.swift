@@ -16,7 +16,7 @@ struct TazaKoom: AsyncParsableCommand {
         abstract: "Taza Koom digital-government platform.",
         subcommands: [
             Serve.self, Migrate.self, ImportCommand.self, ExportCommand.self, MerkleCommand.self, LedgerCommand.self,
-            VerifyDocumentCommand.self,
+            VerifyDocumentCommand.self, ExchangeCommand.self,
         ],
         defaultSubcommand: Serve.self
     )
@@ -96,6 +96,7 @@ struct Serve: AsyncParsableCommand {
     var auditInterval = Int(ProcessInfo.processInfo.environment["TAZAKOOM_AUDIT_INTERVAL"] ?? "") ?? 600
     @Option(help: "The address people reach this platform at, for the provider's callback (env TAZAKOOM_PUBLIC_URL).")
     var publicURL = ProcessInfo.processInfo.environment["TAZAKOOM_PUBLIC_URL"]
+    @OptionGroup var exchange: ExchangeOptions
 
     func run() async throws {
         // One access log line per request: written in batches, not one locked system call each.
@@ -121,7 +122,8 @@ struct Serve: AsyncParsableCommand {
                     pinClaim: oidcPINClaim)
             },
             walLimitMegabytes: walLimit,
-            auditIntervalSeconds: auditInterval
+            auditIntervalSeconds: auditInterval,
+            exchange: exchange.settings(address: publicURL ?? "http://\(host):\(port)")
         )
         let app = try await buildApplication(configuration, logger: logger)
         if configuration.seedDemoData { printDemoAccounts() }

@@ -1,0 +1,38 @@
+/// Where the exchange layer keeps its state; `SQLExchangeStore` is the one implementation.
+public protocol ExchangeStore: Sendable {
+    /// The signing key stored under `role` (`member` or `operator`); makes and stores `make()` first if none is.
+    func key(role: String, make: @Sendable () -> String, now: Int) async throws -> String
+    /// The signing key stored under `role`, if any.
+    func existingKey(role: String) async throws -> String?
+
+    /// Stores a join request as pending (replacing an earlier undecided one of the same member).
+    func putJoinRequest(_ request: JoinRequest) async throws
+    func joinRequests() async throws -> [JoinRequest]
+    /// Approves or refuses the request of `member`; false if there is none.
+    func decideJoinRequest(member: String, approve: Bool, by decider: String, now: Int) async throws -> Bool
+    /// Puts the operator's own member in directly, approved.
+    func putApprovedMember(_ member: GlobalConfiguration.Member, now: Int) async throws
+    func approvedMembers() async throws -> [GlobalConfiguration.Member]
+    func addToGroup(_ code: String, member: String) async throws
+    func groups() async throws -> [GlobalConfiguration.Group]
+
+    /// The last global configuration this node accepted (serial and signed note).
+    func storedConfiguration() async throws -> (serial: Int, note: String)?
+    /// Keeps `note` if its serial is higher than the stored one's; returns whether it did.
+    func storeConfiguration(serial: Int, note: String, now: Int) async throws -> Bool
+
+    func putService(_ service: ProvidedService) async throws
+    func service(_ id: XRoadService) async throws -> ProvidedService?
+    func services() async throws -> [ProvidedService]
+    func grant(_ right: AccessRight) async throws
+    func rights(_ service: XRoadService) async throws -> [AccessRight]
+
+    /// Binds a subsystem of this node's member to the API client whose token its system uses.
+    func bindLocalClient(subsystem: String, apiClientID: String) async throws
+    func localClient(subsystem: String) async throws -> String?
+    func localSubsystems() async throws -> [String]
+
+    /// Logs a message and appends its ledger entry in one transaction; returns it with its ledger index.
+    func log(_ message: MessageRecord) async throws -> MessageRecord
+    func messages(messageID: String) async throws -> [MessageRecord]
+}

@@ -1,0 +1,154 @@
+import App
+import ArgumentParser
+import Core
+import Exchange
+import Foundation
+
+/// `tazakoom exchange …`: setting up a node of the exchange layer from the command line.
+struct ExchangeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exchange", abstract: "Set up this node of the exchange layer (docs/exchange.md).",
+        subcommands: [Offer.self, Grant.self, Bind.self, Requests.self, Approve.self, Group.self, OperatorKey.self])
+
+    /// Runs `body` with the administration of the database's exchange tables, and closes it.
+    static func administer<T: Sendable>(
+        _ database: DatabaseOptions, _ body: @Sendable (ExchangeAdministration, Platform) async throws -> T
+    ) async throws -> T {
+        let platform = try await RegistryCommands.open(database.resolved)
+        do {
+            let result = try await body(
+                ExchangeAdministration(
+                    store: SQLExchangeStore(database: platform.database, ledger: platform.ledger), clock: .system),
+                platform)
+            await platform.database.shutdown()
+            return result
+        } catch let error as ExchangeError {
+            await platform.database.shutdown()
+            throw ValidationError("\(error.type): \(error.message)")
+        } catch {
+            await platform.database.shutdown()
+            throw error
+        }
+    }
+
+    struct Offer: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Offer a service of this member: its calls go to an http(s) URL or to registry:NAME.")
+        @Argument(help: "The service, INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE.") var service: String
+        @Option(help: "Where calls go: http(s)://… or registry:NAME.") var backend: String
+        @Option(help: "The agency answering (its registry rights apply).") var agency: String
+        @Option(help: "A file with the service's OpenAPI description (JSON or YAML).") var openapi: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            guard let id = XRoadService(service) else { throw ValidationError("not a service identifier: \(service)") }
+            let description = try openapi.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? ""
+            try await ExchangeCommand.administer(database) { administration, _ in
+                try await administration.offer(
+                    ProvidedService(
+                        id: id, backend: backend, agencyCode: agency, openAPI: description,
+                        createdAt: Clock.system.seconds))
+            }
+            say("Offered \(id) → \(backend).")
+        }
+    }
+
+    struct Grant: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Grant a subsystem or group:CODE a right to a service.")
+        @Argument(help: "The service, INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE.") var service: String
+        @Argument(help: "The client subsystem, INSTANCE/CLASS/MEMBER/SUBSYSTEM, or group:CODE.") var client: String
+        @Option(help: "Only this HTTP method (default: any).") var method = "*"
+        @Option(help: "Only this path, * for one segment, /** for the rest (default: the whole service).") var path =
+            "*"
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            guard let id = XRoadService(service) else { throw ValidationError("not a service identifier: \(service)") }
+            try await ExchangeCommand.administer(database) { administration, _ in
+                try await administration.grant(AccessRight(service: id, grantee: client, method: method, path: path))
+            }
+            say("Granted \(client) \(method) \(path) of \(id).")
+        }
+    }
+
+    struct Bind: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Let the system holding an API token call through this node as a subsystem of its member.")
+        @Argument(help: "The subsystem code, e.g. TAXSYS.") var subsystem: String
+        @Option(help: "The system's API token (issued at /admin/clients).") var token: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await ExchangeCommand.administer(database) { administration, platform in
+                guard let client = try await platform.clients.authenticate(token: token) else {
+                    throw ValidationError("no live API client holds that token")
+                }
+                try await administration.bind(subsystem: subsystem, apiClientID: client.id)
+            }
+            say("Subsystem \(subsystem) is the system with that token.")
+        }
+    }
+
+    struct Requests: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the members' requests to join (operator).")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let requests = try await ExchangeCommand.administer(database) { administration, _ in
+                try await administration.joinRequests()
+            }
+            for request in requests {
+                say("\(request.status)\t\(request.member.id)\t\(request.member.name)\t\(request.member.address)")
+            }
+        }
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Approve (or with --refuse, refuse) a member's request and publish the configuration (operator).")
+        @Argument(help: "The member, INSTANCE/CLASS/CODE.") var member: String
+        @Flag(help: "Refuse instead.") var refuse = false
+        @Option(help: "Who decides, for the ledger.") var by = "operator"
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let decided = try await ExchangeCommand.administer(database) { administration, _ in
+                try await administration.decide(member: member, approve: !refuse, by: "agency:\(by)")
+            }
+            guard decided else { throw ValidationError("\(member) has not asked to join") }
+            say("\(refuse ? "Refused" : "Approved") \(member); the configuration is published.")
+        }
+    }
+
+    struct Group: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a subsystem to a global group (operator).")
+        @Argument(help: "The group code.") var code: String
+        @Argument(help: "The subsystem, INSTANCE/CLASS/MEMBER/SUBSYSTEM.") var member: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            guard let client = XRoadClient(member) else { throw ValidationError("not a subsystem: \(member)") }
+            try await ExchangeCommand.administer(database) { administration, _ in
+                try await administration.addToGroup(code, member: client)
+            }
+            say("Added \(client) to group \(code).")
+        }
+    }
+
+    struct OperatorKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "operator-key", abstract: "Print the operator's public key, for the other nodes (operator).")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let key = try await ExchangeCommand.administer(database) { administration, _ in
+                try await administration.operatorKey()?.verifier.encoded
+            }
+            guard let key else {
+                throw ValidationError("this database is not an operator's (serve --exchange-operator)")
+            }
+            print(key)
+        }
+    }
+}

@@ -19,11 +19,13 @@ public struct ExchangeSettings: Sendable, Equatable {
     public var timeoutSeconds: Int
     /// How often the global configuration is fetched again.
     public var refreshSeconds: Int
+    /// Keep each message's bodies in the message log, encrypted (AES-GCM), for evidence packages.
+    public var keepBodies: Bool
 
     public init(
         member: String? = nil, memberName: String = "", address: String = "", isOperator: Bool = false,
         operatorAddress: String? = nil, operatorKey: String? = nil, maxBodyBytes: Int = 10 << 20,
-        timeoutSeconds: Int = 30, refreshSeconds: Int = 60
+        timeoutSeconds: Int = 30, refreshSeconds: Int = 60, keepBodies: Bool = false
     ) {
         self.member = member
         self.memberName = memberName
@@ -34,5 +36,6 @@ public struct ExchangeSettings: Sendable, Equatable {
         self.maxBodyBytes = maxBodyBytes
         self.timeoutSeconds = timeoutSeconds
         self.refreshSeconds = refreshSeconds
+        self.keepBodies = keepBodies
     }
 }

@@ -33,7 +33,13 @@ public enum ExchangeMigrations {
                   client TEXT NOT NULL, service TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,
                   user_id TEXT NOT NULL, issue TEXT NOT NULL, request_hash TEXT NOT NULL, request_signature TEXT NOT NULL,
                   response_digest TEXT NOT NULL, response_signature TEXT NOT NULL, status INTEGER NOT NULL,
-                  error TEXT NOT NULL, at BIGINT NOT NULL, duration_ms INTEGER NOT NULL, ledger_index BIGINT)
+                  error TEXT NOT NULL, at BIGINT NOT NULL, duration_ms INTEGER NOT NULL, request_seal TEXT NOT NULL,
+                  response_seal TEXT NOT NULL, ledger_index BIGINT)
+                """,
+                // Bodies, when the node keeps them: AES-GCM sealed, base64.
+                """
+                CREATE TABLE exchange_message_bodies (id TEXT PRIMARY KEY REFERENCES exchange_messages(id),
+                  request TEXT NOT NULL, response TEXT NOT NULL)
                 """,
                 "CREATE INDEX exchange_messages_by_message ON exchange_messages (message_id)",
                 "CREATE INDEX exchange_messages_by_time ON exchange_messages (at)",

@@ -95,13 +95,16 @@ public struct MessageRecord: Sendable, Codable, Equatable {
     /// Seconds since 1970.
     public var at: Int
     public var durationMilliseconds: Int
+    /// The texts the two signatures are over (`RequestSeal.text`, `ResponseSeal.text`), for evidence.
+    public var requestSeal: String
+    public var responseSeal: String
     public var ledgerIndex: Int?
 
     public init(
         id: String, side: String, messageID: String, client: String, service: String, method: String, path: String,
         userID: String, issue: String, requestHash: String, requestSignature: String, responseDigest: String,
         responseSignature: String, status: Int, error: String, at: Int, durationMilliseconds: Int,
-        ledgerIndex: Int? = nil
+        requestSeal: String = "", responseSeal: String = "", ledgerIndex: Int? = nil
     ) {
         self.id = id
         self.side = side
@@ -120,6 +123,8 @@ public struct MessageRecord: Sendable, Codable, Equatable {
         self.error = error
         self.at = at
         self.durationMilliseconds = durationMilliseconds
+        self.requestSeal = requestSeal
+        self.responseSeal = responseSeal
         self.ledgerIndex = ledgerIndex
     }
 
@@ -131,6 +136,7 @@ public struct MessageRecord: Sendable, Codable, Equatable {
             "path": path, "userId": userID, "issue": issue, "requestHash": requestHash,
             "requestSignature": requestSignature, "responseDigest": responseDigest,
             "responseSignature": responseSignature, "status": String(status), "error": error, "at": String(at),
+            "requestSeal": requestSeal, "responseSeal": responseSeal,
         ]
     }
 }

@@ -1,4 +1,5 @@
 import Core
+import Crypto
 import Foundation
 import Ledger
 import Registries
@@ -43,7 +44,7 @@ extension ExchangeNode {
         record.status = answer.status
         if record.error.isEmpty, answer["X-Road-Error"] != nil { record.error = answer["X-Road-Error"] ?? "" }
         record.durationMilliseconds = Self.milliseconds(since: started)
-        return await logged(record, answer)
+        return await logged(record, answer, requestBody: request.body)
     }
 
     private func send(
@@ -84,6 +85,7 @@ extension ExchangeNode {
         let signature = try signer.signature(for: seal.text)
         record.requestHash = seal.requestHash
         record.requestSignature = signature
+        record.requestSeal = seal.text
         var headers = request.headers.filter {
             !Self.filteredHeaders.contains($0.name.lowercased()) && !$0.name.lowercased().hasPrefix("x-road-")
                 && !$0.name.lowercased().hasPrefix("x-exchange-")
@@ -116,6 +118,7 @@ extension ExchangeNode {
             body: response.body)
         record.responseDigest = responseSeal.bodyDigest
         record.responseSignature = response["X-Exchange-Signature"] ?? ""
+        record.responseSeal = responseSeal.text
         let authentic = providerKey.verifies(record.responseSignature, for: responseSeal.text)
         // An error the provider's node signed is passed on even when it is about a request that
         // differs from ours (one altered on the way): it carries no data, and says what went wrong.
@@ -167,11 +170,16 @@ extension ExchangeNode {
 
     /// Writes the message log line and its ledger entry; if that fails the caller gets an error,
     /// not an answer nobody can later prove.
-    func logged(_ record: MessageRecord, _ answer: ExchangeMessage) async -> ExchangeMessage {
+    func logged(_ record: MessageRecord, _ answer: ExchangeMessage, requestBody: [UInt8]) async -> ExchangeMessage {
         var record = record
         if record.error.isEmpty, let type = answer["X-Road-Error"] { record.error = type }
         do {
-            _ = try await store.log(record)
+            let bodies = try bodyKey.map { key in
+                SealedBodies(
+                    request: try AES.GCM.seal(requestBody, using: key).combined?.base64EncodedString() ?? "",
+                    response: try AES.GCM.seal(answer.body, using: key).combined?.base64EncodedString() ?? "")
+            }
+            _ = try await store.log(record, sealedBodies: bodies)
             return answer
         } catch {
             logger.error("exchange message not logged", metadata: ["id": "\(record.messageID)", "error": "\(error)"])

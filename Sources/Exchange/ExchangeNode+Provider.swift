@@ -59,8 +59,10 @@ extension ExchangeNode {
         record.status = answer.status
         record.responseDigest = responseSeal.bodyDigest
         record.responseSignature = signature
+        record.requestSeal = seal.text
+        record.responseSeal = responseSeal.text
         record.durationMilliseconds = Self.milliseconds(since: started)
-        return await logged(record, answer)
+        return await logged(record, answer, requestBody: request.body)
     }
 
     private func serve(_ request: ExchangeMessage, call: XRoadTarget?, seal: RequestSeal) async throws

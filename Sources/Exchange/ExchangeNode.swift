@@ -1,4 +1,5 @@
 import Core
+import Crypto
 import Foundation
 import Ledger
 import Logging
@@ -21,6 +22,11 @@ public struct ExchangeNode: Sendable {
     let signer: NoteSigner
     /// The key every global configuration must be signed with.
     public let operatorKey: NoteVerifier
+    /// The key message bodies are encrypted with in the log, when the node keeps them (bytes, so
+    /// that the node is `Sendable`).
+    let bodyKeyBytes: Data?
+    var bodyKey: SymmetricKey? { bodyKeyBytes.map { SymmetricKey(data: $0) } }
+
     let configuration = ConfigurationHolder()
 
     /// Opens the node: its keys (made and stored on first start), the configuration it last
@@ -49,9 +55,19 @@ public struct ExchangeNode: Sendable {
             }
             operatorKey = try NoteVerifier(encoded: encoded)
         }
+        var bodyKey: Data?
+        if settings.keepBodies {
+            let stored = try await store.key(
+                role: bodiesRole,
+                make: { SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() } },
+                now: clock.seconds)
+            bodyKey = Data(base64Encoded: stored)
+        }
+        // Kept for evidence packages, which name the key the configuration was checked with.
+        try await store.putKey(role: operatorPublicRole, value: operatorKey.encoded, now: clock.seconds)
         let node = ExchangeNode(
             settings: settings, member: member, store: store, transport: transport, registries: registries,
-            clock: clock, logger: logger, signer: signer, operatorKey: operatorKey)
+            clock: clock, logger: logger, signer: signer, operatorKey: operatorKey, bodyKeyBytes: bodyKey)
         if settings.isOperator {
             try await store.putApprovedMember(try await node.ownEntry(), now: clock.seconds)
             if let configuration = try await ExchangeAdministration(store: store, clock: clock).publish() {
@@ -144,6 +160,8 @@ public struct ExchangeNode: Sendable {
     }
 
     static let registryBackend = "registry:"
+    static let bodiesRole = "bodies"
+    static let operatorPublicRole = "operator-public"
 }
 
 /// The global configuration a node trusts now.

@@ -2,6 +2,8 @@
 public protocol ExchangeStore: Sendable {
     /// The signing key stored under `role` (`member` or `operator`); makes and stores `make()` first if none is.
     func key(role: String, make: @Sendable () -> String, now: Int) async throws -> String
+    /// Stores `value` under `role`, replacing what was there.
+    func putKey(role: String, value: String, now: Int) async throws
     /// The signing key stored under `role`, if any.
     func existingKey(role: String) async throws -> String?
 
@@ -32,7 +34,21 @@ public protocol ExchangeStore: Sendable {
     func localClient(subsystem: String) async throws -> String?
     func localSubsystems() async throws -> [String]
 
-    /// Logs a message and appends its ledger entry in one transaction; returns it with its ledger index.
-    func log(_ message: MessageRecord) async throws -> MessageRecord
+    /// Logs a message and appends its ledger entry in one transaction, with its encrypted bodies
+    /// when given; returns it with its ledger index.
+    func log(_ message: MessageRecord, sealedBodies: SealedBodies?) async throws -> MessageRecord
+    /// The encrypted bodies of message log line `id`, if they were kept.
+    func sealedBodies(id: String) async throws -> SealedBodies?
     func messages(messageID: String) async throws -> [MessageRecord]
+}
+
+/// A message's request and response bodies, each AES-GCM sealed and base64-encoded.
+public struct SealedBodies: Sendable, Equatable {
+    public var request: String
+    public var response: String
+
+    public init(request: String, response: String) {
+        self.request = request
+        self.response = response
+    }
 }

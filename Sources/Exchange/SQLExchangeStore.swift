@@ -28,6 +28,17 @@ public struct SQLExchangeStore: ExchangeStore {
         }
     }
 
+    public func putKey(role: String, value: String, now: Int) async throws {
+        try await database.withConnection { sql in
+            try await sql.raw(
+                """
+                INSERT INTO exchange_keys (role, signing_key, created_at) VALUES (\(bind: role), \(bind: value), \(bind: now))
+                ON CONFLICT (role) DO UPDATE SET signing_key = excluded.signing_key, created_at = excluded.created_at
+                """
+            ).run()
+        }
+    }
+
     public func existingKey(role: String) async throws -> String? {
         try await database.withConnection { sql in
             try await sql.raw("SELECT signing_key FROM exchange_keys WHERE role = \(bind: role)").first(
@@ -225,7 +236,7 @@ public struct SQLExchangeStore: ExchangeStore {
         }
     }
 
-    public func log(_ message: MessageRecord) async throws -> MessageRecord {
+    public func log(_ message: MessageRecord, sealedBodies: SealedBodies?) async throws -> MessageRecord {
         try await database.transaction { sql in
             let event = try LedgerEvent(
                 kind: "exchange.message", actor: "system:exchange", subject: "message:\(message.messageID)",
@@ -236,15 +247,35 @@ public struct SQLExchangeStore: ExchangeStore {
             try await sql.raw(
                 """
                 INSERT INTO exchange_messages (id, side, message_id, client, service, method, path, user_id, issue,
-                  request_hash, request_signature, response_digest, response_signature, status, error, at, duration_ms, ledger_index)
+                  request_hash, request_signature, response_digest, response_signature, status, error, at, duration_ms, request_seal,
+                  response_seal, ledger_index)
                 VALUES (\(bind: logged.id), \(bind: logged.side), \(bind: logged.messageID), \(bind: logged.client),
                   \(bind: logged.service), \(bind: logged.method), \(bind: logged.path), \(bind: logged.userID), \(bind: logged.issue),
                   \(bind: logged.requestHash), \(bind: logged.requestSignature), \(bind: logged.responseDigest),
                   \(bind: logged.responseSignature), \(bind: logged.status), \(bind: logged.error), \(bind: logged.at),
-                  \(bind: logged.durationMilliseconds), \(bind: index))
+                  \(bind: logged.durationMilliseconds), \(bind: logged.requestSeal), \(bind: logged.responseSeal), \(bind: index))
                 """
             ).run()
+            if let sealedBodies {
+                try await sql.raw(
+                    """
+                    INSERT INTO exchange_message_bodies (id, request, response)
+                    VALUES (\(bind: logged.id), \(bind: sealedBodies.request), \(bind: sealedBodies.response))
+                    """
+                ).run()
+            }
             return logged
+        }
+    }
+
+    public func sealedBodies(id: String) async throws -> SealedBodies? {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT request, response FROM exchange_message_bodies WHERE id = \(bind: id)").first()
+                .map {
+                    SealedBodies(
+                        request: try $0.decode(column: "request", as: String.self),
+                        response: try $0.decode(column: "response", as: String.self))
+                }
         }
     }
 
@@ -271,6 +302,8 @@ public struct SQLExchangeStore: ExchangeStore {
                         error: try row.decode(column: "error", as: String.self),
                         at: try row.decode(column: "at", as: Int.self),
                         durationMilliseconds: try row.decode(column: "duration_ms", as: Int.self),
+                        requestSeal: try row.decode(column: "request_seal", as: String.self),
+                        responseSeal: try row.decode(column: "response_seal", as: String.self),
                         ledgerIndex: try row.decode(column: "ledger_index", as: Int?.self))
                 }
         }

@@ -9,7 +9,7 @@ enum LedgerKinds {
         "workflow.case", "document.issued", "document.revoked", "payment.confirmed", "registry.read",
         "registry.record", "registry.imported", "registry.schema.published", "identity.person.registered",
         "identity.organisation.registered", "identity.account.assurance", "identity.client.issued",
-        "identity.client.revoked", "workflow.definition.published",
+        "identity.client.revoked", "workflow.definition.published", "exchange.message", "exchange.member",
     ]
 
     /// `kind` in words: its own catalog entry, else its family's (`registry.record.x` is a registry

@@ -3,12 +3,16 @@ import ArgumentParser
 import Core
 import Exchange
 import Foundation
+import Ledger
 
 /// `tazakoom exchange …`: setting up a node of the exchange layer from the command line.
 struct ExchangeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exchange", abstract: "Set up this node of the exchange layer (docs/exchange.md).",
-        subcommands: [Offer.self, Grant.self, Bind.self, Requests.self, Approve.self, Group.self, OperatorKey.self])
+        subcommands: [
+            Offer.self, Grant.self, Bind.self, Requests.self, Approve.self, Group.self, OperatorKey.self,
+            Evidence.self, VerifyEvidence.self,
+        ])
 
     /// Runs `body` with the administration of the database's exchange tables, and closes it.
     static func administer<T: Sendable>(
@@ -149,6 +153,56 @@ struct ExchangeCommand: AsyncParsableCommand {
                 throw ValidationError("this database is not an operator's (serve --exchange-operator)")
             }
             print(key)
+        }
+    }
+
+    struct Evidence: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export the evidence package of one message as this node logged it (one ZIP file).")
+        @Argument(help: "The message's X-Road-Id.") var messageID: String
+        @Option(help: "client (this node sent it on) or provider (this node answered it).") var side = "client"
+        @Option(help: "Where to write the ZIP file.") var output: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let package = try await ExchangeCommand.administer(database) { administration, platform in
+                do {
+                    return try await administration.evidence(messageID: messageID, side: side, ledger: platform.ledger)
+                } catch let error as EvidenceError {
+                    throw ValidationError(error.description)
+                }
+            }
+            try package.zip().write(to: URL(fileURLWithPath: output))
+            say(
+                "Wrote the evidence of \(messageID) (\(side)) to \(output): \(package.files.keys.sorted().joined(separator: ", "))."
+            )
+        }
+    }
+
+    struct VerifyEvidence: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify-evidence",
+            abstract:
+                "Verify an evidence package offline: signatures, the request-response link, bodies, ledger receipt.")
+        @Argument(help: "The ZIP file.") var file: String
+        @Option(help: "The operator's key you trust (name+id+key); default: the one in the package.")
+        var operatorKey: String?
+        @Option(help: "The ledger's key you trust (name+id+key); default: the one in the package.") var ledgerKey:
+            String?
+
+        func run() async throws {
+            let data = try Data(contentsOf: URL(fileURLWithPath: file))
+            do {
+                let verified = try EvidencePackage.read(zip: data).verify(
+                    operatorKey: try operatorKey.map(NoteVerifier.init(encoded:)),
+                    ledgerKey: try ledgerKey.map(NoteVerifier.init(encoded:)))
+                let message = verified.message
+                say(
+                    "OK: \(message.method) \(message.service)\(message.path) by \(message.client), message \(message.messageID), status \(message.status); ledger entry \(verified.ledgerIndex) in a checkpoint of \(verified.checkpointSize) entries\(verified.bodiesIncluded ? "; bodies included and intact" : "")."
+                )
+            } catch let error as EvidenceError {
+                throw ValidationError("NOT VERIFIED: \(error.description)")
+            }
         }
     }
 }

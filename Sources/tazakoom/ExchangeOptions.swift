@@ -41,12 +41,17 @@ struct ExchangeOptions: ParsableArguments {
         help: "Largest message body relayed, in MiB (env TAZAKOOM_EXCHANGE_MAX_BODY_MB).")
     var maxBodyMegabytes = Int(environment["TAZAKOOM_EXCHANGE_MAX_BODY_MB"] ?? "") ?? 10
 
+    @Flag(
+        name: .customLong("exchange-keep-bodies"),
+        help: "Keep messages' bodies in the message log, encrypted, for evidence packages.")
+    var keepBodies = environment["TAZAKOOM_EXCHANGE_KEEP_BODIES"] == "1"
+
     /// The settings, with `address` where other nodes reach this one.
     func settings(address: String) -> ExchangeSettings {
         ExchangeSettings(
             member: member, memberName: name.isEmpty ? (member ?? "") : name, address: address, isOperator: isOperator,
             operatorAddress: operatorURL, operatorKey: operatorKey,
             maxBodyBytes: max(1, min(maxBodyMegabytes, 1024)) << 20, timeoutSeconds: max(1, min(timeout, 600)),
-            refreshSeconds: max(1, min(refresh, 86_400)))
+            refreshSeconds: max(1, min(refresh, 86_400)), keepBodies: keepBodies)
     }
 }

@@ -87,7 +87,7 @@ struct ExchangeFixture {
                 let provider = try await ExchangeNode.open(
                     settings: ExchangeSettings(
                         member: registration, memberName: "State Registration Service", address: "http://provider",
-                        isOperator: true),
+                        isOperator: true, keepBodies: true),
                     store: providerStore, transport: network, registries: registries, clock: .system,
                     logger: TestLog.quiet)!
                 try await ExchangeAdministration(store: clientStore, clock: .system).bind(

@@ -72,8 +72,13 @@ extension ExchangeNode {
         guard let client = XRoadClient(seal.client), client.subsystem != nil else {
             throw ExchangeError.invalidClient("X-Road-Client is INSTANCE/CLASS/MEMBER/SUBSYSTEM.")
         }
-        guard let configuration = await configuration.value else {
+        guard var configuration = await configuration.value else {
             throw ExchangeError("Server.ServerProxy.OutdatedGlobalConf", "This node has no valid global configuration.")
+        }
+        if !configuration.knows(client) {
+            // A member that joined a moment ago: the configuration this node stored since may know it.
+            try await loadStoredConfiguration()
+            configuration = await self.configuration.value ?? configuration
         }
         guard let caller = configuration.member(client), configuration.knows(client),
             let callerKey = try? NoteVerifier(encoded: caller.key)

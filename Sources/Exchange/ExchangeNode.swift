@@ -129,6 +129,12 @@ public struct ExchangeNode: Sendable {
     public func refresh() async {
         do {
             guard let operatorAddress = settings.operatorAddress, !settings.isOperator else {
+                // The operator's own entry follows its services and systems without asking anyone.
+                let own = try await ownEntry()
+                if try await store.approvedMembers().first(where: { $0.id == own.id }) != own {
+                    try await store.putApprovedMember(own, now: clock.seconds)
+                    try await ExchangeAdministration(store: store, clock: clock).publish()
+                }
                 try await loadStoredConfiguration()
                 return
             }

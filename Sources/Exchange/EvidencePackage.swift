@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Foundation
 import Ledger
@@ -36,13 +37,50 @@ public struct EvidencePackage: Sendable, Equatable {
                     data.subdata(in: Int(position)..<Int(position) + size)
                 })
         }
-        guard let data = archive.data else { throw EvidenceError("the archive could not be written") }
+        guard var data = archive.data, data.count >= 22 else {
+            throw EvidenceError("the archive could not be written")
+        }
+        // The archive's comment holds the SHA-256 of every byte before it: the CRCs leave some
+        // bytes unchecked (timestamps, version fields), and not one byte may change unnoticed.
+        let length = UInt16(Self.sealPrefix.utf8.count + 64)
+        data[data.count - 2] = UInt8(length & 0xFF)
+        data[data.count - 1] = UInt8(length >> 8)
+        data.append(contentsOf: Array((Self.sealPrefix + Hex.encode(SHA256.hash(data: data))).utf8))
         return data
     }
 
-    /// Reads a package, checking each file's CRC; refuses files it does not expect.
+    static let sealPrefix = "tazakoom-evidence-sha256:"
+
+    /// Whether `data` ends in the comment `zip()` writes, and its digest matches every byte before it.
+    static func isIntact(_ data: Data) -> Bool {
+        let commentLength = sealPrefix.utf8.count + 64
+        guard data.count > commentLength + 22 else { return false }
+        let bytes = [UInt8](data)
+        let end = bytes.count - commentLength
+        guard bytes[end - 2] == UInt8(commentLength & 0xFF), bytes[end - 1] == UInt8(commentLength >> 8),
+            String(decoding: bytes[end...], as: UTF8.self)
+                == sealPrefix + Hex.encode(SHA256.hash(data: bytes[..<end]))
+        else { return false }
+        return true
+    }
+
+    /// Reads a package from its bytes (see `read(zipFile:)`).
     public static func read(zip data: Data) throws -> EvidencePackage {
-        guard let archive = try? Archive(data: data, accessMode: .read) else {
+        // Read from a file, not from memory: ZIPFoundation's in-memory reader traps on an archive
+        // whose offsets point past its end, and a damaged package must be refused, not crash.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("evidence-\(UUID().uuidString).zip")
+        try data.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return try read(zipFile: file)
+    }
+
+    /// Reads a package from a ZIP file, checking each file's CRC; refuses files it does not expect.
+    public static func read(zipFile url: URL) throws -> EvidencePackage {
+        guard let whole = try? Data(contentsOf: url), whole.count <= 256 << 20 else {
+            throw EvidenceError("the file cannot be read")
+        }
+        guard isIntact(whole) else { throw EvidenceError("the package was changed after it was made") }
+        guard let archive = try? Archive(url: url, accessMode: .read) else {
             throw EvidenceError("not a ZIP archive")
         }
         var files: [String: Data] = [:]

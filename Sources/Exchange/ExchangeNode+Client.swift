@@ -61,7 +61,10 @@ extension ExchangeNode {
         guard client.member == member else {
             throw ExchangeError.invalidClient("\(client) is not a subsystem of this node's member \(member).")
         }
-        guard let caller, try await store.localClient(subsystem: subsystem) == caller else {
+        guard let caller,
+            try await localClients.value(for: subsystem, { try await store.localClient(subsystem: subsystem) })
+                == caller
+        else {
             throw ExchangeError.clientNotAuthenticated
         }
         guard let call = XRoadTarget(path: target, query: query) else {

@@ -97,10 +97,9 @@ extension ExchangeNode {
         if let directory = try await directoryAnswer(call, client: client, configuration: configuration) {
             return directory
         }
-        guard let service = try await store.service(call.service) else {
-            throw ExchangeError.unknownService(call.service.description)
-        }
-        let rights = try await store.rights(call.service)
+        guard let service = try await services.value(for: call.service, { try await store.service(call.service) })
+        else { throw ExchangeError.unknownService(call.service.description) }
+        let rights = try await self.rights.value(for: call.service) { try await store.rights(call.service) }
         let grantees = Set([client.description] + configuration.groups(of: client).map { "group:" + $0 })
         guard
             rights.contains(where: {

@@ -8,6 +8,7 @@ import Storage
 public struct SQLExchangeStore: ExchangeStore {
     let database: Database
     let ledger: LedgerService
+    let batcher = Batcher<LogRequest, MessageRecord>()
 
     public init(database: Database, ledger: LedgerService) {
         self.database = database
@@ -237,34 +238,52 @@ public struct SQLExchangeStore: ExchangeStore {
     }
 
     public func log(_ message: MessageRecord, sealedBodies: SealedBodies?) async throws -> MessageRecord {
+        // Group commit: messages logged while a batch is being written go together in the next
+        // one, one transaction and one ledger append for many (a relay logs one per message).
+        try await batcher.submit(LogRequest(message: message, bodies: sealedBodies)) { requests in
+            try await self.log(requests)
+        }
+    }
+
+    /// One message to log, with its bodies if kept.
+    struct LogRequest: Sendable {
+        var message: MessageRecord
+        var bodies: SealedBodies?
+    }
+
+    private func log(_ requests: [LogRequest]) async throws -> [Result<MessageRecord, any Error>] {
         try await database.transaction { sql in
-            let event = try LedgerEvent(
-                kind: "exchange.message", actor: "system:exchange", subject: "message:\(message.messageID)",
-                time: message.at, details: message.ledgerDetails)
-            let index = try await ledger.append([event], on: sql).lowerBound
-            var logged = message
-            logged.ledgerIndex = index
-            try await sql.raw(
-                """
-                INSERT INTO exchange_messages (id, side, message_id, client, service, method, path, user_id, issue,
-                  request_hash, request_signature, response_digest, response_signature, status, error, at, duration_ms, request_seal,
-                  response_seal, ledger_index)
-                VALUES (\(bind: logged.id), \(bind: logged.side), \(bind: logged.messageID), \(bind: logged.client),
-                  \(bind: logged.service), \(bind: logged.method), \(bind: logged.path), \(bind: logged.userID), \(bind: logged.issue),
-                  \(bind: logged.requestHash), \(bind: logged.requestSignature), \(bind: logged.responseDigest),
-                  \(bind: logged.responseSignature), \(bind: logged.status), \(bind: logged.error), \(bind: logged.at),
-                  \(bind: logged.durationMilliseconds), \(bind: logged.requestSeal), \(bind: logged.responseSeal), \(bind: index))
-                """
-            ).run()
-            if let sealedBodies {
-                try await sql.raw(
-                    """
-                    INSERT INTO exchange_message_bodies (id, request, response)
-                    VALUES (\(bind: logged.id), \(bind: sealedBodies.request), \(bind: sealedBodies.response))
-                    """
-                ).run()
+            let events = try requests.map {
+                try LedgerEvent(
+                    kind: "exchange.message", actor: "system:exchange", subject: "message:\($0.message.messageID)",
+                    time: $0.message.at, details: $0.message.ledgerDetails)
             }
-            return logged
+            let first = try await ledger.append(events, on: sql).lowerBound
+            var logged = requests.map(\.message)
+            for index in logged.indices { logged[index].ledgerIndex = first + index }
+            try await sql.raw(
+                .rows(
+                    """
+                    INSERT INTO exchange_messages (id, side, message_id, client, service, method, path, user_id, issue,
+                      request_hash, request_signature, response_digest, response_signature, status, error, at, duration_ms,
+                      request_seal, response_seal, ledger_index) VALUES
+                    """,
+                    logged.map { m in
+                        [
+                            m.id, m.side, m.messageID, m.client, m.service, m.method, m.path, m.userID, m.issue,
+                            m.requestHash, m.requestSignature, m.responseDigest, m.responseSignature, m.status,
+                            m.error, m.at, m.durationMilliseconds, m.requestSeal, m.responseSeal, m.ledgerIndex,
+                        ] as [any Encodable & Sendable]
+                    })
+            ).run()
+            let bodies = zip(logged, requests).compactMap { message, request in
+                request.bodies.map { [message.id, $0.request, $0.response] as [any Encodable & Sendable] }
+            }
+            if !bodies.isEmpty {
+                try await sql.raw(.rows("INSERT INTO exchange_message_bodies (id, request, response) VALUES", bodies))
+                    .run()
+            }
+            return logged.map { .success($0) }
         }
     }
 

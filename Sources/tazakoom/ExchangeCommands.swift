@@ -191,9 +191,8 @@ struct ExchangeCommand: AsyncParsableCommand {
             String?
 
         func run() async throws {
-            let data = try Data(contentsOf: URL(fileURLWithPath: file))
             do {
-                let verified = try EvidencePackage.read(zip: data).verify(
+                let verified = try EvidencePackage.read(zipFile: URL(fileURLWithPath: file)).verify(
                     operatorKey: try operatorKey.map(NoteVerifier.init(encoded:)),
                     ledgerKey: try ledgerKey.map(NoteVerifier.init(encoded:)))
                 let message = verified.message

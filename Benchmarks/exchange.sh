@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Relay throughput of the exchange layer:  Benchmarks/exchange.sh
+#
+# Two release `tazakoom serve` nodes on loopback, as in docs/exchange.md: the registration
+# service's (operator, provider of the population registry, RESIDENTS residents) and the tax
+# service's (client). Reads of random residents' records for DURATION each, CONNECTIONS clients,
+# ROUNDS times alternated: directly from the registry's API on the provider's node, and through
+# the exchange (client's node → provider's node → the same registry). Both do the same registry
+# read and log it for the person; the relay adds two signed hops and a logged, ledgered message on
+# each node. Prints a Markdown table (requests/s, p50, p99, and relay against direct).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${DURATION:-60s}; connections=${CONNECTIONS:-32}; rounds=${ROUNDS:-2}; residents=${RESIDENTS:-10000}
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+swift build -c release --product tazakoom >/dev/null
+binary=$(swift build -c release --show-bin-path)/tazakoom
+work=$(mktemp -d /tmp/tazakoom-exchange.XXXXXX)
+free() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+pa=$(free); pb=$(free)
+"$binary" serve --port "$pa" --database-url "sqlite:$work/a.sqlite" --demo-size "$residents" \
+  --exchange-member KG/GOV/70000001 --exchange-name "State Registration Service" --exchange-operator \
+  --exchange-refresh 1 >"$work/a.log" 2>&1 &
+a=$!
+trap 'kill $a ${b:-} 2>/dev/null; wait $a ${b:-} 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 1000); do curl -fs "http://127.0.0.1:$pa/readyz" >/dev/null && break; sleep 0.2; done
+key=$(curl -fs "http://127.0.0.1:$pa/exchange/operator-key")
+"$binary" exchange offer KG/GOV/70000001/POPULATION/people --backend registry:population --agency SRS \
+  --database-url "sqlite:$work/a.sqlite" >/dev/null
+"$binary" exchange grant KG/GOV/70000001/POPULATION/people KG/GOV/70000002/TAXSYS --method GET \
+  --database-url "sqlite:$work/a.sqlite" >/dev/null
+"$binary" serve --port "$pb" --database-url "sqlite:$work/b.sqlite" --demo-size 20 \
+  --exchange-member KG/GOV/70000002 --exchange-name "State Tax Service" \
+  --exchange-operator-url "http://127.0.0.1:$pa" --exchange-operator-key "$key" --exchange-refresh 1 \
+  >"$work/b.log" 2>&1 &
+b=$!
+for _ in $(seq 1 1000); do curl -fs "http://127.0.0.1:$pb/readyz" >/dev/null && break; sleep 0.2; done
+direct_token=$(scripts/issue-token "http://127.0.0.1:$pa" SRS registry:read)
+relay_token=$(scripts/issue-token "http://127.0.0.1:$pb" STS registry:read)
+"$binary" exchange bind TAXSYS --token "$relay_token" --database-url "sqlite:$work/b.sqlite" >/dev/null
+for _ in $(seq 1 100); do
+  sqlite3 "$work/a.sqlite" "SELECT entry FROM exchange_members WHERE id = 'KG/GOV/70000002'" | grep -q TAXSYS && break
+  sleep 0.3
+done
+"$binary" exchange approve KG/GOV/70000002 --database-url "sqlite:$work/a.sqlite" >/dev/null
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$pb/listClients" | grep -q '"subsystem_code":"TAXSYS"' && break; sleep 0.3
+done
+export PINS="$work/pins.txt"
+sqlite3 "$work/a.sqlite" "SELECT record_key FROM rr_population ORDER BY record_key" >"$PINS"
+
+measure() { # mode port token -> "rps p50 p99 non2xx"
+  local out
+  out=$(MODE=$1 TOKEN=$3 wrk -t1 -c"$connections" -d"$duration" --latency -s Benchmarks/exchange.lua \
+    "http://127.0.0.1:$2")
+  echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(awk '$1=="50%" {print $2}' <<<"$out")" \
+    "$(awk '$1=="99%" {print $2}' <<<"$out") $(awk '/Non-2xx/ {print $5}' <<<"$out")"
+}
+echo "| round | direct: reads/s | p50 | p99 | through the exchange: reads/s | p50 | p99 | relay / direct | non-2xx |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for round in $(seq 1 "$rounds"); do
+  read -r d_rps d_p50 d_p99 d_err < <(measure direct "$pa" "$direct_token")
+  read -r r_rps r_p50 r_p99 r_err < <(measure relay "$pb" "$relay_token")
+  echo "| $round | $d_rps | $d_p50 | $d_p99 | $r_rps | $r_p50 | $r_p99 |" \
+    "$(python3 -c "print(f'{float($r_rps)/float($d_rps):.2f}')") | $(( ${d_err:-0} + ${r_err:-0} )) |"
+done
+echo
+echo "messages logged: client node $(sqlite3 "$work/b.sqlite" 'SELECT COUNT(*) FROM exchange_messages')," \
+  "provider node $(sqlite3 "$work/a.sqlite" 'SELECT COUNT(*) FROM exchange_messages');" \
+  "provider ledger $(sqlite3 "$work/a.sqlite" 'SELECT COUNT(*) FROM ledger_entries' 2>/dev/null || echo '?') entries"

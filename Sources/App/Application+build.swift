@@ -37,6 +37,7 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
             WorkflowTimerPoller(workflow: platform.workflow, logger: logger),
             ServicesPoller(applications: platform.applications, outbox: platform.outbox, logger: logger),
             ExchangeRefresher(node: platform.exchange, transport: platform.exchangeTransport),
+            ExchangePublisher(node: platform.exchange, logger: logger),
         ],
         logger: logger
     )

@@ -1,4 +1,5 @@
 import Exchange
+import Logging
 import ServiceLifecycle
 
 /// Keeps this node's global configuration fresh: fetched from the operator at start and then on
@@ -17,5 +18,26 @@ struct ExchangeRefresher: Service {
             await node.refresh()
         }
         try? await transport?.shutdown()
+    }
+}
+
+/// Publishes registry changes to subscribers and delivers queued events, every second.
+struct ExchangePublisher: Service {
+    let node: ExchangeNode?
+    let logger: Logger
+
+    func run() async throws {
+        guard let node else {
+            try? await gracefulShutdown()
+            return
+        }
+        await repeatUntilShutdown(everySeconds: 1) {
+            do {
+                try await node.publishChanges()
+                try await node.deliverEvents()
+            } catch {
+                logger.warning("exchange events not published", metadata: ["error": "\(error)"])
+            }
+        }
     }
 }

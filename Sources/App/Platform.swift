@@ -104,7 +104,7 @@ public struct Platform: Sendable {
             if let transport {
                 exchange = try await ExchangeNode.open(
                     settings: configuration.exchange, store: SQLExchangeStore(database: database, ledger: ledger),
-                    transport: transport, registries: registries, clock: clock, logger: logger)
+                    transport: transport, registries: registries, ledger: ledger, clock: clock, logger: logger)
             }
             let web = try await WebServices(
                 configuration: configuration, database: database, clock: clock, idempotency: idempotency,

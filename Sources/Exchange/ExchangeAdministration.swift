@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import Ledger
 
 /// Setting a node up, from the command line or the administrator's pages: the services its
@@ -61,6 +62,27 @@ public struct ExchangeAdministration: Sendable {
         try await store.addToGroup(code, member: member.description)
         _ = try await publish()
     }
+
+    /// Subscribes a member's service to the changes of one of this node's registries, sent from
+    /// `publisher` (a subsystem of this member); `legalBasis` is why the subscriber may know.
+    public func subscribe(registry: String, publisher: XRoadClient, subscriber: XRoadService, legalBasis: String)
+        async throws -> Subscription
+    {
+        guard publisher.subsystem != nil else {
+            throw ExchangeError.invalidClient("Events are sent from a subsystem: INSTANCE/CLASS/MEMBER/SUBSYSTEM.")
+        }
+        guard (1...63).contains(registry.count), registry.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
+            (3...300).contains(legalBasis.trimmingCharacters(in: .whitespacesAndNewlines).count)
+        else { throw ExchangeError.badRequest("A subscription names a registry and a legal basis (3-300 characters).") }
+        let subscription = Subscription(
+            id: "sub-" + String(Secrets.token().prefix(10)), registry: registry, publisher: publisher,
+            subscriber: subscriber, legalBasis: legalBasis.trimmingCharacters(in: .whitespacesAndNewlines),
+            createdAt: clock.seconds)
+        try await store.putSubscription(subscription)
+        return subscription
+    }
+
+    public func subscriptions() async throws -> [Subscription] { try await store.subscriptions() }
 
     /// The members' requests, decided and waiting (operator).
     public func joinRequests() async throws -> [JoinRequest] { try await store.joinRequests() }

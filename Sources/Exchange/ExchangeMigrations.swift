@@ -43,6 +43,16 @@ public enum ExchangeMigrations {
                 """,
                 "CREATE INDEX exchange_messages_by_message ON exchange_messages (message_id)",
                 "CREATE INDEX exchange_messages_by_time ON exchange_messages (at)",
-            ])
+            ]),
+        Migration(
+            version: 601, name: "exchange: subscriptions to registry changes, and how far they were published",
+            statements: [
+                """
+                CREATE TABLE exchange_subscriptions (id TEXT PRIMARY KEY, registry TEXT NOT NULL, publisher TEXT NOT NULL,
+                  subscriber TEXT NOT NULL, legal_basis TEXT NOT NULL, created_at BIGINT NOT NULL,
+                  UNIQUE (registry, subscriber))
+                """,
+                "CREATE TABLE exchange_publishing (id INTEGER PRIMARY KEY CHECK (id = 1), next_index BIGINT NOT NULL)",
+            ]),
     ]
 }

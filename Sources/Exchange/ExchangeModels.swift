@@ -140,3 +140,42 @@ public struct MessageRecord: Sendable, Codable, Equatable {
         ]
     }
 }
+
+/// A member's subscription to the changes of one of this node's registries: each change is sent
+/// as an exchange message from `publisher` (a subsystem of this member) to `subscriber` (a
+/// service of the subscribing member, which its own system answers), at least once.
+public struct Subscription: Sendable, Codable, Equatable {
+    public var id: String
+    public var registry: String
+    public var publisher: XRoadClient
+    public var subscriber: XRoadService
+    /// Why the subscriber may learn of these changes; it stands in each person's "who looked at my data".
+    public var legalBasis: String
+    public var createdAt: Int
+
+    public init(
+        id: String, registry: String, publisher: XRoadClient, subscriber: XRoadService, legalBasis: String,
+        createdAt: Int
+    ) {
+        self.id = id
+        self.registry = registry
+        self.publisher = publisher
+        self.subscriber = subscriber
+        self.legalBasis = legalBasis
+        self.createdAt = createdAt
+    }
+}
+
+/// What a subscriber receives of one registry change: which record, how it changed, and the ledger
+/// entry that proves it; never the record's content (the subscriber reads it, with a purpose, if
+/// it needs to).
+public struct RegistryChangeEvent: Sendable, Codable, Equatable {
+    public var registry: String
+    public var key: String
+    /// `created`, `updated` or `deleted`.
+    public var change: String
+    public var ledgerIndex: Int
+    /// Seconds since 1970.
+    public var time: Int
+    public var subscription: String
+}

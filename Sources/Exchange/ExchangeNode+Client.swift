@@ -23,6 +23,18 @@ extension ExchangeNode {
         _ request: ExchangeMessage, target: String, query: String, callerClientID: String?,
         refusal: ExchangeError? = nil
     ) async -> ExchangeMessage {
+        await relay(request, target: target, query: query, caller: .system(callerClientID), refusal: refusal)
+    }
+
+    /// Who hands a call to this node: a system with its token's client id, or the node itself (publishing).
+    enum Caller {
+        case system(String?)
+        case node
+    }
+
+    func relay(_ request: ExchangeMessage, target: String, query: String, caller: Caller, refusal: ExchangeError?)
+        async -> ExchangeMessage
+    {
         let started = ContinuousClock.now
         let messageID = Self.messageID(request["X-Road-Id"])
         var record = MessageRecord(
@@ -35,7 +47,7 @@ extension ExchangeNode {
         let answer: ExchangeMessage
         do {
             if let refusal { throw refusal }
-            answer = try await send(request, target: target, query: query, caller: callerClientID, record: &record)
+            answer = try await send(request, target: target, query: query, caller: caller, record: &record)
         } catch let error as ExchangeError {
             answer = Self.errorAnswer(error, messageID: messageID)
         } catch {
@@ -48,7 +60,7 @@ extension ExchangeNode {
     }
 
     private func send(
-        _ request: ExchangeMessage, target: String, query: String, caller: String?, record: inout MessageRecord
+        _ request: ExchangeMessage, target: String, query: String, caller: Caller, record: inout MessageRecord
     ) async throws -> ExchangeMessage {
         guard let clientHeader = request["X-Road-Client"] ?? request["Information-Mediator-Client"] else {
             throw ExchangeError.missingClient
@@ -61,11 +73,11 @@ extension ExchangeNode {
         guard client.member == member else {
             throw ExchangeError.invalidClient("\(client) is not a subsystem of this node's member \(member).")
         }
-        guard let caller,
-            try await localClients.value(for: subsystem, { try await store.localClient(subsystem: subsystem) })
-                == caller
-        else {
-            throw ExchangeError.clientNotAuthenticated
+        if case .system(let clientID) = caller {
+            guard let clientID,
+                try await localClients.value(for: subsystem, { try await store.localClient(subsystem: subsystem) })
+                    == clientID
+            else { throw ExchangeError.clientNotAuthenticated }
         }
         guard let call = XRoadTarget(path: target, query: query) else {
             throw ExchangeError.badRequest("The path is /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE[/path].")

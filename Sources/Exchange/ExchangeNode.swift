@@ -4,6 +4,7 @@ import Foundation
 import Ledger
 import Logging
 import Registries
+import Storage
 
 /// One node of the exchange layer: the security server of its member. It relays its own
 /// systems' calls to other members' nodes (`relay`), answers other nodes' calls to its member's
@@ -28,6 +29,10 @@ public struct ExchangeNode: Sendable {
     var bodyKey: SymmetricKey? { bodyKeyBytes.map { SymmetricKey(data: $0) } }
 
     let configuration = ConfigurationHolder()
+    /// The ledger, followed to publish registry changes.
+    let ledger: LedgerService
+    /// The platform's outbox, from which events go out.
+    let outbox: OutboxStore
     /// What each message looks up, kept 2 seconds: at hundreds of messages a second each would
     /// otherwise be three more reads of the database. A change made by the command line takes
     /// effect within 2 seconds.
@@ -39,7 +44,7 @@ public struct ExchangeNode: Sendable {
     /// trusted, and on the operator's node its own entry and a fresh configuration.
     public static func open(
         settings: ExchangeSettings, store: any ExchangeStore, transport: any ExchangeTransport,
-        registries: RegistryService, clock: Clock, logger: Logger
+        registries: RegistryService, ledger: LedgerService, clock: Clock, logger: Logger
     ) async throws -> ExchangeNode? {
         guard let configured = settings.member else { return nil }
         guard let member = XRoadClient(configured), member.subsystem == nil else {
@@ -73,7 +78,9 @@ public struct ExchangeNode: Sendable {
         try await store.putKey(role: operatorPublicRole, value: operatorKey.encoded, now: clock.seconds)
         let node = ExchangeNode(
             settings: settings, member: member, store: store, transport: transport, registries: registries,
-            clock: clock, logger: logger, signer: signer, operatorKey: operatorKey, bodyKeyBytes: bodyKey)
+            clock: clock, logger: logger, signer: signer, operatorKey: operatorKey, bodyKeyBytes: bodyKey,
+            ledger: ledger,
+            outbox: OutboxStore(database: ledger.database, clock: clock))
         if settings.isOperator {
             try await store.putApprovedMember(try await node.ownEntry(), now: clock.seconds)
             if let configuration = try await ExchangeAdministration(store: store, clock: clock).publish() {

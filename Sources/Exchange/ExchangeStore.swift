@@ -40,6 +40,13 @@ public protocol ExchangeStore: Sendable {
     /// The encrypted bodies of message log line `id`, if they were kept.
     func sealedBodies(id: String) async throws -> SealedBodies?
     func messages(messageID: String) async throws -> [MessageRecord]
+
+    func putSubscription(_ subscription: Subscription) async throws
+    func subscriptions() async throws -> [Subscription]
+    /// The ledger index publishing goes on from; nil before the first round.
+    func publishingCursor() async throws -> Int?
+    /// Queues `events` in the platform's outbox and moves the cursor to `next`, in one transaction.
+    func queue(_ events: [(Subscription, RegistryChangeEvent)], next: Int) async throws
 }
 
 /// A message's request and response bodies, each AES-GCM sealed and base64-encoded.

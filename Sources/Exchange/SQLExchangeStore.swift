@@ -9,10 +9,12 @@ public struct SQLExchangeStore: ExchangeStore {
     let database: Database
     let ledger: LedgerService
     let batcher = Batcher<LogRequest, MessageRecord>()
+    let outbox: OutboxStore
 
-    public init(database: Database, ledger: LedgerService) {
+    public init(database: Database, ledger: LedgerService, clock: Clock = .system) {
         self.database = database
         self.ledger = ledger
+        self.outbox = OutboxStore(database: database, clock: clock)
     }
 
     public func key(role: String, make: @Sendable () -> String, now: Int) async throws -> String {
@@ -325,6 +327,65 @@ public struct SQLExchangeStore: ExchangeStore {
                         responseSeal: try row.decode(column: "response_seal", as: String.self),
                         ledgerIndex: try row.decode(column: "ledger_index", as: Int?.self))
                 }
+        }
+    }
+
+    public func putSubscription(_ subscription: Subscription) async throws {
+        try await database.withConnection { sql in
+            try await sql.raw(
+                """
+                INSERT INTO exchange_subscriptions (id, registry, publisher, subscriber, legal_basis, created_at)
+                VALUES (\(bind: subscription.id), \(bind: subscription.registry), \(bind: subscription.publisher.description),
+                  \(bind: subscription.subscriber.description), \(bind: subscription.legalBasis), \(bind: subscription.createdAt))
+                ON CONFLICT (registry, subscriber) DO UPDATE SET publisher = excluded.publisher, legal_basis = excluded.legal_basis
+                """
+            ).run()
+        }
+    }
+
+    public func subscriptions() async throws -> [Subscription] {
+        try await database.withConnection { sql in
+            try await sql.raw(
+                "SELECT id, registry, publisher, subscriber, legal_basis, created_at FROM exchange_subscriptions ORDER BY id"
+            ).all().compactMap { row in
+                guard let publisher = XRoadClient(try row.decode(column: "publisher", as: String.self)),
+                    let subscriber = XRoadService(try row.decode(column: "subscriber", as: String.self))
+                else { return nil }
+                return Subscription(
+                    id: try row.decode(column: "id", as: String.self),
+                    registry: try row.decode(column: "registry", as: String.self), publisher: publisher,
+                    subscriber: subscriber, legalBasis: try row.decode(column: "legal_basis", as: String.self),
+                    createdAt: try row.decode(column: "created_at", as: Int.self))
+            }
+        }
+    }
+
+    public func publishingCursor() async throws -> Int? {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT next_index FROM exchange_publishing WHERE id = 1").first(
+                decodingColumn: "next_index", as: Int.self)
+        }
+    }
+
+    public func queue(_ events: [(Subscription, RegistryChangeEvent)], next: Int) async throws {
+        try await database.transaction { sql in
+            // The cursor moves only forward: another node that published the same stretch first wins.
+            let moved =
+                try await sql.raw(
+                    """
+                    INSERT INTO exchange_publishing (id, next_index) VALUES (1, \(bind: next))
+                    ON CONFLICT (id) DO UPDATE SET next_index = excluded.next_index
+                    WHERE exchange_publishing.next_index < excluded.next_index RETURNING next_index
+                    """
+                ).first() != nil
+            guard moved, !events.isEmpty else { return }
+            try await outbox.enqueue(
+                events.map { subscription, event in
+                    OutboxMessage(
+                        id: "exchange:\(subscription.id):\(event.ledgerIndex)", channel: ExchangeNode.outboxChannel,
+                        recipient: subscription.subscriber.description, subject: subscription.publisher.description,
+                        body: event.canonicalJSON(), createdAt: event.time)
+                }, on: sql)
         }
     }
 }

@@ -47,5 +47,15 @@ public enum RegistryMigrations {
                 """,
                 "CREATE INDEX IF NOT EXISTS person_relations_by_b ON person_relations (pin_b)",
             ]),
+        // Every change of a record, in ledger order: what the exchange layer publishes to
+        // subscribers (the ledger itself names people only by pseudonym).
+        Migration(
+            version: 302, name: "registry change journal",
+            statements: [
+                """
+                CREATE TABLE registry_changes (ledger_index BIGINT PRIMARY KEY, registry TEXT NOT NULL,
+                  record_key TEXT NOT NULL, change TEXT NOT NULL, changed_at BIGINT NOT NULL)
+                """
+            ]),
     ]
 }

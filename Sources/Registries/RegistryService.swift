@@ -169,6 +169,11 @@ public struct RegistryService: Sendable {
     }
 
     /// The reads of `pin`'s data, newest first: what "Who looked at my data" shows.
+    /// Record changes from ledger index `ledgerIndex` on, in order (for publishing to subscribers).
+    public func changes(from ledgerIndex: Int, limit: Int) async throws -> [RegistryChange] {
+        try await store.changes(from: ledgerIndex, limit: limit)
+    }
+
     public func accessLog(pin: String, limit: Int = 1000) async throws -> [DataAccess] {
         try await store.accessLog(pin: pin, limit: limit)
     }

@@ -61,6 +61,8 @@ public protocol RegistryStore: Sendable {
     func log(_ accesses: [DataAccess], by actor: LedgerActor) async throws -> [DataAccess]
     /// The reads of one person's data, newest first.
     func accessLog(pin: String, limit: Int) async throws -> [DataAccess]
+    /// Record changes from ledger index `ledgerIndex` on, in ledger order (bulk imports excepted).
+    func changes(from ledgerIndex: Int, limit: Int) async throws -> [RegistryChange]
 
     // MARK: on the caller's transaction (another module's write that touches a registry)
     /// Which of `keys` name live records of `registry`.
@@ -77,4 +79,15 @@ public protocol RegistryStore: Sendable {
     ) async throws -> RecordContent?
     /// Records reads of personal data and their ledger entries.
     func log(_ accesses: [DataAccess], by actor: LedgerActor, on sql: any SQLDatabase) async throws -> [DataAccess]
+}
+
+/// One change of one record: which, how, and its ledger entry.
+public struct RegistryChange: Sendable, Equatable {
+    public var ledgerIndex: Int
+    public var registry: String
+    public var key: String
+    /// `created`, `updated` or `deleted`.
+    public var change: String
+    /// Seconds since 1970.
+    public var changedAt: Int
 }

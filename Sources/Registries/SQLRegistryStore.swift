@@ -279,6 +279,14 @@ public struct SQLRegistryStore: RegistryStore {
                     throw DomainError.conflict(field: "key", messageKey: "error_record_exists")
                 }
             }
+            if let index = record.ledgerIndex {
+                try await sql.raw(
+                    """
+                    INSERT INTO registry_changes (ledger_index, registry, record_key, change, changed_at)
+                    VALUES (\(bind: index), \(bind: record.registry), \(bind: record.key), \(bind: write.change), \(bind: now))
+                    """
+                ).run()
+            }
             stored.append(record)
         }
         for (registry, records) in Dictionary(grouping: stored, by: \.registry) {

@@ -253,7 +253,7 @@ public struct Outbox: Sendable {
         try await queueOverdueNotices()
         let email = self.email
         let sms = self.sms
-        return try await messages.dispatch(limit: limit) { message in
+        return try await messages.dispatch(limit: limit, channels: ["email", "sms"]) { message in
             if message.channel == "email" {
                 try await email.send(to: message.recipient, subject: message.subject, body: message.body)
             } else {

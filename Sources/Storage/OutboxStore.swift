@@ -66,18 +66,17 @@ public struct OutboxStore: Sendable {
         }
     }
 
-    /// Sends up to `limit` pending messages through `deliver`, oldest first; returns how many went out.
+    /// Sends up to `limit` pending messages of `channels` through `deliver`, oldest first; returns
+    /// how many went out.
     /// Each message is claimed before it is handed over, so two nodes never send it twice.
     @discardableResult
-    public func dispatch(limit: Int = 100, deliver: @Sendable (OutboxMessage) async throws -> Void) async throws
-        -> Int
-    {
+    public func dispatch(
+        limit: Int = 100, channels: [String], deliver: @Sendable (OutboxMessage) async throws -> Void
+    ) async throws -> Int {
         let pending = try await database.withConnection { sql in
             try await sql.raw(
-                """
-                SELECT id, channel, recipient, subject, body, created_at FROM outbox WHERE status = 'pending'
-                ORDER BY created_at LIMIT \(literal: max(1, min(limit, 10_000)))
-                """
+                "SELECT id, channel, recipient, subject, body, created_at FROM outbox WHERE status = 'pending' AND channel IN ("
+                    + .list(channels) + ") ORDER BY created_at LIMIT \(literal: max(1, min(limit, 10_000)))"
             ).all().map { row in
                 OutboxMessage(
                     id: try row.decode(column: "id", as: String.self),
@@ -120,4 +119,44 @@ public struct OutboxStore: Sendable {
         }
         return sent
     }
+
+    /// Messages of `channel` given up on after five attempts (the dead letters), newest first.
+    public func failed(channel: String, limit: Int = 100) async throws -> [FailedMessage] {
+        try await database.withConnection { sql in
+            try await sql.raw(
+                """
+                SELECT id, channel, recipient, subject, body, created_at, attempts, last_error FROM outbox
+                WHERE status = 'failed' AND channel = \(bind: channel) ORDER BY created_at DESC
+                LIMIT \(literal: max(1, min(limit, 1_000)))
+                """
+            ).all().map { row in
+                FailedMessage(
+                    message: OutboxMessage(
+                        id: try row.decode(column: "id", as: String.self),
+                        channel: try row.decode(column: "channel", as: String.self),
+                        recipient: try row.decode(column: "recipient", as: String.self),
+                        subject: try row.decode(column: "subject", as: String.self),
+                        body: try row.decode(column: "body", as: String.self),
+                        createdAt: try row.decode(column: "created_at", as: Int.self)),
+                    attempts: try row.decode(column: "attempts", as: Int.self),
+                    lastError: try row.decode(column: "last_error", as: String?.self) ?? "")
+            }
+        }
+    }
+
+    /// Puts a dead letter back in the queue for five more attempts; false if `id` is no dead letter.
+    public func retry(id: String) async throws -> Bool {
+        try await database.withConnection { sql in
+            try await sql.raw(
+                "UPDATE outbox SET status = 'pending', attempts = 0 WHERE id = \(bind: id) AND status = 'failed' RETURNING id"
+            ).first() != nil
+        }
+    }
+}
+
+/// A message the outbox gave up on, with why.
+public struct FailedMessage: Sendable, Equatable {
+    public var message: OutboxMessage
+    public var attempts: Int
+    public var lastError: String
 }

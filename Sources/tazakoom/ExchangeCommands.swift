@@ -4,6 +4,7 @@ import Core
 import Exchange
 import Foundation
 import Ledger
+import Storage
 
 /// `tazakoom exchange …`: setting up a node of the exchange layer from the command line.
 struct ExchangeCommand: AsyncParsableCommand {
@@ -11,7 +12,7 @@ struct ExchangeCommand: AsyncParsableCommand {
         commandName: "exchange", abstract: "Set up this node of the exchange layer (docs/exchange.md).",
         subcommands: [
             Offer.self, Grant.self, Bind.self, Requests.self, Approve.self, Group.self, OperatorKey.self,
-            Evidence.self, VerifyEvidence.self,
+            Evidence.self, VerifyEvidence.self, Subscribe.self, DeadLetters.self,
         ])
 
     /// Runs `body` with the administration of the database's exchange tables, and closes it.
@@ -201,6 +202,53 @@ struct ExchangeCommand: AsyncParsableCommand {
                 )
             } catch let error as EvidenceError {
                 throw ValidationError("NOT VERIFIED: \(error.description)")
+            }
+        }
+    }
+
+    struct Subscribe: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send each change of a registry of this node to a subscriber's service, at least once.")
+        @Argument(help: "The registry, e.g. population.") var registry: String
+        @Argument(help: "The subscriber's service that receives the events, INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE.")
+        var subscriber: String
+        @Option(help: "The subsystem of this member the events come from.") var from: String
+        @Option(help: "Why the subscriber may know of these changes (shown to each person concerned).")
+        var legalBasis: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            guard let service = XRoadService(subscriber), let publisher = XRoadClient(from) else {
+                throw ValidationError("not a service and a subsystem: \(subscriber), \(from)")
+            }
+            let subscription = try await ExchangeCommand.administer(database) { administration, _ in
+                try await administration.subscribe(
+                    registry: registry, publisher: publisher, subscriber: service, legalBasis: legalBasis)
+            }
+            say("Subscription \(subscription.id): changes of \(registry) go to \(service).")
+        }
+    }
+
+    struct DeadLetters: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "dead-letters",
+            abstract: "List events given up on after five attempts; --retry ID queues one again.")
+        @Option(help: "Queue this dead letter again.") var retry: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let outbox = try await ExchangeCommand.administer(database) { _, platform in
+                let store = OutboxStore(database: platform.database, clock: .system)
+                if let retry { return (try await store.retry(id: retry), [FailedMessage]()) }
+                return (false, try await store.failed(channel: ExchangeNode.outboxChannel))
+            }
+            if let retry {
+                guard outbox.0 else { throw ValidationError("\(retry) is not a dead letter") }
+                say("Queued \(retry) again.")
+                return
+            }
+            for dead in outbox.1 {
+                say("\(dead.message.id)\t\(dead.message.recipient)\t\(dead.attempts) attempts\t\(dead.lastError)")
             }
         }
     }

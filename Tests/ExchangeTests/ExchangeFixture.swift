@@ -60,7 +60,9 @@ struct ExchangeFixture {
     }
 
     static func with(_ engine: TestEngine, _ body: (ExchangeFixture) async throws -> Void) async throws {
-        let migrations = LedgerMigrations.all + IdentityMigrations.all + RegistryMigrations.all + ExchangeMigrations.all
+        let migrations =
+            OutboxStore.migrations + LedgerMigrations.all + IdentityMigrations.all + RegistryMigrations.all
+            + ExchangeMigrations.all
         try await engine.withDatabase(migrations: migrations) { providerDatabase in
             try await engine.withDatabase(migrations: migrations) { clientDatabase in
                 try await DemoData.ensureReferenceData(providerDatabase)
@@ -88,7 +90,8 @@ struct ExchangeFixture {
                     settings: ExchangeSettings(
                         member: registration, memberName: "State Registration Service", address: "http://provider",
                         isOperator: true, keepBodies: true),
-                    store: providerStore, transport: network, registries: registries, clock: .system,
+                    store: providerStore, transport: network, registries: registries, ledger: providerLedger,
+                    clock: .system,
                     logger: TestLog.quiet)!
                 try await ExchangeAdministration(store: clientStore, clock: .system).bind(
                     subsystem: "TAXSYS", apiClientID: taxSystemToken)
@@ -96,7 +99,8 @@ struct ExchangeFixture {
                     settings: ExchangeSettings(
                         member: tax, memberName: "State Tax Service", address: "http://client",
                         operatorAddress: "http://provider", operatorKey: provider.operatorKey.encoded),
-                    store: clientStore, transport: network, registries: clientRegistries, clock: .system,
+                    store: clientStore, transport: network, registries: clientRegistries, ledger: clientLedger,
+                    clock: .system,
                     logger: TestLog.quiet)!
                 network.route("http://provider/exchange/in/") { request, url in
                     let (target, query) = split(url, after: "http://provider/exchange/in/")

@@ -41,6 +41,11 @@ public protocol ExchangeStore: Sendable {
     func sealedBodies(id: String) async throws -> SealedBodies?
     func messages(messageID: String) async throws -> [MessageRecord]
 
+    /// Messages since `since` (seconds since 1970), counted by service and client member, each side.
+    func traffic(since: Int) async throws -> [TrafficCount]
+    /// The newest message log lines.
+    func recentMessages(limit: Int) async throws -> [MessageRecord]
+
     func putSubscription(_ subscription: Subscription) async throws
     func subscriptions() async throws -> [Subscription]
     /// The ledger index publishing goes on from; nil before the first round.
@@ -58,4 +63,13 @@ public struct SealedBodies: Sendable, Equatable {
         self.request = request
         self.response = response
     }
+}
+
+/// How many messages one client member sent to one service, as one side logged them.
+public struct TrafficCount: Sendable, Equatable {
+    public var side: String
+    public var service: String
+    public var clientMember: String
+    public var messages: Int
+    public var errors: Int
 }

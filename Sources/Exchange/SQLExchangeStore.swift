@@ -304,30 +304,58 @@ public struct SQLExchangeStore: ExchangeStore {
         try await database.withConnection { sql in
             try await sql.raw("SELECT * FROM exchange_messages WHERE message_id = \(bind: messageID) ORDER BY side")
                 .all()
-                .map { row in
-                    MessageRecord(
-                        id: try row.decode(column: "id", as: String.self),
-                        side: try row.decode(column: "side", as: String.self),
-                        messageID: try row.decode(column: "message_id", as: String.self),
-                        client: try row.decode(column: "client", as: String.self),
-                        service: try row.decode(column: "service", as: String.self),
-                        method: try row.decode(column: "method", as: String.self),
-                        path: try row.decode(column: "path", as: String.self),
-                        userID: try row.decode(column: "user_id", as: String.self),
-                        issue: try row.decode(column: "issue", as: String.self),
-                        requestHash: try row.decode(column: "request_hash", as: String.self),
-                        requestSignature: try row.decode(column: "request_signature", as: String.self),
-                        responseDigest: try row.decode(column: "response_digest", as: String.self),
-                        responseSignature: try row.decode(column: "response_signature", as: String.self),
-                        status: try row.decode(column: "status", as: Int.self),
-                        error: try row.decode(column: "error", as: String.self),
-                        at: try row.decode(column: "at", as: Int.self),
-                        durationMilliseconds: try row.decode(column: "duration_ms", as: Int.self),
-                        requestSeal: try row.decode(column: "request_seal", as: String.self),
-                        responseSeal: try row.decode(column: "response_seal", as: String.self),
-                        ledgerIndex: try row.decode(column: "ledger_index", as: Int?.self))
-                }
+                .map(Self.message)
         }
+    }
+
+    public func recentMessages(limit: Int) async throws -> [MessageRecord] {
+        try await database.withConnection { sql in
+            try await sql.raw(
+                "SELECT * FROM exchange_messages ORDER BY at DESC, id LIMIT \(literal: max(1, min(limit, 1_000)))"
+            ).all().map(Self.message)
+        }
+    }
+
+    public func traffic(since: Int) async throws -> [TrafficCount] {
+        try await database.withConnection { sql in
+            try await sql.raw(
+                """
+                SELECT side, service, client, COUNT(*) AS messages, SUM(CASE WHEN error = '' THEN 0 ELSE 1 END) AS errors
+                FROM exchange_messages WHERE at >= \(bind: since) GROUP BY side, service, client
+                """
+            ).all().map { row in
+                TrafficCount(
+                    side: try row.decode(column: "side", as: String.self),
+                    service: try row.decode(column: "service", as: String.self),
+                    clientMember: XRoadClient(try row.decode(column: "client", as: String.self))?.member.description
+                        ?? "?",
+                    messages: try row.decode(column: "messages", as: Int.self),
+                    errors: try row.decode(column: "errors", as: Int?.self) ?? 0)
+            }
+        }
+    }
+
+    static func message(_ row: any SQLRow) throws -> MessageRecord {
+        MessageRecord(
+            id: try row.decode(column: "id", as: String.self), side: try row.decode(column: "side", as: String.self),
+            messageID: try row.decode(column: "message_id", as: String.self),
+            client: try row.decode(column: "client", as: String.self),
+            service: try row.decode(column: "service", as: String.self),
+            method: try row.decode(column: "method", as: String.self),
+            path: try row.decode(column: "path", as: String.self),
+            userID: try row.decode(column: "user_id", as: String.self),
+            issue: try row.decode(column: "issue", as: String.self),
+            requestHash: try row.decode(column: "request_hash", as: String.self),
+            requestSignature: try row.decode(column: "request_signature", as: String.self),
+            responseDigest: try row.decode(column: "response_digest", as: String.self),
+            responseSignature: try row.decode(column: "response_signature", as: String.self),
+            status: try row.decode(column: "status", as: Int.self),
+            error: try row.decode(column: "error", as: String.self),
+            at: try row.decode(column: "at", as: Int.self),
+            durationMilliseconds: try row.decode(column: "duration_ms", as: Int.self),
+            requestSeal: try row.decode(column: "request_seal", as: String.self),
+            responseSeal: try row.decode(column: "response_seal", as: String.self),
+            ledgerIndex: try row.decode(column: "ledger_index", as: Int?.self))
     }
 
     public func putSubscription(_ subscription: Subscription) async throws {

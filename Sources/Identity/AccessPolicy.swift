@@ -34,6 +34,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageWorkflows
     /// Confirm a person's account at the high level after checking their identity document in person.
     case confirmAccounts
+    /// See and run this node of the exchange layer: members' requests, services, rights, traffic.
+    case manageExchange
 }
 
 /// What an API client (another agency's system) may do, granted when its token is issued.
@@ -112,7 +114,9 @@ public enum AccessPolicy {
         .clerk: [.viewBackOffice, .readRegistries, .writeRegistries],
         .specialist: [.viewBackOffice, .readRegistries, .writeRegistries],
         .head: [.viewBackOffice, .readRegistries, .writeRegistries],
-        .administrator: [.viewBackOffice, .manageAPIClients, .registerOnBehalf, .signCheckpoints, .manageWorkflows],
+        .administrator: [
+            .viewBackOffice, .manageAPIClients, .registerOnBehalf, .signCheckpoints, .manageWorkflows, .manageExchange,
+        ],
         .registrar: [.viewBackOffice, .confirmAccounts],
     ]
 

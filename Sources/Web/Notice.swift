@@ -18,6 +18,9 @@ enum Notice: String, CaseIterable, Sendable {
     case appealSent = "appeal_sent"
     case contactChanged = "contact_changed"
     case documentRevoked = "document_revoked_notice"
+    case memberApproved = "exchange_member_approved"
+    case memberRefused = "exchange_member_refused"
+    case eventQueued = "exchange_event_requeued"
 
     /// The cookie that carries the name from the redirect to the page.
     static let cookie = "tk_notice"

@@ -70,6 +70,9 @@ private func makeRouter(_ s: WebServices, routes: RouteIndex) -> Router<AppReque
     DocumentsController(identity: s.identity, applications: s.applications, pages: s.pages).register(on: areas)
     PerformanceController(identity: s.identity, applications: s.applications, pages: s.pages).register(on: areas)
     RegistrationAPIController(applications: s.applications).register(on: areas)
-    if let exchange = s.exchange { ExchangeController(node: exchange).register(on: areas) }
+    if let exchange = s.exchange {
+        ExchangeController(node: exchange).register(on: areas)
+        ExchangeAdminController(node: exchange, pages: s.pages).register(on: areas)
+    }
     return router
 }

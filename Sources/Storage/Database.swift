@@ -223,9 +223,10 @@ public final class Database: Sendable {
         var frames = try await passiveCheckpoint()
         guard frames.inLog * frameBytes > limit else { return frames.inLog * frameBytes }
         // One pass over tens of MB takes long enough for the next megabytes to arrive; each pass
-        // copies what arrived during the one before. At most eight when writes outrun the copying.
+        // copies what arrived during the one before. At most three: each ends in an fsync on a
+        // thread of SQLite's small pool, which the queries need too.
         var passes = 0
-        while frames.uncopied > 256, passes < 8 {
+        while frames.uncopied > 256, passes < 3 {
             frames = try await passiveCheckpoint()
             passes += 1
         }

@@ -52,12 +52,12 @@ import Testing
             _ = try await writing.value
             #expect(passed, "passive checkpoints alone let the log pass the limit")
             let written = stop.written - boundFrom
-            #expect(written > 1_000, "writes went on while the log was bounded")
+            #expect(written > 200, "writes went on while the log was bounded")
             #expect(largest <= limit, "after each bound the log is wholly copied: \(largest)")
             // The log starts over from the beginning of its file instead of growing on: the file
             // holds what was written between two looks, not everything written since the bound.
             #expect(
-                files.count > 2 && files.max()! < written * body.utf8.count / 2,
+                files.count > 2 && files.max()! < limit + written * body.utf8.count / 2,
                 "the file kept growing: \(files.map { $0 >> 10 }) KiB after \(written) rows")
         }
     }

@@ -9,7 +9,8 @@
 # same server, so the other figures read as a ratio of what the server can do at all.
 # Settings: DURATION (default 10s), CONNECTIONS (default 32), THREADS (default 2);
 # LEDGER_ENTRIES (appends and audit, default 1000000), LEDGER_PROOF_SIZE (default 10000000);
-# REGISTRY_PERSONS (population import and lookups, default 7000000: the country), REGISTRY_LOOKUPS (20000).
+# REGISTRY_PERSONS (population import and lookups, default 7000000: the country), REGISTRY_LOOKUPS (20000);
+# EXCHANGE_DURATION (each round of the exchange relay benchmark, Benchmarks/exchange.sh, default 60s).
 # HTTP_ONLY=1: only the HTTP pages and submissions, printed instead of written to docs/performance.md
 # (a quick check that a change did not slow the request path).
 set -euo pipefail
@@ -137,5 +138,16 @@ echo "== registry benchmarks (REGISTRY_PERSONS=${REGISTRY_PERSONS:-7000000}, REG
   --lookups "${REGISTRY_LOOKUPS:-20000}" >>docs/performance.md
 echo "== workflow benchmark"
 "$(swift build -c release --show-bin-path)/workflow-bench" --cases 200 --transitions 20000 >>docs/performance.md
+echo "== exchange relay (Benchmarks/exchange.sh, DURATION=${EXCHANGE_DURATION:-60s})"
+{
+  echo
+  echo "## Exchange layer: relay against direct"
+  echo
+  echo "\`Benchmarks/exchange.sh\`: reads of random residents' population records (32 clients), straight from the"
+  echo "registry's API on the provider's node, and through the exchange (client's node, provider's node, the same"
+  echo "registry), alternated; both nodes and wrk share the machine's cores (target: relay at 0.5 of direct or more)."
+  echo
+  DURATION=${EXCHANGE_DURATION:-60s} Benchmarks/exchange.sh | grep -E '^\||^messages'
+} >>docs/performance.md
 echo "== wrote docs/performance.md"
 cat docs/performance.md

@@ -283,3 +283,21 @@ def test_bad_input_gets_the_right_x_road_error(agencies):
     # The nodes still serve.
     assert requests.get(agencies["client"].url + "/readyz").status_code == 200
     assert requests.get(agencies["provider"].url + "/readyz").status_code == 200
+
+
+def test_the_administrators_page_in_russian(agencies, browser):
+    """The operator's administrator sees the members, the traffic as charts and the message log;
+    axe-core finds nothing on the page."""
+    from conftest import ADMIN
+    from test_portal_browser import assert_accessible
+    from test_registries import sign_in_as
+
+    assert call(agencies, f"{PEOPLE}/1/{RESIDENT}").status_code == 200
+    url = agencies["provider"].url
+    sign_in_as(browser, url, ADMIN)
+    browser.get(url + "/admin/exchange?lang=ru")
+    main = browser.find_element("tag name", "main")
+    assert "Слой обмена" in browser.title, browser.title
+    assert "State Tax Service" in main.text and "<svg" in browser.page_source
+    assert "за последние 30 дней" in main.text
+    assert_accessible(browser, "exchange administration")

@@ -143,11 +143,11 @@ public struct EvidencePackage: Sendable, Equatable {
         }
         let request = record.requestSeal.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let response = record.responseSeal.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard request.count == 12, response.count == 7, request[0] == "tazakoom-exchange-request/1",
+        guard request.count == 13, response.count == 7, request[0] == "tazakoom-exchange-request/1",
             response[0] == "tazakoom-exchange-response/1"
         else { throw EvidenceError("a seal is malformed") }
         let head = Data(SHA512.hash(data: Data(record.requestSeal.utf8)))
-        let hash = Data(SHA512.hash(data: head + (Data(base64Encoded: request[10]) ?? Data()))).base64EncodedString()
+        let hash = Data(SHA512.hash(data: head + (Data(base64Encoded: request[11]) ?? Data()))).base64EncodedString()
         guard hash == record.requestHash, response[1] == hash else {
             throw EvidenceError("the response seal does not answer this request")
         }
@@ -158,7 +158,7 @@ public struct EvidencePackage: Sendable, Equatable {
         // The bodies, when kept, are what was sealed.
         var bodies = false
         if let body = files[Self.requestBody] {
-            guard Data(SHA512.hash(data: body)).base64EncodedString() == request[10] else {
+            guard Data(SHA512.hash(data: body)).base64EncodedString() == request[11] else {
                 throw EvidenceError("the request body is not the one sealed")
             }
             bodies = true

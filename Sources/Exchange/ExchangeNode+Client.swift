@@ -96,7 +96,7 @@ extension ExchangeNode {
         let seal = RequestSeal(
             method: request.method, service: call.service.description, path: call.path, query: call.query,
             client: client.description, messageID: record.messageID, userID: record.userID, issue: record.issue,
-            signedAt: clock.seconds, body: request.body)
+            signedAt: clock.seconds, nonce: Secrets.token(), body: request.body)
         let signature = try signer.signature(for: seal.text)
         record.requestHash = seal.requestHash
         record.requestSignature = signature
@@ -107,7 +107,8 @@ extension ExchangeNode {
         }
         headers += [
             .init("X-Road-Client", client.description), .init("X-Road-Id", record.messageID),
-            .init("X-Exchange-Signed-At", String(seal.signedAt)), .init("X-Exchange-Signature", signature),
+            .init("X-Exchange-Signed-At", String(seal.signedAt)), .init("X-Exchange-Nonce", seal.nonce),
+            .init("X-Exchange-Signature", signature),
         ]
         if !record.userID.isEmpty { headers.append(.init("X-Road-UserId", record.userID)) }
         if !record.issue.isEmpty { headers.append(.init("X-Road-Issue", record.issue)) }

@@ -22,7 +22,8 @@ extension ExchangeNode {
             method: request.method, service: call?.service.description ?? "", path: call?.path ?? "",
             query: call?.query ?? "", client: request["X-Road-Client"] ?? "", messageID: messageID,
             userID: request["X-Road-UserId"] ?? "", issue: request["X-Road-Issue"] ?? "",
-            signedAt: Int(request["X-Exchange-Signed-At"] ?? "") ?? 0, body: request.body)
+            signedAt: Int(request["X-Exchange-Signed-At"] ?? "") ?? 0,
+            nonce: String((request["X-Exchange-Nonce"] ?? "").prefix(100)), body: request.body)
         var record = MessageRecord(
             id: DataAccess.newID(), side: "provider", messageID: messageID, client: String(seal.client.prefix(300)),
             service: call?.service.description ?? String(target.prefix(400)),
@@ -90,6 +91,15 @@ extension ExchangeNode {
                 .provider,
                 "The request is not signed by \(client.member)'s node: it was altered, replayed late or forged.")
         }
+        // A replay: the very same signed request again (here, or logged by another node of this member).
+        let seenHere = await answered.value(for: seal.requestHash) != nil
+        let logged = try await store.messages(messageID: seal.messageID).contains {
+            $0.side == "provider" && $0.requestHash == seal.requestHash
+        }
+        if seenHere || logged {
+            throw ExchangeError.invalidSignature(.provider, "This signed request was answered already: a replay.")
+        }
+        await answered.store(true, for: seal.requestHash)
         try Self.checkHeaders(request)
         guard call.service.provider.member == member, request.body.count <= settings.maxBodyBytes else {
             throw ExchangeError.unknownService(call.service.description)

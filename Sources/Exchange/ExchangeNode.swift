@@ -39,6 +39,10 @@ public struct ExchangeNode: Sendable {
     let localClients = TTLCache<String, String?>(lifetime: .seconds(2))
     let services = TTLCache<XRoadService, ProvidedService?>(lifetime: .seconds(2))
     let rights = TTLCache<XRoadService, [AccessRight]>(lifetime: .seconds(2))
+    /// The request hashes this node answered lately: a signed request sent again unchanged is a
+    /// replay (a client that retries signs afresh, with a new time, so a new hash).
+    let answered = TTLCache<String, Bool>(
+        lifetime: .seconds(ExchangeNode.signatureWindowSeconds + 60), capacity: 200_000)
 
     /// Opens the node: its keys (made and stored on first start), the configuration it last
     /// trusted, and on the operator's node its own entry and a fresh configuration.
@@ -129,6 +133,11 @@ public struct ExchangeNode: Sendable {
             let key = try? NoteVerifier(encoded: entry.key), key.name == entry.id,
             (try? key.open(note)) != nil
         else { throw ExchangeError.badRequest("Not a join request signed by the key it registers.") }
+        // Anyone can make a key and ask: a flood of made-up members must not fill the list.
+        let waiting = try await store.joinRequests().filter { $0.status == "pending" }
+        guard waiting.count < Self.pendingLimit || waiting.contains(where: { $0.member.id == entry.id }) else {
+            throw ExchangeError.badRequest("Too many requests to join are waiting; try again later.")
+        }
         try await store.putJoinRequest(JoinRequest(member: entry, status: "pending", requestedAt: clock.seconds))
     }
 
@@ -179,6 +188,8 @@ public struct ExchangeNode: Sendable {
     }
 
     static let registryBackend = "registry:"
+    /// Requests to join that may wait for the operator at once.
+    static let pendingLimit = 1_000
     static let bodiesRole = "bodies"
     static let operatorPublicRole = "operator-public"
 }

@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Foundation
 
@@ -16,12 +17,15 @@ public struct RequestSeal: Sendable, Equatable {
     public var issue: String
     /// Seconds since 1970, when the client's node signed.
     public var signedAt: Int
+    /// Random, fresh for each signing: two sendings of the same message are never the same signed
+    /// request, so the provider's node can refuse a replay without refusing a retry.
+    public var nonce: String
     /// Base64 SHA-512 of the body.
     public var bodyDigest: String
 
     public init(
         method: String, service: String, path: String, query: String, client: String, messageID: String,
-        userID: String, issue: String, signedAt: Int, body: [UInt8]
+        userID: String, issue: String, signedAt: Int, nonce: String, body: [UInt8]
     ) {
         self.method = method
         self.service = service
@@ -32,6 +36,7 @@ public struct RequestSeal: Sendable, Equatable {
         self.userID = userID
         self.issue = issue
         self.signedAt = signedAt
+        self.nonce = nonce
         self.bodyDigest = Data(SHA512.hash(data: body)).base64EncodedString()
     }
 
@@ -39,7 +44,7 @@ public struct RequestSeal: Sendable, Equatable {
     public var text: String {
         [
             "tazakoom-exchange-request/1", method, service, path, query, client, messageID, userID, issue,
-            String(signedAt), bodyDigest,
+            String(signedAt), nonce, bodyDigest,
         ].joined(separator: "\n") + "\n"
     }
 

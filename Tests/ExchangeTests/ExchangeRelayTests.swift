@@ -1,6 +1,7 @@
 import Core
 import Exchange
 import Foundation
+import Ledger
 import Registries
 import TestSupport
 import Testing
@@ -189,4 +190,54 @@ import Testing
             #expect(String(decoding: openAPI.body, as: UTF8.self).hasPrefix("openapi: 3.0.0"))
         }
     }
+}
+
+extension ExchangeRelayTests {
+    @Test(arguments: TestEngine.available)
+    func aSignedRequestSentAgainIsRefusedAsAReplay(engine: TestEngine) async throws {
+        try await ExchangeFixture.with(engine) { fixture in
+            // Keep a copy of what the client's node sends, as an eavesdropper on the way would.
+            let captured = Captured()
+            fixture.network.tamper { message, isResponse in
+                if !isResponse { captured.keep(message) }
+            }
+            let first = await fixture.call(ExchangeFixture.resident1Path)
+            #expect(first.status == 200)
+            fixture.network.tamper(nil)
+            let copy = try #require(captured.message)
+            let (target, query) = (ExchangeFixture.resident1Path, "purpose=Tax%20Code%2C%20art.%2045")
+            let replayed = await fixture.provider.answer(copy, target: target, query: query)
+            #expect(replayed["X-Road-Error"] == "Server.ServerProxy.InvalidSignatureValue")
+            #expect(!String(decoding: replayed.body, as: UTF8.self).contains(ExchangeFixture.resident))
+            // A retry through the client's node is signed afresh, and answered.
+            #expect(await fixture.call(ExchangeFixture.resident1Path).status == 200)
+        }
+    }
+
+    @Test func aFloodOfRequestsToJoinIsCapped() async throws {
+        try await ExchangeFixture.with(.sqlite) { fixture in
+            func request(_ n: Int) throws -> String {
+                let id = "KG/GOV/8\(String(format: "%07d", n))"
+                let key = NoteSigner(name: id)
+                let entry = GlobalConfiguration.Member(
+                    id: id, name: "Agency \(n)", address: "http://127.0.0.1:1", key: key.verifier.encoded,
+                    subsystems: ["SYS"])
+                return try key.sign("tazakoom-exchange-join/1\n" + entry.canonicalJSON() + "\n")
+            }
+            for n in 0..<1_000 { try await fixture.provider.receiveJoinRequest(try request(n)) }
+            await #expect(throws: ExchangeError.self) {
+                try await fixture.provider.receiveJoinRequest(try request(5_000))
+            }
+            // One that is waiting already may still change its request.
+            try await fixture.provider.receiveJoinRequest(try request(1))
+        }
+    }
+}
+
+/// The last request seen on the way.
+final class Captured: @unchecked Sendable {
+    private let lock = NSLock()
+    private var kept: ExchangeMessage?
+    var message: ExchangeMessage? { lock.withLock { kept } }
+    func keep(_ message: ExchangeMessage) { lock.withLock { kept = message } }
 }

@@ -14,6 +14,18 @@ extension ExchangeNode {
         "cookie", "expect",
     ]
 
+    /// `headers` without the filtered ones, this layer's own signature headers (`X-Exchange-…`),
+    /// and any beginning with one of `prefixes` (lower case): what a hop passes on of another's.
+    static func passedOn(_ headers: [ExchangeMessage.Header], dropping prefixes: [String] = [])
+        -> [ExchangeMessage.Header]
+    {
+        headers.filter { header in
+            let name = header.name.lowercased()
+            return !filteredHeaders.contains(name)
+                && !(["x-exchange-"] + prefixes).contains(where: { name.hasPrefix($0) })
+        }
+    }
+
     /// Relays a call of one of this member's systems to the provider's node and returns the
     /// provider's answer once its signature and request hash check. `target` is the path after
     /// `/r1/`; `callerClientID` the API client whose bearer token came with the call. Every call
@@ -101,10 +113,7 @@ extension ExchangeNode {
         record.requestHash = seal.requestHash
         record.requestSignature = signature
         record.requestSeal = seal.text
-        var headers = request.headers.filter {
-            !Self.filteredHeaders.contains($0.name.lowercased()) && !$0.name.lowercased().hasPrefix("x-road-")
-                && !$0.name.lowercased().hasPrefix("x-exchange-")
-        }
+        var headers = Self.passedOn(request.headers, dropping: ["x-road-"])
         headers += [
             .init("X-Road-Client", client.description), .init("X-Road-Id", record.messageID),
             .init("X-Exchange-Signed-At", String(seal.signedAt)), .init("X-Exchange-Nonce", seal.nonce),
@@ -145,9 +154,7 @@ extension ExchangeNode {
                 "The response is not signed by the provider's node for this request: it was altered or misdirected.")
         }
         var answer = response
-        answer.headers = response.headers.filter {
-            !Self.filteredHeaders.contains($0.name.lowercased()) && !$0.name.lowercased().hasPrefix("x-exchange-")
-        }
+        answer.headers = Self.passedOn(response.headers)
         return answer
     }
 
@@ -180,8 +187,7 @@ extension ExchangeNode {
     }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> Int {
-        let elapsed = ContinuousClock.now - start
-        return Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
+        Int((start.duration(to: .now).inSeconds * 1000).rounded())
     }
 
     /// Writes the message log line and its ledger entry; if that fails the caller gets an error,

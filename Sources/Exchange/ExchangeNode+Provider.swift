@@ -46,11 +46,7 @@ extension ExchangeNode {
             requestHash: seal.requestHash, status: answer.status, contentType: contentType, signedAt: clock.seconds,
             body: answer.body)
         let signature = (try? signer.signature(for: responseSeal.text)) ?? ""
-        answer.headers.removeAll {
-            let name = $0.name.lowercased()
-            return name.hasPrefix("x-road-request-hash") || name.hasPrefix("x-exchange-")
-                || Self.filteredHeaders.contains(name)
-        }
+        answer.headers = Self.passedOn(answer.headers, dropping: ["x-road-request-hash"])
         answer.headers += [
             .init("X-Road-Request-Hash", seal.requestHash), .init("X-Road-Client", seal.client),
             .init("X-Road-Service", record.service), .init("X-Exchange-Signed-At", String(responseSeal.signedAt)),
@@ -167,9 +163,7 @@ extension ExchangeNode {
     private func forward(_ request: ExchangeMessage, call: XRoadTarget, service: ProvidedService, client: XRoadClient)
         async throws -> ExchangeMessage
     {
-        var headers = request.headers.filter {
-            !Self.filteredHeaders.contains($0.name.lowercased()) && !$0.name.lowercased().hasPrefix("x-exchange-")
-        }
+        var headers = Self.passedOn(request.headers)
         headers.append(.init("Information-Mediator-Client", client.description))
         let base = service.backend.hasSuffix("/") ? String(service.backend.dropLast()) : service.backend
         do {

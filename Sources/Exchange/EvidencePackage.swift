@@ -141,33 +141,26 @@ public struct EvidencePackage: Sendable, Equatable {
         guard providerKey.verifies(record.responseSignature, for: record.responseSeal) else {
             throw EvidenceError("the response seal is not signed by \(service.provider.member)'s node")
         }
-        let request = record.requestSeal.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let response = record.responseSeal.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard request.count == 13, response.count == 7, request[0] == "tazakoom-exchange-request/1",
-            response[0] == "tazakoom-exchange-response/1"
+        guard let request = RequestSeal(text: record.requestSeal),
+            let response = ResponseSeal(text: record.responseSeal)
         else { throw EvidenceError("a seal is malformed") }
-        let head = Data(SHA512.hash(data: Data(record.requestSeal.utf8)))
-        let hash = Data(SHA512.hash(data: head + (Data(base64Encoded: request[11]) ?? Data()))).base64EncodedString()
-        guard hash == record.requestHash, response[1] == hash else {
+        guard request.requestHash == record.requestHash, response.requestHash == request.requestHash else {
             throw EvidenceError("the response seal does not answer this request")
         }
-        guard request[1] == record.method, request[2] == record.service, request[5] == record.client,
-            request[6] == record.messageID, String(record.status) == response[2], response[5] == record.responseDigest
+        guard request.method == record.method, request.service == record.service, request.client == record.client,
+            request.messageID == record.messageID, response.status == record.status,
+            response.bodyDigest == record.responseDigest
         else { throw EvidenceError("the log line does not tell what the seals say") }
 
         // The bodies, when kept, are what was sealed.
-        var bodies = false
-        if let body = files[Self.requestBody] {
-            guard Data(SHA512.hash(data: body)).base64EncodedString() == request[11] else {
-                throw EvidenceError("the request body is not the one sealed")
-            }
-            bodies = true
+        let digest = { (body: Data) in Data(SHA512.hash(data: body)).base64EncodedString() }
+        if let body = files[Self.requestBody], digest(body) != request.bodyDigest {
+            throw EvidenceError("the request body is not the one sealed")
         }
-        if let body = files[Self.responseBody] {
-            guard Data(SHA512.hash(data: body)).base64EncodedString() == response[5] else {
-                throw EvidenceError("the response body is not the one sealed")
-            }
+        if let body = files[Self.responseBody], digest(body) != response.bodyDigest {
+            throw EvidenceError("the response body is not the one sealed")
         }
+        let bodies = files[Self.requestBody] != nil
 
         // The ledger holds this very log line.
         let ledgerKey = try catching("the ledger's key is malformed") {

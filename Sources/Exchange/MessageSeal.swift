@@ -48,6 +48,19 @@ public struct RequestSeal: Sendable, Equatable {
         ].joined(separator: "\n") + "\n"
     }
 
+    /// Reads `text` back (for evidence); nil unless it is exactly what `text` writes.
+    public init?(text: String) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.count == 13, lines[0] == "tazakoom-exchange-request/1", let signedAt = Int(lines[9]) else {
+            return nil
+        }
+        self.init(
+            method: lines[1], service: lines[2], path: lines[3], query: lines[4], client: lines[5],
+            messageID: lines[6], userID: lines[7], issue: lines[8], signedAt: signedAt, nonce: lines[10], body: [])
+        bodyDigest = lines[11]
+        guard self.text == text else { return nil }
+    }
+
     /// X-Road's request hash of this request.
     public var requestHash: String {
         let head = Data(SHA512.hash(data: Data(text.utf8)))
@@ -76,5 +89,16 @@ public struct ResponseSeal: Sendable, Equatable {
     public var text: String {
         ["tazakoom-exchange-response/1", requestHash, String(status), contentType, String(signedAt), bodyDigest]
             .joined(separator: "\n") + "\n"
+    }
+
+    /// Reads `text` back (for evidence); nil unless it is exactly what `text` writes.
+    public init?(text: String) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.count == 7, lines[0] == "tazakoom-exchange-response/1", let status = Int(lines[2]),
+            let signedAt = Int(lines[4])
+        else { return nil }
+        self.init(requestHash: lines[1], status: status, contentType: lines[3], signedAt: signedAt, body: [])
+        bodyDigest = lines[5]
+        guard self.text == text else { return nil }
     }
 }

@@ -57,21 +57,24 @@ public final class Database: Sendable {
     {
         switch location {
         case .sqliteFile(let path):
-            let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            let sql = connection.sql()
             // SQLiteNIO's busy handler retries at once, forever: when another process (a CLI command,
             // a second node in tests) holds the write lock, that spins a thread of the shared pool
             // the holder may need to finish. Wait with sleeps instead, and give up after 5 s.
-            try await sql.raw("PRAGMA busy_timeout=5000").run()
-            try await sql.raw("PRAGMA journal_mode=WAL").run()
-            try await sql.raw("PRAGMA synchronous=NORMAL").run()
-            try await sql.raw("PRAGMA foreign_keys=ON").run()
             // Statement journals and sorts in memory, and a 256 MiB page cache: large registries
             // live in this file, and the default 2 MiB cache makes every index insert a disk read.
-            try await sql.raw("PRAGMA temp_store=MEMORY").run()
-            try await sql.raw("PRAGMA cache_size=\(unsafeRaw: String(defaultSQLiteCacheKiB))").run()
-            let checkpointer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            try await checkpointer.sql().raw("PRAGMA busy_timeout=5000").run()
+            let connection = try await openSQLite(
+                path: path, logger: logger,
+                pragmas: [
+                    "busy_timeout=5000", "journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
+                    "temp_store=MEMORY", "cache_size=\(defaultSQLiteCacheKiB)",
+                ])
+            let checkpointer: SQLiteConnection
+            do {
+                checkpointer = try await openSQLite(path: path, logger: logger, pragmas: ["busy_timeout=5000"])
+            } catch {
+                try? await connection.close()
+                throw error
+            }
             return Database(
                 location: location, backend: .sqlite(connection, AsyncGate(), checkpointer: checkpointer), poolSize: 1,
                 logger: logger)
@@ -94,6 +97,22 @@ public final class Database: Sendable {
             return Database(
                 location: location, backend: .postgres(client, runner), poolSize: maximumPostgresConnections,
                 logger: logger)
+        }
+    }
+
+    /// Opens one SQLite connection and applies `pragmas`, closing it again if any of them fails
+    /// (a locked file during `journal_mode=WAL`, say): SQLiteNIO stops the process when a connection
+    /// is released unclosed.
+    private static func openSQLite(path: String, logger: Logger, pragmas: [String]) async throws -> SQLiteConnection {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        do {
+            for pragma in pragmas {
+                try await connection.sql().raw("PRAGMA \(unsafeRaw: pragma)").run()
+            }
+            return connection
+        } catch {
+            try? await connection.close()
+            throw error
         }
     }
 

@@ -132,9 +132,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "OpenData",
+            dependencies: [
+                "Core", "Storage", "Ledger", "Registries",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Web",
             dependencies: [
-                "Core", "Storage", "Ledger", "Identity", "Registries", "Workflow", "Services", "Exchange",
+                "Core", "Storage", "Ledger", "Identity", "Registries", "Workflow", "Services", "Exchange", "OpenData",
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -151,7 +161,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Storage", "Ledger", "Identity", "Registries", "Workflow", "Services", "Exchange", "Web",
+                "Core", "Storage", "Ledger", "Identity", "Registries", "Workflow", "Services", "Exchange", "OpenData", "Web",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -161,7 +171,7 @@ let package = Package(
         .executableTarget(
             name: "tazakoom",
             dependencies: [
-                "Core", "Storage", "Identity", "Ledger", "Registries", "Services", "Exchange", "Web", "App",
+                "Core", "Storage", "Identity", "Ledger", "Registries", "Services", "Exchange", "OpenData", "Web", "App",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -242,6 +252,11 @@ let package = Package(
         .testTarget(
             name: "ExchangeTests",
             dependencies: ["Exchange", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OpenDataTests",
+            dependencies: ["OpenData", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -36,6 +36,7 @@ public struct CSVReader: RowSource {
         var field: [UInt8] = []
         var quoted = false
         var quoteInQuoted = false  // a quote inside quotes: doubled ("") or the closing one
+        var notUTF8 = false
         var sawAny = false
         var lines = physicalLine
         line = physicalLine
@@ -73,7 +74,11 @@ public struct CSVReader: RowSource {
                     switch byte {
                     case 0x22 where field.isEmpty: quoted = true
                     case 0x2C:
-                        fields.append(String(decoding: field, as: UTF8.self))
+                        if let text = String(validating: field, as: UTF8.self) {
+                            fields.append(text)
+                        } else {
+                            notUTF8 = true
+                        }
                         field.removeAll(keepingCapacity: true)
                     case 0x0D: break
                     case 0x0A:
@@ -88,16 +93,21 @@ public struct CSVReader: RowSource {
             position = i
             if ended {
                 physicalLine = lines
-                fields.append(String(decoding: field, as: UTF8.self))
-                return fields
+                return try finished(fields, last: field, notUTF8: notUTF8)
             }
         }
         physicalLine = lines
         if quoteInQuoted { quoted = false }
         if quoted { throw CSVError.unterminatedQuote(line: line) }
         guard sawAny else { return nil }
-        fields.append(String(decoding: field, as: UTF8.self))
-        return fields
+        return try finished(fields, last: field, notUTF8: notUTF8)
+    }
+
+    /// The row with its last field, or an error for bytes that are not UTF-8 (a file saved as
+    /// Windows-1251, say): such a file is refused, never stored with replacement characters.
+    private func finished(_ fields: [String], last: [UInt8], notUTF8: Bool) throws -> [String] {
+        guard !notUTF8, let text = String(validating: last, as: UTF8.self) else { throw CSVError.notUTF8(line: line) }
+        return fields + [text]
     }
 
     /// The file's size in bytes, for a progress bar.
@@ -109,6 +119,8 @@ public struct CSVReader: RowSource {
 /// A CSV file that cannot be read at all.
 public enum CSVError: Error, Equatable {
     case unterminatedQuote(line: Int)
+    /// The row holds bytes that are not UTF-8.
+    case notUTF8(line: Int)
 }
 
 /// Writes CSV cells, quoting only where needed.

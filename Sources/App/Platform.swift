@@ -3,6 +3,7 @@ import Exchange
 import Identity
 import Ledger
 import Logging
+import OpenData
 import Registries
 import Services
 import Storage
@@ -42,7 +43,7 @@ public struct Platform: Sendable {
     public static let migrator = Migrator(
         migrations: IdempotencyStore.migrations + OutboxStore.migrations + LedgerMigrations.all + IdentityMigrations.all
             + RegistryMigrations.all
-            + WorkflowMigrations.all + ServiceMigrations.all + ExchangeMigrations.all)
+            + WorkflowMigrations.all + ServiceMigrations.all + ExchangeMigrations.all + OpenDataMigrations.all)
 
     /// Opens the database, applies migrations, ensures reference data and (if asked) seeds the demo.
     public static func start(_ configuration: AppConfiguration, logger: Logger, clock: Clock = .system) async throws
@@ -106,6 +107,10 @@ public struct Platform: Sendable {
                     settings: configuration.exchange, store: SQLExchangeStore(database: database, ledger: ledger),
                     transport: transport, registries: registries, ledger: ledger, clock: clock, logger: logger)
             }
+            let openData = OpenDataService(
+                store: SQLOpenDataStore(database: database, ledger: ledger),
+                maximumUploadBytes: configuration.maximumDatasetUploadBytes, clock: clock)
+            try await openData.ensure(try await identity.agencies().map(OpenDataOrganizations.organization))
             let web = try await WebServices(
                 configuration: configuration, database: database, clock: clock, idempotency: idempotency,
                 identity: identity, authentication: authentication,
@@ -118,7 +123,7 @@ public struct Platform: Sendable {
                 },
                 clients: clients, ledger: ledger,
                 registries: registries, workflow: workflow, applications: applications, checkpointFile: checkpointFile,
-                exchange: exchange)
+                exchange: exchange, openData: openData)
             return Platform(
                 configuration: configuration, database: database, clock: clock, idempotency: idempotency,
                 identity: identity, authentication: authentication, clients: clients, ledger: ledger,

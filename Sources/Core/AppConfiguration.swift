@@ -41,6 +41,8 @@ public struct AppConfiguration: Sendable {
     public var auditIntervalSeconds: Int
     /// How this node takes part in the exchange layer (off unless a member is set).
     public var exchange: ExchangeSettings
+    /// The largest CSV file the open-data portal loads into its datastore, in bytes.
+    public var maximumDatasetUploadBytes: Int
 
     public init(
         host: String = "127.0.0.1",
@@ -61,7 +63,8 @@ public struct AppConfiguration: Sendable {
         identityProvider: IdentityProviderSettings? = nil,
         walLimitMegabytes: Int = 64,
         auditIntervalSeconds: Int = 600,
-        exchange: ExchangeSettings = ExchangeSettings()
+        exchange: ExchangeSettings = ExchangeSettings(),
+        maximumDatasetUploadBytes: Int = 512 << 20
     ) {
         self.host = host
         self.port = port
@@ -82,6 +85,7 @@ public struct AppConfiguration: Sendable {
         self.walLimitMegabytes = max(1, min(walLimitMegabytes, 1 << 20))
         self.auditIntervalSeconds = max(0, min(auditIntervalSeconds, 366 * 86_400))
         self.exchange = exchange
+        self.maximumDatasetUploadBytes = max(1, min(maximumDatasetUploadBytes, 64 << 30))
     }
 }
 

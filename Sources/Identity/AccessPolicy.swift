@@ -54,6 +54,8 @@ public enum Scope: String, Sendable, Codable, CaseIterable {
     case applicationWrite = "application:write"
     /// Read applications and the agency's open tasks.
     case applicationRead = "application:read"
+    /// Publish datasets of the client's agency on the open-data portal (CKAN's write actions).
+    case openDataWrite = "opendata:write"
 }
 
 /// The post of a person who works for an agency.

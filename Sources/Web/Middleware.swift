@@ -142,17 +142,26 @@ struct CSRFMiddleware: RouterMiddleware {
 /// Authenticates other systems on `/api/` and `/data/` by `Authorization: Bearer <token>`.
 struct BearerMiddleware: RouterMiddleware {
     let clients: APIClientService
+    static let ckanKey = HTTPField.Name("X-CKAN-API-Key")!
 
     func handle(
         _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
-        guard let header = request.headers[.authorization] else {
+        // CKAN's clients send the bare token in `Authorization` or `X-CKAN-API-Key`; elsewhere
+        // only `Bearer` is read, so a mistyped scheme is an error rather than a guess.
+        let ckan = request.uri.path.hasPrefix(Route.ckanAction.prefix) || request.uri.path.hasPrefix(Route.ckanActionUnversioned.prefix)
+        guard let header = request.headers[.authorization] ?? (ckan ? request.headers[Self.ckanKey] : nil) else {
             return try await next(request, context)
         }
-        guard header.lowercased().hasPrefix("bearer "),
-            let client = try await clients.authenticate(
-                token: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
-        else {
+        let token: String
+        if header.lowercased().hasPrefix("bearer ") {
+            token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        } else if ckan {
+            token = header.trimmingCharacters(in: .whitespaces)
+        } else {
+            throw DomainError.unauthenticated
+        }
+        guard let client = try await clients.authenticate(token: token) else {
             throw DomainError.unauthenticated
         }
         var context = context

@@ -25,6 +25,15 @@ enum OpenAPIDocument {
         var path: String { route.rawValue.replacingOccurrences(of: "**", with: "{path}") }
     }
 
+    /// CKAN's Action API: one path for every action, CKAN's envelope for answers and errors alike.
+    static func ckan(_ method: String, _ route: Route) -> Operation {
+        Operation(
+            method: method, route: route,
+            summary:
+                "CKAN Action API v3 (docs/opendata.md): reads by GET or POST, writes (package_create, package_patch, resource_create) by POST with a token holding opendata:write",
+            requestSchema: method == "POST" ? "CKANParameters" : nil, responseSchema: "CKANResponse")
+    }
+
     /// The GovStack Digital Registries Data API operations; `aliases` are the kebab-case spellings.
     static func govstack(
         _ method: String, _ route: Route, _ summary: String, scope: String, request: String? = nil,
@@ -156,6 +165,8 @@ enum OpenAPIDocument {
             summary:
                 "GovStack Registration statistics: applications, decided, backlog, median days, share within the legal deadline, ratings",
             responseSchema: "Statistics"),
+        ckan("GET", .ckanAction), ckan("POST", .ckanAction), ckan("GET", .ckanActionUnversioned),
+        ckan("POST", .ckanActionUnversioned),
         Operation(
             method: "GET", route: .apiAgencyKeys,
             summary: "The agencies' Ed25519 document keys (for tazakoom verify-document --keys)",
@@ -241,7 +252,7 @@ enum OpenAPIDocument {
                     "schema": ["type": "string"],
                 ])
             }
-            if op.requestSchema != nil || op.method == "DELETE" {
+            if (op.requestSchema != nil || op.method == "DELETE") && op.responseSchema != "CKANResponse" {
                 allParameters.append([
                     "name": "Idempotency-Key", "in": "header", "required": false,
                     "description": "A retry with the same key and body gets the first answer again and changes nothing",
@@ -288,6 +299,23 @@ enum OpenAPIDocument {
     ]
 
     private static func responses(_ op: Operation) -> JSONValue {
+        if op.responseSchema == "CKANResponse" {
+            let envelope: JSONValue = ["content": ["application/json": ["schema": ref("CKANResponse")]]]
+            var result: [String: JSONValue] = [:]
+            for (code, description) in [
+                (200, "success: true, the action's result"), (400, "Bad Request: an unknown action or a body that is not JSON"),
+                (403, "Authorization Error: a write without a token of the owning agency"),
+                (404, "Not Found Error"), (409, "Validation Error or Search Query Error"),
+            ] {
+                guard case .object(var fields) = envelope else { continue }
+                fields["description"] = .string(description)
+                result[String(code)] = .object(fields)
+            }
+            result["401"] = [
+                "content": ["application/problem+json": ["schema": ref("Problem")]], "description": "An unknown token",
+            ]
+            return .object(result)
+        }
         // The checkpoint, key, receipts and tiles are text or bytes, and say so.
         let type =
             switch op.responseSchema {
@@ -498,6 +526,10 @@ enum OpenAPIDocument {
                         "ledgerIndex": ["type": ["integer", "null"]], "ledgerReceipt": ["type": ["string", "null"]],
                     ], required: ["id", "readerInstitutionId", "searchDateTime", "refrences"]),
             ],
+            "CKANParameters": ["type": "object", "description": "The action's parameters, as CKAN documents them"],
+            "CKANResponse": object(
+                ["help": string, "success": ["type": "boolean"], "result": [:], "error": ["type": "object"]],
+                required: ["help", "success"]),
             "Problem": object(
                 [
                     "type": string, "title": string, "status": ["type": "integer"], "detail": string,

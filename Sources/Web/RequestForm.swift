@@ -85,7 +85,8 @@ struct RequestForm: Sendable {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
     }
 
-    private static func parameter(_ name: String, in header: String) -> String? {
+    /// A parameter of a header such as Content-Disposition (`name="upload"`).
+    static func parameter(_ name: String, in header: String) -> String? {
         for piece in header.split(separator: ";").dropFirst() {
             let pair = piece.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
             if pair.count == 2, pair[0].lowercased() == name {

@@ -107,6 +107,15 @@ enum Route: String, CaseIterable, Sendable {
     case exchangeJoin = "/exchange/join"
     case exchangeListClients = "/listClients"
 
+    // MARK: open data (CKAN Action API v3, the portal, downloads)
+    case ckanAction = "/api/3/action/{action}"
+    case ckanActionUnversioned = "/api/action/{action}"
+    case datasets = "/datasets"
+    case dataset = "/datasets/{name}"
+    case datasetVersion = "/datasets/{name}/versions/{version}"
+    case resourceCSV = "/resources/{id}/data.csv"
+    case resourceJSON = "/resources/{id}/data.json"
+
     // MARK: GovStack Registration API
     case registrationServices = "/api/v1/registration/services"
     case registrationService = "/api/v1/registration/services/{serviceId}"
@@ -143,6 +152,9 @@ enum Route: String, CaseIterable, Sendable {
     static let ledgerPrefix = "/ledger/"
     /// The portal's static files.
     static let staticPrefix = "/static/"
+
+    /// The fixed part of the path, before its first parameter.
+    var prefix: String { String(rawValue.prefix { $0 != "{" && $0 != "*" }) }
 
     /// The pattern, for the router.
     var pattern: RouterPath { RouterPath(rawValue) }

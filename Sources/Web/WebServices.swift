@@ -2,6 +2,7 @@ import Core
 import Exchange
 import Identity
 import Ledger
+import OpenData
 import Registries
 import Services
 import Storage
@@ -32,6 +33,8 @@ public struct WebServices: Sendable {
     public let checkpointFile: CheckpointFile?
     /// This node of the exchange layer, when it takes part in one.
     public let exchange: ExchangeNode?
+    /// The open-data portal.
+    public let openData: OpenDataService
     let pages: PageRenderer
     let cookies: CookieFactory
     let assets: StaticAssets
@@ -42,7 +45,8 @@ public struct WebServices: Sendable {
         identity: IdentityService, authentication: AuthenticationService, activation: AccountActivation,
         contact: ContactChange, nationalSignIn: NationalSignIn?, clients: APIClientService,
         ledger: LedgerService, registries: RegistryService, workflow: WorkflowService,
-        applications: ApplicationService, checkpointFile: CheckpointFile?, exchange: ExchangeNode?
+        applications: ApplicationService, checkpointFile: CheckpointFile?, exchange: ExchangeNode?,
+        openData: OpenDataService
     ) async throws {
         self.configuration = configuration
         self.database = database
@@ -60,6 +64,7 @@ public struct WebServices: Sendable {
         self.applications = applications
         self.checkpointFile = checkpointFile
         self.exchange = exchange
+        self.openData = openData
         self.pages = try await PageRenderer.load(demo: configuration.seedDemoData)
         self.cookies = CookieFactory(secure: configuration.secureCookies)
         self.assets = try StaticAssets.load()

@@ -10,12 +10,12 @@ import Testing
 
 @Suite struct APITests {
     /// Signs in as the demo administrator and issues a token with `scopes` through the admin page.
-    static func issueToken(_ client: any TestClientProtocol, scopes: [String], name: String = "Registry of MOH")
-        async throws -> (String, Browser)
-    {
+    static func issueToken(
+        _ client: any TestClientProtocol, scopes: [String], name: String = "Registry of MOH", agency: String = "MOH"
+    ) async throws -> (String, Browser) {
         var admin = Browser(client)
         _ = try await admin.signIn(PortalTests.admin)
-        var form = ["name": name, "agencyCode": "MOH"]
+        var form = ["name": name, "agencyCode": agency]
         // Repeated fields: encode by hand since the helper takes a dictionary.
         let page = try await admin.post("/admin/clients", form: form.merging(["scopes": scopes.first ?? ""]) { $1 })
         #expect(page.status == .created, "\(page.text)")

@@ -1,0 +1,54 @@
+"""Open data end to end: CKAN's own command-line client, ckanapi, publishes, uploads, searches and
+dumps against a real `tazakoom serve`, unchanged."""
+import json
+import os
+import subprocess
+
+from conftest import issue_token
+
+
+def ckanapi(*args):
+    done = subprocess.run(["ckanapi", *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_ckanapi_works_unchanged(server, workdir):
+    token = issue_token(server.url, scopes=("opendata:write",), agency="MOH")
+    remote = ["-r", server.url]
+    created = json.loads(ckanapi(
+        "action", "package_create", *remote, "-a", token, "name=hospitals", "title=Hospitals and beds",
+        "owner_org=moh", "license_id=CC-BY-4.0", 'tags:[{"name": "health"}, {"name": "beds"}]',
+        'title_translated:{"en": "Hospitals and beds", "ru": "Больницы и койки", "ky": "Ооруканалар"}'))
+    assert created["name"] == "hospitals" and created["organization"]["name"] == "moh"
+
+    data = os.path.join(workdir, "beds.csv")
+    with open(data, "w", encoding="utf-8") as f:
+        f.write("region,year,beds\n")
+        for i in range(300):
+            f.write(f"{['Chuy', 'Osh', 'Naryn'][i % 3]},{2020 + i % 5},{i}\n")
+    resource = json.loads(ckanapi(
+        "action", "resource_create", *remote, "-a", token, "package_id=hospitals", "name=Beds by region",
+        "format=CSV", f"upload@{data}"))
+    assert resource["datastore_active"] is True
+
+    found = json.loads(ckanapi("action", "package_search", "q=койки", 'fq=tags:beds', *remote))
+    assert found["count"] == 1 and found["results"][0]["name"] == "hospitals"
+    by_get = json.loads(ckanapi("action", "package_search", "q=hospitals", "-g", *remote))
+    assert by_get["count"] == 1
+
+    rows = json.loads(ckanapi(
+        "action", "datastore_search", f"resource_id={resource['id']}", 'filters:{"region": "Osh", "year": 2021}',
+        "limit=3", *remote))
+    assert rows["total"] == 20 and len(rows["records"]) == 3
+
+    dumped = [json.loads(line) for line in ckanapi("dump", "datasets", "--all", *remote).splitlines() if line.strip()]
+    assert [d["name"] for d in dumped] == ["hospitals"]
+    assert dumped[0]["resources"][0]["datastore_active"] is True
+
+    # CKAN's errors come back as ckanapi's own exceptions, not crashes.
+    refused = subprocess.run(["ckanapi", "action", "package_search", "fq=nosuch:x", *remote], capture_output=True, text=True)
+    assert refused.returncode != 0 and "SearchQueryError" in refused.stderr + refused.stdout
+    stranger = subprocess.run(["ckanapi", "action", "package_create", "name=x", "owner_org=moh", *remote],
+                              capture_output=True, text=True)
+    assert stranger.returncode != 0 and "NotAuthorized" in stranger.stderr + stranger.stdout

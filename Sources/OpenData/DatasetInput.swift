@@ -34,13 +34,17 @@ public struct DatasetInput: Sendable, Equatable {
         func add(_ field: String, _ message: String) { problems[field, default: []].append(message) }
         let nameBytes = dataset.name.utf8
         if !(2...100).contains(nameBytes.count)
-            || !nameBytes.allSatisfy({ (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2d || $0 == 0x5f })
+            || !nameBytes.allSatisfy({
+                (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2d || $0 == 0x5f
+            })
         {
             add("name", "Must be 2–100 characters of lower-case a–z, 0–9, - and _.")
         }
         if dataset.title.values.isEmpty { add("title", "Missing value") }
         if dataset.title.values.values.contains(where: { $0.count > 500 }) { add("title", "At most 500 characters.") }
-        if dataset.notes.values.values.contains(where: { $0.count > 20_000 }) { add("notes", "At most 20,000 characters.") }
+        if dataset.notes.values.values.contains(where: { $0.count > 20_000 }) {
+            add("notes", "At most 20,000 characters.")
+        }
         if dataset.organization.isEmpty { add("owner_org", "Missing value") }
         if DataLicense.named(dataset.licenseID) == nil {
             add("license_id", "Unknown licence; one of: \(DataLicense.known.map(\.id).joined(separator: ", ")).")
@@ -75,7 +79,9 @@ public struct ResourceInput: Sendable, Equatable {
     public var format: String
     public var url: String
 
-    public init(name: TranslatedText, description: TranslatedText = TranslatedText([:]), format: String, url: String = "") {
+    public init(
+        name: TranslatedText, description: TranslatedText = TranslatedText([:]), format: String, url: String = ""
+    ) {
         self.name = name
         self.description = description
         self.format = format
@@ -85,7 +91,9 @@ public struct ResourceInput: Sendable, Equatable {
     func problems(hasFile: Bool) -> [String: [String]] {
         var problems: [String: [String]] = [:]
         if name.values.isEmpty { problems["name", default: []].append("Missing value") }
-        if name.values.values.contains(where: { $0.count > 500 }) { problems["name", default: []].append("At most 500 characters.") }
+        if name.values.values.contains(where: { $0.count > 500 }) {
+            problems["name", default: []].append("At most 500 characters.")
+        }
         if description.values.values.contains(where: { $0.count > 20_000 }) {
             problems["description", default: []].append("At most 20,000 characters.")
         }

@@ -43,13 +43,17 @@ public struct DatastoreLoader: Sendable {
                 if row.count == 1 && row[0].isEmpty { continue }
                 guard row.count == header.count else {
                     throw OpenDataError.validation([
-                        "upload": ["Line \(reader.line): \(row.count) values where the header names \(header.count) columns."]
+                        "upload": [
+                            "Line \(reader.line): \(row.count) values where the header names \(header.count) columns."
+                        ]
                     ])
                 }
                 if let given {
                     for (i, field) in given.fields.enumerated() where !field.type.accepts(Substring(row[i])) {
                         throw OpenDataError.validation([
-                            "upload": ["Line \(reader.line), column \"\(field.name)\": \"\(row[i].prefix(40))\" is not a \(field.type.rawValue)."]
+                            "upload": [
+                                "Line \(reader.line), column \"\(field.name)\": \"\(row[i].prefix(40))\" is not a \(field.type.rawValue)."
+                            ]
                         ])
                     }
                 } else {
@@ -64,7 +68,9 @@ public struct DatastoreLoader: Sendable {
         } catch CSVError.unterminatedQuote(let line) {
             throw .validation(["upload": ["Line \(line): a quoted value is not closed."]])
         } catch CSVError.notUTF8(let line) {
-            throw .validation(["upload": ["Line \(line): the file is not UTF-8 text. Save it as CSV UTF-8 and try again."]])
+            throw .validation([
+                "upload": ["Line \(line): the file is not UTF-8 text. Save it as CSV UTF-8 and try again."]
+            ])
         } catch {
             throw .validation(["upload": ["The file cannot be read."]])
         }

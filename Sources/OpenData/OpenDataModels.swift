@@ -146,12 +146,18 @@ public struct DataLicense: Sendable, Equatable {
 
     /// The open licences datasets may carry.
     public static let known: [DataLicense] = [
-        DataLicense(id: "CC-BY-4.0", title: "Creative Commons Attribution 4.0", url: "https://creativecommons.org/licenses/by/4.0/"),
-        DataLicense(id: "CC0-1.0", title: "Creative Commons Zero 1.0", url: "https://creativecommons.org/publicdomain/zero/1.0/"),
+        DataLicense(
+            id: "CC-BY-4.0", title: "Creative Commons Attribution 4.0",
+            url: "https://creativecommons.org/licenses/by/4.0/"),
+        DataLicense(
+            id: "CC0-1.0", title: "Creative Commons Zero 1.0", url: "https://creativecommons.org/publicdomain/zero/1.0/"
+        ),
         DataLicense(
             id: "CC-BY-SA-4.0", title: "Creative Commons Attribution Share-Alike 4.0",
             url: "https://creativecommons.org/licenses/by-sa/4.0/"),
-        DataLicense(id: "ODbL-1.0", title: "Open Data Commons Open Database License 1.0", url: "https://opendatacommons.org/licenses/odbl/1-0/"),
+        DataLicense(
+            id: "ODbL-1.0", title: "Open Data Commons Open Database License 1.0",
+            url: "https://opendatacommons.org/licenses/odbl/1-0/"),
     ]
 
     public static func named(_ id: String) -> DataLicense? { known.first { $0.id == id } }
@@ -159,5 +165,7 @@ public struct DataLicense: Sendable, Equatable {
 
 /// The EU's data themes (DCAT-AP's `dcat:theme` vocabulary), by code.
 public enum DataTheme {
-    public static let codes = ["AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "REGI", "SOCI", "TECH", "TRAN"]
+    public static let codes = [
+        "AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "REGI", "SOCI", "TECH", "TRAN",
+    ]
 }

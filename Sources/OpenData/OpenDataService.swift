@@ -28,7 +28,8 @@ public struct OpenDataService: Sendable {
     }
 
     public func dataset(_ idOrName: String, version: Int) async throws(OpenDataError) -> Dataset {
-        guard (1...1_000_000).contains(version), let dataset = try? await store.dataset(idOrName, version: version) else {
+        guard (1...1_000_000).contains(version), let dataset = try? await store.dataset(idOrName, version: version)
+        else {
             throw .notFound("Dataset version not found")
         }
         return dataset
@@ -36,7 +37,8 @@ public struct OpenDataService: Sendable {
 
     /// The resource `id` and its dataset.
     public func resource(_ id: String) async throws(OpenDataError) -> (DataResource, Dataset) {
-        guard let datasetID = try? await store.datasetID(ofResource: id), let dataset = try? await store.dataset(datasetID),
+        guard let datasetID = try? await store.datasetID(ofResource: id),
+            let dataset = try? await store.dataset(datasetID),
             let resource = dataset.resources.first(where: { $0.id == id })
         else { throw .notFound("Resource not found") }
         return (resource, dataset)
@@ -56,7 +58,10 @@ public struct OpenDataService: Sendable {
         if try await store.dataset(dataset.name) != nil {
             throw OpenDataError.validation(["name": ["That URL is already in use."]])
         }
-        guard try await store.save(dataset, searchText: Self.searchText(dataset), event: event("opendata.dataset.created", dataset, publisher))
+        guard
+            try await store.save(
+                dataset, searchText: Self.searchText(dataset),
+                event: event("opendata.dataset.created", dataset, publisher))
         else { throw OpenDataError.validation(["name": ["That URL is already in use."]]) }
         return dataset
     }
@@ -67,10 +72,14 @@ public struct OpenDataService: Sendable {
         var dataset = try await dataset(idOrName)
         _ = try await authorizedOrganization(dataset.organization, publisher)
         if let name = input.name, name != dataset.name {
-            if try await store.dataset(name) != nil { throw OpenDataError.validation(["name": ["That URL is already in use."]]) }
+            if try await store.dataset(name) != nil {
+                throw OpenDataError.validation(["name": ["That URL is already in use."]])
+            }
             dataset.name = name
         }
-        if let organization = input.organization { dataset.organization = try await authorizedOrganization(organization, publisher) }
+        if let organization = input.organization {
+            dataset.organization = try await authorizedOrganization(organization, publisher)
+        }
         if let title = input.title { dataset.title = title }
         if let notes = input.notes { dataset.notes = notes }
         if let license = input.licenseID { dataset.licenseID = license }
@@ -81,7 +90,10 @@ public struct OpenDataService: Sendable {
         try validate(dataset)
         dataset.version += 1
         dataset.modifiedAt = clock.seconds
-        guard try await store.save(dataset, searchText: Self.searchText(dataset), event: event("opendata.dataset.updated", dataset, publisher))
+        guard
+            try await store.save(
+                dataset, searchText: Self.searchText(dataset),
+                event: event("opendata.dataset.updated", dataset, publisher))
         else { throw OpenDataError.validation(["version": ["The dataset was changed meanwhile; read it again."]]) }
         return dataset
     }
@@ -106,13 +118,15 @@ public struct OpenDataService: Sendable {
             dataset.resources.append(resource)
             guard
                 try await store.save(
-                    dataset, searchText: Self.searchText(dataset), event: event("opendata.resource.linked", dataset, publisher))
+                    dataset, searchText: Self.searchText(dataset),
+                    event: event("opendata.resource.linked", dataset, publisher))
             else { throw OpenDataError.validation(["version": ["The dataset was changed meanwhile; try again."]]) }
             return (dataset, resource)
         }
         let survey = try loader.survey(file, given: schema, progress: progress)
         let table = DatastoreTableName(resourceID: resource.id, version: 1)
-        let info = DatastoreTable(version: 1, schema: survey.schema, rows: survey.rows, bytes: survey.bytes, sha256: survey.sha256)
+        let info = DatastoreTable(
+            version: 1, schema: survey.schema, rows: survey.rows, bytes: survey.bytes, sha256: survey.sha256)
         resource.datastore = info
         dataset.resources.append(resource)
         try await store.createTable(table, schema: survey.schema)
@@ -121,7 +135,9 @@ public struct OpenDataService: Sendable {
             let loaded = try await store.publish(
                 table, info, dataset: dataset, searchText: Self.searchText(dataset),
                 event: event("opendata.resource.loaded", dataset, publisher, digest: survey.sha256))
-            guard loaded else { throw OpenDataError.validation(["version": ["The dataset was changed meanwhile; try again."]]) }
+            guard loaded else {
+                throw OpenDataError.validation(["version": ["The dataset was changed meanwhile; try again."]])
+            }
         } catch {
             // Nothing half-loaded: the table was never visible, and goes.
             try? await store.dropTable(table)
@@ -138,7 +154,9 @@ public struct OpenDataService: Sendable {
     public func organizations() async throws -> [DataOrganization] { try await store.organizations() }
 
     public func organization(_ name: String) async throws(OpenDataError) -> DataOrganization {
-        guard let organization = try? await store.organization(named: name) else { throw .notFound("Organization not found") }
+        guard let organization = try? await store.organization(named: name) else {
+            throw .notFound("Organization not found")
+        }
         return organization
     }
 
@@ -158,16 +176,20 @@ public struct OpenDataService: Sendable {
         guard problems.isEmpty else { throw OpenDataError.validation(problems) }
     }
 
-    private func event(_ kind: String, _ dataset: Dataset, _ publisher: Publisher, digest: String? = nil) throws -> LedgerEvent {
+    private func event(_ kind: String, _ dataset: Dataset, _ publisher: Publisher, digest: String? = nil) throws
+        -> LedgerEvent
+    {
         var details = ["dataset": dataset.id, "name": dataset.name, "version": String(dataset.version)]
         details["sha256"] = digest
         return try LedgerEvent(
-            kind: kind, actor: publisher.actor, subject: "dataset:\(dataset.id)", time: dataset.modifiedAt, details: details)
+            kind: kind, actor: publisher.actor, subject: "dataset:\(dataset.id)", time: dataset.modifiedAt,
+            details: details)
     }
 
     /// What full-text search looks in: titles, descriptions and tags in every language, resource names.
     static func searchText(_ dataset: Dataset) -> String {
-        ([dataset.name, dataset.title.allText, dataset.notes.allText] + dataset.tags + dataset.resources.map(\.name.allText))
+        ([dataset.name, dataset.title.allText, dataset.notes.allText] + dataset.tags
+            + dataset.resources.map(\.name.allText))
             .joined(separator: " ")
     }
 }

@@ -36,7 +36,9 @@ public protocol OpenDataStore: Sendable {
     func dropTable(_ table: DatastoreTableName) async throws
     /// Makes a loaded table the resource's current data (and the dataset's new version), with the
     /// ledger entry, in one transaction.
-    func publish(_ table: DatastoreTableName, _ info: DatastoreTable, dataset: Dataset, searchText: String, event: LedgerEvent)
+    func publish(
+        _ table: DatastoreTableName, _ info: DatastoreTable, dataset: Dataset, searchText: String, event: LedgerEvent
+    )
         async throws -> Bool
     /// Rows of a loaded table.
     func rows(_ query: DatastoreQuery) async throws -> DatastoreRows
@@ -82,7 +84,10 @@ public struct DatasetSearch: Sendable {
 /// One sort key of a dataset search.
 public struct DatasetSort: Sendable, Equatable {
     public enum Key: String, Sendable, CaseIterable {
-        case score, metadata_modified, metadata_created, name, title_string
+        case score, name
+        case metadataModified = "metadata_modified"
+        case metadataCreated = "metadata_created"
+        case titleString = "title_string"
     }
     public var key: Key
     public var descending: Bool
@@ -95,7 +100,9 @@ public struct DatasetSort: Sendable, Equatable {
 
 /// The fields a search can count values of.
 public enum FacetField: String, Sendable, CaseIterable {
-    case tags, groups, res_format, organization, license_id
+    case tags, groups, organization
+    case resFormat = "res_format"
+    case licenseID = "license_id"
 }
 
 /// One page of datasets and the facet counts over every match.
@@ -121,10 +128,15 @@ public struct DatastoreQuery: Sendable {
     public var limit: Int
     public var offset: Int
     public var includeTotal: Bool
+    /// Only rows after this `_id` (for reading a whole table page by page without OFFSET).
+    public var afterID: Int?
 
     public init(
-        table: DatastoreTableName, schema: TableSchema, filters: [(field: Int, values: [String])], text: String?,
-        fields: [Int], sort: [(field: Int?, descending: Bool)], limit: Int, offset: Int, includeTotal: Bool
+        table: DatastoreTableName, schema: TableSchema, filters: [(field: Int, values: [String])] = [],
+        text: String? = nil,
+        fields: [Int], sort: [(field: Int?, descending: Bool)] = [], limit: Int, offset: Int = 0,
+        includeTotal: Bool = false,
+        afterID: Int? = nil
     ) {
         self.table = table
         self.schema = schema
@@ -135,6 +147,7 @@ public struct DatastoreQuery: Sendable {
         self.limit = limit
         self.offset = offset
         self.includeTotal = includeTotal
+        self.afterID = afterID
     }
 }
 

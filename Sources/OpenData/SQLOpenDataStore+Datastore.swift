@@ -34,7 +34,8 @@ extension SQLOpenDataStore {
     {
         guard !rows.isEmpty else { return }
         let types = schema.fields.map(\.type)
-        let head = "INSERT INTO \(table.sql) (_id, \((0..<types.count).map { "c\($0)" }.joined(separator: ", "))) VALUES "
+        let head =
+            "INSERT INTO \(table.sql) (_id, \((0..<types.count).map { "c\($0)" }.joined(separator: ", "))) VALUES "
         try await database.withSession { session in
             for (batchStart, batch) in stride(from: 0, to: rows.count, by: Self.batchRows(columns: types.count)).map({
                 ($0, rows[$0..<min(rows.count, $0 + Self.batchRows(columns: types.count))])
@@ -94,7 +95,8 @@ extension SQLOpenDataStore {
         let engine = database.engine
         return try await database.transaction { sql in
             guard
-                try await Self.save(dataset, searchText: searchText, event: event, ledger: ledger, engine: engine, on: sql)
+                try await Self.save(
+                    dataset, searchText: searchText, event: event, ledger: ledger, engine: engine, on: sql)
             else { return false }
             try await sql.raw(
                 """
@@ -111,6 +113,10 @@ extension SQLOpenDataStore {
         let engine = database.engine
         let types = query.schema.fields.map(\.type)
         var condition = SQLQueryString("1 = 1")
+        if let after = query.afterID {
+            condition.appendLiteral(" AND _id > ")
+            condition.appendInterpolation(bind: after)
+        }
         for filter in query.filters {
             condition.appendLiteral(" AND c\(filter.field) IN (")
             condition = condition + .list(filter.values.map { Self.cell($0, types[filter.field]) })
@@ -119,7 +125,8 @@ extension SQLOpenDataStore {
         if let text = query.text {
             let textColumns = types.indices.filter { types[$0] == .string || types[$0] == .date }
             for word in text.split(whereSeparator: \.isWhitespace).prefix(8) {
-                let pattern = "%" + word.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+                let pattern =
+                    "%" + word.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
                 condition.appendLiteral(" AND (")
                 if textColumns.isEmpty { condition.appendLiteral("1 = 0") }
                 for (i, column) in textColumns.enumerated() {
@@ -130,10 +137,12 @@ extension SQLOpenDataStore {
                 condition.appendLiteral(")")
             }
         }
-        let order = (query.sort.map { "\($0.field.map { "c\($0)" } ?? "_id") \($0.descending ? "DESC" : "ASC")" } + ["_id ASC"])
+        let order =
+            (query.sort.map { "\($0.field.map { "c\($0)" } ?? "_id") \($0.descending ? "DESC" : "ASC")" } + ["_id ASC"])
             .joined(separator: ", ")
         var select = SQLQueryString(
-            "SELECT _id\(unsafeRaw: query.fields.map { ", c\($0)" }.joined()) FROM \(unsafeRaw: query.table.sql) WHERE ")
+            "SELECT _id\(unsafeRaw: query.fields.map { ", c\($0)" }.joined()) FROM \(unsafeRaw: query.table.sql) WHERE "
+        )
         select += condition
         select.appendLiteral(" ORDER BY \(order) LIMIT ")
         select.appendInterpolation(bind: query.limit)

@@ -23,12 +23,12 @@ extension SQLOpenDataStore {
             for facet in search.facets {
                 var query: SQLQueryString
                 switch facet {
-                case .organization, .license_id:
+                case .organization, .licenseID:
                     query = SQLQueryString(
                         "SELECT d.\(unsafeRaw: facet.rawValue) AS value, COUNT(*) AS n FROM opendata_datasets d WHERE ")
                     query += condition
                     query.appendLiteral(" GROUP BY d.\(facet.rawValue)")
-                case .tags, .groups, .res_format:
+                case .tags, .groups, .resFormat:
                     query = SQLQueryString(
                         """
                         SELECT f.value AS value, COUNT(*) AS n FROM opendata_facets f JOIN opendata_datasets d ON d.id = f.dataset_id
@@ -54,10 +54,10 @@ extension SQLOpenDataStore {
             switch key.key {
             // Relevance is not ranked yet: the newest first, as CKAN's default sort ends.
             case .score: keys.append("d.modified_at DESC")
-            case .metadata_modified: keys.append("d.modified_at \(direction)")
-            case .metadata_created: keys.append("d.created_at \(direction)")
+            case .metadataModified: keys.append("d.modified_at \(direction)")
+            case .metadataCreated: keys.append("d.created_at \(direction)")
             case .name: keys.append("d.name \(direction)")
-            case .title_string: keys.append("d.title_sort \(direction)")
+            case .titleString: keys.append("d.title_sort \(direction)")
             }
         }
         return (keys + ["d.name ASC"]).joined(separator: ", ")
@@ -77,7 +77,7 @@ extension SQLOpenDataStore {
         case .text(let words): return textCondition(words, engine: engine)
         case .field(let field, let value): return fieldCondition(field, value, engine: engine)
         case .range(let field, let from, let to):
-            let column = field == .metadata_created ? "d.created_at" : "d.modified_at"
+            let column = field == .metadataCreated ? "d.created_at" : "d.modified_at"
             var query = SQLQueryString("(\(unsafeRaw: column) >= ")
             query.appendInterpolation(bind: from ?? Int.min)
             query.appendLiteral(" AND \(column) <= ")
@@ -116,7 +116,8 @@ extension SQLOpenDataStore {
     }
 
     /// A value, or a prefix when it ends in `*`.
-    private static func fieldCondition(_ field: SearchField, _ value: String, engine: DatabaseEngine) -> SQLQueryString {
+    private static func fieldCondition(_ field: SearchField, _ value: String, engine: DatabaseEngine) -> SQLQueryString
+    {
         let prefix = value.hasSuffix("*") ? String(value.dropLast()) : nil
         func compare(_ column: String) -> SQLQueryString {
             guard let prefix else { return SQLQueryString("\(unsafeRaw: column) = \(bind: value)") }
@@ -127,15 +128,16 @@ extension SQLOpenDataStore {
         case .id: return compare("d.id")
         case .name: return compare("d.name")
         case .organization: return compare("d.organization")
-        case .license_id: return compare("d.license_id")
+        case .licenseID: return compare("d.license_id")
         case .title, .text: return textCondition(prefix ?? value, engine: engine)
-        case .tags, .groups, .res_format:
+        case .tags, .groups, .resFormat:
             var query = SQLQueryString(
-                "EXISTS (SELECT 1 FROM opendata_facets f WHERE f.dataset_id = d.id AND f.facet = \(bind: field.rawValue) AND ")
+                "EXISTS (SELECT 1 FROM opendata_facets f WHERE f.dataset_id = d.id AND f.facet = \(bind: field.rawValue) AND "
+            )
             query += compare("f.value")
             query.appendLiteral(")")
             return query
-        case .metadata_modified, .metadata_created: return SQLQueryString("1 = 0")
+        case .metadataModified, .metadataCreated: return SQLQueryString("1 = 0")
         }
     }
 }

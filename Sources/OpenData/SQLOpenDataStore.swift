@@ -28,7 +28,8 @@ public struct SQLOpenDataStore: OpenDataStore {
 
     public func organizations() async throws -> [DataOrganization] {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT document FROM opendata_organizations ORDER BY name").all().map(Self.decodeDocument)
+            try await sql.raw("SELECT document FROM opendata_organizations ORDER BY name").all().map(
+                Self.decodeDocument)
         }
     }
 
@@ -43,10 +44,12 @@ public struct SQLOpenDataStore: OpenDataStore {
     public func datasetCounts() async throws -> [String: Int] {
         try await database.withConnection { sql in
             var counts: [String: Int] = [:]
-            for row in try await sql.raw("SELECT organization, COUNT(*) AS n FROM opendata_datasets GROUP BY organization")
-                .all()
-            {
-                counts[try row.decode(column: "organization", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            for row in try await sql.raw(
+                "SELECT organization, COUNT(*) AS n FROM opendata_datasets GROUP BY organization"
+            )
+            .all() {
+                counts[try row.decode(column: "organization", as: String.self)] = try row.decode(
+                    column: "n", as: Int.self)
             }
             return counts
         }
@@ -73,7 +76,8 @@ public struct SQLOpenDataStore: OpenDataStore {
 
     public func save(_ dataset: Dataset, searchText: String, event: LedgerEvent) async throws -> Bool {
         try await database.transaction { sql in
-            try await Self.save(dataset, searchText: searchText, event: event, ledger: ledger, engine: database.engine, on: sql)
+            try await Self.save(
+                dataset, searchText: searchText, event: event, ledger: ledger, engine: database.engine, on: sql)
         }
     }
 

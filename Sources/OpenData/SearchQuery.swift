@@ -18,11 +18,14 @@ public indirect enum SearchExpression: Sendable, Equatable {
 
 /// The fields a search may name.
 public enum SearchField: String, Sendable, CaseIterable {
-    case id, name, title, organization, tags, groups, license_id, res_format, text
-    case metadata_modified, metadata_created
+    case id, name, title, organization, tags, groups, text
+    case licenseID = "license_id"
+    case resFormat = "res_format"
+    case metadataModified = "metadata_modified"
+    case metadataCreated = "metadata_created"
 
     /// Whether the field takes a `[from TO to]` range of times.
-    public var isTime: Bool { self == .metadata_modified || self == .metadata_created }
+    public var isTime: Bool { self == .metadataModified || self == .metadataCreated }
 }
 
 /// Why a search was refused (CKAN's "Search Query Error").
@@ -57,7 +60,9 @@ public struct SearchQueryParser {
         for text in [q].compactMap({ $0 }) + fq {
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty || trimmed == "*:*" { continue }
-            guard trimmed.count <= maximumLength else { throw SearchQueryError("the query is longer than \(maximumLength) characters") }
+            guard trimmed.count <= maximumLength else {
+                throw SearchQueryError("the query is longer than \(maximumLength) characters")
+            }
             var parser = SearchQueryParser(tokens: try tokenize(trimmed), now: now)
             parts.append(try parser.expression())
             guard parser.position == parser.tokens.count else { throw SearchQueryError("unexpected ')'") }
@@ -103,7 +108,9 @@ public struct SearchQueryParser {
             depth += 1
             guard depth <= Self.maximumDepth else { throw SearchQueryError("parentheses nest too deep") }
             let inner = try expression()
-            guard position < tokens.count, tokens[position] == .close else { throw SearchQueryError("a '(' is not closed") }
+            guard position < tokens.count, tokens[position] == .close else {
+                throw SearchQueryError("a '(' is not closed")
+            }
             position += 1
             depth -= 1
             return inner
@@ -202,8 +209,11 @@ public struct SearchQueryParser {
                     guard let end = rest.firstIndex(where: { $0 == "]" || $0 == "}" }) else {
                         throw SearchQueryError("a range is not closed with ']'")
                     }
-                    let inside = rest[rest.index(after: rest.startIndex)..<end].split(separator: " ", omittingEmptySubsequences: true)
-                    guard inside.count == 3, inside[1] == "TO" else { throw SearchQueryError("a range is written [FROM TO TO]") }
+                    let inside = rest[rest.index(after: rest.startIndex)..<end].split(
+                        separator: " ", omittingEmptySubsequences: true)
+                    guard inside.count == 3, inside[1] == "TO" else {
+                        throw SearchQueryError("a range is written [FROM TO TO]")
+                    }
                     tokens.append(.fieldRange(String(word), String(inside[0]), String(inside[2])))
                     rest = rest[rest.index(after: end)...]
                 } else {

@@ -33,19 +33,23 @@ struct CKANController: Sendable {
     @Sendable func action(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = context.parameters.get("action") ?? ""
         let base = PublicAddress.base(of: request)
-        let help = base + Route.ckanAction.path("help_show") + "?name=" + (Self.reads.union(Self.writes).contains(name) ? name : "")
+        let help =
+            base + Route.ckanAction.path("help_show") + "?name="
+            + (Self.reads.union(Self.writes).contains(name) ? name : "")
         let representation = CKANRepresentation(base: base, language: context.language)
         do {
             guard Self.reads.contains(name) || Self.writes.contains(name) else {
                 throw OpenDataError.badRequest("Bad request - Action name not known: \(name.prefix(80))")
             }
             if Self.writes.contains(name) && request.method != .post {
-                throw OpenDataError.badRequest("Bad request - JSON Error: Invalid request. Please use POST method for your request")
+                throw OpenDataError.badRequest(
+                    "Bad request - JSON Error: Invalid request. Please use POST method for your request")
             }
             var request = request
             let result: JSONValue
             if name == "resource_create", let boundary = RequestForm.boundary(of: request) {
-                let upload = try await CKANUpload.receive(request, boundary: boundary, limit: openData.loader.maximumBytes)
+                let upload = try await CKANUpload.receive(
+                    request, boundary: boundary, limit: openData.loader.maximumBytes)
                 defer { upload.discard() }
                 result = try await CKANWrites(openData: openData, representation: representation).resourceCreate(
                     upload.parameters, file: upload.file, by: try publisher(context))
@@ -55,8 +59,9 @@ struct CKANController: Sendable {
                     result = try await CKANWrites(openData: openData, representation: representation).perform(
                         name, parameters, by: try publisher(context))
                 } else {
-                    result = try await CKANReads(openData: openData, representation: representation, clock: clock).perform(
-                        name, parameters)
+                    result = try await CKANReads(openData: openData, representation: representation, clock: clock)
+                        .perform(
+                            name, parameters)
                 }
             }
             return Self.envelope(["help": .string(help), "success": .bool(true), "result": result], status: .ok)
@@ -94,12 +99,18 @@ struct CKANController: Sendable {
     static func failure(_ error: OpenDataError, help: String) -> Response {
         let (status, body): (HTTPResponse.Status, [String: JSONValue])
         switch error {
-        case .notFound(let message): (status, body) = (.notFound, ["__type": "Not Found Error", "message": .string("Not found: \(message)")])
+        case .notFound(let message):
+            (status, body) = (.notFound, ["__type": "Not Found Error", "message": .string("Not found: \(message)")])
         case .notAuthorized(let message):
-            (status, body) = (.forbidden, ["__type": "Authorization Error", "message": .string("Access denied: \(message)")])
+            (status, body) = (
+                .forbidden, ["__type": "Authorization Error", "message": .string("Access denied: \(message)")]
+            )
         case .searchQuery(let message):
-            (status, body) = (.conflict, ["__type": "Search Query Error", "message": .string("Search Query is invalid: \(message)")])
-        case .badRequest(let message): (status, body) = (.badRequest, ["__type": "Bad Request", "message": .string(message)])
+            (status, body) = (
+                .conflict, ["__type": "Search Query Error", "message": .string("Search Query is invalid: \(message)")]
+            )
+        case .badRequest(let message):
+            (status, body) = (.badRequest, ["__type": "Bad Request", "message": .string(message)])
         case .validation(let problems):
             var fields = problems.mapValues { JSONValue.array($0.map { .string($0) }) }
             fields["__type"] = "Validation Error"

@@ -13,10 +13,14 @@ struct CKANDatastoreSearch {
     func perform(_ parameters: CKANParameters) async throws -> JSONValue {
         let id = try parameters.string("resource_id") ?? parameters.required("id")
         let (resource, _) = try await openData.resource(id)
-        guard let table = resource.datastore else { throw OpenDataError.notFound("Resource \"\(id.prefix(60))\" has no datastore table") }
+        guard let table = resource.datastore else {
+            throw OpenDataError.notFound("Resource \"\(id.prefix(60))\" has no datastore table")
+        }
         let schema = table.schema
         let fields = try (parameters.list("fields") ?? schema.fields.map(\.name)).map { name throws(OpenDataError) in
-            guard let index = schema.index(of: name) else { throw .validation(["fields": ["field \"\(name.prefix(60))\" not in table"]]) }
+            guard let index = schema.index(of: name) else {
+                throw .validation(["fields": ["field \"\(name.prefix(60))\" not in table"]])
+            }
             return index
         }
         let limit = try parameters.integer("limit", in: 0...32_000, default: 100)
@@ -27,7 +31,8 @@ struct CKANDatastoreSearch {
         }
         let query = DatastoreQuery(
             table: DatastoreTableName(resourceID: resource.id, version: table.version), schema: schema,
-            filters: try filters(parameters, schema), text: try parameters.string("q").flatMap { $0.isEmpty ? nil : String($0.prefix(200)) },
+            filters: try filters(parameters, schema),
+            text: try parameters.string("q").flatMap { $0.isEmpty ? nil : String($0.prefix(200)) },
             fields: fields, sort: try sort(parameters, schema), limit: limit, offset: offset,
             includeTotal: includeTotal)
         let rows = try await openData.store.rows(query)
@@ -36,13 +41,18 @@ struct CKANDatastoreSearch {
             "resource_id": .string(resource.id),
             "fields": .array(
                 [.object(["id": "_id", "type": "int"])]
-                    + query.fields.map { .object(["id": .string(schema.fields[$0].name), "type": .string(schema.fields[$0].type.ckanType)]) }),
+                    + query.fields.map {
+                        .object([
+                            "id": .string(schema.fields[$0].name), "type": .string(schema.fields[$0].type.ckanType),
+                        ])
+                    }),
             "records": records(rows.records, names: names, format: format), "limit": .number(Double(limit)),
             "offset": .number(Double(offset)), "include_total": .bool(includeTotal),
             "records_format": .string(format.rawValue),
             "_links": .object([
                 "start": .string(Route.ckanAction.path("datastore_search") + "?resource_id=\(resource.id)"),
-                "next": .string(Route.ckanAction.path("datastore_search") + "?resource_id=\(resource.id)&offset=\(offset + limit)"),
+                "next": .string(
+                    Route.ckanAction.path("datastore_search") + "?resource_id=\(resource.id)&offset=\(offset + limit)"),
             ]),
         ]
         if let total = rows.total {
@@ -53,7 +63,9 @@ struct CKANDatastoreSearch {
     }
 
     /// `{"field": value}` or `{"field": [values]}`, as an object or its JSON text.
-    private func filters(_ parameters: CKANParameters, _ schema: TableSchema) throws(OpenDataError) -> [(field: Int, values: [String])] {
+    private func filters(_ parameters: CKANParameters, _ schema: TableSchema) throws(OpenDataError) -> [(
+        field: Int, values: [String]
+    )] {
         var object: [String: JSONValue]
         switch parameters.values["filters"] {
         case nil, .null?: return []
@@ -67,10 +79,14 @@ struct CKANDatastoreSearch {
         }
         guard object.count <= 20 else { throw .validation(["filters": ["At most 20 filters"]]) }
         return try object.sorted { $0.key < $1.key }.map { name, value throws(OpenDataError) in
-            guard let index = schema.index(of: name) else { throw .validation(["filters": ["field \"\(name.prefix(60))\" not in table"]]) }
+            guard let index = schema.index(of: name) else {
+                throw .validation(["filters": ["field \"\(name.prefix(60))\" not in table"]])
+            }
             let values: [JSONValue]
             if case .array(let items) = value { values = items } else { values = [value] }
-            guard (1...100).contains(values.count) else { throw .validation(["filters": ["1 to 100 values per field"]]) }
+            guard (1...100).contains(values.count) else {
+                throw .validation(["filters": ["1 to 100 values per field"]])
+            }
             let texts = try values.map { value throws(OpenDataError) -> String in
                 let text: String
                 switch value {
@@ -79,7 +95,11 @@ struct CKANDatastoreSearch {
                 default: throw .validation(["filters": ["Values are text, numbers or true/false"]])
                 }
                 guard !text.isEmpty, schema.fields[index].type.accepts(Substring(text)) else {
-                    throw .validation(["filters": ["\"\(text.prefix(40))\" is not a \(schema.fields[index].type.rawValue) (field \"\(name.prefix(60))\")"]])
+                    throw .validation([
+                        "filters": [
+                            "\"\(text.prefix(40))\" is not a \(schema.fields[index].type.rawValue) (field \"\(name.prefix(60))\")"
+                        ]
+                    ])
                 }
                 return text
             }
@@ -88,17 +108,22 @@ struct CKANDatastoreSearch {
     }
 
     /// `field asc, field2 desc`.
-    private func sort(_ parameters: CKANParameters, _ schema: TableSchema) throws(OpenDataError) -> [(field: Int?, descending: Bool)] {
+    private func sort(_ parameters: CKANParameters, _ schema: TableSchema) throws(OpenDataError) -> [(
+        field: Int?, descending: Bool
+    )] {
         guard let text = try parameters.string("sort"), !text.isEmpty else { return [] }
         return try text.split(separator: ",").prefix(5).map { part throws(OpenDataError) in
             let words = part.split(separator: " ")
             let name = words.first.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) } ?? ""
-            guard (1...2).contains(words.count), words.count == 1 || ["asc", "desc"].contains(words[1].lowercased()) else {
+            guard (1...2).contains(words.count), words.count == 1 || ["asc", "desc"].contains(words[1].lowercased())
+            else {
                 throw .validation(["sort": ["Write \"field asc\" or \"field desc\", separated by commas"]])
             }
             let descending = words.count == 2 && words[1].lowercased() == "desc"
             if name == "_id" { return (nil, descending) }
-            guard let index = schema.index(of: name) else { throw .validation(["sort": ["field \"\(name.prefix(60))\" not in table"]]) }
+            guard let index = schema.index(of: name) else {
+                throw .validation(["sort": ["field \"\(name.prefix(60))\" not in table"]])
+            }
             return (index, descending)
         }
     }
@@ -112,7 +137,9 @@ struct CKANDatastoreSearch {
             return .string(
                 rows.map { row in
                     let cells = row.map(Self.text)
-                    return format == .csv ? CSVWriter.line(cells) : cells.map { $0.replacingOccurrences(of: "\t", with: " ") }.joined(separator: separator) + "\n"
+                    return format == .csv
+                        ? CSVWriter.line(cells)
+                        : cells.map { $0.replacingOccurrences(of: "\t", with: " ") }.joined(separator: separator) + "\n"
                 }.joined())
         }
     }

@@ -69,7 +69,8 @@ struct CKANParameters: Sendable {
         case .string(let text)?:
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("[") {
-                guard case .array(let items)? = try? JSONDecoder().decode(JSONValue.self, from: Data(trimmed.utf8)) else {
+                guard case .array(let items)? = try? JSONDecoder().decode(JSONValue.self, from: Data(trimmed.utf8))
+                else {
                     throw .validation([name: ["Not a JSON list"]])
                 }
                 return try Self.strings(items, name)

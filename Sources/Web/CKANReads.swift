@@ -32,11 +32,12 @@ struct CKANReads {
                 return .array(organizations.map { .string($0.name) })
             }
             let counts = try await openData.store.datasetCounts()
-            return .array(organizations.map { organization in
-                guard case .object(var fields) = representation.organization(organization) else { return .null }
-                fields["package_count"] = .number(Double(counts[organization.name] ?? 0))
-                return .object(fields)
-            })
+            return .array(
+                organizations.map { organization in
+                    guard case .object(var fields) = representation.organization(organization) else { return .null }
+                    fields["package_count"] = .number(Double(counts[organization.name] ?? 0))
+                    return .object(fields)
+                })
         case "organization_show":
             let organization = try await openData.organization(try parameters.required("id"))
             guard case .object(var fields) = representation.organization(organization) else { return .null }
@@ -48,7 +49,8 @@ struct CKANReads {
             return representation.resource(resource, dataset: dataset, position: position)
         case "tag_list":
             let limit = try parameters.integer("limit", in: 1...10_000, default: 1_000)
-            return .array(try await openData.store.tags(prefix: try parameters.string("query"), limit: limit).map { .string($0) })
+            return .array(
+                try await openData.store.tags(prefix: try parameters.string("query"), limit: limit).map { .string($0) })
         case "datastore_search":
             return try await CKANDatastoreSearch(openData: openData, representation: representation).perform(parameters)
         case "site_read": return .bool(true)
@@ -72,7 +74,9 @@ struct CKANReads {
             ? try (parameters.list("facet.field") ?? []).map { name throws(OpenDataError) in
                 guard let field = FacetField(rawValue: name) else {
                     throw .validation([
-                        "facet.field": ["Unknown facet \"\(name.prefix(40))\"; one of: \(FacetField.allCases.map(\.rawValue).joined(separator: ", "))"]
+                        "facet.field": [
+                            "Unknown facet \"\(name.prefix(40))\"; one of: \(FacetField.allCases.map(\.rawValue).joined(separator: ", "))"
+                        ]
                     ])
                 }
                 return field
@@ -87,17 +91,23 @@ struct CKANReads {
         var facetCounts: [String: JSONValue] = [:]
         var searchFacets: [String: JSONValue] = [:]
         for (field, counts) in result.facets {
-            facetCounts[field.rawValue] = .object(Dictionary(counts.map { ($0.value, JSONValue.number(Double($0.count))) }) { a, _ in a })
+            facetCounts[field.rawValue] = .object(
+                Dictionary(counts.map { ($0.value, JSONValue.number(Double($0.count))) }) { a, _ in a })
             searchFacets[field.rawValue] = .object([
                 "title": .string(field.rawValue),
-                "items": .array(counts.map { item in
-                    .object(["name": .string(item.value), "display_name": .string(item.value), "count": .number(Double(item.count))])
-                }),
+                "items": .array(
+                    counts.map { item in
+                        .object([
+                            "name": .string(item.value), "display_name": .string(item.value),
+                            "count": .number(Double(item.count)),
+                        ])
+                    }),
             ])
         }
         return .object([
             "count": .number(Double(result.count)), "sort": .string(sortText),
-            "results": .array(result.datasets.map { representation.package($0, organization: organizations[$0.organization]) }),
+            "results": .array(
+                result.datasets.map { representation.package($0, organization: organizations[$0.organization]) }),
             "facets": .object(facetCounts), "search_facets": .object(searchFacets),
         ])
     }
@@ -110,7 +120,9 @@ struct CKANReads {
                 words.count == 1 || words[1] == "asc" || words[1] == "desc"
             else {
                 throw .validation([
-                    "sort": ["Sort by one of \(DatasetSort.Key.allCases.map(\.rawValue).joined(separator: ", ")), then asc or desc"]
+                    "sort": [
+                        "Sort by one of \(DatasetSort.Key.allCases.map(\.rawValue).joined(separator: ", ")), then asc or desc"
+                    ]
                 ])
             }
             return DatasetSort(key: key, descending: words.count == 2 && words[1] == "desc")

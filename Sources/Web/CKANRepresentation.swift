@@ -24,12 +24,16 @@ struct CKANRepresentation {
             "version": .string(String(dataset.version)),
             "metadata_created": .string(Self.time(dataset.createdAt)),
             "metadata_modified": .string(Self.time(dataset.modifiedAt)),
-            "tags": .array(dataset.tags.map { tag in
-                .object(["name": .string(tag), "display_name": .string(tag), "state": "active"])
-            }),
-            "groups": .array(dataset.themes.map { theme in
-                .object(["name": .string(theme.lowercased()), "title": .string(theme), "display_name": .string(theme)])
-            }),
+            "tags": .array(
+                dataset.tags.map { tag in
+                    .object(["name": .string(tag), "display_name": .string(tag), "state": "active"])
+                }),
+            "groups": .array(
+                dataset.themes.map { theme in
+                    .object([
+                        "name": .string(theme.lowercased()), "title": .string(theme), "display_name": .string(theme),
+                    ])
+                }),
             "resources": .array(dataset.resources.enumerated().map { resource($1, dataset: dataset, position: $0) }),
             "num_resources": .number(Double(dataset.resources.count)), "num_tags": .number(Double(dataset.tags.count)),
             "extras": .array([]), "url": .string(base + Route.dataset.path(dataset.name)),
@@ -73,9 +77,10 @@ struct CKANRepresentation {
     /// A Table Schema (Frictionless) as JSON.
     func schema(_ schema: TableSchema) -> JSONValue {
         .object([
-            "fields": .array(schema.fields.map { field in
-                .object(["name": .string(field.name), "type": .string(field.type.rawValue)])
-            })
+            "fields": .array(
+                schema.fields.map { field in
+                    .object(["name": .string(field.name), "type": .string(field.type.rawValue)])
+                })
         ])
     }
 

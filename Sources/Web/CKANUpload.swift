@@ -31,7 +31,9 @@ struct CKANUpload {
                 guard received <= limit + maximumTextBytes else {
                     throw OpenDataError.validation(["upload": ["The file is larger than \(limit / 1_048_576) MiB."]])
                 }
-                do { try parser.execute(buffer) } catch { throw OpenDataError.badRequest("Bad request - the multipart body cannot be read") }
+                do { try parser.execute(buffer) } catch {
+                    throw OpenDataError.badRequest("Bad request - the multipart body cannot be read")
+                }
                 if let problem = collector.problem { throw problem }
             }
             try handle.close()

@@ -39,7 +39,8 @@ struct CKANWrites {
         let language = representation.language
         return DatasetInput(
             name: try parameters.string("name"), title: try parameters.translated("title", language: language),
-            notes: try parameters.translated("notes", language: language), organization: try parameters.string("owner_org"),
+            notes: try parameters.translated("notes", language: language),
+            organization: try parameters.string("owner_org"),
             licenseID: try parameters.string("license_id"), tags: try names(parameters, "tags"),
             themes: try names(parameters, "groups").map { $0.map { $0.uppercased() } },
             maintainerEmail: try parameters.string("maintainer_email"), frequency: try parameters.string("frequency"))
@@ -54,7 +55,9 @@ struct CKANWrites {
             switch item {
             case .string(let name): return name
             case .object(let object):
-                guard case .string(let name)? = object["name"] else { throw .validation([field: ["Each needs a name"]]) }
+                guard case .string(let name)? = object["name"] else {
+                    throw .validation([field: ["Each needs a name"]])
+                }
                 return name
             default: throw .validation([field: ["A list of names"]])
             }
@@ -71,7 +74,9 @@ struct CKANWrites {
         }
         guard let schema = try? JSONDecoder().decode(TableSchema.self, from: data), !schema.fields.isEmpty else {
             throw .validation([
-                "schema": ["A Table Schema: {\"fields\": [{\"name\": …, \"type\": one of \(FieldType.allCases.map(\.rawValue).joined(separator: ", "))}]}"]
+                "schema": [
+                    "A Table Schema: {\"fields\": [{\"name\": …, \"type\": one of \(FieldType.allCases.map(\.rawValue).joined(separator: ", "))}]}"
+                ]
             ])
         }
         return schema

@@ -149,7 +149,9 @@ struct BearerMiddleware: RouterMiddleware {
     ) async throws -> Response {
         // CKAN's clients send the bare token in `Authorization` or `X-CKAN-API-Key`; elsewhere
         // only `Bearer` is read, so a mistyped scheme is an error rather than a guess.
-        let ckan = request.uri.path.hasPrefix(Route.ckanAction.prefix) || request.uri.path.hasPrefix(Route.ckanActionUnversioned.prefix)
+        let ckan =
+            request.uri.path.hasPrefix(Route.ckanAction.prefix)
+            || request.uri.path.hasPrefix(Route.ckanActionUnversioned.prefix)
         guard let header = request.headers[.authorization] ?? (ckan ? request.headers[Self.ckanKey] : nil) else {
             return try await next(request, context)
         }

@@ -303,7 +303,8 @@ enum OpenAPIDocument {
             let envelope: JSONValue = ["content": ["application/json": ["schema": ref("CKANResponse")]]]
             var result: [String: JSONValue] = [:]
             for (code, description) in [
-                (200, "success: true, the action's result"), (400, "Bad Request: an unknown action or a body that is not JSON"),
+                (200, "success: true, the action's result"),
+                (400, "Bad Request: an unknown action or a body that is not JSON"),
                 (403, "Authorization Error: a write without a token of the owning agency"),
                 (404, "Not Found Error"), (409, "Validation Error or Search Query Error"),
             ] {

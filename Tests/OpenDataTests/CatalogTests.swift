@@ -16,7 +16,9 @@ import Testing
             #expect(try await fixture.service.dataset("hospitals", version: 1).tags == ["health"])
             #expect(try await fixture.service.dataset("hospitals").tags == ["health", "beds"])
 
-            await #expect(throws: OpenDataError.notAuthorized("Only ministry-of-health's own agency may publish there.")) {
+            await #expect(
+                throws: OpenDataError.notAuthorized("Only ministry-of-health's own agency may publish there.")
+            ) {
                 _ = try await fixture.service.update("hospitals", DatasetInput(tags: []), by: OpenDataFixture.finance)
             }
             await #expect(throws: OpenDataError.self) {
@@ -50,12 +52,17 @@ import Testing
     func searchFollowsSolrsQuerySyntax(engine: TestEngine) async throws {
         try await OpenDataFixture.with(engine) { fixture in
             _ = try await fixture.healthDataset("hospitals", tags: ["health", "beds"])
-            _ = try await fixture.healthDataset("pharmacies", title: "Pharmacies", russian: "Аптеки", tags: ["health", "medicine"])
-            _ = try await fixture.healthDataset("air-quality", title: "Air quality", russian: "Качество воздуха", tags: ["environment"], themes: ["ENVI"])
+            _ = try await fixture.healthDataset(
+                "pharmacies", title: "Pharmacies", russian: "Аптеки", tags: ["health", "medicine"])
+            _ = try await fixture.healthDataset(
+                "air-quality", title: "Air quality", russian: "Качество воздуха", tags: ["environment"],
+                themes: ["ENVI"])
             func names(_ q: String?, _ fq: [String] = []) async throws -> [String] {
                 let expression = try SearchQueryParser.parse(q: q, fq: fq, now: Int(Date().timeIntervalSince1970))
                 return try await fixture.service.search(
-                    DatasetSearch(expression: expression, sort: [DatasetSort(key: .name, descending: false)], rows: 10, start: 0, facets: [], facetLimit: 10)
+                    DatasetSearch(
+                        expression: expression, sort: [DatasetSort(key: .name, descending: false)], rows: 10, start: 0,
+                        facets: [], facetLimit: 10)
                 ).datasets.map(\.name)
             }
             #expect(try await names("аптеки") == ["pharmacies"], "Russian words are found, case folded")
@@ -76,8 +83,13 @@ import Testing
     }
 
     @Test func badQueriesAreRefusedWithAMessage() {
-        for bad in ["tags:", "(tags:a", "nosuch:x", "name:[a TO b]", "metadata_modified:[yesterday TO NOW]", "tags:a OR", "\"open"] {
-            #expect(throws: SearchQueryError.self, "\(bad)") { _ = try SearchQueryParser.parse(q: nil, fq: [bad], now: 0) }
+        for bad in [
+            "tags:", "(tags:a", "nosuch:x", "name:[a TO b]", "metadata_modified:[yesterday TO NOW]", "tags:a OR",
+            "\"open",
+        ] {
+            #expect(throws: SearchQueryError.self, "\(bad)") {
+                _ = try SearchQueryParser.parse(q: nil, fq: [bad], now: 0)
+            }
         }
         let deep = String(repeating: "(", count: 40) + "a" + String(repeating: ")", count: 40)
         #expect(throws: SearchQueryError.self) { _ = try SearchQueryParser.parse(q: deep, fq: [], now: 0) }

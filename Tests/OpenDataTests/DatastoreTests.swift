@@ -25,7 +25,8 @@ import Testing
             #expect(dataset.version == 2)
             let table = try #require(resource.datastore)
             #expect(table.rows == 4)
-            #expect(table.schema.fields.map(\.type) == [.string, .integer, .integer, .number, .boolean, .date, .string])
+            #expect(
+                table.schema.fields.map(\.type) == [.string, .integer, .integer, .number, .boolean, .date, .string])
 
             let query = DatastoreQuery(
                 table: DatastoreTableName(resourceID: resource.id, version: 1), schema: table.schema,

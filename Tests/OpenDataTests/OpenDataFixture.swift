@@ -14,7 +14,9 @@ struct OpenDataFixture {
     static let health = Publisher(agencyCode: "MOH", actor: "system:moh-portal")
     static let finance = Publisher(agencyCode: "MOF", actor: "system:mof-portal")
 
-    static func with(_ engine: TestEngine, maximumUploadBytes: Int = 64 << 20, _ body: (OpenDataFixture) async throws -> Void)
+    static func with(
+        _ engine: TestEngine, maximumUploadBytes: Int = 64 << 20, _ body: (OpenDataFixture) async throws -> Void
+    )
         async throws
     {
         try await engine.withDatabase(migrations: LedgerMigrations.all + OpenDataMigrations.all) { database in
@@ -27,7 +29,8 @@ struct OpenDataFixture {
                     title: TranslatedText(["en": "Ministry of Health", "ru": "Министерство здравоохранения"]),
                     description: TranslatedText([:])),
                 DataOrganization(
-                    name: "ministry-of-finance", agencyCode: "MOF", title: TranslatedText(["en": "Ministry of Finance"]),
+                    name: "ministry-of-finance", agencyCode: "MOF",
+                    title: TranslatedText(["en": "Ministry of Finance"]),
                     description: TranslatedText([:])),
             ])
             try await body(OpenDataFixture(database: database, service: service, store: store, ledger: ledger))
@@ -41,7 +44,8 @@ struct OpenDataFixture {
     ) async throws -> Dataset {
         try await service.create(
             DatasetInput(
-                name: name, title: TranslatedText(["en": title, "ru": russian]), notes: TranslatedText(["en": "About \(title)"]),
+                name: name, title: TranslatedText(["en": title, "ru": russian]),
+                notes: TranslatedText(["en": "About \(title)"]),
                 organization: "ministry-of-health", licenseID: "CC-BY-4.0", tags: tags, themes: themes),
             by: Self.health)
     }
@@ -62,8 +66,10 @@ struct OpenDataFixture {
         try await database.withConnection { sql in
             switch database.engine {
             case .sqlite:
-                try await sql.raw("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name LIKE \(bind: prefix + "%")")
-                    .first(decodingColumn: "n", as: Int.self) ?? 0
+                try await sql.raw(
+                    "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name LIKE \(bind: prefix + "%")"
+                )
+                .first(decodingColumn: "n", as: Int.self) ?? 0
             case .postgres:
                 try await sql.raw("SELECT COUNT(*) AS n FROM pg_tables WHERE tablename LIKE \(bind: prefix + "%")")
                     .first(decodingColumn: "n", as: Int.self) ?? 0

@@ -56,7 +56,8 @@ import Testing
             let listed = try await Self.action(client, "package_list")
             #expect(listed.json["result"] as? [String] == ["hospitals"])
             let found = try await Self.action(
-                client, "package_search", #"{"q": "больницы", "fq": "tags:beds OR tags:none", "facet.field": ["tags"]}"#)
+                client, "package_search", #"{"q": "больницы", "fq": "tags:beds OR tags:none", "facet.field": ["tags"]}"#
+            )
             let result = try #require(found.json["result"] as? [String: Any])
             #expect(result["count"] as? Int == 1)
             #expect(((result["facets"] as? [String: Any])?["tags"] as? [String: Int])?["health"] == 1)
@@ -71,7 +72,8 @@ import Testing
                 client, "package_patch", #"{"id": "hospitals", "tags": [{"name": "health"}]}"#, token: token)
             #expect((patched.json["result"] as? [String: Any])?["version"] as? String == "2")
             let first = try await Self.action(client, "package_show", #"{"id": "hospitals", "version_number": 1}"#)
-            #expect(((first.json["result"] as? [String: Any])?["tags"] as? [Any])?.count == 2, "version 1 stays as it was")
+            #expect(
+                ((first.json["result"] as? [String: Any])?["tags"] as? [Any])?.count == 2, "version 1 stays as it was")
         }
     }
 
@@ -109,11 +111,14 @@ import Testing
             let byGet = try await Self.action(client, "package_create", method: .get, query: "?name=x")
             #expect(byGet.status == .badRequest)
             let invalid = try await Self.action(
-                client, "package_create", #"{"name": "Bad Name", "owner_org": "moh", "license_id": "mine", "groups": ["nope"]}"#,
+                client, "package_create",
+                #"{"name": "Bad Name", "owner_org": "moh", "license_id": "mine", "groups": ["nope"]}"#,
                 token: mine)
             #expect(invalid.status == .conflict && Self.errorType(invalid) == "Validation Error")
             let fields = try #require(invalid.json["error"] as? [String: Any])
-            #expect(fields["name"] != nil && fields["title"] != nil && fields["license_id"] != nil && fields["groups"] != nil)
+            #expect(
+                fields["name"] != nil && fields["title"] != nil && fields["license_id"] != nil
+                    && fields["groups"] != nil)
             #expect(try await count("opendata_datasets", in: url) == 0, "nothing was stored")
         }
     }
@@ -149,11 +154,14 @@ import Testing
             #expect((listResult["records"] as? [[Any]])?.count == 2)
 
             for bad in [
-                #"{"resource_id": "\#(id)", "filters": {"nosuch": 1}}"#, #"{"resource_id": "\#(id)", "filters": {"year": "x"}}"#,
+                #"{"resource_id": "\#(id)", "filters": {"nosuch": 1}}"#,
+                #"{"resource_id": "\#(id)", "filters": {"year": "x"}}"#,
                 #"{"resource_id": "\#(id)", "limit": 40000}"#, #"{"resource_id": "\#(id)", "records_format": "xml"}"#,
                 #"{"resource_id": "\#(id)", "sort": "beds sideways"}"#,
             ] {
-                #expect(Self.errorType(try await Self.action(client, "datastore_search", bad)) == "Validation Error", "\(bad)")
+                #expect(
+                    Self.errorType(try await Self.action(client, "datastore_search", bad)) == "Validation Error",
+                    "\(bad)")
             }
             #expect(try await Self.action(client, "datastore_search", #"{"resource_id": "nope"}"#).status == .notFound)
 
@@ -173,7 +181,8 @@ import Testing
         for (name, value) in [("package_id", "hospitals"), ("name", "Beds by region"), ("format", "CSV")] {
             body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
         }
-        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"beds.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+        body +=
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"beds.csv\"\r\nContent-Type: text/csv\r\n\r\n"
         body += csv + "\r\n--\(boundary)--\r\n"
         let response = try await client.executeRequest(
             uri: "/api/action/resource_create", method: .post,

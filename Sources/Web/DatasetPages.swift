@@ -116,6 +116,9 @@ struct DatasetPage: Encodable, Sendable {
     var frequency: String
     var resources: [ResourceView]
     var apiLink: String
+    var dcatJSONLD: String
+    var dcatTurtle: String
+    var dataPackage: String
 
     static func make(
         _ dataset: Dataset, organization: DataOrganization?, current: Int, previews: [String: DatastoreRows],
@@ -144,7 +147,9 @@ struct DatasetPage: Encodable, Sendable {
             maintainer: dataset.maintainerEmail,
             frequency: dataset.frequency.isEmpty ? "" : catalog.text("frequency_\(dataset.frequency)", language),
             resources: dataset.resources.map { resource(language, $0, previews[$0.id]) },
-            apiLink: Route.ckanAction.path("package_show") + "?id=" + dataset.name)
+            apiLink: Route.ckanAction.path("package_show") + "?id=" + dataset.name,
+            dcatJSONLD: Route.datasetJSONLD.path(dataset.name), dcatTurtle: Route.datasetTurtle.path(dataset.name),
+            dataPackage: Route.dataPackage.path(dataset.name))
     }
 
     static func resource(_ language: Language, _ resource: DataResource, _ preview: DatastoreRows?) -> ResourceView {

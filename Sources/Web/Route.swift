@@ -115,6 +115,11 @@ enum Route: String, CaseIterable, Sendable {
     case datasetVersion = "/datasets/{name}/versions/{version}"
     case resourceCSV = "/resources/{id}/data.csv"
     case resourceJSON = "/resources/{id}/data.json"
+    case catalogJSONLD = "/catalog.jsonld"
+    case catalogTurtle = "/catalog.ttl"
+    case datasetJSONLD = "/datasets/{name}/dcat.jsonld"
+    case datasetTurtle = "/datasets/{name}/dcat.ttl"
+    case dataPackage = "/datasets/{name}/datapackage.json"
 
     // MARK: GovStack Registration API
     case registrationServices = "/api/v1/registration/services"

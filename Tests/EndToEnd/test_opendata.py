@@ -52,3 +52,43 @@ def test_ckanapi_works_unchanged(server, workdir):
     stranger = subprocess.run(["ckanapi", "action", "package_create", "name=x", "owner_org=moh", *remote],
                               capture_output=True, text=True)
     assert stranger.returncode != 0 and "NotAuthorized" in stranger.stderr + stranger.stdout
+
+
+def test_standards_parse_and_validate(server, workdir):
+    """DCAT-AP parses with rdflib (JSON-LD and Turtle, catalog and dataset); the data package
+    passes `frictionless validate`, data included."""
+    import rdflib
+    import requests
+    from rdflib.namespace import DCAT, DCTERMS, RDF
+
+    token = issue_token(server.url, scopes=("opendata:write",), agency="MOH")
+    remote = ["-r", server.url, "-a", token]
+    ckanapi("action", "package_create", *remote, "name=beds", "title=Beds", "owner_org=moh", "license_id=CC-BY-4.0",
+            'title_translated:{"en": "Hospital beds", "ru": "Больничные койки"}', "notes=Beds \"quoted\"\nand a new line",
+            'tags:[{"name": "health"}]', 'groups:[{"name": "heal"}]', "frequency=MONTHLY", "maintainer_email=data@moh.kg")
+    data = os.path.join(workdir, "beds.csv")
+    with open(data, "w", encoding="utf-8") as f:
+        f.write("region,year,beds,share,open,counted\n")
+        for i in range(50):
+            region = ["Chuy", '"Osh, city"', "Naryn"][i % 3]
+            f.write(f"{region},{2020 + i % 5},{i},{i / 4},{'true' if i % 2 else 'false'},2024-02-{1 + i % 28:02d}\n")
+    ckanapi("action", "resource_create", *remote, "package_id=beds", "name=Beds by region", "format=CSV", f"upload@{data}")
+
+    for path, fmt in [("/catalog.ttl", "turtle"), ("/catalog.jsonld", "json-ld"),
+                      ("/datasets/beds/dcat.ttl", "turtle"), ("/datasets/beds/dcat.jsonld", "json-ld")]:
+        answer = requests.get(server.url + path, timeout=10)
+        assert answer.status_code == 200, path
+        graph = rdflib.Graph().parse(data=answer.text, format=fmt)
+        dataset = rdflib.URIRef(server.url + "/datasets/beds")
+        assert (dataset, RDF.type, DCAT.Dataset) in graph, path
+        titles = {(str(t), t.language) for t in graph.objects(dataset, DCTERMS.title)}
+        assert ("Больничные койки", "ru") in titles, path
+        assert any(graph.objects(dataset, DCAT.distribution)), path
+        assert "Beds \"quoted\"\nand a new line" in {str(d) for d in graph.objects(dataset, DCTERMS.description)}, path
+        if path.startswith("/catalog"):
+            assert (None, RDF.type, DCAT.Catalog) in graph
+
+    descriptor = server.url + "/datasets/beds/datapackage.json"
+    done = subprocess.run(["frictionless", "validate", "--json", descriptor], capture_output=True, text=True, timeout=120)
+    report = json.loads(done.stdout)
+    assert done.returncode == 0 and report["valid"], done.stdout[:2000]

@@ -10,7 +10,7 @@ import Web
 /// `tazakoom import registry NAME FILE.csv`: bulk load, all or nothing.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Bulk-load data.", subcommands: [ImportRegistry.self])
+        commandName: "import", abstract: "Bulk-load data.", subcommands: [ImportRegistry.self, ImportDataset.self])
 
     struct ImportRegistry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -26,11 +26,14 @@ public struct DatastoreLoader: Sendable {
     /// Checks the file and gives its schema: `given` if set (every value must fit it), else inferred.
     public func survey(
         _ file: URL, given: TableSchema?, progress: (@Sendable (Int, Int) -> Void)? = nil
-    ) throws(OpenDataError) -> Survey {
+    ) async throws(OpenDataError) -> Survey {
         let bytes = CSVReader.size(of: file)
         guard bytes <= maximumBytes else {
             throw .validation(["upload": ["The file is larger than \(maximumBytes / 1_048_576) MiB."]])
         }
+        // The file's digest is computed on another core while this one checks the rows.
+        let digest = Task.detached { try Self.digest(file) }
+        defer { digest.cancel() }
         do {
             var reader = try CSVReader(url: file)
             guard let header = try reader.row(), !(header.count == 1 && header[0].isEmpty) else {
@@ -39,8 +42,9 @@ public struct DatastoreLoader: Sendable {
             try Self.check(header: header, against: given)
             var inference = SchemaInference(header: header)
             var rows = 0
-            while let row = try reader.row() {
-                if row.count == 1 && row[0].isEmpty { continue }
+            var row = RawRow()
+            while try reader.next(into: &row) {
+                if row.isBlank { continue }
                 guard row.count == header.count else {
                     throw OpenDataError.validation([
                         "upload": [
@@ -48,11 +52,16 @@ public struct DatastoreLoader: Sendable {
                         ]
                     ])
                 }
+                // Plain ASCII is UTF-8; anything else is checked (the load checks each field again).
+                if row.bytes.contains(where: { $0 >= 0x80 }) && String(validating: row.bytes, as: UTF8.self) == nil {
+                    throw CSVError.notUTF8(line: reader.line)
+                }
                 if let given {
-                    for (i, field) in given.fields.enumerated() where !field.type.accepts(Substring(row[i])) {
+                    for (i, field) in given.fields.enumerated() where !field.type.accepts(row.bytes[row.range(of: i)]) {
+                        let value = String(decoding: row.bytes[row.range(of: i)].prefix(40), as: UTF8.self)
                         throw OpenDataError.validation([
                             "upload": [
-                                "Line \(reader.line), column \"\(field.name)\": \"\(row[i].prefix(40))\" is not a \(field.type.rawValue)."
+                                "Line \(reader.line), column \"\(field.name)\": \"\(value)\" is not a \(field.type.rawValue)."
                             ]
                         ])
                     }
@@ -62,7 +71,7 @@ public struct DatastoreLoader: Sendable {
                 rows += 1
                 if rows % 50_000 == 0 { progress?(reader.bytesRead, bytes * 2) }
             }
-            return Survey(schema: given ?? inference.schema, rows: rows, bytes: bytes, sha256: try Self.digest(file))
+            return Survey(schema: given ?? inference.schema, rows: rows, bytes: bytes, sha256: try await digest.value)
         } catch let error as OpenDataError {
             throw error
         } catch CSVError.unterminatedQuote(let line) {
@@ -103,18 +112,36 @@ public struct DatastoreLoader: Sendable {
         var chunk: [[String]] = []
         chunk.reserveCapacity(Self.chunkRows)
         var stored = 0
-        while let row = try reader.row() {
-            if row.count == 1 && row[0].isEmpty { continue }
-            chunk.append(row)
-            if chunk.count == Self.chunkRows {
-                try await store.append(chunk, to: table, schema: survey.schema, firstID: stored + 1)
-                stored += chunk.count
-                chunk.removeAll(keepingCapacity: true)
-                progress?(survey.bytes + reader.bytesRead, survey.bytes * 2)
+        // Parsing the next chunk overlaps storing the last one: the parser and the database each
+        // keep a core busy.
+        var storing: Task<Void, any Error>?
+        do {
+            while let row = try reader.row() {
+                if row.count == 1 && row[0].isEmpty { continue }
+                chunk.append(row)
+                if chunk.count == Self.chunkRows {
+                    try await storing?.value
+                    storing = Self.store(chunk, table: table, survey: survey, store: store, firstID: stored + 1)
+                    stored += chunk.count
+                    chunk = []
+                    chunk.reserveCapacity(Self.chunkRows)
+                    progress?(survey.bytes + reader.bytesRead, survey.bytes * 2)
+                }
             }
+            try await storing?.value
+        } catch {
+            // Never leave a write running on the table the caller is about to drop.
+            _ = try? await storing?.value
+            throw error
         }
         try await store.append(chunk, to: table, schema: survey.schema, firstID: stored + 1)
         progress?(survey.bytes * 2, survey.bytes * 2)
+    }
+
+    private static func store(
+        _ rows: [[String]], table: DatastoreTableName, survey: Survey, store: any OpenDataStore, firstID: Int
+    ) -> Task<Void, any Error> {
+        Task { try await store.append(rows, to: table, schema: survey.schema, firstID: firstID) }
     }
 
     static func digest(_ file: URL) throws -> String {

@@ -123,7 +123,7 @@ public struct OpenDataService: Sendable {
             else { throw OpenDataError.validation(["version": ["The dataset was changed meanwhile; try again."]]) }
             return (dataset, resource)
         }
-        let survey = try loader.survey(file, given: schema, progress: progress)
+        let survey = try await loader.survey(file, given: schema, progress: progress)
         let table = DatastoreTableName(resourceID: resource.id, version: 1)
         let info = DatastoreTable(
             version: 1, schema: survey.schema, rows: survey.rows, bytes: survey.bytes, sha256: survey.sha256)

@@ -130,13 +130,15 @@ public struct DatastoreQuery: Sendable {
     public var includeTotal: Bool
     /// Only rows after this `_id` (for reading a whole table page by page without OFFSET).
     public var afterID: Int?
+    /// The table's row count, when known: the total of a read without filters.
+    public var rowCount: Int?
 
     public init(
         table: DatastoreTableName, schema: TableSchema, filters: [(field: Int, values: [String])] = [],
         text: String? = nil,
         fields: [Int], sort: [(field: Int?, descending: Bool)] = [], limit: Int, offset: Int = 0,
         includeTotal: Bool = false,
-        afterID: Int? = nil
+        afterID: Int? = nil, rowCount: Int? = nil
     ) {
         self.table = table
         self.schema = schema
@@ -148,6 +150,7 @@ public struct DatastoreQuery: Sendable {
         self.offset = offset
         self.includeTotal = includeTotal
         self.afterID = afterID
+        self.rowCount = rowCount
     }
 }
 

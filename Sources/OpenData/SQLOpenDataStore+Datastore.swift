@@ -150,16 +150,44 @@ extension SQLOpenDataStore {
         select.appendInterpolation(bind: query.offset)
         var count = SQLQueryString("SELECT COUNT(*) AS n FROM \(unsafeRaw: query.table.sql) WHERE ")
         count += condition
-        let countQuery = query.includeTotal ? count : nil
+        let unfiltered = query.filters.isEmpty && query.text == nil && query.afterID == nil
+        let knownTotal = unfiltered ? query.rowCount : nil
+        let countQuery = query.includeTotal && knownTotal == nil ? count : nil
         let selectQuery = select
+        try await indexFilters(query)
         return try await database.withConnection { sql in
             let records = try await sql.raw(selectQuery).all().map { row in
                 [JSONValue.number(Double(try row.decode(column: "_id", as: Int.self)))]
                     + (try query.fields.map { try Self.value(row, column: "c\($0)", type: types[$0]) })
             }
-            var total: Int?
+            var total = query.includeTotal ? knownTotal : nil
             if let countQuery { total = try await sql.raw(countQuery).first(decodingColumn: "n", as: Int.self) ?? 0 }
             return DatastoreRows(records: records, total: total)
+        }
+    }
+
+    /// Filtered reads (and their totals) of a big table need an index on the filtered columns: the
+    /// first read that filters on a set of columns makes one (once; tables never change after
+    /// loading), up to `DatastoreIndexes.perTable` per table.
+    func indexFilters(_ query: DatastoreQuery) async throws {
+        guard !query.filters.isEmpty, (query.rowCount ?? Int.max) >= DatastoreIndexes.minimumRows else { return }
+        var columns = Array(Set(query.filters.map(\.field))).sorted()
+        if query.sort.count == 1, let sorted = query.sort[0].field, !columns.contains(sorted) { columns.append(sorted) }
+        let name = query.table.sql + "_i_" + columns.map(String.init).joined(separator: "_")
+        let list = columns.map { "c\($0)" }.joined(separator: ", ")
+        guard indexes.claim(name, table: query.table.sql) else { return }
+        do {
+            try await database.withConnection { sql in
+                try await sql.raw(
+                    """
+                    CREATE INDEX IF NOT EXISTS \(unsafeRaw: name) ON \(unsafeRaw: query.table.sql) \
+                    (\(unsafeRaw: list))
+                    """
+                ).run()
+            }
+        } catch {
+            indexes.release(name, table: query.table.sql)
+            throw error
         }
     }
 

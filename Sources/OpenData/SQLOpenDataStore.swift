@@ -8,6 +8,7 @@ import Storage
 public struct SQLOpenDataStore: OpenDataStore {
     let database: Database
     let ledger: LedgerService
+    let indexes = DatastoreIndexes()
 
     public init(database: Database, ledger: LedgerService) {
         self.database = database

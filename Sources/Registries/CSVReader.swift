@@ -12,6 +12,7 @@ public struct CSVReader: RowSource {
     /// The line number of the row last returned (a quoted line break makes a row span lines).
     public private(set) var line = 0
     private var physicalLine = 1
+    private var scratch = RawRow()
 
     public init(url: URL) throws {
         handle = try FileHandle(forReadingFrom: url)
@@ -30,13 +31,36 @@ public struct CSVReader: RowSource {
         buffer.append(contentsOf: chunk)
     }
 
-    /// The next row's fields, or nil at the end of the file. Throws on an unterminated quote.
+    /// The next row's fields, or nil at the end of the file. Throws on an unterminated quote and on
+    /// bytes that are not UTF-8 (a file saved as Windows-1251, say): such a file is refused, never
+    /// stored with replacement characters.
     public mutating func row() throws -> [String]? {
-        var fields: [String] = []
-        var field: [UInt8] = []
+        var raw = scratch
+        scratch = RawRow()  // keeps one owner of the storage, so it is reused without copying
+        defer { scratch = raw }
+        guard try next(into: &raw) else { return nil }
+        // `String(decoding:)` has the standard library's fast path (`String(validating:)` is generic
+        // and showed in profiles of big loads); it repairs bad bytes, so a row that is not plain
+        // ASCII must decode back to exactly its bytes.
+        let ascii = !raw.bytes.contains(where: { $0 >= 0x80 })
+        return try raw.bytes.withUnsafeBufferPointer { bytes in
+            try (0..<raw.count).map { i in
+                let field = UnsafeBufferPointer(rebasing: bytes[raw.range(of: i)])
+                let text = String(decoding: field, as: UTF8.self)
+                guard ascii || text.utf8.elementsEqual(field) else { throw CSVError.notUTF8(line: line) }
+                return text
+            }
+        }
+    }
+
+    /// Reads the next row's bytes into `row` (reusing its storage), without making strings: for
+    /// passes over big files that only look at the bytes. False at the end of the file.
+    public mutating func next(into row: inout RawRow) throws -> Bool {
+        row.bytes.removeAll(keepingCapacity: true)
+        row.ends.removeAll(keepingCapacity: true)
         var quoted = false
         var quoteInQuoted = false  // a quote inside quotes: doubled ("") or the closing one
-        var notUTF8 = false
+        var fieldStart = 0
         var sawAny = false
         var lines = physicalLine
         line = physicalLine
@@ -57,7 +81,7 @@ public struct CSVReader: RowSource {
                     if quoteInQuoted {
                         quoteInQuoted = false
                         if byte == 0x22 {
-                            field.append(0x22)
+                            row.bytes.append(0x22)
                             continue
                         }
                         quoted = false
@@ -68,24 +92,20 @@ public struct CSVReader: RowSource {
                             continue
                         }
                         if byte == 0x0A { lines += 1 }
-                        field.append(byte)
+                        row.bytes.append(byte)
                         continue
                     }
                     switch byte {
-                    case 0x22 where field.isEmpty: quoted = true
+                    case 0x22 where row.bytes.count == fieldStart: quoted = true
                     case 0x2C:
-                        if let text = String(validating: field, as: UTF8.self) {
-                            fields.append(text)
-                        } else {
-                            notUTF8 = true
-                        }
-                        field.removeAll(keepingCapacity: true)
+                        row.ends.append(row.bytes.count)
+                        fieldStart = row.bytes.count
                     case 0x0D: break
                     case 0x0A:
                         lines += 1
                         ended = true
                         return
-                    default: field.append(byte)
+                    default: row.bytes.append(byte)
                     }
                 }
             }
@@ -93,27 +113,39 @@ public struct CSVReader: RowSource {
             position = i
             if ended {
                 physicalLine = lines
-                return try finished(fields, last: field, notUTF8: notUTF8)
+                row.ends.append(row.bytes.count)
+                return true
             }
         }
         physicalLine = lines
         if quoteInQuoted { quoted = false }
         if quoted { throw CSVError.unterminatedQuote(line: line) }
-        guard sawAny else { return nil }
-        return try finished(fields, last: field, notUTF8: notUTF8)
-    }
-
-    /// The row with its last field, or an error for bytes that are not UTF-8 (a file saved as
-    /// Windows-1251, say): such a file is refused, never stored with replacement characters.
-    private func finished(_ fields: [String], last: [UInt8], notUTF8: Bool) throws -> [String] {
-        guard !notUTF8, let text = String(validating: last, as: UTF8.self) else { throw CSVError.notUTF8(line: line) }
-        return fields + [text]
+        guard sawAny else { return false }
+        row.ends.append(row.bytes.count)
+        return true
     }
 
     /// The file's size in bytes, for a progress bar.
     public static func size(of url: URL) -> Int {
         ((try? FileManager.default.attributesOfItem(atPath: url.path)[.size]) as? NSNumber)?.intValue ?? 0
     }
+}
+
+/// One CSV row as bytes: every field's bytes back to back, and where each field ends.
+public struct RawRow: Sendable {
+    public var bytes: [UInt8] = []
+    public var ends: [Int] = []
+
+    public init() {}
+
+    /// How many fields the row has.
+    public var count: Int { ends.count }
+
+    /// Where field `i` lies in `bytes`.
+    public func range(of i: Int) -> Range<Int> { (i == 0 ? 0 : ends[i - 1])..<ends[i] }
+
+    /// True for the empty line (one empty field).
+    public var isBlank: Bool { ends.count == 1 && bytes.isEmpty }
 }
 
 /// A CSV file that cannot be read at all.

@@ -34,7 +34,7 @@ struct CKANDatastoreSearch {
             filters: try filters(parameters, schema),
             text: try parameters.string("q").flatMap { $0.isEmpty ? nil : String($0.prefix(200)) },
             fields: fields, sort: try sort(parameters, schema), limit: limit, offset: offset,
-            includeTotal: includeTotal)
+            includeTotal: includeTotal, rowCount: table.rows)
         let rows = try await openData.store.rows(query)
         let names = ["_id"] + query.fields.map { schema.fields[$0].name }
         var result: [String: JSONValue] = [

@@ -20,7 +20,7 @@ done
 swift build -c release --product tazakoom >/dev/null
 binary=$(swift build -c release --show-bin-path)/tazakoom
 work=$(mktemp -d /tmp/tazakoom-opendata.XXXXXX)
-trap 'kill ${ours:-} ${theirs:-} 2>/dev/null; wait ${ours:-} ${theirs:-} 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill ${ours:-} ${theirs:-} 2>/dev/null; wait ${ours:-} ${theirs:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 python3 Benchmarks/make_table.py "$work/table.csv" "$rows"
 seconds() { python3 -c 'import time; print(f"{time.time():.3f}")'; }
 elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }

@@ -11,6 +11,8 @@
 # LEDGER_ENTRIES (appends and audit, default 1000000), LEDGER_PROOF_SIZE (default 10000000);
 # REGISTRY_PERSONS (population import and lookups, default 7000000: the country), REGISTRY_LOOKUPS (20000);
 # EXCHANGE_DURATION (each round of the exchange relay benchmark, Benchmarks/exchange.sh, default 60s).
+# OPENDATA_DURATION (each query run of the open-data benchmark, Benchmarks/opendata.sh, default 30s; it
+# needs datasette from PyPI).
 # HTTP_ONLY=1: only the HTTP pages and submissions, printed instead of written to docs/performance.md
 # (a quick check that a change did not slow the request path).
 set -euo pipefail
@@ -148,6 +150,17 @@ echo "== exchange relay (Benchmarks/exchange.sh, DURATION=${EXCHANGE_DURATION:-6
   echo "registry), alternated; both nodes and wrk share the machine's cores (target: relay at 0.5 of direct or more)."
   echo
   DURATION=${EXCHANGE_DURATION:-60s} Benchmarks/exchange.sh | grep -E '^\||^messages'
+} >>docs/performance.md
+echo "== open data against Datasette (Benchmarks/opendata.sh, DURATION=${OPENDATA_DURATION:-30s})"
+{
+  echo
+  echo "## Open data: datastore against Datasette"
+  echo
+  echo "\`Benchmarks/opendata.sh\`: loading the 1,000,000-row table with \`sqlite3 .import\` and with"
+  echo "\`tazakoom import dataset\` (target: at most twice), then a query with two filters and a page of 50 (4 clients)"
+  echo "against Datasette (target: with the total at Datasette's no-total throughput or better)."
+  echo
+  DURATION=${OPENDATA_DURATION:-30s} Benchmarks/opendata.sh | grep -E '^\||^both'
 } >>docs/performance.md
 echo "== wrote docs/performance.md"
 cat docs/performance.md

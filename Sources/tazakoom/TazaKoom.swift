@@ -96,6 +96,8 @@ struct Serve: AsyncParsableCommand {
     var auditInterval = Int(ProcessInfo.processInfo.environment["TAZAKOOM_AUDIT_INTERVAL"] ?? "") ?? 600
     @Option(help: "The address people reach this platform at, for the provider's callback (env TAZAKOOM_PUBLIC_URL).")
     var publicURL = ProcessInfo.processInfo.environment["TAZAKOOM_PUBLIC_URL"]
+    @Option(help: "The largest CSV file the open-data portal loads, in MiB (env TAZAKOOM_DATASET_UPLOAD_LIMIT_MB).")
+    var datasetUploadLimit = Int(ProcessInfo.processInfo.environment["TAZAKOOM_DATASET_UPLOAD_LIMIT_MB"] ?? "") ?? 512
     @OptionGroup var exchange: ExchangeOptions
 
     func run() async throws {
@@ -123,7 +125,8 @@ struct Serve: AsyncParsableCommand {
             },
             walLimitMegabytes: walLimit,
             auditIntervalSeconds: auditInterval,
-            exchange: exchange.settings(address: publicURL ?? "http://\(host):\(port)")
+            exchange: exchange.settings(address: publicURL ?? "http://\(host):\(port)"),
+            maximumDatasetUploadBytes: max(1, min(datasetUploadLimit, 65_536)) << 20
         )
         let app = try await buildApplication(configuration, logger: logger)
         if configuration.seedDemoData { printDemoAccounts() }

@@ -79,4 +79,29 @@ import Testing
             #expect(try await fixture.tableCount(like: "ods_") == 0)
         }
     }
+
+    @Test(arguments: TestEngine.available)
+    func aBigTableGetsAnIndexForTheFiltersItIsReadWith(engine: TestEngine) async throws {
+        try await OpenDataFixture.with(engine) { fixture in
+            _ = try await fixture.healthDataset("big")
+            var csv = "region,year,value\n"
+            for i in 0..<25_000 { csv += "\(["Chuy", "Osh", "Naryn", "Talas"][i % 4]),\(2000 + i % 25),\(i)\n" }
+            let (_, resource) = try await fixture.service.addResource(
+                to: "big", ResourceInput(name: TranslatedText(["en": "Big"]), format: "CSV"),
+                file: try OpenDataFixture.file(csv), by: OpenDataFixture.health)
+            let table = try #require(resource.datastore)
+            let name = DatastoreTableName(resourceID: resource.id, version: 1)
+            var query = DatastoreQuery(
+                table: name, schema: table.schema, filters: [(1, ["2010"]), (0, ["Osh"])], fields: [2], limit: 3,
+                includeTotal: true, rowCount: table.rows)
+            let before = try await fixture.indexes(on: name.sql).count
+            let first = try await fixture.store.rows(query)
+            #expect(first.total == 250)
+            #expect(try await fixture.indexes(on: name.sql).count == before + 1, "one index on (region, year)")
+            _ = try await fixture.store.rows(query)
+            #expect(try await fixture.indexes(on: name.sql).count == before + 1, "made once")
+            query.filters = []
+            #expect(try await fixture.store.rows(query).total == 25_000, "the unfiltered total is the stored count")
+        }
+    }
 }

@@ -76,4 +76,18 @@ struct OpenDataFixture {
             }
         }
     }
+
+    /// Names of the indexes on `table`.
+    func indexes(on table: String) async throws -> [String] {
+        try await database.withConnection { sql in
+            switch database.engine {
+            case .sqlite:
+                try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = \(bind: table)")
+                    .all(decodingColumn: "name", as: String.self)
+            case .postgres:
+                try await sql.raw("SELECT indexname AS name FROM pg_indexes WHERE tablename = \(bind: table)")
+                    .all(decodingColumn: "name", as: String.self)
+            }
+        }
+    }
 }

@@ -38,6 +38,8 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
             ServicesPoller(applications: platform.applications, outbox: platform.outbox, logger: logger),
             ExchangeRefresher(node: platform.exchange, transport: platform.exchangeTransport),
             ExchangePublisher(node: platform.exchange, logger: logger),
+            OpenDataPublishing(
+                data: platform.ownOpenData, intervalSeconds: configuration.openDataIntervalSeconds, logger: logger),
         ],
         logger: logger
     )

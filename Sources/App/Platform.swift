@@ -36,6 +36,8 @@ public struct Platform: Sendable {
     /// This node of the exchange layer, and the HTTP client it sends with (nil when off).
     public let exchange: ExchangeNode?
     public let exchangeTransport: LiveExchangeTransport?
+    /// The open data the platform publishes about itself.
+    public let ownOpenData: PlatformOpenData
     /// What the routes are given.
     public let web: WebServices
 
@@ -110,7 +112,8 @@ public struct Platform: Sendable {
             let openData = OpenDataService(
                 store: SQLOpenDataStore(database: database, ledger: ledger),
                 maximumUploadBytes: configuration.maximumDatasetUploadBytes, clock: clock)
-            try await openData.ensure(try await identity.agencies().map(OpenDataOrganizations.organization))
+            try await openData.ensure(
+                try await identity.agencies().map(OpenDataOrganizations.organization) + [PlatformOpenData.organization])
             let web = try await WebServices(
                 configuration: configuration, database: database, clock: clock, idempotency: idempotency,
                 identity: identity, authentication: authentication,
@@ -131,6 +134,9 @@ public struct Platform: Sendable {
                 outbox: Outbox(database: database, email: messages, sms: messages, people: store, clock: clock),
                 sentMessages: messages, checkpointFile: checkpointFile, exchange: exchange,
                 exchangeTransport: transport,
+                ownOpenData: PlatformOpenData(
+                    applications: applications, registries: registries, ledger: ledger, exchange: exchange,
+                    openData: openData),
                 web: web)
         } catch {
             await database.shutdown()

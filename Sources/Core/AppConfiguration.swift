@@ -43,6 +43,8 @@ public struct AppConfiguration: Sendable {
     public var exchange: ExchangeSettings
     /// The largest CSV file the open-data portal loads into its datastore, in bytes.
     public var maximumDatasetUploadBytes: Int
+    /// Seconds between publications of the platform's own open data; 0 turns them off.
+    public var openDataIntervalSeconds: Int
 
     public init(
         host: String = "127.0.0.1",
@@ -64,7 +66,8 @@ public struct AppConfiguration: Sendable {
         walLimitMegabytes: Int = 64,
         auditIntervalSeconds: Int = 600,
         exchange: ExchangeSettings = ExchangeSettings(),
-        maximumDatasetUploadBytes: Int = 512 << 20
+        maximumDatasetUploadBytes: Int = 512 << 20,
+        openDataIntervalSeconds: Int = 3600
     ) {
         self.host = host
         self.port = port
@@ -86,6 +89,7 @@ public struct AppConfiguration: Sendable {
         self.auditIntervalSeconds = max(0, min(auditIntervalSeconds, 366 * 86_400))
         self.exchange = exchange
         self.maximumDatasetUploadBytes = max(1, min(maximumDatasetUploadBytes, 64 << 30))
+        self.openDataIntervalSeconds = max(0, min(openDataIntervalSeconds, 366 * 86_400))
     }
 }
 

@@ -101,8 +101,8 @@ public struct OpenDataService: Sendable {
     /// Adds a link resource, or a CSV file loaded into the datastore (with `schema`, or a schema
     /// inferred from the file), as the dataset's next version. A bad file stores nothing.
     public func addResource(
-        to idOrName: String, _ input: ResourceInput, file: URL?, schema: TableSchema? = nil, by publisher: Publisher,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
+        to idOrName: String, _ input: ResourceInput, file: URL?, schema: TableSchema? = nil, replacing: Bool = false,
+        by publisher: Publisher, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> (Dataset, DataResource) {
         var dataset = try await dataset(idOrName)
         _ = try await authorizedOrganization(dataset.organization, publisher)
@@ -128,6 +128,8 @@ public struct OpenDataService: Sendable {
         let info = DatastoreTable(
             version: 1, schema: survey.schema, rows: survey.rows, bytes: survey.bytes, sha256: survey.sha256)
         resource.datastore = info
+        // A replaced table stays in the dataset's earlier versions (and their downloads).
+        if replacing { dataset.resources.removeAll() }
         dataset.resources.append(resource)
         try await store.createTable(table, schema: survey.schema)
         do {
@@ -144,6 +146,33 @@ public struct OpenDataService: Sendable {
             throw error
         }
         return (dataset, resource)
+    }
+
+    /// Publishes `table` as the one table of its dataset in `organization`, making the dataset the
+    /// first time; a new version only when the rows changed. Returns whether it published.
+    public func publish(_ table: PublishedTable, in organization: String, by publisher: Publisher) async throws -> Bool
+    {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tk-publish-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let text = ([CSVWriter.line(table.columns.map(\.name))] + table.rows.map(CSVWriter.line)).joined()
+        try Data(text.utf8).write(to: file)
+        let existing = try await store.dataset(table.name)
+        if let current = existing?.resources.first?.datastore,
+            current.sha256 == (try DatastoreLoader.digest(file))
+        {
+            return false
+        }
+        if existing == nil {
+            _ = try await create(
+                DatasetInput(
+                    name: table.name, title: table.title, notes: table.notes, organization: organization,
+                    licenseID: "CC-BY-4.0", tags: table.tags, themes: table.themes, frequency: table.frequency),
+                by: publisher)
+        }
+        _ = try await addResource(
+            to: table.name, ResourceInput(name: table.title, format: "CSV"), file: file,
+            schema: TableSchema(fields: table.columns), replacing: true, by: publisher)
+        return true
     }
 
     /// Datasets matching a search.

@@ -30,6 +30,9 @@ public struct RegistryService: Sendable {
         try await cache.value(for: "catalogue", refresh: true) { try await store.catalogue() }
     }
 
+    /// How many live records each registry holds (aggregates only: what open data publishes).
+    public func recordCounts() async throws -> [String: Int] { try await store.liveRecordCounts() }
+
     public func registry(_ name: String) async throws -> Registry {
         if let found = try await catalogue().registries[name] { return found }
         guard let found = try await reloadedCatalogue().registries[name] else {

@@ -39,6 +39,8 @@ public struct RecordWrite: Sendable {
 /// Where registries, records and the data-access log are kept.
 public protocol RegistryStore: Sendable {
     func catalogue() async throws -> RegistryCatalogue
+    /// How many live (not deleted) records each registry holds.
+    func liveRecordCounts() async throws -> [String: Int]
     /// Creates the registry, its records table and search indexes, and publishes version 1.
     func createRegistry(_ registry: Registry, schema: RegistrySchema, by actor: LedgerActor, now: Int) async throws
         -> Int?

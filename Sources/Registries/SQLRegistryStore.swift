@@ -21,6 +21,19 @@ public struct SQLRegistryStore: RegistryStore {
         "record_key, revision, schema_version, content, deleted, changed_at, changed_by, reason, ledger_index"
 
     /// The table of a registry's records; `Registry.isName` keeps the name safe in SQL.
+    public func liveRecordCounts() async throws -> [String: Int] {
+        let names = try await catalogue().registries.keys.sorted()
+        return try await database.withConnection { sql in
+            var counts: [String: Int] = [:]
+            for name in names {
+                counts[name] =
+                    try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: Self.table(name)) WHERE deleted = 0")
+                    .first(decodingColumn: "n", as: Int.self) ?? 0
+            }
+            return counts
+        }
+    }
+
     static func table(_ name: String) -> String { "rr_\(name)" }
 
     /// The SQL expression for a field inside the stored JSON, as the search indexes are built on it.

@@ -98,6 +98,11 @@ struct Serve: AsyncParsableCommand {
     var publicURL = ProcessInfo.processInfo.environment["TAZAKOOM_PUBLIC_URL"]
     @Option(help: "The largest CSV file the open-data portal loads, in MiB (env TAZAKOOM_DATASET_UPLOAD_LIMIT_MB).")
     var datasetUploadLimit = Int(ProcessInfo.processInfo.environment["TAZAKOOM_DATASET_UPLOAD_LIMIT_MB"] ?? "") ?? 512
+    @Option(
+        help:
+            "Seconds between publications of the platform's own open data; 0 turns them off (env TAZAKOOM_OPEN_DATA_INTERVAL)."
+    )
+    var openDataInterval = Int(ProcessInfo.processInfo.environment["TAZAKOOM_OPEN_DATA_INTERVAL"] ?? "") ?? 3600
     @OptionGroup var exchange: ExchangeOptions
 
     func run() async throws {
@@ -126,7 +131,8 @@ struct Serve: AsyncParsableCommand {
             walLimitMegabytes: walLimit,
             auditIntervalSeconds: auditInterval,
             exchange: exchange.settings(address: publicURL ?? "http://\(host):\(port)"),
-            maximumDatasetUploadBytes: max(1, min(datasetUploadLimit, 65_536)) << 20
+            maximumDatasetUploadBytes: max(1, min(datasetUploadLimit, 65_536)) << 20,
+            openDataIntervalSeconds: openDataInterval
         )
         let app = try await buildApplication(configuration, logger: logger)
         if configuration.seedDemoData { printDemoAccounts() }

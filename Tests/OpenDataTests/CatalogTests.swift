@@ -94,4 +94,9 @@ import Testing
         let deep = String(repeating: "(", count: 40) + "a" + String(repeating: ")", count: 40)
         #expect(throws: SearchQueryError.self) { _ = try SearchQueryParser.parse(q: deep, fq: [], now: 0) }
     }
+
+    @Test func countsOfOneToFourAreNotPublished() {
+        #expect([0, 1, 4, 5, 120].map { SmallCounts.cell($0) } == ["0", "", "", "5", "120"])
+        #expect(SmallCounts.cell("3.5", over: 4) == "" && SmallCounts.cell("3.5", over: 5) == "3.5")
+    }
 }

@@ -1,0 +1,42 @@
+import Foundation
+
+/// A table the platform publishes about itself (service performance, registry sizes, the ledger,
+/// exchange traffic; later modules add theirs): one dataset holding one table, refreshed on a
+/// schedule through `OpenDataService.publish(_:as:)`.
+public struct PublishedTable: Sendable {
+    /// The dataset's URL name.
+    public var name: String
+    public var title: TranslatedText
+    public var notes: TranslatedText
+    public var themes: [String]
+    public var tags: [String]
+    public var frequency: String
+    public var columns: [TableSchema.Field]
+    public var rows: [[String]]
+
+    public init(
+        name: String, title: TranslatedText, notes: TranslatedText, themes: [String], tags: [String], frequency: String,
+        columns: [TableSchema.Field], rows: [[String]]
+    ) {
+        self.name = name
+        self.title = title
+        self.notes = notes
+        self.themes = themes
+        self.tags = tags
+        self.frequency = frequency
+        self.columns = columns
+        self.rows = rows
+    }
+}
+
+/// Counts of people or cases below five are not published: together with other columns they could
+/// single a person out.
+public enum SmallCounts {
+    public static let threshold = 5
+
+    /// `n` as a cell, empty when it is 1 to 4.
+    public static func cell(_ n: Int) -> String { (1..<threshold).contains(n) ? "" : String(n) }
+
+    /// A figure computed over `n` cases (a median, a share), empty when `n` is below the threshold.
+    public static func cell(_ value: String, over n: Int) -> String { n < threshold ? "" : value }
+}

@@ -37,6 +37,10 @@ struct CKANUpload {
                 if let problem = collector.problem { throw problem }
             }
             try handle.close()
+            // A body cut off before the file's closing boundary is not a whole file.
+            if collector.sawFile && !collector.fileComplete {
+                throw OpenDataError.badRequest("Bad request - the multipart body ends inside the upload")
+            }
         } catch {
             try? handle.close()
             try? FileManager.default.removeItem(at: url)
@@ -60,6 +64,7 @@ private final class PartCollector {
     let handle: FileHandle
     var fields: [(String, String)] = []
     var sawFile = false
+    var fileComplete = false
     var problem: OpenDataError?
     private var name = ""
     private var isFile = false
@@ -89,6 +94,7 @@ private final class PartCollector {
     }
 
     func complete() {
+        if isFile { fileComplete = true }
         if !isFile && !name.isEmpty { fields.append((name, String(decoding: text, as: UTF8.self))) }
         name = ""
         isFile = false

@@ -42,9 +42,10 @@ def test_ckanapi_works_unchanged(server, workdir):
         "limit=3", *remote))
     assert rows["total"] == 20 and len(rows["records"]) == 3
 
-    dumped = [json.loads(line) for line in ckanapi("dump", "datasets", "--all", *remote).splitlines() if line.strip()]
-    assert [d["name"] for d in dumped] == ["hospitals"]
-    assert dumped[0]["resources"][0]["datastore_active"] is True
+    dumped = {d["name"]: d for d in map(json.loads, ckanapi("dump", "datasets", "--all", *remote).splitlines())}
+    assert dumped["hospitals"]["resources"][0]["datastore_active"] is True
+    # The platform's own figures, published at start through the same path.
+    assert {"service-performance", "registry-sizes", "ledger-checkpoint"} <= set(dumped)
 
     # CKAN's errors come back as ckanapi's own exceptions, not crashes.
     refused = subprocess.run(["ckanapi", "action", "package_search", "fq=nosuch:x", *remote], capture_output=True, text=True)
@@ -92,3 +93,26 @@ def test_standards_parse_and_validate(server, workdir):
     done = subprocess.run(["frictionless", "validate", "--json", descriptor], capture_output=True, text=True, timeout=120)
     report = json.loads(done.stdout)
     assert done.returncode == 0 and report["valid"], done.stdout[:2000]
+
+
+def test_a_person_finds_and_previews_data_in_the_browser(server, browser):
+    """In Chromium, in Russian: search the catalogue, open a dataset, see its preview table and chart;
+    axe-core finds nothing on either page."""
+    from selenium.webdriver.common.by import By
+    from test_portal_browser import assert_accessible, click_and_wait
+
+    browser.get(server.url + "/?lang=ru")
+    browser.get(server.url + "/datasets")
+    assert_accessible(browser, "datasets")
+    browser.find_element(By.ID, "q").send_keys("показатели")
+    click_and_wait(browser, "form.search button[type=submit]")
+    assert "1 набор данных" in browser.find_element(By.TAG_NAME, "main").text
+    click_and_wait(browser, "ul.results h2 a")
+    main = browser.find_element(By.TAG_NAME, "main")
+    assert "Показатели государственных услуг" in main.text
+    assert main.find_elements(By.CSS_SELECTOR, "figure svg"), "a chart of the first rows"
+    assert main.find_elements(By.CSS_SELECTOR, "table tbody tr"), "a preview table"
+    assert_accessible(browser, "dataset")
+    browser.set_window_size(360, 800)
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), \
+        "no sideways scrolling at 360 px"

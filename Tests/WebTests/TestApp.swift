@@ -24,7 +24,8 @@ func withApp(
         // Tests sign the same official in many times a minute, and a code already used is refused
         // (a replay), so the helper may need a few tries: the throttling tests set their own limit.
         var configuration = AppConfiguration(
-            host: "127.0.0.1", port: 0, databaseURL: url, signInAttemptsPerWindow: 30, bcryptCost: 4)
+            host: "127.0.0.1", port: 0, databaseURL: url, signInAttemptsPerWindow: 30, bcryptCost: 4,
+            openDataIntervalSeconds: 0)
         configure(&configuration)
         let app = try await buildApplication(configuration, logger: logger)
         try await app.test(setup) { client in try await body(client, url) }

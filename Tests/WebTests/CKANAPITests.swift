@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -174,7 +175,7 @@ import Testing
 
     @Test(arguments: TestEngine.available)
     func oversizeAndMalformedUploadsLoadNothing(engine: TestEngine) async throws {
-        try await withApp(engine, configure: { $0.maximumDatasetUploadBytes = 2_000 }) { client, url in
+        try await withApp(engine, configure: Self.smallUploads) { client, url in
             let (token, _) = try await APITests.issueToken(client, scopes: ["opendata:write"], name: "MOH open data")
             _ = try await Self.action(client, "package_create", Self.hospitals, token: token)
             let big = "a,b\n" + String(repeating: "1,2\n", count: 2_000)
@@ -183,7 +184,9 @@ import Testing
             let truncated = try await client.executeRequest(
                 uri: "/api/3/action/resource_create", method: .post,
                 headers: [.contentType: "multipart/form-data; boundary=xyz", .authorization: token],
-                body: ByteBuffer(string: "--xyz\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"a.csv\"\r\n\r\na,b\n1,2"))
+                body: ByteBuffer(
+                    string:
+                        "--xyz\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"a.csv\"\r\n\r\na,b\n1,2"))
             #expect(truncated.status == .badRequest, "\(truncated.status)")
             let notCSV = try await Self.upload(client, "\u{FEFF}\u{0}\u{1}binary", token: token)
             #expect(notCSV.status == .conflict || notCSV.status == .ok)
@@ -191,6 +194,10 @@ import Testing
             let found = try await Self.action(client, "package_search", #"{"q": "ооруканалар"}"#)
             #expect((found.json["result"] as? [String: Any])?["count"] as? Int == 1, "Kyrgyz words are found too")
         }
+    }
+
+    static func smallUploads(_ configuration: inout AppConfiguration) {
+        configuration.maximumDatasetUploadBytes = 2_000
     }
 
     /// `resource_create` with a multipart body, as `ckanapi` sends files.

@@ -42,6 +42,8 @@ class Server:
         self.log = open(log_path, "a")
         if "--checkpoint-file" not in extra:  # one per node, as each node would have its own disk
             extra = (*extra, "--checkpoint-file", log_path + ".checkpoint")
+        if "--open-data-interval" not in extra:  # its ledger entries would upset tests that count them
+            extra = (*extra, "--open-data-interval", "0")
         self.process = subprocess.Popen(
             [BINARY, "serve", "--port", str(self.port), "--database-url", database_url, *extra],
             stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT,
@@ -82,6 +84,14 @@ def workdir():
 @pytest.fixture
 def server(workdir):
     s = Server(f"sqlite:{workdir}/tazakoom.sqlite", os.path.join(workdir, "server.log"))
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def publishing_server(workdir):
+    """A server that publishes its own open data, as `serve` does by default."""
+    s = Server(f"sqlite:{workdir}/tazakoom.sqlite", os.path.join(workdir, "server.log"), "--open-data-interval", "3600")
     yield s
     s.stop()
 

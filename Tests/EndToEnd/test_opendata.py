@@ -13,7 +13,8 @@ def ckanapi(*args):
     return done.stdout
 
 
-def test_ckanapi_works_unchanged(server, workdir):
+def test_ckanapi_works_unchanged(publishing_server, workdir):
+    server = publishing_server
     token = issue_token(server.url, scopes=("opendata:write",), agency="MOH")
     remote = ["-r", server.url]
     created = json.loads(ckanapi(
@@ -95,12 +96,13 @@ def test_standards_parse_and_validate(server, workdir):
     assert done.returncode == 0 and report["valid"], done.stdout[:2000]
 
 
-def test_a_person_finds_and_previews_data_in_the_browser(server, browser):
+def test_a_person_finds_and_previews_data_in_the_browser(publishing_server, browser):
     """In Chromium, in Russian: search the catalogue, open a dataset, see its preview table and chart;
     axe-core finds nothing on either page."""
     from selenium.webdriver.common.by import By
     from test_portal_browser import assert_accessible, click_and_wait
 
+    server = publishing_server
     browser.get(server.url + "/?lang=ru")
     browser.get(server.url + "/datasets")
     assert_accessible(browser, "datasets")

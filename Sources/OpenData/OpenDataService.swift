@@ -58,11 +58,8 @@ public struct OpenDataService: Sendable {
         if try await store.dataset(dataset.name) != nil {
             throw OpenDataError.validation(["name": ["That URL is already in use."]])
         }
-        guard
-            try await store.save(
-                dataset, searchText: Self.searchText(dataset),
-                event: event("opendata.dataset.created", dataset, publisher))
-        else { throw OpenDataError.validation(["name": ["That URL is already in use."]]) }
+        // Saving fails only if someone took the name meanwhile.
+        try await save(dataset, "opendata.dataset.created", publisher, or: ["name": ["That URL is already in use."]])
         return dataset
     }
 
@@ -90,11 +87,7 @@ public struct OpenDataService: Sendable {
         try validate(dataset)
         dataset.version += 1
         dataset.modifiedAt = clock.seconds
-        guard
-            try await store.save(
-                dataset, searchText: Self.searchText(dataset),
-                event: event("opendata.dataset.updated", dataset, publisher))
-        else { throw OpenDataError.validation(["version": ["The dataset was changed meanwhile; read it again."]]) }
+        try await save(dataset, "opendata.dataset.updated", publisher)
         return dataset
     }
 
@@ -116,11 +109,7 @@ public struct OpenDataService: Sendable {
         dataset.modifiedAt = now
         guard let file else {
             dataset.resources.append(resource)
-            guard
-                try await store.save(
-                    dataset, searchText: Self.searchText(dataset),
-                    event: event("opendata.resource.linked", dataset, publisher))
-            else { throw OpenDataError.validation(["version": ["The dataset was changed meanwhile; try again."]]) }
+            try await save(dataset, "opendata.resource.linked", publisher)
             return (dataset, resource)
         }
         let survey = try await loader.survey(file, given: schema, progress: progress)
@@ -137,9 +126,7 @@ public struct OpenDataService: Sendable {
             let loaded = try await store.publish(
                 table, info, dataset: dataset, searchText: Self.searchText(dataset),
                 event: event("opendata.resource.loaded", dataset, publisher, digest: survey.sha256))
-            guard loaded else {
-                throw OpenDataError.validation(["version": ["The dataset was changed meanwhile; try again."]])
-            }
+            guard loaded else { throw OpenDataError.validation(Self.changedMeanwhile) }
         } catch {
             // Nothing half-loaded: the table was never visible, and goes.
             try? await store.dropTable(table)
@@ -198,6 +185,19 @@ public struct OpenDataService: Sendable {
             throw OpenDataError.notAuthorized("Only \(organization.name)'s own agency may publish there.")
         }
         return organization.name
+    }
+
+    /// What a write says when the dataset got a new version between reading and saving it.
+    static let changedMeanwhile = ["version": ["The dataset was changed meanwhile; read it again and retry."]]
+
+    /// Saves `dataset` as its version with a ledger entry of `kind`; `problems` if the stored
+    /// version moved on meanwhile.
+    private func save(
+        _ dataset: Dataset, _ kind: String, _ publisher: Publisher, or problems: [String: [String]] = changedMeanwhile
+    ) async throws {
+        guard
+            try await store.save(dataset, searchText: Self.searchText(dataset), event: event(kind, dataset, publisher))
+        else { throw OpenDataError.validation(problems) }
     }
 
     private func validate(_ dataset: Dataset) throws {

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Registries
 
@@ -64,7 +65,9 @@ public struct RDFGraph: Sendable {
         case .iri(let iri): return turtleIRI(iri)
         case .blank(let id): return "_:" + id
         case .literal(let value, let language, let datatype):
-            let quoted = "\"" + escape(value) + "\""
+            // JSON's string escapes are all Turtle escapes too (ECHAR and UCHAR).
+            var quoted = ""
+            CanonicalJSON.appendString(value, to: &quoted)
             if let language { return quoted + "@" + language }
             if let datatype { return quoted + "^^" + turtleIRI(datatype) }
             return quoted
@@ -84,22 +87,6 @@ public struct RDFGraph: Sendable {
                 ? String(format: "%%%02X", scalar.value) : String(scalar)
         }.joined()
         return "<" + safe + ">"
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04X", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 
     // MARK: JSON-LD

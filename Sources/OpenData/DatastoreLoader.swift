@@ -132,6 +132,11 @@ public struct DatastoreLoader: Sendable {
         } catch {
             // Never leave a write running on the table the caller is about to drop.
             _ = try? await storing?.value
+            // The survey read these rows already; a field it let through as a whole row (bytes
+            // that are UTF-8 only across a field boundary) is still refused here, as a bad file.
+            if case CSVError.notUTF8(let line) = error {
+                throw OpenDataError.validation(["upload": ["Line \(line): the file is not UTF-8 text."]])
+            }
             throw error
         }
         try await store.append(chunk, to: table, schema: survey.schema, firstID: stored + 1)

@@ -58,6 +58,8 @@ import Testing
                 ("empty", Data()),
                 ("duplicate column", Data("a,a\n1,2\n".utf8)),
                 ("oversize", Data(("a,b\n" + String(repeating: "1,2\n", count: 400)).utf8)),
+                // "П" (D0 9F) split by a comma: UTF-8 only if the fields are read as one.
+                ("UTF-8 across a field boundary", Data([0x61, 0x2C, 0x62, 0x0A, 0xD0, 0x2C, 0x9F, 0x0A])),
             ]
             for (what, data) in bad {
                 do {

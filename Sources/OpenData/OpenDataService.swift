@@ -176,7 +176,7 @@ public struct OpenDataService: Sendable {
         return organization
     }
 
-    private func authorizedOrganization(_ name: String, _ publisher: Publisher) async throws -> String {
+    func authorizedOrganization(_ name: String, _ publisher: Publisher) async throws -> String {
         guard !name.isEmpty else { throw OpenDataError.validation(["owner_org": ["Missing value"]]) }
         guard let organization = try await store.organization(named: name) else {
             throw OpenDataError.validation(["owner_org": ["Organization does not exist"]])
@@ -185,6 +185,11 @@ public struct OpenDataService: Sendable {
             throw OpenDataError.notAuthorized("Only \(organization.name)'s own agency may publish there.")
         }
         return organization.name
+    }
+
+    /// Checks that `publisher` may change `dataset`.
+    func authorized(_ dataset: Dataset, _ publisher: Publisher) async throws -> String {
+        try await authorizedOrganization(dataset.organization, publisher)
     }
 
     /// What a write says when the dataset got a new version between reading and saving it.
@@ -205,7 +210,7 @@ public struct OpenDataService: Sendable {
         guard problems.isEmpty else { throw OpenDataError.validation(problems) }
     }
 
-    private func event(_ kind: String, _ dataset: Dataset, _ publisher: Publisher, digest: String? = nil) throws
+    func event(_ kind: String, _ dataset: Dataset, _ publisher: Publisher, digest: String? = nil) throws
         -> LedgerEvent
     {
         var details = ["dataset": dataset.id, "name": dataset.name, "version": String(dataset.version)]

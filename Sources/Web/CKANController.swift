@@ -17,7 +17,9 @@ struct CKANController: Sendable {
     static let maximumJSONBytes = 1 << 20
 
     /// The actions that change something: POST only, and only with a token.
-    static let writes: Set<String> = ["package_create", "package_patch", "package_update", "resource_create"]
+    static let writes: Set<String> = [
+        "package_create", "package_patch", "package_update", "resource_create", "resource_patch",
+    ]
     static let reads: Set<String> = [
         "package_list", "package_show", "package_search", "organization_list", "organization_show", "resource_show",
         "tag_list", "datastore_search", "site_read", "status_show",

@@ -136,19 +136,11 @@ struct CKANDatastoreSearch {
             let separator = format == .csv ? "," : "\t"
             return .string(
                 rows.map { row in
-                    let cells = row.map(Self.text)
+                    let cells = row.map(OpenDataService.cellText)
                     return format == .csv
                         ? CSVWriter.line(cells)
                         : cells.map { $0.replacingOccurrences(of: "\t", with: " ") }.joined(separator: separator) + "\n"
                 }.joined())
-        }
-    }
-
-    static func text(_ value: JSONValue) -> String {
-        switch value {
-        case .null: ""
-        case .string(let text): text
-        default: value.canonicalJSON
         }
     }
 }

@@ -18,6 +18,15 @@ struct CKANWrites {
         case "package_patch", "package_update":
             let dataset = try await openData.update(try parameters.required("id"), try input(parameters), by: publisher)
             return representation.package(dataset, organization: try? await openData.organization(dataset.organization))
+        case "resource_patch":
+            // Ours: a new Table Schema for a loaded table (the only thing of a resource that changes).
+            guard let schema = try self.schema(parameters) else {
+                throw OpenDataError.validation(["schema": ["Give the table's schema with the types to use."]])
+            }
+            let (dataset, resource) = try await openData.retype(
+                try parameters.required("id"), to: schema, by: publisher)
+            let position = dataset.resources.firstIndex { $0.id == resource.id } ?? 0
+            return representation.resource(resource, dataset: dataset, position: position)
         default:
             return try await resourceCreate(parameters, file: nil, by: publisher)
         }

@@ -155,7 +155,7 @@ struct DatasetPage: Encodable, Sendable {
     static func resource(_ language: Language, _ resource: DataResource, _ preview: DatastoreRows?) -> ResourceView {
         let catalog = Catalog.shipped
         let fields = resource.datastore?.schema.fields ?? []
-        let rows = (preview?.records ?? []).map { PreviewRow(cells: $0.dropFirst().map(CKANDatastoreSearch.text)) }
+        let rows = (preview?.records ?? []).map { PreviewRow(cells: $0.dropFirst().map(OpenDataService.cellText)) }
         var chartTitle = ""
         var chart: String?
         if let label = fields.firstIndex(where: { $0.type == .string }),

@@ -10,6 +10,7 @@ enum LedgerKinds {
         "registry.record", "registry.imported", "registry.schema.published", "identity.person.registered",
         "identity.organisation.registered", "identity.account.assurance", "identity.client.issued",
         "identity.client.revoked", "workflow.definition.published", "exchange.message", "exchange.member",
+        "opendata.dataset", "opendata.resource",
     ]
 
     /// `kind` in words: its own catalog entry, else its family's (`registry.record.x` is a registry

@@ -30,7 +30,7 @@ enum OpenAPIDocument {
         Operation(
             method: method, route: route,
             summary:
-                "CKAN Action API v3 (docs/opendata.md): reads by GET or POST, writes (package_create, package_patch, resource_create) by POST with a token holding opendata:write",
+                "CKAN Action API v3 (docs/opendata.md): reads by GET or POST, writes (package_create, package_patch, resource_create, resource_patch) by POST with a token holding opendata:write",
             requestSchema: method == "POST" ? "CKANParameters" : nil, responseSchema: "CKANResponse")
     }
 

@@ -12,8 +12,6 @@ struct OpenDataPortalController: Sendable {
     let pages: PageRenderer
 
     static let pageSize = 20
-    /// Rows per read while a download streams.
-    static let downloadChunk = 5_000
 
     func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.datasets.pattern, use: list)
@@ -92,40 +90,24 @@ struct OpenDataPortalController: Sendable {
         guard let id = context.parameters.get("id"), let (resource, _) = try? await openData.resource(id),
             let table = resource.datastore
         else { throw DomainError.notFound }
-        let store = openData.store
-        let name = DatastoreTableName(resourceID: resource.id, version: table.version)
-        let fields = table.schema.fields
+        let openData = self.openData
+        let names = table.schema.fields.map(\.name)
         let body = ResponseBody { writer in
-            var after = 0
-            if csv {
-                try await writer.write(ByteBuffer(string: CSVWriter.line(fields.map(\.name))))
-            } else {
-                try await writer.write(ByteBuffer(string: "["))
-            }
+            try await writer.write(ByteBuffer(string: csv ? CSVWriter.line(names) : "["))
             var first = true
-            while true {
-                let rows = try await store.rows(
-                    DatastoreQuery(
-                        table: name, schema: table.schema, fields: Array(fields.indices), limit: Self.downloadChunk,
-                        afterID: after)
-                ).records
-                guard let last = rows.last, case .number(let lastID) = last[0] else { break }
+            try await openData.forEachPage(of: resource) { rows in
                 var text = ""
-                for row in rows {
-                    let cells = row.dropFirst()
+                for cells in rows {
                     if csv {
-                        text += CSVWriter.line(cells.map(CKANDatastoreSearch.text))
+                        text += CSVWriter.line(cells.map(OpenDataService.cellText))
                     } else {
                         text +=
                             (first ? "" : ",")
-                            + JSONValue.object(Dictionary(uniqueKeysWithValues: zip(fields.map(\.name), cells)))
-                            .canonicalJSON
+                            + JSONValue.object(Dictionary(uniqueKeysWithValues: zip(names, cells))).canonicalJSON
                         first = false
                     }
                 }
                 try await writer.write(ByteBuffer(string: text))
-                after = Int(lastID)
-                if rows.count < Self.downloadChunk { break }
             }
             if !csv { try await writer.write(ByteBuffer(string: "]")) }
             try await writer.finish(nil)

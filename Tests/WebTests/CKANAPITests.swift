@@ -166,7 +166,24 @@ import Testing
             }
             #expect(try await Self.action(client, "datastore_search", #"{"resource_id": "nope"}"#).status == .notFound)
 
+            // The publisher edits the inferred schema: year becomes text; beds cannot become a boolean.
+            let schema =
+                #"{"fields": [{"name": "region", "type": "string"}, {"name": "year", "type": "string"}, {"name": "beds", "type": "integer"}, {"name": "name", "type": "string"}]}"#
+            let retyped = try await Self.action(
+                client, "resource_patch", #"{"id": "\#(id)", "schema": \#(schema)}"#, token: token)
+            #expect(retyped.status == .ok, "\(retyped.json)")
+            let typed = try await Self.action(
+                client, "datastore_search", #"{"resource_id": "\#(id)", "filters": {"year": "2021"}, "limit": 1}"#)
+            let typedFields = (typed.json["result"] as? [String: Any])?["fields"] as? [[String: Any]]
+            #expect(typedFields?.first { $0["id"] as? String == "year" }?["type"] as? String == "text")
+            #expect((typed.json["result"] as? [String: Any])?["total"] as? Int == 24)
+            let wrong = schema.replacingOccurrences(
+                of: #""beds", "type": "integer""#, with: #""beds", "type": "boolean""#)
+            let refused = try await Self.action(
+                client, "resource_patch", #"{"id": "\#(id)", "schema": \#(wrong)}"#, token: token)
+            #expect(refused.status == .conflict && Self.errorType(refused) == "Validation Error")
             let tables = try await count("opendata_datastore", in: url)
+            #expect(tables == 2, "the first table stays with the dataset's earlier version")
             let ragged = try await Self.upload(client, "a,b\n1,2\n3\n", token: token)
             #expect(ragged.status == .conflict && Self.errorType(ragged) == "Validation Error")
             #expect(try await count("opendata_datastore", in: url) == tables, "a bad file loads nothing")

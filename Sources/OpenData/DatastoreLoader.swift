@@ -109,19 +109,40 @@ public struct DatastoreLoader: Sendable {
     ) async throws {
         var reader = try CSVReader(url: file)
         _ = try reader.row()
-        var chunk: [[String]] = []
+        let types = survey.schema.fields.map(\.type)
+        var chunk: [[DatastoreCell]] = []
         chunk.reserveCapacity(Self.chunkRows)
         var stored = 0
+        var row = RawRow()
         // Parsing the next chunk overlaps storing the last one: the parser and the database each
         // keep a core busy.
         var storing: Task<Void, any Error>?
         do {
-            while let row = try reader.row() {
-                if row.count == 1 && row[0].isEmpty { continue }
-                chunk.append(row)
+            while try reader.next(into: &row) {
+                if row.isBlank { continue }
+                // The survey counted every row's cells; a file changed since is refused, not trusted.
+                guard row.count == types.count else {
+                    throw OpenDataError.validation([
+                        "upload": ["Line \(reader.line): the file changed while it was loaded."]
+                    ])
+                }
+                // Cells are typed straight from their bytes: no string is made for a number.
+                let ascii = !row.bytes.contains { $0 >= 0x80 }
+                let cells = row.bytes.withUnsafeBufferPointer { bytes in
+                    types.indices.map { i in
+                        DatastoreCell.parse(
+                            UnsafeBufferPointer(rebasing: bytes[row.range(of: i)]), types[i], ascii: ascii)
+                    }
+                }
+                // The survey checked whole rows; a field that is UTF-8 only together with its
+                // neighbour (a character split by a comma) is caught here, as a bad file.
+                guard !cells.contains(nil) else {
+                    throw OpenDataError.validation(["upload": ["Line \(reader.line): the file is not UTF-8 text."]])
+                }
+                chunk.append(cells.map { $0 ?? .null })
                 if chunk.count == Self.chunkRows {
                     try await storing?.value
-                    storing = Self.store(chunk, table: table, survey: survey, store: store, firstID: stored + 1)
+                    storing = Self.store(chunk, table: table, columns: types.count, store: store, firstID: stored + 1)
                     stored += chunk.count
                     chunk = []
                     chunk.reserveCapacity(Self.chunkRows)
@@ -132,21 +153,16 @@ public struct DatastoreLoader: Sendable {
         } catch {
             // Never leave a write running on the table the caller is about to drop.
             _ = try? await storing?.value
-            // The survey read these rows already; a field it let through as a whole row (bytes
-            // that are UTF-8 only across a field boundary) is still refused here, as a bad file.
-            if case CSVError.notUTF8(let line) = error {
-                throw OpenDataError.validation(["upload": ["Line \(line): the file is not UTF-8 text."]])
-            }
             throw error
         }
-        try await store.append(chunk, to: table, schema: survey.schema, firstID: stored + 1)
+        try await store.append(chunk, to: table, columns: types.count, firstID: stored + 1)
         progress?(survey.bytes * 2, survey.bytes * 2)
     }
 
     private static func store(
-        _ rows: [[String]], table: DatastoreTableName, survey: Survey, store: any OpenDataStore, firstID: Int
+        _ rows: [[DatastoreCell]], table: DatastoreTableName, columns: Int, store: any OpenDataStore, firstID: Int
     ) -> Task<Void, any Error> {
-        Task { try await store.append(rows, to: table, schema: survey.schema, firstID: firstID) }
+        Task { try await store.append(rows, to: table, columns: columns, firstID: firstID) }
     }
 
     static func digest(_ file: URL) throws -> String {

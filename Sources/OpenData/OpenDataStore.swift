@@ -30,8 +30,8 @@ public protocol OpenDataStore: Sendable {
 
     /// Creates the table for a resource's data version, ready for `append`.
     func createTable(_ table: DatastoreTableName, schema: TableSchema) async throws
-    /// Appends rows (cells as the schema's types need them; empty is null) to a table being loaded.
-    func append(_ rows: [[String]], to table: DatastoreTableName, schema: TableSchema, firstID: Int) async throws
+    /// Appends rows of typed cells (`columns` each), numbered from `firstID`, to a table being loaded.
+    func append(_ rows: [[DatastoreCell]], to table: DatastoreTableName, columns: Int, firstID: Int) async throws
     /// Drops a table whose load failed.
     func dropTable(_ table: DatastoreTableName) async throws
     /// Makes a loaded table the resource's current data (and the dataset's new version), with the

@@ -29,33 +29,31 @@ extension SQLOpenDataStore {
     /// Rows per INSERT: as many as the engine's bind limit allows.
     static func batchRows(columns: Int) -> Int { max(1, 30_000 / (columns + 1)) }
 
-    public func append(_ rows: [[String]], to table: DatastoreTableName, schema: TableSchema, firstID: Int)
+    public func append(_ rows: [[DatastoreCell]], to table: DatastoreTableName, columns: Int, firstID: Int)
         async throws
     {
         guard !rows.isEmpty else { return }
-        let types = schema.fields.map(\.type)
-        let head =
-            "INSERT INTO \(table.sql) (_id, \((0..<types.count).map { "c\($0)" }.joined(separator: ", "))) VALUES "
+        let head = "INSERT INTO \(table.sql) (_id, \((0..<columns).map { "c\($0)" }.joined(separator: ", "))) VALUES "
+        let perBatch = Self.batchRows(columns: columns)
         try await database.withSession { session in
-            for (batchStart, batch) in stride(from: 0, to: rows.count, by: Self.batchRows(columns: types.count)).map({
-                ($0, rows[$0..<min(rows.count, $0 + Self.batchRows(columns: types.count))])
-            }) {
+            for batchStart in stride(from: 0, to: rows.count, by: perBatch) {
+                let batch = rows[batchStart..<min(rows.count, batchStart + perBatch)]
                 switch session.driver {
                 case .sqlite(let connection):
                     // The driver's own binds: SQLKit's Encodable binds cost more than the insert here.
                     var text = head
-                    let placeholders = "(" + Array(repeating: "?", count: types.count + 1).joined(separator: ", ") + ")"
+                    let placeholders = "(" + Array(repeating: "?", count: columns + 1).joined(separator: ", ") + ")"
                     var binds: [SQLiteData] = []
-                    binds.reserveCapacity(batch.count * (types.count + 1))
+                    binds.reserveCapacity(batch.count * (columns + 1))
                     for (i, row) in batch.enumerated() {
                         text += i == 0 ? placeholders : ", " + placeholders
                         binds.append(.integer(firstID + batchStart + i))
-                        for (c, type) in types.enumerated() { binds.append(Self.sqliteValue(row[c], type)) }
+                        for cell in row { binds.append(Self.sqliteValue(cell)) }
                     }
                     try await connection.query(text, binds) { _ in }
                 case .postgres:
                     let values: [[any Encodable & Sendable]] = batch.enumerated().map { i, row in
-                        [firstID + batchStart + i] + types.enumerated().map { Self.cell(row[$0.offset], $0.element) }
+                        [firstID + batchStart + i] + row
                     }
                     try await session.sql.raw(.rows(head, values)).run()
                 }
@@ -63,23 +61,13 @@ extension SQLOpenDataStore {
         }
     }
 
-    static func sqliteValue(_ text: String, _ type: FieldType) -> SQLiteData {
-        if text.isEmpty { return .null }
-        switch type {
-        case .integer: return Int(text).map { .integer($0) } ?? .null
-        case .number: return Double(text).map { .float($0) } ?? .null
-        case .boolean: return FieldType.boolean(Substring(text)).map { .integer($0 ? 1 : 0) } ?? .null
-        case .date, .string: return .text(text)
-        }
-    }
-
-    static func cell(_ text: String, _ type: FieldType) -> DatastoreCell {
-        if text.isEmpty { return .null }
-        switch type {
-        case .integer: return Int(text).map { .integer($0) } ?? .null
-        case .number: return Double(text).map { .number($0) } ?? .null
-        case .boolean: return FieldType.boolean(Substring(text)).map { .boolean($0) } ?? .null
-        case .date, .string: return .text(text)
+    static func sqliteValue(_ cell: DatastoreCell) -> SQLiteData {
+        switch cell {
+        case .null: .null
+        case .integer(let value): .integer(value)
+        case .number(let value): .float(value)
+        case .boolean(let value): .integer(value ? 1 : 0)
+        case .text(let value): .text(value)
         }
     }
 
@@ -119,7 +107,7 @@ extension SQLOpenDataStore {
         }
         for filter in query.filters {
             condition.appendLiteral(" AND c\(filter.field) IN (")
-            condition = condition + .list(filter.values.map { Self.cell($0, types[filter.field]) })
+            condition = condition + .list(filter.values.map { DatastoreCell($0, types[filter.field]) })
             condition.appendLiteral(")")
         }
         if let text = query.text {
@@ -198,26 +186,6 @@ extension SQLOpenDataStore {
         case .number: return .number(try row.decode(column: column, as: Double.self))
         case .boolean: return .bool(try row.decode(column: column, as: Bool.self))
         case .date, .string: return .string(try row.decode(column: column, as: String.self))
-        }
-    }
-}
-
-/// One typed cell bound into a datastore statement (PostgreSQL's path).
-enum DatastoreCell: Encodable, Sendable {
-    case null
-    case integer(Int)
-    case number(Double)
-    case boolean(Bool)
-    case text(String)
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .integer(let value): try container.encode(value)
-        case .number(let value): try container.encode(value)
-        case .boolean(let value): try container.encode(value)
-        case .text(let value): try container.encode(value)
         }
     }
 }

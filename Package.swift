@@ -142,6 +142,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Participation",
+            dependencies: [
+                "Core", "Storage", "Ledger", "Identity",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Web",
             dependencies: [
                 "Core", "Storage", "Ledger", "Identity", "Registries", "Workflow", "Services", "Exchange", "OpenData",
@@ -258,6 +267,11 @@ let package = Package(
         .testTarget(
             name: "OpenDataTests",
             dependencies: ["OpenData", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ParticipationTests",
+            dependencies: ["Participation", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -306,6 +306,13 @@ public struct LedgerService: Sendable {
         return Receipt.format(index: index, entry: entry.body, proof: proof.proof, checkpointNote: checkpoint.note)
     }
 
+    /// Raw entries from `from` on, in index order (what `LedgerReader.entries` gives over HTTP).
+    public func entries(from: Int, limit: Int) async throws -> [(index: Int, body: Data)] {
+        try await database.withSession { session in
+            try await self.store.bodies(session, from: max(0, from), limit: max(1, min(limit, 10_000)))
+        }
+    }
+
     /// A full audit of the stored log (see `LedgerAuditor`).
     public func audit(progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> AuditReport {
         let auditor = LedgerAuditor(verifier: verifier)

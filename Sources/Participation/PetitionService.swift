@@ -1,0 +1,151 @@
+import Core
+import Crypto
+import Foundation
+import Identity
+import Ledger
+
+/// Petitions: created and signed by people whose identity is verified (substantial assurance),
+/// each person once, withdrawable, with a threshold that obliges the state to answer. Every
+/// signature, withdrawal and reached threshold is a ledger entry naming the signer only by a
+/// pseudonym made for that petition, so anyone can recount a petition from the public ledger.
+public struct PetitionService: Sendable {
+    let store: any PetitionStore
+    let clock: Clock
+
+    public init(store: any PetitionStore, clock: Clock = .system) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Limits on what a petition may say.
+    public static let titleLength = 10...200
+    public static let bodyLength = 20...10_000
+    public static let durationDays = 7...180
+
+    /// Starts a petition by `author`; nothing is stored if anything is wrong.
+    public func create(
+        title: String, body: String, level: Petition.Level, area: String, days: Int = 90, threshold: Int? = nil,
+        by author: Principal
+    ) async throws -> Petition {
+        guard author.assurance >= .substantial else { throw ParticipationError.assuranceTooLow }
+        var problems: [String: String] = [:]
+        let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let problem = Self.problem(title, Self.titleLength) { problems["title"] = problem }
+        if let problem = Self.problem(body, Self.bodyLength) { problems["body"] = problem }
+        if !Self.durationDays.contains(days) { problems["days"] = "From 7 to 180 days." }
+        if let threshold, !(1...10_000_000).contains(threshold) { problems["threshold"] = "From 1 to 10,000,000." }
+        if area.isEmpty || area.count > 20 || !area.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
+            problems["area"] = "A region or city code."
+        }
+        guard problems.isEmpty else { throw ParticipationError.invalid(problems) }
+        let now = clock.seconds
+        let key = Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255) })
+        let petition = Petition(
+            id: UUID().uuidString.lowercased(), level: level, area: area, title: title, body: body,
+            author: Self.pseudonym(author.pin, key: key), status: .open, createdAt: now, deadline: now + days * 86_400,
+            threshold: threshold ?? Petition.defaultThreshold(level), signatures: 0, dutyAt: nil)
+        try await store.insert(
+            petition, signerKey: key,
+            event: try LedgerEvent(
+                kind: "participation.petition.created", actor: petition.author, subject: "petition:\(petition.id)",
+                time: now, details: ["petition": petition.id, "title": title, "body": body]))
+        return petition
+    }
+
+    public func petition(_ id: String) async throws -> Petition {
+        guard let (petition, _) = try await store.petition(id) else { throw ParticipationError.notFound }
+        return petition
+    }
+
+    /// Signs `id` for `signer`, once: signing again changes nothing and says so.
+    public func sign(_ id: String, by signer: Principal, region: String, district: String) async throws
+        -> SignatureOutcome
+    {
+        guard signer.assurance >= .substantial else { throw ParticipationError.assuranceTooLow }
+        guard let (petition, key) = try await store.petition(id) else { throw ParticipationError.notFound }
+        let pseudonym = Self.pseudonym(signer.pin, key: key)
+        let now = clock.seconds
+        let event = try LedgerEvent(
+            kind: "participation.petition.signed", actor: pseudonym, subject: "petition:\(id)", time: now,
+            details: ["petition": id])
+        guard
+            let outcome = try await store.sign(
+                id, signer: pseudonym, region: region, district: district, now: now, event: event,
+                duty: { total in
+                    try LedgerEvent(
+                        kind: "participation.petition.threshold", actor: "system:participation",
+                        subject: "petition:\(petition.id)", time: now,
+                        details: ["petition": petition.id, "signatures": String(total)])
+                })
+        else { throw ParticipationError.closed }
+        return outcome
+    }
+
+    /// Withdraws `signer`'s signature; the new total.
+    public func withdraw(_ id: String, by signer: Principal) async throws -> Int {
+        guard let (_, key) = try await store.petition(id) else { throw ParticipationError.notFound }
+        let pseudonym = Self.pseudonym(signer.pin, key: key)
+        let now = clock.seconds
+        let event = try LedgerEvent(
+            kind: "participation.petition.withdrawn", actor: pseudonym, subject: "petition:\(id)", time: now,
+            details: ["petition": id])
+        guard let total = try await store.withdraw(id, signer: pseudonym, now: now, event: event) else {
+            throw ParticipationError.invalid([
+                "signature": "There is no signature of yours to withdraw, or the petition is closed."
+            ])
+        }
+        return total
+    }
+
+    public func counts(_ id: String) async throws -> [(region: String, district: String, signatures: Int)] {
+        try await store.counts(id)
+    }
+
+    /// The signer's name in this petition's ledger entries: unlinkable to other petitions without
+    /// the petition's key, and the same every time for one person (so a second signature shows).
+    static func pseudonym(_ pin: String, key: String) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: Data(pin.utf8), using: SymmetricKey(data: Data(key.utf8)))
+        return "signer:" + Hex.encode(Array(code).prefix(8))
+    }
+
+    /// A reason `text` is refused, or nil: length, and markup, which is not allowed (people write
+    /// plain text; pages escape it anyway, and a `<script>` in a petition is never meant for readers).
+    static func problem(_ text: String, _ length: ClosedRange<Int>) -> String? {
+        if !length.contains(text.count) { return "From \(length.lowerBound) to \(length.upperBound) characters." }
+        if text.range(of: #"<\s*[A-Za-z/!?]"#, options: .regularExpression) != nil {
+            return "Write plain text: markup such as <b> or <script> is not allowed."
+        }
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
+            return "Control characters are not allowed."
+        }
+        return nil
+    }
+}
+
+/// Recounts a petition from ledger entries alone (the public log, read over HTTP or from the
+/// database): signatures minus withdrawals, per signer, in log order.
+public enum PetitionRecount {
+    public static func tally(
+        _ petitionID: String, entries: (Int, Int) async throws -> [(index: Int, body: Data)]
+    ) async throws -> Int {
+        var signers: Set<String> = []
+        var next = 0
+        let subject = "petition:\(petitionID)"
+        while true {
+            let page = try await entries(next, 1_000)
+            guard let last = page.last else { break }
+            for (_, body) in page {
+                let event = try LedgerEvent(canonical: body)
+                guard event.subject == subject else { continue }
+                switch event.kind {
+                case "participation.petition.signed": signers.insert(event.actor)
+                case "participation.petition.withdrawn": signers.remove(event.actor)
+                default: break
+                }
+            }
+            next = last.index + 1
+        }
+        return signers.count
+    }
+}

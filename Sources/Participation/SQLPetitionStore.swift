@@ -1,0 +1,143 @@
+import Foundation
+import Ledger
+import SQLKit
+import Storage
+
+/// Petitions and signatures (`participation_*`) on SQLite or PostgreSQL. Exactly once per person
+/// rests on the signatures' primary key: a second INSERT of the same signer does nothing, on both
+/// engines, even when two arrive at once.
+public struct SQLPetitionStore: PetitionStore {
+    let database: Database
+    let ledger: LedgerService
+
+    public init(database: Database, ledger: LedgerService) {
+        self.database = database
+        self.ledger = ledger
+    }
+
+    public func insert(_ petition: Petition, signerKey: String, event: LedgerEvent) async throws {
+        try await database.transaction { sql in
+            try await sql.raw(
+                """
+                INSERT INTO participation_petitions (id, level, area, title, body, author, status, created_at, deadline,
+                  threshold, signatures, signer_key, duty_at)
+                VALUES (\(bind: petition.id), \(bind: petition.level.rawValue), \(bind: petition.area), \(bind: petition.title),
+                  \(bind: petition.body), \(bind: petition.author), \(bind: petition.status.rawValue), \(bind: petition.createdAt),
+                  \(bind: petition.deadline), \(bind: petition.threshold), 0, \(bind: signerKey), NULL)
+                """
+            ).run()
+            _ = try await ledger.append([event], on: sql)
+        }
+    }
+
+    public func petition(_ id: String) async throws -> (petition: Petition, signerKey: String)? {
+        try await database.withConnection { sql in
+            guard let row = try await sql.raw("SELECT * FROM participation_petitions WHERE id = \(bind: id)").first()
+            else { return nil }
+            let petition = Petition(
+                id: try row.decode(column: "id", as: String.self),
+                level: Petition.Level(rawValue: try row.decode(column: "level", as: String.self)) ?? .national,
+                area: try row.decode(column: "area", as: String.self),
+                title: try row.decode(column: "title", as: String.self),
+                body: try row.decode(column: "body", as: String.self),
+                author: try row.decode(column: "author", as: String.self),
+                status: Petition.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .hidden,
+                createdAt: try row.decode(column: "created_at", as: Int.self),
+                deadline: try row.decode(column: "deadline", as: Int.self),
+                threshold: try row.decode(column: "threshold", as: Int.self),
+                signatures: try row.decode(column: "signatures", as: Int.self),
+                dutyAt: try row.decode(column: "duty_at", as: Int?.self))
+            return (petition, try row.decode(column: "signer_key", as: String.self))
+        }
+    }
+
+    public func sign(
+        _ petitionID: String, signer: String, region: String, district: String, now: Int, event: LedgerEvent,
+        duty: @escaping @Sendable (Int) throws -> LedgerEvent
+    ) async throws -> SignatureOutcome? {
+        try await database.transaction { sql in
+            // The counter's row first: it orders concurrent signatures of one petition on PostgreSQL.
+            guard
+                let open = try await sql.raw(
+                    """
+                    UPDATE participation_petitions SET signatures = signatures
+                    WHERE id = \(bind: petitionID) AND status = 'open' AND deadline > \(bind: now) RETURNING signatures
+                    """
+                ).first(decodingColumn: "signatures", as: Int.self)
+            else { return nil }
+            let inserted = try await sql.raw(
+                """
+                INSERT INTO participation_signatures (petition_id, signer, region, district, signed_at)
+                VALUES (\(bind: petitionID), \(bind: signer), \(bind: region), \(bind: district), \(bind: now))
+                ON CONFLICT (petition_id, signer) DO NOTHING RETURNING signer
+                """
+            ).first()
+            guard inserted != nil else { return .alreadySigned(total: open) }
+            _ = try await ledger.append([event], on: sql)
+            guard
+                let counted = try await sql.raw(
+                    """
+                    UPDATE participation_petitions SET signatures = signatures + 1 WHERE id = \(bind: petitionID)
+                    RETURNING signatures, threshold, duty_at
+                    """
+                ).first()
+            else { return nil }
+            let total = try counted.decode(column: "signatures", as: Int.self)
+            if total >= (try counted.decode(column: "threshold", as: Int.self)),
+                try counted.decode(column: "duty_at", as: Int?.self) == nil,
+                try await sql.raw(
+                    """
+                    UPDATE participation_petitions SET duty_at = \(bind: now) WHERE id = \(bind: petitionID) AND duty_at IS NULL
+                    RETURNING id
+                    """
+                ).first() != nil
+            {
+                _ = try await ledger.append([try duty(total)], on: sql)
+            }
+            return .signed(total: total)
+        }
+    }
+
+    public func withdraw(_ petitionID: String, signer: String, now: Int, event: LedgerEvent) async throws -> Int? {
+        try await database.transaction { sql in
+            guard
+                try await sql.raw(
+                    """
+                    UPDATE participation_petitions SET signatures = signatures
+                    WHERE id = \(bind: petitionID) AND status = 'open' AND deadline > \(bind: now) RETURNING id
+                    """
+                ).first() != nil,
+                try await sql.raw(
+                    """
+                    DELETE FROM participation_signatures WHERE petition_id = \(bind: petitionID) AND signer = \(bind: signer)
+                    RETURNING signer
+                    """
+                ).first() != nil
+            else { return nil }
+            _ = try await ledger.append([event], on: sql)
+            return try await sql.raw(
+                """
+                UPDATE participation_petitions SET signatures = signatures - 1 WHERE id = \(bind: petitionID)
+                RETURNING signatures
+                """
+            ).first(decodingColumn: "signatures", as: Int.self)
+        }
+    }
+
+    public func counts(_ petitionID: String) async throws -> [(region: String, district: String, signatures: Int)] {
+        try await database.withConnection { sql in
+            try await sql.raw(
+                """
+                SELECT region, district, COUNT(*) AS n FROM participation_signatures WHERE petition_id = \(bind: petitionID)
+                GROUP BY region, district ORDER BY region, district
+                """
+            ).all().map {
+                (
+                    try $0.decode(column: "region", as: String.self),
+                    try $0.decode(column: "district", as: String.self),
+                    try $0.decode(column: "n", as: Int.self)
+                )
+            }
+        }
+    }
+}

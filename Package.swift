@@ -171,7 +171,7 @@ let package = Package(
             name: "App",
             dependencies: [
                 "Core", "Storage", "Ledger", "Identity", "Registries", "Workflow", "Services", "Exchange", "OpenData",
-                "Web",
+                "Participation", "Web",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -181,7 +181,9 @@ let package = Package(
         .executableTarget(
             name: "tazakoom",
             dependencies: [
-                "Core", "Storage", "Identity", "Ledger", "Registries", "Services", "Exchange", "OpenData", "Web", "App",
+                "Core", "Storage", "Identity", "Ledger", "Registries", "Services", "Exchange", "OpenData",
+                "Participation", "Web",
+                "App",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

@@ -4,6 +4,7 @@ import Identity
 import Ledger
 import Logging
 import OpenData
+import Participation
 import Registries
 import Services
 import Storage
@@ -45,7 +46,8 @@ public struct Platform: Sendable {
     public static let migrator = Migrator(
         migrations: IdempotencyStore.migrations + OutboxStore.migrations + LedgerMigrations.all + IdentityMigrations.all
             + RegistryMigrations.all
-            + WorkflowMigrations.all + ServiceMigrations.all + ExchangeMigrations.all + OpenDataMigrations.all)
+            + WorkflowMigrations.all + ServiceMigrations.all + ExchangeMigrations.all + OpenDataMigrations.all
+            + ParticipationMigrations.all)
 
     /// Opens the database, applies migrations, ensures reference data and (if asked) seeds the demo.
     public static func start(_ configuration: AppConfiguration, logger: Logger, clock: Clock = .system) async throws

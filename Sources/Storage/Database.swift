@@ -48,6 +48,16 @@ public final class Database: Sendable {
         Gauge(label: "tazakoom_db_pool_size").record(poolSize)
     }
 
+    /// A database dropped without `shutdown()` (an application a test builds but never runs, whose
+    /// closer never ran) still closes its SQLite connections: SQLiteNIO stops the process when one is
+    /// released open. Each close holds its connection until it has run.
+    deinit {
+        if case .sqlite(let connection, _, let checkpointer) = backend {
+            if !connection.isClosed { _ = connection.close() }
+            if let checkpointer, !checkpointer.isClosed { _ = checkpointer.close() }
+        }
+    }
+
     /// Opens the database at `location` (SQLite files in WAL mode).
     /// SQLite's page cache per connection, as `PRAGMA cache_size` takes it (negative: KiB).
     public static let defaultSQLiteCacheKiB = -262_144

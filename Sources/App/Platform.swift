@@ -128,7 +128,8 @@ public struct Platform: Sendable {
                 },
                 clients: clients, ledger: ledger,
                 registries: registries, workflow: workflow, applications: applications, checkpointFile: checkpointFile,
-                exchange: exchange, openData: openData)
+                exchange: exchange, openData: openData,
+                petitions: PetitionService(store: SQLPetitionStore(database: database, ledger: ledger), clock: clock))
             return Platform(
                 configuration: configuration, database: database, clock: clock, idempotency: idempotency,
                 identity: identity, authentication: authentication, clients: clients, ledger: ledger,

@@ -168,6 +168,11 @@ enum OpenAPIDocument {
         ckan("GET", .ckanAction), ckan("POST", .ckanAction), ckan("GET", .ckanActionUnversioned),
         ckan("POST", .ckanActionUnversioned),
         Operation(
+            method: "GET", route: .apiPetition,
+            summary:
+                "A petition: its text, deadline, threshold, signatures, whether the duty to answer began, and signatures by region and district (1 to 4 left out)",
+            responseSchema: "Petition"),
+        Operation(
             method: "GET", route: .apiAgencyKeys,
             summary: "The agencies' Ed25519 document keys (for tazakoom verify-document --keys)",
             responseSchema: "AgencyKeys"),
@@ -459,6 +464,19 @@ enum OpenAPIDocument {
                             ], required: ["serviceID", "applications"]),
                     ]
                 ], required: ["statistics"]),
+            "Petition": object(
+                [
+                    "id": string, "title": string, "text": string, "level": string, "area": string, "status": string,
+                    "created": string, "deadline": string, "threshold": ["type": "integer"],
+                    "signatures": ["type": "integer"], "dutyToAnswer": ["type": "boolean"],
+                    "byDistrict": [
+                        "type": "array",
+                        "items": object(
+                            ["region": string, "district": string, "signatures": ["type": ["integer", "null"]]],
+                            required: ["region", "district", "signatures"]),
+                    ],
+                ],
+                required: ["id", "title", "signatures", "threshold", "byDistrict"]),
             "AgencyKeys": object(
                 [
                     "keys": [

@@ -98,6 +98,7 @@ enum Route: String, CaseIterable, Sendable {
     case apiRegistries = "/api/v1/registries"
     case apiSchema = "/api/v1/registries/{registry}/schemas/{version}"
     case apiSchemas = "/api/v1/registries/{registry}/schemas"
+    case apiPetition = "/api/v1/petitions/{id}"
 
     // MARK: exchange layer (X-Road message protocol for REST)
     case exchangeRelay = "/r1/**"

@@ -3,6 +3,7 @@ import Exchange
 import Identity
 import Ledger
 import OpenData
+import Participation
 import Registries
 import Services
 import Storage
@@ -35,6 +36,8 @@ public struct WebServices: Sendable {
     public let exchange: ExchangeNode?
     /// The open-data portal.
     public let openData: OpenDataService
+    /// Petitions.
+    public let petitions: PetitionService
     let pages: PageRenderer
     let cookies: CookieFactory
     let assets: StaticAssets
@@ -46,7 +49,7 @@ public struct WebServices: Sendable {
         contact: ContactChange, nationalSignIn: NationalSignIn?, clients: APIClientService,
         ledger: LedgerService, registries: RegistryService, workflow: WorkflowService,
         applications: ApplicationService, checkpointFile: CheckpointFile?, exchange: ExchangeNode?,
-        openData: OpenDataService
+        openData: OpenDataService, petitions: PetitionService
     ) async throws {
         self.configuration = configuration
         self.database = database
@@ -65,6 +68,7 @@ public struct WebServices: Sendable {
         self.checkpointFile = checkpointFile
         self.exchange = exchange
         self.openData = openData
+        self.petitions = petitions
         self.pages = try await PageRenderer.load(demo: configuration.seedDemoData)
         self.cookies = CookieFactory(secure: configuration.secureCookies)
         self.assets = try StaticAssets.load()

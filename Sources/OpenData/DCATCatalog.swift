@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// The portal's catalog in DCAT-AP 3: the catalog, its datasets with their distributions, the
@@ -70,8 +71,10 @@ public struct DCATCatalog: Sendable {
         graph.add(subject, "dct:title", dataset.title)
         // DCAT-AP requires a description: the title stands in when the publisher gave none.
         graph.add(subject, "dct:description", dataset.notes.values.isEmpty ? dataset.title : dataset.notes)
-        graph.add(subject, "dct:issued", .literal(Self.time(dataset.createdAt), datatype: Self.dateTime))
-        graph.add(subject, "dct:modified", .literal(Self.time(dataset.modifiedAt), datatype: Self.dateTime))
+        graph.add(
+            subject, "dct:issued", .literal(CalendarDate.utcTimestamp(dataset.createdAt), datatype: Self.dateTime))
+        graph.add(
+            subject, "dct:modified", .literal(CalendarDate.utcTimestamp(dataset.modifiedAt), datatype: Self.dateTime))
         graph.add(subject, "dcat:version", .literal(String(dataset.version)))
         graph.add(subject, "dcat:landingPage", .iri(datasetIRI(dataset)))
         for tag in dataset.tags { graph.add(subject, "dcat:keyword", .literal(tag)) }
@@ -96,7 +99,9 @@ public struct DCATCatalog: Sendable {
             graph.add(distribution, "rdf:type", .iri(RDFGraph.expand("dcat:Distribution")))
             graph.add(distribution, "dct:title", resource.name)
             if !resource.description.values.isEmpty { graph.add(distribution, "dct:description", resource.description) }
-            graph.add(distribution, "dct:modified", .literal(Self.time(resource.modifiedAt), datatype: Self.dateTime))
+            graph.add(
+                distribution, "dct:modified",
+                .literal(CalendarDate.utcTimestamp(resource.modifiedAt), datatype: Self.dateTime))
             if let license { graph.add(distribution, "dct:license", .iri(license.url)) }
             if !resource.format.isEmpty {
                 graph.add(distribution, "dct:format", .iri(Self.fileTypes + resource.format.uppercased()))
@@ -110,11 +115,5 @@ public struct DCATCatalog: Sendable {
                 graph.add(distribution, "dcat:accessURL", .iri(resource.url))
             }
         }
-    }
-
-    static func time(_ seconds: Int) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 }

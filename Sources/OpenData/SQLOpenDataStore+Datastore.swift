@@ -80,11 +80,8 @@ extension SQLOpenDataStore {
     public func publish(
         _ table: DatastoreTableName, _ info: DatastoreTable, dataset: Dataset, searchText: String, event: LedgerEvent
     ) async throws -> Bool {
-        let engine = database.engine
-        return try await database.transaction { sql in
-            guard
-                try await Self.save(
-                    dataset, searchText: searchText, event: event, ledger: ledger, engine: engine, on: sql)
+        try await database.transaction { sql in
+            guard try await Self.save(dataset, searchText: searchText, event: event, ledger: ledger, on: sql)
             else { return false }
             try await sql.raw(
                 """

@@ -78,12 +78,12 @@ public struct SQLOpenDataStore: OpenDataStore {
     public func save(_ dataset: Dataset, searchText: String, event: LedgerEvent) async throws -> Bool {
         try await database.transaction { sql in
             try await Self.save(
-                dataset, searchText: searchText, event: event, ledger: ledger, engine: database.engine, on: sql)
+                dataset, searchText: searchText, event: event, ledger: ledger, on: sql)
         }
     }
 
     static func save(
-        _ dataset: Dataset, searchText: String, event: LedgerEvent, ledger: LedgerService, engine: DatabaseEngine,
+        _ dataset: Dataset, searchText: String, event: LedgerEvent, ledger: LedgerService,
         on sql: any SQLDatabase
     ) async throws -> Bool {
         let document = dataset.canonicalJSON()

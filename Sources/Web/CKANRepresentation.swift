@@ -88,10 +88,6 @@ struct CKANRepresentation {
 
     /// CKAN's times: UTC, microseconds, no zone designator.
     static func time(_ seconds: Int) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'.000000'"
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        String(CalendarDate.utcTimestamp(seconds).dropLast()) + ".000000"
     }
 }

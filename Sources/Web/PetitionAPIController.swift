@@ -1,7 +1,6 @@
 import Core
 import Foundation
 import Hummingbird
-import OpenData
 import Participation
 import Registries
 
@@ -21,13 +20,12 @@ struct PetitionAPIController: Sendable {
             throw DomainError.notFound
         }
         let counts = try await petitions.counts(id)
-        let iso = ISO8601DateFormatter()
         let body: JSONValue = .object([
             "id": .string(petition.id), "title": .string(petition.title), "text": .string(petition.body),
             "level": .string(petition.level.rawValue), "area": .string(petition.area),
             "status": .string(petition.status.rawValue),
-            "created": .string(iso.string(from: Date(timeIntervalSince1970: TimeInterval(petition.createdAt)))),
-            "deadline": .string(iso.string(from: Date(timeIntervalSince1970: TimeInterval(petition.deadline)))),
+            "created": .string(CalendarDate.utcTimestamp(petition.createdAt)),
+            "deadline": .string(CalendarDate.utcTimestamp(petition.deadline)),
             "threshold": .number(Double(petition.threshold)), "signatures": .number(Double(petition.signatures)),
             "dutyToAnswer": .bool(petition.dutyAt != nil),
             "byDistrict": .array(

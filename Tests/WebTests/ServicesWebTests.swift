@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Identity
 import Registries
 import Services
+import Synchronization
 import TestSupport
 import Testing
 
@@ -705,7 +706,8 @@ extension Curve25519.Signing.PrivateKey {
 @Suite struct OverdueNoticeTests {
     @Test(arguments: TestEngine.available)
     func theOfficialHoldingAnOverdueCaseIsToldOnce(engine: TestEngine) async throws {
-        try await withApp(engine) { client, url async throws in
+        let applied = Mutex<String?>(nil)
+        try await withApp(engine) { client, _ async throws in
             var citizen = Browser(client)
             _ = try await citizen.signIn(PortalTests.citizen)
             let id = try await ServicesWebTests.apply(
@@ -714,6 +716,12 @@ extension Curve25519.Signing.PrivateKey {
                     "facility": "HF-001", "specialty": "family",
                     "preferredDate": Clock.system.today.adding(days: 3).description,
                 ])
+            applied.withLock { $0 = id }
+        } afterwards: { url in
+            guard let id = applied.withLock({ $0 }) else {
+                Issue.record("nothing was applied for")
+                return
+            }
             let platform = try await Platform.start(
                 AppConfiguration(databaseURL: url, bcryptCost: 4), logger: TestLog.quiet)
             do {

@@ -18,7 +18,8 @@ func withApp(
     setup: TestingSetup = .router,
     logger: Logger = TestLog.quiet,
     configure: (inout AppConfiguration) -> Void = { _ in },
-    _ body: @escaping @Sendable (any TestClientProtocol, String) async throws -> Void
+    _ body: @escaping @Sendable (any TestClientProtocol, String) async throws -> Void,
+    afterwards: (@Sendable (String) async throws -> Void)? = nil
 ) async throws {
     try await engine.withDatabaseURL { url in
         // Tests sign the same official in many times a minute, and a code already used is refused
@@ -29,6 +30,9 @@ func withApp(
         configure(&configuration)
         let app = try await buildApplication(configuration, logger: logger)
         try await app.test(setup) { client in try await body(client, url) }
+        // Once the application and its background jobs have stopped: a second platform on the same
+        // SQLite file beside them would race their pollers for the write lock.
+        try await afterwards?(url)
     }
 }
 

@@ -36,6 +36,9 @@ public enum Permission: String, Sendable, CaseIterable {
     case confirmAccounts
     /// See and run this node of the exchange layer: members' requests, services, rights, traffic.
     case manageExchange
+    /// Publish drafts for consultation and answer comments, run participatory budgets and review
+    /// their proposals, for one's own agency.
+    case runParticipation
 }
 
 /// What an API client (another agency's system) may do, granted when its token is issued.
@@ -114,8 +117,8 @@ public enum AccessPolicy {
     /// What each role adds to what every signed-in person may do.
     static let grants: [Role: Set<Permission>] = [
         .clerk: [.viewBackOffice, .readRegistries, .writeRegistries],
-        .specialist: [.viewBackOffice, .readRegistries, .writeRegistries],
-        .head: [.viewBackOffice, .readRegistries, .writeRegistries],
+        .specialist: [.viewBackOffice, .readRegistries, .writeRegistries, .runParticipation],
+        .head: [.viewBackOffice, .readRegistries, .writeRegistries, .runParticipation],
         .administrator: [
             .viewBackOffice, .manageAPIClients, .registerOnBehalf, .signCheckpoints, .manageWorkflows, .manageExchange,
         ],

@@ -61,6 +61,10 @@ public enum ParticipationError: Error, Sendable, Equatable {
     case closed
     /// Field → message.
     case invalid([String: String])
+    /// Only an official of the owning authority may do this.
+    case forbidden
+    /// A ballot's projects cost more than the budget holds.
+    case overBudget(cost: Int, total: Int)
 }
 
 /// The outcome of a signature.

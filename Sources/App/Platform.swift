@@ -116,6 +116,10 @@ public struct Platform: Sendable {
                 maximumUploadBytes: configuration.maximumDatasetUploadBytes, clock: clock)
             try await openData.ensure(
                 try await identity.agencies().map(OpenDataOrganizations.organization) + [PlatformOpenData.organization])
+            let participation = ParticipationServices(database: database, ledger: ledger, clock: clock)
+            if configuration.seedDemoData, try await DemoParticipation.seed(participation) {
+                logger.info("seeded demo consultations, petitions and budgets")
+            }
             let web = try await WebServices(
                 configuration: configuration, database: database, clock: clock, idempotency: idempotency,
                 identity: identity, authentication: authentication,
@@ -129,7 +133,7 @@ public struct Platform: Sendable {
                 clients: clients, ledger: ledger,
                 registries: registries, workflow: workflow, applications: applications, checkpointFile: checkpointFile,
                 exchange: exchange, openData: openData,
-                petitions: PetitionService(store: SQLPetitionStore(database: database, ledger: ledger), clock: clock))
+                participation: participation)
             return Platform(
                 configuration: configuration, database: database, clock: clock, idempotency: idempotency,
                 identity: identity, authentication: authentication, clients: clients, ledger: ledger,

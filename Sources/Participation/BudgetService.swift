@@ -55,6 +55,12 @@ public struct BudgetService: Sendable {
 
     public func proposals(of id: String) async throws -> [BudgetProposal] { try await store.proposals(of: id) }
 
+    /// Whether `person` has voted in budget `id`.
+    public func hasVoted(_ id: String, _ person: Principal) async throws -> Bool {
+        guard let (_, key) = try await store.budget(id) else { return false }
+        return try await store.hasVoted(id, voter: PetitionService.pseudonym(person.pin, key: key))
+    }
+
     /// Proposes a project while the budget takes proposals.
     public func propose(_ id: String, title: String, body: String, cost: Int, by person: Principal) async throws
         -> BudgetProposal

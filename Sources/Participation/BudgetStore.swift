@@ -16,6 +16,8 @@ public protocol BudgetStore: Sendable {
     ) async throws -> Bool
     /// Moves the budget from `from` to `to`; false if it was not in `from`.
     func advance(_ budgetID: String, from: Budget.Phase, to: Budget.Phase, event: LedgerEvent) async throws -> Bool
+    /// Whether `voter` (a pseudonym) has cast a ballot in the budget.
+    func hasVoted(_ budgetID: String, voter: String) async throws -> Bool
     /// Counts one ballot per voter: stores it, adds one vote to each chosen proposal and appends
     /// `events`, in one transaction. Nil if the budget is not voting at `now`.
     func cast(_ budgetID: String, voter: String, choices: [String], now: Int, events: [LedgerEvent]) async throws

@@ -98,6 +98,15 @@ public struct PetitionService: Sendable {
         return total
     }
 
+    /// Petitions people can see, newest first.
+    public func petitions(limit: Int = 50) async throws -> [Petition] { try await store.petitions(limit: limit) }
+
+    /// Whether `person` has signed petition `id`.
+    public func hasSigned(_ id: String, _ person: Principal) async throws -> Bool {
+        guard let (_, key) = try await store.petition(id) else { return false }
+        return try await store.hasSigned(id, signer: Self.pseudonym(person.pin, key: key))
+    }
+
     public func counts(_ id: String) async throws -> [(region: String, district: String, signatures: Int)] {
         try await store.counts(id)
     }

@@ -16,6 +16,10 @@ public protocol PetitionStore: Sendable {
     /// Removes a signature and appends `event`; the new total, or nil if there was none to remove
     /// (or the petition is not open).
     func withdraw(_ petitionID: String, signer: String, now: Int, event: LedgerEvent) async throws -> Int?
+    /// Petitions people can see (not hidden), newest first.
+    func petitions(limit: Int) async throws -> [Petition]
+    /// Whether `signer` (a pseudonym) has a counted signature on the petition.
+    func hasSigned(_ petitionID: String, signer: String) async throws -> Bool
     /// Signatures by region and district.
     func counts(_ petitionID: String) async throws -> [(region: String, district: String, signatures: Int)]
 }

@@ -139,6 +139,14 @@ public struct SQLBudgetStore: BudgetStore {
         }
     }
 
+    public func hasVoted(_ budgetID: String, voter: String) async throws -> Bool {
+        try await database.withConnection { sql in
+            try await sql.raw(
+                "SELECT 1 AS found FROM participation_ballots WHERE budget_id = \(bind: budgetID) AND voter = \(bind: voter)"
+            ).first() != nil
+        }
+    }
+
     public func cast(_ budgetID: String, voter: String, choices: [String], now: Int, events: [LedgerEvent]) async throws
         -> BallotOutcome?
     {

@@ -34,21 +34,46 @@ public struct SQLPetitionStore: PetitionStore {
         try await database.withConnection { sql in
             guard let row = try await sql.raw("SELECT * FROM participation_petitions WHERE id = \(bind: id)").first()
             else { return nil }
-            let petition = Petition(
-                id: try row.decode(column: "id", as: String.self),
-                level: Petition.Level(rawValue: try row.decode(column: "level", as: String.self)) ?? .national,
-                area: try row.decode(column: "area", as: String.self),
-                title: try row.decode(column: "title", as: String.self),
-                body: try row.decode(column: "body", as: String.self),
-                author: try row.decode(column: "author", as: String.self),
-                status: Petition.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .hidden,
-                createdAt: try row.decode(column: "created_at", as: Int.self),
-                deadline: try row.decode(column: "deadline", as: Int.self),
-                threshold: try row.decode(column: "threshold", as: Int.self),
-                signatures: try row.decode(column: "signatures", as: Int.self),
-                dutyAt: try row.decode(column: "duty_at", as: Int?.self))
-            return (petition, try row.decode(column: "signer_key", as: String.self))
+            return (try Self.petition(row), try row.decode(column: "signer_key", as: String.self))
         }
+    }
+
+    public func petitions(limit: Int) async throws -> [Petition] {
+        try await database.withConnection { sql in
+            try await sql.raw(
+                """
+                SELECT * FROM participation_petitions WHERE status <> 'hidden' ORDER BY created_at DESC, id
+                LIMIT \(literal: max(1, limit))
+                """
+            ).all().map(Self.petition)
+        }
+    }
+
+    public func hasSigned(_ petitionID: String, signer: String) async throws -> Bool {
+        try await database.withConnection { sql in
+            try await sql.raw(
+                """
+                SELECT 1 AS found FROM participation_signatures WHERE petition_id = \(bind: petitionID)
+                  AND signer = \(bind: signer)
+                """
+            ).first() != nil
+        }
+    }
+
+    private static func petition(_ row: any SQLRow) throws -> Petition {
+        Petition(
+            id: try row.decode(column: "id", as: String.self),
+            level: Petition.Level(rawValue: try row.decode(column: "level", as: String.self)) ?? .national,
+            area: try row.decode(column: "area", as: String.self),
+            title: try row.decode(column: "title", as: String.self),
+            body: try row.decode(column: "body", as: String.self),
+            author: try row.decode(column: "author", as: String.self),
+            status: Petition.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .hidden,
+            createdAt: try row.decode(column: "created_at", as: Int.self),
+            deadline: try row.decode(column: "deadline", as: Int.self),
+            threshold: try row.decode(column: "threshold", as: Int.self),
+            signatures: try row.decode(column: "signatures", as: Int.self),
+            dutyAt: try row.decode(column: "duty_at", as: Int?.self))
     }
 
     public func sign(

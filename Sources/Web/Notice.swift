@@ -21,6 +21,12 @@ enum Notice: String, CaseIterable, Sendable {
     case memberApproved = "exchange_member_approved"
     case memberRefused = "exchange_member_refused"
     case eventQueued = "exchange_event_requeued"
+    case petitionSigned = "petition_signed"
+    case petitionAlreadySigned = "petition_already_signed"
+    case petitionWithdrawn = "petition_withdrawn"
+    case commentPosted = "comment_posted"
+    case ballotCast = "ballot_cast"
+    case ballotAlreadyCast = "ballot_already_cast"
 
     /// The cookie that carries the name from the redirect to the page.
     static let cookie = "tk_notice"

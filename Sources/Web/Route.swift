@@ -100,6 +100,16 @@ enum Route: String, CaseIterable, Sendable {
     case apiSchemas = "/api/v1/registries/{registry}/schemas"
     case apiPetition = "/api/v1/petitions/{id}"
 
+    // MARK: e-participation
+    case participation = "/participation"
+    case petition = "/petitions/{id}"
+    case petitionSign = "/petitions/{id}/sign"
+    case petitionWithdraw = "/petitions/{id}/withdraw"
+    case consultation = "/consultations/{id}"
+    case consultationComment = "/consultations/{id}/comments"
+    case budget = "/budgets/{id}"
+    case budgetBallot = "/budgets/{id}/ballot"
+
     // MARK: exchange layer (X-Road message protocol for REST)
     case exchangeRelay = "/r1/**"
     case exchangeInbound = "/exchange/in/**"

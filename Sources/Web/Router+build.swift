@@ -73,7 +73,8 @@ private func makeRouter(_ s: WebServices, routes: RouteIndex) -> Router<AppReque
     CKANController(openData: s.openData, clock: s.clock).register(on: areas)
     OpenDataPortalController(openData: s.openData, pages: s.pages).register(on: areas)
     OpenDataStandardsController(openData: s.openData).register(on: areas)
-    PetitionAPIController(petitions: s.petitions).register(on: areas)
+    PetitionAPIController(petitions: s.participation.petitions).register(on: areas)
+    ParticipationController(identity: s.identity, participation: s.participation, pages: s.pages).register(on: areas)
     if let exchange = s.exchange {
         ExchangeController(node: exchange).register(on: areas)
         ExchangeAdminController(node: exchange, pages: s.pages).register(on: areas)

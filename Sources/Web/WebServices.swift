@@ -36,8 +36,8 @@ public struct WebServices: Sendable {
     public let exchange: ExchangeNode?
     /// The open-data portal.
     public let openData: OpenDataService
-    /// Petitions.
-    public let petitions: PetitionService
+    /// Petitions, consultations on drafts, participatory budgets.
+    public let participation: ParticipationServices
     let pages: PageRenderer
     let cookies: CookieFactory
     let assets: StaticAssets
@@ -49,7 +49,7 @@ public struct WebServices: Sendable {
         contact: ContactChange, nationalSignIn: NationalSignIn?, clients: APIClientService,
         ledger: LedgerService, registries: RegistryService, workflow: WorkflowService,
         applications: ApplicationService, checkpointFile: CheckpointFile?, exchange: ExchangeNode?,
-        openData: OpenDataService, petitions: PetitionService
+        openData: OpenDataService, participation: ParticipationServices
     ) async throws {
         self.configuration = configuration
         self.database = database
@@ -68,7 +68,7 @@ public struct WebServices: Sendable {
         self.checkpointFile = checkpointFile
         self.exchange = exchange
         self.openData = openData
-        self.petitions = petitions
+        self.participation = participation
         self.pages = try await PageRenderer.load(demo: configuration.seedDemoData)
         self.cookies = CookieFactory(secure: configuration.secureCookies)
         self.assets = try StaticAssets.load()

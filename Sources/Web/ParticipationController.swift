@@ -1,0 +1,240 @@
+import Core
+import Hummingbird
+import Identity
+import Participation
+
+/// E-participation for people: the list of consultations, petitions and budgets; a draft's page
+/// where anyone signed in comments on a passage or replies; a petition's page to sign or withdraw;
+/// a budget's page to cast one approval ballot. Signing and voting need substantial assurance and
+/// take the person's region and district from the population register, never from the form.
+struct ParticipationController: Sendable {
+    let identity: IdentityService
+    let participation: ParticipationServices
+    let pages: PageRenderer
+
+    func register(on router: some RouterMethods<AppRequestContext>) {
+        router.get(Route.participation.pattern, use: hub)
+        router.get(Route.petition.pattern, use: petition)
+        router.post(Route.petitionSign.pattern, use: sign)
+        router.post(Route.petitionWithdraw.pattern, use: withdraw)
+        router.get(Route.consultation.pattern, use: consultation)
+        router.post(Route.consultationComment.pattern, use: comment)
+        router.get(Route.budget.pattern, use: budget)
+        router.post(Route.budgetBallot.pattern, use: ballot)
+    }
+
+    @Sendable func hub(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let model = ParticipationHubPage.make(
+            consultations: try await participation.consultations.consultations(),
+            petitions: try await participation.petitions.petitions(), budgets: try await participation.budgets.budgets(),
+            now: Clock.system.seconds, language: context.language)
+        return pages.render("participation", titleKey: "participation_heading", request: request, context: context, page: model)
+    }
+
+    // MARK: petitions
+
+    @Sendable func petition(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await renderPetition(request, context: context, status: .ok, error: nil)
+    }
+
+    private func renderPetition(
+        _ request: Request, context: AppRequestContext, status: HTTPResponse.Status, error: String?
+    ) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        guard id.count <= 64, let petition = try? await participation.petitions.petition(id), petition.status != .hidden
+        else { throw DomainError.notFound }
+        let signed = try await context.principal.asyncMap { try await participation.petitions.hasSigned(id, $0) }
+        let model = PetitionPageModel.make(
+            petition, counts: try await participation.petitions.counts(id), regions: try await identity.regions(),
+            principal: context.principal, signed: signed ?? false, error: error, now: Clock.system.seconds,
+            path: request.uri.path, language: context.language)
+        return pages.render(
+            "petition", titleKey: "petition_heading", request: request, context: context, status: status, page: model,
+            errors: error.map { ErrorSummary(message: $0, target: "sign-petition") } ?? .none,
+            naming: "— " + petition.title)
+    }
+
+    @Sendable func sign(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try PortalController.signedIn(context)
+        let id = context.parameters.get("id") ?? ""
+        let path = Route.petition.path(id)
+        do {
+            let (region, district) = try await residence(principal)
+            let outcome = try await participation.petitions.sign(id, by: principal, region: region, district: district)
+            if case .alreadySigned = outcome { return .seeOther(path, notice: .petitionAlreadySigned) }
+            return .seeOther(path, notice: .petitionSigned)
+        } catch let error as ParticipationError {
+            if error == .notFound { throw DomainError.notFound }
+            return try await renderPetition(
+                request, context: context, status: Self.status(error), error: message(error, context.language))
+        }
+    }
+
+    @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try PortalController.signedIn(context)
+        let id = context.parameters.get("id") ?? ""
+        do {
+            _ = try await participation.petitions.withdraw(id, by: principal)
+            return .seeOther(Route.petition.path(id), notice: .petitionWithdrawn)
+        } catch let error as ParticipationError {
+            if error == .notFound { throw DomainError.notFound }
+            return try await renderPetition(
+                request, context: context, status: Self.status(error), error: message(error, context.language))
+        }
+    }
+
+    /// Where the person lives by the population register: region and district codes.
+    private func residence(_ principal: Principal) async throws -> (String, String) {
+        let district = try await identity.person(pin: principal.pin)?.districtCode ?? ""
+        let region = try await identity.regions().first { $0.districts.contains { $0.code == district } }?.code
+        return (region ?? "unknown", district.isEmpty ? "unknown" : district)
+    }
+
+    // MARK: consultations
+
+    @Sendable func consultation(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await renderConsultation(request, context: context, status: .ok, problem: nil)
+    }
+
+    private func renderConsultation(
+        _ request: Request, context: AppRequestContext, status: HTTPResponse.Status,
+        problem: ConsultationPageModel.FormProblem?
+    ) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        guard let consultation = try? await participation.consultations.consultation(id) else {
+            throw DomainError.notFound
+        }
+        let versions = try await participation.consultations.versions(of: id)
+        let query = request.uri.queryParameters
+        let compare = query["compare"].flatMap { RequestNumber.parse($0, in: 1...10_000) }
+        let diff = try await compare.asyncMap {
+            try? await participation.consultations.diff(id, from: $0, to: consultation.currentVersion)
+        }
+        let authority = try await identity.agencies().first { $0.code == consultation.authority }
+        let model = ConsultationPageModel.make(
+            consultation, versions: versions, comments: try await participation.consultations.comments(of: id),
+            authority: authority?.name.text(context.language) ?? consultation.authority,
+            compare: diff.flatMap { $0 }.map { (compare ?? 0, $0) }, signedIn: context.principal != nil,
+            problem: problem, now: Clock.system.seconds, path: request.uri.path, language: context.language)
+        return pages.render(
+            "consultation", titleKey: "consultation_heading", request: request, context: context, status: status,
+            page: model,
+            errors: problem.map { ErrorSummary(message: $0.message, target: model.shows($0) ? $0.field : nil) } ?? .none,
+            naming: "— " + consultation.title)
+    }
+
+    @Sendable func comment(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try PortalController.signedIn(context)
+        let id = context.parameters.get("id") ?? ""
+        let form = try await FormData.read(request)
+        let parent = form["parent"].isEmpty ? nil : String(form["parent"].prefix(64))
+        let passage = RequestNumber.parse(form["passage"], in: 0...100_000) ?? -1
+        do {
+            let comment = try await participation.consultations.comment(
+                on: id, passage: passage, quote: form["quote"], text: form["text"], replyingTo: parent, by: principal)
+            return .seeOther(Route.consultation.path(id) + "#comment-\(comment.id)", notice: .commentPosted)
+        } catch let error as ParticipationError {
+            if error == .notFound { throw DomainError.notFound }
+            let field = Self.fields(error).first ?? "text"
+            return try await renderConsultation(
+                request, context: context, status: Self.status(error),
+                problem: ConsultationPageModel.FormProblem(
+                    passage: passage, parent: parent, field: (parent.map { "reply-\($0)" } ?? "passage-\(passage)") + "-\(field == "quote" ? "quote" : "text")",
+                    message: message(error, context.language), text: String(form["text"].prefix(5_000)),
+                    quote: String(form["quote"].prefix(500))))
+        }
+    }
+
+    // MARK: budgets
+
+    @Sendable func budget(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await renderBudget(request, context: context, status: .ok, error: nil, chosen: [])
+    }
+
+    private func renderBudget(
+        _ request: Request, context: AppRequestContext, status: HTTPResponse.Status, error: String?, chosen: Set<String>
+    ) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        guard let budget = try? await participation.budgets.budget(id) else { throw DomainError.notFound }
+        let voted = try await context.principal.asyncMap { try await participation.budgets.hasVoted(id, $0) }
+        let model = BudgetPageModel.make(
+            budget, results: try await participation.budgets.results(id),
+            proposals: try await participation.budgets.proposals(of: id), principal: context.principal,
+            voted: voted ?? false, chosen: chosen, error: error, now: Clock.system.seconds, path: request.uri.path,
+            language: context.language)
+        return pages.render(
+            "budget", titleKey: "budget_heading", request: request, context: context, status: status, page: model,
+            errors: error.map { ErrorSummary(message: $0, target: "choices") } ?? .none, naming: "— " + budget.title)
+    }
+
+    @Sendable func ballot(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try PortalController.signedIn(context)
+        let id = context.parameters.get("id") ?? ""
+        let choices = Array(try await FormData.read(request).all("choices").prefix(200))
+        do {
+            let (region, _) = try await residence(principal)
+            let outcome = try await participation.budgets.vote(id, for: choices, by: principal, region: region)
+            return .seeOther(Route.budget.path(id), notice: outcome == .cast ? .ballotCast : .ballotAlreadyCast)
+        } catch let error as ParticipationError {
+            if error == .notFound { throw DomainError.notFound }
+            return try await renderBudget(
+                request, context: context, status: Self.status(error), error: message(error, context.language),
+                chosen: Set(choices))
+        }
+    }
+
+    // MARK: errors
+
+    static func status(_ error: ParticipationError) -> HTTPResponse.Status {
+        switch error {
+        case .notFound: .notFound
+        case .forbidden, .assuranceTooLow: .forbidden
+        case .closed: .conflict
+        case .invalid, .overBudget: .unprocessableContent
+        }
+    }
+
+    static func fields(_ error: ParticipationError) -> [String] {
+        if case .invalid(let fields) = error { return fields.keys.sorted() }
+        return []
+    }
+
+    /// The reader's words for what went wrong: one catalog key per field or kind.
+    func message(_ error: ParticipationError, _ language: Language) -> String {
+        let catalog = Catalog.shipped
+        switch error {
+        case .notFound: return catalog.text("participation_error_not_found", language)
+        case .forbidden: return catalog.text("participation_error_forbidden", language)
+        case .assuranceTooLow: return catalog.text("participation_error_assurance", language)
+        case .closed: return catalog.text("participation_error_closed", language)
+        case .overBudget(let cost, let total):
+            return catalog.text("participation_error_over_budget", language)
+                .replacingOccurrences(of: "{cost}", with: Money.som(cost, language))
+                .replacingOccurrences(of: "{total}", with: Money.som(total, language))
+        case .invalid(let fields):
+            let field = fields.keys.sorted().first ?? "text"
+            return catalog.text("participation_error_\(field)", language)
+        }
+    }
+}
+
+extension Optional {
+    /// `transform` of the wrapped value, awaited, or nil.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
+
+/// Amounts of money as people read them: digits in groups of three, then the currency.
+enum Money {
+    static func som(_ amount: Int, _ language: Language) -> String {
+        let digits = String(amount.magnitude)
+        var grouped = ""
+        for (offset, digit) in digits.enumerated() {
+            if offset > 0, (digits.count - offset) % 3 == 0 { grouped += language == .en ? "," : "\u{202F}" }
+            grouped.append(digit)
+        }
+        return (amount < 0 ? "−" : "") + grouped + " " + Catalog.shipped.text("currency_som", language)
+    }
+}

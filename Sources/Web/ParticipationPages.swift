@@ -1,0 +1,337 @@
+import Core
+import Foundation
+import Identity
+import Participation
+
+/// `/participation`: what people can take part in now.
+struct ParticipationHubPage: Encodable, Sendable {
+    /// One consultation, petition or budget in a list.
+    struct Item: Encodable, Sendable {
+        var href: String
+        var title: String
+        var status: String
+        var detail: String
+    }
+    var consultations: [Item]
+    var petitions: [Item]
+    var budgets: [Item]
+    var hasConsultations: Bool { !consultations.isEmpty }
+    var hasPetitions: Bool { !petitions.isEmpty }
+    var hasBudgets: Bool { !budgets.isEmpty }
+
+    private enum CodingKeys: String, CodingKey {
+        case consultations, petitions, budgets, hasConsultations, hasPetitions, hasBudgets
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(consultations, forKey: .consultations)
+        try container.encode(petitions, forKey: .petitions)
+        try container.encode(budgets, forKey: .budgets)
+        try container.encode(hasConsultations, forKey: .hasConsultations)
+        try container.encode(hasPetitions, forKey: .hasPetitions)
+        try container.encode(hasBudgets, forKey: .hasBudgets)
+    }
+
+    static func make(
+        consultations: [Consultation], petitions: [Petition], budgets: [Budget], now: Int, language: Language
+    ) -> ParticipationHubPage {
+        let catalog = Catalog.shipped
+        return ParticipationHubPage(
+            consultations: consultations.map {
+                Item(
+                    href: Route.consultation.path($0.id), title: $0.title,
+                    status: catalog.text(
+                        $0.takesComments(at: now) ? "consultation_status_comments" : "consultation_status_closed",
+                        language),
+                    detail: catalog.text("consultation_comments_until", language).replacingOccurrences(
+                        of: "{date}", with: DisplayTime.dateTime($0.commentsUntil, language)))
+            },
+            petitions: petitions.map {
+                Item(
+                    href: Route.petition.path($0.id), title: $0.title,
+                    status: catalog.text(
+                        $0.status == .open && now < $0.deadline ? "petition_status_open" : "petition_status_closed",
+                        language),
+                    detail: catalog.count("petition_signatures", $0.signatures, language))
+            },
+            budgets: budgets.map {
+                Item(
+                    href: Route.budget.path($0.id), title: $0.title,
+                    status: catalog.text("budget_phase_\($0.phase.rawValue)", language),
+                    detail: Money.som($0.total, language))
+            })
+    }
+}
+
+/// `/petitions/{id}`: the text, the figures, signatures by region as a chart, and the signing form.
+struct PetitionPageModel: Encodable, Sendable {
+    var heading: String
+    var paragraphs: [String]
+    var signatures: String
+    var threshold: String
+    var deadline: String
+    var open: Bool
+    var dutyToAnswer: Bool
+    /// Signatures by region (inline SVG), nil before the first.
+    var chart: String?
+    var chartTitle: String
+    var signedIn: Bool
+    var lowAssurance: Bool
+    var signed: Bool
+    var error: String?
+    var signInHref: String
+    var signHref: String
+    var withdrawHref: String
+
+    static func make(
+        _ petition: Petition, counts: [(region: String, district: String, signatures: Int)], regions: [Region],
+        principal: Principal?, signed: Bool, error: String?, now: Int, path: String, language: Language
+    ) -> PetitionPageModel {
+        let catalog = Catalog.shipped
+        var byRegion: [String: Int] = [:]
+        for count in counts { byRegion[count.region, default: 0] += count.signatures }
+        let names = Dictionary(uniqueKeysWithValues: regions.map { ($0.code, $0.name.text(language)) })
+        let title = catalog.text("petition_chart_title", language)
+        let rows = byRegion.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map {
+            region, count in
+            let shown = SmallCounts.cell(count)
+            return (
+                label: names[region] ?? catalog.text("petition_region_unknown", language),
+                value: shown.isEmpty ? 0 : Double(count),
+                text: shown.isEmpty ? catalog.text("petition_fewer_than_five", language) : shown
+            )
+        }
+        return PetitionPageModel(
+            heading: petition.title, paragraphs: DraftVersion.passages(of: petition.body),
+            signatures: catalog.count("petition_signatures", petition.signatures, language),
+            threshold: catalog.count("petition_threshold", petition.threshold, language),
+            deadline: DisplayTime.dateTime(petition.deadline, language),
+            open: petition.status == .open && now < petition.deadline, dutyToAnswer: petition.dutyAt != nil,
+            chart: rows.isEmpty ? nil : BarChart.svg(title: title, rows: rows), chartTitle: title,
+            signedIn: principal != nil, lowAssurance: (principal?.assurance ?? .substantial) < .substantial,
+            signed: signed, error: error, signInHref: Route.signIn.path(query: [("next", path)]),
+            signHref: Route.petitionSign.path(petition.id), withdrawHref: Route.petitionWithdraw.path(petition.id))
+    }
+}
+
+/// `/consultations/{id}`: the draft's current text passage by passage, each with its comments,
+/// replies and a form to comment; the versions, a comparison, and the authority's answers.
+struct ConsultationPageModel: Encodable, Sendable {
+    /// A form that came back with a problem, to show beside it with what was typed.
+    struct FormProblem: Sendable {
+        var passage: Int
+        var parent: String?
+        /// The id of the field the message is about.
+        var field: String
+        var message: String
+        var text: String
+        var quote: String
+    }
+
+    /// One comment with its replies.
+    struct Thread: Encodable, Sendable {
+        var id: String
+        var author: String
+        var time: String
+        var quote: String?
+        var body: String
+        var handling: String?
+        var response: String
+        var replies: [Reply]
+        var replyError: String?
+        var replyText: String
+        var replyOpen: Bool
+    }
+
+    /// A reply in a thread.
+    struct Reply: Encodable, Sendable {
+        var id: String
+        var author: String
+        var time: String
+        var body: String
+    }
+
+    /// One passage of the text with its threads and form.
+    struct Passage: Encodable, Sendable {
+        var index: Int
+        var number: String
+        var text: String
+        var threads: [Thread]
+        var count: String
+        var error: String?
+        var errorOnQuote: Bool
+        var typed: String
+        var quote: String
+        var formOpen: Bool
+    }
+
+    /// A version in the list.
+    struct Version: Encodable, Sendable {
+        var label: String
+        var note: String?
+        var compareHref: String?
+    }
+
+    /// A passage of a comparison.
+    struct DiffLine: Encodable, Sendable {
+        var text: String
+        var added: Bool
+        var removed: Bool
+    }
+
+    var heading: String
+    var authority: String
+    var status: String
+    var open: Bool
+    var signedIn: Bool
+    var signInHref: String
+    var commentHref: String
+    var passages: [Passage]
+    var earlier: [Thread]
+    var hasEarlier: Bool
+    var versions: [Version]
+    var diff: [DiffLine]
+    var diffHeading: String?
+
+    /// Whether the page shows the form `problem` came from (a passage of the current text, or a
+    /// thread on it), so the message can stand beside it; otherwise it is only in the summary.
+    func shows(_ problem: FormProblem) -> Bool {
+        passages.contains { $0.error != nil || $0.threads.contains { $0.replyError != nil } }
+    }
+
+    static func make(
+        _ consultation: Consultation, versions: [DraftVersion], comments: [DraftComment], authority: String,
+        compare: (Int, [TextDiff.Line])?, signedIn: Bool, problem: FormProblem?, now: Int, path: String,
+        language: Language
+    ) -> ConsultationPageModel {
+        let catalog = Catalog.shipped
+        let current = versions.last
+        let replies = Dictionary(grouping: comments.filter { $0.parentID != nil }) { $0.parentID ?? "" }
+        let thread = { (comment: DraftComment) -> Thread in
+            Thread(
+                id: comment.id, author: comment.authorName, time: DisplayTime.dateTime(comment.createdAt, language),
+                quote: comment.quote.isEmpty ? nil : comment.quote, body: comment.body,
+                handling: comment.handling.map { catalog.text("comment_handling_\($0.rawValue)", language) },
+                response: comment.response,
+                replies: (replies[comment.id] ?? []).map {
+                    Reply(
+                        id: $0.id, author: $0.authorName, time: DisplayTime.dateTime($0.createdAt, language),
+                        body: $0.body)
+                },
+                replyError: problem?.parent == comment.id ? problem?.message : nil,
+                replyText: problem?.parent == comment.id ? problem?.text ?? "" : "",
+                replyOpen: problem?.parent == comment.id)
+        }
+        let topLevel = comments.filter { $0.parentID == nil }
+        let passages = (current?.passages ?? []).enumerated().map { index, text in
+            let threads = topLevel.filter { $0.version == current?.number && $0.passage == index }.map(thread)
+            let mine = problem.map { $0.parent == nil && $0.passage == index } ?? false
+            return Passage(
+                index: index, number: String(index + 1), text: text, threads: threads,
+                count: catalog.count("consultation_comment_count", threads.count, language),
+                error: mine ? problem?.message : nil, errorOnQuote: mine && (problem?.field.hasSuffix("-quote") ?? false),
+                typed: mine ? problem?.text ?? "" : "", quote: mine ? problem?.quote ?? "" : "", formOpen: mine)
+        }
+        let status =
+            consultation.takesComments(at: now)
+            ? catalog.text("consultation_comments_until", language).replacingOccurrences(
+                of: "{date}", with: DisplayTime.dateTime(consultation.commentsUntil, language))
+            : catalog.text("consultation_status_closed", language)
+        return ConsultationPageModel(
+            heading: consultation.title, authority: authority, status: status,
+            open: consultation.takesComments(at: now), signedIn: signedIn,
+            signInHref: Route.signIn.path(query: [("next", path)]),
+            commentHref: Route.consultationComment.path(consultation.id), passages: passages,
+            earlier: topLevel.filter { $0.version != current?.number }.map(thread),
+            hasEarlier: topLevel.contains { $0.version != current?.number },
+            versions: versions.map { version in
+                Version(
+                    label: catalog.text(version.isFinal ? "consultation_version_final" : "consultation_version", language)
+                        .replacingOccurrences(of: "{n}", with: String(version.number))
+                        .replacingOccurrences(of: "{date}", with: DisplayTime.dateTime(version.publishedAt, language)),
+                    note: version.note.isEmpty ? nil : version.note,
+                    compareHref: version.number == consultation.currentVersion
+                        ? nil : Route.consultation.path(consultation.id) + "?compare=\(version.number)#changes")
+            },
+            diff: (compare?.1 ?? []).map {
+                DiffLine(text: $0.text, added: $0.kind == .added, removed: $0.kind == .removed)
+            },
+            diffHeading: compare.map {
+                catalog.text("consultation_changes_since", language).replacingOccurrences(of: "{n}", with: String($0.0))
+            })
+    }
+}
+
+/// `/budgets/{id}`: the projects with their costs, the ballot while voting, the results after.
+struct BudgetPageModel: Encodable, Sendable {
+    /// A project in the list, and as a choice on the ballot.
+    struct Project: Encodable, Sendable {
+        var id: String
+        var title: String
+        var body: String
+        var cost: String
+        var feasibility: String
+        var review: String?
+        var feasible: Bool
+        var checked: Bool
+        var votes: String?
+        var funded: Bool
+    }
+
+    var heading: String
+    var total: String
+    var phase: String
+    var voting: Bool
+    var closed: Bool
+    var votingUntil: String
+    var ballots: String
+    var projects: [Project]
+    var chart: String?
+    var chartTitle: String
+    var signedIn: Bool
+    var lowAssurance: Bool
+    var voted: Bool
+    var error: String?
+    var signInHref: String
+    var ballotHref: String
+
+    static func make(
+        _ budget: Budget, results: [(proposal: BudgetProposal, funded: Bool)], proposals: [BudgetProposal],
+        principal: Principal?, voted: Bool, chosen: Set<String>, error: String?, now: Int, path: String,
+        language: Language
+    ) -> BudgetPageModel {
+        let catalog = Catalog.shipped
+        let funded = Set(results.filter(\.funded).map(\.proposal.id))
+        let closed = budget.phase == .closed
+        let title = catalog.text("budget_chart_title", language)
+        return BudgetPageModel(
+            heading: budget.title, total: Money.som(budget.total, language),
+            phase: catalog.text("budget_phase_\(budget.phase.rawValue)", language),
+            voting: budget.phase == .voting && now < budget.votingUntil, closed: closed,
+            votingUntil: DisplayTime.dateTime(budget.votingUntil, language),
+            ballots: catalog.count("budget_ballots", budget.ballots, language),
+            projects: proposals.map { proposal in
+                Project(
+                    id: proposal.id, title: proposal.title, body: proposal.body,
+                    cost: Money.som(proposal.cost, language),
+                    feasibility: catalog.text("budget_feasibility_\(proposal.feasibility.rawValue)", language),
+                    review: proposal.review.isEmpty ? nil : proposal.review, feasible: proposal.feasibility == .feasible,
+                    checked: chosen.contains(proposal.id),
+                    votes: closed ? catalog.count("budget_approvals", proposal.votes, language) : nil,
+                    funded: closed && funded.contains(proposal.id))
+            },
+            chart: closed && !results.isEmpty
+                ? BarChart.svg(
+                    title: title,
+                    rows: results.map {
+                        (
+                            label: $0.proposal.title, value: Double($0.proposal.votes),
+                            text: catalog.count("budget_approvals", $0.proposal.votes, language)
+                        )
+                    }) : nil,
+            chartTitle: title, signedIn: principal != nil,
+            lowAssurance: (principal?.assurance ?? .substantial) < .substantial, voted: voted, error: error,
+            signInHref: Route.signIn.path(query: [("next", path)]), ballotHref: Route.budgetBallot.path(budget.id))
+    }
+}

@@ -116,7 +116,21 @@ public struct Platform: Sendable {
                 maximumUploadBytes: configuration.maximumDatasetUploadBytes, clock: clock)
             try await openData.ensure(
                 try await identity.agencies().map(OpenDataOrganizations.organization) + [PlatformOpenData.organization])
-            let participation = ParticipationServices(database: database, ledger: ledger, clock: clock)
+            let participation = ParticipationServices(
+                database: database, ledger: ledger, clock: clock,
+                residence: { pin in
+                    let district = try await database.transaction { sql in
+                        try await registryStore.entry(
+                            of: pin, purpose: PlatformPurpose.participation.legalBasis, agency: "SRS",
+                            system: "portal", on: sql, now: clock.seconds)?.districtCode
+                    }
+                    guard let district, !district.isEmpty,
+                        let region = try await identity.regions().first(where: {
+                            $0.districts.contains { $0.code == district }
+                        })
+                    else { return nil }
+                    return (region.code, district)
+                })
             if configuration.seedDemoData, try await DemoParticipation.seed(participation) {
                 logger.info("seeded demo consultations, petitions and budgets")
             }

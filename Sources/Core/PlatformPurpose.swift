@@ -16,6 +16,8 @@ public enum PlatformPurpose: Sendable, Equatable {
     case identityChecked
     /// The person looked at what the registers hold about them.
     case ownRecords
+    /// Where the person lives was read to count their signature or ballot by region.
+    case participation
 
     private static let prefix = "tk:"
 
@@ -29,6 +31,7 @@ public enum PlatformPurpose: Sendable, Equatable {
         case .activationCode: "\(Self.prefix)activation_code"
         case .identityChecked: "\(Self.prefix)identity_checked"
         case .ownRecords: "\(Self.prefix)own_records"
+        case .participation: "\(Self.prefix)participation"
         }
     }
 

@@ -9,11 +9,14 @@ public struct RegisterEntry: Sendable, Equatable {
     public var givenName: String
     /// Empty when the register holds no phone number.
     public var phone: String
+    /// Where the person lives (a district code); empty when the register does not say.
+    public var districtCode: String
 
-    public init(familyName: String, givenName: String, phone: String) {
+    public init(familyName: String, givenName: String, phone: String, districtCode: String = "") {
         self.familyName = familyName
         self.givenName = givenName
         self.phone = phone
+        self.districtCode = districtCode
     }
 }
 

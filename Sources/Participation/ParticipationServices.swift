@@ -7,8 +7,16 @@ public struct ParticipationServices: Sendable {
     public let petitions: PetitionService
     public let consultations: ConsultationService
     public let budgets: BudgetService
+    /// Where a person lives by the population register (region and district codes), read with the
+    /// purpose `PlatformPurpose.participation` so that it shows in their "who looked at my data";
+    /// nil when the register does not say.
+    public let residence: @Sendable (_ pin: String) async throws -> (region: String, district: String)?
 
-    public init(database: Database, ledger: LedgerService, clock: Clock) {
+    public init(
+        database: Database, ledger: LedgerService, clock: Clock,
+        residence: @escaping @Sendable (_ pin: String) async throws -> (region: String, district: String)?
+    ) {
+        self.residence = residence
         petitions = PetitionService(store: SQLPetitionStore(database: database, ledger: ledger), clock: clock)
         consultations = ConsultationService(
             store: SQLConsultationStore(database: database, ledger: ledger), clock: clock)

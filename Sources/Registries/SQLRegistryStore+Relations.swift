@@ -59,6 +59,8 @@ extension SQLRegistryStore: PopulationRegister {
             if case .string(let value)? = content[field] { return value }
             return ""
         }
-        return RegisterEntry(familyName: text("familyName"), givenName: text("givenName"), phone: text("phone"))
+        return RegisterEntry(
+            familyName: text("familyName"), givenName: text("givenName"), phone: text("phone"),
+            districtCode: text("districtCode"))
     }
 }

@@ -26,9 +26,11 @@ struct ParticipationController: Sendable {
     @Sendable func hub(_ request: Request, context: AppRequestContext) async throws -> Response {
         let model = ParticipationHubPage.make(
             consultations: try await participation.consultations.consultations(),
-            petitions: try await participation.petitions.petitions(), budgets: try await participation.budgets.budgets(),
+            petitions: try await participation.petitions.petitions(),
+            budgets: try await participation.budgets.budgets(),
             now: Clock.system.seconds, language: context.language)
-        return pages.render("participation", titleKey: "participation_heading", request: request, context: context, page: model)
+        return pages.render(
+            "participation", titleKey: "participation_heading", request: request, context: context, page: model)
     }
 
     // MARK: petitions
@@ -83,11 +85,10 @@ struct ParticipationController: Sendable {
         }
     }
 
-    /// Where the person lives by the population register: region and district codes.
+    /// Where the person lives by the population register: region and district codes ("unknown"
+    /// when the register does not say: the signature counts, in no region).
     private func residence(_ principal: Principal) async throws -> (String, String) {
-        let district = try await identity.person(pin: principal.pin)?.districtCode ?? ""
-        let region = try await identity.regions().first { $0.districts.contains { $0.code == district } }?.code
-        return (region ?? "unknown", district.isEmpty ? "unknown" : district)
+        try await participation.residence(principal.pin) ?? ("unknown", "unknown")
     }
 
     // MARK: consultations
@@ -119,7 +120,8 @@ struct ParticipationController: Sendable {
         return pages.render(
             "consultation", titleKey: "consultation_heading", request: request, context: context, status: status,
             page: model,
-            errors: problem.map { ErrorSummary(message: $0.message, target: model.shows($0) ? $0.field : nil) } ?? .none,
+            errors: problem.map { ErrorSummary(message: $0.message, target: model.shows($0) ? $0.field : nil) }
+                ?? .none,
             naming: "— " + consultation.title)
     }
 
@@ -139,7 +141,9 @@ struct ParticipationController: Sendable {
             return try await renderConsultation(
                 request, context: context, status: Self.status(error),
                 problem: ConsultationPageModel.FormProblem(
-                    passage: passage, parent: parent, field: (parent.map { "reply-\($0)" } ?? "passage-\(passage)") + "-\(field == "quote" ? "quote" : "text")",
+                    passage: passage, parent: parent,
+                    field: (parent.map { "reply-\($0)" } ?? "passage-\(passage)")
+                        + "-\(field == "quote" ? "quote" : "text")",
                     message: message(error, context.language), text: String(form["text"].prefix(5_000)),
                     quote: String(form["quote"].prefix(500))))
         }

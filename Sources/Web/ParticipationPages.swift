@@ -230,7 +230,8 @@ struct ConsultationPageModel: Encodable, Sendable {
             return Passage(
                 index: index, number: String(index + 1), text: text, threads: threads,
                 count: catalog.count("consultation_comment_count", threads.count, language),
-                error: mine ? problem?.message : nil, errorOnQuote: mine && (problem?.field.hasSuffix("-quote") ?? false),
+                error: mine ? problem?.message : nil,
+                errorOnQuote: mine && (problem?.field.hasSuffix("-quote") ?? false),
                 typed: mine ? problem?.text ?? "" : "", quote: mine ? problem?.quote ?? "" : "", formOpen: mine)
         }
         let status =
@@ -247,9 +248,11 @@ struct ConsultationPageModel: Encodable, Sendable {
             hasEarlier: topLevel.contains { $0.version != current?.number },
             versions: versions.map { version in
                 Version(
-                    label: catalog.text(version.isFinal ? "consultation_version_final" : "consultation_version", language)
-                        .replacingOccurrences(of: "{n}", with: String(version.number))
-                        .replacingOccurrences(of: "{date}", with: DisplayTime.dateTime(version.publishedAt, language)),
+                    label: catalog.text(
+                        version.isFinal ? "consultation_version_final" : "consultation_version", language
+                    )
+                    .replacingOccurrences(of: "{n}", with: String(version.number))
+                    .replacingOccurrences(of: "{date}", with: DisplayTime.dateTime(version.publishedAt, language)),
                     note: version.note.isEmpty ? nil : version.note,
                     compareHref: version.number == consultation.currentVersion
                         ? nil : Route.consultation.path(consultation.id) + "?compare=\(version.number)#changes")
@@ -316,7 +319,8 @@ struct BudgetPageModel: Encodable, Sendable {
                     id: proposal.id, title: proposal.title, body: proposal.body,
                     cost: Money.som(proposal.cost, language),
                     feasibility: catalog.text("budget_feasibility_\(proposal.feasibility.rawValue)", language),
-                    review: proposal.review.isEmpty ? nil : proposal.review, feasible: proposal.feasibility == .feasible,
+                    review: proposal.review.isEmpty ? nil : proposal.review,
+                    feasible: proposal.feasibility == .feasible,
                     checked: chosen.contains(proposal.id),
                     votes: closed ? catalog.count("budget_approvals", proposal.votes, language) : nil,
                     funded: closed && funded.contains(proposal.id))

@@ -222,6 +222,15 @@ let package = Package(
             path: "Benchmarks/WorkflowBench",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "participation-bench",
+            dependencies: [
+                "Core", "Identity", "Ledger", "Participation", "Storage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/ParticipationBench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageTests",

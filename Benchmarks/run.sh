@@ -11,6 +11,7 @@
 # LEDGER_ENTRIES (appends and audit, default 1000000), LEDGER_PROOF_SIZE (default 10000000);
 # REGISTRY_PERSONS (population import and lookups, default 7000000: the country), REGISTRY_LOOKUPS (20000);
 # EXCHANGE_DURATION (each round of the exchange relay benchmark, Benchmarks/exchange.sh, default 60s).
+# PARTICIPATION_SECONDS (the petition signatures benchmark, Benchmarks/ParticipationBench, default 120).
 # OPENDATA_DURATION (each query run of the open-data benchmark, Benchmarks/opendata.sh, default 30s; it
 # needs datasette from PyPI).
 # HTTP_ONLY=1: only the HTTP pages and submissions, printed instead of written to docs/performance.md
@@ -27,6 +28,7 @@ if [ -z "${HTTP_ONLY:-}" ]; then
   swift build -c release --product ledger-bench >/dev/null
   swift build -c release --product registry-bench >/dev/null
   swift build -c release --product workflow-bench >/dev/null
+  swift build -c release --product participation-bench >/dev/null
 fi
 binary=$(swift build -c release --show-bin-path)/tazakoom
 
@@ -140,6 +142,9 @@ echo "== registry benchmarks (REGISTRY_PERSONS=${REGISTRY_PERSONS:-7000000}, REG
   --lookups "${REGISTRY_LOOKUPS:-20000}" >>docs/performance.md
 echo "== workflow benchmark"
 "$(swift build -c release --show-bin-path)/workflow-bench" --cases 200 --transitions 20000 >>docs/performance.md
+echo "== petition signatures (PARTICIPATION_SECONDS=${PARTICIPATION_SECONDS:-120})"
+"$(swift build -c release --show-bin-path)/participation-bench" --seconds "${PARTICIPATION_SECONDS:-120}" \
+  --clients 256 >>docs/performance.md
 echo "== exchange relay (Benchmarks/exchange.sh, DURATION=${EXCHANGE_DURATION:-60s})"
 {
   echo

@@ -11,6 +11,8 @@ import Ledger
 public struct PetitionService: Sendable {
     let store: any PetitionStore
     let clock: Clock
+    /// Each petition's signer key, which never changes: read once, not for every signature.
+    let signerKeys = TTLCache<String, String>(lifetime: .seconds(3_600))
 
     public init(store: any PetitionStore, clock: Clock = .system) {
         self.store = store
@@ -63,7 +65,7 @@ public struct PetitionService: Sendable {
         -> SignatureOutcome
     {
         guard signer.assurance >= .substantial else { throw ParticipationError.assuranceTooLow }
-        guard let (petition, key) = try await store.petition(id) else { throw ParticipationError.notFound }
+        let key = try await signerKey(id)
         let pseudonym = Self.pseudonym(signer.pin, key: key)
         let now = clock.seconds
         let event = try LedgerEvent(
@@ -75,16 +77,25 @@ public struct PetitionService: Sendable {
                 duty: { total in
                     try LedgerEvent(
                         kind: "participation.petition.threshold", actor: "system:participation",
-                        subject: "petition:\(petition.id)", time: now,
-                        details: ["petition": petition.id, "signatures": String(total)])
+                        subject: "petition:\(id)", time: now, details: ["petition": id, "signatures": String(total)])
                 })
         else { throw ParticipationError.closed }
         return outcome
     }
 
+    /// The key petition `id`'s signer pseudonyms are made with.
+    private func signerKey(_ id: String) async throws -> String {
+        guard id.count <= 64 else { throw ParticipationError.notFound }
+        let store = self.store
+        return try await signerKeys.value(for: id) {
+            guard let key = try await store.petition(id)?.signerKey else { throw ParticipationError.notFound }
+            return key
+        }
+    }
+
     /// Withdraws `signer`'s signature; the new total.
     public func withdraw(_ id: String, by signer: Principal) async throws -> Int {
-        guard let (_, key) = try await store.petition(id) else { throw ParticipationError.notFound }
+        let key = try await signerKey(id)
         let pseudonym = Self.pseudonym(signer.pin, key: key)
         let now = clock.seconds
         let event = try LedgerEvent(
@@ -103,7 +114,7 @@ public struct PetitionService: Sendable {
 
     /// Whether `person` has signed petition `id`.
     public func hasSigned(_ id: String, _ person: Principal) async throws -> Bool {
-        guard let (_, key) = try await store.petition(id) else { return false }
+        guard let key = try? await signerKey(id) else { return false }
         return try await store.hasSigned(id, signer: Self.pseudonym(person.pin, key: key))
     }
 

@@ -76,50 +76,97 @@ public struct SQLPetitionStore: PetitionStore {
             dutyAt: try row.decode(column: "duty_at", as: Int?.self))
     }
 
+    /// Signatures that arrive together are stored together (group commit): one transaction, one
+    /// INSERT per petition and one ledger append for the whole batch.
+    let signatures = Batcher<SignatureRequest, SignatureOutcome?>(limit: 512)
+
+    /// One signature waiting for its batch.
+    struct SignatureRequest: Sendable {
+        var petitionID: String
+        var signer: String
+        var region: String
+        var district: String
+        var now: Int
+        var event: LedgerEvent
+        var duty: @Sendable (Int) throws -> LedgerEvent
+    }
+
     public func sign(
         _ petitionID: String, signer: String, region: String, district: String, now: Int, event: LedgerEvent,
         duty: @escaping @Sendable (Int) throws -> LedgerEvent
     ) async throws -> SignatureOutcome? {
+        try await signatures.submit(
+            SignatureRequest(
+                petitionID: petitionID, signer: signer, region: region, district: district, now: now, event: event,
+                duty: duty)
+        ) { batch in try await self.store(batch) }
+    }
+
+    /// Stores a batch of signatures; each gets its own outcome (nil: the petition is not open).
+    private func store(_ batch: [SignatureRequest]) async throws -> [Result<SignatureOutcome?, any Error>] {
         try await database.transaction { sql in
-            // The counter's row first: it orders concurrent signatures of one petition on PostgreSQL.
-            guard
-                let open = try await sql.raw(
-                    """
-                    UPDATE participation_petitions SET signatures = signatures
-                    WHERE id = \(bind: petitionID) AND status = 'open' AND deadline > \(bind: now) RETURNING signatures
-                    """
-                ).first(decodingColumn: "signatures", as: Int.self)
-            else { return nil }
-            let inserted = try await sql.raw(
-                """
-                INSERT INTO participation_signatures (petition_id, signer, region, district, signed_at)
-                VALUES (\(bind: petitionID), \(bind: signer), \(bind: region), \(bind: district), \(bind: now))
-                ON CONFLICT (petition_id, signer) DO NOTHING RETURNING signer
-                """
-            ).first()
-            guard inserted != nil else { return .alreadySigned(total: open) }
-            _ = try await ledger.append([event], on: sql)
-            guard
-                let counted = try await sql.raw(
-                    """
-                    UPDATE participation_petitions SET signatures = signatures + 1 WHERE id = \(bind: petitionID)
-                    RETURNING signatures, threshold, duty_at
-                    """
-                ).first()
-            else { return nil }
-            let total = try counted.decode(column: "signatures", as: Int.self)
-            if total >= (try counted.decode(column: "threshold", as: Int.self)),
-                try counted.decode(column: "duty_at", as: Int?.self) == nil,
-                try await sql.raw(
-                    """
-                    UPDATE participation_petitions SET duty_at = \(bind: now) WHERE id = \(bind: petitionID) AND duty_at IS NULL
-                    RETURNING id
-                    """
-                ).first() != nil
-            {
-                _ = try await ledger.append([try duty(total)], on: sql)
+            var outcomes = [SignatureOutcome?](repeating: nil, count: batch.count)
+            var events: [LedgerEvent] = []
+            let byPetition = Dictionary(grouping: batch.indices) { batch[$0].petitionID }
+            for (petitionID, indices) in byPetition.sorted(by: { $0.key < $1.key }) {
+                let first = batch[indices[0]]
+                // The counter's row first: it orders concurrent batches of one petition on PostgreSQL.
+                guard
+                    let before = try await sql.raw(
+                        """
+                        UPDATE participation_petitions SET signatures = signatures
+                        WHERE id = \(bind: petitionID) AND status = 'open' AND deadline > \(bind: first.now)
+                        RETURNING signatures
+                        """
+                    ).first(decodingColumn: "signatures", as: Int.self)
+                else { continue }
+                // One statement for the petition's whole batch: the primary key keeps one signature per
+                // signer, against earlier batches and within this one.
+                let rows: [[any Encodable & Sendable]] = indices.map { index in
+                    let request = batch[index]
+                    return [petitionID, request.signer, request.region, request.district, request.now]
+                }
+                let inserted = Set(
+                    try await sql.raw(
+                        .rows(
+                            "INSERT INTO participation_signatures (petition_id, signer, region, district, signed_at) VALUES ",
+                            rows, " ON CONFLICT (petition_id, signer) DO NOTHING RETURNING signer")
+                    ).all(decodingColumn: "signer", as: String.self))
+                var counted: Set<String> = []
+                var total = before
+                for index in indices {
+                    let request = batch[index]
+                    if inserted.contains(request.signer), counted.insert(request.signer).inserted {
+                        total += 1
+                        events.append(request.event)
+                        outcomes[index] = .signed(total: total)
+                    } else {
+                        outcomes[index] = .alreadySigned(total: before + inserted.count)
+                    }
+                }
+                guard !counted.isEmpty,
+                    let row = try await sql.raw(
+                        """
+                        UPDATE participation_petitions SET signatures = signatures + \(bind: counted.count)
+                        WHERE id = \(bind: petitionID) RETURNING signatures, threshold, duty_at
+                        """
+                    ).first()
+                else { continue }
+                let after = try row.decode(column: "signatures", as: Int.self)
+                if after >= (try row.decode(column: "threshold", as: Int.self)),
+                    try row.decode(column: "duty_at", as: Int?.self) == nil,
+                    try await sql.raw(
+                        """
+                        UPDATE participation_petitions SET duty_at = \(bind: first.now)
+                        WHERE id = \(bind: petitionID) AND duty_at IS NULL RETURNING id
+                        """
+                    ).first() != nil
+                {
+                    events.append(try first.duty(after))
+                }
             }
-            return .signed(total: total)
+            if !events.isEmpty { _ = try await ledger.append(events, on: sql) }
+            return outcomes.map { .success($0) }
         }
     }
 

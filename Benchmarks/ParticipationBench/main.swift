@@ -52,6 +52,16 @@ let author = Principal(pin: "21503198500001", displayName: "Author", post: nil, 
 let petition = try await service.create(
     title: "Light every bus stop in the country", body: "Please light every bus stop so people wait safely.",
     level: .national, area: "KG", days: 180, by: author)
+for n in 1...Petition.sponsorsNeeded {
+    _ = try await service.sponsor(
+        petition.id,
+        by: Principal(pin: "2990119900000\(n)", displayName: "Sponsor", post: nil, assurance: .substantial))
+}
+try await service.moderate(
+    petition.id, approve: true, reason: nil,
+    by: Principal(
+        pin: "11502198000555", displayName: "Moderator",
+        post: OfficialPost(agencyCode: "MDD", position: "Moderator", roles: [.administrator])))
 
 log("== baseline: bare ledger appends, 512 to a transaction, 10 s")
 let event = try LedgerEvent(

@@ -39,6 +39,9 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Publish drafts for consultation and answer comments, run participatory budgets and review
     /// their proposals, for one's own agency.
     case runParticipation
+    /// Check petitions against the published rules before they open, and handle reports: hide
+    /// content (never delete it) with a reason.
+    case moderateParticipation
 }
 
 /// What an API client (another agency's system) may do, granted when its token is issued.
@@ -121,6 +124,7 @@ public enum AccessPolicy {
         .head: [.viewBackOffice, .readRegistries, .writeRegistries, .runParticipation],
         .administrator: [
             .viewBackOffice, .manageAPIClients, .registerOnBehalf, .signCheckpoints, .manageWorkflows, .manageExchange,
+            .moderateParticipation,
         ],
         .registrar: [.viewBackOffice, .confirmAccounts],
     ]

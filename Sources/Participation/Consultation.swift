@@ -93,12 +93,15 @@ public struct DraftComment: Sendable, Equatable {
     /// The authority's reason, shown in the report.
     public var response: String
     public var respondedAt: Int?
+    /// Why a moderator hid it; its text is then not shown.
+    public var moderation: ModerationReason?
 
     public init(
         id: String, consultationID: String, version: Int, passage: Int, quote: String, parentID: String?,
         authorName: String, body: String, createdAt: Int, handling: Handling? = nil, response: String = "",
-        respondedAt: Int? = nil
+        respondedAt: Int? = nil, moderation: ModerationReason? = nil
     ) {
+        self.moderation = moderation
         self.id = id
         self.consultationID = consultationID
         self.version = version

@@ -25,6 +25,8 @@ public struct ConsultationService: Sendable {
     public static let quoteLength = 0...500
     public static let responseLength = 10...5_000
     public static let commentDays = 7...90
+    /// Comments one person may write in ten minutes, across all consultations.
+    public static let commentsPerTenMinutes = 10
 
     /// Publishes a draft by an official of `authority` and opens comments for `days`.
     public func publish(title: String, text: String, authority: String, days: Int = 30, by official: Principal)
@@ -91,6 +93,12 @@ public struct ConsultationService: Sendable {
         try await store.versions(of: id)
     }
 
+    /// One comment, hidden or not.
+    public func comment(_ id: String) async throws -> DraftComment {
+        guard id.count <= 64, let comment = try await store.comment(id) else { throw ParticipationError.notFound }
+        return comment
+    }
+
     public func comments(of id: String) async throws -> [DraftComment] {
         try await store.comments(of: id)
     }
@@ -137,7 +145,11 @@ public struct ConsultationService: Sendable {
                 "comment": comment.id, "passage": String(comment.passage), "version": String(comment.version),
                 "text": Self.digest(text), "reply": thread ?? "",
             ])
-        guard try await store.insert(comment, now: now, event: event) else { throw ParticipationError.closed }
+        guard
+            try await store.insert(
+                comment, authorKey: PetitionService.authorKey(person.pin),
+                limit: (Self.commentsPerTenMinutes, now - 600), now: now, event: event)
+        else { throw ParticipationError.closed }
         return comment
     }
 
@@ -161,6 +173,21 @@ public struct ConsultationService: Sendable {
             details: ["comment": commentID, "handling": handling.rawValue, "response": Self.digest(response)])
         guard try await store.respond(to: commentID, handling: handling, response: response, at: now, event: event)
         else { throw ParticipationError.invalid(["response": "This comment has been answered already."]) }
+    }
+
+    /// Hides a comment for `reason`, by a moderator or an official of the consultation's authority:
+    /// its place says why, its text stays stored, and the ledger keeps who hid it and why.
+    public func hide(_ commentID: String, reason: ModerationReason, by official: Principal) async throws {
+        guard commentID.count <= 64, let comment = try await store.comment(commentID) else {
+            throw ParticipationError.notFound
+        }
+        let consultation = try await consultation(comment.consultationID)
+        if (try? PetitionService.mayModerate(official)) == nil { try Self.mayRun(consultation.authority, official) }
+        let event = try LedgerEvent(
+            kind: "participation.comment.hidden", actor: PetitionService.moderatorName(official),
+            subject: "consultation:\(consultation.id)", time: clock.seconds,
+            details: ["comment": commentID, "reason": reason.rawValue])
+        guard try await store.hide(commentID, reason: reason, event: event) else { throw ParticipationError.closed }
     }
 
     /// How the current text differs from version `from`.

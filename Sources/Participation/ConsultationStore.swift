@@ -13,8 +13,13 @@ public protocol ConsultationStore: Sendable {
     func addVersion(_ version: DraftVersion, to id: String, after: Int, closing: Bool, event: LedgerEvent) async throws
         -> Bool
     func versions(of id: String) async throws -> [DraftVersion]
-    /// Stores `comment` if the consultation takes comments at `now`; false otherwise.
-    func insert(_ comment: DraftComment, now: Int, event: LedgerEvent) async throws -> Bool
+    /// Stores `comment` if the consultation takes comments at `now`; false otherwise. Throws
+    /// `ParticipationError.tooMany` when `authorKey` wrote `limit.count` comments since `limit.since`.
+    func insert(
+        _ comment: DraftComment, authorKey: String, limit: (count: Int, since: Int), now: Int, event: LedgerEvent
+    ) async throws -> Bool
+    /// Hides a comment for `reason` (its text stays stored); false if it was hidden already.
+    func hide(_ commentID: String, reason: ModerationReason, event: LedgerEvent) async throws -> Bool
     func comment(_ id: String) async throws -> DraftComment?
     /// Every comment of a consultation in the order they were made.
     func comments(of id: String) async throws -> [DraftComment]

@@ -15,10 +15,18 @@ public enum DemoParticipation {
             text: draftLaw, authority: "JK", days: 60, by: parliament)
         let author = Principal(
             pin: "21503199000018", displayName: "Demo author", post: nil, assurance: .substantial)
-        _ = try await services.petitions.create(
+        let petition = try await services.petitions.create(
             title: "Освещение всех остановок общественного транспорта",
             body: "Просим осветить все остановки общественного транспорта, чтобы людям было безопасно ждать вечером.",
             level: .national, area: "KG", days: 90, by: author)
+        for n in 1...Petition.sponsorsNeeded {
+            _ = try await services.petitions.sponsor(
+                petition.id,
+                by: Principal(
+                    pin: "2150319900001\(n)", displayName: "Demo sponsor", post: nil, assurance: .substantial))
+        }
+        try await services.petitions.moderate(
+            petition.id, approve: true, reason: nil, by: official("MDD", .administrator))
         let budget = try await services.budgets.open(
             title: "Бюджет участия Бишкека 2027", total: 10_000_000, authority: "BCH", area: "BIS", days: 90,
             by: cityHall)
@@ -44,10 +52,10 @@ public enum DemoParticipation {
         return true
     }
 
-    private static func official(_ agency: String) -> Principal {
+    private static func official(_ agency: String, _ role: Role = .head) -> Principal {
         Principal(
             pin: "00000000000000", displayName: agency,
-            post: OfficialPost(agencyCode: agency, position: "demo", roles: [.head]), assurance: .high)
+            post: OfficialPost(agencyCode: agency, position: "demo", roles: [role]), assurance: .high)
     }
 
     static let draftLaw = """

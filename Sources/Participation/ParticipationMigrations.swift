@@ -62,5 +62,29 @@ public enum ParticipationMigrations {
                   voter TEXT NOT NULL, cast_at BIGINT NOT NULL, PRIMARY KEY (budget_id, voter))
                 """,
             ]),
+        Migration(
+            version: 803, name: "participation: co-sponsors, moderation, reports and rate limits",
+            statements: [
+                // `author_key`: a keyed hash of the author's PIN, never shown, for rate limits across
+                // petitions and consultations. Moderation keeps content and records why it is hidden.
+                "ALTER TABLE participation_petitions ADD COLUMN author_key TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE participation_petitions ADD COLUMN sponsors INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE participation_petitions ADD COLUMN moderation TEXT",
+                "CREATE INDEX participation_petitions_by_author ON participation_petitions (author_key, created_at)",
+                """
+                CREATE TABLE participation_sponsors (petition_id TEXT NOT NULL REFERENCES participation_petitions(id),
+                  sponsor TEXT NOT NULL, sponsored_at BIGINT NOT NULL, PRIMARY KEY (petition_id, sponsor))
+                """,
+                "ALTER TABLE participation_comments ADD COLUMN author_key TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE participation_comments ADD COLUMN moderation TEXT",
+                "CREATE INDEX participation_comments_by_author ON participation_comments (author_key, created_at)",
+                """
+                CREATE TABLE participation_reports (id TEXT PRIMARY KEY, target TEXT NOT NULL, reporter_key TEXT NOT NULL,
+                  reason TEXT NOT NULL, note TEXT NOT NULL, created_at BIGINT NOT NULL, resolved_at BIGINT,
+                  outcome TEXT)
+                """,
+                "CREATE INDEX participation_reports_open ON participation_reports (resolved_at, created_at)",
+                "CREATE INDEX participation_reports_by_reporter ON participation_reports (reporter_key, created_at)",
+            ]),
     ]
 }

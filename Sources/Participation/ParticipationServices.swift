@@ -7,6 +7,7 @@ public struct ParticipationServices: Sendable {
     public let petitions: PetitionService
     public let consultations: ConsultationService
     public let budgets: BudgetService
+    public let moderation: ModerationService
     /// Where a person lives by the population register (region and district codes), read with the
     /// purpose `PlatformPurpose.participation` so that it shows in their "who looked at my data";
     /// nil when the register does not say.
@@ -21,5 +22,8 @@ public struct ParticipationServices: Sendable {
         consultations = ConsultationService(
             store: SQLConsultationStore(database: database, ledger: ledger), clock: clock)
         budgets = BudgetService(store: SQLBudgetStore(database: database, ledger: ledger), clock: clock)
+        moderation = ModerationService(
+            store: SQLModerationStore(database: database, ledger: ledger), petitions: petitions,
+            consultations: consultations, clock: clock)
     }
 }

@@ -8,10 +8,15 @@ public struct Petition: Sendable, Equatable, Codable {
         case national, city
     }
 
-    /// Where a petition is in its life.
+    /// Where a petition is in its life: gathering co-sponsors, then checked by a moderator against
+    /// the published rules, then open for signatures until its deadline. A rejected or hidden
+    /// petition keeps its text and the reason; nothing is deleted.
     public enum Status: String, Sendable, Codable, CaseIterable {
-        case open, closed, hidden
+        case sponsoring, moderation, open, closed, rejected, hidden
     }
+
+    /// Co-sponsors a petition needs, besides its author, before a moderator checks it.
+    public static let sponsorsNeeded = 2
 
     public var id: String
     public var level: Level
@@ -29,11 +34,17 @@ public struct Petition: Sendable, Equatable, Codable {
     public var signatures: Int
     /// When the threshold was reached and the duty to respond began, once.
     public var dutyAt: Int?
+    public var sponsors: Int = 0
+    /// Why a moderator rejected or hid it.
+    public var moderation: ModerationReason?
 
     public init(
         id: String, level: Level, area: String, title: String, body: String, author: String, status: Status,
-        createdAt: Int, deadline: Int, threshold: Int, signatures: Int, dutyAt: Int?
+        createdAt: Int, deadline: Int, threshold: Int, signatures: Int, dutyAt: Int?, sponsors: Int = 0,
+        moderation: ModerationReason? = nil
     ) {
+        self.sponsors = sponsors
+        self.moderation = moderation
         self.id = id
         self.level = level
         self.area = area
@@ -57,6 +68,8 @@ public enum ParticipationError: Error, Sendable, Equatable {
     case notFound
     /// Signing and creating petitions need an account of substantial assurance.
     case assuranceTooLow
+    /// Too many in a short time from one person (comments, petitions, reports).
+    case tooMany
     /// The petition is closed, hidden or past its deadline.
     case closed
     /// Field → message.
@@ -73,4 +86,21 @@ public enum SignatureOutcome: Sendable, Equatable {
     case signed(total: Int)
     /// This person had signed already; nothing changed.
     case alreadySigned(total: Int)
+}
+
+/// The published rules content is moderated against: a moderator hides or rejects content only
+/// for one of these, and the reason is shown in its place and kept in the ledger.
+public enum ModerationReason: String, Sendable, Codable, CaseIterable {
+    /// Insults, threats or hate against people or groups.
+    case offensive
+    /// Someone's personal data (an address, a phone number, a PIN).
+    case personalData = "personal_data"
+    /// Advertising, or the same text again and again.
+    case spam
+    /// Not about the draft, or not something the state can do.
+    case offTopic = "off_topic"
+    /// Calls to break the law.
+    case unlawful
+    /// The same as an open petition.
+    case duplicate
 }

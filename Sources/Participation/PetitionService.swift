@@ -23,6 +23,8 @@ public struct PetitionService: Sendable {
     public static let titleLength = 10...200
     public static let bodyLength = 20...10_000
     public static let durationDays = 7...180
+    /// Petitions one person may start in a day.
+    public static let petitionsPerDay = 3
 
     /// Starts a petition by `author`; nothing is stored if anything is wrong.
     public func create(
@@ -45,10 +47,12 @@ public struct PetitionService: Sendable {
         let key = Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255) })
         let petition = Petition(
             id: UUID().uuidString.lowercased(), level: level, area: area, title: title, body: body,
-            author: Self.pseudonym(author.pin, key: key), status: .open, createdAt: now, deadline: now + days * 86_400,
-            threshold: threshold ?? Petition.defaultThreshold(level), signatures: 0, dutyAt: nil)
+            author: Self.pseudonym(author.pin, key: key), status: .sponsoring, createdAt: now,
+            deadline: now + days * 86_400, threshold: threshold ?? Petition.defaultThreshold(level), signatures: 0,
+            dutyAt: nil)
         try await store.insert(
-            petition, signerKey: key,
+            petition, signerKey: key, authorKey: Self.authorKey(author.pin),
+            limit: (Self.petitionsPerDay, now - 86_400),
             event: try LedgerEvent(
                 kind: "participation.petition.created", actor: petition.author, subject: "petition:\(petition.id)",
                 time: now, details: ["petition": petition.id, "title": title, "body": body]))
@@ -81,6 +85,85 @@ public struct PetitionService: Sendable {
                 })
         else { throw ParticipationError.closed }
         return outcome
+    }
+
+    /// Co-sponsors `id` as `person` (not its author); the number of co-sponsors after. With enough,
+    /// the petition goes to a moderator.
+    public func sponsor(_ id: String, by person: Principal) async throws -> Int {
+        guard person.assurance >= .substantial else { throw ParticipationError.assuranceTooLow }
+        let petition = try await self.petition(id)
+        let key = try await signerKey(id)
+        let pseudonym = Self.pseudonym(person.pin, key: key)
+        guard pseudonym != petition.author else {
+            throw ParticipationError.invalid(["sponsor": "The author cannot co-sponsor their own petition."])
+        }
+        let now = clock.seconds
+        guard
+            let sponsors = try await store.sponsor(
+                id, sponsor: pseudonym, needed: Petition.sponsorsNeeded, now: now,
+                event: try LedgerEvent(
+                    kind: "participation.petition.sponsored", actor: pseudonym, subject: "petition:\(id)", time: now,
+                    details: ["petition": id]),
+                submitted: try LedgerEvent(
+                    kind: "participation.petition.submitted", actor: "system:participation", subject: "petition:\(id)",
+                    time: now, details: ["petition": id]))
+        else { throw ParticipationError.closed }
+        return sponsors
+    }
+
+    /// A moderator's decision on a petition waiting for one: it opens for signatures (its deadline
+    /// counted from now), or is rejected for `reason`, which is shown in its place.
+    public func moderate(_ id: String, approve: Bool, reason: ModerationReason?, by moderator: Principal)
+        async throws
+    {
+        try Self.mayModerate(moderator)
+        let petition = try await self.petition(id)
+        guard approve || reason != nil else { throw ParticipationError.invalid(["reason": "Give the rule it breaks."]) }
+        let now = clock.seconds
+        let event = try LedgerEvent(
+            kind: approve ? "participation.petition.published" : "participation.petition.rejected",
+            actor: Self.moderatorName(moderator), subject: "petition:\(id)", time: now,
+            details: ["petition": id, "reason": reason?.rawValue ?? ""])
+        guard
+            try await store.moderate(
+                id, from: .moderation, to: approve ? .open : .rejected, reason: approve ? nil : reason,
+                deadline: approve ? now + (petition.deadline - petition.createdAt) : nil, event: event)
+        else { throw ParticipationError.closed }
+    }
+
+    /// Hides an open or closed petition for `reason`: its page says why, its signatures stay.
+    public func hide(_ id: String, reason: ModerationReason, by moderator: Principal) async throws {
+        try Self.mayModerate(moderator)
+        let petition = try await self.petition(id)
+        let now = clock.seconds
+        let event = try LedgerEvent(
+            kind: "participation.petition.hidden", actor: Self.moderatorName(moderator), subject: "petition:\(id)",
+            time: now, details: ["petition": id, "reason": reason.rawValue])
+        guard [.open, .closed].contains(petition.status),
+            try await store.moderate(
+                id, from: petition.status, to: .hidden, reason: reason, deadline: nil, event: event)
+        else { throw ParticipationError.closed }
+    }
+
+    /// Petitions waiting for a moderator, oldest first.
+    public func awaitingModeration(limit: Int = 100) async throws -> [Petition] {
+        try await store.awaitingModeration(limit: limit)
+    }
+
+    static func mayModerate(_ moderator: Principal) throws {
+        guard AccessPolicy.permissions(of: moderator).contains(.moderateParticipation) else {
+            throw ParticipationError.forbidden
+        }
+    }
+
+    /// How the ledger names a moderator: by their agency, as officials act for it.
+    static func moderatorName(_ moderator: Principal) -> String {
+        "agency:\(moderator.post?.agencyCode ?? "platform")"
+    }
+
+    /// A person's key for rate limits across petitions and consultations (never shown).
+    static func authorKey(_ pin: String) -> String {
+        Hex.encode(Array(SHA256.hash(data: Data(("participation-author:" + pin).utf8))))
     }
 
     /// The key petition `id`'s signer pseudonyms are made with.

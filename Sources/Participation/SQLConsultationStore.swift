@@ -100,8 +100,18 @@ public struct SQLConsultationStore: ConsultationStore {
         }
     }
 
-    public func insert(_ comment: DraftComment, now: Int, event: LedgerEvent) async throws -> Bool {
+    public func insert(
+        _ comment: DraftComment, authorKey: String, limit: (count: Int, since: Int), now: Int, event: LedgerEvent
+    ) async throws -> Bool {
         try await database.transaction { sql in
+            let recent =
+                try await sql.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM participation_comments
+                    WHERE author_key = \(bind: authorKey) AND created_at >= \(bind: limit.since)
+                    """
+                ).first(decodingColumn: "n", as: Int.self) ?? 0
+            guard recent < limit.count else { throw ParticipationError.tooMany }
             // The consultation's row is read in the writing transaction, so a comment cannot slip in
             // after the phase was closed.
             guard
@@ -116,10 +126,10 @@ public struct SQLConsultationStore: ConsultationStore {
             try await sql.raw(
                 """
                 INSERT INTO participation_comments (id, consultation_id, version, passage, quote, parent_id, author_name,
-                  body, created_at, handling, response, responded_at)
+                  body, created_at, handling, response, responded_at, author_key, moderation)
                 VALUES (\(bind: comment.id), \(bind: comment.consultationID), \(bind: comment.version), \(bind: comment.passage),
                   \(bind: comment.quote), \(bind: comment.parentID), \(bind: comment.authorName), \(bind: comment.body),
-                  \(bind: comment.createdAt), NULL, '', NULL)
+                  \(bind: comment.createdAt), NULL, '', NULL, \(bind: authorKey), NULL)
                 """
             ).run()
             _ = try await ledger.append([event], on: sql)
@@ -154,7 +164,23 @@ public struct SQLConsultationStore: ConsultationStore {
             createdAt: try row.decode(column: "created_at", as: Int.self),
             handling: try row.decode(column: "handling", as: String?.self).flatMap(DraftComment.Handling.init),
             response: try row.decode(column: "response", as: String.self),
-            respondedAt: try row.decode(column: "responded_at", as: Int?.self))
+            respondedAt: try row.decode(column: "responded_at", as: Int?.self),
+            moderation: try row.decode(column: "moderation", as: String?.self).flatMap(ModerationReason.init))
+    }
+
+    public func hide(_ commentID: String, reason: ModerationReason, event: LedgerEvent) async throws -> Bool {
+        try await database.transaction { sql in
+            guard
+                try await sql.raw(
+                    """
+                    UPDATE participation_comments SET moderation = \(bind: reason.rawValue)
+                    WHERE id = \(bind: commentID) AND moderation IS NULL RETURNING id
+                    """
+                ).first() != nil
+            else { return false }
+            _ = try await ledger.append([event], on: sql)
+            return true
+        }
     }
 
     public func respond(

@@ -15,18 +15,92 @@ public struct SQLPetitionStore: PetitionStore {
         self.ledger = ledger
     }
 
-    public func insert(_ petition: Petition, signerKey: String, event: LedgerEvent) async throws {
+    public func insert(
+        _ petition: Petition, signerKey: String, authorKey: String, limit: (count: Int, since: Int), event: LedgerEvent
+    ) async throws {
         try await database.transaction { sql in
+            let recent =
+                try await sql.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM participation_petitions
+                    WHERE author_key = \(bind: authorKey) AND created_at >= \(bind: limit.since)
+                    """
+                ).first(decodingColumn: "n", as: Int.self) ?? 0
+            guard recent < limit.count else { throw ParticipationError.tooMany }
             try await sql.raw(
                 """
                 INSERT INTO participation_petitions (id, level, area, title, body, author, status, created_at, deadline,
-                  threshold, signatures, signer_key, duty_at)
+                  threshold, signatures, signer_key, duty_at, author_key, sponsors, moderation)
                 VALUES (\(bind: petition.id), \(bind: petition.level.rawValue), \(bind: petition.area), \(bind: petition.title),
                   \(bind: petition.body), \(bind: petition.author), \(bind: petition.status.rawValue), \(bind: petition.createdAt),
-                  \(bind: petition.deadline), \(bind: petition.threshold), 0, \(bind: signerKey), NULL)
+                  \(bind: petition.deadline), \(bind: petition.threshold), 0, \(bind: signerKey), NULL, \(bind: authorKey), 0, NULL)
                 """
             ).run()
             _ = try await ledger.append([event], on: sql)
+        }
+    }
+
+    public func sponsor(
+        _ petitionID: String, sponsor: String, needed: Int, now: Int, event: LedgerEvent, submitted: LedgerEvent
+    ) async throws -> Int? {
+        try await database.transaction { sql in
+            guard
+                let before = try await sql.raw(
+                    """
+                    UPDATE participation_petitions SET sponsors = sponsors
+                    WHERE id = \(bind: petitionID) AND status = 'sponsoring' RETURNING sponsors
+                    """
+                ).first(decodingColumn: "sponsors", as: Int.self)
+            else { return nil }
+            guard
+                try await sql.raw(
+                    """
+                    INSERT INTO participation_sponsors (petition_id, sponsor, sponsored_at)
+                    VALUES (\(bind: petitionID), \(bind: sponsor), \(bind: now))
+                    ON CONFLICT (petition_id, sponsor) DO NOTHING RETURNING sponsor
+                    """
+                ).first() != nil
+            else { return before }
+            let after = before + 1
+            let moving = after >= needed
+            try await sql.raw(
+                """
+                UPDATE participation_petitions SET sponsors = \(bind: after)\(unsafeRaw: moving ? ", status = 'moderation'" : "")
+                WHERE id = \(bind: petitionID)
+                """
+            ).run()
+            _ = try await ledger.append(moving ? [event, submitted] : [event], on: sql)
+            return after
+        }
+    }
+
+    public func moderate(
+        _ petitionID: String, from: Petition.Status, to: Petition.Status, reason: ModerationReason?, deadline: Int?,
+        event: LedgerEvent
+    ) async throws -> Bool {
+        try await database.transaction { sql in
+            guard
+                try await sql.raw(
+                    """
+                    UPDATE participation_petitions SET status = \(bind: to.rawValue), moderation = \(bind: reason?.rawValue),
+                      deadline = COALESCE(\(bind: deadline), deadline)
+                    WHERE id = \(bind: petitionID) AND status = \(bind: from.rawValue) RETURNING id
+                    """
+                ).first() != nil
+            else { return false }
+            _ = try await ledger.append([event], on: sql)
+            return true
+        }
+    }
+
+    public func awaitingModeration(limit: Int) async throws -> [Petition] {
+        try await database.withConnection { sql in
+            try await sql.raw(
+                """
+                SELECT * FROM participation_petitions WHERE status = 'moderation' ORDER BY created_at, id
+                LIMIT \(literal: max(1, limit))
+                """
+            ).all().map(Self.petition)
         }
     }
 
@@ -42,7 +116,7 @@ public struct SQLPetitionStore: PetitionStore {
         try await database.withConnection { sql in
             try await sql.raw(
                 """
-                SELECT * FROM participation_petitions WHERE status <> 'hidden' ORDER BY created_at DESC, id
+                SELECT * FROM participation_petitions WHERE status IN ('open', 'closed') ORDER BY created_at DESC, id
                 LIMIT \(literal: max(1, limit))
                 """
             ).all().map(Self.petition)
@@ -73,7 +147,9 @@ public struct SQLPetitionStore: PetitionStore {
             deadline: try row.decode(column: "deadline", as: Int.self),
             threshold: try row.decode(column: "threshold", as: Int.self),
             signatures: try row.decode(column: "signatures", as: Int.self),
-            dutyAt: try row.decode(column: "duty_at", as: Int?.self))
+            dutyAt: try row.decode(column: "duty_at", as: Int?.self),
+            sponsors: try row.decode(column: "sponsors", as: Int.self),
+            moderation: try row.decode(column: "moderation", as: String?.self).flatMap(ModerationReason.init))
     }
 
     /// Signatures that arrive together are stored together (group commit): one transaction, one

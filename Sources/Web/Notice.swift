@@ -27,6 +27,10 @@ enum Notice: String, CaseIterable, Sendable {
     case commentPosted = "comment_posted"
     case ballotCast = "ballot_cast"
     case ballotAlreadyCast = "ballot_already_cast"
+    case petitionCreated = "petition_created"
+    case petitionSponsored = "petition_sponsored"
+    case reportFiled = "report_filed"
+    case moderated = "moderation_done"
 
     /// The cookie that carries the name from the redirect to the page.
     static let cookie = "tk_notice"

@@ -14,7 +14,11 @@ struct ParticipationController: Sendable {
 
     func register(on router: some RouterMethods<AppRequestContext>) {
         router.get(Route.participation.pattern, use: hub)
+        router.get(Route.petitionNew.pattern, use: newPetition)
+        router.post(Route.petitionNew.pattern, use: createPetition)
         router.get(Route.petition.pattern, use: petition)
+        router.post(Route.petitionSponsor.pattern, use: sponsor)
+        router.post(Route.reports.pattern, use: report)
         router.post(Route.petitionSign.pattern, use: sign)
         router.post(Route.petitionWithdraw.pattern, use: withdraw)
         router.get(Route.consultation.pattern, use: consultation)
@@ -43,8 +47,9 @@ struct ParticipationController: Sendable {
         _ request: Request, context: AppRequestContext, status: HTTPResponse.Status, error: String?
     ) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
-        guard id.count <= 64, let petition = try? await participation.petitions.petition(id), petition.status != .hidden
-        else { throw DomainError.notFound }
+        guard id.count <= 64, let petition = try? await participation.petitions.petition(id) else {
+            throw DomainError.notFound
+        }
         let signed = try await context.principal.asyncMap { try await participation.petitions.hasSigned(id, $0) }
         let model = PetitionPageModel.make(
             petition, counts: try await participation.petitions.counts(id), regions: try await identity.regions(),
@@ -82,6 +87,85 @@ struct ParticipationController: Sendable {
             if error == .notFound { throw DomainError.notFound }
             return try await renderPetition(
                 request, context: context, status: Self.status(error), error: message(error, context.language))
+        }
+    }
+
+    @Sendable func sponsor(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try PortalController.signedIn(context)
+        let id = context.parameters.get("id") ?? ""
+        do {
+            _ = try await participation.petitions.sponsor(id, by: principal)
+            return .seeOther(Route.petition.path(id), notice: .petitionSponsored)
+        } catch let error as ParticipationError {
+            if error == .notFound { throw DomainError.notFound }
+            return try await renderPetition(
+                request, context: context, status: Self.status(error), error: message(error, context.language))
+        }
+    }
+
+    @Sendable func newPetition(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try PortalController.signedIn(context)
+        return try await renderNewPetition(request, context: context, status: .ok, form: nil, error: nil)
+    }
+
+    @Sendable func createPetition(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try PortalController.signedIn(context)
+        let form = try await FormData.read(request)
+        guard let level = Petition.Level(rawValue: form["level"]) else {
+            return try await renderNewPetition(
+                request, context: context, status: .unprocessableContent, form: form,
+                error: ("level", Catalog.shipped.text("error_not_a_choice", context.language)))
+        }
+        let days = RequestNumber.parse(form["days"], in: 1...10_000) ?? 0
+        do {
+            let petition = try await participation.petitions.create(
+                title: form["title"], body: form["body"], level: level, area: level == .national ? "KG" : form["area"],
+                days: days, by: principal)
+            return .seeOther(Route.petition.path(petition.id), notice: .petitionCreated)
+        } catch let error as ParticipationError {
+            return try await renderNewPetition(
+                request, context: context, status: Self.status(error), form: form,
+                error: (
+                    Self.fields(error).first ?? "title", message(error, context.language, prefix: "petition_error_")
+                ))
+        }
+    }
+
+    private func renderNewPetition(
+        _ request: Request, context: AppRequestContext, status: HTTPResponse.Status, form: FormData?,
+        error: (field: String, message: String)?
+    ) async throws -> Response {
+        let cities = try await identity.regions().filter { $0.kind == "city" }
+        let model = NewPetitionPage.make(form: form, error: error, cities: cities, language: context.language)
+        return pages.render(
+            "petition_new", titleKey: "petition_new_heading", request: request, context: context, status: status,
+            page: model, errors: error.map { ErrorSummary(message: $0.message, target: $0.field) } ?? .none)
+    }
+
+    /// A report of a comment or a petition, then back to where it stands.
+    @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try PortalController.signedIn(context)
+        let form = try await FormData.read(request)
+        guard let target = ContentReport.Target(key: form["target"]) else { throw DomainError.notFound }
+        let back: String
+        switch target {
+        case .petition(let id): back = Route.petition.path(id)
+        case .comment(let id):
+            guard let comment = try? await participation.consultations.comment(id) else { throw DomainError.notFound }
+            back = Route.consultation.path(comment.consultationID) + "#comment-\(id)"
+        }
+        guard let reason = ModerationReason(rawValue: form["reason"]) else {
+            throw ValidationError([FieldError(field: "reason", messageKey: "error_not_a_choice")])
+        }
+        do {
+            _ = try await participation.moderation.report(target, reason: reason, note: form["note"], by: principal)
+            return .seeOther(back, notice: .reportFiled)
+        } catch ParticipationError.notFound {
+            throw DomainError.notFound
+        } catch ParticipationError.tooMany {
+            throw DomainError.throttled(retryAfterSeconds: 3_600)
+        } catch ParticipationError.invalid {
+            throw ValidationError([FieldError(field: "note", messageKey: "participation_error_note")])
         }
     }
 
@@ -195,6 +279,7 @@ struct ParticipationController: Sendable {
         case .forbidden, .assuranceTooLow: .forbidden
         case .closed: .conflict
         case .invalid, .overBudget: .unprocessableContent
+        case .tooMany: .tooManyRequests
         }
     }
 
@@ -204,20 +289,21 @@ struct ParticipationController: Sendable {
     }
 
     /// The reader's words for what went wrong: one catalog key per field or kind.
-    func message(_ error: ParticipationError, _ language: Language) -> String {
+    func message(_ error: ParticipationError, _ language: Language, prefix: String = "participation_error_") -> String {
         let catalog = Catalog.shipped
         switch error {
         case .notFound: return catalog.text("participation_error_not_found", language)
         case .forbidden: return catalog.text("participation_error_forbidden", language)
         case .assuranceTooLow: return catalog.text("participation_error_assurance", language)
         case .closed: return catalog.text("participation_error_closed", language)
+        case .tooMany: return catalog.text("participation_error_too_many", language)
         case .overBudget(let cost, let total):
             return catalog.text("participation_error_over_budget", language)
                 .replacingOccurrences(of: "{cost}", with: Money.som(cost, language))
                 .replacingOccurrences(of: "{total}", with: Money.som(total, language))
         case .invalid(let fields):
             let field = fields.keys.sorted().first ?? "text"
-            return catalog.text("participation_error_\(field)", language)
+            return catalog.text(prefix + field, language)
         }
     }
 }

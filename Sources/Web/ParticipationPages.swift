@@ -83,6 +83,16 @@ struct PetitionPageModel: Encodable, Sendable {
     var signInHref: String
     var signHref: String
     var withdrawHref: String
+    /// Gathering co-sponsors: how many it has of how many, and the form to add oneself.
+    var sponsoring: Bool
+    var sponsorsText: String
+    var sponsorHref: String
+    var awaitingModeration: Bool
+    /// Rejected or hidden by a moderator: the rule, in words, shown instead of the text.
+    var moderationNotice: String?
+    /// The report form (signed-in readers of a public petition).
+    var reportTarget: String?
+    var reasons: [ModerationPage.Reason]
 
     static func make(
         _ petition: Petition, counts: [(region: String, district: String, signatures: Int)], regions: [Region],
@@ -102,8 +112,14 @@ struct PetitionPageModel: Encodable, Sendable {
                 text: shown.isEmpty ? catalog.text("petition_fewer_than_five", language) : shown
             )
         }
+        let notice = petition.moderation.map { reason in
+            catalog.text(petition.status == .rejected ? "petition_rejected" : "petition_hidden", language)
+                .replacingOccurrences(
+                    of: "{reason}", with: catalog.text("moderation_reason_\(reason.rawValue)", language))
+        }
+        let visible = petition.status != .hidden
         return PetitionPageModel(
-            heading: petition.title, paragraphs: DraftVersion.passages(of: petition.body),
+            heading: petition.title, paragraphs: visible ? DraftVersion.passages(of: petition.body) : [],
             signatures: catalog.count("petition_signatures", petition.signatures, language),
             threshold: catalog.count("petition_threshold", petition.threshold, language),
             deadline: DisplayTime.dateTime(petition.deadline, language),
@@ -111,7 +127,16 @@ struct PetitionPageModel: Encodable, Sendable {
             chart: rows.isEmpty ? nil : BarChart.svg(title: title, rows: rows), chartTitle: title,
             signedIn: principal != nil, lowAssurance: (principal?.assurance ?? .substantial) < .substantial,
             signed: signed, error: error, signInHref: Route.signIn.path(query: [("next", path)]),
-            signHref: Route.petitionSign.path(petition.id), withdrawHref: Route.petitionWithdraw.path(petition.id))
+            signHref: Route.petitionSign.path(petition.id), withdrawHref: Route.petitionWithdraw.path(petition.id),
+            sponsoring: petition.status == .sponsoring,
+            sponsorsText: catalog.text("petition_sponsors_progress", language)
+                .replacingOccurrences(of: "{n}", with: String(petition.sponsors))
+                .replacingOccurrences(of: "{needed}", with: String(Petition.sponsorsNeeded)),
+            sponsorHref: Route.petitionSponsor.path(petition.id),
+            awaitingModeration: petition.status == .moderation, moderationNotice: notice,
+            reportTarget: principal != nil && [.open, .closed].contains(petition.status)
+                ? ContentReport.Target.petition(petition.id).key : nil,
+            reasons: ModerationReasons.choices(language))
     }
 }
 
@@ -142,6 +167,9 @@ struct ConsultationPageModel: Encodable, Sendable {
         var replyError: String?
         var replyText: String
         var replyOpen: Bool
+        /// Hidden by a moderator: the rule in words, shown instead of the text.
+        var hidden: String?
+        var reportTarget: String
     }
 
     /// A reply in a thread.
@@ -150,6 +178,8 @@ struct ConsultationPageModel: Encodable, Sendable {
         var author: String
         var time: String
         var body: String
+        var hidden: String?
+        var reportTarget: String
     }
 
     /// One passage of the text with its threads and form.
@@ -193,6 +223,7 @@ struct ConsultationPageModel: Encodable, Sendable {
     var versions: [Version]
     var diff: [DiffLine]
     var diffHeading: String?
+    var reasons: [ModerationPage.Reason]
 
     /// Whether the page shows the form `problem` came from (a passage of the current text, or a
     /// thread on it), so the message can stand beside it; otherwise it is only in the summary.
@@ -208,20 +239,29 @@ struct ConsultationPageModel: Encodable, Sendable {
         let catalog = Catalog.shipped
         let current = versions.last
         let replies = Dictionary(grouping: comments.filter { $0.parentID != nil }) { $0.parentID ?? "" }
+        let hidden = { (comment: DraftComment) -> String? in
+            comment.moderation.map {
+                catalog.text("comment_hidden", language).replacingOccurrences(
+                    of: "{reason}", with: catalog.text("moderation_reason_\($0.rawValue)", language))
+            }
+        }
         let thread = { (comment: DraftComment) -> Thread in
             Thread(
                 id: comment.id, author: comment.authorName, time: DisplayTime.dateTime(comment.createdAt, language),
-                quote: comment.quote.isEmpty ? nil : comment.quote, body: comment.body,
+                quote: comment.quote.isEmpty || comment.moderation != nil ? nil : comment.quote,
+                body: comment.moderation == nil ? comment.body : "",
                 handling: comment.handling.map { catalog.text("comment_handling_\($0.rawValue)", language) },
                 response: comment.response,
                 replies: (replies[comment.id] ?? []).map {
                     Reply(
                         id: $0.id, author: $0.authorName, time: DisplayTime.dateTime($0.createdAt, language),
-                        body: $0.body)
+                        body: $0.moderation == nil ? $0.body : "", hidden: hidden($0),
+                        reportTarget: ContentReport.Target.comment($0.id).key)
                 },
                 replyError: problem?.parent == comment.id ? problem?.message : nil,
                 replyText: problem?.parent == comment.id ? problem?.text ?? "" : "",
-                replyOpen: problem?.parent == comment.id)
+                replyOpen: problem?.parent == comment.id, hidden: hidden(comment),
+                reportTarget: ContentReport.Target.comment(comment.id).key)
         }
         let topLevel = comments.filter { $0.parentID == nil }
         let passages = (current?.passages ?? []).enumerated().map { index, text in
@@ -262,7 +302,7 @@ struct ConsultationPageModel: Encodable, Sendable {
             },
             diffHeading: compare.map {
                 catalog.text("consultation_changes_since", language).replacingOccurrences(of: "{n}", with: String($0.0))
-            })
+            }, reasons: ModerationReasons.choices(language))
     }
 }
 
@@ -337,5 +377,47 @@ struct BudgetPageModel: Encodable, Sendable {
             chartTitle: title, signedIn: principal != nil,
             lowAssurance: (principal?.assurance ?? .substantial) < .substantial, voted: voted, error: error,
             signInHref: Route.signIn.path(query: [("next", path)]), ballotHref: Route.budgetBallot.path(budget.id))
+    }
+}
+
+/// `/petitions/new`: the form to start a petition, with what was typed when it comes back.
+struct NewPetitionPage: Encodable, Sendable {
+    /// A choice of level or city.
+    struct Choice: Encodable, Sendable {
+        var value: String
+        var label: String
+        var checked: Bool
+    }
+
+    var title: String
+    var body: String
+    var days: String
+    var levels: [Choice]
+    var cities: [Choice]
+    var titleError: String?
+    var bodyError: String?
+    var daysError: String?
+    var levelError: String?
+    var areaError: String?
+
+    static func make(form: FormData?, error: (field: String, message: String)?, cities: [Region], language: Language)
+        -> NewPetitionPage
+    {
+        let catalog = Catalog.shipped
+        let level = form?["level"] ?? Petition.Level.national.rawValue
+        let message = { (field: String) in error?.field == field ? error?.message : nil }
+        return NewPetitionPage(
+            title: String((form?["title"] ?? "").prefix(300)), body: String((form?["body"] ?? "").prefix(12_000)),
+            days: String((form?["days"] ?? "90").prefix(5)),
+            levels: Petition.Level.allCases.map {
+                Choice(
+                    value: $0.rawValue, label: catalog.text("petition_level_\($0.rawValue)", language),
+                    checked: $0.rawValue == level)
+            },
+            cities: cities.map {
+                Choice(value: $0.code, label: $0.name.text(language), checked: $0.code == form?["area"])
+            },
+            titleError: message("title"), bodyError: message("body"), daysError: message("days"),
+            levelError: message("level"), areaError: message("area"))
     }
 }

@@ -51,6 +51,9 @@ enum Route: String, CaseIterable, Sendable {
 
     // MARK: back office and administration
     case inbox = "/office/inbox"
+    case moderation = "/office/moderation"
+    case moderatePetition = "/office/moderation/petitions/{id}"
+    case moderateReport = "/office/moderation/reports/{id}"
     case officeCase = "/office/cases/{id}"
     case officeDecide = "/office/cases/{id}/decide"
     case officeFile = "/office/cases/{id}/files/{field}"
@@ -102,7 +105,10 @@ enum Route: String, CaseIterable, Sendable {
 
     // MARK: e-participation
     case participation = "/participation"
+    case petitionNew = "/petitions/new"
     case petition = "/petitions/{id}"
+    case petitionSponsor = "/petitions/{id}/sponsor"
+    case reports = "/reports"
     case petitionSign = "/petitions/{id}/sign"
     case petitionWithdraw = "/petitions/{id}/withdraw"
     case consultation = "/consultations/{id}"

@@ -77,7 +77,7 @@ def test_a_new_citizen_comments_signs_and_votes_in_russian(server, browser):
 
     # The petition: signed once, however often; withdrawn; signed again.
     browser.get(url + "/participation")
-    click_and_wait(browser, "a[href^='/petitions/']")
+    click_and_wait(browser, "ul.results a[href^='/petitions/']")
     assert_accessible(browser, "petition")
     click_and_wait(browser, "#sign-petition")
     assert browser.find_element(By.ID, "notice").text == "Ваша подпись учтена."

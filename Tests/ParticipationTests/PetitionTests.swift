@@ -37,7 +37,7 @@ import Testing
     @Test(arguments: TestEngine.available)
     func onePersonOneSignatureEvenWhenAttemptsRace(engine: TestEngine) async throws {
         try await Self.with(engine) { service, ledger, _ in
-            let petition = try await service.create(
+            let petition = try await service.opened(
                 title: "Light the Ala-Too square", body: "Please light the square after dark for safety.",
                 level: .city, area: "BISHKEK", threshold: 5, by: Self.person(0))
             // The same person twenty times at once, and ten others at once.
@@ -75,10 +75,10 @@ import Testing
     @Test(arguments: TestEngine.available)
     func theRecountFromTheLedgerEqualsThePublishedTallyUntilTheLedgerIsTamperedWith(engine: TestEngine) async throws {
         try await Self.with(engine) { service, ledger, database in
-            let petition = try await service.create(
+            let petition = try await service.opened(
                 title: "A bus line to Kok-Jar", body: "Residents of Kok-Jar ask for a municipal bus line.",
                 level: .city, area: "BISHKEK", by: Self.person(0))
-            let other = try await service.create(
+            let other = try await service.opened(
                 title: "Trees on Chui avenue", body: "Plant trees along Chui avenue instead of cutting them.",
                 level: .city, area: "BISHKEK", by: Self.person(0))
             for n in 1...12 {
@@ -135,7 +135,7 @@ import Testing
             }
             #expect(try await ledger.head().size == before, "nothing was stored")
 
-            let petition = try await service.create(
+            let petition = try await service.opened(
                 title: "A good title here", body: "A body long enough to pass.", level: .national, area: "KG", days: 7,
                 by: Self.person(0))
             await #expect(throws: ParticipationError.assuranceTooLow) {

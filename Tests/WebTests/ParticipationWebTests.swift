@@ -19,9 +19,10 @@ import Testing
         let hub = try await browser.get("/participation")
         #expect(hub.status == .ok)
         func first(_ prefix: String) throws -> String {
-            let range = try #require(hub.text.range(of: "href=\"\(prefix)"))
-            let rest = hub.text[range.upperBound...]
-            return prefix + String(rest.prefix { $0 != "\"" })
+            let links = hub.text.components(separatedBy: "href=\"\(prefix)").dropFirst().map {
+                prefix + String($0.prefix { $0 != "\"" })
+            }
+            return try #require(links.first { $0 != Route.petitionNew.rawValue })
         }
         return (try first("/consultations/"), try first("/petitions/"), try first("/budgets/"))
     }

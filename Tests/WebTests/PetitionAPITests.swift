@@ -26,7 +26,7 @@ import Testing
                         pin: "2150319850\(String(format: "%04d", n))", displayName: "P", post: nil,
                         assurance: .substantial)
                 }
-                let petition = try await petitions.create(
+                let petition = try await petitions.opened(
                     title: "Open the Ala-Archa road all year", body: "Keep the road to Ala-Archa open in winter.",
                     level: .national, area: "KG", threshold: 6, by: person(0))
                 for n in 1...6 {

@@ -69,9 +69,10 @@ def test_a_new_citizen_comments_signs_and_votes_in_russian(server, browser):
     passage = browser.find_element(By.ID, "passage-2")
     assert "Предлагаю сократить срок ответа до семи рабочих дней." in passage.text
     assert passage.find_element(By.TAG_NAME, "blockquote").text == "четырнадцати рабочих дней"
-    passage.find_element(By.CSS_SELECTOR, ".comment details summary").click()
-    passage.find_element(By.CSS_SELECTOR, ".comment textarea").send_keys("Согласен, семи дней достаточно.")
-    click_and_wait(browser, "#passage-2 .comment form button[type=submit]")
+    passage.find_element(By.CSS_SELECTOR, ".comment details.reply-form summary").click()
+    passage.find_element(By.CSS_SELECTOR, ".comment details.reply-form textarea").send_keys(
+        "Согласен, семи дней достаточно.")
+    click_and_wait(browser, "#passage-2 .comment details.reply-form button[type=submit]")
     assert "Согласен, семи дней достаточно." in browser.find_element(By.CSS_SELECTOR, "#passage-2 .reply").text
     assert_accessible(browser, "consultation with a thread")
 

@@ -157,7 +157,7 @@ public struct Platform: Sendable {
                 exchangeTransport: transport,
                 ownOpenData: PlatformOpenData(
                     applications: applications, registries: registries, ledger: ledger, exchange: exchange,
-                    openData: openData),
+                    openData: openData, participation: participation),
                 web: web)
         } catch {
             await database.shutdown()

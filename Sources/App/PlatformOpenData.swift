@@ -5,12 +5,14 @@ import Identity
 import Ledger
 import Logging
 import OpenData
+import Participation
 import Registries
 import ServiceLifecycle
 import Services
 
 /// The open data the platform publishes about itself, in organization `taza-koom`: service
-/// performance, registry sizes, the latest ledger checkpoint and exchange traffic. Counts of 1 to 4
+/// performance, registry sizes, the latest ledger checkpoint, exchange traffic and e-participation's
+/// petitions and budget results. Counts of 1 to 4
 /// (and figures computed over fewer than 5 cases) are left empty. Later modules add their tables
 /// to `tables()` and they go out through the same path.
 public struct PlatformOpenData: Sendable {
@@ -19,6 +21,7 @@ public struct PlatformOpenData: Sendable {
     let ledger: LedgerService
     let exchange: ExchangeNode?
     let openData: OpenDataService
+    let participation: ParticipationServices?
 
     /// The platform's own organization and the publisher that writes there.
     static let organization = DataOrganization(
@@ -46,6 +49,7 @@ public struct PlatformOpenData: Sendable {
     func tables() async throws -> [PublishedTable] {
         var tables = [try await servicePerformance(), try await registrySizes(), try await ledgerCheckpoint()]
         if let exchange { tables.append(try await exchangeTraffic(exchange)) }
+        if let participation { tables += try await participationTables(participation) }
         return tables
     }
 

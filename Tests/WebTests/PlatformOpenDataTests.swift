@@ -1,6 +1,8 @@
 import Core
 import Foundation
+import Identity
 import OpenData
+import Participation
 import Registries
 import Storage
 import TestSupport
@@ -19,7 +21,11 @@ import Testing
             do {
                 _ = try await platform.ledger.signCheckpoint()
                 let published = try await platform.ownOpenData.publish()
-                #expect(Set(published) == ["service-performance", "registry-sizes", "ledger-checkpoint"])
+                #expect(
+                    Set(published) == [
+                        "service-performance", "registry-sizes", "ledger-checkpoint", "petitions",
+                        "petition-signatures-by-region", "participatory-budget-results",
+                    ])
                 #expect(try await platform.ownOpenData.publish().isEmpty, "nothing changed, nothing published")
 
                 let openData = platform.web.openData
@@ -56,6 +62,59 @@ import Testing
                 #expect(
                     try await openData.dataset("ledger-checkpoint", version: 2).resources.first?.id
                         != again.resources.first?.id)
+            } catch {
+                Issue.record(error)
+            }
+            await platform.database.shutdown()
+        }
+    }
+
+    /// Petitions and budget results go out through the same path, with small regional counts left
+    /// empty, and agree with the tallies people see.
+    @Test(arguments: TestEngine.available)
+    func petitionTalliesAndBudgetResultsArePublished(engine: TestEngine) async throws {
+        try await engine.withDatabaseURL { url in
+            let platform = try await Platform.start(
+                AppConfiguration(databaseURL: url, seedDemoData: true, bcryptCost: 4), logger: TestLog.quiet)
+            do {
+                let participation = platform.web.participation
+                let petition = try #require(try await participation.petitions.petitions().first)
+                for n in 0..<8 {
+                    _ = try await participation.petitions.sign(
+                        petition.id,
+                        by: Principal(
+                            pin: "2990119850\(String(format: "%04d", n))", displayName: "Signer", post: nil,
+                            assurance: .substantial),
+                        region: n < 6 ? "BIS" : "OSC", district: n < 6 ? "BIS-LEN" : "OSC-1")
+                }
+                let budget = try #require(try await participation.budgets.budgets().first)
+                let projects = try await participation.budgets.proposals(of: budget.id)
+                for n in 0..<3 {
+                    _ = try await participation.budgets.vote(
+                        budget.id, for: [projects[0].id],
+                        by: Principal(
+                            pin: "2990119860\(String(format: "%04d", n))", displayName: "Voter", post: nil,
+                            assurance: .substantial), region: "BIS")
+                }
+                let cityHall = Principal(
+                    pin: "11003198100266", displayName: "Head",
+                    post: OfficialPost(agencyCode: "BCH", position: "Head", roles: [.head]))
+                _ = try await participation.budgets.advance(budget.id, by: cityHall)
+                _ = try await platform.ownOpenData.publish()
+
+                let openData = platform.web.openData
+                let petitions = try await Self.records(openData, try await openData.dataset("petitions"))
+                let row = try #require(petitions.first { $0[1] == .string(petition.id) })
+                #expect(row[9] == .number(8) && row[5] == .string("open"))
+                let regions = try await Self.records(
+                    openData, try await openData.dataset("petition-signatures-by-region"))
+                #expect(regions.contains { $0[2] == .string("BIS") && $0[3] == .number(6) })
+                #expect(regions.contains { $0[2] == .string("OSC") && $0[3] == .null }, "2 signatures: left empty")
+                let results = try await Self.records(
+                    openData, try await openData.dataset("participatory-budget-results"))
+                #expect(results.count == projects.filter { $0.feasibility == .feasible }.count)
+                let funded = try #require(results.first { $0[4] == .string(projects[0].id) })
+                #expect(funded[7] == .number(3) && funded[8] == .bool(true))
             } catch {
                 Issue.record(error)
             }

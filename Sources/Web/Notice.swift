@@ -31,6 +31,13 @@ enum Notice: String, CaseIterable, Sendable {
     case petitionSponsored = "petition_sponsored"
     case reportFiled = "report_filed"
     case moderated = "moderation_done"
+    case consultationPublished = "consultation_published"
+    case versionPublished = "consultation_version_published"
+    case commentAnswered = "comment_answered"
+    case budgetOpened = "budget_opened"
+    case proposalReviewed = "proposal_reviewed"
+    case budgetAdvanced = "budget_advanced"
+    case proposalSent = "proposal_sent"
 
     /// The cookie that carries the name from the redirect to the page.
     static let cookie = "tk_notice"

@@ -87,7 +87,8 @@ struct PageRenderer: Sendable {
                     name: principal.displayName, isOfficial: permissions.contains(.viewBackOffice),
                     isAdmin: permissions.contains(.manageAPIClients), canSearch: permissions.contains(.readRegistries),
                     hasInbox: principal.post != nil && permissions.contains(.readRegistries),
-                    canConfirmAccounts: permissions.contains(.confirmAccounts))
+                    canConfirmAccounts: permissions.contains(.confirmAccounts),
+                    runsParticipation: permissions.contains(.runParticipation))
             })
     }
 }
@@ -114,6 +115,8 @@ struct LayoutModel: Sendable {
         var hasInbox: Bool
         /// A registrar: confirms accounts against passports.
         var canConfirmAccounts: Bool
+        /// Publishes drafts for comment and runs budgets for their agency.
+        var runsParticipation: Bool
     }
 
     var t: [String: String]

@@ -25,6 +25,7 @@ struct ParticipationController: Sendable {
         router.post(Route.consultationComment.pattern, use: comment)
         router.get(Route.budget.pattern, use: budget)
         router.post(Route.budgetBallot.pattern, use: ballot)
+        router.post(Route.budgetProposals.pattern, use: propose)
     }
 
     @Sendable func hub(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -239,8 +240,32 @@ struct ParticipationController: Sendable {
         try await renderBudget(request, context: context, status: .ok, error: nil, chosen: [])
     }
 
+    /// A resident proposes a project while the budget takes proposals.
+    @Sendable func propose(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try PortalController.signedIn(context)
+        let id = context.parameters.get("id") ?? ""
+        let form = try await FormData.read(request)
+        do {
+            _ = try await participation.budgets.propose(
+                id, title: form["title"], body: form["body"],
+                cost: RequestNumber.parse(form["cost"], in: 0...100_000_000_000) ?? 0, by: principal)
+            return .seeOther(Route.budget.path(id), notice: .proposalSent)
+        } catch let error as ParticipationError {
+            if error == .notFound { throw DomainError.notFound }
+            let field = Self.fields(error).first
+            return try await renderBudget(
+                request, context: context, status: Self.status(error), error: nil, chosen: [],
+                proposal: BudgetPageModel.ProposalForm(
+                    title: String(form["title"].prefix(200)), body: String(form["body"].prefix(5_000)),
+                    cost: String(form["cost"].prefix(20)), field: field ?? "title",
+                    message: message(error, context.language, prefix: "proposal_error_")))
+        }
+    }
+
     private func renderBudget(
-        _ request: Request, context: AppRequestContext, status: HTTPResponse.Status, error: String?, chosen: Set<String>
+        _ request: Request, context: AppRequestContext, status: HTTPResponse.Status, error: String?,
+        chosen: Set<String>,
+        proposal: BudgetPageModel.ProposalForm? = nil
     ) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         guard let budget = try? await participation.budgets.budget(id) else { throw DomainError.notFound }
@@ -248,11 +273,14 @@ struct ParticipationController: Sendable {
         let model = BudgetPageModel.make(
             budget, results: try await participation.budgets.results(id),
             proposals: try await participation.budgets.proposals(of: id), principal: context.principal,
-            voted: voted ?? false, chosen: chosen, error: error, now: Clock.system.seconds, path: request.uri.path,
-            language: context.language)
+            voted: voted ?? false, chosen: chosen, error: error, proposal: proposal, now: Clock.system.seconds,
+            path: request.uri.path, language: context.language)
+        let summary =
+            error.map { ErrorSummary(message: $0, target: "choices") }
+            ?? proposal.map { ErrorSummary(message: $0.message, target: "proposal-\($0.field)") } ?? .none
         return pages.render(
             "budget", titleKey: "budget_heading", request: request, context: context, status: status, page: model,
-            errors: error.map { ErrorSummary(message: $0, target: "choices") } ?? .none, naming: "— " + budget.title)
+            errors: summary, naming: "— " + budget.title)
     }
 
     @Sendable func ballot(_ request: Request, context: AppRequestContext) async throws -> Response {

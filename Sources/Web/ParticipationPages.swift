@@ -338,11 +338,41 @@ struct BudgetPageModel: Encodable, Sendable {
     var error: String?
     var signInHref: String
     var ballotHref: String
+    /// Taking proposals: the form (with what was typed when it came back).
+    var proposing: Bool
+    var proposeHref: String
+    var proposal: ProposalForm
+
+    /// The proposal form's values and its one problem.
+    struct ProposalForm: Encodable, Sendable {
+        var title = ""
+        var body = ""
+        var cost = ""
+        var field = ""
+        var message = ""
+        var titleError: String? { field == "title" ? message : nil }
+        var bodyError: String? { field == "body" ? message : nil }
+        var costError: String? { field == "cost" ? message : nil }
+
+        private enum CodingKeys: String, CodingKey {
+            case title, body, cost, titleError, bodyError, costError
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(title, forKey: .title)
+            try container.encode(body, forKey: .body)
+            try container.encode(cost, forKey: .cost)
+            try container.encodeIfPresent(titleError, forKey: .titleError)
+            try container.encodeIfPresent(bodyError, forKey: .bodyError)
+            try container.encodeIfPresent(costError, forKey: .costError)
+        }
+    }
 
     static func make(
         _ budget: Budget, results: [(proposal: BudgetProposal, funded: Bool)], proposals: [BudgetProposal],
-        principal: Principal?, voted: Bool, chosen: Set<String>, error: String?, now: Int, path: String,
-        language: Language
+        principal: Principal?, voted: Bool, chosen: Set<String>, error: String?, proposal: ProposalForm?, now: Int,
+        path: String, language: Language
     ) -> BudgetPageModel {
         let catalog = Catalog.shipped
         let funded = Set(results.filter(\.funded).map(\.proposal.id))
@@ -376,7 +406,9 @@ struct BudgetPageModel: Encodable, Sendable {
                     }) : nil,
             chartTitle: title, signedIn: principal != nil,
             lowAssurance: (principal?.assurance ?? .substantial) < .substantial, voted: voted, error: error,
-            signInHref: Route.signIn.path(query: [("next", path)]), ballotHref: Route.budgetBallot.path(budget.id))
+            signInHref: Route.signIn.path(query: [("next", path)]), ballotHref: Route.budgetBallot.path(budget.id),
+            proposing: budget.phase == .proposals, proposeHref: Route.budgetProposals.path(budget.id),
+            proposal: proposal ?? ProposalForm())
     }
 }
 

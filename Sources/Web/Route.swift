@@ -52,6 +52,15 @@ enum Route: String, CaseIterable, Sendable {
     // MARK: back office and administration
     case inbox = "/office/inbox"
     case moderation = "/office/moderation"
+    case officeParticipation = "/office/participation"
+    case officeConsultations = "/office/participation/consultations"
+    case officeBudgets = "/office/participation/budgets"
+    case officeConsultation = "/office/consultations/{id}"
+    case officeConsultationVersion = "/office/consultations/{id}/versions"
+    case officeCommentAnswer = "/office/comments/{id}/answer"
+    case officeBudget = "/office/budgets/{id}"
+    case officeProposalReview = "/office/budgets/{id}/proposals/{proposal}"
+    case officeBudgetAdvance = "/office/budgets/{id}/advance"
     case moderatePetition = "/office/moderation/petitions/{id}"
     case moderateReport = "/office/moderation/reports/{id}"
     case officeCase = "/office/cases/{id}"
@@ -115,6 +124,7 @@ enum Route: String, CaseIterable, Sendable {
     case consultationComment = "/consultations/{id}/comments"
     case budget = "/budgets/{id}"
     case budgetBallot = "/budgets/{id}/ballot"
+    case budgetProposals = "/budgets/{id}/proposals"
 
     // MARK: exchange layer (X-Road message protocol for REST)
     case exchangeRelay = "/r1/**"

@@ -104,14 +104,8 @@ public struct SQLConsultationStore: ConsultationStore {
         _ comment: DraftComment, authorKey: String, limit: (count: Int, since: Int), now: Int, event: LedgerEvent
     ) async throws -> Bool {
         try await database.transaction { sql in
-            let recent =
-                try await sql.raw(
-                    """
-                    SELECT COUNT(*) AS n FROM participation_comments
-                    WHERE author_key = \(bind: authorKey) AND created_at >= \(bind: limit.since)
-                    """
-                ).first(decodingColumn: "n", as: Int.self) ?? 0
-            guard recent < limit.count else { throw ParticipationError.tooMany }
+            try await SQLRateLimitStore.check(
+                "participation_comments", "author_key", key: authorKey, limit: limit, on: sql)
             // The consultation's row is read in the writing transaction, so a comment cannot slip in
             // after the phase was closed.
             guard

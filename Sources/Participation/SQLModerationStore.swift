@@ -17,14 +17,8 @@ public struct SQLModerationStore: ModerationStore {
         _ report: ContentReport, reporterKey: String, limit: (count: Int, since: Int), event: LedgerEvent
     ) async throws {
         try await database.transaction { sql in
-            let recent =
-                try await sql.raw(
-                    """
-                    SELECT COUNT(*) AS n FROM participation_reports
-                    WHERE reporter_key = \(bind: reporterKey) AND created_at >= \(bind: limit.since)
-                    """
-                ).first(decodingColumn: "n", as: Int.self) ?? 0
-            guard recent < limit.count else { throw ParticipationError.tooMany }
+            try await SQLRateLimitStore.check(
+                "participation_reports", "reporter_key", key: reporterKey, limit: limit, on: sql)
             try await sql.raw(
                 """
                 INSERT INTO participation_reports (id, target, reporter_key, reason, note, created_at, resolved_at, outcome)

@@ -19,14 +19,8 @@ public struct SQLPetitionStore: PetitionStore {
         _ petition: Petition, signerKey: String, authorKey: String, limit: (count: Int, since: Int), event: LedgerEvent
     ) async throws {
         try await database.transaction { sql in
-            let recent =
-                try await sql.raw(
-                    """
-                    SELECT COUNT(*) AS n FROM participation_petitions
-                    WHERE author_key = \(bind: authorKey) AND created_at >= \(bind: limit.since)
-                    """
-                ).first(decodingColumn: "n", as: Int.self) ?? 0
-            guard recent < limit.count else { throw ParticipationError.tooMany }
+            try await SQLRateLimitStore.check(
+                "participation_petitions", "author_key", key: authorKey, limit: limit, on: sql)
             try await sql.raw(
                 """
                 INSERT INTO participation_petitions (id, level, area, title, body, author, status, created_at, deadline,

@@ -10,6 +10,7 @@ import Participation
 struct ParticipationController: Sendable {
     let identity: IdentityService
     let participation: ParticipationServices
+    let clock: Clock
     let pages: PageRenderer
 
     func register(on router: some RouterMethods<AppRequestContext>) {
@@ -33,7 +34,7 @@ struct ParticipationController: Sendable {
             consultations: try await participation.consultations.consultations(),
             petitions: try await participation.petitions.petitions(),
             budgets: try await participation.budgets.budgets(),
-            now: Clock.system.seconds, language: context.language)
+            now: clock.seconds, language: context.language)
         return pages.render(
             "participation", titleKey: "participation_heading", request: request, context: context, page: model)
     }
@@ -54,7 +55,7 @@ struct ParticipationController: Sendable {
         let signed = try await context.principal.asyncMap { try await participation.petitions.hasSigned(id, $0) }
         let model = PetitionPageModel.make(
             petition, counts: try await participation.petitions.counts(id), regions: try await identity.regions(),
-            principal: context.principal, signed: signed ?? false, error: error, now: Clock.system.seconds,
+            principal: context.principal, signed: signed ?? false, error: error, now: clock.seconds,
             path: request.uri.path, language: context.language)
         return pages.render(
             "petition", titleKey: "petition_heading", request: request, context: context, status: status, page: model,
@@ -201,11 +202,13 @@ struct ParticipationController: Sendable {
             consultation, versions: versions, comments: try await participation.consultations.comments(of: id),
             authority: authority?.name.text(context.language) ?? consultation.authority,
             compare: diff.flatMap { $0 }.map { (compare ?? 0, $0) }, signedIn: context.principal != nil,
-            problem: problem, now: Clock.system.seconds, path: request.uri.path, language: context.language)
+            problem: problem, now: clock.seconds, path: request.uri.path, language: context.language)
         return pages.render(
             "consultation", titleKey: "consultation_heading", request: request, context: context, status: status,
             page: model,
-            errors: problem.map { ErrorSummary(message: $0.message, target: model.shows($0) ? $0.field : nil) }
+            errors: problem.map {
+                ErrorSummary(message: $0.message, target: model.showsTheFormInError ? $0.field : nil)
+            }
                 ?? .none,
             naming: "— " + consultation.title)
     }
@@ -273,7 +276,7 @@ struct ParticipationController: Sendable {
         let model = BudgetPageModel.make(
             budget, results: try await participation.budgets.results(id),
             proposals: try await participation.budgets.proposals(of: id), principal: context.principal,
-            voted: voted ?? false, chosen: chosen, error: error, proposal: proposal, now: Clock.system.seconds,
+            voted: voted ?? false, chosen: chosen, error: error, proposal: proposal, now: clock.seconds,
             path: request.uri.path, language: context.language)
         let summary =
             error.map { ErrorSummary(message: $0, target: "choices") }

@@ -225,9 +225,9 @@ struct ConsultationPageModel: Encodable, Sendable {
     var diffHeading: String?
     var reasons: [ModerationPage.Reason]
 
-    /// Whether the page shows the form `problem` came from (a passage of the current text, or a
-    /// thread on it), so the message can stand beside it; otherwise it is only in the summary.
-    func shows(_ problem: FormProblem) -> Bool {
+    /// Whether the page shows the form that came back (a passage of the current text, or a thread
+    /// on it), so its message stands beside it; otherwise the message is only in the summary.
+    var showsTheFormInError: Bool {
         passages.contains { $0.error != nil || $0.threads.contains { $0.replyError != nil } }
     }
 

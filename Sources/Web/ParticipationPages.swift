@@ -224,6 +224,17 @@ struct ConsultationPageModel: Encodable, Sendable {
     var diff: [DiffLine]
     var diffHeading: String?
     var reasons: [ModerationPage.Reason]
+    /// The public report: every comment with how the authority handled it, once comments closed.
+    var report: [ReportLine]
+    var hasReport: Bool
+
+    /// One comment in the report.
+    struct ReportLine: Encodable, Sendable {
+        var passage: String
+        var comment: String
+        var handling: String
+        var response: String
+    }
 
     /// Whether the page shows the form that came back (a passage of the current text, or a thread
     /// on it), so its message stands beside it; otherwise the message is only in the summary.
@@ -302,7 +313,17 @@ struct ConsultationPageModel: Encodable, Sendable {
             },
             diffHeading: compare.map {
                 catalog.text("consultation_changes_since", language).replacingOccurrences(of: "{n}", with: String($0.0))
-            }, reasons: ModerationReasons.choices(language))
+            }, reasons: ModerationReasons.choices(language),
+            report: consultation.takesComments(at: now)
+                ? []
+                : topLevel.filter { $0.moderation == nil }.map {
+                    ReportLine(
+                        passage: String($0.passage + 1), comment: $0.body,
+                        handling: catalog.text(
+                            $0.handling.map { "comment_handling_\($0.rawValue)" } ?? "comment_handling_pending",
+                            language),
+                        response: $0.response)
+                }, hasReport: !consultation.takesComments(at: now) && topLevel.contains { $0.moderation == nil })
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import Identity
 import Ledger
 import Participation
+import SQLKit
 import Storage
 import Synchronization
 import TestSupport
@@ -54,7 +55,7 @@ import Testing
 
     @Test(arguments: TestEngine.available)
     func ballotsMustFitTheBudgetAndCountOncePerPerson(engine: TestEngine) async throws {
-        try await Self.with(engine) { service, ledger, _ in
+        try await Self.with(engine) { service, ledger, database in
             let (budget, p) = try await Self.votingBudget(service)
             let before = try await ledger.head().size
             await #expect(throws: ParticipationError.overBudget(cost: 1_100_000, total: 1_000_000)) {
@@ -97,14 +98,27 @@ import Testing
             #expect(results.map(\.proposal.votes) == [7, 6, 1])
             #expect(results.map(\.funded) == [true, true, false], "300k + 600k funded; 200k no longer fits")
 
-            let recount = try await BudgetRecount.tally(budget.id) { try await ledger.entries(from: $0, limit: $1) }
-            #expect(recount == [p[1].id: 7, p[0].id: 6, p[2].id: 1])
+            let recount = { try await BudgetRecount.tally(budget.id) { try await ledger.entries(from: $0, limit: $1) } }
+            #expect(try await recount() == [p[1].id: 7, p[0].id: 6, p[2].id: 1])
 
             #expect(try await service.advance(budget.id, by: Self.official) == .closed)
             await #expect(throws: ParticipationError.closed, "voting after close") {
                 _ = try await service.vote(budget.id, for: [p[2].id], by: PetitionTests.person(60), region: "BIS")
             }
             #expect(try await service.budget(budget.id).ballots == 7)
+
+            // One approval's entry rewritten to another project: the recount no longer agrees.
+            let entries = try await ledger.entries(from: 0, limit: 10_000)
+            let (index, body) = try #require(
+                entries.first { (try? LedgerEvent(canonical: $0.body))?.subject.hasSuffix(p[2].id) == true })
+            var forged = try LedgerEvent(canonical: body)
+            forged.subject = forged.subject.replacingOccurrences(of: p[2].id, with: p[0].id)
+            let bytes = forged.canonicalBytes
+            try await database.withConnection { sql in
+                try await sql.raw("UPDATE ledger_entries SET body = \(bind: bytes) WHERE idx = \(bind: index)").run()
+            }
+            #expect(try await recount() != [p[1].id: 7, p[0].id: 6, p[2].id: 1])
+            await #expect(throws: (any Error).self, "and the ledger's own audit fails") { _ = try await ledger.audit() }
         }
     }
 

@@ -53,6 +53,16 @@ import Testing
                 form: ["handling": "accepted", "response": "We add a fine of 500 som."])
             #expect(answered.status == .seeOther)
             #expect(try await citizen.get("/consultations/\(consultation)").text.contains("We add a fine of 500 som."))
+            let final = try await head.post(
+                "/office/consultations/\(consultation)/versions",
+                form: ["text": text + "\n\nArticle 3. A fine of 500 som.", "note": "Fines added.", "final": "1"])
+            #expect(final.status == .seeOther)
+            let closed = try await citizen.get("/consultations/\(consultation)").text
+            #expect(closed.contains("id=\"consultation-report\"") && closed.contains("Article 3. A fine of 500 som."))
+            #expect(
+                try await citizen.post(
+                    "/consultations/\(consultation)/comments", form: ["passage": "0", "text": "Too late now?"]
+                ).status == .conflict, "no comments after the final text")
 
             var other = Browser(client)
             _ = try await other.signIn(Self.registrationHead)

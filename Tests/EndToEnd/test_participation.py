@@ -9,6 +9,7 @@ import sqlite3
 import time
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from conftest import tazakoom, wait_for_sms
 from test_portal_browser import assert_accessible, click_and_wait
@@ -122,3 +123,53 @@ def test_a_new_citizen_comments_signs_and_votes_in_russian(server, browser):
             break
         assert time.time() < deadline, done.stdout + votes.stdout
         time.sleep(2)
+
+
+def test_officials_publish_answer_and_moderate_in_the_browser(server, browser):
+    """The city hall's head publishes a draft and answers a comment in English; an administrator
+    handles a report in Kyrgyz; axe-core finds nothing on the officials' and moderators' pages."""
+    from conftest import ADMIN
+    from test_registries import sign_in_as
+    from test_services import BCH_HEAD
+
+    url = server.url
+    sign_in_as(browser, url, BCH_HEAD)
+    browser.get(url + "/office/participation?lang=en")
+    assert_accessible(browser, "office participation")
+    browser.find_element(By.ID, "new-draft").click()
+    browser.find_element(By.ID, "draft-title").send_keys("City rules for keeping dogs")
+    browser.find_element(By.ID, "draft-text").send_keys(
+        "Article 1. Dogs are walked on a lead in parks.\n\nArticle 2. Owners clean up after their dogs.")
+    click_and_wait(browser, "#publish-draft")
+    assert browser.find_element(By.ID, "notice").text == "The draft is published for comment."
+    assert_accessible(browser, "office consultation")
+    office_page = browser.current_url
+
+    # A resident comments (as a request, to keep the test short), the head answers in the browser.
+    import requests
+    from conftest import CITIZEN, sign_in_session
+    citizen = requests.Session()
+    csrf = sign_in_session(citizen, url, CITIZEN)
+    public = office_page.replace("/office/consultations/", "/consultations/")
+    posted = citizen.post(public + "/comments", data={"_csrf": csrf, "passage": "1", "text": "Add fines, please."})
+    assert posted.status_code == 200 and "#comment-" in posted.url, posted.text[:300]
+    browser.get(office_page)
+    Select(browser.find_element(By.CSS_SELECTOR, "select[name=handling]")).select_by_value("accepted")
+    browser.find_element(By.CSS_SELECTOR, "textarea[name=response]").send_keys("A fine of 500 som is added.")
+    click_and_wait(browser, "form[action$='/answer'] button[type=submit]")
+    assert "A fine of 500 som is added." in browser.find_element(By.TAG_NAME, "main").text
+    assert_accessible(browser, "office consultation answered")
+
+    # The resident reports another comment; the administrator hides it from the queue, in Kyrgyz.
+    comment = posted.url.rsplit("#comment-", 1)[1]
+    filed = citizen.post(url + "/reports", data={"_csrf": csrf, "target": f"comment:{comment}", "reason": "spam"})
+    assert filed.status_code == 200, filed.text[:300]
+    browser.delete_all_cookies()
+    sign_in_as(browser, url, ADMIN)
+    browser.get(url + "/office/moderation?lang=ky")
+    assert_accessible(browser, "moderation")
+    click_and_wait(browser, "button[id^=hide-]")
+    assert browser.find_element(By.ID, "notice").text == "Чечимиңиз жазылды."
+    browser.get(public)
+    assert browser.find_element(By.ID, f"comment-{comment}-hidden").text.startswith("Модератор жашырды")
+    assert_accessible(browser, "consultation with a hidden comment")

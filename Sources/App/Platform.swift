@@ -118,6 +118,7 @@ public struct Platform: Sendable {
                 try await identity.agencies().map(OpenDataOrganizations.organization) + [PlatformOpenData.organization])
             let participation = ParticipationServices(
                 database: database, ledger: ledger, clock: clock,
+                petitionThresholds: configuration.petitionThresholds,
                 residence: { pin in
                     let district = try await database.transaction { sql in
                         try await registryStore.entry(

@@ -45,6 +45,8 @@ public struct AppConfiguration: Sendable {
     public var maximumDatasetUploadBytes: Int
     /// Seconds between publications of the platform's own open data; 0 turns them off.
     public var openDataIntervalSeconds: Int
+    /// Signatures that oblige the state to answer a national petition, and a city's.
+    public var petitionThresholds: (national: Int, city: Int)
 
     public init(
         host: String = "127.0.0.1",
@@ -67,7 +69,8 @@ public struct AppConfiguration: Sendable {
         auditIntervalSeconds: Int = 600,
         exchange: ExchangeSettings = ExchangeSettings(),
         maximumDatasetUploadBytes: Int = 512 << 20,
-        openDataIntervalSeconds: Int = 3600
+        openDataIntervalSeconds: Int = 3600,
+        petitionThresholds: (national: Int, city: Int) = (10_000, 1_000)
     ) {
         self.host = host
         self.port = port
@@ -90,6 +93,9 @@ public struct AppConfiguration: Sendable {
         self.exchange = exchange
         self.maximumDatasetUploadBytes = max(1, min(maximumDatasetUploadBytes, 64 << 30))
         self.openDataIntervalSeconds = max(0, min(openDataIntervalSeconds, 366 * 86_400))
+        self.petitionThresholds = (
+            max(1, min(petitionThresholds.national, 10_000_000)), max(1, min(petitionThresholds.city, 10_000_000))
+        )
     }
 }
 

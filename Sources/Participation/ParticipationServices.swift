@@ -15,10 +15,14 @@ public struct ParticipationServices: Sendable {
 
     public init(
         database: Database, ledger: LedgerService, clock: Clock,
+        petitionThresholds: (national: Int, city: Int) = (
+            Petition.defaultThreshold(.national), Petition.defaultThreshold(.city)
+        ),
         residence: @escaping @Sendable (_ pin: String) async throws -> (region: String, district: String)?
     ) {
         self.residence = residence
-        petitions = PetitionService(store: SQLPetitionStore(database: database, ledger: ledger), clock: clock)
+        petitions = PetitionService(
+            store: SQLPetitionStore(database: database, ledger: ledger), clock: clock, thresholds: petitionThresholds)
         consultations = ConsultationService(
             store: SQLConsultationStore(database: database, ledger: ledger), clock: clock)
         budgets = BudgetService(store: SQLBudgetStore(database: database, ledger: ledger), clock: clock)

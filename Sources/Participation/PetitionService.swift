@@ -14,9 +14,18 @@ public struct PetitionService: Sendable {
     /// Each petition's signer key, which never changes: read once, not for every signature.
     let signerKeys = TTLCache<String, String>(lifetime: .seconds(3_600))
 
-    public init(store: any PetitionStore, clock: Clock = .system) {
+    /// Signatures that oblige an answer, by level, unless a petition says otherwise.
+    let thresholds: [Petition.Level: Int]
+
+    public init(
+        store: any PetitionStore, clock: Clock = .system,
+        thresholds: (national: Int, city: Int) = (
+            Petition.defaultThreshold(.national), Petition.defaultThreshold(.city)
+        )
+    ) {
         self.store = store
         self.clock = clock
+        self.thresholds = [.national: thresholds.national, .city: thresholds.city]
     }
 
     /// Limits on what a petition may say.
@@ -48,7 +57,8 @@ public struct PetitionService: Sendable {
         let petition = Petition(
             id: UUID().uuidString.lowercased(), level: level, area: area, title: title, body: body,
             author: Self.pseudonym(author.pin, key: key), status: .sponsoring, createdAt: now,
-            deadline: now + days * 86_400, threshold: threshold ?? Petition.defaultThreshold(level), signatures: 0,
+            deadline: now + days * 86_400,
+            threshold: threshold ?? thresholds[level] ?? Petition.defaultThreshold(level), signatures: 0,
             dutyAt: nil)
         try await store.insert(
             petition, signerKey: key, authorKey: Self.authorKey(author.pin),

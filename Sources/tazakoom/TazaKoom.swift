@@ -103,6 +103,15 @@ struct Serve: AsyncParsableCommand {
             "Seconds between publications of the platform's own open data; 0 turns them off (env TAZAKOOM_OPEN_DATA_INTERVAL)."
     )
     var openDataInterval = Int(ProcessInfo.processInfo.environment["TAZAKOOM_OPEN_DATA_INTERVAL"] ?? "") ?? 3600
+    @Option(
+        help:
+            "Signatures that oblige the state to answer a national petition (env TAZAKOOM_PETITION_THRESHOLD_NATIONAL)."
+    )
+    var petitionThresholdNational =
+        Int(ProcessInfo.processInfo.environment["TAZAKOOM_PETITION_THRESHOLD_NATIONAL"] ?? "") ?? 10_000
+    @Option(help: "Signatures that oblige a city to answer its petition (env TAZAKOOM_PETITION_THRESHOLD_CITY).")
+    var petitionThresholdCity =
+        Int(ProcessInfo.processInfo.environment["TAZAKOOM_PETITION_THRESHOLD_CITY"] ?? "") ?? 1_000
     @OptionGroup var exchange: ExchangeOptions
 
     func run() async throws {
@@ -132,7 +141,8 @@ struct Serve: AsyncParsableCommand {
             auditIntervalSeconds: auditInterval,
             exchange: exchange.settings(address: publicURL ?? "http://\(host):\(port)"),
             maximumDatasetUploadBytes: max(1, min(datasetUploadLimit, 65_536)) << 20,
-            openDataIntervalSeconds: openDataInterval
+            openDataIntervalSeconds: openDataInterval,
+            petitionThresholds: (petitionThresholdNational, petitionThresholdCity)
         )
         let app = try await buildApplication(configuration, logger: logger)
         if configuration.seedDemoData { printDemoAccounts() }

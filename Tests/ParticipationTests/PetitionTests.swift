@@ -155,4 +155,20 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestEngine.available)
+    func thresholdsAreConfiguredPerLevel(engine: TestEngine) async throws {
+        try await engine.withDatabase(migrations: LedgerMigrations.all + ParticipationMigrations.all) { database in
+            let ledger = try await LedgerService.open(database, origin: "participation.test/ledger")
+            let service = PetitionService(
+                store: SQLPetitionStore(database: database, ledger: ledger), thresholds: (50_000, 300))
+            let city = try await service.create(
+                title: "Trolleybuses on Manas avenue", body: "Bring the trolleybus back to Manas avenue.",
+                level: .city, area: "BIS", by: Self.person(0))
+            let national = try await service.create(
+                title: "A national day of trees", body: "Every year, one day when everyone plants a tree.",
+                level: .national, area: "KG", by: Self.person(0))
+            #expect(city.threshold == 300 && national.threshold == 50_000)
+        }
+    }
 }

@@ -80,9 +80,10 @@ public struct LedgerAuditor: Sendable {
     /// Appends the log's entries from `builder.size` on to `builder`, comparing every stored tile,
     /// each checkpoint in `pending` as its size is passed, and at the end the head.
     private func verify(
-        _ reader: some LedgerReader, from start: TreeBuilder, head: (size: Int, root: MerkleHash),
+        _ reader: some LedgerReader, from start: TreeBuilder, head first: (size: Int, root: MerkleHash),
         pending checkpoints: ArraySlice<Checkpoint>, progress: (@Sendable (Int, Int) -> Void)?
     ) async throws -> (size: Int, root: MerkleHash) {
+        var head = first
         var pending = checkpoints
         var builder = start
         var unmatchedCheckpoint: Int?
@@ -109,8 +110,16 @@ public struct LedgerAuditor: Sendable {
                             index: entry.index, reason: "entry \(entry.index) appears twice (inserted)")
                     }
                     if index >= head.size {
-                        throw LedgerError.corrupt(
-                            index: index, reason: "entry \(index) lies beyond the log's size \(head.size) (inserted)")
+                        // On a live log, entries appended since the head was read are legitimate: read
+                        // the head again (after the read in flight), and only an entry beyond that is
+                        // one that was inserted.
+                        _ = try? await fetch.value
+                        head = try await reader.head()
+                        if index >= head.size {
+                            throw LedgerError.corrupt(
+                                index: index,
+                                reason: "entry \(index) lies beyond the log's size \(head.size) (inserted)")
+                        }
                     }
                     // A whole tile at once when its root is already computed and no checkpoint falls inside it.
                     if let root = hashed.tileRoots[index], position + 256 <= batch.count, index + 256 <= head.size,

@@ -98,13 +98,23 @@ public struct BufferedLogHandler: LogHandler {
             fields["error.message"] = "\(error)"
             fields["error.type"] = "\(String(reflecting: type(of: error)))"
         }
-        var line = Self.timestamp(clock.seconds)
+        var line = Self.timestamps.text(clock.seconds)
         line += " \(event.level)\(label.isEmpty ? "" : " ")\(label):"
-        for (key, value) in fields.sorted(by: { $0.key < $1.key }) { line += " \(key)=\(value)" }
+        for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+            line += " "
+            line += key
+            line += "="
+            // Strings as they are: their description goes through a generic interpolation.
+            if case .string(let text) = value { line += text } else { line += value.description }
+        }
         line += " [\(event.source)] \(event.message)\n"
         output.write(line)
         if event.level >= .warning { output.flush() }
     }
+
+    /// The last second's text, kept: an access log writes many lines a second, and `localtime_r`
+    /// takes a process-wide lock on every call.
+    static let timestamps = TimestampCache()
 
     /// Local time to the second with its offset, as swift-log's stream handler writes it.
     static func timestamp(_ seconds: Int) -> String {
@@ -114,5 +124,17 @@ public struct BufferedLogHandler: LogHandler {
         var buffer = [CChar](repeating: 0, count: 32)
         let length = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &local)
         return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// The text of the current second, computed once per second.
+final class TimestampCache: Sendable {
+    private let last = Mutex<(seconds: Int, text: String)>((-1, ""))
+
+    func text(_ seconds: Int) -> String {
+        if let kept = last.withLock({ $0.seconds == seconds ? $0.text : nil }) { return kept }
+        let text = BufferedLogHandler.timestamp(seconds)
+        last.withLock { $0 = (seconds, text) }
+        return text
     }
 }

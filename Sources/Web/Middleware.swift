@@ -190,26 +190,32 @@ struct CookieFactory: Sendable {
 /// Headers every answer carries: no sniffing of content types (uploaded files included), no
 /// framing, no referrer to other sites, a content security policy that allows nothing inline and
 /// nothing from elsewhere, and HSTS when the platform is served over HTTPS (secure cookies).
+/// The headers every answer carries, made once.
+enum SecurityHeaders {
+    static let contentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+        + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+    static let fields: [HTTPField] = [
+        HTTPField(name: .xContentTypeOptions, value: "nosniff"),
+        HTTPField(name: .contentSecurityPolicy, value: contentSecurityPolicy),
+        HTTPField(name: HTTPField.Name("X-Frame-Options")!, value: "DENY"),
+        HTTPField(name: HTTPField.Name("Referrer-Policy")!, value: "same-origin"),
+    ]
+    static let strictTransport = HTTPField(name: .strictTransportSecurity, value: "max-age=31536000")
+}
+
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     let strictTransport: Bool
-
-    static var frameOptions: HTTPField.Name { HTTPField.Name("X-Frame-Options")! }
-    static var referrerPolicy: HTTPField.Name { HTTPField.Name("Referrer-Policy")! }
-
-    static var contentSecurityPolicy: String {
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-            + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
         var response = try await next(request, context)
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
-        response.headers[Self.frameOptions] = "DENY"
-        response.headers[Self.referrerPolicy] = "same-origin"
-        if strictTransport { response.headers[.strictTransportSecurity] = "max-age=31536000" }
+        // Appended as fields made once: no route sets these, and checking each value's bytes and
+        // replacing fields by name on every response was a measurable share of a small answer.
+        response.headers.append(contentsOf: SecurityHeaders.fields)
+        if strictTransport { response.headers.append(SecurityHeaders.strictTransport) }
         // Answers to other systems may carry a person's data: no cache keeps them unless a route says so.
         if response.headers[.cacheControl] == nil, RouteArea(path: request.uri.path) == .machine {
             response.headers[.cacheControl] = "no-store"

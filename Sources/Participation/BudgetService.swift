@@ -29,7 +29,7 @@ public struct BudgetService: Sendable {
         try ConsultationService.mayRun(authority, official)
         let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
         var problems: [String: String] = [:]
-        if let problem = PetitionService.problem(title, Self.titleLength) { problems["title"] = problem }
+        if let problem = PlainText.problem(title, Self.titleLength) { problems["title"] = problem }
         if !Self.totalRange.contains(total) { problems["total"] = "From 1,000 to 100,000,000,000 som." }
         if !Self.votingDays.contains(days) { problems["days"] = "From 1 to 120 days." }
         guard problems.isEmpty else { throw ParticipationError.invalid(problems) }
@@ -70,8 +70,8 @@ public struct BudgetService: Sendable {
         let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
         let body = body.trimmingCharacters(in: .whitespacesAndNewlines)
         var problems: [String: String] = [:]
-        if let problem = PetitionService.problem(title, Self.titleLength) { problems["title"] = problem }
-        if let problem = PetitionService.problem(body, Self.bodyLength) { problems["body"] = problem }
+        if let problem = PlainText.problem(title, Self.titleLength) { problems["title"] = problem }
+        if let problem = PlainText.problem(body, Self.bodyLength) { problems["body"] = problem }
         if !(1...budget.total).contains(cost) { problems["cost"] = "From 1 som to the whole budget." }
         guard problems.isEmpty else { throw ParticipationError.invalid(problems) }
         let proposal = BudgetProposal(
@@ -94,7 +94,7 @@ public struct BudgetService: Sendable {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         var problems: [String: String] = [:]
         if !(1...budget.total).contains(cost) { problems["cost"] = "From 1 som to the whole budget." }
-        if let problem = PetitionService.problem(reason, Self.reviewLength) { problems["reason"] = problem }
+        if let problem = PlainText.problem(reason, Self.reviewLength) { problems["reason"] = problem }
         if !feasible, reason.count < 10 { problems["reason"] = "Say why the project cannot be done." }
         guard problems.isEmpty else { throw ParticipationError.invalid(problems) }
         let feasibility: BudgetProposal.Feasibility = feasible ? .feasible : .unfeasible

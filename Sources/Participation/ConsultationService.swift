@@ -35,8 +35,8 @@ public struct ConsultationService: Sendable {
         try Self.mayRun(authority, official)
         let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
         var problems: [String: String] = [:]
-        if let problem = PetitionService.problem(title, Self.titleLength) { problems["title"] = problem }
-        if let problem = PetitionService.problem(text, Self.textLength) { problems["text"] = problem }
+        if let problem = PlainText.problem(title, Self.titleLength) { problems["title"] = problem }
+        if let problem = PlainText.problem(text, Self.textLength) { problems["text"] = problem }
         if !Self.commentDays.contains(days) { problems["days"] = "From 7 to 90 days." }
         guard problems.isEmpty else { throw ParticipationError.invalid(problems) }
         let now = clock.seconds
@@ -60,8 +60,8 @@ public struct ConsultationService: Sendable {
         let consultation = try await consultation(id)
         try Self.mayRun(consultation.authority, official)
         var problems: [String: String] = [:]
-        if let problem = PetitionService.problem(text, Self.textLength) { problems["text"] = problem }
-        if let problem = PetitionService.problem(note, Self.noteLength) { problems["note"] = problem }
+        if let problem = PlainText.problem(text, Self.textLength) { problems["text"] = problem }
+        if let problem = PlainText.problem(note, Self.noteLength) { problems["note"] = problem }
         guard problems.isEmpty else { throw ParticipationError.invalid(problems) }
         guard consultation.status == .comments else { throw ParticipationError.closed }
         let now = clock.seconds
@@ -115,7 +115,7 @@ public struct ConsultationService: Sendable {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let quote = quote.trimmingCharacters(in: .whitespacesAndNewlines)
         var problems: [String: String] = [:]
-        if let problem = PetitionService.problem(text, Self.commentLength) { problems["text"] = problem }
+        if let problem = PlainText.problem(text, Self.commentLength) { problems["text"] = problem }
         var anchor = (version: consultation.currentVersion, passage: passage, quote: quote)
         var thread: String?
         if let parent {
@@ -128,7 +128,7 @@ public struct ConsultationService: Sendable {
             let passages = try await store.versions(of: id).last?.passages ?? []
             if !passages.indices.contains(passage) {
                 problems["passage"] = "Choose a passage of the text."
-            } else if let problem = PetitionService.problem(quote, Self.quoteLength) {
+            } else if let problem = PlainText.problem(quote, Self.quoteLength) {
                 problems["quote"] = problem
             } else if !quote.isEmpty, !passages[passage].contains(quote) {
                 problems["quote"] = "The marked words are not in this passage."
@@ -163,7 +163,7 @@ public struct ConsultationService: Sendable {
         let consultation = try await consultation(comment.consultationID)
         try Self.mayRun(consultation.authority, official)
         let response = response.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let problem = PetitionService.problem(response, Self.responseLength) {
+        if let problem = PlainText.problem(response, Self.responseLength) {
             throw ParticipationError.invalid(["response": problem])
         }
         let now = clock.seconds

@@ -31,7 +31,7 @@ public struct ModerationService: Sendable {
         async throws -> ContentReport
     {
         let note = note.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let problem = PetitionService.problem(note, Self.noteLength) {
+        if let problem = PlainText.problem(note, Self.noteLength) {
             throw ParticipationError.invalid(["note": problem])
         }
         switch target {

@@ -44,8 +44,8 @@ public struct PetitionService: Sendable {
         var problems: [String: String] = [:]
         let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
         let body = body.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let problem = Self.problem(title, Self.titleLength) { problems["title"] = problem }
-        if let problem = Self.problem(body, Self.bodyLength) { problems["body"] = problem }
+        if let problem = PlainText.problem(title, Self.titleLength) { problems["title"] = problem }
+        if let problem = PlainText.problem(body, Self.bodyLength) { problems["body"] = problem }
         if !Self.durationDays.contains(days) { problems["days"] = "From 7 to 180 days." }
         if let threshold, !(1...10_000_000).contains(threshold) { problems["threshold"] = "From 1 to 10,000,000." }
         if area.isEmpty || area.count > 20 || !area.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
@@ -220,19 +220,6 @@ public struct PetitionService: Sendable {
     static func pseudonym(_ pin: String, key: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data(pin.utf8), using: SymmetricKey(data: Data(key.utf8)))
         return "signer:" + Hex.encode(Array(code).prefix(8))
-    }
-
-    /// A reason `text` is refused, or nil: length, and markup, which is not allowed (people write
-    /// plain text; pages escape it anyway, and a `<script>` in a petition is never meant for readers).
-    static func problem(_ text: String, _ length: ClosedRange<Int>) -> String? {
-        if !length.contains(text.count) { return "From \(length.lowerBound) to \(length.upperBound) characters." }
-        if text.range(of: #"<\s*[A-Za-z/!?]"#, options: .regularExpression) != nil {
-            return "Write plain text: markup such as <b> or <script> is not allowed."
-        }
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
-            return "Control characters are not allowed."
-        }
-        return nil
     }
 }
 

@@ -120,15 +120,9 @@ struct ModerationPage: Encodable, Sendable {
         var action: String
     }
 
-    /// One of the published rules, to choose as a reason.
-    struct Reason: Encodable, Sendable {
-        var value: String
-        var label: String
-    }
-
     var petitions: [PetitionItem]
     var reports: [Report]
-    var reasons: [Reason]
+    var reasons: [FieldModel.Choice]
     var hasPetitions: Bool
     var hasReports: Bool
 
@@ -145,10 +139,11 @@ struct ModerationPage: Encodable, Sendable {
 
 /// The published rules as choices for a form, in the reader's language.
 enum ModerationReasons {
-    static func choices(_ language: Language) -> [ModerationPage.Reason] {
+    static func choices(_ language: Language) -> [FieldModel.Choice] {
         ModerationReason.allCases.map {
-            ModerationPage.Reason(
-                value: $0.rawValue, label: Catalog.shipped.text("moderation_reason_\($0.rawValue)", language))
+            FieldModel.Choice(
+                value: $0.rawValue, label: Catalog.shipped.text("moderation_reason_\($0.rawValue)", language),
+                selected: false)
         }
     }
 }

@@ -11,19 +11,12 @@ struct OfficeParticipationPage: Encodable, Sendable {
         var status: String
     }
 
-    /// A city to run a budget for.
-    struct City: Encodable, Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     var agency: String
     var consultations: [Item]
     var budgets: [Item]
     var hasConsultations: Bool
     var hasBudgets: Bool
-    var cities: [City]
+    var cities: [FieldModel.Choice]
     var draftTitle: String
     var draftText: String
     var draftDays: String
@@ -59,7 +52,7 @@ struct OfficeParticipationPage: Encodable, Sendable {
                     status: catalog.text("budget_phase_\($0.phase.rawValue)", language))
             }, hasConsultations: !consultations.isEmpty, hasBudgets: !budgets.isEmpty,
             cities: cities.map {
-                City(
+                FieldModel.Choice(
                     value: $0.code, label: $0.name.text(language),
                     selected: problem?.form == "budget" && problem?.typed["area"] == $0.code)
             },
@@ -85,17 +78,10 @@ struct OfficeConsultationPage: Encodable, Sendable {
         var answered: String?
         var response: String?
         var action: String
-        var handlings: [Choice]
+        var handlings: [FieldModel.Choice]
         var typed: String
         var handlingError: String?
         var responseError: String?
-    }
-
-    /// A choice in a select.
-    struct Choice: Encodable, Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
     }
 
     var heading: String
@@ -138,7 +124,7 @@ struct OfficeConsultationPage: Encodable, Sendable {
                     response: comment.handling == nil ? nil : comment.response,
                     action: Route.officeCommentAnswer.path(comment.id),
                     handlings: DraftComment.Handling.allCases.map {
-                        Choice(
+                        FieldModel.Choice(
                             value: $0.rawValue, label: catalog.text("comment_handling_\($0.rawValue)", language),
                             selected: problem?.form == form && problem?.typed["handling"] == $0.rawValue)
                     },

@@ -15,23 +15,9 @@ struct ParticipationHubPage: Encodable, Sendable {
     var consultations: [Item]
     var petitions: [Item]
     var budgets: [Item]
-    var hasConsultations: Bool { !consultations.isEmpty }
-    var hasPetitions: Bool { !petitions.isEmpty }
-    var hasBudgets: Bool { !budgets.isEmpty }
-
-    private enum CodingKeys: String, CodingKey {
-        case consultations, petitions, budgets, hasConsultations, hasPetitions, hasBudgets
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(consultations, forKey: .consultations)
-        try container.encode(petitions, forKey: .petitions)
-        try container.encode(budgets, forKey: .budgets)
-        try container.encode(hasConsultations, forKey: .hasConsultations)
-        try container.encode(hasPetitions, forKey: .hasPetitions)
-        try container.encode(hasBudgets, forKey: .hasBudgets)
-    }
+    var hasConsultations: Bool
+    var hasPetitions: Bool
+    var hasBudgets: Bool
 
     static func make(
         consultations: [Consultation], petitions: [Petition], budgets: [Budget], now: Int, language: Language
@@ -60,7 +46,8 @@ struct ParticipationHubPage: Encodable, Sendable {
                     href: Route.budget.path($0.id), title: $0.title,
                     status: catalog.text("budget_phase_\($0.phase.rawValue)", language),
                     detail: Money.som($0.total, language))
-            })
+            }, hasConsultations: !consultations.isEmpty, hasPetitions: !petitions.isEmpty,
+            hasBudgets: !budgets.isEmpty)
     }
 }
 
@@ -92,7 +79,7 @@ struct PetitionPageModel: Encodable, Sendable {
     var moderationNotice: String?
     /// The report form (signed-in readers of a public petition).
     var reportTarget: String?
-    var reasons: [ModerationPage.Reason]
+    var reasons: [FieldModel.Choice]
 
     static func make(
         _ petition: Petition, counts: [(region: String, district: String, signatures: Int)], regions: [Region],
@@ -223,7 +210,7 @@ struct ConsultationPageModel: Encodable, Sendable {
     var versions: [Version]
     var diff: [DiffLine]
     var diffHeading: String?
-    var reasons: [ModerationPage.Reason]
+    var reasons: [FieldModel.Choice]
     /// The public report: every comment with how the authority handled it, once comments closed.
     var report: [ReportLine]
     var hasReport: Bool
@@ -369,24 +356,23 @@ struct BudgetPageModel: Encodable, Sendable {
         var title = ""
         var body = ""
         var cost = ""
-        var field = ""
-        var message = ""
-        var titleError: String? { field == "title" ? message : nil }
-        var bodyError: String? { field == "body" ? message : nil }
-        var costError: String? { field == "cost" ? message : nil }
+        var titleError: String?
+        var bodyError: String?
+        var costError: String?
+        /// The field in error and its message, for the summary at the top.
+        var field: String
+        var message: String
 
-        private enum CodingKeys: String, CodingKey {
-            case title, body, cost, titleError, bodyError, costError
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(title, forKey: .title)
-            try container.encode(body, forKey: .body)
-            try container.encode(cost, forKey: .cost)
-            try container.encodeIfPresent(titleError, forKey: .titleError)
-            try container.encodeIfPresent(bodyError, forKey: .bodyError)
-            try container.encodeIfPresent(costError, forKey: .costError)
+        /// What was typed, with `message` beside `field`.
+        init(title: String = "", body: String = "", cost: String = "", field: String = "", message: String = "") {
+            self.title = title
+            self.body = body
+            self.cost = cost
+            self.field = field
+            self.message = message
+            titleError = field == "title" ? message : nil
+            bodyError = field == "body" ? message : nil
+            costError = field == "cost" ? message : nil
         }
     }
 
@@ -435,18 +421,11 @@ struct BudgetPageModel: Encodable, Sendable {
 
 /// `/petitions/new`: the form to start a petition, with what was typed when it comes back.
 struct NewPetitionPage: Encodable, Sendable {
-    /// A choice of level or city.
-    struct Choice: Encodable, Sendable {
-        var value: String
-        var label: String
-        var checked: Bool
-    }
-
     var title: String
     var body: String
     var days: String
-    var levels: [Choice]
-    var cities: [Choice]
+    var levels: [FieldModel.Choice]
+    var cities: [FieldModel.Choice]
     var titleError: String?
     var bodyError: String?
     var daysError: String?
@@ -463,12 +442,12 @@ struct NewPetitionPage: Encodable, Sendable {
             title: String((form?["title"] ?? "").prefix(300)), body: String((form?["body"] ?? "").prefix(12_000)),
             days: String((form?["days"] ?? "90").prefix(5)),
             levels: Petition.Level.allCases.map {
-                Choice(
+                FieldModel.Choice(
                     value: $0.rawValue, label: catalog.text("petition_level_\($0.rawValue)", language),
-                    checked: $0.rawValue == level)
+                    selected: $0.rawValue == level)
             },
             cities: cities.map {
-                Choice(value: $0.code, label: $0.name.text(language), checked: $0.code == form?["area"])
+                FieldModel.Choice(value: $0.code, label: $0.name.text(language), selected: $0.code == form?["area"])
             },
             titleError: message("title"), bodyError: message("body"), daysError: message("days"),
             levelError: message("level"), areaError: message("area"))

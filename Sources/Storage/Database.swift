@@ -35,7 +35,8 @@ public final class Database: Sendable {
         /// One connection: SQLite has one writer anyway, and a single connection never meets SQLITE_BUSY from itself.
         /// The connection every query uses, its gate, and (for a file) a second connection that
         /// only copies the write-ahead log into the database, so checkpoints never hold up queries.
-        case sqlite(SQLiteConnection, AsyncGate, checkpointer: SQLiteConnection?)
+        /// `threads` runs this database's SQLite calls and nothing else (see `open`).
+        case sqlite(SQLiteConnection, AsyncGate, checkpointer: SQLiteConnection?, threads: NIOThreadPool)
         case postgres(PostgresClient, Task<Void, Never>)
     }
 
@@ -52,9 +53,11 @@ public final class Database: Sendable {
     /// closer never ran) still closes its SQLite connections: SQLiteNIO stops the process when one is
     /// released open. Each close holds its connection until it has run.
     deinit {
-        if case .sqlite(let connection, _, let checkpointer) = backend {
-            if !connection.isClosed { _ = connection.close() }
-            if let checkpointer, !checkpointer.isClosed { _ = checkpointer.close() }
+        if case .sqlite(let connection, _, let checkpointer, let threads) = backend {
+            let closes = [connection, checkpointer].compactMap { $0 }.filter { !$0.isClosed }.map { $0.close() }
+            EventLoopFuture.andAllComplete(closes, on: connection.eventLoop).whenComplete { _ in
+                threads.shutdownGracefully { _ in }
+            }
         }
     }
 
@@ -67,33 +70,56 @@ public final class Database: Sendable {
     {
         switch location {
         case .sqliteFile(let path):
+            // Threads of its own rather than NIO's shared pool (as many threads as cores): a
+            // connection waiting out another process's write lock sleeps on its thread, and with two
+            // such waiters (two nodes on one file, or a node and a CLI command) the shared pool had no
+            // thread left for the lock's holder to finish on, so both waited out the full 5 s.
+            let threads = NIOThreadPool(numberOfThreads: 2)
+            threads.start()
             // SQLiteNIO's busy handler retries at once, forever: when another process (a CLI command,
             // a second node in tests) holds the write lock, that spins a thread of the shared pool
             // the holder may need to finish. Wait with sleeps instead, and give up after 5 s.
             // Statement journals and sorts in memory, and a 256 MiB page cache: large registries
             // live in this file, and the default 2 MiB cache makes every index insert a disk read.
-            let connection = try await openSQLite(
-                path: path, logger: logger,
-                pragmas: [
-                    "busy_timeout=5000", "journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
-                    "temp_store=MEMORY", "cache_size=\(defaultSQLiteCacheKiB)",
-                ])
+            let connection: SQLiteConnection
+            do {
+                connection = try await openSQLite(
+                    path: path, threads: threads, logger: logger,
+                    pragmas: [
+                        "busy_timeout=5000", "journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
+                        "temp_store=MEMORY", "cache_size=\(defaultSQLiteCacheKiB)",
+                    ])
+            } catch {
+                try? await threads.shutdownGracefully()
+                throw error
+            }
             let checkpointer: SQLiteConnection
             do {
-                checkpointer = try await openSQLite(path: path, logger: logger, pragmas: ["busy_timeout=5000"])
+                checkpointer = try await openSQLite(
+                    path: path, threads: threads, logger: logger, pragmas: ["busy_timeout=5000"])
             } catch {
                 try? await connection.close()
+                try? await threads.shutdownGracefully()
                 throw error
             }
             return Database(
-                location: location, backend: .sqlite(connection, AsyncGate(), checkpointer: checkpointer), poolSize: 1,
+                location: location,
+                backend: .sqlite(connection, AsyncGate(), checkpointer: checkpointer, threads: threads), poolSize: 1,
                 logger: logger)
         case .sqliteMemory:
-            let connection = try await SQLiteConnection.open(storage: .memory, logger: logger)
-            try await connection.sql().raw("PRAGMA foreign_keys=ON").run()
+            let threads = NIOThreadPool(numberOfThreads: 1)
+            threads.start()
+            let connection: SQLiteConnection
+            do {
+                connection = try await openSQLite(
+                    path: nil, threads: threads, logger: logger, pragmas: ["foreign_keys=ON"])
+            } catch {
+                try? await threads.shutdownGracefully()
+                throw error
+            }
             return Database(
-                location: location, backend: .sqlite(connection, AsyncGate(), checkpointer: nil), poolSize: 1,
-                logger: logger)
+                location: location, backend: .sqlite(connection, AsyncGate(), checkpointer: nil, threads: threads),
+                poolSize: 1, logger: logger)
         case .postgres(let url):
             let parsed = try SQLPostgresConfiguration(url: url).coreConfiguration
             var configuration = PostgresClient.Configuration(
@@ -113,8 +139,12 @@ public final class Database: Sendable {
     /// Opens one SQLite connection and applies `pragmas`, closing it again if any of them fails
     /// (a locked file during `journal_mode=WAL`, say): SQLiteNIO stops the process when a connection
     /// is released unclosed.
-    private static func openSQLite(path: String, logger: Logger, pragmas: [String]) async throws -> SQLiteConnection {
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+    private static func openSQLite(path: String?, threads: NIOThreadPool, logger: Logger, pragmas: [String])
+        async throws -> SQLiteConnection
+    {
+        let connection = try await SQLiteConnection.open(
+            storage: path.map { .file(path: $0) } ?? .memory, threadPool: threads, logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton.any())
         do {
             for pragma in pragmas {
                 try await connection.sql().raw("PRAGMA \(unsafeRaw: pragma)").run()
@@ -148,7 +178,7 @@ public final class Database: Sendable {
         inUse.increment()
         defer { inUse.decrement() }
         switch backend {
-        case .sqlite(let connection, let gate, _):
+        case .sqlite(let connection, let gate, _, _):
             return try await gate.withGate {
                 try await body(DatabaseSession(sql: connection.sql(), driver: .sqlite(connection)))
             }
@@ -173,15 +203,46 @@ public final class Database: Sendable {
             if let ceiling, let size = self.walSize(), size > ceiling {
                 try await session.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
             }
-            // IMMEDIATE takes SQLite's write lock up front, so two writers never deadlock on upgrade.
-            try await session.sql.raw(engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
+            try await self.begin(session.sql)
             do {
                 let result = try await body(session)
-                try await session.sql.raw("COMMIT").run()
+                try await self.commit(session.sql)
                 return result
             } catch {
                 try? await session.sql.raw("ROLLBACK").run()
                 throw error
+            }
+        }
+    }
+
+    /// Starts a transaction. IMMEDIATE takes SQLite's write lock up front, so two writers never
+    /// deadlock on upgrade. A transaction an earlier failure left open on the one connection (its
+    /// ROLLBACK failed too) would otherwise refuse every later transaction of the node: it is rolled
+    /// back (its caller was already told it failed) and the new one begins.
+    private func begin(_ sql: any SQLDatabase) async throws {
+        guard engine == .sqlite else { return try await sql.raw("BEGIN").run() }
+        do {
+            try await sql.raw("BEGIN IMMEDIATE").run()
+        } catch let error as SQLiteError where error.message.contains("within a transaction") {
+            logger.error("rolled back a transaction left open on the connection")
+            try await sql.raw("ROLLBACK").run()
+            try await sql.raw("BEGIN IMMEDIATE").run()
+        }
+    }
+
+    /// Commits. SQLite may answer a COMMIT with SQLITE_BUSY (another connection in the middle of a
+    /// checkpoint); the transaction then stays open and the COMMIT may be tried again, which beats
+    /// throwing the work away.
+    private func commit(_ sql: any SQLDatabase) async throws {
+        var attempt = 0
+        while true {
+            do {
+                return try await sql.raw("COMMIT").run()
+            } catch let error as SQLiteError
+                where [.busy, .busyInRecovery, .busyInSnapshot, .busyTimeout].contains(error.reason) && attempt < 50
+            {
+                attempt += 1
+                try? await Task.sleep(for: .milliseconds(20))
             }
         }
     }
@@ -223,7 +284,7 @@ public final class Database: Sendable {
     }
 
     private func passiveCheckpoint() async throws -> WALFrames {
-        guard case .sqlite(_, _, let checkpointer?) = backend else { return WALFrames() }
+        guard case .sqlite(_, _, let checkpointer?, _) = backend else { return WALFrames() }
         // Its own connection: a PASSIVE checkpoint takes no writer lock, so commits go on meanwhile.
         let row = try await checkpointer.sql().raw("PRAGMA wal_checkpoint(PASSIVE)").first()
         let inLog = try row?.decode(column: "log", as: Int.self) ?? 0
@@ -278,9 +339,10 @@ public final class Database: Sendable {
     /// Closes every connection; call once when the process stops.
     public func shutdown() async {
         switch backend {
-        case .sqlite(let connection, _, let checkpointer):
+        case .sqlite(let connection, _, let checkpointer, let threads):
             try? await checkpointer?.close()
             try? await connection.close()
+            try? await threads.shutdownGracefully()
         case .postgres(_, let runner):
             runner.cancel()
             await runner.value

@@ -151,10 +151,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Programme",
+            dependencies: [
+                "Core", "Storage", "Ledger", "Identity",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Web",
             dependencies: [
                 "Core", "Storage", "Ledger", "Identity", "Registries", "Workflow", "Services", "Exchange", "OpenData",
-                "Participation",
+                "Participation", "Programme",
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -172,7 +181,7 @@ let package = Package(
             name: "App",
             dependencies: [
                 "Core", "Storage", "Ledger", "Identity", "Registries", "Workflow", "Services", "Exchange", "OpenData",
-                "Participation", "Web",
+                "Participation", "Programme", "Web",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -285,6 +294,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ProgrammeTests",
+            dependencies: ["Programme", "TestSupport"],
+            resources: [.copy("Schemas")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ParticipationTests",
             dependencies: ["Participation", "TestSupport"],
             swiftSettings: swiftSettings
@@ -292,7 +307,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "App", "Exchange", "Participation", "TestSupport",
+                "Web", "App", "Exchange", "Participation", "Programme", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -5,6 +5,7 @@ import Ledger
 import Logging
 import OpenData
 import Participation
+import Programme
 import Registries
 import Services
 import Storage
@@ -39,6 +40,11 @@ public struct Platform: Sendable {
     public let exchangeTransport: LiveExchangeTransport?
     /// The open data the platform publishes about itself.
     public let ownOpenData: PlatformOpenData
+    /// The programme's indicators and action plan, and emergency alerts.
+    public let programme: ProgrammeService
+    public let alerts: AlertService
+    /// The indicators the platform computes from its own records.
+    let computedIndicators: ComputedIndicators
     /// What the routes are given.
     public let web: WebServices
 
@@ -47,7 +53,7 @@ public struct Platform: Sendable {
         migrations: IdempotencyStore.migrations + OutboxStore.migrations + LedgerMigrations.all + IdentityMigrations.all
             + RegistryMigrations.all
             + WorkflowMigrations.all + ServiceMigrations.all + ExchangeMigrations.all + OpenDataMigrations.all
-            + ParticipationMigrations.all)
+            + ParticipationMigrations.all + ProgrammeMigrations.all)
 
     /// Opens the database, applies migrations, ensures reference data and (if asked) seeds the demo.
     public static func start(_ configuration: AppConfiguration, logger: Logger, clock: Clock = .system) async throws
@@ -135,6 +141,13 @@ public struct Platform: Sendable {
             if configuration.seedDemoData, try await DemoParticipation.seed(participation) {
                 logger.info("seeded demo consultations, petitions and budgets")
             }
+            let programme = ProgrammeService(store: SQLProgrammeStore(database: database, ledger: ledger), clock: clock)
+            try await programme.ensureReferenceData()
+            let alerts = AlertService(
+                store: SQLAlertStore(database: database, ledger: ledger, clock: clock),
+                residents: { regions in
+                    try await database.withConnection { sql in try await store.accountHolders(inRegions: regions, on: sql) }
+                }, clock: clock)
             let web = try await WebServices(
                 configuration: configuration, database: database, clock: clock, idempotency: idempotency,
                 identity: identity, authentication: authentication,
@@ -148,7 +161,7 @@ public struct Platform: Sendable {
                 clients: clients, ledger: ledger,
                 registries: registries, workflow: workflow, applications: applications, checkpointFile: checkpointFile,
                 exchange: exchange, openData: openData,
-                participation: participation)
+                participation: participation, programme: programme, alerts: alerts)
             return Platform(
                 configuration: configuration, database: database, clock: clock, idempotency: idempotency,
                 identity: identity, authentication: authentication, clients: clients, ledger: ledger,
@@ -158,7 +171,11 @@ public struct Platform: Sendable {
                 exchangeTransport: transport,
                 ownOpenData: PlatformOpenData(
                     applications: applications, registries: registries, ledger: ledger, exchange: exchange,
-                    openData: openData, participation: participation),
+                    openData: openData, participation: participation, programme: programme),
+                programme: programme, alerts: alerts,
+                computedIndicators: ComputedIndicators(
+                    applications: applications, openData: openData, exchange: exchange, participation: participation,
+                    ledger: ledger),
                 web: web)
         } catch {
             await database.shutdown()

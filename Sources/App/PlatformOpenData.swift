@@ -6,6 +6,7 @@ import Ledger
 import Logging
 import OpenData
 import Participation
+import Programme
 import Registries
 import ServiceLifecycle
 import Services
@@ -22,6 +23,7 @@ public struct PlatformOpenData: Sendable {
     let exchange: ExchangeNode?
     let openData: OpenDataService
     let participation: ParticipationServices?
+    let programme: ProgrammeService?
 
     /// The platform's own organization and the publisher that writes there.
     static let organization = DataOrganization(
@@ -50,6 +52,7 @@ public struct PlatformOpenData: Sendable {
         var tables = [try await servicePerformance(), try await registrySizes(), try await ledgerCheckpoint()]
         if let exchange { tables.append(try await exchangeTraffic(exchange)) }
         if let participation { tables += try await participationTables(participation) }
+        if let programme { tables += try await programmeTables(programme) }
         return tables
     }
 

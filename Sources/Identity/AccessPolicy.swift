@@ -42,6 +42,11 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Check petitions against the published rules before they open, and handle reports: hide
     /// content (never delete it) with a reason.
     case moderateParticipation
+    /// Enter the figures of the programme's indicators one's agency answers for, and import ICT
+    /// statistics.
+    case manageProgramme
+    /// Publish emergency alerts, for an agency authorised to (`AlertService.authorisedAgencies`).
+    case publishAlerts
 }
 
 /// What an API client (another agency's system) may do, granted when its token is issued.
@@ -120,11 +125,13 @@ public enum AccessPolicy {
     /// What each role adds to what every signed-in person may do.
     static let grants: [Role: Set<Permission>] = [
         .clerk: [.viewBackOffice, .readRegistries, .writeRegistries],
-        .specialist: [.viewBackOffice, .readRegistries, .writeRegistries, .runParticipation],
-        .head: [.viewBackOffice, .readRegistries, .writeRegistries, .runParticipation],
+        .specialist: [
+            .viewBackOffice, .readRegistries, .writeRegistries, .runParticipation, .manageProgramme, .publishAlerts,
+        ],
+        .head: [.viewBackOffice, .readRegistries, .writeRegistries, .runParticipation, .manageProgramme, .publishAlerts],
         .administrator: [
             .viewBackOffice, .manageAPIClients, .registerOnBehalf, .signCheckpoints, .manageWorkflows, .manageExchange,
-            .moderateParticipation,
+            .moderateParticipation, .manageProgramme, .publishAlerts,
         ],
         .registrar: [.viewBackOffice, .confirmAccounts],
     ]

@@ -135,5 +135,9 @@ public enum IdentityMigrations {
                   attempts INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL)
                 """
             ]),
+        // Emergency alerts reach the account holders living in a region (`accountHolders(inRegions:)`).
+        Migration(
+            version: 108, name: "people by district",
+            statements: ["CREATE INDEX people_by_district ON people (district_code)"]),
     ]
 }

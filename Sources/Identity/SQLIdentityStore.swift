@@ -75,6 +75,20 @@ public struct SQLIdentityStore: IdentityStore, CredentialStore, APIClientStore {
         return people
     }
 
+    /// The PIN and phone of every person with an account who lives in one of `regions` (for
+    /// emergency alerts).
+    public func accountHolders(inRegions regions: [String], on sql: any SQLDatabase) async throws
+        -> [(pin: String, phone: String)]
+    {
+        guard !regions.isEmpty else { return [] }
+        return try await sql.raw(
+            """
+            SELECT p.pin, p.phone FROM people p JOIN accounts a ON a.pin = p.pin
+            JOIN districts d ON d.code = p.district_code WHERE d.region_code IN (
+            """ + .list(regions) + ") ORDER BY p.pin"
+        ).all().map { (try $0.decode(column: "pin", as: String.self), try $0.decode(column: "phone", as: String.self)) }
+    }
+
     public func officials(of agency: String, holding roles: [String], on sql: any SQLDatabase) async throws
         -> [String]
     {

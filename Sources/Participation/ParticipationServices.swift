@@ -12,6 +12,7 @@ public struct ParticipationServices: Sendable {
     /// purpose `PlatformPurpose.participation` so that it shows in their "who looked at my data";
     /// nil when the register does not say.
     public let residence: @Sendable (_ pin: String) async throws -> (region: String, district: String)?
+    let statistics: SQLParticipationStatisticsStore
 
     public init(
         database: Database, ledger: LedgerService, clock: Clock,
@@ -21,6 +22,7 @@ public struct ParticipationServices: Sendable {
         residence: @escaping @Sendable (_ pin: String) async throws -> (region: String, district: String)?
     ) {
         self.residence = residence
+        statistics = SQLParticipationStatisticsStore(database: database)
         petitions = PetitionService(
             store: SQLPetitionStore(database: database, ledger: ledger), clock: clock, thresholds: petitionThresholds)
         consultations = ConsultationService(
@@ -30,4 +32,8 @@ public struct ParticipationServices: Sendable {
             store: SQLModerationStore(database: database, ledger: ledger), petitions: petitions,
             consultations: consultations, clock: clock)
     }
+
+    /// Signatures standing, ballots cast and comments written, over every petition, budget and
+    /// consultation (people are pseudonymous per petition and budget, so acts are counted, not people).
+    public func acts() async throws -> Int { try await statistics.acts() }
 }

@@ -43,4 +43,16 @@ extension ApplicationService {
                 averageRating: row?.averageRating, ratings: row?.rated ?? 0)
         }
     }
+
+    /// Over every decided application: how many, how many on or before their due day (Bishkek),
+    /// and the median of days from submission to decision (nil before the first).
+    public func decisionSummary() async throws -> (decided: Int, onTime: Int, medianDays: Double?) {
+        let decided = try await database.withConnection { sql in try await store.decisionTimes(on: sql) }
+        let days = decided.map { Double($0.decidedAt - $0.submittedAt) / 86_400 }.sorted()
+        let median: Double? =
+            days.isEmpty
+            ? nil : days.count % 2 == 1 ? days[days.count / 2] : (days[days.count / 2 - 1] + days[days.count / 2]) / 2
+        let onTime = decided.filter { CalendarDate(bishkekDayOf: $0.decidedAt).description <= $0.dueOn }.count
+        return (decided.count, onTime, median)
+    }
 }

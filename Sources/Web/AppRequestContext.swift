@@ -1,6 +1,7 @@
 import Core
 import Hummingbird
 import Identity
+import Programme
 import Logging
 import NIOCore
 
@@ -17,6 +18,8 @@ public struct AppRequestContext: RequestContext {
     public var apiClient: APIClient?
     /// The anti-forgery token every form of this response must carry.
     public var csrfToken: String = ""
+    /// Emergency alerts in force for this reader (pages only), shown as a banner on every page.
+    public var alerts: [EmergencyAlert] = []
     /// Cookies that middleware wants on the response (language, CSRF).
     public var pendingCookies: [Cookie] = []
     /// The peer's IP address, used to throttle sign-in per address.

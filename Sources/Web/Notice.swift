@@ -38,6 +38,9 @@ enum Notice: String, CaseIterable, Sendable {
     case proposalReviewed = "proposal_reviewed"
     case budgetAdvanced = "budget_advanced"
     case proposalSent = "proposal_sent"
+    case measurementRecorded = "programme_measurement_recorded"
+    case ictImported = "programme_ict_imported"
+    case alertPublished = "programme_alert_published"
 
     /// The cookie that carries the name from the redirect to the page.
     static let cookie = "tk_notice"

@@ -173,6 +173,11 @@ enum OpenAPIDocument {
                 "A petition: its text, deadline, threshold, signatures, whether the duty to answer began, and signatures by region and district (1 to 4 left out)",
             responseSchema: "Petition"),
         Operation(
+            method: "GET", route: .alertsAPI,
+            summary:
+                "Emergency alerts in force or of the last 30 days, each in three languages with a link to its CAP 1.2 XML",
+            responseSchema: "Alerts"),
+        Operation(
             method: "GET", route: .apiAgencyKeys,
             summary: "The agencies' Ed25519 document keys (for tazakoom verify-document --keys)",
             responseSchema: "AgencyKeys"),
@@ -477,6 +482,20 @@ enum OpenAPIDocument {
                     ],
                 ],
                 required: ["id", "title", "signatures", "threshold", "byDistrict"]),
+            "Alerts": object(
+                [
+                    "alerts": [
+                        "type": "array",
+                        "items": object(
+                            [
+                                "id": string, "identifier": string, "agency": string, "category": string,
+                                "severity": string, "urgency": string, "certainty": string,
+                                "regions": ["type": "array", "items": string], "sent": string, "expires": string,
+                                "active": ["type": "boolean"], "cap": string,
+                                "texts": ["type": "object", "additionalProperties": object(["headline": string, "instruction": string], required: ["headline", "instruction"])],
+                            ], required: ["id", "identifier", "severity", "regions", "sent", "expires", "texts"]),
+                    ]
+                ], required: ["alerts"]),
             "AgencyKeys": object(
                 [
                     "keys": [

@@ -51,6 +51,13 @@ struct PageRenderer: Sendable {
         var layout = layout(titleKey: titleKey, request: request, context: context)
         layout.flash = notice.map { layout.t[$0.rawValue] ?? $0.rawValue }
         layout.flashWarning = notice?.isWarning ?? false
+        layout.alerts = context.alerts.map { alert in
+            let text = alert.text(context.language)
+            return AlertBanner(
+                headline: text.headline, instruction: text.instruction,
+                severity: layout.t["alert_severity_\(alert.severity.rawValue.lowercased())"] ?? "",
+                regions: alert.regions.joined(separator: ", "))
+        }
         // "Application TK-…", "Case TK-…": the title says which one, for tabs, history and screen readers.
         if let subject { layout.title += " " + subject }
         if !errors.items.isEmpty {
@@ -88,7 +95,8 @@ struct PageRenderer: Sendable {
                     isAdmin: permissions.contains(.manageAPIClients), canSearch: permissions.contains(.readRegistries),
                     hasInbox: principal.post != nil && permissions.contains(.readRegistries),
                     canConfirmAccounts: permissions.contains(.confirmAccounts),
-                    runsParticipation: permissions.contains(.runParticipation))
+                    runsParticipation: permissions.contains(.runParticipation),
+                    runsProgramme: permissions.contains(.manageProgramme) || permissions.contains(.publishAlerts))
             })
     }
 }
@@ -117,6 +125,8 @@ struct LayoutModel: Sendable {
         var canConfirmAccounts: Bool
         /// Publishes drafts for comment and runs budgets for their agency.
         var runsParticipation: Bool
+        /// Enters indicator figures, imports ICT statistics or publishes alerts.
+        var runsProgramme: Bool
     }
 
     var t: [String: String]
@@ -134,6 +144,8 @@ struct LayoutModel: Sendable {
     /// The problems of a form that came back (`ErrorSummary`), and the heading that counts them.
     var errors: [ErrorSummary.Item] = []
     var errorsHeading = ""
+    /// Emergency alerts in force for the reader (`AlertBannerMiddleware`).
+    var alerts: [AlertBanner] = []
 }
 
 /// The platform's fixed paths by route name, for templates: `{{links.signIn}}` is `Route.signIn`,

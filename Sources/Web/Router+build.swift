@@ -30,7 +30,8 @@ private func makeRouter(_ s: WebServices, routes: RouteIndex) -> Router<AppReque
     let areas = AreaRouter(
         operations: router.group(),
         machine: router.group().add(middleware: BearerMiddleware(clients: s.clients)),
-        pages: router.group().add(middleware: CSRFMiddleware(cookies: s.cookies, errors: errors)))
+        pages: router.group().add(middleware: CSRFMiddleware(cookies: s.cookies, errors: errors))
+            .add(middleware: AlertBannerMiddleware(alerts: s.alerts)))
     s.assets.register(on: areas)
     OpsController(database: s.database).register(on: areas)
     PortalController(
@@ -78,6 +79,11 @@ private func makeRouter(_ s: WebServices, routes: RouteIndex) -> Router<AppReque
         .register(on: areas)
     ModerationController(participation: s.participation, pages: s.pages).register(on: areas)
     OfficeParticipationController(identity: s.identity, participation: s.participation, pages: s.pages)
+        .register(on: areas)
+    ProgrammeController(
+        identity: s.identity, programme: s.programme, alerts: s.alerts, clock: s.clock, pages: s.pages
+    ).register(on: areas)
+    OfficeProgrammeController(identity: s.identity, programme: s.programme, alerts: s.alerts, pages: s.pages)
         .register(on: areas)
     if let exchange = s.exchange {
         ExchangeController(node: exchange).register(on: areas)

@@ -29,6 +29,7 @@ struct PageContext: MustacheParent {
     let languages: [Any]
     let user: Any?
     let errors: [Any]
+    let alerts: [Any]
 
     init(layout: LayoutModel, page: some Encodable) {
         self.layout = layout
@@ -36,6 +37,7 @@ struct PageContext: MustacheParent {
         self.languages = layout.languages.map(TemplateValues.of)
         self.user = layout.user.map(TemplateValues.of)
         self.errors = layout.errors.map(TemplateValues.of)
+        self.alerts = layout.alerts.map(TemplateValues.of)
     }
 
     func child(named name: String) -> Any? {
@@ -55,6 +57,8 @@ struct PageContext: MustacheParent {
         case "errorSummary": return errors
         case "hasErrorSummary": return !errors.isEmpty
         case "errorsHeading": return layout.errorsHeading
+        case "emergencyAlerts": return alerts
+        case "hasEmergencyAlerts": return !alerts.isEmpty
         default: return nil
         }
     }

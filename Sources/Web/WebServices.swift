@@ -4,6 +4,7 @@ import Identity
 import Ledger
 import OpenData
 import Participation
+import Programme
 import Registries
 import Services
 import Storage
@@ -38,6 +39,8 @@ public struct WebServices: Sendable {
     public let openData: OpenDataService
     /// Petitions, consultations on drafts, participatory budgets.
     public let participation: ParticipationServices
+    public let programme: ProgrammeService
+    public let alerts: AlertService
     let pages: PageRenderer
     let cookies: CookieFactory
     let assets: StaticAssets
@@ -49,7 +52,8 @@ public struct WebServices: Sendable {
         contact: ContactChange, nationalSignIn: NationalSignIn?, clients: APIClientService,
         ledger: LedgerService, registries: RegistryService, workflow: WorkflowService,
         applications: ApplicationService, checkpointFile: CheckpointFile?, exchange: ExchangeNode?,
-        openData: OpenDataService, participation: ParticipationServices
+        openData: OpenDataService, participation: ParticipationServices, programme: ProgrammeService,
+        alerts: AlertService
     ) async throws {
         self.configuration = configuration
         self.database = database
@@ -69,6 +73,8 @@ public struct WebServices: Sendable {
         self.exchange = exchange
         self.openData = openData
         self.participation = participation
+        self.programme = programme
+        self.alerts = alerts
         self.pages = try await PageRenderer.load(demo: configuration.seedDemoData)
         self.cookies = CookieFactory(secure: configuration.secureCookies)
         self.assets = try StaticAssets.load()

@@ -296,7 +296,7 @@ let package = Package(
         .testTarget(
             name: "ProgrammeTests",
             dependencies: ["Programme", "TestSupport"],
-            resources: [.copy("Schemas")],
+            exclude: ["Schemas"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -146,7 +146,9 @@ public struct Platform: Sendable {
             let alerts = AlertService(
                 store: SQLAlertStore(database: database, ledger: ledger, clock: clock),
                 residents: { regions in
-                    try await database.withConnection { sql in try await store.accountHolders(inRegions: regions, on: sql) }
+                    try await database.withConnection { sql in
+                        try await store.accountHolders(inRegions: regions, on: sql)
+                    }
                 }, clock: clock)
             let web = try await WebServices(
                 configuration: configuration, database: database, clock: clock, idempotency: idempotency,

@@ -15,15 +15,18 @@ extension PlatformOpenData {
         for indicator in overview.indicators {
             for m in overview.measurements[indicator.code] ?? [] {
                 rows.append([
-                    indicator.code, indicator.task, indicator.title.en, indicator.unit.rawValue, Self.figure(indicator.baseline),
-                    Self.figure(indicator.target), indicator.source.rawValue, m.period, Self.figure(m.value), m.evidence,
+                    indicator.code, indicator.task, indicator.title.en, indicator.unit.rawValue,
+                    Self.figure(indicator.baseline),
+                    Self.figure(indicator.target), indicator.source.rawValue, m.period, Self.figure(m.value),
+                    m.evidence,
                 ])
             }
         }
         let titles = Dictionary(uniqueKeysWithValues: ICTIndicator.all.map { ($0.code, $0) })
         let ict = overview.ict.map {
             [
-                $0.indicator, titles[$0.indicator]?.title.en ?? "", titles[$0.indicator]?.unit.rawValue ?? "", $0.region,
+                $0.indicator, titles[$0.indicator]?.title.en ?? "", titles[$0.indicator]?.unit.rawValue ?? "",
+                $0.region,
                 String($0.year), Self.figure($0.value),
             ]
         }

@@ -128,7 +128,9 @@ public enum AccessPolicy {
         .specialist: [
             .viewBackOffice, .readRegistries, .writeRegistries, .runParticipation, .manageProgramme, .publishAlerts,
         ],
-        .head: [.viewBackOffice, .readRegistries, .writeRegistries, .runParticipation, .manageProgramme, .publishAlerts],
+        .head: [
+            .viewBackOffice, .readRegistries, .writeRegistries, .runParticipation, .manageProgramme, .publishAlerts,
+        ],
         .administrator: [
             .viewBackOffice, .manageAPIClients, .registerOnBehalf, .signCheckpoints, .manageWorkflows, .manageExchange,
             .moderateParticipation, .manageProgramme, .publishAlerts,

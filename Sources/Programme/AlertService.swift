@@ -76,7 +76,8 @@ public struct AlertService: Sendable {
             expiresAt: now + hours * 3_600)
         let people = try await residents(regions)
         // SMS in Kyrgyz and Russian, as the overdue notices: one message whatever the phone's language.
-        let sms = [Language.ky, .ru].map { "\(texts[$0]!.headline). \(texts[$0]!.instruction)" }.joined(separator: " / ")
+        let sms = [Language.ky, .ru].map { "\(texts[$0]!.headline). \(texts[$0]!.instruction)" }.joined(
+            separator: " / ")
         let messages = people.filter { !$0.phone.isEmpty }.map {
             OutboxMessage(
                 id: "alert:\(alert.id):\($0.pin)", channel: "sms", recipient: $0.phone, subject: "", body: sms,

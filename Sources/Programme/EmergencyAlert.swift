@@ -5,23 +5,40 @@ import Foundation
 public struct EmergencyAlert: Sendable, Equatable {
     /// CAP's event categories.
     public enum Category: String, Sendable, CaseIterable {
-        case geo = "Geo", met = "Met", safety = "Safety", security = "Security", rescue = "Rescue", fire = "Fire"
-        case health = "Health", env = "Env", transport = "Transport", infra = "Infra", cbrne = "CBRNE", other = "Other"
+        case geo = "Geo"
+        case met = "Met"
+        case safety = "Safety"
+        case security = "Security"
+        case rescue = "Rescue"
+        case fire = "Fire"
+        case health = "Health"
+        case env = "Env"
+        case transport = "Transport"
+        case infra = "Infra"
+        case cbrne = "CBRNE"
+        case other = "Other"
     }
 
     /// CAP's severities.
     public enum Severity: String, Sendable, CaseIterable {
-        case extreme = "Extreme", severe = "Severe", moderate = "Moderate", minor = "Minor"
+        case extreme = "Extreme"
+        case severe = "Severe"
+        case moderate = "Moderate"
+        case minor = "Minor"
     }
 
     /// CAP's urgencies.
     public enum Urgency: String, Sendable, CaseIterable {
-        case immediate = "Immediate", expected = "Expected", future = "Future"
+        case immediate = "Immediate"
+        case expected = "Expected"
+        case future = "Future"
     }
 
     /// CAP's certainties.
     public enum Certainty: String, Sendable, CaseIterable {
-        case observed = "Observed", likely = "Likely", possible = "Possible"
+        case observed = "Observed"
+        case likely = "Likely"
+        case possible = "Possible"
     }
 
     /// What people read in one language.
@@ -47,6 +64,22 @@ public struct EmergencyAlert: Sendable, Equatable {
     public var texts: [Language: Text]
     public var sentAt: Int
     public var expiresAt: Int
+
+    public init(
+        id: String, agency: String, category: Category, severity: Severity, urgency: Urgency, certainty: Certainty,
+        regions: [String], texts: [Language: Text], sentAt: Int, expiresAt: Int
+    ) {
+        self.id = id
+        self.agency = agency
+        self.category = category
+        self.severity = severity
+        self.urgency = urgency
+        self.certainty = certainty
+        self.regions = regions
+        self.texts = texts
+        self.sentAt = sentAt
+        self.expiresAt = expiresAt
+    }
 
     /// The text in `language`.
     public func text(_ language: Language) -> Text {

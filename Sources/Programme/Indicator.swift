@@ -110,23 +110,34 @@ public struct ICTIndicator: Sendable, Equatable {
     /// Individuals; World Telecommunication/ICT Indicators).
     public static let all: [ICTIndicator] = [
         .init(
-            code: "HH6", title: .init(ky: "Интернети бар үй чарбалары", ru: "Домохозяйства с доступом в интернет", en: "Households with internet access"),
+            code: "HH6",
+            title: .init(
+                ky: "Интернети бар үй чарбалары", ru: "Домохозяйства с доступом в интернет",
+                en: "Households with internet access"),
             unit: .percent),
         .init(
-            code: "HH7", title: .init(ky: "Интернетти колдонгон адамдар", ru: "Лица, пользующиеся интернетом", en: "Individuals using the internet"),
+            code: "HH7",
+            title: .init(
+                ky: "Интернетти колдонгон адамдар", ru: "Лица, пользующиеся интернетом",
+                en: "Individuals using the internet"),
             unit: .percent),
         .init(
-            code: "HH18", title: .init(ky: "Мобилдик телефону бар адамдар", ru: "Лица, владеющие мобильным телефоном", en: "Individuals owning a mobile phone"),
+            code: "HH18",
+            title: .init(
+                ky: "Мобилдик телефону бар адамдар", ru: "Лица, владеющие мобильным телефоном",
+                en: "Individuals owning a mobile phone"),
             unit: .percent),
         .init(
             code: "i271mw",
             title: .init(
-                ky: "Мобилдик кеңири тилкелүү жазылуулар (100 тургунга)", ru: "Подписки на мобильный широкополосный доступ (на 100 жителей)",
+                ky: "Мобилдик кеңири тилкелүү жазылуулар (100 тургунга)",
+                ru: "Подписки на мобильный широкополосный доступ (на 100 жителей)",
                 en: "Active mobile-broadband subscriptions per 100 inhabitants"), unit: .perHundred),
         .init(
             code: "i4213tfbb",
             title: .init(
-                ky: "Туруктуу кеңири тилкелүү жазылуулар (100 тургунга)", ru: "Подписки на фиксированный широкополосный доступ (на 100 жителей)",
+                ky: "Туруктуу кеңири тилкелүү жазылуулар (100 тургунга)",
+                ru: "Подписки на фиксированный широкополосный доступ (на 100 жителей)",
                 en: "Fixed-broadband subscriptions per 100 inhabitants"), unit: .perHundred),
     ]
 }

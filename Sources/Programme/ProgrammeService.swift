@@ -74,7 +74,8 @@ public struct ProgrammeService: Sendable {
         guard problems.isEmpty, let number else { throw ProgrammeError.invalid(problems) }
         let now = clock.seconds
         let measurement = Measurement(
-            indicator: code, period: period, value: number, evidence: evidence, recordedBy: official.post?.agencyCode ?? "",
+            indicator: code, period: period, value: number, evidence: evidence,
+            recordedBy: official.post?.agencyCode ?? "",
             recordedAt: now)
         try await store.record(
             measurement,
@@ -125,7 +126,9 @@ public struct ProgrammeService: Sendable {
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map {
                 $0.trimmingCharacters(in: .whitespaces)
             }
-            guard cells.count == 4 else { throw ProgrammeError.csv(line: number, problem: "programme_error_csv_cells", value: "") }
+            guard cells.count == 4 else {
+                throw ProgrammeError.csv(line: number, problem: "programme_error_csv_cells", value: "")
+            }
             guard let unit = units[cells[0]] else {
                 throw ProgrammeError.csv(line: number, problem: "programme_error_csv_indicator", value: cells[0])
             }

@@ -70,7 +70,9 @@ public enum ProgrammeStructure {
                     "1.1", "Санариптик АКТ инфраструктурасы жана кеңири тилкелүү байланыш",
                     "Цифровая ИКТ-инфраструктура и широкополосная связь",
                     "Digital ICT infrastructure and broadband for everyone"),
-                task("1.2", "Киберкоопсуздук жана АКТга ишеним", "Кибербезопасность и доверие к ИКТ", "Cybersecurity and trust in ICT"),
+                task(
+                    "1.2", "Киберкоопсуздук жана АКТга ишеним", "Кибербезопасность и доверие к ИКТ",
+                    "Cybersecurity and trust in ICT"),
                 task(
                     "1.3", "Кырсыктардын коркунучун азайтуу жана өзгөчө кырдаалдарда АКТ",
                     "Снижение риска бедствий и ИКТ в чрезвычайных ситуациях",
@@ -81,7 +83,9 @@ public enum ProgrammeStructure {
             "Благоприятная среда в ИКТ-экосистеме: законодательство, статистика, потенциал",
             "A favourable ICT ecosystem: law, statistics, capacity",
             [
-                task("2.1", "АКТны өнүктүрүүгө жагымдуу саясат жана укуктук негиз", "Благоприятная политика и правовая база для ИКТ", "Policy and law that favour ICT development"),
+                task(
+                    "2.1", "АКТны өнүктүрүүгө жагымдуу саясат жана укуктук негиз",
+                    "Благоприятная политика и правовая база для ИКТ", "Policy and law that favour ICT development"),
                 task(
                     "2.2", "Эл аралык деңгээлде салыштырылуучу АКТ статистикасы",
                     "Сопоставимая на международном уровне статистика ИКТ", "ICT statistics comparable internationally"),
@@ -142,13 +146,19 @@ public enum ProgrammeStructure {
     ]
 
     public static let principles: [Trilingual] = [
-        .init(ky: "Инновациялар, изилдөөлөр, илим", ru: "Инновации, исследования, наука", en: "Innovation, research, science"),
+        .init(
+            ky: "Инновациялар, изилдөөлөр, илим", ru: "Инновации, исследования, наука",
+            en: "Innovation, research, science"),
         .init(ky: "Өнөктөштүк", ru: "Партнёрство", en: "Partnership"),
         .init(ky: "Көндүмдөр", ru: "Навыки", en: "Skills"),
         .init(ky: "Бардык жерде жеткиликтүүлүк", ru: "Повсеместность", en: "Ubiquity"),
         .init(ky: "Ачыктык", ru: "Открытость", en: "Openness"),
-        .init(ky: "Жеткиликтүү энергия жана таза өсүш", ru: "Доступная энергия и «чистый» рост", en: "Affordable energy and clean growth"),
-        .init(ky: "Жагымдуу инвестициялык чөйрө", ru: "Благоприятная инвестиционная среда", en: "A favourable climate for investment"),
+        .init(
+            ky: "Жеткиликтүү энергия жана таза өсүш", ru: "Доступная энергия и «чистый» рост",
+            en: "Affordable energy and clean growth"),
+        .init(
+            ky: "Жагымдуу инвестициялык чөйрө", ru: "Благоприятная инвестиционная среда",
+            en: "A favourable climate for investment"),
     ]
 
     /// Every task and subtask code (`1`, `1.1`, …).

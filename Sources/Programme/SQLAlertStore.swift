@@ -20,7 +20,9 @@ public struct SQLAlertStore: Sendable {
     func insert(_ alert: EmergencyAlert, recipients: [String], messages: [OutboxMessage], event: LedgerEvent)
         async throws
     {
-        let texts = String(decoding: try JSONEncoder().encode(Dictionary(uniqueKeysWithValues: alert.texts.map { ($0.key.rawValue, $0.value) })), as: UTF8.self)
+        let texts = String(
+            decoding: try JSONEncoder().encode(
+                Dictionary(uniqueKeysWithValues: alert.texts.map { ($0.key.rawValue, $0.value) })), as: UTF8.self)
         try await database.transaction { sql in
             try await sql.raw(
                 """
@@ -96,7 +98,8 @@ public struct SQLAlertStore: Sendable {
         var texts: [Language: EmergencyAlert.Text] = [:]
         for (code, text) in stored { if let language = Language(rawValue: code) { texts[language] = text } }
         return EmergencyAlert(
-            id: try row.decode(column: "id", as: String.self), agency: try row.decode(column: "agency", as: String.self),
+            id: try row.decode(column: "id", as: String.self),
+            agency: try row.decode(column: "agency", as: String.self),
             category: category, severity: severity, urgency: urgency, certainty: certainty,
             regions: try row.decode(column: "regions", as: String.self).split(separator: ",").map(String.init),
             texts: texts, sentAt: try row.decode(column: "sent_at", as: Int.self),

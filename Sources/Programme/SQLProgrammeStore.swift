@@ -90,7 +90,8 @@ public struct SQLProgrammeStore: Sendable {
                     return nil
                 }
                 return ActionItem(
-                    id: try row.decode(column: "id", as: String.self), task: try row.decode(column: "task", as: String.self),
+                    id: try row.decode(column: "id", as: String.self),
+                    task: try row.decode(column: "task", as: String.self),
                     title: try Self.trilingual(row, "title"), agency: try row.decode(column: "agency", as: String.self),
                     deadline: try row.decode(column: "deadline", as: String.self), status: status)
             }
@@ -121,7 +122,8 @@ public struct SQLProgrammeStore: Sendable {
                 ICTObservation(
                     indicator: try row.decode(column: "indicator", as: String.self),
                     region: try row.decode(column: "region", as: String.self),
-                    year: try row.decode(column: "year", as: Int.self), value: try row.decode(column: "value", as: Double.self))
+                    year: try row.decode(column: "year", as: Int.self),
+                    value: try row.decode(column: "value", as: Double.self))
             }
         }
     }
@@ -131,8 +133,10 @@ public struct SQLProgrammeStore: Sendable {
             let source = IndicatorSource(rawValue: try row.decode(column: "source", as: String.self))
         else { return nil }
         return Indicator(
-            code: try row.decode(column: "code", as: String.self), task: try row.decode(column: "task", as: String.self),
-            title: try trilingual(row, "title"), unit: unit, baseline: try row.decode(column: "baseline", as: Double.self),
+            code: try row.decode(column: "code", as: String.self),
+            task: try row.decode(column: "task", as: String.self),
+            title: try trilingual(row, "title"), unit: unit,
+            baseline: try row.decode(column: "baseline", as: Double.self),
             target: try row.decode(column: "target", as: Double.self), source: source,
             agency: try row.decode(column: "agency", as: String.self), method: try trilingual(row, "method"))
     }
@@ -140,7 +144,8 @@ public struct SQLProgrammeStore: Sendable {
     private static func measurement(_ row: any SQLRow) throws -> Measurement {
         Measurement(
             indicator: try row.decode(column: "indicator", as: String.self),
-            period: try row.decode(column: "period", as: String.self), value: try row.decode(column: "value", as: Double.self),
+            period: try row.decode(column: "period", as: String.self),
+            value: try row.decode(column: "value", as: Double.self),
             evidence: try row.decode(column: "evidence", as: String.self),
             recordedBy: try row.decode(column: "recorded_by", as: String.self),
             recordedAt: try row.decode(column: "recorded_at", as: Int.self))

@@ -1,9 +1,9 @@
 import Core
 import Hummingbird
 import Identity
-import Programme
 import Logging
 import NIOCore
+import Programme
 
 /// Everything a handler knows about the request beyond the request itself.
 public struct AppRequestContext: RequestContext {

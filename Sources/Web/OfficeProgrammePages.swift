@@ -77,7 +77,9 @@ struct OfficeProgrammePage: Encodable, Sendable {
                 EmergencyAlert.Urgency.allCases.map { ($0.rawValue, t("alert_urgency_\($0.rawValue.lowercased())")) }),
             select(
                 "certainty", "alert_field_certainty",
-                EmergencyAlert.Certainty.allCases.map { ($0.rawValue, t("alert_certainty_\($0.rawValue.lowercased())")) }),
+                EmergencyAlert.Certainty.allCases.map {
+                    ($0.rawValue, t("alert_certainty_\($0.rawValue.lowercased())"))
+                }),
         ]
         var texts: [FieldModel] = []
         for language in Language.allCases {
@@ -96,7 +98,8 @@ struct OfficeProgrammePage: Encodable, Sendable {
         if typed == nil { hours.value = "24" }
         let ticked = Set(typed?.all("regions") ?? [])
         return OfficeProgrammePage(
-            canMeasure: !mine.isEmpty, measurementFields: measurement, measurementsAction: Route.officeMeasurements.rawValue,
+            canMeasure: !mine.isEmpty, measurementFields: measurement,
+            measurementsAction: Route.officeMeasurements.rawValue,
             ictField: ict, ictAction: Route.officeICT.rawValue, ictHint: t("programme_hint_csv"), canAlert: canAlert,
             alertChoices: choices, alertTexts: texts, hoursField: hours,
             regions: regions.map {

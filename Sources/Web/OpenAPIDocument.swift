@@ -492,7 +492,12 @@ enum OpenAPIDocument {
                                 "severity": string, "urgency": string, "certainty": string,
                                 "regions": ["type": "array", "items": string], "sent": string, "expires": string,
                                 "active": ["type": "boolean"], "cap": string,
-                                "texts": ["type": "object", "additionalProperties": object(["headline": string, "instruction": string], required: ["headline", "instruction"])],
+                                "texts": [
+                                    "type": "object",
+                                    "additionalProperties": object(
+                                        ["headline": string, "instruction": string],
+                                        required: ["headline", "instruction"]),
+                                ],
                             ], required: ["id", "identifier", "severity", "regions", "sent", "expires", "texts"]),
                     ]
                 ], required: ["alerts"]),

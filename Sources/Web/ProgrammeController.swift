@@ -77,7 +77,8 @@ struct ProgrammeController: Sendable {
                 "severity": .string(alert.severity.rawValue), "urgency": .string(alert.urgency.rawValue),
                 "certainty": .string(alert.certainty.rawValue), "regions": .array(alert.regions.map(JSONValue.string)),
                 "sent": .string(CalendarDate.utcTimestamp(alert.sentAt)),
-                "expires": .string(CalendarDate.utcTimestamp(alert.expiresAt)), "active": .bool(alert.isActive(at: now)),
+                "expires": .string(CalendarDate.utcTimestamp(alert.expiresAt)),
+                "active": .bool(alert.isActive(at: now)),
                 "cap": .string(Route.alertCAP.path(alert.id)), "texts": .object(texts),
             ])
         }

@@ -76,7 +76,10 @@ struct ProgrammePage: Encodable, Sendable {
             guard let year = rows.map(\.year).max() else { continue }
             let heading = "\(indicator.title.text(language)), \(year)"
             let bars = rows.filter { $0.year == year }.sorted { $0.region < $1.region }.map {
-                (label: names[$0.region] ?? $0.region, value: $0.value, text: figure($0.value, indicator.unit, language))
+                (
+                    label: names[$0.region] ?? $0.region, value: $0.value,
+                    text: figure($0.value, indicator.unit, language)
+                )
             }
             charts.append(
                 ICTChart(
@@ -90,7 +93,8 @@ struct ProgrammePage: Encodable, Sendable {
             ictDataset: Route.dataset.path("ict-statistics"))
     }
 
-    static func row(_ indicator: Indicator, _ measurements: [Programme.Measurement], language: Language) -> IndicatorRow {
+    static func row(_ indicator: Indicator, _ measurements: [Programme.Measurement], language: Language) -> IndicatorRow
+    {
         let latest = measurements.max { $0.period < $1.period }
         let title = indicator.title.text(language)
         let progress = latest.map { indicator.progress($0.value) } ?? 0
@@ -138,7 +142,9 @@ struct IndicatorPage: Encodable, Sendable {
     var chartSVG: String?
     var dataset: String
 
-    static func make(_ indicator: Indicator, _ measurements: [Programme.Measurement], language: Language) -> IndicatorPage {
+    static func make(_ indicator: Indicator, _ measurements: [Programme.Measurement], language: Language)
+        -> IndicatorPage
+    {
         let sorted = measurements.sorted { $0.period < $1.period }
         let title = indicator.title.text(language)
         let task = ProgrammeStructure.tasks.flatMap { [$0] + $0.subtasks }.first { $0.code == indicator.task }
@@ -158,7 +164,10 @@ struct IndicatorPage: Encodable, Sendable {
                 : BarChart.svg(
                     title: title,
                     rows: sorted.suffix(24).map {
-                        (label: $0.period, value: $0.value, text: ProgrammePage.figure($0.value, indicator.unit, language))
+                        (
+                            label: $0.period, value: $0.value,
+                            text: ProgrammePage.figure($0.value, indicator.unit, language)
+                        )
                     }, maximum: max(indicator.target, sorted.map(\.value).max() ?? 0)),
             dataset: Route.dataset.path("programme-indicators"))
     }
@@ -212,7 +221,8 @@ struct AlertsPage: Encodable, Sendable {
             severity: Catalog.shipped.text("alert_severity_\(alert.severity.rawValue.lowercased())", language),
             category: Catalog.shipped.text("alert_category_\(alert.category.rawValue.lowercased())", language),
             regions: alert.regions.map { names[$0] ?? $0 }.joined(separator: ", "),
-            sent: DisplayTime.dateTime(alert.sentAt, language), expires: DisplayTime.dateTime(alert.expiresAt, language),
+            sent: DisplayTime.dateTime(alert.sentAt, language),
+            expires: DisplayTime.dateTime(alert.expiresAt, language),
             active: alert.isActive(at: now), cap: Route.alertCAP.path(alert.id))
     }
 }

@@ -24,7 +24,8 @@ import Testing
                 #expect(
                     Set(published) == [
                         "service-performance", "registry-sizes", "ledger-checkpoint", "petitions",
-                        "petition-signatures-by-region", "participatory-budget-results",
+                        "petition-signatures-by-region", "participatory-budget-results", "programme-indicators",
+                        "ict-statistics",
                     ])
                 #expect(try await platform.ownOpenData.publish().isEmpty, "nothing changed, nothing published")
 

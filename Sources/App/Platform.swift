@@ -143,6 +143,11 @@ public struct Platform: Sendable {
             }
             let programme = ProgrammeService(store: SQLProgrammeStore(database: database, ledger: ledger), clock: clock)
             try await programme.ensureReferenceData()
+            if configuration.seedDemoData,
+                try await DemoProgramme.seed(programme, regions: try await identity.regions().map(\.code))
+            {
+                logger.info("seeded demo ICT statistics and indicator figures")
+            }
             let alerts = AlertService(
                 store: SQLAlertStore(database: database, ledger: ledger, clock: clock),
                 residents: { regions in

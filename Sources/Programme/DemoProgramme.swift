@@ -7,7 +7,7 @@ public enum DemoProgramme {
     /// Seeds once (when no ICT statistics exist); returns whether it did.
     public static func seed(_ programme: ProgrammeService, regions: [String]) async throws -> Bool {
         guard try await programme.overview().ict.isEmpty, !regions.isEmpty else { return false }
-        let operator_ = Principal(
+        let platformOperator = Principal(
             pin: "00000000000000", displayName: "",
             post: OfficialPost(agencyCode: "MDD", position: "", roles: [.administrator]))
         var csv = "indicator,region,year,value\n"
@@ -16,11 +16,11 @@ public enum DemoProgramme {
             csv += "HH7,\(region),2024,\(62 + spread)\nHH7,\(region),2025,\(68 + spread)\n"
             csv += "HH6,\(region),2025,\(55 + spread)\ni271mw,\(region),2025,\(88 + spread * 2)\n"
         }
-        _ = try await programme.importICT(csv: csv, regions: Set(regions), by: operator_)
+        _ = try await programme.importICT(csv: csv, regions: Set(regions), by: platformOperator)
         for (period, value) in [("2024", "71.5"), ("2025", "78.2")] {
             _ = try await programme.record(
                 indicator: "broadband-coverage", period: period, value: value, unit: "percent",
-                evidence: "№ 17-04/\(period)", by: operator_)
+                evidence: "№ 17-04/\(period)", by: platformOperator)
         }
         return true
     }

@@ -91,6 +91,27 @@ public struct ProgrammeService: Sendable {
     /// Officials act for their agency: the ledger names the agency.
     static func actor(_ official: Principal) -> String { "agency:" + (official.post?.agencyCode ?? "platform") }
 
+    /// Moves an action-plan item of the official's agency (any, for the platform's administrator)
+    /// to `status`, with a ledger entry.
+    public func setStatus(of id: String, to status: String, by official: Principal) async throws {
+        try AccessPolicy.require(.manageProgramme, of: official)
+        guard let status = ActionItem.Status(rawValue: status) else {
+            throw ProgrammeError.invalid(["status": "programme_error_choice"])
+        }
+        guard id.count <= 64, let item = try await store.actions().first(where: { $0.id == id }) else {
+            throw ProgrammeError.invalid(["action": "programme_error_choice"])
+        }
+        guard AccessPolicy.permissions(of: official).contains(.manageAPIClients)
+            || official.post?.agencyCode == item.agency
+        else { throw ProgrammeError.forbidden }
+        let now = clock.seconds
+        _ = try await store.setStatus(
+            id, status,
+            event: try LedgerEvent(
+                kind: "programme.action.updated", actor: Self.actor(official), subject: "action:\(id)", time: now,
+                details: ["from": item.status.rawValue, "to": status.rawValue]))
+    }
+
     /// A figure written the way people write them (`12.5`, `12,5`), within what `unit` allows.
     static func number(_ text: String, unit: IndicatorUnit) -> Double? {
         let cleaned = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")

@@ -98,6 +98,17 @@ public struct SQLProgrammeStore: Sendable {
         }
     }
 
+    /// Sets an action-plan item's status with its ledger entry; false when there is no such item.
+    func setStatus(_ id: String, _ status: ActionItem.Status, event: LedgerEvent) async throws -> Bool {
+        try await database.transaction { sql in
+            let found = try await sql.raw("SELECT id FROM programme_actions WHERE id = \(bind: id)").first() != nil
+            guard found else { return false }
+            try await sql.raw("UPDATE programme_actions SET status = \(bind: status.rawValue) WHERE id = \(bind: id)").run()
+            _ = try await ledger.append([event], on: sql)
+            return true
+        }
+    }
+
     /// Stores every observation (replacing the same indicator, region and year) with one ledger
     /// entry, or nothing.
     func importICT(_ observations: [ICTObservation], at now: Int, event: LedgerEvent) async throws {

@@ -40,6 +40,7 @@ enum Notice: String, CaseIterable, Sendable {
     case proposalSent = "proposal_sent"
     case measurementRecorded = "programme_measurement_recorded"
     case ictImported = "programme_ict_imported"
+    case actionUpdated = "programme_action_updated"
     case alertPublished = "programme_alert_published"
 
     /// The cookie that carries the name from the redirect to the page.

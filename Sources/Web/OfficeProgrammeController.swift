@@ -17,6 +17,7 @@ struct OfficeProgrammeController: Sendable {
         router.get(Route.officeProgramme.pattern, use: overview)
         router.post(Route.officeMeasurements.pattern, use: record)
         router.post(Route.officeICT.pattern, use: importICT)
+        router.post(Route.officeActionStatus.pattern, use: setStatus)
         router.post(Route.officeAlerts.pattern, use: publish)
     }
 
@@ -38,10 +39,11 @@ struct OfficeProgrammeController: Sendable {
         errors: [String: String]
     ) async throws -> Response {
         let principal = try official(context)
+        let overview = try await programme.overview()
         let language = context.language
         let messages = errors.mapValues { Catalog.shipped.text($0, language) }
         let model = OfficeProgrammePage.make(
-            indicators: try await programme.overview().indicators, agency: principal.post?.agencyCode,
+            indicators: overview.indicators, actions: overview.actions, agency: principal.post?.agencyCode,
             isAdministrator: AccessPolicy.permissions(of: principal).contains(.manageAPIClients),
             canAlert: AlertService.mayPublish(principal), regions: try await identity.regions(), typed: typed,
             errors: messages, language: language)
@@ -67,8 +69,9 @@ struct OfficeProgrammeController: Sendable {
                 .replacingOccurrences(of: "{problem}", with: Catalog.shipped.text(problem, context.language))
                 .replacingOccurrences(of: "{value}", with: value)
             let principal = try official(context)
+            let overview = try await programme.overview()
             let model = OfficeProgrammePage.make(
-                indicators: try await programme.overview().indicators, agency: principal.post?.agencyCode,
+                indicators: overview.indicators, actions: overview.actions, agency: principal.post?.agencyCode,
                 isAdministrator: AccessPolicy.permissions(of: principal).contains(.manageAPIClients),
                 canAlert: AlertService.mayPublish(principal), regions: try await identity.regions(), typed: typed,
                 errors: ["csv": text], language: context.language)
@@ -89,6 +92,17 @@ struct OfficeProgrammeController: Sendable {
                 indicator: form["indicator"], period: form["period"].trimmingCharacters(in: .whitespaces),
                 value: form["value"], unit: form["unit"], evidence: form["evidence"], by: principal)
             return .seeOther(Route.officeProgramme.rawValue, notice: .measurementRecorded)
+        } catch let error as ProgrammeError {
+            return try await refused(error, request, context: context, typed: form)
+        }
+    }
+
+    @Sendable func setStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try official(context)
+        let form = try await FormData.read(request)
+        do {
+            try await programme.setStatus(of: form["action"], to: form["status"], by: principal)
+            return .seeOther(Route.officeProgramme.rawValue, notice: .actionUpdated)
         } catch let error as ProgrammeError {
             return try await refused(error, request, context: context, typed: form)
         }

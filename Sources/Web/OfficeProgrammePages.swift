@@ -15,6 +15,8 @@ struct OfficeProgrammePage: Encodable, Sendable {
     var canMeasure: Bool
     var measurementFields: [FieldModel]
     var measurementsAction: String
+    var actionFields: [FieldModel]
+    var actionsAction: String
     var ictField: FieldModel
     var ictAction: String
     var ictHint: String
@@ -27,7 +29,7 @@ struct OfficeProgrammePage: Encodable, Sendable {
     var alertAction: String
 
     static func make(
-        indicators: [Indicator], agency: String?, isAdministrator: Bool, canAlert: Bool, regions: [Region],
+        indicators: [Indicator], actions: [ActionItem], agency: String?, isAdministrator: Bool, canAlert: Bool, regions: [Region],
         typed: FormData?, errors: [String: String], language: Language
     ) -> OfficeProgrammePage {
         let t = { (key: String) in Catalog.shipped.text(key, language) }
@@ -60,6 +62,13 @@ struct OfficeProgrammePage: Encodable, Sendable {
             field("evidence", "programme_field_evidence"),
         ]
         measurement[1].hint = t("programme_hint_period")
+        let ownActions = actions.filter { isAdministrator || $0.agency == agency }
+        let actionFields = [
+            select("action", "programme_field_action", ownActions.map { ($0.id, "\($0.task) · " + $0.title.text(language)) }),
+            select(
+                "status", "programme_field_status",
+                ActionItem.Status.allCases.map { ($0.rawValue, t("programme_action_\($0.rawValue)")) }),
+        ]
         var ict = FieldModel(name: "csv", label: t("programme_field_csv"))
         ict.required = true
         ict.error = errors["csv"]
@@ -100,7 +109,7 @@ struct OfficeProgrammePage: Encodable, Sendable {
         return OfficeProgrammePage(
             canMeasure: !mine.isEmpty, measurementFields: measurement,
             measurementsAction: Route.officeMeasurements.rawValue,
-            ictField: ict, ictAction: Route.officeICT.rawValue, ictHint: t("programme_hint_csv"), canAlert: canAlert,
+            actionFields: actionFields, actionsAction: Route.officeActionStatus.rawValue, ictField: ict, ictAction: Route.officeICT.rawValue, ictHint: t("programme_hint_csv"), canAlert: canAlert,
             alertChoices: choices, alertTexts: texts, hoursField: hours,
             regions: regions.map {
                 RegionChoice(value: $0.code, label: $0.name.text(language), checked: ticked.contains($0.code))

@@ -56,6 +56,7 @@ enum Route: String, CaseIterable, Sendable {
     case officeProgramme = "/office/programme"
     case officeMeasurements = "/office/programme/measurements"
     case officeICT = "/office/programme/ict"
+    case officeActionStatus = "/office/programme/actions"
     case officeAlerts = "/office/alerts"
     case officeConsultations = "/office/participation/consultations"
     case officeBudgets = "/office/participation/budgets"

@@ -84,7 +84,9 @@ import Testing
                 ])
             #expect(wrong.status == .unprocessableContent && wrong.text.contains("id=\"unit-error\""))
             #expect(wrong.text.contains("value=\"https://mdd.gov.kg/r\""), "what was typed comes back")
-            #expect(!(try await admin.get("/programme/indicators/broadband-coverage").text.contains("<th scope=\"row\">2026</th>")))
+            #expect(
+                !(try await admin.get("/programme/indicators/broadband-coverage").text.contains(
+                    "<th scope=\"row\">2026</th>")))
             let recorded = try await admin.post(
                 "/office/programme/measurements",
                 form: [
@@ -105,6 +107,15 @@ import Testing
             #expect(imported.status == .seeOther)
             #expect(try await admin.get("/programme").text.contains(">80%</text>"))
 
+            let unknownStatus = try await admin.post(
+                "/office/programme/actions", form: ["action": "A-3.1-1", "status": "abandoned"])
+            #expect(unknownStatus.status == .unprocessableContent && unknownStatus.text.contains("id=\"status-error\""))
+            let done = try await admin.post("/office/programme/actions", form: ["action": "A-3.1-1", "status": "done"])
+            #expect(done.status == .seeOther)
+            #expect(
+                try await admin.get("/programme").text.contains(
+                    "Move the main public services online <span class=\"meta\">· MDD · 31 Dec 2026 · done"))
+
             // A citizen and another agency's official enter nothing and publish nothing.
             var citizen = Browser(client)
             _ = try await citizen.signIn(PortalTests.citizen)
@@ -116,6 +127,9 @@ import Testing
             var head = Browser(client)
             _ = try await head.signIn(Self.registrationHead)
             #expect(try await head.post("/office/programme/measurements", form: form).status == .forbidden)
+            #expect(
+                try await head.post("/office/programme/actions", form: ["action": "A-1.1-1", "status": "late"]).status
+                    == .forbidden)
             #expect(try await head.post("/office/alerts", pairs: Self.alertForm()).status == .forbidden)
             #expect(!(try await admin.get("/programme/indicators/broadband-coverage").text.contains("99%")))
         }

@@ -101,8 +101,9 @@ public struct ProgrammeService: Sendable {
         guard id.count <= 64, let item = try await store.actions().first(where: { $0.id == id }) else {
             throw ProgrammeError.invalid(["action": "programme_error_choice"])
         }
-        guard AccessPolicy.permissions(of: official).contains(.manageAPIClients)
-            || official.post?.agencyCode == item.agency
+        guard
+            AccessPolicy.permissions(of: official).contains(.manageAPIClients)
+                || official.post?.agencyCode == item.agency
         else { throw ProgrammeError.forbidden }
         let now = clock.seconds
         _ = try await store.setStatus(

@@ -103,7 +103,8 @@ public struct SQLProgrammeStore: Sendable {
         try await database.transaction { sql in
             let found = try await sql.raw("SELECT id FROM programme_actions WHERE id = \(bind: id)").first() != nil
             guard found else { return false }
-            try await sql.raw("UPDATE programme_actions SET status = \(bind: status.rawValue) WHERE id = \(bind: id)").run()
+            try await sql.raw("UPDATE programme_actions SET status = \(bind: status.rawValue) WHERE id = \(bind: id)")
+                .run()
             _ = try await ledger.append([event], on: sql)
             return true
         }

@@ -29,7 +29,8 @@ struct OfficeProgrammePage: Encodable, Sendable {
     var alertAction: String
 
     static func make(
-        indicators: [Indicator], actions: [ActionItem], agency: String?, isAdministrator: Bool, canAlert: Bool, regions: [Region],
+        indicators: [Indicator], actions: [ActionItem], agency: String?, isAdministrator: Bool, canAlert: Bool,
+        regions: [Region],
         typed: FormData?, errors: [String: String], language: Language
     ) -> OfficeProgrammePage {
         let t = { (key: String) in Catalog.shipped.text(key, language) }
@@ -64,7 +65,9 @@ struct OfficeProgrammePage: Encodable, Sendable {
         measurement[1].hint = t("programme_hint_period")
         let ownActions = actions.filter { isAdministrator || $0.agency == agency }
         let actionFields = [
-            select("action", "programme_field_action", ownActions.map { ($0.id, "\($0.task) · " + $0.title.text(language)) }),
+            select(
+                "action", "programme_field_action",
+                ownActions.map { ($0.id, "\($0.task) · " + $0.title.text(language)) }),
             select(
                 "status", "programme_field_status",
                 ActionItem.Status.allCases.map { ($0.rawValue, t("programme_action_\($0.rawValue)")) }),
@@ -109,7 +112,8 @@ struct OfficeProgrammePage: Encodable, Sendable {
         return OfficeProgrammePage(
             canMeasure: !mine.isEmpty, measurementFields: measurement,
             measurementsAction: Route.officeMeasurements.rawValue,
-            actionFields: actionFields, actionsAction: Route.officeActionStatus.rawValue, ictField: ict, ictAction: Route.officeICT.rawValue, ictHint: t("programme_hint_csv"), canAlert: canAlert,
+            actionFields: actionFields, actionsAction: Route.officeActionStatus.rawValue, ictField: ict,
+            ictAction: Route.officeICT.rawValue, ictHint: t("programme_hint_csv"), canAlert: canAlert,
             alertChoices: choices, alertTexts: texts, hoursField: hours,
             regions: regions.map {
                 RegionChoice(value: $0.code, label: $0.name.text(language), checked: ticked.contains($0.code))

@@ -38,9 +38,6 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
             ServicesPoller(applications: platform.applications, outbox: platform.outbox, logger: logger),
             ExchangeRefresher(node: platform.exchange, transport: platform.exchangeTransport),
             ExchangePublisher(node: platform.exchange, logger: logger),
-            IndicatorRefreshing(
-                indicators: platform.computedIndicators, programme: platform.programme,
-                intervalSeconds: configuration.openDataIntervalSeconds, logger: logger),
             OpenDataPublishing(
                 data: platform.ownOpenData, intervalSeconds: configuration.openDataIntervalSeconds, logger: logger),
         ],

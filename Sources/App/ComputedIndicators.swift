@@ -1,10 +1,8 @@
 import Exchange
 import Ledger
-import Logging
 import OpenData
 import Participation
 import Programme
-import ServiceLifecycle
 import Services
 
 /// The programme's computed indicators, taken from the platform's own services (each figure's
@@ -46,27 +44,5 @@ struct ComputedIndicators: Sendable {
     /// Computes the figures and stores them as this month's.
     func refresh(_ programme: ProgrammeService) async throws {
         try await programme.recordComputed(try await values())
-    }
-}
-
-/// Refreshes the computed indicators at start and then every `intervalSeconds` (0: never).
-struct IndicatorRefreshing: ServiceLifecycle.Service {
-    let indicators: ComputedIndicators
-    let programme: ProgrammeService
-    let intervalSeconds: Int
-    let logger: Logger
-
-    func run() async throws {
-        guard intervalSeconds > 0 else {
-            try? await gracefulShutdown()
-            return
-        }
-        await repeatUntilShutdown(everySeconds: intervalSeconds, startNow: true) {
-            do {
-                try await indicators.refresh(programme)
-            } catch {
-                logger.warning("programme indicators not refreshed", metadata: ["error": "\(error)"])
-            }
-        }
     }
 }

@@ -155,6 +155,9 @@ public struct Platform: Sendable {
                         try await store.accountHolders(inRegions: regions, on: sql)
                     }
                 }, clock: clock)
+            let computed = ComputedIndicators(
+                applications: applications, openData: openData, exchange: exchange, participation: participation,
+                ledger: ledger)
             let web = try await WebServices(
                 configuration: configuration, database: database, clock: clock, idempotency: idempotency,
                 identity: identity, authentication: authentication,
@@ -178,11 +181,9 @@ public struct Platform: Sendable {
                 exchangeTransport: transport,
                 ownOpenData: PlatformOpenData(
                     applications: applications, registries: registries, ledger: ledger, exchange: exchange,
-                    openData: openData, participation: participation, programme: programme),
-                programme: programme, alerts: alerts,
-                computedIndicators: ComputedIndicators(
-                    applications: applications, openData: openData, exchange: exchange, participation: participation,
-                    ledger: ledger),
+                    openData: openData, participation: participation, programme: programme,
+                    computedIndicators: computed),
+                programme: programme, alerts: alerts, computedIndicators: computed,
                 web: web)
         } catch {
             await database.shutdown()

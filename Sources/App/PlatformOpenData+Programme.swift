@@ -2,8 +2,8 @@ import Core
 import OpenData
 import Programme
 
-/// The programme's open data: every indicator's figures by period, and the ITU core ICT
-/// indicators by region and year. The dashboard links each figure to one of these datasets.
+/// The programme's open data: every indicator's figures by period (computed ones once their month
+/// has ended), and the ITU core ICT indicators by region and year. The dashboard links each figure to one of these datasets.
 extension PlatformOpenData {
     /// The datasets the dashboard links to.
     public static let indicatorsDataset = "programme-indicators"
@@ -12,8 +12,12 @@ extension PlatformOpenData {
     func programmeTables(_ programme: ProgrammeService) async throws -> [PublishedTable] {
         let overview = try await programme.overview()
         var rows: [[String]] = []
+        // A computed figure goes out once its month has ended: the current month's changes with
+        // every entry (the ledger grows with each publication), and would make every run a new version.
+        let open = programme.currentPeriod
         for indicator in overview.indicators {
-            for m in overview.measurements[indicator.code] ?? [] {
+            for m in overview.measurements[indicator.code] ?? []
+            where !(indicator.source == .computed && m.period == open) {
                 rows.append([
                     indicator.code, indicator.task, indicator.title.en, indicator.unit.rawValue,
                     Self.figure(indicator.baseline),
@@ -39,7 +43,7 @@ extension PlatformOpenData {
                 ]),
                 notes: TranslatedText([
                     "en":
-                        "Each indicator of the programme's action plan with its task, unit, baseline and target, and its figure for each period. Computed figures come from the platform's own records (source `computed`); entered ones were entered by the responsible agency with the evidence given.",
+                        "Each indicator of the programme's action plan with its task, unit, baseline and target, and its figure for each period. Computed figures come from the platform's own records (source `computed`) and are published once their month has ended; entered ones were entered by the responsible agency with the evidence given.",
                     "ru":
                         "Каждый показатель плана действий программы: задача, единица, базовое и целевое значение и значение за каждый период. Вычисляемые значения берутся из записей платформы; вносимые вносит ответственное ведомство с указанием подтверждения.",
                     "ky":

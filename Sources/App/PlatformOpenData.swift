@@ -24,6 +24,8 @@ public struct PlatformOpenData: Sendable {
     let openData: OpenDataService
     let participation: ParticipationServices?
     let programme: ProgrammeService?
+    /// Refreshes the programme's computed indicators, so that their dataset is current when published.
+    let computedIndicators: ComputedIndicators?
 
     /// The platform's own organization and the publisher that writes there.
     static let organization = DataOrganization(
@@ -41,6 +43,7 @@ public struct PlatformOpenData: Sendable {
     @discardableResult
     public func publish() async throws -> [String] {
         var published: [String] = []
+        if let programme, let computedIndicators { try await computedIndicators.refresh(programme) }
         for table in try await tables()
         where try await openData.publish(table, in: Self.organization.name, by: Self.publisher) {
             published.append(table.name)
@@ -171,7 +174,8 @@ public struct PlatformOpenData: Sendable {
     }
 }
 
-/// Publishes the platform's own open data at start and then every `intervalSeconds` (0: never).
+/// Refreshes the computed indicators and publishes the platform's own open data at start and then every
+/// `intervalSeconds` (0: never).
 struct OpenDataPublishing: ServiceLifecycle.Service {
     let data: PlatformOpenData
     let intervalSeconds: Int

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Identity
 
 /// An alert as OASIS Common Alerting Protocol 1.2: one `<info>` per language, one `<area>` per
 /// region, times in Bishkek (CAP wants an offset, not `Z`).
@@ -7,7 +8,7 @@ public enum CAPDocument {
     public static let namespace = "urn:oasis:names:tc:emergency:cap:1.2"
 
     /// The CAP 1.2 XML of `alert`; `sender` names the platform (`tazakoom@gov.kg`).
-    public static func xml(_ alert: EmergencyAlert, sender: String, regionNames: [String: Trilingual]) -> String {
+    public static func xml(_ alert: EmergencyAlert, sender: String, regionNames: [String: LocalizedName]) -> String {
         var out = """
             <?xml version="1.0" encoding="UTF-8"?>
             <alert xmlns="\(namespace)">

@@ -1,4 +1,5 @@
 import Core
+import Identity
 
 /// What an indicator's figures count. A measurement given in another unit is refused.
 public enum IndicatorUnit: String, Sendable, CaseIterable, Codable {
@@ -20,7 +21,7 @@ public struct Indicator: Sendable, Equatable {
     public var code: String
     /// The task or subtask it measures (`3.1`).
     public var task: String
-    public var title: Trilingual
+    public var title: LocalizedName
     public var unit: IndicatorUnit
     public var baseline: Double
     public var target: Double
@@ -28,11 +29,11 @@ public struct Indicator: Sendable, Equatable {
     /// The agency that answers for it (and enters its figures when they are not computed).
     public var agency: String
     /// How the figure is computed or where it comes from, for "how is this computed".
-    public var method: Trilingual
+    public var method: LocalizedName
 
     public init(
-        code: String, task: String, title: Trilingual, unit: IndicatorUnit, baseline: Double, target: Double,
-        source: IndicatorSource, agency: String, method: Trilingual
+        code: String, task: String, title: LocalizedName, unit: IndicatorUnit, baseline: Double, target: Double,
+        source: IndicatorSource, agency: String, method: LocalizedName
     ) {
         self.code = code
         self.task = task
@@ -92,7 +93,7 @@ public struct ActionItem: Sendable, Equatable {
 
     public var id: String
     public var task: String
-    public var title: Trilingual
+    public var title: LocalizedName
     public var agency: String
     /// `YYYY-MM-DD`.
     public var deadline: String
@@ -103,7 +104,7 @@ public struct ActionItem: Sendable, Equatable {
 public struct ICTIndicator: Sendable, Equatable {
     /// The ITU code (`HH6`, `i271mw`).
     public var code: String
-    public var title: Trilingual
+    public var title: LocalizedName
     public var unit: IndicatorUnit
 
     /// The ITU core indicators kept (Manual for Measuring ICT Access and Use by Households and

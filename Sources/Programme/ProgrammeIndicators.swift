@@ -1,3 +1,5 @@
+import Identity
+
 /// The programme's indicators and the first items of its action plan, as reference data: the
 /// computed ones say how the platform computes them (`ComputedIndicators` in App does it).
 public enum ProgrammeIndicators {
@@ -132,8 +134,8 @@ public enum ProgrammeIndicators {
 
     private static func computed(
         _ code: String, _ task: String, _ unit: IndicatorUnit, _ baseline: Double, _ target: Double,
-        _ title: Trilingual,
-        _ method: Trilingual
+        _ title: LocalizedName,
+        _ method: LocalizedName
     ) -> Indicator {
         Indicator(
             code: code, task: task, title: title, unit: unit, baseline: baseline, target: target, source: .computed,
@@ -142,7 +144,7 @@ public enum ProgrammeIndicators {
 
     private static func entered(
         _ code: String, _ task: String, _ unit: IndicatorUnit, _ baseline: Double, _ target: Double, _ agency: String,
-        _ title: Trilingual, _ method: Trilingual
+        _ title: LocalizedName, _ method: LocalizedName
     ) -> Indicator {
         Indicator(
             code: code, task: task, title: title, unit: unit, baseline: baseline, target: target, source: .entered,
@@ -151,7 +153,7 @@ public enum ProgrammeIndicators {
 
     private static func action(
         _ id: String, _ task: String, _ agency: String, _ deadline: String, _ status: ActionItem.Status,
-        _ title: Trilingual
+        _ title: LocalizedName
     ) -> ActionItem {
         ActionItem(id: id, task: task, title: title, agency: agency, deadline: deadline, status: status)
     }

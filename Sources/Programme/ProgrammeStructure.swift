@@ -1,31 +1,10 @@
 import Core
-
-/// A text in the platform's three languages.
-public struct Trilingual: Sendable, Equatable, Codable {
-    public var ky: String
-    public var ru: String
-    public var en: String
-
-    public init(ky: String, ru: String, en: String) {
-        self.ky = ky
-        self.ru = ru
-        self.en = en
-    }
-
-    /// The text in `language`.
-    public func text(_ language: Language) -> String {
-        switch language {
-        case .ky: ky
-        case .ru: ru
-        case .en: en
-        }
-    }
-}
+import Identity
 
 /// One strategic task of the programme (`1`) or one of its subtasks (`1.3`).
 public struct ProgrammeTask: Sendable, Equatable {
     public var code: String
-    public var title: Trilingual
+    public var title: LocalizedName
     public var subtasks: [ProgrammeTask]
 }
 
@@ -33,7 +12,7 @@ public struct ProgrammeTask: Sendable, Equatable {
 /// strategic tasks with their subtasks, and seven principles. The programme names seven purposes
 /// and lists six; this keeps the six it lists rather than invent one.
 public enum ProgrammeStructure {
-    public static let purposes: [Trilingual] = [
+    public static let purposes: [LocalizedName] = [
         .init(
             ky: "Жашыл технологияларга негизделген дүйнөлүк деңгээлдеги санариптик инфраструктура",
             ru: "Цифровая инфраструктура мирового класса на основе «зелёных» технологий",
@@ -145,7 +124,7 @@ public enum ProgrammeStructure {
             ]),
     ]
 
-    public static let principles: [Trilingual] = [
+    public static let principles: [LocalizedName] = [
         .init(
             ky: "Инновациялар, изилдөөлөр, илим", ru: "Инновации, исследования, наука",
             en: "Innovation, research, science"),
@@ -167,6 +146,6 @@ public enum ProgrammeStructure {
     private static func task(_ code: String, _ ky: String, _ ru: String, _ en: String, _ subtasks: [ProgrammeTask] = [])
         -> ProgrammeTask
     {
-        ProgrammeTask(code: code, title: Trilingual(ky: ky, ru: ru, en: en), subtasks: subtasks)
+        ProgrammeTask(code: code, title: LocalizedName(ky: ky, ru: ru, en: en), subtasks: subtasks)
     }
 }

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Identity
 import Ledger
 import SQLKit
 import Storage
@@ -163,8 +164,8 @@ public struct SQLProgrammeStore: Sendable {
             recordedAt: try row.decode(column: "recorded_at", as: Int.self))
     }
 
-    static func trilingual(_ row: any SQLRow, _ prefix: String) throws -> Trilingual {
-        Trilingual(
+    static func trilingual(_ row: any SQLRow, _ prefix: String) throws -> LocalizedName {
+        LocalizedName(
             ky: try row.decode(column: prefix + "_ky", as: String.self),
             ru: try row.decode(column: prefix + "_ru", as: String.self),
             en: try row.decode(column: prefix + "_en", as: String.self))

@@ -87,11 +87,8 @@ struct ProgrammeController: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(["alerts": .array(items)]).canonicalJSON)))
     }
 
-    private func regionNames() async throws -> [String: Trilingual] {
-        Dictionary(
-            uniqueKeysWithValues: try await identity.regions().map {
-                ($0.code, Trilingual(ky: $0.name.ky, ru: $0.name.ru, en: $0.name.en))
-            })
+    private func regionNames() async throws -> [String: LocalizedName] {
+        Dictionary(uniqueKeysWithValues: try await identity.regions().map { ($0.code, $0.name) })
     }
 }
 

@@ -106,7 +106,7 @@ def test_a_person_finds_and_previews_data_in_the_browser(publishing_server, brow
     browser.get(server.url + "/?lang=ru")
     browser.get(server.url + "/datasets")
     assert_accessible(browser, "datasets")
-    browser.find_element(By.ID, "q").send_keys("показатели")
+    browser.find_element(By.ID, "q").send_keys("показатели услуг")
     click_and_wait(browser, "form.search button[type=submit]")
     assert "1 набор данных" in browser.find_element(By.TAG_NAME, "main").text
     click_and_wait(browser, "ul.results h2 a")

@@ -227,7 +227,7 @@ import Testing
             ], sentAt: 1_800_000_000, expiresAt: 1_800_043_200)
         let xml = CAPDocument.xml(
             alert, sender: "alerts@tazakoom.gov.kg",
-            regionNames: ["CHU": Trilingual(ky: "Чүй облусу", ru: "Чуйская область", en: "Chuy Region")])
+            regionNames: ["CHU": LocalizedName(ky: "Чүй облусу", ru: "Чуйская область", en: "Chuy Region")])
         let (status, output) = try CAPSchema.validate(xml)
         #expect(status == 0, "xmllint: \(output)")
         for element in [

@@ -113,6 +113,12 @@ struct ParticipationController: Sendable {
     @Sendable func createPetition(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try PortalController.signedIn(context)
         let form = try await FormData.read(request)
+        // Who may start one comes before what they wrote: a low account is told so at once.
+        guard principal.assurance >= .substantial else {
+            return try await renderNewPetition(
+                request, context: context, status: .forbidden, form: form,
+                error: ("title", message(.assuranceTooLow, context.language, prefix: "petition_error_")))
+        }
         guard let level = Petition.Level(rawValue: form["level"]) else {
             return try await renderNewPetition(
                 request, context: context, status: .unprocessableContent, form: form,

@@ -85,10 +85,11 @@ struct RegistryAPIController: Sendable {
         HTTPField.Name($0)
     }
 
-    /// The calling system, with its subsystem name; 401 without a token, 400 without the header,
-    /// 403 when the header names a member other than the token's agency.
-    func caller(_ request: Request, _ context: AppRequestContext) throws -> RegistryCaller {
-        guard let client = context.apiClient else { throw DomainError.unauthenticated }
+    /// The calling system, with its subsystem name; 401 without a token, 403 without `scope` (before
+    /// anything of the request is looked at), 400 without the header, 403 when the header names a
+    /// member other than the token's agency.
+    func caller(_ request: Request, _ context: AppRequestContext, needing scope: Scope) throws -> RegistryCaller {
+        let client = try context.client(requiring: scope)
         guard let value = Self.clientHeaders.lazy.compactMap({ request.headers[$0] }).first else {
             throw ValidationError(field: "Information-Mediator-Client", messageKey: "error_required")
         }
@@ -117,7 +118,7 @@ struct RegistryAPIController: Sendable {
     // MARK: reading
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try caller(request, context)
+        let caller = try caller(request, context, needing: .registryRead)
         let (name, version) = try names(context)
         let parameters = request.uri.queryParameters
         var query = RecordQuery()
@@ -141,7 +142,7 @@ struct RegistryAPIController: Sendable {
     }
 
     @Sendable func read(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try caller(request, context)
+        let caller = try caller(request, context, needing: .registryRead)
         let (name, version) = try names(context)
         let body = try JSONResponse.decode(QueryBody.self, from: try await JSONResponse.body(of: request))
         do {
@@ -156,7 +157,7 @@ struct RegistryAPIController: Sendable {
     }
 
     @Sendable func exists(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try caller(request, context)
+        let caller = try caller(request, context, needing: .registryRead)
         let (name, version) = try names(context)
         let body = try JSONResponse.decode(QueryBody.self, from: try await JSONResponse.body(of: request))
         let found = try await registries.exists(
@@ -168,7 +169,7 @@ struct RegistryAPIController: Sendable {
     }
 
     @Sendable func readValue(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try caller(request, context)
+        let caller = try caller(request, context, needing: .registryRead)
         let (name, version) = try names(context)
         let file = try context.parameters.require("file")
         guard let dot = file.lastIndex(of: "."), file[file.index(after: dot)...].lowercased() == "json" else {
@@ -186,6 +187,7 @@ struct RegistryAPIController: Sendable {
     @Sendable func personalDataUsage(_ request: Request, context: AppRequestContext) async throws -> Response {
         // Who asks comes before what they ask: without credentials the answer is 401, whatever the query.
         guard context.apiClient != nil || context.principal != nil else { throw DomainError.unauthenticated }
+        if let client = context.apiClient { try AccessPolicy.require(.dataUsageRead, of: client) }
         guard let userID = request.uri.queryParameters["userId"].map(String.init), !userID.isEmpty else {
             throw ValidationError(field: "userId", messageKey: "error_required")
         }
@@ -208,7 +210,7 @@ struct RegistryAPIController: Sendable {
     // MARK: writing
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try caller(request, context)
+        let caller = try caller(request, context, needing: .registryWrite)
         let (name, version) = try names(context)
         let bytes = try await JSONResponse.body(of: request)
         return try await writing(request, caller, bytes) {
@@ -228,7 +230,7 @@ struct RegistryAPIController: Sendable {
     }
 
     private func change(_ request: Request, _ context: AppRequestContext, all: Bool) async throws -> Response {
-        let caller = try caller(request, context)
+        let caller = try caller(request, context, needing: .registryWrite)
         let (name, version) = try names(context)
         let bytes = try await JSONResponse.body(of: request)
         return try await writing(request, caller, bytes) {
@@ -242,7 +244,7 @@ struct RegistryAPIController: Sendable {
     }
 
     @Sendable func updateOrCreate(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try caller(request, context)
+        let caller = try caller(request, context, needing: .registryWrite)
         let (name, version) = try names(context)
         let bytes = try await JSONResponse.body(of: request)
         return try await writing(request, caller, bytes) {
@@ -256,7 +258,7 @@ struct RegistryAPIController: Sendable {
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try caller(request, context)
+        let caller = try caller(request, context, needing: .registryWrite)
         let (name, version) = try names(context)
         let id = try context.parameters.require("id")
         return try await writing(request, caller, Data()) {

@@ -82,6 +82,18 @@ struct Browser {
             uri, method: .post, body: ByteBuffer(string: body), contentType: "application/x-www-form-urlencoded")
     }
 
+    /// Sends `method` with this browser's cookies and a JSON body, as a script in the page would.
+    mutating func request(
+        _ uri: String, method: HTTPRequest.Method, json: String?, headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var headers: HTTPFields = [.acceptLanguage: acceptLanguage, .accept: "application/json"]
+        if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        if json != nil { headers[.contentType] = "application/json" }
+        headers.append(contentsOf: extra)
+        return try await client.executeRequest(
+            uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+
     /// Posts a form whose fields may repeat (checkbox groups).
     @discardableResult
     mutating func post(_ uri: String, pairs: [(String, String)]) async throws -> TestResponse {

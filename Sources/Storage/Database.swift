@@ -292,6 +292,17 @@ public final class Database: Sendable {
         return WALFrames(inLog: max(0, inLog), uncopied: max(0, inLog - copied))
     }
 
+    /// SQLite file only: writes a consistent copy of the whole database to `path` (`VACUUM INTO`)
+    /// while the platform goes on serving: the copy is one read transaction's snapshot, compacted,
+    /// in a single file without a write-ahead log. Refuses an existing `path`.
+    public func backup(to path: String) async throws {
+        guard case .sqliteFile = location else { throw BackupError.notSQLite }
+        guard !FileManager.default.fileExists(atPath: path) else { throw BackupError.exists(path) }
+        // Its own connection: the copy reads for a while, and the platform's writes go on meanwhile.
+        guard case .sqlite(_, _, let checkpointer?, _) = backend else { throw BackupError.notSQLite }
+        try await checkpointer.sql().raw("VACUUM INTO \(bind: path)").run()
+    }
+
     /// SQLite file only: the size of the write-ahead log file now, in bytes (nil elsewhere).
     public func walSize() -> Int? {
         guard case .sqliteFile(let path) = location else { return nil }
@@ -360,4 +371,19 @@ public struct DatabaseSession: Sendable {
 public enum DriverConnection: Sendable {
     case sqlite(SQLiteConnection)
     case postgres(PostgresConnection)
+}
+
+/// Why a backup was not written.
+public enum BackupError: Error, Equatable, CustomStringConvertible {
+    /// Backups of PostgreSQL are taken with its own tools (docs/deployment.md).
+    case notSQLite
+    /// The target file exists already; a backup never overwrites.
+    case exists(String)
+
+    public var description: String {
+        switch self {
+        case .notSQLite: "backup and restore are for the SQLite default; use pg_basebackup for PostgreSQL"
+        case .exists(let path): "\(path) exists already"
+        }
+    }
 }

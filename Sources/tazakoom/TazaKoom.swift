@@ -16,7 +16,8 @@ struct TazaKoom: AsyncParsableCommand {
         abstract: "Taza Koom digital-government platform.",
         subcommands: [
             Serve.self, Migrate.self, ImportCommand.self, ExportCommand.self, MerkleCommand.self, LedgerCommand.self,
-            VerifyDocumentCommand.self, ExchangeCommand.self, ParticipationCommand.self,
+            VerifyDocumentCommand.self, ExchangeCommand.self, ParticipationCommand.self, BackupCommand.self,
+            RestoreCommand.self,
         ],
         defaultSubcommand: Serve.self
     )

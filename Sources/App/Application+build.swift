@@ -1,6 +1,9 @@
 import Core
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
+import NIOSSL
 import ServiceLifecycle
 import Storage
 import Web
@@ -14,6 +17,8 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
     -> some ApplicationProtocol
 {
     Telemetry.bootstrap()
+    // TLS files first: a wrong one stops the start before the database is touched.
+    let server = try serverBuilder(configuration.tls)
     let logger = logger ?? Logger(label: "tazakoom")
     let platform = try await Platform.start(configuration, logger: logger, clock: clock)
     let signer = CheckpointSigner(
@@ -24,6 +29,7 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
     await signer.signIfNeeded(reconciling: false)
     return Application(
         router: buildRouter(platform.web),
+        server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tazakoom"),
         // Services stop in reverse order: the database closes last, after every job that uses it
         // has stopped (closed first, a poller's query in flight could wait forever on PostgreSQL).
@@ -52,5 +58,37 @@ struct DatabaseCloser: Service {
     func run() async throws {
         try? await gracefulShutdown()
         await database.shutdown()
+    }
+}
+
+/// Why HTTPS could not be set up: named, so the node says which file is wrong instead of stopping.
+public struct TLSSetupError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// Plain HTTP/1.1, or HTTP/1.1 inside TLS (swift-nio-ssl) with the certificate chain and key of `tls`.
+func serverBuilder(_ tls: TLSFiles?) throws -> HTTPServerBuilder {
+    guard let tls else { return .http1() }
+    let chain: [NIOSSLCertificate]
+    let key: NIOSSLPrivateKey
+    do {
+        chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChain)
+    } catch {
+        throw TLSSetupError(description: "\(tls.certificateChain) is not a readable PEM certificate chain (\(error))")
+    }
+    do {
+        key = try NIOSSLPrivateKey(file: tls.privateKey, format: .pem)
+    } catch {
+        throw TLSSetupError(description: "\(tls.privateKey) is not a readable PEM private key (\(error))")
+    }
+    guard !chain.isEmpty else { throw TLSSetupError(description: "\(tls.certificateChain) holds no certificate") }
+    var configuration = TLSConfiguration.makeServerConfiguration(
+        certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+    configuration.minimumTLSVersion = .tlsv12
+    do {
+        return try .tls(.http1(), tlsConfiguration: configuration)
+    } catch {
+        throw TLSSetupError(
+            description: "TLS could not be set up with \(tls.certificateChain) and \(tls.privateKey): \(error)")
     }
 }

@@ -47,6 +47,9 @@ public struct AppConfiguration: Sendable {
     public var openDataIntervalSeconds: Int
     /// Signatures that oblige the state to answer a national petition, and a city's.
     public var petitionThresholds: (national: Int, city: Int)
+    /// Serve HTTPS with this certificate chain and key (PEM files); nil: plain HTTP, for a node
+    /// behind a load balancer that terminates TLS.
+    public var tls: TLSFiles?
 
     public init(
         host: String = "127.0.0.1",
@@ -122,5 +125,17 @@ public struct IdentityProviderSettings: Sendable, Equatable {
         self.clientSecret = clientSecret
         self.redirectURI = redirectURI
         self.pinClaim = pinClaim
+    }
+}
+
+/// The PEM files `serve` answers HTTPS with: read once at start, never given on the command line as
+/// text (a key in `ps` is a key given away).
+public struct TLSFiles: Sendable, Equatable {
+    public var certificateChain: String
+    public var privateKey: String
+
+    public init(certificateChain: String, privateKey: String) {
+        self.certificateChain = certificateChain
+        self.privateKey = privateKey
     }
 }

@@ -84,8 +84,33 @@ struct Serve: AsyncParsableCommand {
     var oidcIssuer = ProcessInfo.processInfo.environment["TAZAKOOM_OIDC_ISSUER"]
     @Option(help: "This platform's client id at that provider (env TAZAKOOM_OIDC_CLIENT_ID).")
     var oidcClientID = ProcessInfo.processInfo.environment["TAZAKOOM_OIDC_CLIENT_ID"] ?? "tazakoom"
-    @Option(help: "The client secret, if the provider gave one (env TAZAKOOM_OIDC_CLIENT_SECRET).")
-    var oidcClientSecret = ProcessInfo.processInfo.environment["TAZAKOOM_OIDC_CLIENT_SECRET"]
+    // Secrets come from a file or the environment, never the command line (where `ps` shows them).
+    @Option(
+        help: "A file holding the client secret, if the provider gave one (or env TAZAKOOM_OIDC_CLIENT_SECRET).")
+    var oidcClientSecretFile: String?
+    @Option(help: "Serve HTTPS with this PEM certificate chain (env TAZAKOOM_TLS_CERTIFICATE); needs --tls-key.")
+    var tlsCertificate = ProcessInfo.processInfo.environment["TAZAKOOM_TLS_CERTIFICATE"]
+    @Option(help: "The PEM private key of --tls-certificate (env TAZAKOOM_TLS_KEY).")
+    var tlsKey = ProcessInfo.processInfo.environment["TAZAKOOM_TLS_KEY"]
+
+    func validate() throws {
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-certificate and --tls-key go together")
+        }
+    }
+
+    /// The provider's client secret: from its file, else from the environment.
+    func oidcClientSecret() throws -> String? {
+        guard let oidcClientSecretFile else {
+            return ProcessInfo.processInfo.environment["TAZAKOOM_OIDC_CLIENT_SECRET"]
+        }
+        do {
+            return try String(contentsOfFile: oidcClientSecretFile, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
+        } catch {
+            throw ValidationError("cannot read --oidc-client-secret-file \(oidcClientSecretFile): \(error)")
+        }
+    }
     @Option(help: "The ID token claim holding the PIN (env TAZAKOOM_OIDC_PIN_CLAIM).")
     var oidcPINClaim = ProcessInfo.processInfo.environment["TAZAKOOM_OIDC_PIN_CLAIM"] ?? "pin"
     @Option(help: "SQLite: truncate the write-ahead log when it passes this many MiB (env TAZAKOOM_WAL_LIMIT_MB).")
@@ -122,7 +147,8 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "tazakoom")
         logger.logLevel =
             ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let configuration = AppConfiguration(
+        let clientSecret = try oidcClientSecret()
+        var configuration = AppConfiguration(
             host: host, port: port, databaseURL: database.resolved,
             seedDemoData: !noDemo && ProcessInfo.processInfo.environment["TAZAKOOM_DEMO"] != "0",
             secureCookies: secureCookies || ProcessInfo.processInfo.environment["TAZAKOOM_SECURE_COOKIES"] == "1",
@@ -134,7 +160,7 @@ struct Serve: AsyncParsableCommand {
             messageFile: messageFile,
             identityProvider: oidcIssuer.map {
                 IdentityProviderSettings(
-                    issuer: $0, clientID: oidcClientID, clientSecret: oidcClientSecret,
+                    issuer: $0, clientID: oidcClientID, clientSecret: clientSecret,
                     redirectURI: (publicURL ?? "http://\(host):\(port)") + "/signin/national/callback",
                     pinClaim: oidcPINClaim)
             },
@@ -145,10 +171,13 @@ struct Serve: AsyncParsableCommand {
             openDataIntervalSeconds: openDataInterval,
             petitionThresholds: (petitionThresholdNational, petitionThresholdCity)
         )
+        if let tlsCertificate, let tlsKey {
+            configuration.tls = TLSFiles(certificateChain: tlsCertificate, privateKey: tlsKey)
+        }
         let app = try await buildApplication(configuration, logger: logger)
         if configuration.seedDemoData { printDemoAccounts() }
         say(
-            "Taza Koom is listening on http://\(host):\(port)/  (database: \((try? DatabaseLocation(configuration.databaseURL).redacted) ?? "?"))"
+            "Taza Koom is listening on \(configuration.tls == nil ? "http" : "https")://\(host):\(port)/  (database: \((try? DatabaseLocation(configuration.databaseURL).redacted) ?? "?"))"
         )
         try await app.runService()
     }

@@ -60,7 +60,8 @@ public struct Platform: Sendable {
         -> Platform
     {
         let location = try DatabaseLocation(configuration.databaseURL)
-        let database = try await Database.open(location, logger: logger)
+        let database = try await Database.open(
+            location, logger: logger, connectionWait: .seconds(configuration.databaseWaitSeconds))
         do {
             try await migrator.migrate(database, logger: logger, clock: clock)
             let key = try configuration.ledgerKeyFile.map { try String(contentsOfFile: $0, encoding: .utf8) }

@@ -50,6 +50,11 @@ public struct AppConfiguration: Sendable {
     /// Serve HTTPS with this certificate chain and key (PEM files); nil: plain HTTP, for a node
     /// behind a load balancer that terminates TLS.
     public var tls: TLSFiles?
+    /// PostgreSQL: seconds a request waits for a connection before it is answered 503 (an outage,
+    /// or a pool exhausted that long).
+    public var databaseWaitSeconds = 30 {
+        didSet { databaseWaitSeconds = max(1, min(databaseWaitSeconds, 3_600)) }
+    }
 
     public init(
         host: String = "127.0.0.1",

@@ -30,6 +30,8 @@ public final class Database: Sendable {
     private let walCeiling = Mutex<Int?>(nil)
     /// SQLite file: the bytes of one frame of the write-ahead log (read in `takeOverWALCheckpoints`).
     private let walFrameBytes = Mutex(4096 + 24)
+    /// PostgreSQL: how long a request waits for a connection (`defaultConnectionWait`).
+    private let connectionWait: Duration
 
     private enum Backend: Sendable {
         /// One connection: SQLite has one writer anyway, and a single connection never meets SQLITE_BUSY from itself.
@@ -40,7 +42,11 @@ public final class Database: Sendable {
         case postgres(PostgresClient, Task<Void, Never>)
     }
 
-    private init(location: DatabaseLocation, backend: Backend, poolSize: Int, logger: Logger) {
+    private init(
+        location: DatabaseLocation, backend: Backend, poolSize: Int, logger: Logger,
+        connectionWait: Duration = defaultConnectionWait
+    ) {
+        self.connectionWait = connectionWait
         self.location = location
         self.engine = location.engine
         self.backend = backend
@@ -65,9 +71,12 @@ public final class Database: Sendable {
     /// SQLite's page cache per connection, as `PRAGMA cache_size` takes it (negative: KiB).
     public static let defaultSQLiteCacheKiB = -262_144
 
-    public static func open(_ location: DatabaseLocation, logger: Logger, maximumPostgresConnections: Int = 10)
-        async throws -> Database
-    {
+    /// PostgreSQL only: `connectionWait` bounds how long a request waits for a connection before
+    /// `DatabaseUnavailable` (an outage, or a pool exhausted for that long).
+    public static func open(
+        _ location: DatabaseLocation, logger: Logger, maximumPostgresConnections: Int = 10,
+        connectionWait: Duration = defaultConnectionWait
+    ) async throws -> Database {
         switch location {
         case .sqliteFile(let path):
             // Threads of its own rather than NIO's shared pool (as many threads as cores): a
@@ -132,7 +141,7 @@ public final class Database: Sendable {
             let runner = Task { await client.run() }
             return Database(
                 location: location, backend: .postgres(client, runner), poolSize: maximumPostgresConnections,
-                logger: logger)
+                logger: logger, connectionWait: connectionWait)
         }
     }
 
@@ -179,13 +188,56 @@ public final class Database: Sendable {
         defer { inUse.decrement() }
         switch backend {
         case .sqlite(let connection, let gate, _, _):
-            return try await gate.withGate {
-                try await body(DatabaseSession(sql: connection.sql(), driver: .sqlite(connection)))
+            do {
+                return try await gate.withGate {
+                    try await body(DatabaseSession(sql: connection.sql(), driver: .sqlite(connection)))
+                }
+            } catch let error as SQLiteError where error.reason == .full {
+                // A full disk: the transaction was rolled back; say so as an outage, not a bug.
+                logger.error("the database's disk is full", metadata: ["error": "\(error)"])
+                throw DatabaseUnavailable()
             }
         case .postgres(let client, _):
-            return try await client.withConnection { connection in
-                try await body(DatabaseSession(sql: connection.sql(), driver: .postgres(connection)))
+            return try await Self.leasing(within: connectionWait) { acquired in
+                try await client.withConnection { connection in
+                    acquired()
+                    return try await body(DatabaseSession(sql: connection.sql(), driver: .postgres(connection)))
+                }
             }
+        }
+    }
+
+    /// How long a request waits for a PostgreSQL connection before it is told the database is
+    /// unavailable: PostgresNIO would wait for the server to come back for as long as it takes, and
+    /// requests would pile up behind an outage instead of being answered.
+    public static let defaultConnectionWait: Duration = .seconds(30)
+
+    /// Runs `work`, which calls `claim` once it holds a connection and goes on only if that answers
+    /// true; answers `DatabaseUnavailable` if no connection came within `limit`. The caller is
+    /// answered at once then, not when the pool gives up (a task group would wait for its child),
+    /// and a connection that arrives later is handed back unused: nothing runs after the caller
+    /// was told nothing was done. A query that has started is never cut short.
+    private static func leasing<T: Sendable>(
+        within limit: Duration, _ work: @escaping @Sendable (_ claim: @escaping @Sendable () -> Bool) async throws -> T
+    ) async throws -> T {
+        let lease = Lease<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let worker = Task {
+                    do {
+                        lease.finish(.success(try await work { lease.claim() }))
+                    } catch {
+                        lease.finish(.failure(error))
+                    }
+                }
+                let timer = Task {
+                    try await Task.sleep(for: limit)
+                    if lease.abandon() { worker.cancel() }
+                }
+                lease.start(continuation, worker: worker, timer: timer)
+            }
+        } onCancel: {
+            lease.cancel()
         }
     }
 
@@ -386,4 +438,97 @@ public enum BackupError: Error, Equatable, CustomStringConvertible {
         case .exists(let path): "\(path) exists already"
         }
     }
+}
+
+/// One wait for a connection: who answers the caller (the work when it ends, or the timer when no
+/// connection came in time), exactly once.
+private final class Lease<T: Sendable>: Sendable {
+    private enum Phase {
+        case waiting, leased, over
+    }
+
+    private struct State {
+        var phase = Phase.waiting
+        var continuation: CheckedContinuation<T, any Error>?
+        var pending: Result<T, any Error>?
+        var worker: Task<Void, Never>?
+        var timer: Task<Void, any Error>?
+    }
+
+    private let state = Mutex(State())
+
+    func start(
+        _ continuation: CheckedContinuation<T, any Error>, worker: Task<Void, Never>, timer: Task<Void, any Error>
+    ) {
+        let early: Result<T, any Error>? = state.withLock { state in
+            state.worker = worker
+            state.timer = timer
+            if let pending = state.pending { return pending }
+            state.continuation = continuation
+            return nil
+        }
+        if let early {
+            timer.cancel()
+            continuation.resume(with: early)
+        }
+    }
+
+    /// The work holds a connection: it may go on unless the caller was already answered.
+    func claim() -> Bool {
+        state.withLock { state in
+            guard state.phase == .waiting else { return false }
+            state.phase = .leased
+            return true
+        }
+    }
+
+    /// The work ended: its result is the answer, unless the caller was already answered.
+    func finish(_ result: Result<T, any Error>) {
+        let (continuation, timer): (CheckedContinuation<T, any Error>?, Task<Void, any Error>?) = state.withLock {
+            state in
+            guard state.phase != .over else { return (nil, nil) }
+            state.phase = .over
+            guard let continuation = state.continuation else {
+                state.pending = result
+                return (nil, nil)
+            }
+            state.continuation = nil
+            return (continuation, state.timer)
+        }
+        timer?.cancel()
+        continuation?.resume(with: result)
+    }
+
+    /// The time is up: answers the caller with `DatabaseUnavailable` if no connection came; true
+    /// when it did (the work is then to be cancelled).
+    func abandon() -> Bool { end(with: DatabaseUnavailable()) }
+
+    /// The caller was cancelled: answered at once while waiting; a query already running is asked to stop.
+    func cancel() {
+        _ = end(with: CancellationError())
+        state.withLock { $0.worker }?.cancel()
+    }
+
+    /// Answers the caller with `error` if the work is still waiting for a connection.
+    private func end(with error: any Error) -> Bool {
+        let (ended, continuation): (Bool, CheckedContinuation<T, any Error>?) = state.withLock { state in
+            guard state.phase == .waiting else { return (false, nil) }
+            state.phase = .over
+            guard let continuation = state.continuation else {
+                state.pending = .failure(error)
+                return (true, nil)
+            }
+            state.continuation = nil
+            return (true, continuation)
+        }
+        continuation?.resume(throwing: error)
+        return ended
+    }
+}
+
+/// The database did not hand over a connection in time (PostgreSQL down or overloaded): the request
+/// is answered 503 with Retry-After, and nothing of it was written.
+public struct DatabaseUnavailable: Error, Equatable, CustomStringConvertible {
+    public init() {}
+    public var description: String { "the database did not answer in time" }
 }

@@ -101,6 +101,9 @@ struct ErrorResponder: Sendable {
             )
         case is DecodingError, is BadRequest:
             return (.badRequest, "bad_request", [], [:])
+        case is DatabaseUnavailable:
+            context.logger.error("database unavailable")
+            return (.serviceUnavailable, "unavailable", [], [.retryAfter: "5"])
         case let error as any HTTPResponseError:
             if error.status == .notFound {
                 let allowed = routes.methods(for: request.uri.path)

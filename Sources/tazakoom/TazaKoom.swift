@@ -88,6 +88,11 @@ struct Serve: AsyncParsableCommand {
     @Option(
         help: "A file holding the client secret, if the provider gave one (or env TAZAKOOM_OIDC_CLIENT_SECRET).")
     var oidcClientSecretFile: String?
+    @Option(
+        help:
+            "PostgreSQL: seconds a request waits for a connection before it is answered 503 (env TAZAKOOM_DATABASE_WAIT)."
+    )
+    var databaseWait = Int(ProcessInfo.processInfo.environment["TAZAKOOM_DATABASE_WAIT"] ?? "") ?? 30
     @Option(help: "Serve HTTPS with this PEM certificate chain (env TAZAKOOM_TLS_CERTIFICATE); needs --tls-key.")
     var tlsCertificate = ProcessInfo.processInfo.environment["TAZAKOOM_TLS_CERTIFICATE"]
     @Option(help: "The PEM private key of --tls-certificate (env TAZAKOOM_TLS_KEY).")
@@ -171,6 +176,7 @@ struct Serve: AsyncParsableCommand {
             openDataIntervalSeconds: openDataInterval,
             petitionThresholds: (petitionThresholdNational, petitionThresholdCity)
         )
+        configuration.databaseWaitSeconds = databaseWait
         if let tlsCertificate, let tlsKey {
             configuration.tls = TLSFiles(certificateChain: tlsCertificate, privateKey: tlsKey)
         }

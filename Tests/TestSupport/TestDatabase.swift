@@ -54,7 +54,9 @@ public enum TestEngine: String, Sendable, CustomStringConvertible {
     /// Opens a migrated database of this engine for `body`.
     public func withDatabase<T>(migrations: [Migration], _ body: (Database) async throws -> T) async throws -> T {
         try await withDatabaseURL { url in
-            let database = try await Database.open(try DatabaseLocation(url), logger: TestLog.quiet)
+            // Many test databases share one server's connections: a long wait is not an outage here.
+            let database = try await Database.open(
+                try DatabaseLocation(url), logger: TestLog.quiet, connectionWait: .seconds(300))
             do {
                 try await Migrator(migrations: migrations).migrate(database, logger: TestLog.quiet)
                 let result = try await body(database)
@@ -88,5 +90,15 @@ public enum TestLog {
         var logger = Logger(label: "test")
         logger.logLevel = .error
         return logger
+    }
+}
+
+extension AppConfiguration {
+    /// As a test wants it: many test databases share one PostgreSQL server's connections, so a long
+    /// wait for one is not an outage here.
+    public var forTests: AppConfiguration {
+        var configuration = self
+        configuration.databaseWaitSeconds = 300
+        return configuration
     }
 }

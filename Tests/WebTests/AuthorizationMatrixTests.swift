@@ -208,7 +208,8 @@ import Testing
     /// The routes of a platform with the default configuration, as `"METHOD /pattern"`.
     static func routed() async throws -> [String] {
         let platform = try await Platform.start(
-            AppConfiguration(databaseURL: ":memory:", seedDemoData: false, bcryptCost: 4), logger: TestLog.quiet)
+            AppConfiguration(databaseURL: ":memory:", seedDemoData: false, bcryptCost: 4).forTests,
+            logger: TestLog.quiet)
         let routes = buildRouter(platform.web).routes.map { "\($0.method.rawValue) \($0.path.description)" }
         await platform.database.shutdown()
         return Array(Set(routes)).sorted()

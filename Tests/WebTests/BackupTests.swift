@@ -26,7 +26,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("db.sqlite").path
         let platform = try await Platform.start(
-            AppConfiguration(databaseURL: "sqlite:" + path, seedDemoData: false, bcryptCost: 4), logger: TestLog.quiet)
+            AppConfiguration(databaseURL: "sqlite:" + path, seedDemoData: false, bcryptCost: 4).forTests,
+            logger: TestLog.quiet)
         do {
             try await body(platform, path, folder)
             await platform.database.shutdown()

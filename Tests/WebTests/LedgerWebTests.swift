@@ -99,7 +99,7 @@ import Testing
             let configuration = AppConfiguration(
                 databaseURL: url, bcryptCost: 4, checkpointFile: file, checkpointIntervalSeconds: 0)
             // Sign a checkpoint as a node would, remembering it in the file…
-            let platform = try await Platform.start(configuration, logger: TestLog.quiet)
+            let platform = try await Platform.start(configuration.forTests, logger: TestLog.quiet)
             try await platform.ledger.append([
                 try LedgerEvent(kind: "test.event", actor: "system:t", subject: "case:1", time: 0, details: "x")
             ])
@@ -112,7 +112,9 @@ import Testing
             var restored = configuration
             restored.databaseURL = "sqlite:\(other)"
             restored.ledgerKeyFile = nil
-            await #expect(throws: (any Error).self) { _ = try await Platform.start(restored, logger: TestLog.quiet) }
+            await #expect(throws: (any Error).self) {
+                _ = try await Platform.start(restored.forTests, logger: TestLog.quiet)
+            }
         }
     }
 }

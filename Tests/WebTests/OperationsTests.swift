@@ -90,7 +90,8 @@ import Testing
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             let documented = Set(paths.flatMap { path, methods in methods.keys.map { "\($0.uppercased()) \(path)" } })
             let platform = try await Platform.start(
-                AppConfiguration(databaseURL: ":memory:", seedDemoData: false, bcryptCost: 4), logger: TestLog.quiet)
+                AppConfiguration(databaseURL: ":memory:", seedDemoData: false, bcryptCost: 4).forTests,
+                logger: TestLog.quiet)
             let routed = Set(
                 buildRouter(platform.web).routes.map {
                     "\($0.method.rawValue) \($0.path.description.replacingOccurrences(of: "**", with: "{path}"))"

@@ -17,7 +17,7 @@ import Testing
     func thePlatformPublishesItsOwnFiguresWithSmallCountsLeftEmpty(engine: TestEngine) async throws {
         try await engine.withDatabaseURL { url in
             let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, seedDemoData: true, bcryptCost: 4), logger: TestLog.quiet)
+                AppConfiguration(databaseURL: url, seedDemoData: true, bcryptCost: 4).forTests, logger: TestLog.quiet)
             do {
                 _ = try await platform.ledger.signCheckpoint()
                 let published = try await platform.ownOpenData.publish()
@@ -76,7 +76,7 @@ import Testing
     func petitionTalliesAndBudgetResultsArePublished(engine: TestEngine) async throws {
         try await engine.withDatabaseURL { url in
             let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, seedDemoData: true, bcryptCost: 4), logger: TestLog.quiet)
+                AppConfiguration(databaseURL: url, seedDemoData: true, bcryptCost: 4).forTests, logger: TestLog.quiet)
             do {
                 let participation = platform.web.participation
                 let petition = try #require(try await participation.petitions.petitions().first)

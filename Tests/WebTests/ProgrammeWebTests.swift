@@ -32,7 +32,7 @@ import Testing
             #expect(page.text.contains("href=\"/datasets/ict-statistics\""))
         } afterwards: { url in
             let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, bcryptCost: 4), logger: TestLog.quiet)
+                AppConfiguration(databaseURL: url, bcryptCost: 4).forTests, logger: TestLog.quiet)
             do {
                 try await platform.computedIndicators.refresh(platform.programme)
                 let period = platform.programme.currentPeriod

@@ -38,7 +38,7 @@ import Testing
     {
         try await engine.withDatabaseURL { url in
             let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, bcryptCost: 4, demoRegistrySize: 30), logger: TestLog.quiet)
+                AppConfiguration(databaseURL: url, bcryptCost: 4, demoRegistrySize: 30).forTests, logger: TestLog.quiet)
             do {
                 try await body(platform)
                 await platform.database.shutdown()

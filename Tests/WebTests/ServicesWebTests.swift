@@ -166,7 +166,7 @@ import Testing
             _ = try await citizen.signIn(Self.other)
             let id = try await Self.apply(&citizen, "no-criminal-record", ["purpose": "visa"])
             let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, bcryptCost: 4), logger: TestLog.quiet)
+                AppConfiguration(databaseURL: url, bcryptCost: 4).forTests, logger: TestLog.quiet)
             do {
                 let application = try await platform.applications.application(
                     id, of: Principal(pin: Self.other, displayName: "", post: nil))
@@ -207,7 +207,7 @@ import Testing
                 page.status == .ok && Self.status(page) == "awaiting_payment" && page.text.contains("Nothing is lost"))
             // The bank did take the money; reconciliation finds it and the case goes on.
             let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, bcryptCost: 4), logger: TestLog.quiet)
+                AppConfiguration(databaseURL: url, bcryptCost: 4).forTests, logger: TestLog.quiet)
             do {
                 _ = try await platform.applications.reconcile()
                 await platform.database.shutdown()
@@ -537,7 +537,7 @@ import Testing
             #expect(notes.text.contains(llc) && notes.text.contains("Требуется исправление"))
             #expect(!notes.text.contains(" — </li>"), "no dash before a reason that is not there")
             let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, bcryptCost: 4), logger: TestLog.quiet)
+                AppConfiguration(databaseURL: url, bcryptCost: 4).forTests, logger: TestLog.quiet)
             do {
                 // The server's own poller may have sent some already; whatever is left goes now, and nothing twice.
                 _ = try await platform.outbox.dispatch()
@@ -723,7 +723,7 @@ extension Curve25519.Signing.PrivateKey {
                 return
             }
             let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, bcryptCost: 4), logger: TestLog.quiet)
+                AppConfiguration(databaseURL: url, bcryptCost: 4).forTests, logger: TestLog.quiet)
             do {
                 try await platform.database.withConnection { sql in
                     try await sql.raw(

@@ -27,6 +27,8 @@ func withApp(
         var configuration = AppConfiguration(
             host: "127.0.0.1", port: 0, databaseURL: url, signInAttemptsPerWindow: 30, bcryptCost: 4,
             openDataIntervalSeconds: 0)
+        // Many test databases share one PostgreSQL server's connections: a wait is not an outage here.
+        configuration.databaseWaitSeconds = 300
         configure(&configuration)
         let app = try await buildApplication(configuration, logger: logger)
         try await app.test(setup) { client in try await body(client, url) }

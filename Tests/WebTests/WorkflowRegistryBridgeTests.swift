@@ -36,7 +36,7 @@ import Workflow
     func lookupStepsReadRegistriesWithinTheAgencysRightsAndAreLogged(engine: TestEngine) async throws {
         try await engine.withDatabaseURL { url in
             let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, bcryptCost: 4, demoRegistrySize: 30), logger: TestLog.quiet)
+                AppConfiguration(databaseURL: url, bcryptCost: 4, demoRegistrySize: 30).forTests, logger: TestLog.quiet)
             do {
                 try await platform.workflow.publish(Self.certificate, by: .agency("MOJ"))
                 // The demo's criminal record CR-000009, not expunged (9 is odd).

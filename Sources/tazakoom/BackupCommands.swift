@@ -15,19 +15,15 @@ struct BackupCommand: AsyncParsableCommand {
             For PostgreSQL use pg_basebackup and WAL archiving (docs/deployment.md).
             """)
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var options: LedgerCommand.LedgerOptions
     @Argument(help: "Where to write the backup.") var file: String
-    @Option(help: "The ledger's origin.") var origin =
-        ProcessInfo.processInfo.environment["TAZAKOOM_LEDGER_ORIGIN"] ?? "tazakoom.kg/ledger"
 
     func run() async throws {
-        guard case .sqliteFile(let path) = try DatabaseLocation(database.resolved) else {
-            throw ValidationError(BackupError.notSQLite.description)
-        }
+        let path = try options.sqlitePath()
         let progress = Progress()
         do {
             let outcome = try await SQLiteBackup.backup(
-                databasePath: path, to: file, origin: origin, logger: Logger(label: "tazakoom.backup"),
+                databasePath: path, to: file, origin: options.origin, logger: Logger(label: "tazakoom.backup"),
                 progress: progress.report)
             progress.finish()
             say("backup written to \(file): ledger of \(outcome.entries) entries verified, root \(outcome.root)")
@@ -50,25 +46,21 @@ struct RestoreCommand: AsyncParsableCommand {
             ledger is verified again where it lives.
             """)
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var options: LedgerCommand.LedgerOptions
     @Argument(help: "The backup to restore.") var file: String
     @Option(help: "The node's checkpoint file (env TAZAKOOM_CHECKPOINT_FILE); default: beside the SQLite file.")
     var checkpointFile = ProcessInfo.processInfo.environment["TAZAKOOM_CHECKPOINT_FILE"]
     @Flag(help: "Restore even a backup behind a published checkpoint.") var allowRollback = false
-    @Option(help: "The ledger's origin.") var origin =
-        ProcessInfo.processInfo.environment["TAZAKOOM_LEDGER_ORIGIN"] ?? "tazakoom.kg/ledger"
 
     func run() async throws {
-        guard case .sqliteFile(let path) = try DatabaseLocation(database.resolved) else {
-            throw ValidationError(BackupError.notSQLite.description)
-        }
+        let path = try options.sqlitePath()
         let progress = Progress()
         do {
             let outcome = try await SQLiteBackup.restore(
                 from: file, to: path,
-                checkpointFile: (checkpointFile ?? Serve.defaultCheckpointFile(for: database.resolved)).map(
+                checkpointFile: (checkpointFile ?? Serve.defaultCheckpointFile(for: options.database.resolved)).map(
                     CheckpointFile.init(path:)),
-                allowRollback: allowRollback, origin: origin, logger: Logger(label: "tazakoom.restore"),
+                allowRollback: allowRollback, origin: options.origin, logger: Logger(label: "tazakoom.restore"),
                 progress: progress.report)
             progress.finish()
             say("restored \(file) to \(path): ledger of \(outcome.entries) entries verified, root \(outcome.root)")
@@ -76,5 +68,15 @@ struct RestoreCommand: AsyncParsableCommand {
             progress.finish()
             throw ValidationError("\(error)")
         }
+    }
+}
+
+extension LedgerCommand.LedgerOptions {
+    /// The SQLite file backups are for; PostgreSQL has its own tools.
+    func sqlitePath() throws -> String {
+        guard case .sqliteFile(let path) = try DatabaseLocation(database.resolved) else {
+            throw ValidationError(BackupError.notSQLite.description)
+        }
+        return path
     }
 }

@@ -198,9 +198,10 @@ public final class Database: Sendable {
                 throw DatabaseUnavailable()
             }
         case .postgres(let client, _):
-            return try await Self.leasing(within: connectionWait) { acquired in
+            return try await Self.leasing(within: connectionWait) { claim in
                 try await client.withConnection { connection in
-                    acquired()
+                    // Too late: the caller was told nothing was done, so nothing may be.
+                    guard claim() else { throw DatabaseUnavailable() }
                     return try await body(DatabaseSession(sql: connection.sql(), driver: .postgres(connection)))
                 }
             }
@@ -217,7 +218,7 @@ public final class Database: Sendable {
     /// answered at once then, not when the pool gives up (a task group would wait for its child),
     /// and a connection that arrives later is handed back unused: nothing runs after the caller
     /// was told nothing was done. A query that has started is never cut short.
-    private static func leasing<T: Sendable>(
+    static func leasing<T: Sendable>(
         within limit: Duration, _ work: @escaping @Sendable (_ claim: @escaping @Sendable () -> Bool) async throws -> T
     ) async throws -> T {
         let lease = Lease<T>()

@@ -32,7 +32,8 @@ public enum TestEngine: String, Sendable, CustomStringConvertible {
         case .postgres:
             guard let base = Self.postgresURL else { throw TestSetupError.noPostgres }
             let name = "tk_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-            let admin = try await Database.open(try DatabaseLocation(base), logger: TestLog.quiet)
+            let admin = try await Database.open(
+                try DatabaseLocation(base), logger: TestLog.quiet, connectionWait: .seconds(300))
             try await admin.withConnection { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
             do {
                 let result = try await body(Self.replacingDatabase(in: base, with: String(name)))

@@ -17,7 +17,8 @@ import Testing
     @Test(arguments: TestEngine.available)
     func anyoneReadsAPetitionsFiguresAndSmallDistrictsAreLeftOut(engine: TestEngine) async throws {
         try await withApp(engine) { client, url in
-            let database = try await Database.open(try DatabaseLocation(url), logger: TestLog.quiet)
+            let database = try await Database.open(
+                try DatabaseLocation(url), logger: TestLog.quiet, connectionWait: .seconds(300))
             do {
                 let ledger = try await LedgerService.open(database, origin: "tazakoom.kg/ledger")
                 let petitions = PetitionService(store: SQLPetitionStore(database: database, ledger: ledger))

@@ -17,7 +17,8 @@ import Testing
     func anOfficialSetsUpTheAuthenticatorOnFirstSignInAndGetsRecoveryCodes(engine: TestEngine) async throws {
         try await withApp(engine) { client, url async throws in
             // A new official has no authenticator yet.
-            let database = try await Database.open(try DatabaseLocation(url), logger: TestLog.quiet)
+            let database = try await Database.open(
+                try DatabaseLocation(url), logger: TestLog.quiet, connectionWait: .seconds(300))
             try await database.withConnection { sql in
                 try await sql.raw("UPDATE accounts SET totp_secret = NULL WHERE pin = \(bind: PortalTests.admin)").run()
             }

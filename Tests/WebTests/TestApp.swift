@@ -40,7 +40,8 @@ func withApp(
 
 /// Counts rows through a separate connection, to check what a request did (or did not) store.
 func count(_ table: String, in url: String) async throws -> Int {
-    let database = try await Database.open(try DatabaseLocation(url), logger: TestLog.quiet)
+    let database = try await Database.open(
+        try DatabaseLocation(url), logger: TestLog.quiet, connectionWait: .seconds(300))
     defer { Task { await database.shutdown() } }
     return try await database.withConnection { sql in
         try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decodingColumn: "n", as: Int.self) ?? -1
@@ -49,7 +50,8 @@ func count(_ table: String, in url: String) async throws -> Int {
 
 /// All text values of one column, to look for secrets stored in clear.
 func values(_ column: String, of table: String, in url: String) async throws -> [String] {
-    let database = try await Database.open(try DatabaseLocation(url), logger: TestLog.quiet)
+    let database = try await Database.open(
+        try DatabaseLocation(url), logger: TestLog.quiet, connectionWait: .seconds(300))
     defer { Task { await database.shutdown() } }
     return try await database.withConnection { sql in
         try await sql.raw("SELECT \(ident: column) AS v FROM \(ident: table)").all().map {

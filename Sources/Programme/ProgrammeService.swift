@@ -59,10 +59,7 @@ public struct ProgrammeService: Sendable {
         guard let indicator = try await store.indicators().first(where: { $0.code == code }) else {
             throw ProgrammeError.invalid(["indicator": "programme_error_indicator"])
         }
-        let permissions = AccessPolicy.permissions(of: official)
-        guard permissions.contains(.manageAPIClients) || official.post?.agencyCode == indicator.agency else {
-            throw ProgrammeError.forbidden
-        }
+        guard Self.answers(official, for: indicator.agency) else { throw ProgrammeError.forbidden }
         var problems: [String: String] = [:]
         if indicator.source == .computed { problems["indicator"] = "programme_error_computed" }
         if !Measurement.isPeriod(period) { problems["period"] = "programme_error_period" }
@@ -88,6 +85,12 @@ public struct ProgrammeService: Sendable {
         return measurement
     }
 
+    /// Whether `official` may change what `agency` answers for: its own officials, and the platform's
+    /// administrator for every agency.
+    static func answers(_ official: Principal, for agency: String) -> Bool {
+        AccessPolicy.permissions(of: official).contains(.manageAPIClients) || official.post?.agencyCode == agency
+    }
+
     /// Officials act for their agency: the ledger names the agency.
     static func actor(_ official: Principal) -> String { "agency:" + (official.post?.agencyCode ?? "platform") }
 
@@ -101,10 +104,7 @@ public struct ProgrammeService: Sendable {
         guard id.count <= 64, let item = try await store.actions().first(where: { $0.id == id }) else {
             throw ProgrammeError.invalid(["action": "programme_error_choice"])
         }
-        guard
-            AccessPolicy.permissions(of: official).contains(.manageAPIClients)
-                || official.post?.agencyCode == item.agency
-        else { throw ProgrammeError.forbidden }
+        guard Self.answers(official, for: item.agency) else { throw ProgrammeError.forbidden }
         let now = clock.seconds
         _ = try await store.setStatus(
             id, status,

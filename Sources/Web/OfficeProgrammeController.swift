@@ -31,25 +31,26 @@ struct OfficeProgrammeController: Sendable {
     }
 
     @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await render(request, context: context, status: .ok, typed: nil, errors: [:])
+        try await render(request, context: context, status: .ok, typed: nil, messages: [:])
     }
 
+    /// The page, with `messages` (already in the reader's language) beside their fields and in the summary.
     private func render(
         _ request: Request, context: AppRequestContext, status: HTTPResponse.Status, typed: FormData?,
-        errors: [String: String]
+        messages: [String: String]
     ) async throws -> Response {
         let principal = try official(context)
         let overview = try await programme.overview()
-        let language = context.language
-        let messages = errors.mapValues { Catalog.shipped.text($0, language) }
+        let regions = try await identity.regions()
         let model = OfficeProgrammePage.make(
             indicators: overview.indicators, actions: overview.actions, agency: principal.post?.agencyCode,
             isAdministrator: AccessPolicy.permissions(of: principal).contains(.manageAPIClients),
-            canAlert: AlertService.mayPublish(principal), regions: try await identity.regions(), typed: typed,
-            errors: messages, language: language)
+            canAlert: AlertService.mayPublish(principal), regions: regions, typed: typed, errors: messages,
+            language: context.language)
+        // The regions are a group of boxes: the summary links to the first.
+        let targets = ["regions": "regions-" + (regions.first?.code ?? "")]
         let summary = ErrorSummary(
-            errors.keys.sorted().map { FieldError(field: $0, messageKey: errors[$0]!) }, language,
-            targets: ["regions": "regions-" + (try await identity.regions().first?.code ?? "")])
+            items: messages.keys.sorted().map { ErrorSummary.Item(message: messages[$0]!, target: targets[$0] ?? $0) })
         return pages.render(
             "office_programme", titleKey: "office_programme_heading", request: request, context: context,
             status: status, page: model, errors: summary)
@@ -59,26 +60,19 @@ struct OfficeProgrammeController: Sendable {
     private func refused(
         _ error: ProgrammeError, _ request: Request, context: AppRequestContext, typed: FormData
     ) async throws -> Response {
+        let catalog = Catalog.shipped
         switch error {
         case .invalid(let fields):
             return try await render(
-                request, context: context, status: .unprocessableContent, typed: typed, errors: fields)
+                request, context: context, status: .unprocessableContent, typed: typed,
+                messages: fields.mapValues { catalog.text($0, context.language) })
         case .csv(let line, let problem, let value):
-            let text = Catalog.shipped.text("programme_error_csv_line", context.language)
+            let text = catalog.text("programme_error_csv_line", context.language)
                 .replacingOccurrences(of: "{line}", with: String(line))
-                .replacingOccurrences(of: "{problem}", with: Catalog.shipped.text(problem, context.language))
+                .replacingOccurrences(of: "{problem}", with: catalog.text(problem, context.language))
                 .replacingOccurrences(of: "{value}", with: value)
-            let principal = try official(context)
-            let overview = try await programme.overview()
-            let model = OfficeProgrammePage.make(
-                indicators: overview.indicators, actions: overview.actions, agency: principal.post?.agencyCode,
-                isAdministrator: AccessPolicy.permissions(of: principal).contains(.manageAPIClients),
-                canAlert: AlertService.mayPublish(principal), regions: try await identity.regions(), typed: typed,
-                errors: ["csv": text], language: context.language)
-            return pages.render(
-                "office_programme", titleKey: "office_programme_heading", request: request, context: context,
-                status: .unprocessableContent, page: model,
-                errors: ErrorSummary(items: [ErrorSummary.Item(message: text, target: "csv")]))
+            return try await render(
+                request, context: context, status: .unprocessableContent, typed: typed, messages: ["csv": text])
         case .forbidden: throw DomainError.forbidden
         case .notFound: throw DomainError.notFound
         }

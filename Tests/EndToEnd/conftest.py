@@ -123,6 +123,24 @@ def browser():
     driver.quit()
 
 
+@pytest.fixture
+def journey(browser):
+    """The browser of a journey (issue 19): every HTML page it opens, by address or through
+    `click_and_wait`, is checked with axe-core as it loads; any violation fails the test. A file
+    it opens (a receipt, a CSV) is not a page and is left alone."""
+    from test_portal_browser import check_page
+
+    open_address = browser.get
+
+    def get(address):
+        open_address(address)
+        check_page(browser)
+
+    browser.get = get
+    browser.checks_every_page = True
+    yield browser
+
+
 def issue_token(url, scopes=("identity:write", "identity:read"), agency="MDD"):
     """Signs in as the demo administrator and issues an API token, as a person would in the browser."""
     import re
@@ -164,6 +182,10 @@ def give_second_factor(driver, url, pin):
     driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
     from selenium.webdriver.support.ui import WebDriverWait
     WebDriverWait(driver, 15).until(lambda d: "/signin/code" not in d.current_url)
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    if getattr(driver, "checks_every_page", False):
+        from test_portal_browser import check_page
+        check_page(driver)
 
 
 def wait_for_sms(server, phone, timeout=30):

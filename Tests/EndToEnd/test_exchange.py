@@ -3,6 +3,7 @@ agencies: the State Registration Service (operator of the exchange, provider of 
 registry) and the State Tax Service, whose system reads a resident's record through both nodes.
 Between them a small proxy that can alter messages in transit, and providers that time out or
 reset the connection. Issue 15's first and second acceptance items, and the third's bad input."""
+import base64
 import http.client
 import http.server
 import json
@@ -53,6 +54,8 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length", "connection")}
         path = self.path
+        if mode == "slow" and path.startswith("/exchange/in/"):
+            time.sleep(6)  # longer than the tax node's --exchange-timeout
         if mode == "request" and path.startswith("/exchange/in/"):
             path = path.replace(RESIDENT, RESIDENT[:-1] + "8")  # another person's record
         connection = http.client.HTTPConnection("127.0.0.1", self.server.target_port, timeout=30)
@@ -135,11 +138,17 @@ def agencies(workdir):
     client_db = os.path.join(workdir, "tax.sqlite")
     provider_port = free_port()
     proxy = Proxy(provider_port)
-    provider = Server(f"sqlite:{provider_db}", os.path.join(workdir, "registration.log"),
+
+    def start_provider():
+        return Server(f"sqlite:{provider_db}", os.path.join(workdir, "registration.log"),
                       "--exchange-member", PROVIDER, "--exchange-name", "State Registration Service",
                       "--exchange-operator", "--exchange-keep-bodies", "--exchange-refresh", "1",
                       "--exchange-timeout", "2", "--public-url", proxy.url, "--checkpoint-interval", "1",
                       "--demo-size", "20", port=provider_port)
+
+    # A test may kill the provider's node and start it again: the fixture stops whichever runs.
+    nodes = {"provider": start_provider()}
+    provider = nodes["provider"]
     backend = Backend()
     try:
         operator_key = requests.get(provider.url + "/exchange/operator-key").text.strip()
@@ -156,7 +165,8 @@ def agencies(workdir):
         client = Server(f"sqlite:{client_db}", os.path.join(workdir, "tax.log"),
                         "--exchange-member", TAX, "--exchange-name", "State Tax Service",
                         "--exchange-operator-url", proxy.url, "--exchange-operator-key", operator_key,
-                        "--exchange-refresh", "1", "--exchange-max-body-mb", "1", "--demo-size", "20")
+                        "--exchange-refresh", "1", "--exchange-max-body-mb", "1", "--exchange-timeout", "4",
+                        "--demo-size", "20")
         try:
             token = issue_token(client.url, scopes=("registry:read",), agency="STS")
             for subsystem in ["TAXSYS", "OTHERSYS"]:
@@ -168,12 +178,13 @@ def agencies(workdir):
             assert result.returncode == 0, result.stderr
             wait_for(lambda: '"subsystem_code":"TAXSYS"' in requests.get(client.url + "/listClients").text,
                      "the tax node to take the new configuration")
-            yield {"provider": provider, "client": client, "proxy": proxy, "token": token, "operator_key": operator_key,
-                   "provider_db": provider_db, "client_db": client_db}
+            nodes.update({"client": client, "proxy": proxy, "token": token, "operator_key": operator_key,
+                          "provider_db": provider_db, "client_db": client_db, "start_provider": start_provider})
+            yield nodes
         finally:
             client.stop()
     finally:
-        provider.stop()
+        nodes["provider"].stop()
         proxy.shutdown()
         backend.shutdown()
 
@@ -301,3 +312,110 @@ def test_the_administrators_page_in_russian(agencies, browser):
     assert "State Tax Service" in main.text and "<svg" in browser.page_source
     assert "за последние 30 дней" in main.text
     assert_accessible(browser, "exchange administration")
+
+
+def test_an_auditor_checks_an_evidence_package_and_a_receipt_against_the_ledger(agencies, journey, workdir):
+    """The auditor's journey (issue 19), in Russian: the registration service hands over the
+    evidence package of one exchange message; the auditor verifies it offline, finds the message's
+    entry in the provider's public ledger explorer, takes its receipt and checks that too, with the
+    commands and the key the explorer shows."""
+    from selenium.webdriver.common.by import By
+    from test_portal_browser import click_and_wait
+
+    browser = journey
+    browser.set_window_size(1280, 900)
+    answer = call(agencies, f"{PEOPLE}/1/{RESIDENT}", headers={"X-Road-Id": "audit-1"})
+    assert answer.status_code == 200, answer.text
+    provider = f"sqlite:{agencies['provider_db']}"
+    package = os.path.join(workdir, "audit-1.zip")
+    wait_for(lambda: cli("evidence", "audit-1", "--side", "provider", "--output", package,
+                         database=provider).returncode == 0, "a checkpoint with the message's entry")
+    checked = subprocess.run([BINARY, "exchange", "verify-evidence", package, "--operator-key", agencies["operator_key"]],
+                             capture_output=True, text=True, cwd=ROOT)
+    assert checked.returncode == 0 and "OK" in checked.stdout, checked.stdout + checked.stderr
+    index = messages(agencies["provider_db"], "audit-1")[0][5]
+
+    # The explorer: the entry by its number, then its receipt, checked with the explorer's own command.
+    url = agencies["provider"].url
+    browser.get(url + "/ledger?lang=ru")
+    commands = browser.find_element(By.CSS_SELECTOR, "main pre code").text
+    browser.find_element(By.ID, "index").send_keys(str(index))
+    click_and_wait(browser, "#find-entries")
+    assert browser.current_url.endswith(f"/ledger/entries/{index}")
+    assert "audit-1" in browser.find_element(By.TAG_NAME, "main").text, "the entry names the message"
+    receipt = requests.get(browser.find_element(By.CSS_SELECTOR, "a[href^='/ledger/receipt/']").get_attribute("href"))
+    assert receipt.status_code == 200
+    path = os.path.join(workdir, "receipt.txt")
+    with open(path, "w") as f:
+        f.write(receipt.text)
+    command = next(line for line in commands.splitlines() if "verify-receipt" in line)
+    key = command.split("--key", 1)[1].strip().strip("'")
+    verified = subprocess.run([BINARY, "ledger", "verify-receipt", path, "--key", key],
+                              capture_output=True, text=True, cwd=ROOT)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    lines = receipt.text.split("\n")
+    extra = next(i for i, line in enumerate(lines) if line.startswith("extra "))
+    entry = json.loads(base64.b64decode(lines[extra][len("extra "):]))
+    assert "audit-1" in json.dumps(entry, ensure_ascii=False), "the receipt carries the message's entry"
+    lines[extra] = "extra " + base64.b64encode(json.dumps(entry).replace("audit-1", "audit-2").encode()).decode()
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+    forged = subprocess.run([BINARY, "ledger", "verify-receipt", path, "--key", key],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert forged.returncode != 0, "a receipt changed after the fact does not verify"
+
+
+def test_a_slow_and_then_a_dead_provider_node(agencies):
+    """Faults (issue 19): the provider's node answers too slowly, then is killed (kill -9) while the
+    tax system keeps reading. Every read is answered within the tax node's timeout, with X-Road's
+    error while the provider cannot answer; the tax node keeps serving; once the provider's node is
+    back, reads succeed again without restarting anything. No read answered 200 is missing from
+    the provider's message log, and both nodes' ledgers verify and reconcile afterwards."""
+    from conftest import tazakoom
+
+    assert call(agencies, f"{PEOPLE}/1/{RESIDENT}").status_code == 200
+    agencies["proxy"].mode = "slow"
+    started = time.time()
+    slow = call(agencies, f"{PEOPLE}/1/{RESIDENT}", headers={"X-Road-Id": "fault-slow"})
+    assert time.time() - started < 5.5, "answered at the tax node's timeout, not the provider's pace"
+    assert slow.status_code >= 500 and slow.headers.get("X-Road-Error", "").startswith("Server."), slow.text
+    assert messages(agencies["client_db"], "fault-slow")[0][4], "logged with its error on the tax node"
+    agencies["proxy"].mode = "none"
+
+    answers = {}
+    stop = threading.Event()
+
+    def read():
+        n = 0
+        while not stop.is_set():
+            n += 1
+            try:
+                r = call(agencies, f"{PEOPLE}/1/{RESIDENT}", headers={"X-Road-Id": f"fault-dead-{n}"})
+                answers[f"fault-dead-{n}"] = (r.status_code, r.headers.get("X-Road-Error"), time.time())
+            except requests.RequestException as error:
+                answers[f"fault-dead-{n}"] = (None, str(error), time.time())
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        time.sleep(2)
+        agencies["provider"].kill()
+        killed = time.time()
+        time.sleep(4)
+        during = [a for a in answers.values() if a[2] > killed + 0.5]
+        assert during and all(a[0] is not None and a[0] >= 500 and (a[1] or "").startswith("Server.") for a in during), during
+        assert requests.get(agencies["client"].url + "/readyz", timeout=5).status_code == 200, "the tax node serves on"
+        agencies["provider"] = agencies["start_provider"]()
+        wait_for(lambda: any(a[0] == 200 and a[2] > time.time() - 1 for a in list(answers.values())),
+                 "reads through the exchange again")
+    finally:
+        stop.set()
+        reader.join()
+    assert all(a[0] is not None for a in answers.values()), "every read got an answer"
+    for message_id, (status, _, _) in answers.items():
+        if status == 200:
+            assert messages(agencies["provider_db"], message_id), f"{message_id} was answered but not logged"
+    for database in (agencies["provider_db"], agencies["client_db"]):
+        for check in ("verify", "reconcile"):
+            result = tazakoom("ledger", check, "--database-url", f"sqlite:{database}")
+            assert result.returncode == 0, result.stdout + result.stderr

@@ -1,8 +1,12 @@
 """Open data end to end: CKAN's own command-line client, ckanapi, publishes, uploads, searches and
 dumps against a real `tazakoom serve`, unchanged."""
+import csv
+import io
 import json
 import os
 import subprocess
+
+import requests
 
 from conftest import issue_token
 
@@ -96,13 +100,14 @@ def test_standards_parse_and_validate(server, workdir):
     assert done.returncode == 0 and report["valid"], done.stdout[:2000]
 
 
-def test_a_person_finds_and_previews_data_in_the_browser(publishing_server, browser):
-    """In Chromium, in Russian: search the catalogue, open a dataset, see its preview table and chart;
-    axe-core finds nothing on either page."""
+def test_a_person_finds_and_previews_data_in_the_browser(publishing_server, journey):
+    """The journalist's journey (issue 19), in Russian: search the catalogue, open a dataset, see
+    its preview table and chart, download it as CSV; axe-core finds nothing on any page."""
     from selenium.webdriver.common.by import By
     from test_portal_browser import assert_accessible, click_and_wait
 
     server = publishing_server
+    browser = journey
     browser.get(server.url + "/?lang=ru")
     browser.get(server.url + "/datasets")
     assert_accessible(browser, "datasets")
@@ -115,6 +120,11 @@ def test_a_person_finds_and_previews_data_in_the_browser(publishing_server, brow
     assert main.find_elements(By.CSS_SELECTOR, "figure svg"), "a chart of the first rows"
     assert main.find_elements(By.CSS_SELECTOR, "table tbody tr"), "a preview table"
     assert_accessible(browser, "dataset")
+    download = main.find_element(By.CSS_SELECTOR, "a[href$='/data.csv']").get_attribute("href")
+    answer = requests.get(download, timeout=30)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(answer.text)))
+    assert len(rows) > 1 and len(rows[0]) == len(rows[1]), rows[:2]
     browser.set_window_size(360, 800)
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), \
         "no sideways scrolling at 360 px"

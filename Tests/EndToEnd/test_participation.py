@@ -46,8 +46,11 @@ def become_substantial_citizen(server, browser, password="новый-парол�
     return resident
 
 
-def test_a_new_citizen_comments_signs_and_votes_in_russian(server, browser):
+def test_a_new_citizen_comments_signs_and_votes_in_russian(server, journey):
+    """The participant's journey (issue 19), in Russian: comment on a draft law, sign a petition,
+    vote in a budget, then see who read their data."""
     url = server.url
+    browser = journey
     become_substantial_citizen(server, browser)
     browser.get(url + "/participation")
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ru"
@@ -110,10 +113,17 @@ def test_a_new_citizen_comments_signs_and_votes_in_russian(server, browser):
     assert browser.find_element(By.ID, "notice").text == "Ваш бюллетень учтён."
     assert browser.find_element(By.ID, "budget-ballots").text == "1 бюллетень"
     assert_accessible(browser, "budget voted")
+    budget = browser.current_url.rsplit("/", 1)[1]
+
+    # Who read their data: the checks behind registering, raising the account and signing, each
+    # with the agency and the purpose, each linked to its ledger entry.
+    browser.get(url + "/cabinet")
+    click_and_wait(browser, "a[href='/cabinet/data-access']")
+    assert browser.find_elements(By.CSS_SELECTOR, "main table tbody tr"), "the reads are listed"
+    assert browser.find_elements(By.CSS_SELECTOR, "main table a[href^='/ledger/entries/']")
 
     # Anyone recounts the petition and the budget from the public ledger alone and gets the published
     # figures, once the ledger's next signed checkpoint covers the last entries (every 10 s here).
-    budget = browser.current_url.rsplit("/", 1)[1]
     deadline = time.time() + 40
     while True:
         done = tazakoom("participation", "recount", petition, "--url", url)

@@ -33,6 +33,17 @@ def assert_accessible(driver, page):
     assert not found, f"{page} ({driver.current_url}):\n{report}"
 
 
+def check_page(driver):
+    """In a journey: axe-core on the page just opened, when it is an HTML page; on a phone-sized
+    window, the page must not scroll sideways either."""
+    if driver.execute_script("return document.contentType") != "text/html":
+        return
+    assert_accessible(driver, "page")
+    width, overflow = driver.execute_script(
+        "return [window.innerWidth, document.documentElement.scrollWidth - document.documentElement.clientWidth]")
+    assert width > 400 or overflow <= 0, f"{driver.current_url} scrolls sideways by {overflow}px at {width}px"
+
+
 def click_and_wait(driver, selector):
     """Clicks a link or button and waits until the next page has replaced this one and loaded.
 
@@ -50,6 +61,8 @@ def click_and_wait(driver, selector):
 
     WebDriverWait(driver, 15).until(replaced)
     WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    if getattr(driver, "checks_every_page", False):
+        check_page(driver)
 
 
 def sign_in(driver, url, password=DEMO_PASSWORD):

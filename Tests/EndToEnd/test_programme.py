@@ -55,8 +55,11 @@ def fill_alert(browser, languages):
         field.send_keys(instruction)
 
 
-def test_an_alert_reaches_the_residents_of_its_region(server, browser):
+def test_an_alert_reaches_the_residents_of_its_region(server, journey):
+    """The alert's journey (issue 19): the administrator publishes it in English,
+    a resident of the region sees it in Russian on every page and by SMS, a resident elsewhere not."""
     url = server.url
+    browser = journey
     sign_in_as(browser, url, ADMINISTRATOR)
     browser.get(url + "/office/programme?lang=en")
     assert_accessible(browser, "office programme")

@@ -1,8 +1,9 @@
 """Three `tazakoom serve` nodes on one PostgreSQL database, behind a round-robin client, act as one
 platform: they start (and migrate) at once; applications submitted through any node are stored
-once; the demo citizen signing the same petition on all three nodes at once is counted once; every
-notification goes out once although each node's outbox worker competes for it; and afterwards the
-one ledger verifies and every record it speaks for reconciles."""
+once; each case's SLA timer fires once although every node polls for it; the demo citizen signing
+the same petition on all three nodes at once is counted once; every notification goes out once
+although each node's outbox worker competes for it; and afterwards the one ledger verifies and
+every record it speaks for reconciles."""
 import json
 import os
 import re
@@ -62,6 +63,18 @@ def test_three_nodes_behind_a_round_robin_client_act_as_one_platform(postgres_da
                     headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"scale-out-{i}"}, timeout=30)
                 assert answer.status_code in (200, 201), answer.text[:300]
         assert psql(postgres_database, "SELECT COUNT(*) FROM applications WHERE service_id = 'land-subsidy'") == "30"
+
+        # The cases' SLA passes (their timers are moved into the past, as ten working days would):
+        # every node polls the timers at about the same moment, and each case escalates once.
+        cases = "SELECT id FROM workflow_cases WHERE definition_id = 'land-subsidy'"
+        psql(postgres_database, f"UPDATE workflow_cases SET timer_at = 1 WHERE id IN ({cases})")
+        escalations = f"SELECT case_id, COUNT(*) FROM workflow_history WHERE kind = 'escalated' AND case_id IN ({cases}) GROUP BY case_id"
+        deadline = time.time() + 75  # each node polls every 30 s
+        while time.time() < deadline and len(psql(postgres_database, escalations).splitlines()) < 30:
+            time.sleep(1)
+        time.sleep(3)  # a second firing, if any, would come within a poll of the first
+        fired = [line.split("|") for line in psql(postgres_database, escalations).splitlines()]
+        assert len(fired) == 30 and all(count == "1" for _, count in fired), fired
 
         # The same person signs the same petition on all three nodes at once, twice over: one signature.
         sessions = [requests.Session() for _ in urls]

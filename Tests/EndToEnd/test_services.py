@@ -42,8 +42,12 @@ def apply_for_permit(url):
     return r.url.rsplit("/", 1)[1], s
 
 
-def test_a_new_citizen_gets_a_certificate_in_kyrgyz_and_verifies_it(server, browser):
+def test_a_new_citizen_gets_a_certificate_in_kyrgyz_and_verifies_it(server, journey):
+    """The citizen's journey (issue 19), in Kyrgyz on a 360-pixel phone: register, raise the
+    account's assurance, apply, pay, follow the case, appeal a refusal, verify the document."""
     url = server.url
+    browser = journey
+    browser.set_window_size(360, 740)
     resident = unclaimed_resident(server)
     pin = resident["pin"]
     # Register, as a new citizen would: the account is of low assurance.
@@ -116,6 +120,20 @@ def test_a_new_citizen_gets_a_certificate_in_kyrgyz_and_verifies_it(server, brow
     browser.get(url + "/cabinet/applications")
     assert tracking in browser.page_source
     assert_accessible(browser, "cabinet: applications")
+
+    # A second application, for the land subsidy: its published rules refuse a crop outside the
+    # programme at once, and the refusal is appealed, with grounds, from the application's page.
+    browser.get(url + "/services/land-subsidy/apply")
+    Select(browser.find_element(By.ID, "crop")).select_by_value("other")
+    Select(browser.find_element(By.ID, "irrigated")).select_by_value("no")
+    browser.find_element(By.ID, "hectares").send_keys("2")
+    click_and_wait(browser, "button[value=submit]")
+    assert browser.find_element(By.ID, "status").get_attribute("data-status") == "refused"
+    browser.find_element(By.ID, "appeal").send_keys("Жүгөрү дагы дан эгини болуп саналат")
+    click_and_wait(browser, "#send-appeal")
+    assert browser.find_element(By.ID, "status").get_attribute("data-status") == "under_appeal"
+    browser.get(url + "/cabinet/notifications")
+    assert browser.find_elements(By.CSS_SELECTOR, "main li"), "the steps of both cases were notified"
     browser.delete_all_cookies()
     browser.get(url + "/verify/" + document)
     verdict = browser.find_element(By.ID, "verdict")
@@ -168,8 +186,12 @@ def decide_from_inbox(browser, url, official, application, action, reason):
     assert browser.find_element(By.CSS_SELECTOR, "p.notice[role=status]").text
 
 
-def test_officials_of_two_agencies_decide_a_building_permit_from_their_inboxes(server, browser):
+def test_officials_of_two_agencies_decide_a_building_permit_from_their_inboxes(server, journey):
+    """The official's journey (issue 19), in English at desk width: sign in with the password and
+    the authenticator's code, decide the case from the inbox; the second agency's head does too."""
     url = server.url
+    browser = journey
+    browser.set_window_size(1280, 900)
     application, citizen = apply_for_permit(url)
     decide_from_inbox(browser, url, SRS_HEAD, application, "confirm_title", "Участок зарегистрирован за заявителем")
     decide_from_inbox(browser, url, BCH_HEAD, application, "approve", "Проект соответствует генеральному плану")

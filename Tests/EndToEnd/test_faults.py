@@ -1,9 +1,10 @@
-"""Faults the platform must ride out by itself: PostgreSQL going down under load and coming back, and
-the disk of the SQLite default filling up. While the fault lasts the node answers errors (problem
+"""Faults the platform must ride out by itself: PostgreSQL going down under load and coming back, the
+disk of the SQLite default filling up, and the node killed (kill -9) under the load of every module. While the fault lasts the node answers errors (problem
 details, never a hang or a crash); once it is over the node serves again without a restart, and
 nothing it acknowledged is lost: every application it answered 201 for is stored, and the ledger
 verifies and reconciles."""
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -14,7 +15,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import CITIZEN, ROOT, Server, issue_token, tazakoom
+from conftest import CITIZEN, ROOT, Server, issue_token, pin, sign_in_session, tazakoom
 
 POSTGRES = os.path.join(ROOT, "scripts", "postgres.sh")
 
@@ -186,3 +187,136 @@ def test_a_full_disk_refuses_writes_and_the_node_recovers_when_space_returns(sma
     assert verified.returncode == 0, verified.stdout + verified.stderr
     reconciled = tazakoom("ledger", "reconcile", "--database-url", f"sqlite:{database}")
     assert reconciled.returncode == 0, reconciled.stdout + reconciled.stderr
+
+
+SIGNERS = ["11207199000417", "20303198500231", "22511197901022"]
+
+
+class MixedLoad:
+    """Clients of every writing module at once against one node: applications (services and
+    workflow), people registered (identity, registries), petition signatures and withdrawals
+    (participation), and anonymous reads of the portal, open data and ledger. It notes what the
+    node acknowledged, and what was in flight when the node died."""
+
+    def __init__(self, url, token, petition):
+        self.url, self.token, self.petition = url, token, petition
+        self.applications, self.people = [], []
+        self.signature = {}      # signer -> state after the last acknowledged action
+        self.uncertain = set()   # signers whose last action got no answer
+        self.stop = threading.Event()
+        self.sessions = {}
+        for pin in SIGNERS:
+            session = requests.Session()
+            self.sessions[pin] = (session, sign_in_session(session, url, pin))
+        self.threads = [threading.Thread(target=self.apply, args=(w,)) for w in range(3)]
+        self.threads += [threading.Thread(target=self.register), threading.Thread(target=self.read)]
+        self.threads += [threading.Thread(target=self.sign, args=(pin,)) for pin in SIGNERS]
+
+    def start(self):
+        for thread in self.threads:
+            thread.start()
+
+    def finish(self):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
+
+    def post(self, path, **kwargs):
+        return requests.post(self.url + path, headers={"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})},
+                             timeout=10, **kwargs)
+
+    def apply(self, worker):
+        n = 0
+        while not self.stop.is_set():
+            n += 1
+            body = {"applicantId": SIGNERS[n % 3], "formData": {"crop": "wheat", "irrigated": "yes", "hectares": 1 + n % 9}}
+            try:
+                answer = self.post("/api/v1/registration/services/land-subsidy/applications", json=body,
+                                   headers={"Idempotency-Key": f"mixed-{worker}-{n}-{uuid.uuid4().hex[:6]}"})
+            except requests.RequestException:
+                continue
+            if answer.status_code == 201:
+                self.applications.append(answer.json()["fileId"])
+
+    def register(self):
+        n = 0
+        while not self.stop.is_set():
+            n += 1
+            person = pin(n)
+            try:
+                answer = self.post("/api/v1/people", json={"pin": person, "familyName": "Сыноов", "givenName": f"Киши{n}"})
+            except requests.RequestException:
+                continue
+            if answer.status_code == 201:
+                self.people.append(person)
+
+    def sign(self, signer):
+        session, csrf = self.sessions[signer]
+        action = "sign"
+        while not self.stop.is_set():
+            try:
+                answer = session.post(f"{self.url}/petitions/{self.petition}/{action}", data={"_csrf": csrf},
+                                      allow_redirects=False, timeout=10)
+            except requests.RequestException:
+                self.uncertain.add(signer)
+                continue
+            if answer.status_code == 303:
+                self.signature[signer] = action == "sign"
+                self.uncertain.discard(signer)
+                action = "withdraw" if action == "sign" else "sign"
+
+    def read(self):
+        paths = ["/", "/services", "/participation", "/datasets", "/api/3/action/package_search?q=services",
+                 "/ledger", "/programme", "/alerts", "/performance"]
+        n = 0
+        while not self.stop.is_set():
+            n += 1
+            try:
+                requests.get(self.url + paths[n % len(paths)], timeout=10)
+            except requests.RequestException:
+                pass
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgres"])
+def test_kill_9_under_mixed_load_of_every_module_loses_nothing_acknowledged(engine, workdir, request):
+    database_url = (f"sqlite:{workdir}/tk.sqlite" if engine == "sqlite" else request.getfixturevalue("postgres_database"))
+    log = os.path.join(workdir, "node.log")
+    node = Server(database_url, log, "--checkpoint-interval", "1")
+    token = issue_token(node.url, scopes=("application:write", "application:read", "identity:write", "identity:read"),
+                        agency="MOA")
+    page = requests.get(node.url + "/participation").text
+    petition = re.search(r'href="/petitions/([0-9a-f-]{36})"', page).group(1)
+    load = MixedLoad(node.url, token, petition)
+    load.start()
+    time.sleep(4)
+    node.kill()  # every client is still sending
+    load.finish()
+    assert len(load.applications) > 5 and len(load.people) > 5 and load.signature, "work was acknowledged before the kill"
+
+    node = Server(database_url, log, "--checkpoint-interval", "1", port=node.port)
+    try:
+        headers = {"Authorization": f"Bearer {token}"}
+        for file_id in load.applications:
+            answer = requests.get(f"{node.url}/api/v1/registration/applications/{file_id}", headers=headers, timeout=10)
+            assert answer.status_code == 200, f"acknowledged application {file_id} is lost"
+        for person in load.people:
+            answer = requests.get(f"{node.url}/api/v1/people/{person}?purpose=Fault%20test", headers=headers, timeout=10)
+            assert answer.status_code == 200, f"acknowledged person {person} is lost"
+        # The tally holds every acknowledged signature and withdrawal; a signer whose last action
+        # got no answer may have been counted either way.
+        certain = sum(1 for signer, signed in load.signature.items() if signed and signer not in load.uncertain)
+        tally = requests.get(f"{node.url}/api/v1/petitions/{petition}", timeout=10).json()["signatures"]
+        assert certain <= tally <= certain + len(load.uncertain), (tally, load.signature, load.uncertain)
+        # And the public ledger, recounted, gives the same figure once a checkpoint covers it.
+        deadline = time.time() + 60
+        while True:
+            recount = tazakoom("participation", "recount", petition, "--url", node.url)
+            if recount.returncode == 0 and recount.stdout.strip().endswith(f"signatures: {tally}"):
+                break
+            assert time.time() < deadline, recount.stdout + recount.stderr
+            time.sleep(1)
+    finally:
+        node.stop()
+    for check in ("verify", "reconcile"):
+        result = tazakoom("ledger", check, "--database-url", database_url)
+        assert result.returncode == 0, result.stdout + result.stderr

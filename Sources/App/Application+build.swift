@@ -35,6 +35,7 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
         // has stopped (closed first, a poller's query in flight could wait forever on PostgreSQL).
         services: [
             DatabaseCloser(database: platform.database),
+            DatabaseCloser(database: platform.replica),
             signer,
             LedgerAuditPass(
                 ledger: platform.ledger, intervalSeconds: configuration.auditIntervalSeconds, logger: logger),
@@ -53,11 +54,11 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
 
 /// Closes the database when the application shuts down.
 struct DatabaseCloser: Service {
-    let database: Storage.Database
+    let database: Storage.Database?
 
     func run() async throws {
         try? await gracefulShutdown()
-        await database.shutdown()
+        await database?.shutdown()
     }
 }
 

@@ -17,6 +17,8 @@ import Workflow
 public struct Platform: Sendable {
     public let configuration: AppConfiguration
     public let database: Database
+    /// The streaming replica the open-data portal reads from (`--replica-url`), if any.
+    public let replica: Database?
     /// The time every service reads: the system's, or a test's.
     public let clock: Clock
     /// The one idempotency mechanism, for every retried write.
@@ -60,9 +62,17 @@ public struct Platform: Sendable {
         -> Platform
     {
         let location = try DatabaseLocation(configuration.databaseURL)
+        let replicaLocation = try configuration.replicaURL.map { try standby(of: location, at: $0) }
         let database = try await Database.open(
             location, logger: logger, connectionWait: .seconds(configuration.databaseWaitSeconds))
+        var replica: Database?
         do {
+            // Opened lazily by PostgresNIO: a replica that is down fails the reads that need it
+            // (answered 503), not the node's start.
+            if let replicaLocation {
+                replica = try await Database.open(
+                    replicaLocation, logger: logger, connectionWait: .seconds(configuration.databaseWaitSeconds))
+            }
             try await migrator.migrate(database, logger: logger, clock: clock)
             let key = try configuration.ledgerKeyFile.map { try String(contentsOfFile: $0, encoding: .utf8) }
             let ledger = try await LedgerService.open(
@@ -121,6 +131,11 @@ public struct Platform: Sendable {
             let openData = OpenDataService(
                 store: SQLOpenDataStore(database: database, ledger: ledger),
                 maximumUploadBytes: configuration.maximumDatasetUploadBytes, clock: clock)
+            let openDataReads = replica.map {
+                OpenDataService(
+                    store: SQLOpenDataStore(database: $0, ledger: ledger),
+                    maximumUploadBytes: configuration.maximumDatasetUploadBytes, clock: clock)
+            }
             try await openData.ensure(
                 try await identity.agencies().map(OpenDataOrganizations.organization) + [PlatformOpenData.organization])
             let participation = ParticipationServices(
@@ -171,10 +186,11 @@ public struct Platform: Sendable {
                 },
                 clients: clients, ledger: ledger,
                 registries: registries, workflow: workflow, applications: applications, checkpointFile: checkpointFile,
-                exchange: exchange, openData: openData,
+                exchange: exchange, openData: openData, openDataReads: openDataReads,
                 participation: participation, programme: programme, alerts: alerts)
             return Platform(
-                configuration: configuration, database: database, clock: clock, idempotency: idempotency,
+                configuration: configuration, database: database, replica: replica, clock: clock,
+                idempotency: idempotency,
                 identity: identity, authentication: authentication, clients: clients, ledger: ledger,
                 registries: registries, importer: importer, workflow: workflow, applications: applications,
                 outbox: Outbox(database: database, email: messages, sms: messages, people: store, clock: clock),
@@ -187,8 +203,24 @@ public struct Platform: Sendable {
                 programme: programme, alerts: alerts, computedIndicators: computed,
                 web: web)
         } catch {
+            await replica?.shutdown()
             await database.shutdown()
             throw error
         }
     }
+
+    /// The replica's location: PostgreSQL, beside a PostgreSQL primary (SQLite has no replicas).
+    private static func standby(of primary: DatabaseLocation, at url: String) throws -> DatabaseLocation {
+        let location = try DatabaseLocation(url)
+        guard primary.engine == .postgres, location.engine == .postgres else {
+            throw ReplicaConfigurationError(
+                description: "--replica-url: a replica is a PostgreSQL standby of a PostgreSQL primary")
+        }
+        return location
+    }
+}
+
+/// A `--replica-url` that cannot be a replica of the configured primary.
+public struct ReplicaConfigurationError: Error, CustomStringConvertible {
+    public var description: String
 }

@@ -50,6 +50,9 @@ public struct AppConfiguration: Sendable {
     /// Serve HTTPS with this certificate chain and key (PEM files); nil: plain HTTP, for a node
     /// behind a load balancer that terminates TLS.
     public var tls: TLSFiles?
+    /// PostgreSQL: a streaming replica of `databaseURL` (`postgres://…`) that the open-data portal
+    /// and its API read from; nil: everything reads from the primary.
+    public var replicaURL: String?
     /// PostgreSQL: seconds a request waits for a connection before it is answered 503 (an outage,
     /// or a pool exhausted that long).
     public var databaseWaitSeconds = 30 {

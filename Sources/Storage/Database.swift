@@ -133,7 +133,8 @@ public final class Database: Sendable {
             let parsed = try SQLPostgresConfiguration(url: url).coreConfiguration
             var configuration = PostgresClient.Configuration(
                 host: parsed.host ?? "127.0.0.1", port: parsed.port ?? 5432,
-                username: parsed.username, password: parsed.password, database: parsed.database, tls: .disable
+                username: parsed.username, password: parsed.password, database: parsed.database,
+                tls: try PostgresTLS(url: url).configuration()
             )
             configuration.options.maximumConnections = maximumPostgresConnections
             configuration.options.minimumConnections = 0

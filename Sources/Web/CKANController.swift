@@ -11,6 +11,8 @@ import Registries
 /// errors use CKAN's envelope, error types and statuses, so CKAN's clients (`ckanapi`) work unchanged.
 struct CKANController: Sendable {
     let openData: OpenDataService
+    /// Where read actions go: `openData`, or the same data on a streaming replica.
+    let reads: OpenDataService
     let clock: Clock
 
     /// The largest JSON body an action takes.
@@ -61,7 +63,7 @@ struct CKANController: Sendable {
                     result = try await CKANWrites(openData: openData, representation: representation).perform(
                         name, parameters, by: try publisher(context))
                 } else {
-                    result = try await CKANReads(openData: openData, representation: representation, clock: clock)
+                    result = try await CKANReads(openData: reads, representation: representation, clock: clock)
                         .perform(
                             name, parameters)
                 }

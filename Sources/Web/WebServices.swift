@@ -37,6 +37,9 @@ public struct WebServices: Sendable {
     public let exchange: ExchangeNode?
     /// The open-data portal.
     public let openData: OpenDataService
+    /// The open-data portal's reads: `openData` itself, or the same service over a streaming
+    /// replica (`--replica-url`), so that the busiest read-only traffic leaves the primary alone.
+    public let openDataReads: OpenDataService
     /// Petitions, consultations on drafts, participatory budgets.
     public let participation: ParticipationServices
     public let programme: ProgrammeService
@@ -52,8 +55,8 @@ public struct WebServices: Sendable {
         contact: ContactChange, nationalSignIn: NationalSignIn?, clients: APIClientService,
         ledger: LedgerService, registries: RegistryService, workflow: WorkflowService,
         applications: ApplicationService, checkpointFile: CheckpointFile?, exchange: ExchangeNode?,
-        openData: OpenDataService, participation: ParticipationServices, programme: ProgrammeService,
-        alerts: AlertService
+        openData: OpenDataService, openDataReads: OpenDataService? = nil, participation: ParticipationServices,
+        programme: ProgrammeService, alerts: AlertService
     ) async throws {
         self.configuration = configuration
         self.database = database
@@ -72,6 +75,7 @@ public struct WebServices: Sendable {
         self.checkpointFile = checkpointFile
         self.exchange = exchange
         self.openData = openData
+        self.openDataReads = openDataReads ?? openData
         self.participation = participation
         self.programme = programme
         self.alerts = alerts

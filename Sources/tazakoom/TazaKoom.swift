@@ -93,6 +93,11 @@ struct Serve: AsyncParsableCommand {
             "PostgreSQL: seconds a request waits for a connection before it is answered 503 (env TAZAKOOM_DATABASE_WAIT)."
     )
     var databaseWait = Int(ProcessInfo.processInfo.environment["TAZAKOOM_DATABASE_WAIT"] ?? "") ?? 30
+    @Option(
+        help:
+            "PostgreSQL: a streaming replica the open-data portal and its API read from (env TAZAKOOM_REPLICA_URL)."
+    )
+    var replicaURL = ProcessInfo.processInfo.environment["TAZAKOOM_REPLICA_URL"]
     @Option(help: "Serve HTTPS with this PEM certificate chain (env TAZAKOOM_TLS_CERTIFICATE); needs --tls-key.")
     var tlsCertificate = ProcessInfo.processInfo.environment["TAZAKOOM_TLS_CERTIFICATE"]
     @Option(help: "The PEM private key of --tls-certificate (env TAZAKOOM_TLS_KEY).")
@@ -177,6 +182,7 @@ struct Serve: AsyncParsableCommand {
             petitionThresholds: (petitionThresholdNational, petitionThresholdCity)
         )
         configuration.databaseWaitSeconds = databaseWait
+        configuration.replicaURL = replicaURL
         if let tlsCertificate, let tlsKey {
             configuration.tls = TLSFiles(certificateChain: tlsCertificate, privateKey: tlsKey)
         }

@@ -15,8 +15,7 @@ struct ComputedIndicators: Sendable {
     let ledger: LedgerService
 
     func values() async throws -> [String: Double] {
-        let statistics = try await applications.statistics()
-        let decisions = try await applications.decisionSummary()
+        let (statistics, decisions) = try await applications.performance()
         var values: [String: Double] = [
             "services-online": Double(statistics.count),
             "applications-online": Double(statistics.reduce(0) { $0 + $1.applications }),

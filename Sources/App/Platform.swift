@@ -166,10 +166,14 @@ public struct Platform: Sendable {
             }
             let alerts = AlertService(
                 store: SQLAlertStore(database: database, ledger: ledger, clock: clock),
-                residents: { regions in
-                    try await database.withConnection { sql in
+                residents: { regions, alert, official in
+                    let people = try await database.withConnection { sql in
                         try await store.accountHolders(inRegions: regions, on: sql)
                     }
+                    try await registries.logReads(
+                        ofPeople: people.map(\.pin), registry: "people", by: .official(official),
+                        purpose: try Purpose(legalBasis: PlatformPurpose.emergencyAlert(alert: alert).legalBasis))
+                    return people
                 }, clock: clock)
             let computed = ComputedIndicators(
                 applications: applications, openData: openData, exchange: exchange, participation: participation,

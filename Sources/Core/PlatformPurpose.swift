@@ -18,6 +18,9 @@ public enum PlatformPurpose: Sendable, Equatable {
     case ownRecords
     /// Where the person lives was read to count their signature or ballot by region.
     case participation
+    /// The person's phone was read to send them emergency alert `alert` (they live in its region);
+    /// the words do not repeat the id, which their inbox shows with the alert itself.
+    case emergencyAlert(alert: String)
 
     private static let prefix = "tk:"
 
@@ -32,6 +35,7 @@ public enum PlatformPurpose: Sendable, Equatable {
         case .identityChecked: "\(Self.prefix)identity_checked"
         case .ownRecords: "\(Self.prefix)own_records"
         case .participation: "\(Self.prefix)participation"
+        case .emergencyAlert(let alert): "\(Self.prefix)emergency_alert \(alert)"
         }
     }
 

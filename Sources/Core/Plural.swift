@@ -40,6 +40,23 @@ extension Language {
         }
         return n < 0 ? "−" + grouped : grouped
     }
+
+    /// `value` rounded to at most `maximumFractionDigits` decimals (0…6, trailing zeros dropped),
+    /// grouped as `number(_:)` groups and with the language's decimal mark: `1,234.5` in English,
+    /// `1 234,5` in Kyrgyz and Russian. A value too large for that is written plainly.
+    public func number(_ value: Double, maximumFractionDigits: Int) -> String {
+        let digits = max(0, min(maximumFractionDigits, 6))
+        var factor = 1
+        for _ in 0..<digits { factor *= 10 }
+        let scaled = (value.magnitude * Double(factor)).rounded()
+        guard scaled.isFinite, scaled < 1e15 else { return String(value) }
+        let units = Int(scaled)
+        var fraction = digits == 0 ? "" : String(units % factor)
+        fraction = String(repeating: "0", count: max(0, digits - fraction.count)) + fraction
+        while fraction.last == "0" { fraction.removeLast() }
+        let text = number(units / factor) + (fraction.isEmpty ? "" : (self == .en ? "." : ",") + fraction)
+        return value < 0 && units != 0 ? "−" + text : text
+    }
 }
 
 extension Catalog {

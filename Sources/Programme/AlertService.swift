@@ -9,18 +9,22 @@ import Storage
 /// entry, and goes out in the public CAP 1.2 feed.
 public struct AlertService: Sendable {
     let store: SQLAlertStore
-    /// The PIN and phone of account holders living in the given regions.
-    let residents: @Sendable ([String]) async throws -> [(pin: String, phone: String)]
+    /// The PIN and phone of account holders living in the given regions, for alert `id` published
+    /// by an official: a read of each person's contact details, so the closure logs it for them
+    /// (their "who looked at my data").
+    let residents: Residents
     let clock: Clock
     private let activeCache = TTLCache<String, [EmergencyAlert]>(lifetime: .seconds(5), capacity: 1)
 
     /// Agencies that may publish alerts: the emergency ministry and the platform's operator.
     public static let authorisedAgencies: Set<String> = ["MES", "MDD"]
 
-    public init(
-        store: SQLAlertStore, residents: @escaping @Sendable ([String]) async throws -> [(pin: String, phone: String)],
-        clock: Clock = .system
-    ) {
+    /// Reads the recipients of an alert: regions, the alert's id and the official publishing it.
+    public typealias Residents =
+        @Sendable (_ regions: [String], _ alert: String, _ official: Principal) async throws
+        -> [(pin: String, phone: String)]
+
+    public init(store: SQLAlertStore, residents: @escaping Residents, clock: Clock = .system) {
         self.store = store
         self.residents = residents
         self.clock = clock
@@ -74,7 +78,7 @@ public struct AlertService: Sendable {
             id: UUID().uuidString.lowercased(), agency: agency, category: category, severity: severity,
             urgency: urgency, certainty: certainty, regions: regions, texts: texts, sentAt: now,
             expiresAt: now + hours * 3_600)
-        let people = try await residents(regions)
+        let people = try await residents(regions, alert.id, official)
         // SMS in Kyrgyz and Russian, as the overdue notices: one message whatever the phone's language.
         let sms = [Language.ky, .ru].map { "\(texts[$0]!.headline). \(texts[$0]!.instruction)" }.joined(
             separator: " / ")

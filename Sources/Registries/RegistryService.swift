@@ -362,13 +362,25 @@ public struct RegistryService: Sendable {
     public func logRead(ofPerson pin: String, registry: String, by caller: RegistryCaller, purpose: Purpose)
         async throws
     {
+        try await logReads(ofPeople: [pin], registry: registry, by: caller, purpose: purpose)
+    }
+
+    /// Logs one read for each of `pins` (an alert's recipients, say), in one transaction with their
+    /// ledger entries.
+    public func logReads(ofPeople pins: [String], registry: String, by caller: RegistryCaller, purpose: Purpose)
+        async throws
+    {
+        guard !pins.isEmpty else { return }
         let (kind, id, name, application) = Self.reader(caller)
-        let access = DataAccess(
-            id: DataAccess.newID(), personPIN: pin, registry: registry,
-            recordKey: pin, readerKind: kind, readerID: id, readerName: name, agencyCode: caller.agencyCode ?? "",
-            application: application, legalBasis: purpose.legalBasis, caseNumber: purpose.caseNumber,
-            at: clock.seconds, ledgerIndex: nil)
-        _ = try await store.log([access], by: Self.actor(caller))
+        let at = clock.seconds
+        let accesses = pins.map { pin in
+            DataAccess(
+                id: DataAccess.newID(), personPIN: pin, registry: registry,
+                recordKey: pin, readerKind: kind, readerID: id, readerName: name,
+                agencyCode: caller.agencyCode ?? "", application: application, legalBasis: purpose.legalBasis,
+                caseNumber: purpose.caseNumber, at: at, ledgerIndex: nil)
+        }
+        _ = try await store.log(accesses, by: Self.actor(caller))
     }
 
     /// Logs each returned record about a person, in one transaction with its ledger entries.

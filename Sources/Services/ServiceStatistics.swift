@@ -18,41 +18,48 @@ public struct ServiceStatistics: Sendable, Equatable, Codable {
     public var ratings: Int
 }
 
+/// Over decided applications: how many, how many on or before their due day (Bishkek), and the
+/// median of days from submission to decision (nil before the first).
+public struct DecisionSummary: Sendable, Equatable {
+    public var decided: Int
+    public var onTime: Int
+    public var medianDays: Double?
+
+    init(_ decided: [DecisionTimes]) {
+        let days = decided.map { Double($0.decidedAt - $0.submittedAt) / 86_400 }.sorted()
+        self.decided = decided.count
+        self.onTime = decided.filter { CalendarDate(bishkekDayOf: $0.decidedAt).description <= $0.dueOn }.count
+        self.medianDays =
+            days.isEmpty
+            ? nil : days.count % 2 == 1 ? days[days.count / 2] : (days[days.count / 2 - 1] + days[days.count / 2]) / 2
+    }
+}
+
 extension ApplicationService {
     /// Figures per service, over every application (withdrawn ones count as neither decided nor backlog).
     public func statistics() async throws -> [ServiceStatistics] {
+        try await performance().services
+    }
+
+    /// The figures per service and the summary over all of them, from one read of the decisions.
+    public func performance() async throws -> (services: [ServiceStatistics], overall: DecisionSummary) {
         let services = try await catalogue.all()
         let (counts, decided) = try await database.withConnection { sql in
             (try await store.serviceCounts(on: sql), try await store.decisionTimes(on: sql))
         }
         let decidedBy = Dictionary(grouping: decided, by: \.serviceID)
-        return services.map { service in
+        let figures = services.map { service in
             let row = counts.first { $0.serviceID == service.id }
             let done = decidedBy[service.id] ?? []
-            let days = done.map { Double($0.decidedAt - $0.submittedAt) / 86_400 }.sorted()
-            let median: Double? =
-                days.isEmpty
-                ? nil
-                : days.count % 2 == 1 ? days[days.count / 2] : (days[days.count / 2 - 1] + days[days.count / 2]) / 2
-            let onTime = done.filter { CalendarDate(bishkekDayOf: $0.decidedAt).description <= $0.dueOn }.count
+            let summary = DecisionSummary(done)
             return ServiceStatistics(
                 serviceID: service.id, agency: service.agency, applications: row?.applications ?? 0,
                 decided: done.count, backlog: row?.open ?? 0,
                 withdrawn: max(0, (row?.applications ?? 0) - done.count - (row?.open ?? 0)),
-                medianDaysToDecision: median, withinDeadline: done.isEmpty ? nil : Double(onTime) / Double(done.count),
+                medianDaysToDecision: summary.medianDays,
+                withinDeadline: done.isEmpty ? nil : Double(summary.onTime) / Double(done.count),
                 averageRating: row?.averageRating, ratings: row?.rated ?? 0)
         }
-    }
-
-    /// Over every decided application: how many, how many on or before their due day (Bishkek),
-    /// and the median of days from submission to decision (nil before the first).
-    public func decisionSummary() async throws -> (decided: Int, onTime: Int, medianDays: Double?) {
-        let decided = try await database.withConnection { sql in try await store.decisionTimes(on: sql) }
-        let days = decided.map { Double($0.decidedAt - $0.submittedAt) / 86_400 }.sorted()
-        let median: Double? =
-            days.isEmpty
-            ? nil : days.count % 2 == 1 ? days[days.count / 2] : (days[days.count / 2 - 1] + days[days.count / 2]) / 2
-        let onTime = decided.filter { CalendarDate(bishkekDayOf: $0.decidedAt).description <= $0.dueOn }.count
-        return (decided.count, onTime, median)
+        return (figures, DecisionSummary(decided))
     }
 }

@@ -31,9 +31,11 @@ struct PerformanceController: Sendable {
             PerformancePage.Row(
                 service: name(s.serviceID), applications: s.applications, decided: s.decided, backlog: s.backlog,
                 withdrawn: s.withdrawn,
-                median: s.medianDaysToDecision.map { String(format: "%.1f", $0) } ?? "—",
+                median: s.medianDaysToDecision.map { language.number($0, maximumFractionDigits: 1) } ?? "—",
                 within: percent(s.withinDeadline),
-                rating: s.averageRating.map { String(format: "%.1f (%d)", $0, s.ratings) } ?? "—")
+                rating: s.averageRating.map {
+                    language.number($0, maximumFractionDigits: 1) + " (" + language.number(s.ratings) + ")"
+                } ?? "—")
         }
         let charts: [(String, String)] = [
             (

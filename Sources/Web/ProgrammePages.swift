@@ -112,13 +112,8 @@ struct ProgrammePage: Encodable, Sendable {
 
     /// A figure in its unit, in the reader's number format.
     static func figure(_ value: Double, _ unit: IndicatorUnit, _ language: Language) -> String {
-        let formatter = NumberFormatter()
-        formatter.locale = Locale(identifier: language.rawValue)
-        formatter.numberStyle = .decimal
-        formatter.maximumFractionDigits = unit == .count ? 0 : 1
-        let number = formatter.string(from: NSNumber(value: value)) ?? String(value)
-        return Catalog.shipped.text("programme_unit_\(unit.rawValue)", language).replacingOccurrences(
-            of: "{n}", with: number)
+        Catalog.shipped.text("programme_unit_\(unit.rawValue)", language).replacingOccurrences(
+            of: "{n}", with: language.number(value, maximumFractionDigits: unit == .count ? 0 : 1))
     }
 }
 

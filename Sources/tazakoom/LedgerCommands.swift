@@ -57,6 +57,11 @@ struct LedgerCommand: AsyncParsableCommand {
         @Option(help: "The ledger's origin, with --database-url.") var origin =
             ProcessInfo.processInfo.environment["TAZAKOOM_LEDGER_ORIGIN"] ?? "tazakoom.kg/ledger"
 
+        func validate() throws {
+            try DatabaseOptions.refusePassword(
+                in: databaseURL, option: "--database-url", variable: "TAZAKOOM_DATABASE_URL")
+        }
+
         func run() async throws {
             let progress = Progress()
             do {
@@ -75,7 +80,7 @@ struct LedgerCommand: AsyncParsableCommand {
                     }
                     report = try await LedgerAuditor(verifier: verifier).audit(
                         HTTPLedgerReader(base: base, verifier: verifier), progress: progress.report)
-                } else if let databaseURL {
+                } else if let databaseURL = databaseURL ?? DatabaseOptions.fromEnvironment {
                     let db = try await Database.open(
                         try DatabaseLocation(databaseURL), logger: Logger(label: "tazakoom.ledger"))
                     do {

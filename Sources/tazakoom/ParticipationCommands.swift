@@ -28,6 +28,11 @@ struct ParticipationCommand: AsyncParsableCommand {
         @Option(name: .customLong("database-url"), help: "Read this database instead of a URL.") var databaseURL:
             String?
 
+        func validate() throws {
+            try DatabaseOptions.refusePassword(
+                in: databaseURL, option: "--database-url", variable: "TAZAKOOM_DATABASE_URL")
+        }
+
         func run() async throws {
             let progress = Progress()
             if let url {
@@ -60,7 +65,9 @@ struct ParticipationCommand: AsyncParsableCommand {
                 say("Recounted from the ledger at \(url) (\(size) entries read); signatures: \(tally)")
                 return
             }
-            guard let databaseURL else { throw ValidationError("give --url or --database-url") }
+            guard let databaseURL = databaseURL ?? DatabaseOptions.fromEnvironment else {
+                throw ValidationError("give --url or --database-url (or TAZAKOOM_DATABASE_URL)")
+            }
             let database = try await Database.open(
                 try DatabaseLocation(databaseURL), logger: Logger(label: "tazakoom.participation"))
             do {

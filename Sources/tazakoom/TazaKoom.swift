@@ -31,7 +31,23 @@ struct DatabaseOptions: ParsableArguments {
     var databaseURL: String?
 
     var resolved: String {
-        databaseURL ?? ProcessInfo.processInfo.environment["TAZAKOOM_DATABASE_URL"] ?? "sqlite:tazakoom.sqlite"
+        databaseURL ?? Self.fromEnvironment ?? "sqlite:tazakoom.sqlite"
+    }
+
+    /// `TAZAKOOM_DATABASE_URL`, where a URL with a password belongs.
+    static var fromEnvironment: String? { ProcessInfo.processInfo.environment["TAZAKOOM_DATABASE_URL"] }
+
+    func validate() throws {
+        try Self.refusePassword(in: databaseURL, option: "--database-url", variable: "TAZAKOOM_DATABASE_URL")
+    }
+
+    /// Secrets come from files or the environment: a password in an option would be shown by `ps`
+    /// to every user of the machine, so it is refused with where to put it instead.
+    static func refusePassword(in url: String?, option: String, variable: String) throws {
+        guard let url, let location = try? DatabaseLocation(url), location.redacted != url else { return }
+        throw ValidationError(
+            "\(option) carries a password, which `ps` shows to every user of this machine: give the URL in \(variable) instead"
+        )
     }
 }
 
@@ -97,13 +113,14 @@ struct Serve: AsyncParsableCommand {
         help:
             "PostgreSQL: a streaming replica the open-data portal and its API read from (env TAZAKOOM_REPLICA_URL)."
     )
-    var replicaURL = ProcessInfo.processInfo.environment["TAZAKOOM_REPLICA_URL"]
+    var replicaURL: String?
     @Option(help: "Serve HTTPS with this PEM certificate chain (env TAZAKOOM_TLS_CERTIFICATE); needs --tls-key.")
     var tlsCertificate = ProcessInfo.processInfo.environment["TAZAKOOM_TLS_CERTIFICATE"]
     @Option(help: "The PEM private key of --tls-certificate (env TAZAKOOM_TLS_KEY).")
     var tlsKey = ProcessInfo.processInfo.environment["TAZAKOOM_TLS_KEY"]
 
     func validate() throws {
+        try DatabaseOptions.refusePassword(in: replicaURL, option: "--replica-url", variable: "TAZAKOOM_REPLICA_URL")
         guard (tlsCertificate == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-certificate and --tls-key go together")
         }
@@ -182,7 +199,7 @@ struct Serve: AsyncParsableCommand {
             petitionThresholds: (petitionThresholdNational, petitionThresholdCity)
         )
         configuration.databaseWaitSeconds = databaseWait
-        configuration.replicaURL = replicaURL
+        configuration.replicaURL = replicaURL ?? ProcessInfo.processInfo.environment["TAZAKOOM_REPLICA_URL"]
         if let tlsCertificate, let tlsKey {
             configuration.tls = TLSFiles(certificateChain: tlsCertificate, privateKey: tlsKey)
         }

@@ -16,6 +16,18 @@ import Testing
         #expect(Language.negotiate(acceptLanguage: header) == expected)
     }
 
+    @Test func decimalsUseTheLanguagesMarkAndGrouping() {
+        #expect(Language.en.number(1234.56, maximumFractionDigits: 1) == "1,234.6")
+        #expect(Language.ru.number(1234.56, maximumFractionDigits: 1) == "1\u{202F}234,6")
+        #expect(Language.ky.number(2.0, maximumFractionDigits: 1) == "2", "no trailing zero")
+        #expect(Language.en.number(0.05, maximumFractionDigits: 2) == "0.05")
+        #expect(Language.en.number(-3.25, maximumFractionDigits: 1) == "−3.3")
+        #expect(Language.en.number(-0.01, maximumFractionDigits: 1) == "0", "no minus on a rounded zero")
+        #expect(Language.en.number(.infinity, maximumFractionDigits: 1) == "inf", "no trap on what cannot be grouped")
+        #expect(Language.en.number(7, maximumFractionDigits: 99) == "7", "digits are bounded")
+        #expect(Language.ky.number(12_345.6, maximumFractionDigits: 0) == "12\u{202F}346", "whole numbers")
+    }
+
     @Test func everyCatalogHasEveryKeyWithText() {
         let catalog = Catalog.shipped
         // Counted phrases (`key#category`) differ by language: each has its own plural categories.

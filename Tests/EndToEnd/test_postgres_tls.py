@@ -64,3 +64,13 @@ def test_the_node_speaks_tls_to_postgresql_and_checks_the_server(tls_postgres, w
     with pytest.raises(RuntimeError):
         Server(f"{database}?sslmode=verify-full&sslrootcert={other}", os.path.join(workdir, "stranger.log"),
                "--database-wait", "2")
+
+
+def test_a_password_on_the_command_line_is_refused():
+    """Secrets come from files or the environment: `ps` shows a command line to every user."""
+    from conftest import tazakoom
+    for args in (["ledger", "verify", "--database-url", "postgres://tk:secret@127.0.0.1:1/tk"],
+                 ["serve", "--replica-url", "postgres://tk:secret@127.0.0.1:1/tk"]):
+        refused = tazakoom(*args, timeout=30)
+        assert refused.returncode != 0 and "TAZAKOOM_" in refused.stderr, refused.stderr
+        assert "carries a password" in refused.stderr

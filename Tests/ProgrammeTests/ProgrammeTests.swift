@@ -33,7 +33,7 @@ import Testing
             try await programme.ensureReferenceData()
             let alerts = AlertService(
                 store: SQLAlertStore(database: database, ledger: ledger, clock: clock),
-                residents: { regions in
+                residents: { regions, _, _ in
                     regions.contains("CHU") ? [("22511197901022", "+996 700 301 022"), ("11111111111111", "")] : []
                 }, clock: clock)
             try await body(programme, alerts, ledger, database)

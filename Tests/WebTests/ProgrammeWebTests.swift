@@ -167,9 +167,14 @@ import Testing
             let home = try await resident.get("/")
             #expect(home.text.contains("id=\"emergency\"") && home.text.contains("Mudflow warning en"))
             #expect(try await resident.get("/alerts").text.contains("Sent to you"))
+            // Reading their phone to send it is in their "who looked at my data", with the reason.
+            let looked = try await resident.get("/cabinet/data-access").text
+            #expect(looked.contains("Your phone number was read to send you an emergency alert"))
             var elsewhere = Browser(client)
             _ = try await elsewhere.signIn(Self.oshResident)
             #expect(!(try await elsewhere.get("/").text.contains("id=\"emergency\"")), "not for Osh")
+            let notLooked = try await elsewhere.get("/cabinet/data-access").text
+            #expect(!notLooked.contains("emergency alert"), "the Osh resident's phone was not read")
             var russian = Browser(client)
             russian.acceptLanguage = "ru"
             #expect(try await russian.get("/").text.contains("Mudflow warning ru"), "a visitor sees it, in Russian")

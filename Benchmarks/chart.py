@@ -31,7 +31,8 @@ def panel(series, top, height, title, unit, width=640, left=60):
     for n, (label, colour, values) in enumerate(series):
         points = " ".join(f"{left + i * step:.1f},{top + height - v / highest * height:.1f}" for i, v in enumerate(values))
         out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>')
-        out.append(f'<text x="{left + 10 + n * 180}" y="{top + height + 30}" font-size="12" fill="{colour}">— {label} ({unit})</text>')
+        out.append(f'<text x="{left + 10 + n % 3 * 180}" y="{top + height + 30 + n // 3 * 15}" font-size="12"'
+                   f' fill="{colour}">— {label} ({unit})</text>')
     return out
 
 
@@ -51,4 +52,5 @@ def main():
         f.write("\n".join(body) + "\n")
 
 
-main()
+if __name__ == "__main__":
+    main()

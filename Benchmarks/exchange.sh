@@ -15,38 +15,12 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 swift build -c release --product tazakoom >/dev/null
 binary=$(swift build -c release --show-bin-path)/tazakoom
 work=$(mktemp -d /tmp/tazakoom-exchange.XXXXXX)
-free() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-pa=$(free); pb=$(free)
-"$binary" serve --port "$pa" --database-url "sqlite:$work/a.sqlite" --demo-size "$residents" \
-  --exchange-member KG/GOV/70000001 --exchange-name "State Registration Service" --exchange-operator \
-  --exchange-refresh 1 >"$work/a.log" 2>&1 &
-a=$!
-trap 'kill $a ${b:-} 2>/dev/null; wait $a ${b:-} 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 1000); do curl -fs "http://127.0.0.1:$pa/readyz" >/dev/null && break; sleep 0.2; done
-key=$(curl -fs "http://127.0.0.1:$pa/exchange/operator-key")
-"$binary" exchange offer KG/GOV/70000001/POPULATION/people --backend registry:population --agency SRS \
-  --database-url "sqlite:$work/a.sqlite" >/dev/null
-"$binary" exchange grant KG/GOV/70000001/POPULATION/people KG/GOV/70000002/TAXSYS --method GET \
-  --database-url "sqlite:$work/a.sqlite" >/dev/null
-"$binary" serve --port "$pb" --database-url "sqlite:$work/b.sqlite" --demo-size 20 \
-  --exchange-member KG/GOV/70000002 --exchange-name "State Tax Service" \
-  --exchange-operator-url "http://127.0.0.1:$pa" --exchange-operator-key "$key" --exchange-refresh 1 \
-  >"$work/b.log" 2>&1 &
-b=$!
-for _ in $(seq 1 1000); do curl -fs "http://127.0.0.1:$pb/readyz" >/dev/null && break; sleep 0.2; done
+database="sqlite:$work/a.sqlite"
+sql() { sqlite3 "$work/a.sqlite" "$1"; }
+trap 'kill ${a:-} ${b:-} 2>/dev/null; wait ${a:-} ${b:-} 2>/dev/null; rm -rf "$work"' EXIT
+. Benchmarks/two-agencies.sh
 direct_token=$(scripts/issue-token "http://127.0.0.1:$pa" SRS registry:read)
-relay_token=$(scripts/issue-token "http://127.0.0.1:$pb" STS registry:read)
-"$binary" exchange bind TAXSYS --token "$relay_token" --database-url "sqlite:$work/b.sqlite" >/dev/null
-for _ in $(seq 1 100); do
-  sqlite3 "$work/a.sqlite" "SELECT entry FROM exchange_members WHERE id = 'KG/GOV/70000002'" | grep -q TAXSYS && break
-  sleep 0.3
-done
-"$binary" exchange approve KG/GOV/70000002 --database-url "sqlite:$work/a.sqlite" >/dev/null
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$pb/listClients" | grep -q '"subsystem_code":"TAXSYS"' && break; sleep 0.3
-done
 export PINS="$work/pins.txt"
-sqlite3 "$work/a.sqlite" "SELECT record_key FROM rr_population ORDER BY record_key" >"$PINS"
 
 measure() { # mode port token -> "rps p50 p99 non2xx"
   local out

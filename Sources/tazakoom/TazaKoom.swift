@@ -168,6 +168,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var exchange: ExchangeOptions
 
     func run() async throws {
+        MemoryArenas.limit()
         // One access log line per request: written in batches, not one locked system call each.
         LoggingSystem.bootstrap { BufferedLogHandler(label: $0) }
         defer { BufferedLogOutput.standardError.flush() }

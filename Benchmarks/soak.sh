@@ -122,4 +122,4 @@ echo "A's resident memory: $start MiB after the first warm-up minute;" \
   "$first MiB after the first measured minute, $last MiB at the end" \
   "($(python3 -c "print(f'{($last - $first) / $first * 100:+.1f}')")%; target: within 10%);" \
   "largest sample $(( $(sort -k2 -n "$work/rss.txt" | tail -1 | cut -d' ' -f2) / 1024 )) MiB;" \
-  "applications stored: $(sql 'SELECT COUNT(*) FROM applications'); signer: $(cat "$work/signatures.txt")"
+  "applications stored: $(sql 'SELECT COUNT(*) FROM applications'); petition signatures and withdrawals answered, refused: $(cat "$work/signatures.txt")"

@@ -74,3 +74,7 @@ def test_a_password_on_the_command_line_is_refused():
         refused = tazakoom(*args, timeout=30)
         assert refused.returncode != 0 and "TAZAKOOM_" in refused.stderr, refused.stderr
         assert "carries a password" in refused.stderr
+    # Without a password, a PostgreSQL URL or a plain SQLite path is taken as it is.
+    for url in ("postgres://tk@127.0.0.1:1/tk", "/nonexistent-dir/tk.sqlite"):
+        answer = tazakoom("ledger", "reconcile", "--database-url", url, timeout=60)
+        assert "carries a password" not in answer.stderr, answer.stderr

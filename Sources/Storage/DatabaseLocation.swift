@@ -38,11 +38,22 @@ public enum DatabaseLocation: Sendable, Equatable {
         case .sqliteFile(let path): return "sqlite:\(path)"
         case .sqliteMemory: return "sqlite::memory:"
         case .postgres(let url):
-            guard let at = url.lastIndex(of: "@"), let scheme = url.range(of: "://") else { return url }
-            let credentials = url[scheme.upperBound..<at]
-            guard let colon = credentials.firstIndex(of: ":") else { return url }
+            guard let (colon, at) = Self.password(in: url) else { return url }
             return String(url[..<colon]) + ":***" + String(url[at...])
         }
+    }
+
+    /// Whether the location holds a password (only a PostgreSQL URL can).
+    public var carriesPassword: Bool {
+        if case .postgres(let url) = self { return Self.password(in: url) != nil }
+        return false
+    }
+
+    /// Where the password of `scheme://user:password@host…` starts (its colon) and ends (the `@`).
+    private static func password(in url: String) -> (colon: String.Index, at: String.Index)? {
+        guard let at = url.lastIndex(of: "@"), let scheme = url.range(of: "://") else { return nil }
+        guard let colon = url[scheme.upperBound..<at].firstIndex(of: ":") else { return nil }
+        return (colon, at)
     }
 }
 

@@ -44,10 +44,7 @@ struct DatabaseOptions: ParsableArguments {
     /// Secrets come from files or the environment: a password in an option would be shown by `ps`
     /// to every user of the machine, so it is refused with where to put it instead.
     static func refusePassword(in url: String?, option: String, variable: String) throws {
-        // Only a PostgreSQL URL carries a password (`redacted` also writes a plain path as `sqlite:PATH`).
-        guard let url, let location = try? DatabaseLocation(url), location.engine == .postgres,
-            location.redacted != url
-        else { return }
+        guard let url, let location = try? DatabaseLocation(url), location.carriesPassword else { return }
         throw ValidationError(
             "\(option) carries a password, which `ps` shows to every user of this machine: give the URL in \(variable) instead"
         )

@@ -67,5 +67,8 @@ import Testing
 
     @Test func redactsPasswords() throws {
         #expect(try DatabaseLocation("postgres://u:secret@db:5432/tk").redacted == "postgres://u:***@db:5432/tk")
+        #expect(try DatabaseLocation("postgres://u:secret@db:5432/tk").carriesPassword)
+        #expect(try !DatabaseLocation("postgres://u@db:5432/tk").carriesPassword)
+        #expect(try !DatabaseLocation("/var/lib/tk:1/tk.sqlite").carriesPassword, "a path is not a URL")
     }
 }

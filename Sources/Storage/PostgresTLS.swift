@@ -1,3 +1,4 @@
+import Foundation
 import NIOSSL
 import PostgresNIO
 
@@ -28,19 +29,17 @@ public struct PostgresTLS: Sendable, Equatable {
     public init(url: String) throws(DatabaseLocationError) {
         var mode = Mode.disable
         var root: String?
-        if let query = url.split(separator: "?", maxSplits: 1).dropFirst().first {
-            for item in query.split(separator: "&") {
-                let pair = item.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? "" }
-                guard pair.count == 2 else { continue }
-                switch pair[0].lowercased() {
-                case "sslmode", "tlsmode":
-                    guard let parsed = Mode(rawValue: pair[1].lowercased()) else {
-                        throw DatabaseLocationError(text: "sslmode=\(pair[1])")
-                    }
-                    mode = parsed
-                case "sslrootcert": root = pair[1]
-                default: continue
+        // The same parser SQLKit reads the rest of the URL with, percent-encoding included.
+        for item in URLComponents(string: url)?.queryItems ?? [] {
+            guard let value = item.value else { continue }
+            switch item.name.lowercased() {
+            case "sslmode", "tlsmode":
+                guard let parsed = Mode(rawValue: value.lowercased()) else {
+                    throw DatabaseLocationError(text: "sslmode=\(value)")
                 }
+                mode = parsed
+            case "sslrootcert": root = value
+            default: continue
             }
         }
         self.mode = mode

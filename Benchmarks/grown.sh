@@ -26,7 +26,9 @@ query() { # SQL -> the first column of each row
   if [ "$engine" = sqlite ]; then sqlite3 "$work/g.sqlite" "$1"; else psql -Atq "$url" -c "$1"; fi
 }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-LOG_LEVEL=warning "$binary" serve --port "$port" --database-url "$url" --demo-size "$residents" >"$work/server.log" 2>&1 &
+# A checkpoint file of its own: the default one in the working directory belongs to another database.
+LOG_LEVEL=warning "$binary" serve --port "$port" --database-url "$url" --demo-size "$residents" \
+  --checkpoint-file "$work/ledger.checkpoint" >"$work/server.log" 2>&1 &
 server=$!
 if [ -n "${KEEP:-}" ]; then
   trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; echo "kept: $work" >&2' EXIT

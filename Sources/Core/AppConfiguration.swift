@@ -1,3 +1,5 @@
+import Foundation
+
 /// How one `tazakoom` process is set up: where it listens, which database, and whether to seed demo data.
 public struct AppConfiguration: Sendable {
     /// Address to bind, `127.0.0.1` by default.
@@ -58,6 +60,13 @@ public struct AppConfiguration: Sendable {
     public var databaseWaitSeconds = 30 {
         didSet { databaseWaitSeconds = max(1, min(databaseWaitSeconds, 3_600)) }
     }
+    /// Pages rendered at once while writes are being handled, so that readers cannot take the CPU
+    /// that submissions need (`FairShareMiddleware`); 0 turns the limit off. Default: half the cores.
+    public var pageReadSlots = AppConfiguration.defaultPageReadSlots {
+        didSet { pageReadSlots = max(0, min(pageReadSlots, 4_096)) }
+    }
+    /// Half the cores, at least one.
+    public static var defaultPageReadSlots: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / 2) }
 
     public init(
         host: String = "127.0.0.1",

@@ -27,10 +27,14 @@ private func makeRouter(_ s: WebServices, routes: RouteIndex) -> Router<AppReque
     router.add(middleware: SessionMiddleware(authentication: s.authentication))
     router.add(middleware: ErrorMiddleware(responder: errors))
     // Then only what each area needs: bearer tokens for other systems, CSRF tokens for pages.
+    // Writes in both areas hold back page reads while they wait (FairShare).
+    let share = FairShare(slots: s.configuration.pageReadSlots)
     let areas = AreaRouter(
         operations: router.group(),
-        machine: router.group().add(middleware: BearerMiddleware(clients: s.clients)),
-        pages: router.group().add(middleware: CSRFMiddleware(cookies: s.cookies, errors: errors))
+        machine: router.group().add(middleware: FairShareMiddleware(share: share, gatesReads: false))
+            .add(middleware: BearerMiddleware(clients: s.clients)),
+        pages: router.group().add(middleware: FairShareMiddleware(share: share, gatesReads: true))
+            .add(middleware: CSRFMiddleware(cookies: s.cookies, errors: errors))
             .add(middleware: AlertBannerMiddleware(alerts: s.alerts)))
     s.assets.register(on: areas)
     OpsController(database: s.database).register(on: areas)

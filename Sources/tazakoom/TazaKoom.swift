@@ -111,6 +111,13 @@ struct Serve: AsyncParsableCommand {
     var databaseWait = Int(ProcessInfo.processInfo.environment["TAZAKOOM_DATABASE_WAIT"] ?? "") ?? 30
     @Option(
         help:
+            "Pages rendered at once while writes are handled; 0: no limit (env TAZAKOOM_PAGE_READ_SLOTS)."
+    )
+    var pageReadSlots =
+        Int(ProcessInfo.processInfo.environment["TAZAKOOM_PAGE_READ_SLOTS"] ?? "")
+        ?? AppConfiguration.defaultPageReadSlots
+    @Option(
+        help:
             "PostgreSQL: a streaming replica the open-data portal and its API read from (env TAZAKOOM_REPLICA_URL)."
     )
     var replicaURL: String?
@@ -200,6 +207,7 @@ struct Serve: AsyncParsableCommand {
             petitionThresholds: (petitionThresholdNational, petitionThresholdCity)
         )
         configuration.databaseWaitSeconds = databaseWait
+        configuration.pageReadSlots = pageReadSlots
         configuration.replicaURL = replicaURL ?? ProcessInfo.processInfo.environment["TAZAKOOM_REPLICA_URL"]
         if let tlsCertificate, let tlsKey {
             configuration.tls = TLSFiles(certificateChain: tlsCertificate, privateKey: tlsKey)

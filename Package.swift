@@ -245,7 +245,7 @@ let package = Package(
             path: "Benchmarks/ParticipationBench",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageTests",
             dependencies: [

@@ -1,25 +1,12 @@
 import Core
-import Synchronization
+import TestSupport
 import Testing
 
 @Suite struct AsyncGateTests {
-    /// Counts holders, and remembers the most there ever were at once.
-    final class Holders: Sendable {
-        private let state = Mutex((now: 0, most: 0))
-        func enter() {
-            state.withLock {
-                $0.now += 1
-                $0.most = max($0.most, $0.now)
-            }
-        }
-        func leave() { state.withLock { $0.now -= 1 } }
-        var most: Int { state.withLock { $0.most } }
-    }
-
     @Test(arguments: [1, 3])
     func neverMoreHoldersThanItsCapacity(capacity: Int) async throws {
         let gate = AsyncGate(capacity: capacity)
-        let holders = Holders()
+        let holders = Occupancy()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<200 {
                 group.addTask {

@@ -1,25 +1,13 @@
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Web
 
 @Suite struct FairShareTests {
-    /// Counts readers inside, and remembers the most there ever were at once.
-    final class Inside: Sendable {
-        private let state = Mutex((now: 0, most: 0))
-        func enter() {
-            state.withLock {
-                $0.now += 1
-                $0.most = max($0.most, $0.now)
-            }
-        }
-        func leave() { state.withLock { $0.now -= 1 } }
-        var most: Int { state.withLock { $0.most } }
-    }
-
     /// The most page reads that were inside at once, with `readers` of them started together.
     func mostReadsAtOnce(_ share: FairShare, readers: Int = 8) async throws -> Int {
-        let inside = Inside()
+        let inside = Occupancy()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<readers {
                 group.addTask {

@@ -12,8 +12,12 @@ import Testing
                 group.addTask {
                     try await gate.withGate {
                         holders.enter()
-                        await Task.yield()
+                        // Stay until the gate was full once, however slowly the machine schedules.
+                        let deadline = ContinuousClock.now + .seconds(60)
                         try await Task.sleep(for: .microseconds(50))
+                        while holders.most < capacity && ContinuousClock.now < deadline {
+                            try await Task.sleep(for: .milliseconds(1))
+                        }
                         holders.leave()
                     }
                 }

@@ -11,6 +11,9 @@
 # refused.
 # Runs the server as the 'postgres' system user when started as root (PostgreSQL refuses root).
 # fsync is off (tests need no durability) unless PG_FSYNC=on (benchmarks: Benchmarks/grown.sh).
+# max_connections is 1000 (PG_MAX_CONNECTIONS): the Swift suite runs its tests at once, each test database
+# with a pool of up to 10, and at 200 a slow machine's run met 'too many clients', which trips PostgresNIO's
+# circuit breaker and fails the tests at once instead of letting them wait for a connection.
 set -euo pipefail
 cmd=${1:?start or stop}; dir=${2:?directory}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -22,7 +25,7 @@ start)
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   as_pg "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
-  echo "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-off} -c max_connections=200" >"$dir/options"
+  echo "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-off} -c max_connections=${PG_MAX_CONNECTIONS:-1000}" >"$dir/options"
   if [ "${PG_TLS:-off}" = on ]; then
     openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Taza Koom test CA" \
       -keyout "$dir/ca.key" -out "$dir/ca.pem" >/dev/null 2>&1
@@ -59,7 +62,7 @@ replica)
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   as_pg "$bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres -D "$dir/data" -R -X stream \
     >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; exit 1; }
-  echo "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c hot_standby=on" \
+  echo "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=${PG_MAX_CONNECTIONS:-1000} -c hot_standby=on" \
     >"$dir/options"
   as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$(cat "$dir/options")" start >/dev/null \
     || { cat "$dir/server.log" >&2; exit 1; }

@@ -52,7 +52,9 @@ import Testing
             _ = try await writing.value
             #expect(passed, "passive checkpoints alone let the log pass the limit")
             let written = stop.written - boundFrom
-            #expect(written > 200, "writes went on while the log was bounded")
+            // Two batches at least: a loaded machine (the clean-clone run on a slow day wrote 160 rows
+            // in the minute) may write few, but a bound that stopped the writers would leave none.
+            #expect(written >= 40, "writes went on while the log was bounded")
             #expect(largest <= limit, "after each bound the log is wholly copied: \(largest)")
             // The log starts over from the beginning of its file instead of growing on: the file
             // holds what was written between two looks, not everything written since the bound.

@@ -11,14 +11,7 @@ import Testing
             for _ in 0..<200 {
                 group.addTask {
                     try await gate.withGate {
-                        holders.enter()
-                        // Stay until the gate was full once, however slowly the machine schedules.
-                        let deadline = ContinuousClock.now + .seconds(60)
-                        try await Task.sleep(for: .microseconds(50))
-                        while holders.most < capacity && ContinuousClock.now < deadline {
-                            try await Task.sleep(for: .milliseconds(1))
-                        }
-                        holders.leave()
+                        try await holders.stay(atLeast: .microseconds(50), untilMost: capacity)
                     }
                 }
             }

@@ -20,4 +20,14 @@ public final class Occupancy: Sendable {
 
     /// The most that were inside at once.
     public var most: Int { state.withLock { $0.most } }
+
+    /// Stays inside for at least `minimum` and until `expected` were inside at once (or a minute
+    /// passed), so that a slowly scheduled task cannot make the count look lower than the limit allows.
+    public func stay(atLeast minimum: Duration, untilMost expected: Int) async throws {
+        enter()
+        let deadline = ContinuousClock.now + .seconds(60)
+        try await Task.sleep(for: minimum)
+        while most < expected && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
+        leave()
+    }
 }

@@ -5,22 +5,15 @@ import Testing
 @testable import Web
 
 @Suite struct FairShareTests {
-    /// The most page reads that were inside at once, with `readers` of them started together. Each
-    /// stays at least 20 ms, and until `expected` have been inside at once (or a minute passed), so
-    /// that a slowly scheduled reader cannot make the count look lower than what the gate allows.
+    /// The most page reads that were inside at once, with `readers` of them started together, each
+    /// staying at least 20 ms and until `expected` have been inside at once (`Occupancy.stay`).
     func mostReadsAtOnce(_ share: FairShare, expected: Int, readers: Int = 8) async throws -> Int {
         let inside = Occupancy()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<readers {
                 group.addTask {
                     try await share.read {
-                        inside.enter()
-                        let deadline = ContinuousClock.now + .seconds(60)
-                        try await Task.sleep(for: .milliseconds(20))
-                        while inside.most < expected && ContinuousClock.now < deadline {
-                            try await Task.sleep(for: .milliseconds(1))
-                        }
-                        inside.leave()
+                        try await inside.stay(atLeast: .milliseconds(20), untilMost: expected)
                     }
                 }
             }

@@ -199,12 +199,20 @@ public final class Database: Sendable {
                 throw DatabaseUnavailable()
             }
         case .postgres(let client, _):
-            return try await Self.leasing(within: connectionWait) { claim in
-                try await client.withConnection { connection in
-                    // Too late: the caller was told nothing was done, so nothing may be.
-                    guard claim() else { throw DatabaseUnavailable() }
-                    return try await body(DatabaseSession(sql: connection.sql(), driver: .postgres(connection)))
+            do {
+                return try await Self.leasing(within: connectionWait) { claim in
+                    try await client.withConnection { connection in
+                        // Too late: the caller was told nothing was done, so nothing may be.
+                        guard claim() else { throw DatabaseUnavailable() }
+                        return try await body(DatabaseSession(sql: connection.sql(), driver: .postgres(connection)))
+                    }
                 }
+            } catch let error where DatabaseOutage.isOutage(error) {
+                // The server went away under the request (or the pool gave up reaching it): an
+                // outage to ride out, not a bug. Its transaction did not commit, unless the server
+                // went during the COMMIT itself; a retry with the same Idempotency-Key tells which.
+                logger.error("lost the database", metadata: ["error": "\(String(reflecting: error))"])
+                throw DatabaseUnavailable()
             }
         }
     }
@@ -263,7 +271,8 @@ public final class Database: Sendable {
                 try await self.commit(session.sql)
                 return result
             } catch {
-                try? await session.sql.raw("ROLLBACK").run()
+                // A lost connection's transaction ended with it on the server.
+                if !session.isLost { try? await session.sql.raw("ROLLBACK").run() }
                 throw error
             }
         }
@@ -419,6 +428,14 @@ public final class Database: Sendable {
 public struct DatabaseSession: Sendable {
     public let sql: any SQLDatabase
     public let driver: DriverConnection
+
+    /// The server closed the connection (PostgreSQL went down under the session). Nothing more may
+    /// be sent on it: PostgresNIO never answers a statement written after the connection closed,
+    /// and its caller would wait forever.
+    var isLost: Bool {
+        guard case .postgres(let connection) = driver else { return false }
+        return connection.isClosed
+    }
 }
 
 /// The driver's connection behind a session.

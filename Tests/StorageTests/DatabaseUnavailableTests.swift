@@ -3,6 +3,7 @@ import SQLKit
 import Synchronization
 import TestSupport
 import Testing
+import _ConnectionPoolModule
 
 @testable import Storage
 
@@ -52,5 +53,86 @@ import Testing
             return 42
         }
         #expect(value == 42)
+    }
+
+    /// A server that goes away under a query (here it ends the session itself, as a restart or a
+    /// failover would) is an outage, answered 503 with Retry-After, not a bug answered 500, in a
+    /// transaction too; requests after it get new connections. A statement the server refuses is
+    /// not an outage.
+    @Test func aServerThatGoesAwayUnderAQueryIsAnOutage() async throws {
+        guard TestEngine.available.contains(.postgres) else { return }
+        try await TestEngine.postgres.withDatabase(migrations: []) { database in
+            await #expect(throws: DatabaseUnavailable()) {
+                try await database.withConnection { sql in
+                    try await sql.raw("SELECT pg_terminate_backend(pg_backend_pid())").run()
+                }
+            }
+            try await Self.expectServedAgain(database)
+            await #expect(throws: DatabaseUnavailable()) {
+                try await database.transaction { sql in
+                    try await sql.raw("SELECT pg_terminate_backend(pg_backend_pid())").run()
+                }
+            }
+            try await Self.expectServedAgain(database)
+            let refused = await #expect(throws: (any Error).self) {
+                try await database.withConnection { sql in try await sql.raw("SELECT * FROM no_such_table").run() }
+            }
+            #expect(!(refused is DatabaseUnavailable))
+        }
+    }
+
+    /// A transaction whose connection the server closed is not rolled back on it: PostgresNIO never
+    /// answers a statement written to a closed connection, and the request (and every submission
+    /// batched behind it) would wait forever.
+    @Test func aTransactionThatLostItsConnectionEndsAtOnce() async throws {
+        guard TestEngine.available.contains(.postgres) else { return }
+        try await TestEngine.postgres.withDatabase(migrations: []) { database in
+            struct Refused: Error {}
+            let answer = Mutex<(any Error)?>(nil)
+            // Its own task, so that a hang fails the test instead of stopping the suite.
+            Task {
+                do {
+                    try await database.transactionSession { session in
+                        try? await session.sql.raw("SELECT pg_terminate_backend(pg_backend_pid())").run()
+                        // Until the driver has seen the connection close, as when a later statement fails.
+                        while !session.isLost { try await Task.sleep(for: .milliseconds(10)) }
+                        throw Refused()
+                    }
+                } catch {
+                    answer.withLock { $0 = error }
+                }
+            }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while answer.withLock({ $0 }) == nil && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(answer.withLock { $0 } is Refused, "the transaction ended with its own error, at once")
+            try await Self.expectServedAgain(database)
+        }
+    }
+
+    /// The pool may still hand out the lost connection once before it sees it closed; that request
+    /// is told "unavailable" too, and within a few tries a new connection answers.
+    private static func expectServedAgain(_ database: Database) async throws {
+        for _ in 0..<50 {
+            do {
+                let one = try await database.withConnection { sql in
+                    try await sql.raw("SELECT 1 AS one").first()?.decode(column: "one", as: Int.self)
+                }
+                #expect(one == 1)
+                return
+            } catch is DatabaseUnavailable {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        Issue.record("no new connection within five seconds")
+    }
+
+    /// The pool's circuit breaker (no connection could be made for a minute) is an outage too; a
+    /// cancelled request is not.
+    @Test func thePoolGivingUpIsAnOutage() {
+        #expect(DatabaseOutage.isOutage(ConnectionPoolError.connectionCreationCircuitBreakerTripped))
+        #expect(!DatabaseOutage.isOutage(ConnectionPoolError.requestCancelled))
+        #expect(!DatabaseOutage.isOutage(CancellationError()))
     }
 }

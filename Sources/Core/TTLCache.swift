@@ -5,6 +5,8 @@
 /// wall-clock step (NTP, a test's fixed clock) neither keeps a value forever nor drops it early.
 public actor TTLCache<Key: Hashable & Sendable, Value: Sendable> {
     private var items: [Key: (value: Value, storedAt: ContinuousClock.Instant)] = [:]
+    /// Loads under way: a miss that finds one waits for it instead of loading the same again.
+    private var loading: [Key: Task<Value, any Error>] = [:]
     private let lifetime: Duration
     private let capacity: Int
 
@@ -27,13 +29,30 @@ public actor TTLCache<Key: Hashable & Sendable, Value: Sendable> {
     }
 
     /// The fresh value under `key`, or what `load` gives (then kept). `refresh` skips the kept one.
+    /// Callers that miss together share one load: when a value that is costly to make (one that
+    /// reads every row of a table) goes stale under load, it is made once, not once per request.
     public func value(
-        for key: Key, refresh: Bool = false, _ load: @Sendable () async throws -> Value
+        for key: Key, refresh: Bool = false, _ load: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         if !refresh, let kept = value(for: key) { return kept }
-        let fresh = try await load()
-        store(fresh, for: key)
-        return fresh
+        let task: Task<Value, any Error>
+        if !refresh, let pending = loading[key] {
+            task = pending
+        } else {
+            task = Task { try await load() }
+            loading[key] = task
+        }
+        do {
+            let fresh = try await task.value
+            if loading[key] == task {
+                loading[key] = nil
+                store(fresh, for: key)
+            }
+            return fresh
+        } catch {
+            if loading[key] == task { loading[key] = nil }
+            throw error
+        }
     }
 
     /// Forgets `key`, so the next read loads afresh.

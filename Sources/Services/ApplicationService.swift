@@ -62,6 +62,9 @@ public struct ApplicationService: Sendable {
     let batcher = Batcher<PreparedSubmission, Application>()
     /// The district codes an address may name, kept a minute (reference data changes rarely).
     let districts = TTLCache<String, Set<String>>(lifetime: .seconds(60))
+    /// The public dashboard's figures, made at most every `PerformanceFigures.lifetime` (they read
+    /// every decided application: a cost that grows with the data, not to be paid per page view).
+    let figures = TTLCache<String, PerformanceFigures>(lifetime: PerformanceFigures.lifetime)
     let clock: Clock
     /// Changes to cases before this time (seconds) were reconciled already, on this node.
     let reconcileCursor = ReconcileCursor()

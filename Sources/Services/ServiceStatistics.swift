@@ -41,8 +41,15 @@ extension ApplicationService {
         try await performance().services
     }
 
-    /// The figures per service and the summary over all of them, from one read of the decisions.
+    /// The figures per service and the summary over all of them, from one read of the decisions,
+    /// at most `PerformanceFigures.lifetime` old.
     public func performance() async throws -> (services: [ServiceStatistics], overall: DecisionSummary) {
+        let figures = try await self.figures.value(for: "all") { try await self.measuredPerformance() }
+        return (figures.services, figures.overall)
+    }
+
+    /// The figures as the database has them now.
+    func measuredPerformance() async throws -> PerformanceFigures {
         let services = try await catalogue.all()
         let (counts, decided) = try await database.withConnection { sql in
             (try await store.serviceCounts(on: sql), try await store.decisionTimes(on: sql))
@@ -60,6 +67,17 @@ extension ApplicationService {
                 withinDeadline: done.isEmpty ? nil : Double(summary.onTime) / Double(done.count),
                 averageRating: row?.averageRating, ratings: row?.rated ?? 0)
         }
-        return (figures, DecisionSummary(decided))
+        return PerformanceFigures(services: figures, overall: DecisionSummary(decided))
     }
+}
+
+/// What the public dashboard, `/statistics` and the programme's indicators show of service
+/// performance, as made at one moment.
+public struct PerformanceFigures: Sendable, Equatable {
+    /// How long figures are shown before they are made again: a dashboard half a minute behind is
+    /// as useful, and a page view no longer reads every decided application (on a grown database,
+    /// a million rows).
+    public static let lifetime: Duration = .seconds(30)
+    public var services: [ServiceStatistics]
+    public var overall: DecisionSummary
 }

@@ -1,3 +1,4 @@
+import Synchronization
 import Core
 import Testing
 
@@ -34,5 +35,29 @@ import Testing
         #expect(try await cache.value(for: "a") { 3 } == 3, "loaded again once stale")
         await cache.remove("a")
         #expect(await cache.value(for: "a") == nil)
+    }
+
+    /// A value that goes stale under load is made once, not once per caller; a failed load is not
+    /// kept, and the next caller loads again.
+    @Test func callersThatMissTogetherShareOneLoad() async throws {
+        let cache = TTLCache<String, Int>(lifetime: .seconds(60))
+        final class Loads: Sendable { let count = Mutex(0) }
+        let loads = Loads()
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<20 {
+                group.addTask {
+                    try await cache.value(for: "a") {
+                        loads.count.withLock { $0 += 1 }
+                        try await Task.sleep(for: .milliseconds(100))
+                        return 7
+                    }
+                }
+            }
+            for try await value in group { #expect(value == 7) }
+        }
+        #expect(loads.count.withLock { $0 } == 1)
+        struct Failed: Error {}
+        await #expect(throws: Failed.self) { try await cache.value(for: "b") { throw Failed() } }
+        #expect(try await cache.value(for: "b") { 8 } == 8)
     }
 }

@@ -1,5 +1,5 @@
-import Synchronization
 import Core
+import Synchronization
 import Testing
 
 @Suite struct UTCTimestampTests {

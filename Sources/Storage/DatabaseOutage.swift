@@ -7,9 +7,9 @@ import _ConnectionPoolModule
 /// request is answered 503 with Retry-After like a wait that ran out, not 500: the client may
 /// try again, and with an Idempotency-Key a retry cannot apply the request twice.
 enum DatabaseOutage {
-    /// SQLSTATE classes and codes of a server that is going away or cannot take the session:
-    /// connection exceptions (08), admin, crash and startup shutdown (57P01–57P03), too many
-    /// connections (53300).
+    /// SQLSTATE codes of a server that is going away or cannot take the session: admin, crash and
+    /// startup shutdown (57P01–57P03), too many connections (53300). The whole class 08
+    /// (connection exceptions) counts too; `isOutage` checks it by prefix.
     static let serverStates: Set<String> = ["57P01", "57P02", "57P03", "53300"]
 
     /// True when `error` says the database went away, not that the statement was refused.

@@ -42,10 +42,7 @@ import _ConnectionPoolModule
         // Answered while the work still waited for its connection: when the wait ran out.
         #expect(ran.withLock { $0 } == nil, "answered when the wait ran out, not when the work ended")
         handedOver.withLock { $0 = true }
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ran.withLock({ $0 }) == nil && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await waitUntil { ran.withLock { $0 } != nil }
         #expect(ran.withLock { $0 } == false, "the late connection was told to run nothing")
         // In time, the work's answer is the answer.
         let value = try await Database.leasing(within: .seconds(5)) { claim in
@@ -102,10 +99,7 @@ import _ConnectionPoolModule
                     answer.withLock { $0 = error }
                 }
             }
-            let deadline = ContinuousClock.now + .seconds(30)
-            while answer.withLock({ $0 }) == nil && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            try await waitUntil(within: .seconds(30)) { answer.withLock { $0 } != nil }
             #expect(answer.withLock { $0 } is Refused, "the transaction ended with its own error, at once")
             try await Self.expectServedAgain(database)
         }

@@ -25,9 +25,8 @@ public final class Occupancy: Sendable {
     /// passed), so that a slowly scheduled task cannot make the count look lower than the limit allows.
     public func stay(atLeast minimum: Duration, untilMost expected: Int) async throws {
         enter()
-        let deadline = ContinuousClock.now + .seconds(60)
         try await Task.sleep(for: minimum)
-        while most < expected && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
+        try await waitUntil(every: .milliseconds(1)) { most >= expected }
         leave()
     }
 }

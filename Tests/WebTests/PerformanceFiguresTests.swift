@@ -1,5 +1,3 @@
-import Core
-import Services
 import TestSupport
 import Testing
 

@@ -58,8 +58,11 @@ import Testing
             #expect(largest <= limit, "after each bound the log is wholly copied: \(largest)")
             // The log starts over from the beginning of its file instead of growing on: the file
             // holds what was written between two looks, not everything written since the bound.
+            // The first look is left out: it still holds what was written before the bound was
+            // first taken, which the rows counted here do not include (a slow clean-clone run wrote
+            // 100 rows in the minute, and the first look was 708 KiB, then 512 KiB at every look).
             #expect(
-                files.count > 2 && files.max()! < limit + written * body.utf8.count / 2,
+                files.count > 2 && files.dropFirst().max()! < limit + written * body.utf8.count / 2,
                 "the file kept growing: \(files.map { $0 >> 10 }) KiB after \(written) rows")
         }
     }

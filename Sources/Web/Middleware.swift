@@ -5,75 +5,6 @@ import HTTPTypes
 import Hummingbird
 import Identity
 
-/// Catches every error below it and answers through `ErrorResponder`; also stamps `X-Request-ID`.
-struct ErrorMiddleware: RouterMiddleware {
-    let responder: ErrorResponder
-
-    func handle(
-        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
-    ) async throws -> Response {
-        var response: Response
-        do {
-            response = try await next(request, context)
-        } catch {
-            response = responder.response(for: error, request: request, context: context)
-        }
-        if let name = Self.requestIDHeader { response.headers[name] = context.id }
-        return response
-    }
-
-    static let requestIDHeader = HTTPField.Name("X-Request-ID")
-}
-
-/// Chooses the language: `?lang=` (and remember it), the `lang` cookie, `Accept-Language`, Kyrgyz.
-struct LanguageMiddleware: RouterMiddleware {
-    let cookies: CookieFactory
-
-    func handle(
-        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
-    ) async throws -> Response {
-        var context = context
-        if let asked = request.uri.queryParameters["lang"].flatMap({ Language(rawValue: String($0)) }) {
-            context.language = asked
-            var response = try await next(request, context)
-            response.setCookie(cookies.make(name: "lang", value: asked.rawValue, maxAge: 365 * 86400, httpOnly: false))
-            return response
-        }
-        context.language =
-            request.cookies["lang"].flatMap { Language(rawValue: $0.value) }
-            ?? Language.negotiate(acceptLanguage: request.headers[.acceptLanguage])
-            ?? .default
-        return try await next(request, context)
-    }
-}
-
-/// Finds the signed-in person from the session cookie: for pages, and for the GovStack `/data/`
-/// paths a person may call from the browser (`myPersonalDataUsage`); `/api/` takes bearer tokens
-/// only, and probes and static files need nobody. It runs for every request rather than in the
-/// pages' group so that a "not found" page for a mistyped address still shows who is signed in.
-struct SessionMiddleware: RouterMiddleware {
-    let authentication: AuthenticationService
-
-    func handle(
-        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
-    ) async throws -> Response {
-        let path = request.uri.path
-        guard RouteArea(path: path) != .operations, !path.hasPrefix(Route.apiPrefix),
-            let token = request.cookies[CookieFactory.session]?.value,
-            !token.isEmpty
-        else {
-            return try await next(request, context)
-        }
-        var context = context
-        context.principal = try await authentication.principal(sessionToken: token)
-        context.sessionToken = context.principal == nil ? nil : token
-        // The person's forms carry the session's token, on pages that the CSRF middleware does not
-        // see too (the "not found" page's sign-out button).
-        if context.principal != nil { context.csrfToken = CSRFMiddleware.token(forSession: token) }
-        return try await next(request, context)
-    }
-}
-
 /// CSRF protection for forms. A signed-in person's token is derived from their session (so it
 /// changes at every sign-in, and a cookie and field that an attacker managed to set as a pair do
 /// not pass); a visitor without a session has a random `tk_csrf` cookie to echo (double submit).
@@ -190,7 +121,6 @@ struct CookieFactory: Sendable {
 /// Headers every answer carries: no sniffing of content types (uploaded files included), no
 /// framing, no referrer to other sites, a content security policy that allows nothing inline and
 /// nothing from elsewhere, and HSTS when the platform is served over HTTPS (secure cookies).
-/// The headers every answer carries, made once.
 enum SecurityHeaders {
     static let contentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -203,23 +133,16 @@ enum SecurityHeaders {
         HTTPField(name: HTTPField.Name("Referrer-Policy")!, value: "same-origin"),
     ]
     static let strictTransport = HTTPField(name: .strictTransportSecurity, value: "max-age=31536000")
-}
 
-struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    let strictTransport: Bool
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
-        async throws -> Response
-    {
-        var response = try await next(request, context)
-        // Appended as fields made once: no route sets these, and checking each value's bytes and
-        // replacing fields by name on every response was a measurable share of a small answer.
-        response.headers.append(contentsOf: SecurityHeaders.fields)
-        if strictTransport { response.headers.append(SecurityHeaders.strictTransport) }
+    /// Adds the headers to an answer to `path`. They are appended as fields made once: no route
+    /// sets these, and checking each value's bytes and replacing fields by name on every response
+    /// was a measurable share of a small answer.
+    static func add(to response: inout Response, path: String, strictTransport: Bool) {
+        response.headers.append(contentsOf: fields)
+        if strictTransport { response.headers.append(Self.strictTransport) }
         // Answers to other systems may carry a person's data: no cache keeps them unless a route says so.
-        if response.headers[.cacheControl] == nil, RouteArea(path: request.uri.path) == .machine {
+        if response.headers[.cacheControl] == nil, RouteArea(path: path) == .machine {
             response.headers[.cacheControl] = "no-store"
         }
-        return response
     }
 }

@@ -16,16 +16,13 @@ private func makeRouter(_ s: WebServices, routes: RouteIndex) -> Router<AppReque
     let router = Router(context: AppRequestContext.self)
     let errors = ErrorResponder(pages: s.pages, routes: routes)
     let idempotency = IdempotentWrites(store: s.idempotency)
-    // Every request: headers, metrics, the access log, language, and the signed-in person (pages
-    // only: the middleware looks at the area); errors become pages or problem details.
-    router.add(middleware: SecurityHeadersMiddleware<AppRequestContext>(strictTransport: s.configuration.secureCookies))
+    // Every request: metrics, then the access log, request id, security headers and a last-resort
+    // error answer, then language and the signed-in person (pages only: the middleware looks at the
+    // area), whose layer answers errors in the reader's language. Two layers of ours, not seven:
+    // each layer is an async call of its own (docs/performance.md).
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: LogRequestsMiddleware<AppRequestContext>(.info))
-    // Outer safety net for errors raised by the middleware below; the inner one sees language and user.
-    router.add(middleware: ErrorMiddleware(responder: errors))
-    router.add(middleware: LanguageMiddleware(cookies: s.cookies))
-    router.add(middleware: SessionMiddleware(authentication: s.authentication))
-    router.add(middleware: ErrorMiddleware(responder: errors))
+    router.add(middleware: EveryAnswerMiddleware(errors: errors, strictTransport: s.configuration.secureCookies))
+    router.add(middleware: VisitorMiddleware(cookies: s.cookies, authentication: s.authentication, errors: errors))
     // Then only what each area needs: bearer tokens for other systems, CSRF tokens for pages.
     // Writes in both areas hold back page reads while they wait (FairShare).
     let share = FairShare(slots: s.configuration.pageReadSlots)

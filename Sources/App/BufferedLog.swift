@@ -91,23 +91,48 @@ public struct BufferedLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields = metadata
-        if let provided = metadataProvider?.get() { fields.merge(provided) { $1 } }
-        if let explicit = event.metadata { fields.merge(explicit) { $1 } }
-        if let error = event.error {
-            fields["error.message"] = "\(error)"
-            fields["error.type"] = "\(String(reflecting: type(of: error)))"
+        // An access log line per request makes this a hot path: the fields are gathered in one
+        // array and the line in one string reserved to its usual size, rather than merging
+        // dictionaries and growing the string piece by piece.
+        var fields: [(key: String, value: Logger.Metadata.Value)]
+        if metadataProvider == nil, event.error == nil {
+            let explicit = event.metadata ?? [:]
+            fields = []
+            fields.reserveCapacity(metadata.count + explicit.count)
+            for field in metadata where explicit[field.key] == nil { fields.append(field) }
+            fields.append(contentsOf: explicit.map { $0 })
+        } else {
+            var merged = metadata
+            if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
+            if let explicit = event.metadata { merged.merge(explicit) { $1 } }
+            if let error = event.error {
+                merged["error.message"] = "\(error)"
+                merged["error.type"] = "\(String(reflecting: type(of: error)))"
+            }
+            fields = merged.map { $0 }
         }
+        fields.sort { $0.key < $1.key }
         var line = Self.timestamps.text(clock.seconds)
-        line += " \(event.level)\(label.isEmpty ? "" : " ")\(label):"
-        for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+        line.reserveCapacity(256)
+        line += " "
+        line += event.level.rawValue
+        if !label.isEmpty {
+            line += " "
+            line += label
+        }
+        line += ":"
+        for (key, value) in fields {
             line += " "
             line += key
             line += "="
             // Strings as they are: their description goes through a generic interpolation.
             if case .string(let text) = value { line += text } else { line += value.description }
         }
-        line += " [\(event.source)] \(event.message)\n"
+        line += " ["
+        line += event.source
+        line += "] "
+        line += event.message.description
+        line += "\n"
         output.write(line)
         if event.level >= .warning { output.flush() }
     }

@@ -22,12 +22,16 @@ public struct AppRequestContext: RequestContext {
     public var alerts: [EmergencyAlert] = []
     /// Cookies that middleware wants on the response (language, CSRF).
     public var pendingCookies: [Cookie] = []
-    /// The peer's IP address, used to throttle sign-in per address.
-    public let remoteAddress: String
+    /// The connection, kept to find the peer's address when a route asks for it.
+    private let channel: any Channel
+
+    /// The peer's IP address, used to throttle sign-in per address. Made when asked: only
+    /// sign-in needs it, and its text cost a share of every small answer.
+    public var remoteAddress: String { channel.remoteAddress?.ipAddress ?? "unknown" }
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        self.channel = source.channel
     }
 }
 

@@ -53,4 +53,23 @@ import Testing
         #expect(text.contains("bytes=1024"))
         #expect(text.hasSuffix("disk nearly full\n"))
     }
+
+    /// swift-log's stream format, field for field: sorted keys, a message's own metadata over the
+    /// logger's, values that are not strings by their description.
+    @Test func aLineHasSwiftLogsFormat() {
+        let file = LogFile()
+        defer { file.remove() }
+        let output = BufferedLogOutput(descriptor: file.descriptor)
+        var logger = Logger(label: "test") { BufferedLogHandler(label: $0, output: output) }
+        logger[metadataKey: "b"] = "from the logger"
+        logger[metadataKey: "a"] = "kept"
+        logger.warning("done", metadata: ["b": "from the line", "c": .stringConvertible(42), "d": ["x", "y"]])
+        let text = file.text
+        let timestamp = text.prefix { $0 != " " }
+        #expect(timestamp.count == "2026-12-01T11:21:38+0000".count, "\(text)")
+        #expect(
+            text.dropFirst(timestamp.count)
+                == " warning test: a=kept b=from the line c=42 d=\(Logger.Metadata.Value.array(["x", "y"])) [WebTests] done\n"
+        )
+    }
 }

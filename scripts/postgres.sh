@@ -13,7 +13,7 @@
 # fsync is off (tests need no durability) unless PG_FSYNC=on (benchmarks: Benchmarks/grown.sh).
 # max_connections is 1000 (PG_MAX_CONNECTIONS): the Swift suite runs its tests at once, each test database
 # with a pool of up to 10, and at 200 a slow machine's run met 'too many clients', which trips PostgresNIO's
-# circuit breaker and fails the tests at once instead of letting them wait for a connection.
+# circuit breaker: every request then answers 503 (DatabaseUnavailable) instead of waiting for a connection.
 set -euo pipefail
 cmd=${1:?start or stop}; dir=${2:?directory}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)

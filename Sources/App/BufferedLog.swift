@@ -93,24 +93,18 @@ public struct BufferedLogHandler: LogHandler {
     public func log(event: LogEvent) {
         // An access log line per request makes this a hot path: the fields are gathered in one
         // array and the line in one string reserved to its usual size, rather than merging
-        // dictionaries and growing the string piece by piece.
-        var fields: [(key: String, value: Logger.Metadata.Value)]
-        if metadataProvider == nil, event.error == nil {
-            let explicit = event.metadata ?? [:]
-            fields = []
-            fields.reserveCapacity(metadata.count + explicit.count)
-            for field in metadata where explicit[field.key] == nil { fields.append(field) }
-            fields.append(contentsOf: explicit.map { $0 })
-        } else {
-            var merged = metadata
-            if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
-            if let explicit = event.metadata { merged.merge(explicit) { $1 } }
-            if let error = event.error {
-                merged["error.message"] = "\(error)"
-                merged["error.type"] = "\(String(reflecting: type(of: error)))"
-            }
-            fields = merged.map { $0 }
+        // dictionaries and growing the string piece by piece. A line's own fields win.
+        var base = metadata
+        if let provided = metadataProvider?.get() { base.merge(provided) { $1 } }
+        var own = event.metadata ?? [:]
+        if let error = event.error {
+            own["error.message"] = "\(error)"
+            own["error.type"] = "\(String(reflecting: type(of: error)))"
         }
+        var fields: [(key: String, value: Logger.Metadata.Value)] = []
+        fields.reserveCapacity(base.count + own.count)
+        for field in base where own[field.key] == nil { fields.append(field) }
+        fields.append(contentsOf: own.map { $0 })
         fields.sort { $0.key < $1.key }
         var line = Self.timestamps.text(clock.seconds)
         line.reserveCapacity(256)

@@ -3,7 +3,14 @@ import NIOConcurrencyHelpers
 
 /// A log handler that keeps every line in memory, so tests can check what would have been logged.
 public struct LogCapture: Sendable {
-    private let lines = NIOLockedValueBox<[String]>([])
+    /// One logged line: its level, message and every metadata field (the logger's and its own).
+    struct Line: Sendable {
+        let level: Logger.Level
+        let message: String
+        let metadata: Logger.Metadata
+    }
+
+    private let lines = NIOLockedValueBox<[Line]>([])
 
     public init() {}
 
@@ -15,10 +22,17 @@ public struct LogCapture: Sendable {
     }
 
     /// Every line so far, message and metadata together.
-    public var text: String { lines.withLockedValue { $0.joined(separator: "\n") } }
+    public var text: String {
+        lines.withLockedValue { $0.map { "\($0.level) \($0.message) \($0.metadata)" }.joined(separator: "\n") }
+    }
+
+    /// The metadata of every line so far whose message is `message`, each field printed.
+    public func fields(ofLinesSaying message: String) -> [[String: String]] {
+        lines.withLockedValue { $0.filter { $0.message == message }.map { $0.metadata.mapValues(\.description) } }
+    }
 
     struct Handler: LogHandler {
-        let lines: NIOLockedValueBox<[String]>
+        let lines: NIOLockedValueBox<[Line]>
         var metadata: Logger.Metadata = [:]
         var logLevel: Logger.Level = .trace
 
@@ -32,7 +46,7 @@ public struct LogCapture: Sendable {
             file: String, function: String, line: UInt
         ) {
             let all = self.metadata.merging(extra ?? [:]) { $1 }
-            lines.withLockedValue { $0.append("\(level) \(message) \(all)") }
+            lines.withLockedValue { $0.append(Line(level: level, message: "\(message)", metadata: all)) }
         }
     }
 }

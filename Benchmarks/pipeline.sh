@@ -4,9 +4,10 @@
 # Starts the bare Hummingbird server (Benchmarks/BareServer) and each given `tazakoom` binary on a
 # fresh SQLite file with the demo data, then, for ROUNDS rounds, alternates: the bare server's
 # /healthz, then each binary's /healthz, / and /signin (wrk, DURATION each, 32 connections). Prints
-# requests/s, the ratio to the bare server measured just before, and the server's CPU time per
+# requests/s, the ratio to the bare server measured just before, and each server's CPU time per
 # request (user and system time of the process over the requests it answered), which drifts less
-# than throughput on a shared machine. NEW_BINARY defaults to this tree's release build.
+# than throughput on a shared machine; "CPU ratio" is the bare server's CPU per request over this
+# binary's (the share of its cost per probe that the bare server would also pay). NEW_BINARY defaults to this tree's release build.
 # Settings: ROUNDS (default 4), DURATION (default 8s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,16 +44,17 @@ measure() { # url pid -> "requests/s cpu-µs-per-request"
     END {printf "%.0f %.0f\n", r, (a-b)*1e6/hz/n}' <<<"$out"
 }
 
-echo "| round | binary | bare /healthz/s | /healthz/s | ratio | CPU per /healthz | /signin/s | CPU per /signin | //s | CPU per / |"
-echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| round | binary | bare /healthz/s | /healthz/s | ratio | bare CPU | CPU per /healthz | CPU ratio | /signin/s | CPU per /signin | //s | CPU per / |"
+echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for round in $(seq 1 "${ROUNDS:-4}"); do
   for i in "${!binaries[@]}"; do
     pid=${pids[i+1]}; base="http://127.0.0.1:${ports[i]}"
-    read -r b_rps _ < <(measure "http://127.0.0.1:$bare_port/healthz" "$bare")
+    read -r b_rps b_cpu < <(measure "http://127.0.0.1:$bare_port/healthz" "$bare")
     read -r h_rps h_cpu < <(measure "$base/healthz" "$pid")
     read -r s_rps s_cpu < <(measure "$base/signin" "$pid")
     read -r p_rps p_cpu < <(measure "$base/" "$pid")
     ratio=$(awk -v t="$h_rps" -v b="$b_rps" 'BEGIN {printf "%.2f", t/b}')
-    echo "| $round | ${binaries[i]} | $b_rps | $h_rps | $ratio | $h_cpu µs | $s_rps | $s_cpu µs | $p_rps | $p_cpu µs |"
+    cpu_ratio=$(awk -v t="$h_cpu" -v b="$b_cpu" 'BEGIN {printf "%.2f", b/t}')
+    echo "| $round | ${binaries[i]} | $b_rps | $h_rps | $ratio | $b_cpu µs | $h_cpu µs | $cpu_ratio | $s_rps | $s_cpu µs | $p_rps | $p_cpu µs |"
   done
 done

@@ -3,20 +3,35 @@ import HTTPTypes
 import Hummingbird
 import Identity
 
-/// What every answer gets, in one layer: the access log line, the `X-Request-ID` header, the
-/// security headers, and an answer through `ErrorResponder` for an error that no inner layer
-/// turned into one.
+/// The one layer every request passes: metrics, the access log line, the language (`?lang=`,
+/// remembered in a cookie; the `lang` cookie; `Accept-Language`; Kyrgyz), the signed-in person
+/// from the session cookie, an answer through `ErrorResponder` for any error (in the reader's
+/// language, showing who is signed in), the `X-Request-ID` header and the security headers.
 ///
-/// These were four middlewares; each layer is an async call with its own task frame and a copy of
-/// the context, which on a probe cost more than the work inside them (see docs/performance.md).
-struct EveryAnswerMiddleware: RouterMiddleware {
+/// These were seven middlewares, then three; each layer is an async call with its own task frame
+/// and a copy of the context, which on a probe cost more than the work inside them, and
+/// Hummingbird's metrics layer wrapped every body, which cost the server its single write of an
+/// answer (docs/performance.md). What a route needs beyond this (bearer tokens, CSRF, fair share)
+/// is added by its area's group.
+///
+/// The session is read for pages and for the GovStack `/data/` paths a person may call from the
+/// browser (`myPersonalDataUsage`); `/api/` takes bearer tokens only, and probes and static files
+/// need nobody. It is read here rather than in the pages' group so that a "not found" page for a
+/// mistyped address still shows who is signed in.
+struct PipelineMiddleware: RouterMiddleware {
     let errors: ErrorResponder
+    let cookies: CookieFactory
+    let authentication: AuthenticationService
+    let metrics: RequestMetrics
     /// Whether answers carry `Strict-Transport-Security` (the platform is served over HTTPS).
     let strictTransport: Bool
 
     func handle(
         _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
+        let startedAt = ContinuousClock.now
+        let active = metrics.activeRequests(request.method)
+        active.increment()
         // The fields of Hummingbird's `LogRequestsMiddleware`; the request id comes with the logger.
         context.logger.info(
             "Request",
@@ -24,53 +39,45 @@ struct EveryAnswerMiddleware: RouterMiddleware {
                 "hb.request.path": .stringConvertible(request.uri),
                 "hb.request.method": .string(request.method.rawValue),
             ])
-        var response: Response
-        do {
-            response = try await next(request, context)
-        } catch {
-            response = errors.response(for: error, request: request, context: context)
-        }
-        response.headers.append(HTTPField(name: Self.requestIDHeader, value: context.id))
-        SecurityHeaders.add(to: &response, path: request.uri.path, strictTransport: strictTransport)
-        return response
-    }
-
-    static let requestIDHeader = HTTPField.Name("X-Request-ID")!
-}
-
-/// Who is asking, in one layer: the language (`?lang=`, remembered in a cookie; the `lang` cookie;
-/// `Accept-Language`; Kyrgyz) and the signed-in person from the session cookie. Errors below it
-/// are answered here, so an error page is in the reader's language and shows who is signed in.
-///
-/// The session is read for pages and for the GovStack `/data/` paths a person may call from the
-/// browser (`myPersonalDataUsage`); `/api/` takes bearer tokens only, and probes and static files
-/// need nobody. It runs for every request rather than in the pages' group so that a "not found"
-/// page for a mistyped address still shows who is signed in.
-struct VisitorMiddleware: RouterMiddleware {
-    let cookies: CookieFactory
-    let authentication: AuthenticationService
-    let errors: ErrorResponder
-
-    func handle(
-        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
-    ) async throws -> Response {
         var context = context
         let asked = request.uri.queryParameters["lang"].flatMap { Language(rawValue: String($0)) }
         context.language =
             asked ?? request.cookies["lang"].flatMap { Language(rawValue: $0.value) }
             ?? Language.negotiate(acceptLanguage: request.headers[.acceptLanguage]) ?? .default
         var response: Response
+        var fromError = false
         do {
             try await identify(request, in: &context)
             response = try await next(request, context)
         } catch {
+            fromError = true
             response = errors.response(for: error, request: request, context: context)
         }
         if let asked {
             response.setCookie(cookies.make(name: "lang", value: asked.rawValue, maxAge: 365 * 86400, httpOnly: false))
         }
+        response.headers.append(HTTPField(name: Self.requestIDHeader, value: context.id))
+        SecurityHeaders.add(to: &response, path: request.uri.path, strictTransport: strictTransport)
+        let route = context.endpointPath ?? (fromError ? "NotFound" : "Unknown")
+        let (method, status, metrics, failed) = (request.method, response.status, metrics, fromError)
+        let answered: @Sendable () -> Void = {
+            metrics.record(route: route, method: method, status: status, fromError: failed, startedAt: startedAt)
+            active.decrement()
+        }
+        if response.body.contentLength == nil {
+            // A streamed body: its writing is part of the request's time.
+            let body = response.body
+            response.body = ResponseBody { writer in
+                defer { answered() }
+                try await body.write(writer)
+            }
+        } else {
+            answered()
+        }
         return response
     }
+
+    static let requestIDHeader = HTTPField.Name("X-Request-ID")!
 
     private func identify(_ request: Request, in context: inout AppRequestContext) async throws {
         let path = request.uri.path

@@ -7,22 +7,23 @@ import Storage
 /// real with that list, so 404s for a known path can answer 405 with `Allow`.
 public func buildRouter(_ services: WebServices) -> Router<AppRequestContext> {
     _ = Telemetry.registry
-    let probe = makeRouter(services, routes: RouteIndex([]))
-    return makeRouter(services, routes: RouteIndex(probe.routes))
+    let metrics = RequestMetrics()
+    let probe = makeRouter(services, routes: RouteIndex([]), metrics: metrics)
+    return makeRouter(services, routes: RouteIndex(probe.routes), metrics: metrics)
 }
 
 /// Each controller gets the services its routes call, nothing more.
-private func makeRouter(_ s: WebServices, routes: RouteIndex) -> Router<AppRequestContext> {
+private func makeRouter(_ s: WebServices, routes: RouteIndex, metrics: RequestMetrics) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let errors = ErrorResponder(pages: s.pages, routes: routes)
     let idempotency = IdempotentWrites(store: s.idempotency)
-    // Every request: metrics, then the access log, request id, security headers and a last-resort
-    // error answer, then language and the signed-in person (pages only: the middleware looks at the
-    // area), whose layer answers errors in the reader's language. Two layers of ours, not seven:
-    // each layer is an async call of its own (docs/performance.md).
-    router.add(middleware: MetricsMiddleware())
-    router.add(middleware: EveryAnswerMiddleware(errors: errors, strictTransport: s.configuration.secureCookies))
-    router.add(middleware: VisitorMiddleware(cookies: s.cookies, authentication: s.authentication, errors: errors))
+    // Every request: one layer for metrics, the access log, language, the signed-in person, errors
+    // and the headers every answer carries; each layer is an async call of its own
+    // (docs/performance.md).
+    router.add(
+        middleware: PipelineMiddleware(
+            errors: errors, cookies: s.cookies, authentication: s.authentication, metrics: metrics,
+            strictTransport: s.configuration.secureCookies))
     // Then only what each area needs: bearer tokens for other systems, CSRF tokens for pages.
     // Writes in both areas hold back page reads while they wait (FairShare).
     let share = FairShare(slots: s.configuration.pageReadSlots)

@@ -17,7 +17,7 @@ import Testing
             ] {
                 let answer = try await client.executeRequest(uri: uri, method: .get, headers: [:], body: nil)
                 #expect(answer.status == status, "\(uri)")
-                let ids = answer.headers[values: EveryAnswerMiddleware.requestIDHeader]
+                let ids = answer.headers[values: PipelineMiddleware.requestIDHeader]
                 #expect(ids.count == 1, "one X-Request-ID on \(uri): \(ids)")
                 let id = try #require(ids.first)
                 let logged = capture.fields(ofLinesSaying: "Request").filter { $0["hb.request.id"] == id }

@@ -49,6 +49,9 @@ import Testing
             #expect(records.count == 12_000)
             #expect(records[4]["beds"] as? Int == 4 && records[4]["region"] as? String == "Osh, city")
             #expect(try await browser.get("/resources/nothing/data.csv").status == .notFound)
+            // A streamed download is counted once written.
+            let metrics = try await browser.get("/metrics").text
+            #expect(metrics.contains(#"http_server_request_duration_count{http_route="/resources/{id}/data.csv""#))
         }
     }
 }

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import TestSupport
@@ -23,6 +24,25 @@ import Testing
             #expect(metrics.contains("hb_requests"))
             #expect(metrics.contains("tazakoom_db_pool_size"))
             #expect(metrics.contains("tazakoom_db_connections_in_use"))
+        }
+    }
+
+    /// Answers made from an error count in `hb_request_errors` by their status, and a made-up
+    /// method is counted as `_OTHER`, so callers cannot grow the registry without bound.
+    @Test(arguments: TestEngine.available)
+    func metricsCountErrorsAndBoundTheMethods(engine: TestEngine) async throws {
+        try await withApp(engine) { client, _ async throws in
+            let invented = try #require(HTTPRequest.Method("FROBNICATE"))
+            let odd = try await client.executeRequest(uri: "/healthz", method: invented, headers: [:], body: nil)
+            #expect(odd.status == .methodNotAllowed)
+            let missing = try await client.executeRequest(uri: "/api/v1/nothing", method: .get, headers: [:], body: nil)
+            #expect(missing.status == .notFound)
+            let metrics = try await client.executeRequest(uri: "/metrics", method: .get, headers: [:], body: nil).text
+            let notFound = #"hb_request_errors{http_route="NotFound",http_request_method="GET",error_type="404"}"#
+            #expect(metrics.contains(notFound))
+            #expect(metrics.contains(#"http_request_method="_OTHER",http_response_status_code="405"}"#))
+            #expect(!metrics.contains("FROBNICATE"))
+            #expect(metrics.contains(#"http_server_active_requests{http_request_method="GET"}"#))
         }
     }
 

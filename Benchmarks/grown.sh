@@ -12,13 +12,19 @@
 # Writes the tables to docs/performance-grown-ENGINE.md and the chart to docs/performance-grown-ENGINE.svg.
 # KEEP=1 keeps the grown SQLite file (for scripts/explain-hot) and prints where it is; REUSE=FILE
 # starts from such a file instead (no fresh-database minute, no growing if it is big enough).
+# TAZAKOOM_BIN: a tazakoom binary to run instead of building the release one. OUT=DIR writes the
+# page and chart there instead of docs/ (for a comparison that should not replace the record).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 residents=${RESIDENTS:-100000}; target=${APPLICATIONS:-1000000}; minutes=${MINUTES:-10}
 connections=${CONNECTIONS:-32}; readers=${READERS:-8}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-swift build -c release --product tazakoom >/dev/null
-binary=$(swift build -c release --show-bin-path)/tazakoom
+if [ -n "${TAZAKOOM_BIN:-}" ]; then  # a binary built earlier: the sources may change meanwhile
+  binary=$TAZAKOOM_BIN
+else
+  swift build -c release --product tazakoom >/dev/null
+  binary=$(swift build -c release --show-bin-path)/tazakoom
+fi
 work=$(mktemp -d /tmp/tazakoom-grown.XXXXXX)
 if [ -n "${DATABASE_URL:-}" ]; then engine=postgres; url=$DATABASE_URL; else engine=sqlite; url="sqlite:$work/g.sqlite"; fi
 [ -n "${REUSE:-}" ] && ln -s "$(realpath "$REUSE")" "$work/g.sqlite"
@@ -89,8 +95,8 @@ count=$(query "SELECT COUNT(*) FROM applications")
 ratio() { python3 -c "print(f'{float($1)/float($2):.2f}')"; }
 mixed_mean=$(awk -F, 'NR>1 {s+=$2; n++} END {printf "%.0f", s/n}' <<<"$csv")
 
-page=docs/performance-grown-$engine.md
-chart=docs/performance-grown-$engine.svg
+page=${OUT:-docs}/performance-grown-$engine.md
+chart=${OUT:-docs}/performance-grown-$engine.svg
 cat >"$page" <<MD
 # Performance on a grown database ($engine)
 

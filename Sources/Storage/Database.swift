@@ -67,10 +67,17 @@ public final class Database: Sendable {
         }
     }
 
-    /// Opens the database at `location` (SQLite files in WAL mode).
     /// SQLite's page cache per connection, as `PRAGMA cache_size` takes it (negative: KiB).
-    public static let defaultSQLiteCacheKiB = -262_144
+    ///
+    /// 32 MiB: every commit walks the whole cache's page hash when it holds a page past the end of
+    /// the file (`pcache1TruncateUnsafe`), so a larger cache made each submission slower (256 MiB cost
+    /// about a sixth of the throughput, docs/performance.md), while the pages a request reads stay
+    /// in the operating system's cache. Registry imports, which insert into large indexes, set
+    /// their own larger cache for the import (`RegistryImporter.importCacheKiB`).
+    public static let defaultSQLiteCacheKiB = -32_768
 
+    /// Opens the database at `location` (SQLite files in WAL mode).
+    ///
     /// PostgreSQL only: `connectionWait` bounds how long a request waits for a connection before
     /// `DatabaseUnavailable` (an outage, or a pool exhausted for that long).
     public static func open(
@@ -88,8 +95,8 @@ public final class Database: Sendable {
             // SQLiteNIO's busy handler retries at once, forever: when another process (a CLI command,
             // a second node in tests) holds the write lock, that spins a thread of the shared pool
             // the holder may need to finish. Wait with sleeps instead, and give up after 5 s.
-            // Statement journals and sorts in memory, and a 256 MiB page cache: large registries
-            // live in this file, and the default 2 MiB cache makes every index insert a disk read.
+            // Statement journals and sorts in memory, and a page cache larger than the default 2 MiB,
+            // with which every index insert into a large registry was a read from the file.
             let connection: SQLiteConnection
             do {
                 connection = try await openSQLite(

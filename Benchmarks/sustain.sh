@@ -6,12 +6,17 @@
 # from RESIDENTS synthetic residents (default 10,000; 0: the demo's three citizens),
 # printing each minute's throughput and p99, the WAL and database sizes, and at the end the largest
 # WAL seen (sampled every 2 s): costs that grow with the data show up here, not in 10 s runs.
+# TAZAKOOM_BIN: a tazakoom binary to run instead of building the release one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${MINUTES:-3}; connections=${CONNECTIONS:-32}; residents=${RESIDENTS:-10000}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-swift build -c release --product tazakoom >/dev/null
-binary=$(swift build -c release --show-bin-path)/tazakoom
+if [ -n "${TAZAKOOM_BIN:-}" ]; then  # a binary built earlier: the sources may change meanwhile
+  binary=$TAZAKOOM_BIN
+else
+  swift build -c release --product tazakoom >/dev/null
+  binary=$(swift build -c release --show-bin-path)/tazakoom
+fi
 work=$(mktemp -d /tmp/tazakoom-sustain.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 LOG_LEVEL=info "$binary" serve --port "$port" --database-url "sqlite:$work/b.sqlite" --demo-size "$residents" \

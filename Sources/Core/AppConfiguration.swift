@@ -56,7 +56,8 @@ public struct AppConfiguration: Sendable {
     /// and its API read from; nil: everything reads from the primary.
     public var replicaURL: String?
     /// PostgreSQL: seconds a request waits for a connection before it is answered 503 (an outage,
-    /// or a pool exhausted that long).
+    /// or a pool exhausted that long). SQLite: seconds a wait for the one connection lasts before it
+    /// is logged, naming where the session holding it was asked for.
     public var databaseWaitSeconds = 30 {
         didSet { databaseWaitSeconds = max(1, min(databaseWaitSeconds, 3_600)) }
     }

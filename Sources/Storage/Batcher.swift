@@ -30,7 +30,10 @@ public actor Batcher<Request: Sendable, Answer: Sendable> {
             waiting.removeFirst(batch.count)
             do {
                 let results = try await run(batch.map(\.0))
-                for (item, result) in zip(batch, results) { item.1.resume(with: result) }
+                for (index, item) in batch.enumerated() {
+                    // A request left without an answer would wait for ever: say so instead.
+                    item.1.resume(with: index < results.count ? results[index] : .failure(BatchAnswerMissing()))
+                }
             } catch {
                 // The transaction failed as a whole (a database error): nothing of it was stored.
                 for item in batch { item.1.resume(throwing: error) }
@@ -38,4 +41,10 @@ public actor Batcher<Request: Sendable, Answer: Sendable> {
         }
         running = false
     }
+}
+
+/// A batch's work returned fewer answers than it was given requests (a bug in that work): the
+/// requests without one fail with this rather than wait for ever.
+public struct BatchAnswerMissing: Error, CustomStringConvertible {
+    public var description: String { "the batch gave no answer for this request" }
 }

@@ -30,8 +30,11 @@ public final class Database: Sendable {
     private let walCeiling = Mutex<Int?>(nil)
     /// SQLite file: the bytes of one frame of the write-ahead log (read in `takeOverWALCheckpoints`).
     private let walFrameBytes = Mutex(4096 + 24)
-    /// PostgreSQL: how long a request waits for a connection (`defaultConnectionWait`).
+    /// PostgreSQL: how long a request waits for a connection (`defaultConnectionWait`); SQLite: how
+    /// long before a wait for the one connection is logged.
     private let connectionWait: Duration
+    /// SQLite: where the session holding the one connection was asked for, and since when.
+    private let holder = Mutex<(site: CallSite, since: ContinuousClock.Instant)?>(nil)
 
     private enum Backend: Sendable {
         /// One connection: SQLite has one writer anyway, and a single connection never meets SQLITE_BUSY from itself.
@@ -78,8 +81,9 @@ public final class Database: Sendable {
 
     /// Opens the database at `location` (SQLite files in WAL mode).
     ///
-    /// PostgreSQL only: `connectionWait` bounds how long a request waits for a connection before
-    /// `DatabaseUnavailable` (an outage, or a pool exhausted for that long).
+    /// `connectionWait`: on PostgreSQL, how long a request waits for a connection before
+    /// `DatabaseUnavailable` (an outage, or a pool exhausted for that long); on SQLite, how long a
+    /// wait for the one connection lasts before it is logged with the holder's call site.
     public static func open(
         _ location: DatabaseLocation, logger: Logger, maximumPostgresConnections: Int = 10,
         connectionWait: Duration = defaultConnectionWait
@@ -121,7 +125,7 @@ public final class Database: Sendable {
             return Database(
                 location: location,
                 backend: .sqlite(connection, AsyncGate(), checkpointer: checkpointer, threads: threads), poolSize: 1,
-                logger: logger)
+                logger: logger, connectionWait: connectionWait)
         case .sqliteMemory:
             let threads = NIOThreadPool(numberOfThreads: 1)
             threads.start()
@@ -135,7 +139,7 @@ public final class Database: Sendable {
             }
             return Database(
                 location: location, backend: .sqlite(connection, AsyncGate(), checkpointer: nil, threads: threads),
-                poolSize: 1, logger: logger)
+                poolSize: 1, logger: logger, connectionWait: connectionWait)
         case .postgres(let url):
             let parsed = try SQLPostgresConfiguration(url: url).coreConfiguration
             var configuration = PostgresClient.Configuration(
@@ -174,30 +178,30 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` on one connection.
-    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T)
-        async throws -> T
-    {
-        try await withSession { session in try await body(session.sql) }
+    public func withConnection<T: Sendable>(
+        file: StaticString = #fileID, line: UInt = #line, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await withSession(file: file, line: line) { session in try await body(session.sql) }
     }
 
     /// Runs `body` in one transaction: everything it wrote commits together, or nothing does.
-    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws
-        -> T
-    {
-        try await transactionSession { session in try await body(session.sql) }
+    public func transaction<T: Sendable>(
+        file: StaticString = #fileID, line: UInt = #line, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await transactionSession(file: file, line: line) { session in try await body(session.sql) }
     }
 
     /// Like `withConnection`, also handing over the driver's own connection for the rare hot path
     /// that SQLKit's generic row decoding would slow down (bulk reads).
-    public func withSession<T: Sendable>(_ body: @escaping @Sendable (DatabaseSession) async throws -> T) async throws
-        -> T
-    {
+    public func withSession<T: Sendable>(
+        file: StaticString = #fileID, line: UInt = #line, _ body: @escaping @Sendable (DatabaseSession) async throws -> T
+    ) async throws -> T {
         inUse.increment()
         defer { inUse.decrement() }
         switch backend {
         case .sqlite(let connection, let gate, _, _):
             do {
-                return try await gate.withGate {
+                return try await holding(gate, at: CallSite(file: file, line: line)) {
                     try await body(DatabaseSession(sql: connection.sql(), driver: .sqlite(connection)))
                 }
             } catch let error as SQLiteError where error.reason == .full {
@@ -221,6 +225,36 @@ public final class Database: Sendable {
                 logger.error("lost the database", metadata: ["error": "\(String(reflecting: error))"])
                 throw DatabaseUnavailable()
             }
+        }
+    }
+
+    /// Runs `body` holding the SQLite connection's gate, remembering `site` as its holder.
+    ///
+    /// A wait longer than `connectionWait` is logged with where the session holding the connection
+    /// was asked for, and goes on waiting (the one connection comes back when that session ends).
+    /// Far beyond any request's transaction, such a wait is usually a session that never ends,
+    /// such as one asked for inside another, which waits for itself forever: the line names both.
+    private func holding<T: Sendable>(
+        _ gate: AsyncGate, at site: CallSite, _ body: @Sendable () async throws -> T
+    ) async throws -> T {
+        if await !gate.enter(within: connectionWait) {
+            let held = holder.withLock { $0 }
+            logger.error(
+                "a session waited long for the SQLite connection",
+                metadata: [
+                    "waiting": "\(site)", "held_by": "\(held.map { "\($0.site)" } ?? "?")",
+                    "held_for": "\(held.map { "\(ContinuousClock.now - $0.since)" } ?? "?")",
+                ])
+            await gate.enter()
+        }
+        holder.withLock { $0 = (site, ContinuousClock.now) }
+        do {
+            let result = try await body()
+            await gate.leave()
+            return result
+        } catch {
+            await gate.leave()
+            throw error
         }
     }
 
@@ -259,12 +293,12 @@ public final class Database: Sendable {
     }
 
     /// Like `transaction`, with the driver's connection too (see `withSession`).
-    public func transactionSession<T: Sendable>(_ body: @escaping @Sendable (DatabaseSession) async throws -> T)
-        async throws -> T
-    {
+    public func transactionSession<T: Sendable>(
+        file: StaticString = #fileID, line: UInt = #line, _ body: @escaping @Sendable (DatabaseSession) async throws -> T
+    ) async throws -> T {
         let engine = self.engine
         let ceiling = walCeiling.withLock { $0 }
-        return try await withSession { session in
+        return try await withSession(file: file, line: line) { session in
             // The background checkpointer keeps the log well under its limit; when writes outrun it
             // (a long passive checkpoint), the next write transaction truncates it first: no write
             // is in flight on the one connection, so the log can never pass the limit by more than
@@ -421,8 +455,11 @@ public final class Database: Sendable {
     public func shutdown() async {
         switch backend {
         case .sqlite(let connection, _, let checkpointer, let threads):
-            try? await checkpointer?.close()
-            try? await connection.close()
+            // The futures, not the async closes: those are skipped when the calling task is already
+            // cancelled (an application stopping), and a connection left open once its threads are
+            // gone can never be closed; SQLiteNIO stops the process when it is released.
+            try? await checkpointer?.close().get()
+            try? await connection.close().get()
             try? await threads.shutdownGracefully()
         case .postgres(_, let runner):
             runner.cancel()
@@ -557,4 +594,12 @@ private final class Lease<T: Sendable>: Sendable {
 public struct DatabaseUnavailable: Error, Equatable, CustomStringConvertible {
     public init() {}
     public var description: String { "the database did not answer in time" }
+}
+
+/// Where in the source a database session was asked for (`#fileID` and `#line`), for log lines.
+struct CallSite: Sendable, CustomStringConvertible {
+    let file: StaticString
+    let line: UInt
+
+    var description: String { "\(file):\(line)" }
 }

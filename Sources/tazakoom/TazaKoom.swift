@@ -106,7 +106,7 @@ struct Serve: AsyncParsableCommand {
     var oidcClientSecretFile: String?
     @Option(
         help:
-            "PostgreSQL: seconds a request waits for a connection before it is answered 503 (env TAZAKOOM_DATABASE_WAIT)."
+            "PostgreSQL: seconds a request waits for a connection before it is answered 503; SQLite: seconds a wait for the connection lasts before it is logged (env TAZAKOOM_DATABASE_WAIT)."
     )
     var databaseWait = Int(ProcessInfo.processInfo.environment["TAZAKOOM_DATABASE_WAIT"] ?? "") ?? 30
     @Option(

@@ -20,4 +20,23 @@ import Testing
         let again = try await Database.open(.sqliteFile(path: path), logger: TestLog.quiet)
         await again.shutdown()
     }
+
+    /// A test run crashed when an application stopping in a cancelled task shut its database down:
+    /// the async closes were skipped, the threads stopped, and the connections were released open.
+    @Test func aShutdownFromACancelledTaskStillClosesTheConnections() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tk-stop-\(UUID().uuidString).sqlite")
+            .path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let database = try await Database.open(.sqliteFile(path: path), logger: TestLog.quiet)
+        try await database.withConnection { sql in try await sql.raw("CREATE TABLE t (id INTEGER)").run() }
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        let stopping = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            await database.shutdown()
+        }
+        await stopping.value
+        // SQLite removes the write-ahead log when the last connection to the file closes.
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"), "a connection was left open")
+    }
 }
+

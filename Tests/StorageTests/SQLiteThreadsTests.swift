@@ -56,4 +56,27 @@ import Testing
             if inMemory { await database.shutdown() }
         }
     }
+
+    /// A session that never ends (one asked for inside another waits for itself forever) once hung
+    /// CI without a word: a wait past `connectionWait` is logged with both call sites.
+    @Test func aLongWaitForTheConnectionNamesWhereItsHolderAskedForIt() async throws {
+        let capture = LogCapture()
+        let database = try await Database.open(
+            .sqliteMemory, logger: capture.logger(), connectionWait: .milliseconds(100))
+        let holding = Task {
+            try await database.withConnection { _ in try await Task.sleep(for: .milliseconds(600)) }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        let answered = try await database.withConnection { sql in
+            try await sql.raw("SELECT 1 AS one").first()?.decode(column: "one", as: Int.self)
+        }
+        try await holding.value
+        #expect(answered == 1, "the waiting session still ran once the connection was free")
+        let lines = capture.fields(ofLinesSaying: "a session waited long for the SQLite connection")
+        #expect(lines.count == 1)
+        #expect(lines.first?["held_by"]?.hasPrefix("StorageTests/SQLiteThreadsTests.swift:") == true)
+        #expect(lines.first?["waiting"]?.hasPrefix("StorageTests/SQLiteThreadsTests.swift:") == true)
+        #expect(lines.first?["held_by"] != lines.first?["waiting"])
+        await database.shutdown()
+    }
 }

@@ -179,14 +179,16 @@ public final class Database: Sendable {
 
     /// Runs `body` on one connection.
     public func withConnection<T: Sendable>(
-        file: StaticString = #fileID, line: UInt = #line, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+        file: StaticString = #fileID, line: UInt = #line,
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         try await withSession(file: file, line: line) { session in try await body(session.sql) }
     }
 
     /// Runs `body` in one transaction: everything it wrote commits together, or nothing does.
     public func transaction<T: Sendable>(
-        file: StaticString = #fileID, line: UInt = #line, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+        file: StaticString = #fileID, line: UInt = #line,
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         try await transactionSession(file: file, line: line) { session in try await body(session.sql) }
     }
@@ -194,7 +196,8 @@ public final class Database: Sendable {
     /// Like `withConnection`, also handing over the driver's own connection for the rare hot path
     /// that SQLKit's generic row decoding would slow down (bulk reads).
     public func withSession<T: Sendable>(
-        file: StaticString = #fileID, line: UInt = #line, _ body: @escaping @Sendable (DatabaseSession) async throws -> T
+        file: StaticString = #fileID, line: UInt = #line,
+        _ body: @escaping @Sendable (DatabaseSession) async throws -> T
     ) async throws -> T {
         inUse.increment()
         defer { inUse.decrement() }
@@ -294,7 +297,8 @@ public final class Database: Sendable {
 
     /// Like `transaction`, with the driver's connection too (see `withSession`).
     public func transactionSession<T: Sendable>(
-        file: StaticString = #fileID, line: UInt = #line, _ body: @escaping @Sendable (DatabaseSession) async throws -> T
+        file: StaticString = #fileID, line: UInt = #line,
+        _ body: @escaping @Sendable (DatabaseSession) async throws -> T
     ) async throws -> T {
         let engine = self.engine
         let ceiling = walCeiling.withLock { $0 }

@@ -39,4 +39,3 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: path + "-wal"), "a connection was left open")
     }
 }
-

@@ -8,12 +8,13 @@
 # the exchange (client's node → provider's node → the same registry). Both do the same registry
 # read and log it for the person; the relay adds two signed hops and a logged, ledgered message on
 # each node. Prints a Markdown table (requests/s, p50, p99, and relay against direct).
+# TAZAKOOM_BIN: a tazakoom binary to run instead of building the release one (Benchmarks/lib.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-60s}; connections=${CONNECTIONS:-32}; rounds=${ROUNDS:-2}; residents=${RESIDENTS:-10000}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-swift build -c release --product tazakoom >/dev/null
-binary=$(swift build -c release --show-bin-path)/tazakoom
+. Benchmarks/lib.sh
+binary=$(tazakoom_binary)
 work=$(mktemp -d /tmp/tazakoom-exchange.XXXXXX)
 database="sqlite:$work/a.sqlite"
 sql() { sqlite3 "$work/a.sqlite" "$1"; }

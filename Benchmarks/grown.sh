@@ -19,12 +19,8 @@ cd "$(dirname "$0")/.."
 residents=${RESIDENTS:-100000}; target=${APPLICATIONS:-1000000}; minutes=${MINUTES:-10}
 connections=${CONNECTIONS:-32}; readers=${READERS:-8}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-if [ -n "${TAZAKOOM_BIN:-}" ]; then  # a binary built earlier: the sources may change meanwhile
-  binary=$TAZAKOOM_BIN
-else
-  swift build -c release --product tazakoom >/dev/null
-  binary=$(swift build -c release --show-bin-path)/tazakoom
-fi
+. Benchmarks/lib.sh
+binary=$(tazakoom_binary)
 work=$(mktemp -d /tmp/tazakoom-grown.XXXXXX)
 if [ -n "${DATABASE_URL:-}" ]; then engine=postgres; url=$DATABASE_URL; else engine=sqlite; url="sqlite:$work/g.sqlite"; fi
 [ -n "${REUSE:-}" ] && ln -s "$(realpath "$REUSE")" "$work/g.sqlite"
@@ -56,7 +52,8 @@ run() { # seconds connections url [wrk options] -> "rps p50 p99 non2xx"
   echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(awk '$1=="50%" {print $2}' <<<"$out")" \
     "$(awk '$1=="99%" {print $2}' <<<"$out") $(awk '/Non-2xx/ {print $5}' <<<"$out" | grep . || echo 0)"
 }
-wal() { stat -c %s "$work/g.sqlite-wal" 2>/dev/null | awk '{printf "%d MiB", $1/1048576}' || echo "-"; }
+# SQLite follows a symbolic link (REUSE): the log is beside the file it points to.
+wal() { stat -c %s "$(realpath "$work/g.sqlite")-wal" 2>/dev/null | awk '{printf "%d MiB", $1/1048576}' || echo "-"; }
 [ "$engine" = postgres ] && wal() { echo "-"; }
 rss() { awk '/VmRSS/ {printf "%d MiB", $2/1024}' "/proc/$server/status"; }
 

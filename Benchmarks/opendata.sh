@@ -11,14 +11,15 @@
 # Each server gets one warm-up request first (ours makes its filter index on the first filtered read).
 # Prints Markdown tables. Targets (issue 16): datastore_search with the total at Datasette's no-total
 # throughput or better; the load in at most twice sqlite3's time.
+# TAZAKOOM_BIN: a tazakoom binary to run instead of building the release one (Benchmarks/lib.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${ROWS:-1000000}; duration=${DURATION:-30s}; connections=${CONNECTIONS:-4}; rounds=${ROUNDS:-2}
 for tool in wrk sqlite3 datasette; do
   command -v $tool >/dev/null || { echo "$tool is missing (apt-get install -y wrk sqlite3; pip install datasette)" >&2; exit 1; }
 done
-swift build -c release --product tazakoom >/dev/null
-binary=$(swift build -c release --show-bin-path)/tazakoom
+. Benchmarks/lib.sh
+binary=$(tazakoom_binary)
 work=$(mktemp -d /tmp/tazakoom-opendata.XXXXXX)
 trap 'kill ${ours:-} ${theirs:-} 2>/dev/null; wait ${ours:-} ${theirs:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 python3 Benchmarks/make_table.py "$work/table.csv" "$rows"

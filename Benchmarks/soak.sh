@@ -17,20 +17,16 @@
 # memory verdict (the end against the end of the first measured minute, within 10%), and writes
 # the figures to OUT (default /tmp/soak-ENGINE.csv) for Benchmarks/soak_chart.py.
 # TAZAKOOM_BIN: a tazakoom binary to run instead of building the release one.
-# Why a warm-up: SQLite's page cache (256 MiB per database file, Database.defaultSQLiteCacheKiB)
-# fills as the growing database is read, and is full after about four minutes of this traffic;
-# the warm-up minutes are in the table and the chart, marked, so the filling is visible.
+# Why a warm-up: SQLite's page cache (Database.defaultSQLiteCacheKiB per database file) and the
+# operating system's file cache fill as the growing database is read; the warm-up minutes are in
+# the table and the chart, marked, so the filling is visible.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 engine=${ENGINE:-sqlite}; minutes=${MINUTES:-10}; warmup=${WARMUP:-4}; residents=${RESIDENTS:-10000}
 out=${OUT:-/tmp/soak-$engine.csv}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-if [ -n "${TAZAKOOM_BIN:-}" ]; then  # a binary built earlier: the sources may change meanwhile
-  binary=$TAZAKOOM_BIN
-else
-  swift build -c release --product tazakoom >/dev/null
-  binary=$(swift build -c release --show-bin-path)/tazakoom
-fi
+. Benchmarks/lib.sh
+binary=$(tazakoom_binary)
 work=$(mktemp -d /tmp/tazakoom-soak.XXXXXX)
 chmod 755 "$work"
 cleanup() {

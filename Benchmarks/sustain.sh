@@ -11,12 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${MINUTES:-3}; connections=${CONNECTIONS:-32}; residents=${RESIDENTS:-10000}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-if [ -n "${TAZAKOOM_BIN:-}" ]; then  # a binary built earlier: the sources may change meanwhile
-  binary=$TAZAKOOM_BIN
-else
-  swift build -c release --product tazakoom >/dev/null
-  binary=$(swift build -c release --show-bin-path)/tazakoom
-fi
+. Benchmarks/lib.sh
+binary=$(tazakoom_binary)
 work=$(mktemp -d /tmp/tazakoom-sustain.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 LOG_LEVEL=info "$binary" serve --port "$port" --database-url "sqlite:$work/b.sqlite" --demo-size "$residents" \

@@ -30,8 +30,7 @@ struct PipelineMiddleware: RouterMiddleware {
         _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
         let startedAt = ContinuousClock.now
-        let active = metrics.activeRequests(request.method)
-        active.increment()
+        let active = metrics.started(request.method)
         // The fields of Hummingbird's `LogRequestsMiddleware`; the request id comes with the logger.
         context.logger.info(
             "Request",
@@ -58,22 +57,9 @@ struct PipelineMiddleware: RouterMiddleware {
         }
         response.headers.append(HTTPField(name: Self.requestIDHeader, value: context.id))
         SecurityHeaders.add(to: &response, path: request.uri.path, strictTransport: strictTransport)
-        let route = context.endpointPath ?? (fromError ? "NotFound" : "Unknown")
-        let (method, status, metrics, failed) = (request.method, response.status, metrics, fromError)
-        let answered: @Sendable () -> Void = {
-            metrics.record(route: route, method: method, status: status, fromError: failed, startedAt: startedAt)
-            active.decrement()
-        }
-        if response.body.contentLength == nil {
-            // A streamed body: its writing is part of the request's time.
-            let body = response.body
-            response.body = ResponseBody { writer in
-                defer { answered() }
-                try await body.write(writer)
-            }
-        } else {
-            answered()
-        }
+        metrics.answer(
+            &response, route: context.endpointPath ?? (fromError ? "NotFound" : "Unknown"), method: request.method,
+            fromError: fromError, startedAt: startedAt, active: active)
         return response
     }
 

@@ -1,4 +1,5 @@
 import HTTPTypes
+import Hummingbird
 import Metrics
 import Synchronization
 
@@ -15,65 +16,86 @@ import Synchronization
 /// still wrapped, so their duration includes the writing.
 final class RequestMetrics: Sendable {
     /// The counters of one route, method and status.
-    struct Answered: Sendable {
+    private struct Answered: Sendable {
         let requests: Counter
         let duration: Timer
-        let errors: Counter
     }
 
     private struct Key: Hashable {
         let route: String
         let method: String
         let status: Int
+
+        var dimensions: [(String, String)] {
+            [("http.route", route), ("http.request.method", method), ("http.response.status_code", String(status))]
+        }
     }
 
     private let answered = Mutex<[Key: Answered]>([:])
+    /// Made for the first answer made from an error with that key, so `/metrics` lists no error
+    /// series for routes that never failed.
+    private let errors = Mutex<[Key: Counter]>([:])
     private let active = Mutex<[String: Meter]>([:])
 
-    /// The gauge of requests in progress for this method.
-    func activeRequests(_ method: HTTPRequest.Method) -> Meter {
+    /// Counts a request as in progress until `answer(_:…)` records its answer.
+    func started(_ method: HTTPRequest.Method) -> Meter {
         let name = Self.name(of: method)
-        return active.withLock { meters in
+        let meter = active.withLock { meters in
             if let meter = meters[name] { return meter }
             let meter = Meter(label: "http.server.active_requests", dimensions: [("http.request.method", name)])
             meters[name] = meter
             return meter
         }
+        meter.increment()
+        return meter
     }
 
-    /// Counts one answer; `fromError` also counts it in `hb.request.errors`.
-    func record(
-        route: String, method: HTTPRequest.Method, status: HTTPResponse.Status, fromError: Bool,
-        startedAt: ContinuousClock.Instant
+    /// Records `response` when it is made; a body of unknown length (a streamed export) is wrapped,
+    /// so that its count and duration come when the writing ends. `fromError` also counts it in
+    /// `hb.request.errors`.
+    func answer(
+        _ response: inout Response, route: String, method: HTTPRequest.Method, fromError: Bool,
+        startedAt: ContinuousClock.Instant, active: Meter
     ) {
-        let counters = answered(Key(route: route, method: Self.name(of: method), status: status.code))
+        let key = Key(route: route, method: Self.name(of: method), status: response.status.code)
+        let done: @Sendable () -> Void = { [self] in
+            self.record(key, fromError: fromError, startedAt: startedAt)
+            active.decrement()
+        }
+        guard response.body.contentLength == nil else { return done() }
+        let body = response.body
+        response.body = ResponseBody { writer in
+            defer { done() }
+            try await body.write(writer)
+        }
+    }
+
+    private func record(_ key: Key, fromError: Bool, startedAt: ContinuousClock.Instant) {
+        let counters = answered.withLock { cache in
+            if let counters = cache[key] { return counters }
+            let counters = Answered(
+                requests: Counter(label: "hb.requests", dimensions: key.dimensions),
+                duration: Timer(
+                    label: "http.server.request.duration", dimensions: key.dimensions, preferredDisplayUnit: .seconds))
+            cache[key] = counters
+            return counters
+        }
         counters.requests.increment()
         // A duration, not a time of day: the monotonic clock, not the injected one.
         let (seconds, attoseconds) = startedAt.duration(to: .now).components
         counters.duration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        if fromError { counters.errors.increment() }
-    }
-
-    private func answered(_ key: Key) -> Answered {
-        answered.withLock { cache in
-            if let counters = cache[key] { return counters }
-            let dimensions = [
-                ("http.route", key.route), ("http.request.method", key.method),
-                ("http.response.status_code", String(key.status)),
-            ]
-            let counters = Answered(
-                requests: Counter(label: "hb.requests", dimensions: dimensions),
-                duration: Timer(
-                    label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds),
-                errors: Counter(
-                    label: "hb.request.errors",
-                    dimensions: [
-                        ("http.route", key.route), ("http.request.method", key.method),
-                        ("error.type", String(key.status)),
-                    ]))
-            cache[key] = counters
-            return counters
-        }
+        guard fromError else { return }
+        errors.withLock { cache in
+            if let counter = cache[key] { return counter }
+            let counter = Counter(
+                label: "hb.request.errors",
+                dimensions: [
+                    ("http.route", key.route), ("http.request.method", key.method),
+                    ("error.type", String(key.status)),
+                ])
+            cache[key] = counter
+            return counter
+        }.increment()
     }
 
     private static let standardMethods: Set<String> = [

@@ -37,12 +37,16 @@ import Testing
             #expect(odd.status == .methodNotAllowed)
             let missing = try await client.executeRequest(uri: "/api/v1/nothing", method: .get, headers: [:], body: nil)
             #expect(missing.status == .notFound)
+            let ready = try await client.executeRequest(uri: "/readyz", method: .get, headers: [:], body: nil)
+            #expect(ready.status == .ok)
             let metrics = try await client.executeRequest(uri: "/metrics", method: .get, headers: [:], body: nil).text
             let notFound = #"hb_request_errors{http_route="NotFound",http_request_method="GET",error_type="404"}"#
             #expect(metrics.contains(notFound))
             #expect(metrics.contains(#"http_request_method="_OTHER",http_response_status_code="405"}"#))
             #expect(!metrics.contains("FROBNICATE"))
             #expect(metrics.contains(#"http_server_active_requests{http_request_method="GET"}"#))
+            #expect(metrics.contains(#"hb_requests{http_route="/readyz",http_request_method="GET""#))
+            #expect(!metrics.contains(#"hb_request_errors{http_route="/readyz""#), "an error series for a route that never failed")
         }
     }
 
@@ -84,6 +88,8 @@ import Testing
         try await withApp(engine) { client, _ async throws in
             let missing = try await client.executeRequest(uri: "/api/v1/nothing", method: .get, headers: [:], body: nil)
             #expect(missing.status == .notFound)
+            let ready = try await client.executeRequest(uri: "/readyz", method: .get, headers: [:], body: nil)
+            #expect(ready.status == .ok)
             #expect(missing.headers[.contentType] == "application/problem+json")
             #expect(try missing.json()["status"] as? Int == 404)
             let wrong = try await client.executeRequest(uri: "/healthz", method: .delete, headers: [:], body: nil)

@@ -46,7 +46,9 @@ import Testing
             #expect(!metrics.contains("FROBNICATE"))
             #expect(metrics.contains(#"http_server_active_requests{http_request_method="GET"}"#))
             #expect(metrics.contains(#"hb_requests{http_route="/readyz",http_request_method="GET""#))
-            #expect(!metrics.contains(#"hb_request_errors{http_route="/readyz""#), "an error series for a route that never failed")
+            #expect(
+                !metrics.contains(#"hb_request_errors{http_route="/readyz""#),
+                "an error series for a route that never failed")
         }
     }
 

@@ -30,8 +30,17 @@ func withApp(
         // Many test databases share one PostgreSQL server's connections: a wait is not an outage here.
         configuration.databaseWaitSeconds = 300
         configure(&configuration)
-        let app = try await buildApplication(configuration, logger: logger)
-        try await app.test(setup) { client in try await body(client, url) }
+        let watch = AppWatch()
+        let alarm = watch.alarm(for: Test.current.map { "\($0.name)" } ?? "?")
+        defer { alarm.cancel() }
+        let app = try await buildApplication(
+            configuration, logger: Logger(label: logger.label) { _ in WatchLogHandler(watch: watch, next: logger) })
+        try await app.test(setup) { client in
+            watch.phase("running the test")
+            try await body(WatchedClient(client: client, watch: watch), url)
+            watch.phase("stopping the application (every request answered)")
+        }
+        watch.phase("stopped")
         // Once the application and its background jobs have stopped: a second platform on the same
         // SQLite file beside them would race their pollers for the write lock.
         try await afterwards?(url)

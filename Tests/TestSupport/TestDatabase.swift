@@ -32,24 +32,32 @@ public enum TestEngine: String, Sendable, CustomStringConvertible {
         case .postgres:
             guard let base = Self.postgresURL else { throw TestSetupError.noPostgres }
             let name = "tk_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-            let admin = try await Database.open(
-                try DatabaseLocation(base), logger: TestLog.quiet, connectionWait: .seconds(300))
-            try await admin.withConnection { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+            try await Self.administer(base, "CREATE DATABASE \(name)")
+            let result: T
             do {
-                let result = try await body(Self.replacingDatabase(in: base, with: String(name)))
-                try? await admin.withConnection { sql in
-                    try await sql.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").run()
-                }
-                await admin.shutdown()
-                return result
+                result = try await body(Self.replacingDatabase(in: base, with: String(name)))
             } catch {
-                try? await admin.withConnection { sql in
-                    try await sql.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").run()
-                }
-                await admin.shutdown()
+                try? await Self.administer(base, "DROP DATABASE \(name) WITH (FORCE)")
                 throw error
             }
+            try? await Self.administer(base, "DROP DATABASE \(name) WITH (FORCE)")
+            return result
         }
+    }
+
+    /// Runs one statement on the server's own database through a connection opened for it: one
+    /// kept open for the length of a test sat idle until the pool's idle timeout, and a test run
+    /// hung once with no PostgreSQL connection left, after its test.
+    private static func administer(_ base: String, _ statement: String) async throws {
+        let admin = try await Database.open(
+            try DatabaseLocation(base), logger: TestLog.quiet, connectionWait: .seconds(300))
+        do {
+            try await admin.withConnection { sql in try await sql.raw("\(unsafeRaw: statement)").run() }
+        } catch {
+            await admin.shutdown()
+            throw error
+        }
+        await admin.shutdown()
     }
 
     /// Opens a migrated database of this engine for `body`.

@@ -21,6 +21,9 @@ func withApp(
     _ body: @escaping @Sendable (any TestClientProtocol, String) async throws -> Void,
     afterwards: (@Sendable (String) async throws -> Void)? = nil
 ) async throws {
+    let watch = AppWatch()
+    let alarm = watch.alarm(for: Test.current.map { "\($0.name)" } ?? "?")
+    defer { alarm.cancel() }
     try await engine.withDatabaseURL { url in
         // Tests sign the same official in many times a minute, and a code already used is refused
         // (a replay), so the helper may need a few tries: the throttling tests set their own limit.
@@ -30,9 +33,6 @@ func withApp(
         // Many test databases share one PostgreSQL server's connections: a wait is not an outage here.
         configuration.databaseWaitSeconds = 300
         configure(&configuration)
-        let watch = AppWatch()
-        let alarm = watch.alarm(for: Test.current.map { "\($0.name)" } ?? "?")
-        defer { alarm.cancel() }
         let app = try await buildApplication(
             configuration, logger: Logger(label: logger.label) { _ in WatchLogHandler(watch: watch, next: logger) })
         try await app.test(setup) { client in
@@ -40,10 +40,11 @@ func withApp(
             try await body(WatchedClient(client: client, watch: watch), url)
             watch.phase("stopping the application (every request answered)")
         }
-        watch.phase("stopped")
+        watch.phase("stopped; checking afterwards")
         // Once the application and its background jobs have stopped: a second platform on the same
         // SQLite file beside them would race their pollers for the write lock.
         try await afterwards?(url)
+        watch.phase("removing the test database")
     }
 }
 

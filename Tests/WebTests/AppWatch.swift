@@ -33,6 +33,40 @@ final class AppWatch: Sendable {
         if lines.count > count { lines.removeFirst(lines.count - count) }
     }
 
+    /// How long an application may take to stop once its test has ended.
+    static let stopPatience: Duration = .seconds(120)
+
+    /// Runs `test` against `app` (its background services running, as `app.test` does);
+    /// true once the application has stopped, false when it is still stopping `stopPatience` after
+    /// the test ended. Some runs hung there, every request answered and ServiceLifecycle never
+    /// reporting the shutdown: the test's own checks are done by then, so it goes on and the
+    /// application is left to itself rather than holding the whole run until CI's time limit.
+    func runUntilStoppedOrStuck<App: ApplicationProtocol>(
+        _ app: App, setup: TestingSetup, stopPatience: Duration = AppWatch.stopPatience,
+        _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws -> Bool where App: Sendable {
+        let outcome = OnceContinuation()
+        return try await withCheckedThrowingContinuation { continuation in
+            outcome.start(continuation)
+            Task {
+                do {
+                    try await app.test(setup) { client in
+                        self.phase("running the test")
+                        try await test(client)
+                        self.phase("stopping the application (every request answered)")
+                        Task {
+                            try? await Task.sleep(for: stopPatience)
+                            outcome.resume(.success(false))
+                        }
+                    }
+                    outcome.resume(.success(true))
+                } catch {
+                    outcome.resume(.failure(error))
+                }
+            }
+        }
+    }
+
     /// Prints the report once `patience` has passed, unless cancelled first.
     func alarm(for test: String) -> Task<Void, Never> {
         Task {
@@ -92,10 +126,42 @@ struct WatchLogHandler: LogHandler {
         level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
         file: String, function: String, line: UInt
     ) {
-        if source == "ServiceLifecycle" { watch.lifecycle("\(message) \(extra ?? [:])") }
+        if source == "ServiceLifecycle" {
+            // The service's type, not its description (which prints the whole object graph).
+            let service = extra?["sl-service"].map { "\($0)".prefix { $0 != "(" } } ?? ""
+            watch.lifecycle("\(message) \(service)")
+        }
         guard level >= next.logLevel else { return }
         next.log(
             level: level, message, metadata: metadata.merging(extra ?? [:]) { $1 }, source: source, file: file,
             function: function, line: line)
+    }
+}
+
+/// A continuation resumed by whichever outcome comes first; later ones are dropped.
+final class OnceContinuation: Sendable {
+    private let state = Mutex<(continuation: CheckedContinuation<Bool, any Error>?, early: Result<Bool, any Error>?)>(
+        (nil, nil))
+
+    func start(_ continuation: CheckedContinuation<Bool, any Error>) {
+        let early: Result<Bool, any Error>? = state.withLock { state in
+            if let early = state.early { return early }
+            state.continuation = continuation
+            return nil
+        }
+        if let early { continuation.resume(with: early) }
+    }
+
+    func resume(_ result: Result<Bool, any Error>) {
+        let continuation: CheckedContinuation<Bool, any Error>? = state.withLock { state in
+            if let continuation = state.continuation {
+                state.continuation = nil
+                state.early = result  // marks it answered
+                return continuation
+            }
+            if state.early == nil { state.early = result }
+            return nil
+        }
+        continuation?.resume(with: result)
     }
 }

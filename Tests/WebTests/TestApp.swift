@@ -35,10 +35,16 @@ func withApp(
         configure(&configuration)
         let app = try await buildApplication(
             configuration, logger: Logger(label: logger.label) { _ in WatchLogHandler(watch: watch, next: logger) })
-        try await app.test(setup) { client in
-            watch.phase("running the test")
+        let stopped = try await watch.runUntilStoppedOrStuck(app, setup: setup) { client in
             try await body(WatchedClient(client: client, watch: watch), url)
-            watch.phase("stopping the application (every request answered)")
+        }
+        if !stopped {
+            withKnownIssue(
+                "the application did not stop after its test (docs/development.md, Tests)", isIntermittent: true
+            ) {
+                Issue.record("still stopping \(AppWatch.stopPatience) after the test's last request was answered")
+            }
+            return
         }
         watch.phase("stopped; checking afterwards")
         // Once the application and its background jobs have stopped: a second platform on the same

@@ -63,16 +63,23 @@ import Testing
         let capture = LogCapture()
         let database = try await Database.open(
             .sqliteMemory, logger: capture.logger(), connectionWait: .milliseconds(100))
+        let message = "a session waited long for the SQLite connection"
+        let (held, holdingNow) = AsyncStream<Void>.makeStream()
+        // Held until the wait has been logged (at most 20 s), however slow the machine.
         let holding = Task {
-            try await database.withConnection { _ in try await Task.sleep(for: .milliseconds(600)) }
+            try await database.withConnection { _ in
+                holdingNow.yield()
+                _ = try await waitUntil(within: .seconds(20)) { !capture.fields(ofLinesSaying: message).isEmpty }
+            }
         }
-        try await Task.sleep(for: .milliseconds(50))
+        var iterator = held.makeAsyncIterator()
+        await iterator.next()
         let answered = try await database.withConnection { sql in
             try await sql.raw("SELECT 1 AS one").first()?.decode(column: "one", as: Int.self)
         }
         try await holding.value
         #expect(answered == 1, "the waiting session still ran once the connection was free")
-        let lines = capture.fields(ofLinesSaying: "a session waited long for the SQLite connection")
+        let lines = capture.fields(ofLinesSaying: message)
         #expect(lines.count == 1)
         #expect(lines.first?["held_by"]?.hasPrefix("StorageTests/SQLiteThreadsTests.swift:") == true)
         #expect(lines.first?["waiting"]?.hasPrefix("StorageTests/SQLiteThreadsTests.swift:") == true)

@@ -20,7 +20,7 @@ final class AppWatch: Sendable {
     private let started = ContinuousClock.now
 
     /// How long a `withApp` may run before its report is printed.
-    static let patience: Duration = .seconds(400)
+    static let patience: Duration = .seconds(900)
 
     func phase(_ phase: String) { state.withLock { $0.phase = phase } }
 

@@ -104,7 +104,9 @@ struct WatchedClient: TestClientProtocol {
 }
 
 /// Passes every line on to the test's own logger, and ServiceLifecycle's lines (which services
-/// started and stopped) to an `AppWatch` too.
+/// started and stopped) to an `AppWatch` too when that logger takes debug lines. At the tests'
+/// usual level (errors) nothing more is formatted than before: every application of the suite
+/// logging at debug level made the whole run slower.
 struct WatchLogHandler: LogHandler {
     let watch: AppWatch
     let next: Logger
@@ -114,7 +116,7 @@ struct WatchLogHandler: LogHandler {
     init(watch: AppWatch, next: Logger) {
         self.watch = watch
         self.next = next
-        logLevel = min(next.logLevel, .debug)
+        logLevel = next.logLevel
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -131,7 +133,6 @@ struct WatchLogHandler: LogHandler {
             let service = extra?["sl-service"].map { "\($0)".prefix { $0 != "(" } } ?? ""
             watch.lifecycle("\(message) \(service)")
         }
-        guard level >= next.logLevel else { return }
         next.log(
             level: level, message, metadata: metadata.merging(extra ?? [:]) { $1 }, source: source, file: file,
             function: function, line: line)

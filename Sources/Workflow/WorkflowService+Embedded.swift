@@ -36,7 +36,7 @@ extension WorkflowService {
         -> [WorkflowCase]
     {
         let at = clock.seconds
-        let calendar = try await calendars.value(for: "calendar") { try await self.loadCalendar(on: sql) }
+        let calendar = try await calendar(on: sql)
         let writer = CaseWriter()
         try await loadRelatives(sql, of: starts.compactMap(\.applicant), into: writer)
         var started: [WorkflowCase] = []
@@ -67,7 +67,7 @@ extension WorkflowService {
         documents: Set<String> = [], on sql: any SQLDatabase
     ) async throws -> WorkflowCase {
         let at = clock.seconds
-        let calendar = try await calendars.value(for: "calendar") { try await self.loadCalendar(on: sql) }
+        let calendar = try await calendar(on: sql)
         let writer = CaseWriter()
         var item = try await load(sql, caseID, lock: true)
         let definition = try await definition(item.definitionID, version: item.version, on: sql)
@@ -93,7 +93,7 @@ extension WorkflowService {
         on sql: any SQLDatabase
     ) async throws -> WorkflowCase {
         let at = clock.seconds
-        let calendar = try await calendars.value(for: "calendar") { try await self.loadCalendar(on: sql) }
+        let calendar = try await calendar(on: sql)
         let writer = CaseWriter()
         let item = try await plan(
             ActRequest(caseID: caseID, action: action, principal: principal, reason: reason, documents: documents),
@@ -144,5 +144,16 @@ extension WorkflowService {
     func loadCalendar(on sql: any SQLDatabase) async throws -> WorkingCalendar {
         let days = Set(try await store.holidays(on: sql))
         return days.isEmpty ? WorkingCalendar.kyrgyzDefault() : WorkingCalendar(holidays: days)
+    }
+
+    /// The working calendar, read on `sql` when none is kept. Unlike `calendar()` it never waits for
+    /// a load under way: that load waits for a connection, and on SQLite the one connection is held
+    /// by the transaction `sql` belongs to. A CI run hung so for good: a background job's load
+    /// waited for a decision's transaction, which waited for that load.
+    func calendar(on sql: any SQLDatabase) async throws -> WorkingCalendar {
+        if let kept = await calendars.value(for: "calendar") { return kept }
+        let loaded = try await loadCalendar(on: sql)
+        await calendars.store(loaded, for: "calendar")
+        return loaded
     }
 }

@@ -318,6 +318,39 @@ struct WorkflowFixture {
         }
     }
 
+    /// A transaction holding SQLite's one connection reads the calendar on that connection rather
+    /// than wait for a load under way, which itself waits for the connection. A CI run hung for good
+    /// so: the timer poller's load waited for a decision's transaction, which waited for the load.
+    @Test func aTransactionDoesNotWaitForACalendarLoadThatWaitsForItsConnection() async throws {
+        try await F.with(.sqlite) { f async throws in
+            let service = f.service()
+            try await service.publish(Fixtures.buildingPermit, by: .agency("BCH"))
+            let finished = Done()
+            Task {
+                try await f.database.transaction { sql in
+                    let load = Task { try await service.calendar() }  // waits for this connection
+                    try await Task.sleep(for: .milliseconds(300))
+                    _ = try await service.start(
+                        [
+                            CaseStart(
+                                definitionID: "building-permit", agency: "BCH", applicant: Self.applicant,
+                                facts: Self.goodFacts, documents: ["site_plan", "title_deed"], actor: .subjectThemself)
+                        ], on: sql)
+                    _ = load
+                }
+                finished.set()
+            }
+            #expect(try await waitUntil(within: .seconds(30)) { finished.isSet }, "the transaction waited for ever")
+        }
+    }
+
+    /// Set once, read from any task.
+    final class Done: Sendable {
+        private let value = Mutex(false)
+        func set() { value.withLock { $0 = true } }
+        var isSet: Bool { value.withLock { $0 } }
+    }
+
     @Test(arguments: TestEngine.available)
     func concurrentActionsShareTransactionsButSucceedOrFailAlone(engine: TestEngine) async throws {
         try await F.with(engine) { f async throws in

@@ -76,12 +76,17 @@ public actor AsyncGate {
     /// Runs `body` while holding a place.
     public func withGate<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         await enter()
+        return try await leaving(after: body)
+    }
+
+    /// Runs `body` in a place already entered, and gives the place back when it ends, however it ends.
+    public nonisolated func leaving<T>(after body: () async throws -> T) async rethrows -> T {
         do {
             let result = try await body()
-            leave()
+            await leave()
             return result
         } catch {
-            leave()
+            await leave()
             throw error
         }
     }

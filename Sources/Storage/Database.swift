@@ -251,14 +251,7 @@ public final class Database: Sendable {
             await gate.enter()
         }
         holder.withLock { $0 = (site, ContinuousClock.now) }
-        do {
-            let result = try await body()
-            await gate.leave()
-            return result
-        } catch {
-            await gate.leave()
-            throw error
-        }
+        return try await gate.leaving(after: body)
     }
 
     /// How long a request waits for a PostgreSQL connection before it is told the database is

@@ -34,14 +34,7 @@ final class FairShare: Sendable {
         guard let pages, writes.load(ordering: .relaxed) > 0,
             await pages.enter(within: longestWait)
         else { return try await body() }
-        do {
-            let result = try await body()
-            await pages.leave()
-            return result
-        } catch {
-            await pages.leave()
-            throw error
-        }
+        return try await pages.leaving(after: body)
     }
 
     /// Whether `method` changes something (and so counts as a write).

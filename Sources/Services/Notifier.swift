@@ -103,11 +103,13 @@ final class Notifier {
 
     /// Each status change is a new revision of the application's current case, so this names it
     /// uniquely without asking the kernel for random bytes on every submission (a stage examined
-    /// again after an appeal has a case of its own).
+    /// again after an appeal has a case of its own). The case id comes first: it begins with the
+    /// second the case was made, so new notifications (and their outbox messages) go to the end
+    /// of their tables' keys instead of a random page.
     static func id(
         _ note: (application: Application, service: Service, status: Application.Status, reason: String, at: Int)
     ) -> String {
-        "\(note.application.id):\(note.application.caseID):\(note.application.caseRevision)"
+        "\(note.application.caseID):\(note.application.caseRevision):\(note.application.id)"
     }
 
     func add(_ application: Application, service: Service, status: Application.Status, reason: String, at: Int) {

@@ -42,7 +42,7 @@ extension WorkflowService {
         var started: [WorkflowCase] = []
         for start in starts {
             let definition = try await latest(start.definitionID, on: sql)
-            let id = Hex.encode((0..<10).map { _ in UInt8.random(in: 0...255) })
+            let id = WorkflowCase.newID(at: at)
             var item = WorkflowCase(
                 id: id, definitionID: definition.id, version: definition.version, state: definition.start.id,
                 isTerminal: false,

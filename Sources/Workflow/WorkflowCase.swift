@@ -27,7 +27,7 @@ public struct WorkflowCase: Sendable, Equatable {
     /// 6 random bytes. Time first, so that a new case's key lands at the end of each index keyed by
     /// case id (the cases, their history, applications by case) rather than at a random page: on a
     /// grown SQLite file every random insert dirtied a page of its own, which the WAL wrote and the
-    /// checkpoint copied back. The 48 random bits keep ids of one second apart; reading a case still
+    /// checkpoint copied back. 48 random bits tell apart the ids made in one second; reading a case still
     /// needs the right to (its agency, or its applicant).
     public static func newID(at seconds: Int) -> String {
         let second = UInt32(clamping: seconds)

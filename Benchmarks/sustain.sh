@@ -33,6 +33,8 @@ export TOKEN PINS
 # from indexes that outgrow the caches (more bytes per commit).
 io() { awk '/^(rchar|wchar):/ {printf "%s ", $2}' "/proc/$server/io"; awk '{print $14 + $15}' "/proc/$server/stat"; }
 ticks=$(getconf CLK_TCK)
+# The growth of a counter from $1 to $2 over this minute's requests.
+per() { [ "${requests:-0}" -gt 0 ] && echo $(( ($2 - $1) / requests )) || echo "?"; }
 echo "| minute | submissions/s | p99 | WAL at the end | database | written per submission | read per submission | CPU per submission |"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for m in $(seq 1 "$minutes"); do
@@ -41,7 +43,6 @@ for m in $(seq 1 "$minutes"); do
     "http://127.0.0.1:$port/api/v1/registration/services/land-subsidy/applications")
   read -r read1 written1 cpu1 <<<"$(io)"
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
-  per() { [ "${requests:-0}" -gt 0 ] && echo $(( ($2 - $1) / requests )) || echo "?"; }
   echo "| $m | $(awk '/Requests\/sec/ {print $2}' <<<"$out") | $(awk '$1=="99%" {print $2}' <<<"$out") |" \
     "$(( $(stat -c %s "$work/b.sqlite-wal") / 1048576 )) MiB | $(( $(stat -c %s "$work/b.sqlite") / 1048576 )) MiB |" \
     "$(per "$written0" "$written1") B | $(per "$read0" "$read1") B |" \

@@ -154,13 +154,20 @@ public struct Platform: Sendable {
                     else { return nil }
                     return (region.code, district)
                 })
-            if configuration.seedDemoData, try await DemoParticipation.seed(participation) {
+            if configuration.seedDemoData,
+                try await SeedOnce.run(
+                    "demo_participation_seeded", in: database, { try await DemoParticipation.seed(participation) })
+            {
                 logger.info("seeded demo consultations, petitions and budgets")
             }
             let programme = ProgrammeService(store: SQLProgrammeStore(database: database, ledger: ledger), clock: clock)
             try await programme.ensureReferenceData()
             if configuration.seedDemoData,
-                try await DemoProgramme.seed(programme, regions: try await identity.regions().map(\.code))
+                try await SeedOnce.run(
+                    "demo_programme_seeded", in: database,
+                    {
+                        try await DemoProgramme.seed(programme, regions: try await identity.regions().map(\.code))
+                    })
             {
                 logger.info("seeded demo ICT statistics and indicator figures")
             }

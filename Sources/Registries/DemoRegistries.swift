@@ -160,25 +160,14 @@ public enum DemoRegistries {
     public static func seed(_ database: Database, importer: RegistryImporter, size: Int, logger: Logger) async throws
         -> Bool
     {
-        let engine = database.engine
-        let claimed: Bool = try await database.transaction { sql in
-            try await SQLIdentityStore.claimFlag("demo_registries_seeded", value: "started", lockIf: engine, on: sql)
-        }
-        guard claimed else { return false }
-        do {
+        try await SeedOnce.run("demo_registries_seeded", in: database) {
             for (name, rows) in records(size: size) {
                 let report = try await importer.importRows(
                     name, rows, reason: "demo data", by: .agency(owner(of: name)))
                 logger.debug("demo registry loaded", metadata: ["registry": "\(name)", "rows": "\(report.imported)"])
             }
-        } catch {
-            // Let the next start try again rather than leave half a demo behind a "done" flag.
-            try? await database.withConnection { sql in
-                try await SQLIdentityStore.clearFlag("demo_registries_seeded", on: sql)
-            }
-            throw error
+            return true
         }
-        return true
     }
 
     static func owner(of name: String) -> String { definitions.first { $0.name == name }?.owner ?? "SRS" }

@@ -51,7 +51,11 @@ class Server:
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited early, see {log_path}")
+                # The log goes with the temporary directory: say here why the server stopped.
+                self.log.close()
+                with open(log_path) as f:
+                    tail = f.read()[-3000:]
+                raise RuntimeError(f"server exited early (status {self.process.returncode}), {log_path} ends:\n{tail}")
             try:
                 if requests.get(self.url + "/readyz", timeout=1).status_code == 200:
                     return

@@ -1,8 +1,8 @@
 """Three `tazakoom serve` nodes on one PostgreSQL database, behind a round-robin client, act as one
 platform: they start (and migrate) at once; applications submitted through any node are stored
-once; each case's SLA timer fires once although every node polls for it; the demo citizen signing
-the same petition on all three nodes at once is counted once; every notification goes out once
-although each node's outbox worker competes for it; and afterwards the one ledger verifies and
+once; the demo is seeded once; each case's SLA timer fires once although every node polls for it;
+the demo citizen signing the same petition on all three nodes at once is counted once; every
+notification goes out once although each node's outbox worker competes for it; and afterwards the one ledger verifies and
 every record it speaks for reconciles."""
 import json
 import os
@@ -52,6 +52,9 @@ def test_three_nodes_behind_a_round_robin_client_act_as_one_platform(postgres_da
     nodes = start_nodes(postgres_database, workdir)
     try:
         urls = [n.url for n in nodes]
+        # Started together, the nodes seeded the demo once: one draft law, one budget.
+        assert psql(postgres_database, "SELECT COUNT(*) FROM participation_consultations") == "1"
+        assert psql(postgres_database, "SELECT COUNT(*) FROM participation_budgets") == "1"
         token = issue_token(urls[0], scopes=("application:write", "application:read"), agency="MOA")
 
         # Applications through every node in turn, each sent twice (a retry): stored once each.

@@ -76,5 +76,10 @@ public enum ServiceMigrations {
                   filed_at BIGINT NOT NULL)
                 """
             ]),
+        // The idempotency store claims each (client, key) in the transaction that inserts the
+        // application, so this unique index guarded nothing; no query reads it, and its random keys
+        // cost every submission a write at a random page of an index as large as the table.
+        Migration(
+            version: 503, name: "no second index of idempotency keys", statements: ["DROP INDEX applications_by_key"]),
     ]
 }

@@ -629,6 +629,13 @@ import Testing
             let again = try await post(body, key: "key-0000004", token: token)
             #expect(try again.json()["fileId"] as? String == id, "a retry returns the first application")
             #expect(try await count("applications", in: url) == 1)
+            // Keys belong to the client that sent them: another back office's key of the same spelling
+            // for the same applicant is another request.
+            let secondOffice = try await RegistryWebTests.token(client, agency: "MOA", scopes: ["application:write"])
+            let other = try await post(body, key: "key-0000004", token: secondOffice)
+            #expect(other.status == .created, "\(other.text)")
+            #expect(try other.json()["fileId"] as? String != id)
+            #expect(try await count("applications", in: url) == 2)
             let read = try await RegistryWebTests.call(
                 client, .get, "/api/v1/registration/applications/\(id)", token: token)
             #expect(read.status == .ok)

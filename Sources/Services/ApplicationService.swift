@@ -211,8 +211,7 @@ public struct ApplicationService: Sendable {
                     unique.append(i)
                 }
             }
-            var trackingNumbers: [Int: String] = [:]
-            for i in unique { trackingNumbers[i] = Self.trackingNumber() }
+            let trackingNumbers = try await self.newTrackingNumbers(for: unique, at: at, on: sql)
             let claims = try await self.idempotency.claimAll(
                 unique.map { i in
                     IdempotencyStore.AnsweredClaim(
@@ -309,11 +308,43 @@ public struct ApplicationService: Sendable {
         return (day.month, day.day) < (born.month, born.day) ? years - 1 : years
     }
 
-    /// `TK-XXXX-XXXX-XX`: 50 random bits in Crockford's base32 (no I, L, O, U to misread).
-    static func trackingNumber() -> String {
+    /// `TK-XXXX-XXXX-XX` in Crockford's base32 (no I, L, O, U to misread). The first four symbols
+    /// count the hours since 2025-01-01 UTC (they wrap after 119 years), so new numbers land
+    /// together at the end of the indexes keyed by them rather than at random pages of indexes as
+    /// large as the table; the other six are 30 random bits, so a number cannot be guessed from
+    /// its neighbours.
+    static func trackingNumber(at seconds: Int) -> String {
         let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
-        let symbols = (0..<10).map { _ in alphabet[Int.random(in: 0..<32)] }
-        return "TK-" + String(symbols[0..<4]) + "-" + String(symbols[4..<8]) + "-" + String(symbols[8..<10])
+        let epoch = 1_735_689_600
+        let hour = seconds > epoch ? (seconds - epoch) / 3600 : 0
+        let time = (0..<4).reversed().map { alphabet[(hour >> (5 * $0)) & 31] }
+        let random = (0..<6).map { _ in alphabet[Int.random(in: 0..<32)] }
+        return "TK-" + String(time) + "-" + String(random[0..<4]) + "-" + String(random[4..<6])
+    }
+
+    /// A tracking number for each of `submissions`, none of them taken. Within an hour only 30
+    /// bits tell numbers apart, which a busy year would collide in; the check reads the newest
+    /// end of the applications' index, which is in memory. (Five clashes in a row cannot happen
+    /// in practice; the insert's unique key would then refuse the batch.)
+    private func newTrackingNumbers(for submissions: [Int], at seconds: Int, on sql: any SQLDatabase) async throws
+        -> [Int: String]
+    {
+        var numbers: [Int: String] = [:]
+        var assigned: Set<String> = []
+        var missing = submissions
+        for round in 0..<5 where !missing.isEmpty {
+            let candidates = missing.map { ($0, Self.trackingNumber(at: seconds)) }
+            let taken = try await store.takenApplicationIDs(candidates.map(\.1), on: sql)
+            missing = []
+            for (i, number) in candidates {
+                if (taken.contains(number) || !assigned.insert(number).inserted) && round < 4 {
+                    missing.append(i)
+                } else {
+                    numbers[i] = number
+                }
+            }
+        }
+        return numbers
     }
 
     func lookups() async throws -> Lookups {

@@ -109,6 +109,17 @@ public struct SQLServicesStore: ServicesStore {
         }
     }
 
+    public func takenApplicationIDs(_ ids: [String], on sql: any SQLDatabase) async throws -> Set<String> {
+        var taken: Set<String> = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            for row in try await sql.raw("SELECT id FROM applications WHERE id IN (" + .list(chunk) + ")").all() {
+                taken.insert(try row.decode(column: "id", as: String.self))
+            }
+        }
+        return taken
+    }
+
     public func recordStages(_ applications: [Application], on sql: any SQLDatabase) async throws {
         for start in stride(from: 0, to: applications.count, by: 100) {
             try await sql.raw(

@@ -85,6 +85,8 @@ public protocol ServicesStore: Sendable {
 
     // MARK: applications
     func insert(_ applications: [NewApplication], at: Int, on sql: any SQLDatabase) async throws
+    /// Which of `ids` stored applications already have.
+    func takenApplicationIDs(_ ids: [String], on sql: any SQLDatabase) async throws -> Set<String>
     /// Records each application's current stage and its case.
     func recordStages(_ applications: [Application], on sql: any SQLDatabase) async throws
     func save(_ application: Application, on sql: any SQLDatabase) async throws

@@ -151,9 +151,9 @@ extension WorkflowService {
     /// by the transaction `sql` belongs to. A CI run hung so for good: a background job's load
     /// waited for a decision's transaction, which waited for that load.
     func calendar(on sql: any SQLDatabase) async throws -> WorkingCalendar {
-        if let kept = await calendars.value(for: "calendar") { return kept }
+        if let kept = await calendars.value(for: Self.calendarKey) { return kept }
         let loaded = try await loadCalendar(on: sql)
-        await calendars.store(loaded, for: "calendar")
+        await calendars.store(loaded, for: Self.calendarKey)
         return loaded
     }
 }

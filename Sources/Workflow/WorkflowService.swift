@@ -18,6 +18,8 @@ public struct WorkflowService: Sendable {
     let batcher = Batcher<ActRequest, WorkflowCase>()
     /// The holiday calendar, kept a minute per node (an administrator's change reaches every node within it).
     let calendars = TTLCache<String, WorkingCalendar>(lifetime: .seconds(60))
+    /// The one key of `calendars`: there is one working calendar.
+    static let calendarKey = "calendar"
     let clock: Clock
     /// Registry lookups for automatic steps, on the transaction's connection: (connection,
     /// registry, key, the case) → the record's fields, or nil when there is none.
@@ -105,7 +107,7 @@ public struct WorkflowService: Sendable {
     /// The working-day calendar: the holidays an administrator keeps in `workflow_holidays`
     /// (filled with the Kyrgyz defaults the first time).
     public func calendar() async throws -> WorkingCalendar {
-        try await calendars.value(for: "calendar") { try await self.loadCalendar() }
+        try await calendars.value(for: Self.calendarKey) { try await self.loadCalendar() }
     }
 
     private func loadCalendar() async throws -> WorkingCalendar {

@@ -35,7 +35,7 @@ public struct RecordSeals: Sendable {
 
     private func mac(_ text: String) -> String {
         // Keyed afresh each time: copies of one keyed HMAC shared their hash state (a crash under load).
-        Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: key)).prefix(16))
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: key)).prefix(16))
     }
 }
 
@@ -45,20 +45,20 @@ public enum RecordState {
     /// (or a mark for NULL). Unambiguous without escaping anything: this runs for every record a
     /// transaction changes, and answers and facts can be long.
     public static func digest(_ fields: [(name: String, value: String?)]) -> String {
-        var hasher = SHA256()
+        // One buffer and one hash call: a hash update per field cost more than the hashing.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(fields.reduce(0) { $0 + $1.name.utf8.count + 9 + ($1.value?.utf8.count ?? 0) })
         for (name, value) in fields {
-            hasher.update(data: Data(name.utf8))
+            bytes.append(contentsOf: name.utf8)
             guard let value else {
-                hasher.update(data: [0])
+                bytes.append(0)
                 continue
             }
-            var length = UInt64(value.utf8.count).bigEndian
-            hasher.update(data: [1])
-            withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
-            var bytes = value
-            bytes.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            bytes.append(1)
+            withUnsafeBytes(of: UInt64(value.utf8.count).bigEndian) { bytes.append(contentsOf: $0) }
+            bytes.append(contentsOf: value.utf8)
         }
-        return Hex.encode(hasher.finalize())
+        return Hex.encode(SHA256.hash(data: bytes))
     }
 }
 

@@ -105,14 +105,18 @@ public struct SealedTable: Sendable {
     }
 
     /// A row's columns as text (integers in decimal), nil for NULL: read once each, by type, since
-    /// a failed decode throws and this runs for every record a transaction changes.
+    /// a failed decode throws and this runs for every record a transaction changes. NULL is asked
+    /// first and the plain type decoded after: decoding an optional goes through the engines'
+    /// generic `Decodable` path (a failed cast and a decoder object per column), the plain type
+    /// straight to the driver's conversion.
     private func fields(of row: any SQLRow) throws -> [(name: String, value: String?)] {
         try columns.map { column in
-            (
+            if try row.decodeNil(column: column) { return (column, nil) }
+            return (
                 column,
                 integers.contains(column)
-                    ? try row.decode(column: column, as: Int?.self).map(String.init)
-                    : try row.decode(column: column, as: String?.self)
+                    ? String(try row.decode(column: column, as: Int.self))
+                    : try row.decode(column: column, as: String.self)
             )
         }
     }

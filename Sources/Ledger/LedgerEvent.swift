@@ -81,7 +81,23 @@ public struct LedgerEvent: Codable, Equatable, Sendable {
     }
 
     /// The canonical bytes: compact JSON with sorted keys. These bytes are the Merkle leaf.
-    public var canonicalBytes: Data { Data(canonicalJSON().utf8) }
+    public var canonicalBytes: Data { Data(canonicalText.utf8) }
+
+    /// What `canonicalJSON()` (JSONEncoder, sorted keys) writes for an event, written directly:
+    /// this runs for every appended entry and again for every entry an audit reads, where the
+    /// encoder was a visible share of a submission (a property test holds the two together).
+    var canonicalText: String {
+        var out = #"{"actor":"#
+        CanonicalJSON.appendString(actor, to: &out)
+        out += #","details":"#
+        CanonicalJSON.appendString(details, to: &out)
+        out += #","kind":"#
+        CanonicalJSON.appendString(kind, to: &out)
+        if let records { out += #","records":"# + CanonicalJSON.object(records) }
+        out += #","subject":"#
+        CanonicalJSON.appendString(subject, to: &out)
+        return out + #","time":\#(time),"v":\#(v)}"#
+    }
 
     /// Decodes and re-checks an entry's bytes; only canonical encodings are accepted.
     public init(canonical bytes: Data) throws {

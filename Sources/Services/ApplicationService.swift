@@ -324,26 +324,39 @@ public struct ApplicationService: Sendable {
 
     /// A tracking number for each of `submissions`, none of them taken. Within an hour only 30
     /// bits tell numbers apart, which a busy year would collide in; the check reads the newest
-    /// end of the applications' index, which is in memory. (Five clashes in a row cannot happen
-    /// in practice; the insert's unique key would then refuse the batch.)
+    /// end of the applications' index, which is in memory.
     private func newTrackingNumbers(for submissions: [Int], at seconds: Int, on sql: any SQLDatabase) async throws
         -> [Int: String]
     {
+        try await Self.drawTrackingNumbers(
+            for: submissions, draw: { Self.trackingNumber(at: seconds) },
+            taken: { try await store.takenApplicationIDs($0, on: sql) })
+    }
+
+    /// Draws a number for each of `submissions`, and draws again for one that `taken` reports or
+    /// that another of them drew, at most `rounds` times in all. Should every round clash (an hour
+    /// whose numbers are nearly all used), the batch is refused as busy rather than stored with a
+    /// number someone else holds.
+    static func drawTrackingNumbers(
+        for submissions: [Int], rounds: Int = 5, draw: () -> String,
+        taken: ([String]) async throws -> Set<String>
+    ) async throws -> [Int: String] {
         var numbers: [Int: String] = [:]
-        var assigned: Set<String> = []
+        var drawn: Set<String> = []
         var missing = submissions
-        for round in 0..<5 where !missing.isEmpty {
-            let candidates = missing.map { ($0, Self.trackingNumber(at: seconds)) }
-            let taken = try await store.takenApplicationIDs(candidates.map(\.1), on: sql)
+        for _ in 0..<rounds where !missing.isEmpty {
+            let candidates = missing.map { ($0, draw()) }
+            let clashes = try await taken(candidates.map(\.1))
             missing = []
-            for (i, number) in candidates {
-                if (taken.contains(number) || !assigned.insert(number).inserted) && round < 4 {
-                    missing.append(i)
+            for (submission, number) in candidates {
+                if clashes.contains(number) || !drawn.insert(number).inserted {
+                    missing.append(submission)
                 } else {
-                    numbers[i] = number
+                    numbers[submission] = number
                 }
             }
         }
+        guard missing.isEmpty else { throw DomainError.throttled(retryAfterSeconds: 1) }
         return numbers
     }
 

@@ -60,3 +60,40 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// A ledger entry's bytes are written directly too; they must stay what JSONEncoder wrote for every
+/// entry already in a ledger, or the audit would call them not canonical.
+@Suite struct LedgerEventCanonicalTests {
+    static func reference(_ event: LedgerEvent) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try! encoder.encode(event), as: UTF8.self)
+    }
+
+    @Test func randomEventsMatchJSONEncoder() async {
+        await propertyCheck(count: 1000, input: Gen.int(in: 0...Int.max)) { seed in
+            var generator = SplitMix(seed: UInt64(truncatingIfNeeded: seed))
+            func text(_ length: ClosedRange<Int>) -> String {
+                String(
+                    (0..<Int.random(in: length, using: &generator)).map { _ in
+                        CanonicalJSONObjectTests.alphabet.randomElement(using: &generator)!
+                    })
+            }
+            var event = try! LedgerEvent(
+                kind: "case.decided", actor: "official:x", subject: "case:1",
+                time: Int.random(in: 0...4_000_000_000, using: &generator),
+                detailsDigest: String(repeating: "ab", count: 32))
+            // The writer must not rely on validation: any text is written as the encoder would.
+            event.actor = text(0...12)
+            event.subject = text(0...12)
+            event.kind = text(0...6)
+            if Bool.random(using: &generator) {
+                event.records = Dictionary(
+                    (0..<Int.random(in: 0...4, using: &generator)).map { _ in (text(0...6), text(0...6)) }
+                ) { first, _ in first }
+            }
+            #expect(event.canonicalText == Self.reference(event), "\(event)")
+            #expect(event.canonicalBytes == Data(Self.reference(event).utf8))
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import Core
 import Testing
 
 @testable import Services
@@ -18,5 +19,41 @@ import Testing
         #expect(ApplicationService.trackingNumber(at: 1_735_689_600 + 32 * 3600).hasPrefix("TK-0010-"))
         #expect(ApplicationService.trackingNumber(at: Int.min).hasPrefix("TK-0000-"), "a time before 2025 is clamped")
         #expect(ApplicationService.trackingNumber(at: Int.max).count == 15, "far times wrap, not crash")
+    }
+}
+
+@Suite struct TrackingNumberDrawTests {
+    /// Numbers in the order a scripted draw gives them, and how many times the store was asked.
+    final class Script: @unchecked Sendable {
+        var numbers: [String]
+        var asked = 0
+        init(_ numbers: [String]) { self.numbers = numbers }
+        func draw() -> String { numbers.isEmpty ? "TK-LAST" : numbers.removeFirst() }
+    }
+
+    @Test func aTakenOrTwiceDrawnNumberIsDrawnAgain() async throws {
+        let script = Script(["TK-A", "TK-A", "TK-B", "TK-C"])
+        let numbers = try await ApplicationService.drawTrackingNumbers(
+            for: [0, 1], draw: script.draw,
+            taken: { candidates in
+                script.asked += 1
+                return Set(candidates).intersection(["TK-B"])
+            })
+        // 0 keeps TK-A; 1 drew TK-A too (the batch's own), then TK-B (taken), then TK-C.
+        #expect(numbers == [0: "TK-A", 1: "TK-C"])
+        #expect(script.asked == 3)
+    }
+
+    @Test func aBatchThatClashesEveryRoundIsRefusedAsBusy() async throws {
+        let script = Script([])
+        await #expect(throws: DomainError.self) {
+            try await ApplicationService.drawTrackingNumbers(
+                for: [0], rounds: 5, draw: script.draw,
+                taken: { candidates in
+                    script.asked += 1
+                    return Set(candidates)
+                })
+        }
+        #expect(script.asked == 5, "five rounds, then no more reads")
     }
 }

@@ -93,7 +93,13 @@ public struct LedgerAuditor: Sendable {
         var fetch = Task { [first = builder.size] in try await reader.entries(from: first, limit: chunk) }
         do {
             while true {
-                let batch = try await fetch.value
+                var batch = try await fetch.value
+                if batch.isEmpty && builder.size < head.size {
+                    // That read may have started before the head was read again, and so missed
+                    // entries the newer head counts: only a read started after it can say they
+                    // are gone.
+                    batch = try await reader.entries(from: builder.size, limit: chunk)
+                }
                 if batch.isEmpty { break }
                 let next = (batch.last?.index ?? builder.size) + 1
                 fetch = Task { try await reader.entries(from: next, limit: chunk) }

@@ -47,4 +47,43 @@ import Testing
             #expect(report.size == 303, "the audit took in what was appended meanwhile")
         }
     }
+
+    /// Like `AppendingReader`, and appends three more entries just before the audit reads the head
+    /// a second time: the read of the next chunk, started before that, came back empty.
+    struct AppendingAgainReader: LedgerReader {
+        final class Calls: Sendable {
+            let heads = Atomic<Int>(0)
+        }
+
+        let inner: AppendingReader
+        let calls = Calls()
+
+        func head() async throws -> (size: Int, root: MerkleHash) {
+            if calls.heads.add(1, ordering: .relaxed).newValue == 2 {
+                _ = try await inner.ledger.append([try event(103), try event(104), try event(105)])
+            }
+            return try await inner.head()
+        }
+        func signedCheckpoints() async throws -> [String] { try await inner.signedCheckpoints() }
+        func entries(from: Int, limit: Int) async throws -> [(index: Int, body: Data)] {
+            try await inner.entries(from: from, limit: limit)
+        }
+        func tiles(level: Int, range: Range<Int>) async throws -> [TileKey: [MerkleHash]] {
+            try await inner.tiles(level: level, range: range)
+        }
+    }
+
+    /// The background audit once called a busy ledger damaged ("entries from 303 on are missing;
+    /// the log claims 306"): the head it read again was newer than the empty read that ended it.
+    @Test(arguments: TestEngine.available)
+    func entriesAppendedBeforeTheHeadIsReadAgainAreNotTakenForRemovals(engine: TestEngine) async throws {
+        try await withLedger(engine) { ledger in
+            _ = try await ledger.append(try (0..<300).map(event))
+            _ = try await ledger.signCheckpoint()
+            let reader = AppendingAgainReader(inner: AppendingReader(ledger: ledger))
+            let report = try await LedgerAuditor(verifier: ledger.verifier).audit(reader)
+            #expect(report.size == 306, "the audit took in both appends")
+            #expect(reader.calls.heads.load(ordering: .relaxed) >= 2)
+        }
+    }
 }

@@ -63,7 +63,7 @@ public struct FormValidator: Sendable {
             }
             if field.kind == .address {
                 let district = (answers["\(field.id).district"] ?? "").trimmingCharacters(in: .whitespaces)
-                let street = (answers["\(field.id).street"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                let street = (answers["\(field.id).street"] ?? "").trimmingWhitespace()
                 if district.isEmpty && street.isEmpty {
                     if field.required {
                         errors.append(FieldError(field: "\(field.id).street", messageKey: "error_required"))
@@ -87,7 +87,7 @@ public struct FormValidator: Sendable {
                 }
                 continue
             }
-            let raw = (answers[field.id] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let raw = (answers[field.id] ?? "").trimmingWhitespace()
             if raw.isEmpty {
                 if field.required { errors.append(FieldError(field: field.id, messageKey: "error_required")) }
                 continue

@@ -88,9 +88,9 @@ struct BearerMiddleware: RouterMiddleware {
         }
         let token: String
         if header.lowercased().hasPrefix("bearer ") {
-            token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            token = header.dropFirst(7).trimmingWhitespace()
         } else if ckan {
-            token = header.trimmingCharacters(in: .whitespaces)
+            token = header.trimmingWhitespace()
         } else {
             throw DomainError.unauthenticated
         }

@@ -1,3 +1,5 @@
+import Core
+
 /// Where the data lives, parsed from `--database-url` / `TAZAKOOM_DATABASE_URL`.
 public enum DatabaseLocation: Sendable, Equatable {
     /// An SQLite file (WAL mode), the embedded default.
@@ -9,7 +11,7 @@ public enum DatabaseLocation: Sendable, Equatable {
 
     /// Accepts `postgres://…`, `postgresql://…`, `sqlite:PATH`, `sqlite::memory:`, `:memory:` or a plain path.
     public init(_ text: String) throws(DatabaseLocationError) {
-        let trimmed = text.trimmedWhitespace
+        let trimmed = text.trimmingWhitespace()
         if trimmed.isEmpty { throw DatabaseLocationError(text: text) }
         if trimmed.hasPrefix("postgres://") || trimmed.hasPrefix("postgresql://") {
             self = .postgres(url: trimmed)
@@ -72,13 +74,6 @@ public struct DatabaseLocationError: Error, CustomStringConvertible {
 }
 
 extension String {
-    var trimmedWhitespace: String {
-        var s = Substring(self)
-        while s.first?.isWhitespace == true { s.removeFirst() }
-        while s.last?.isWhitespace == true { s.removeLast() }
-        return String(s)
-    }
-
     func replacingPrefix(_ prefix: String, with replacement: String) -> String {
         hasPrefix(prefix) ? replacement + dropFirst(prefix.count) : self
     }

@@ -35,6 +35,8 @@ public final class Database: Sendable {
     private let connectionWait: Duration
     /// SQLite: where the session holding the one connection was asked for, and since when.
     private let holder = Mutex<(site: CallSite, since: ContinuousClock.Instant)?>(nil)
+    /// PostgreSQL: ends a session whose connection closes under it (see `ClosedConnectionWatch`).
+    private let closedConnections = ClosedConnectionWatch()
 
     private enum Backend: Sendable {
         /// One connection: SQLite has one writer anyway, and a single connection never meets SQLITE_BUSY from itself.
@@ -214,10 +216,13 @@ public final class Database: Sendable {
             }
         case .postgres(let client, _):
             do {
-                return try await Self.leasing(within: connectionWait) { claim in
+                let watch = closedConnections
+                return try await Self.leasing(within: connectionWait) { lease in
                     try await client.withConnection { connection in
                         // Too late: the caller was told nothing was done, so nothing may be.
-                        guard claim() else { throw DatabaseUnavailable() }
+                        guard lease.claim() else { throw DatabaseUnavailable() }
+                        watch.begin(connection) { lease.lost() }
+                        defer { watch.end(connection) }
                         return try await body(DatabaseSession(sql: connection.sql(), driver: .postgres(connection)))
                     }
                 }
@@ -263,16 +268,19 @@ public final class Database: Sendable {
     /// true; answers `DatabaseUnavailable` if no connection came within `limit`. The caller is
     /// answered at once then, not when the pool gives up (a task group would wait for its child),
     /// and a connection that arrives later is handed back unused: nothing runs after the caller
-    /// was told nothing was done. A query that has started is never cut short.
+    /// was told nothing was done. A query that has started is never cut short, unless its
+    /// connection is lost (`lost`): then the caller is answered `DatabaseUnavailable` at once,
+    /// whether or not the driver ever answers the query.
     static func leasing<T: Sendable>(
-        within limit: Duration, _ work: @escaping @Sendable (_ claim: @escaping @Sendable () -> Bool) async throws -> T
+        within limit: Duration, _ work: @escaping @Sendable (_ lease: LeaseTicket) async throws -> T
     ) async throws -> T {
         let lease = Lease<T>()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let worker = Task {
                     do {
-                        lease.finish(.success(try await work { lease.claim() }))
+                        let ticket = LeaseTicket(claim: { lease.claim() }, lost: { lease.lost() })
+                        lease.finish(.success(try await work(ticket)))
                     } catch {
                         lease.finish(.failure(error))
                     }
@@ -309,8 +317,13 @@ public final class Database: Sendable {
                 try await self.commit(session.sql)
                 return result
             } catch {
-                // A lost connection's transaction ended with it on the server.
-                if !session.isLost { try? await session.sql.raw("ROLLBACK").run() }
+                // A lost connection's transaction ended with it on the server, and nothing more may
+                // be sent on it. The server's "terminating connection" error can arrive before the
+                // driver sees the socket close, so an outage error counts as lost too: a ROLLBACK
+                // written in between would never be answered (the suite hung on it once).
+                if !session.isLost && !DatabaseOutage.isOutage(error) {
+                    try? await session.sql.raw("ROLLBACK").run()
+                }
                 throw error
             }
         }
@@ -500,6 +513,13 @@ public enum BackupError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+/// What the work of `Database.leasing` may do: `claim` the connection it was handed (false: the
+/// caller was answered already, run nothing), and say it was `lost`.
+struct LeaseTicket: Sendable {
+    let claim: @Sendable () -> Bool
+    let lost: @Sendable () -> Void
+}
+
 /// One wait for a connection: who answers the caller (the work when it ends, or the timer when no
 /// connection came in time), exactly once.
 private final class Lease<T: Sendable>: Sendable {
@@ -558,6 +578,10 @@ private final class Lease<T: Sendable>: Sendable {
         timer?.cancel()
         continuation?.resume(with: result)
     }
+
+    /// The connection closed under the work: the caller is answered `DatabaseUnavailable` now,
+    /// unless the work ended first (a statement written to a closed connection is never answered).
+    func lost() { finish(.failure(DatabaseUnavailable())) }
 
     /// The time is up: answers the caller with `DatabaseUnavailable` if no connection came; true
     /// when it did (the work is then to be cancelled).

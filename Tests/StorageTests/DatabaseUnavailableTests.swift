@@ -31,9 +31,9 @@ import _ConnectionPoolModule
         // however slowly a loaded machine runs the timer.
         let handedOver = Mutex(false)
         await #expect(throws: DatabaseUnavailable()) {
-            _ = try await Database.leasing(within: .milliseconds(100)) { claim in
+            _ = try await Database.leasing(within: .milliseconds(100)) { lease in
                 while !handedOver.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(10)) }
-                let allowed = claim()
+                let allowed = lease.claim()
                 ran.withLock { $0 = allowed }
                 guard allowed else { throw DatabaseUnavailable() }
                 return 1
@@ -45,8 +45,8 @@ import _ConnectionPoolModule
         try await waitUntil { ran.withLock { $0 } != nil }
         #expect(ran.withLock { $0 } == false, "the late connection was told to run nothing")
         // In time, the work's answer is the answer.
-        let value = try await Database.leasing(within: .seconds(5)) { claim in
-            guard claim() else { throw DatabaseUnavailable() }
+        let value = try await Database.leasing(within: .seconds(5)) { lease in
+            guard lease.claim() else { throw DatabaseUnavailable() }
             return 42
         }
         #expect(value == 42)
@@ -78,31 +78,51 @@ import _ConnectionPoolModule
         }
     }
 
-    /// A transaction whose connection the server closed is not rolled back on it: PostgresNIO never
-    /// answers a statement written to a closed connection, and the request (and every submission
-    /// batched behind it) would wait forever.
-    @Test func aTransactionThatLostItsConnectionEndsAtOnce() async throws {
+    /// A session whose connection the server closed is answered "unavailable" at once, whatever it
+    /// does next: PostgresNIO never answers a statement written to a closed connection (a ROLLBACK,
+    /// or the session's next statement), and the request, and every submission batched behind it,
+    /// would wait forever. The suite hung on this once.
+    @Test func aSessionThatLostItsConnectionEndsAtOnce() async throws {
         guard TestEngine.available.contains(.postgres) else { return }
         try await TestEngine.postgres.withDatabase(migrations: []) { database in
             struct Refused: Error {}
-            let answer = Mutex<(any Error)?>(nil)
-            // Its own task, so that a hang fails the test instead of stopping the suite.
-            Task {
-                do {
-                    try await database.transactionSession { session in
-                        try? await session.sql.raw("SELECT pg_terminate_backend(pg_backend_pid())").run()
-                        // Until the driver has seen the connection close, as when a later statement fails.
-                        while !session.isLost { try await Task.sleep(for: .milliseconds(10)) }
-                        throw Refused()
-                    }
-                } catch {
-                    answer.withLock { $0 = error }
+            let rolledBack = try await Self.answer {
+                try await database.transactionSession { session in
+                    try? await session.sql.raw("SELECT pg_terminate_backend(pg_backend_pid())").run()
+                    // Until the driver has seen the connection close, as when a later statement fails.
+                    while !session.isLost { try await Task.sleep(for: .milliseconds(10)) }
+                    throw Refused()
                 }
             }
-            try await waitUntil(within: .seconds(30)) { answer.withLock { $0 } != nil }
-            #expect(answer.withLock { $0 } is Refused, "the transaction ended with its own error, at once")
+            #expect(rolledBack is DatabaseUnavailable)
+            try await Self.expectServedAgain(database)
+            let nextStatement = try await Self.answer {
+                try await database.withSession { session in
+                    try? await session.sql.raw("SELECT pg_terminate_backend(pg_backend_pid())").run()
+                    while !session.isLost { try await Task.sleep(for: .milliseconds(10)) }
+                    try await session.sql.raw("SELECT 1").run()
+                }
+            }
+            #expect(nextStatement is DatabaseUnavailable)
             try await Self.expectServedAgain(database)
         }
+    }
+
+    /// The error `work` ends with, run in its own task so that a hang fails the test (after 30
+    /// seconds) instead of stopping the suite.
+    private static func answer(_ work: @escaping @Sendable () async throws -> Void) async throws -> (any Error)? {
+        let answer = Mutex<Result<Void, any Error>?>(nil)
+        Task {
+            do {
+                try await work()
+                answer.withLock { $0 = .success(()) }
+            } catch {
+                answer.withLock { $0 = .failure(error) }
+            }
+        }
+        try await waitUntil(within: .seconds(30)) { answer.withLock { $0 } != nil }
+        guard case .failure(let error) = answer.withLock({ $0 }) else { return nil }
+        return error
     }
 
     /// The pool may still hand out the lost connection once before it sees it closed; that request

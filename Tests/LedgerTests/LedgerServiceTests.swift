@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import SQLKit
+import Synchronization
 import Storage
 import TestSupport
 import Testing
@@ -227,6 +228,24 @@ func exec(_ database: Database, _ statement: String) async throws {
             let signed = try await ledger.signCheckpoint()
             #expect(signed.size == 3_100)
             await #expect(throws: LedgerError.self) { try await ledger.auditInBackground(pause: .zero) }
+        }
+    }
+
+    /// The background pass reads in short steps (each holds SQLite's one connection while write
+    /// batches wait) and still covers the whole log.
+    @Test func theBackgroundAuditReadsTheLogInShortSteps() async throws {
+        try await withLedger(.sqlite) { ledger async throws in
+            try await ledger.append(try (0..<3_000).map(event))
+            let steps = Mutex<[Int]>([])
+            let report = try await ledger.auditInBackground(pause: .zero) { done, _ in
+                steps.withLock { $0.append(done) }
+            }
+            #expect(report.size == 3_000)
+            let done = steps.withLock { $0 }
+            #expect(done.last == 3_000)
+            let longest = zip(done, [0] + done).map { $0 - $1 }.max() ?? 0
+            #expect(longest <= LedgerService.backgroundAuditChunk && longest > 0, "steps: \(done)")
+            #expect(LedgerService.backgroundAuditChunk <= 1_024)
         }
     }
 

@@ -68,6 +68,9 @@ public struct Reconciler: Sendable {
         self.owners = owners
     }
 
+    /// Records whose state one database session reads and digests (see `differences`).
+    static let recordsPerSession = 32
+
     private var database: Database { ledger.database }
     private var store: LedgerStore { ledger.store }
     private var seals: RecordSeals { ledger.seals }
@@ -234,7 +237,15 @@ public struct Reconciler: Sendable {
         for owner in owners {
             let mine = sealedAt.keys.filter { name in owner.prefixes.contains { name.hasPrefix($0) } }
             guard !mine.isEmpty else { continue }
-            let states = try await database.withConnection { sql in try await owner.states(of: mine, on: sql) }
+            var states: [String: String] = [:]
+            // A few dozen records a session: each read and digest holds the connection (SQLite's
+            // only one), and a round's few hundred records at once held it for 15-30 ms, as long as
+            // a whole batch of submissions, which waited meanwhile.
+            for start in stride(from: 0, to: mine.count, by: Self.recordsPerSession) {
+                let slice = Array(mine[start..<min(start + Self.recordsPerSession, mine.count)])
+                let part = try await database.withConnection { sql in try await owner.states(of: slice, on: sql) }
+                states.merge(part) { _, later in later }
+            }
             for name in mine {
                 let index = sealedAt[name] ?? nil
                 let sealed = index.flatMap { entries[$0]?[seals.seal(ofName: name)] }

@@ -1,8 +1,8 @@
 import Core
 import Foundation
 import SQLKit
-import Synchronization
 import Storage
+import Synchronization
 import TestSupport
 import Testing
 

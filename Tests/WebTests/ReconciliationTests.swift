@@ -147,6 +147,33 @@ import Testing
         }
     }
 
+    /// A round over a large batch reads the records a few dozen at a time (each read holds SQLite's
+    /// one connection) and still compares every one of them.
+    @Test func aRoundComparesEveryRecordOfALargeBatch() async throws {
+        try await Self.withPlatform(.sqlite) { platform in
+            let reconciler = Platform.reconciler(platform.ledger)
+            while try await reconciler.recent().checked > 0 {}
+            // Submitted together, so that they share seal entries.
+            let ids = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<40 {
+                    group.addTask {
+                        try await platform.applications.submit(
+                            Submission(
+                                serviceID: "no-criminal-record", applicant: Self.citizen, language: .en,
+                                answers: ["familyName": "Токтогулова", "givenName": "Айгүл", "purpose": "employment"],
+                                idempotencyKey: try IdempotencyKey(UUID().uuidString))
+                        ).id
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            try await Self.sql(platform, "UPDATE applications SET status = 'withdrawn' WHERE id = ?", [ids[0]])
+            let report = try await reconciler.recent()
+            #expect(report.checked >= 120, "the applications, their cases and histories: \(report.checked)")
+            #expect(report.findings.map(\.name) == ["application:\(ids[0])"])
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func aDatabaseFromBeforeSealsIsBaselinedOnce(engine: TestEngine) async throws {
         try await Self.withPlatform(engine) { platform in

@@ -94,7 +94,9 @@ import _ConnectionPoolModule
                     throw Refused()
                 }
             }
-            #expect(rolledBack is DatabaseUnavailable)
+            // Either the close was seen first (unavailable) or the session's own error was: what
+            // matters is that it ended, with no ROLLBACK written to the closed connection.
+            #expect(rolledBack is DatabaseUnavailable || rolledBack is Refused, "\(String(describing: rolledBack))")
             try await Self.expectServedAgain(database)
             let nextStatement = try await Self.answer {
                 try await database.withSession { session in

@@ -320,7 +320,8 @@ public final class Database: Sendable {
                 // A lost connection's transaction ended with it on the server, and nothing more may
                 // be sent on it. The server's "terminating connection" error can arrive before the
                 // driver sees the socket close, so an outage error counts as lost too: a ROLLBACK
-                // written in between would never be answered (the suite hung on it once).
+                // written in between would never be answered. The caller is answered anyway (by
+                // `ClosedConnectionWatch`), but this session's task would wait for ever.
                 if !session.isLost && !DatabaseOutage.isOutage(error) {
                     try? await session.sql.raw("ROLLBACK").run()
                 }

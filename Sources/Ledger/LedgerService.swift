@@ -71,17 +71,35 @@ public struct LedgerService: Sendable {
     /// Appends `events` inside the caller's transaction `sql` and returns their indexes. They
     /// commit with the action that caused them, or not at all; indexes stay dense because the
     /// sequencer row is locked until that transaction ends.
+    /// Inside `appendingTogether`, they are numbered now and written at its end.
     @discardableResult
     public func append(_ events: [LedgerEvent], on sql: any SQLDatabase) async throws -> Range<Int> {
+        if let together = HeldEntries.current { return try await hold(events, in: together, on: sql) }
+        let entries = HeldEntries()
+        let range = try await hold(events, in: entries, on: sql)
+        try await write(entries, on: sql)
+        return range
+    }
+
+    /// Runs `body`, a part of the caller's transaction `sql`, with every append it makes on that
+    /// transaction numbered at once and written at its end in one go: a batch of submissions
+    /// appends its cases' events, perhaps issued documents, and its seals, and each separate
+    /// append would read and write the head and the tiles again. Appends in a transaction of
+    /// their own (`append(_:)`) do not join; `body` must not append on another transaction.
+    public func appendingTogether<T>(on sql: any SQLDatabase, _ body: () async throws -> T) async throws -> T {
+        let entries = HeldEntries()
+        let result = try await HeldEntries.$current.withValue(entries) { try await body() }
+        try await write(entries, on: sql)
+        return result
+    }
+
+    /// Numbers `events` as the next entries of the log in the caller's transaction without
+    /// writing them yet (`write(_:on:)` does, before the transaction commits). The first hold of
+    /// `entries` locks the head, as `append` does.
+    func hold(_ events: [LedgerEvent], in entries: HeldEntries, on sql: any SQLDatabase) async throws
+        -> Range<Int>
+    {
         guard !events.isEmpty else { throw LedgerError.invalidEvent("nothing to append") }
-        let state = try await store.lockState(sql)
-        var builder: TreeBuilder
-        if let cached = frontier.current(size: state.size, root: state.root) {
-            builder = cached
-        } else {
-            builder = try await resume(sql, size: state.size)
-        }
-        let start = state.size
         var rows: [Data] = []
         rows.reserveCapacity(events.count)
         for event in events {
@@ -92,20 +110,37 @@ public struct LedgerService: Sendable {
                 throw LedgerError.invalidEvent("an entry may not be longer than 65535 bytes")
             }
             rows.append(body)
-            builder.append(Merkle.leafHash(body))
         }
-        try await store.insertEntries(sql, from: start, rows)
-        try await store.saveTiles(sql, builder.takeChangedTiles())
-        let root = builder.root
-        try await store.saveState(sql, size: builder.size, root: root)
-        frontier.remember(builder, root: root)
-        return start..<builder.size
+        if !entries.isStarted {
+            let state = try await store.lockState(sql)
+            if let cached = frontier.current(size: state.size, root: state.root) {
+                entries.start(cached)
+            } else {
+                entries.start(try await resume(sql, size: state.size))
+            }
+        }
+        guard let range = entries.add(rows) else { throw LedgerError.invalidEvent("the held entries were not started") }
+        return range
+    }
+
+    /// Writes the entries held in `entries` (with their tiles and the new head) in the caller's
+    /// transaction, and empties it.
+    func write(_ entries: HeldEntries, on sql: any SQLDatabase) async throws {
+        guard var held = entries.take(), !held.rows.isEmpty else { return }
+        try await store.insertEntries(sql, from: held.start, held.rows)
+        try await store.saveTiles(sql, held.builder.takeChangedTiles())
+        let root = held.builder.root
+        try await store.saveState(sql, size: held.builder.size, root: root)
+        frontier.remember(held.builder, root: root)
     }
 
     /// Appends in a transaction of its own.
     @discardableResult
     public func append(_ events: [LedgerEvent]) async throws -> Range<Int> {
-        try await database.transaction { sql in try await self.append(events, on: sql) }
+        // Not part of an enclosing `appendingTogether`: this transaction is not that one.
+        try await HeldEntries.$current.withValue(nil) {
+            try await database.transaction { sql in try await self.append(events, on: sql) }
+        }
     }
 
     /// The right edge of the stored tree, checked against its size.
@@ -416,5 +451,45 @@ final class Frontier: Sendable {
 
     func remember(_ builder: TreeBuilder, root: MerkleHash) {
         state.withLock { $0 = (builder, root) }
+    }
+}
+
+/// Entries one transaction has numbered but not yet written (`LedgerService.appendingTogether`):
+/// the tree as it will be with them, and their bytes.
+final class HeldEntries: Sendable {
+    /// The entries of the enclosing `appendingTogether`, if any.
+    @TaskLocal static var current: HeldEntries?
+
+    struct Held {
+        var builder: TreeBuilder
+        let start: Int
+        var rows: [Data] = []
+    }
+    private let held = Mutex<Held?>(nil)
+
+    var isStarted: Bool { held.withLock { $0 != nil } }
+
+    func start(_ builder: TreeBuilder) {
+        held.withLock { $0 = Held(builder: builder, start: builder.size) }
+    }
+
+    /// Numbers `rows` after those held already; nil before `start`.
+    func add(_ rows: [Data]) -> Range<Int>? {
+        held.withLock { held in
+            guard var current = held else { return nil }
+            held = nil  // so that the arrays below are not copied
+            let first = current.builder.size
+            for row in rows { current.builder.append(Merkle.leafHash(row)) }
+            current.rows += rows
+            held = current
+            return first..<current.builder.size
+        }
+    }
+
+    func take() -> Held? {
+        held.withLock { held in
+            defer { held = nil }
+            return held
+        }
     }
 }

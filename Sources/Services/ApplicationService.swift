@@ -59,7 +59,7 @@ public struct ApplicationService: Sendable {
     let gateway: any PaymentGateway
     let identity: IdentityService
     let idempotency: IdempotencyStore
-    let batcher = Batcher<PreparedSubmission, Application>()
+    let batcher: Batcher<PreparedSubmission, Application>
     /// The district codes an address may name, kept a minute (reference data changes rarely).
     let districts = TTLCache<String, Set<String>>(lifetime: .seconds(60))
     /// The public dashboard's figures, made at most every `PerformanceFigures.lifetime` (they read
@@ -75,6 +75,7 @@ public struct ApplicationService: Sendable {
         gateway: any PaymentGateway, idempotency: IdempotencyStore, clock: Clock
     ) {
         self.database = database
+        self.batcher = Batcher(executor: database.writerExecutor)
         self.ledger = ledger
         self.workflow = workflow
         self.registries = registries
@@ -191,97 +192,106 @@ public struct ApplicationService: Sendable {
         let at = clock.seconds
         let calendar = try await workflow.calendar()
         return try await database.transaction { sql in
-            var results: [Result<Application, any Error>?] = Array(repeating: nil, count: batch.count)
-            var starting: [Int] = []
-            var seen: [String: Int] = [:]
-            var duplicateOf: [Int: Int] = [:]
-            // Each new key is claimed with its answer (the tracking number, chosen now) in one statement
-            // for the batch; a key another node is writing waits for that node's transaction.
-            var unique: [Int] = []
-            for (i, item) in batch.enumerated() {
-                let identity = item.owner + "\u{1}" + item.key.value
-                if let first = seen[identity] {
-                    if batch[first].hash == item.hash {
-                        duplicateOf[i] = first
-                    } else {
-                        results[i] = .failure(IdempotencyConflict.keyReused)
-                    }
-                } else {
-                    seen[identity] = i
-                    unique.append(i)
-                }
+            // One append of the cases' events, any documents issued and the seals: one write of the head.
+            try await self.ledger.appendingTogether(on: sql) {
+                try await self.store(batch, at: at, calendar: calendar, on: sql)
             }
-            let trackingNumbers = try await self.newTrackingNumbers(for: unique, at: at, on: sql)
-            let claims = try await self.idempotency.claimAll(
-                unique.map { i in
-                    IdempotencyStore.AnsweredClaim(
-                        owner: batch[i].owner, key: batch[i].key, requestHash: batch[i].hash,
-                        answer: IdempotentAnswer(status: 201, body: trackingNumbers[i] ?? ""))
-                }, on: sql)
-            for (i, claim) in zip(unique, claims) {
-                switch claim {
-                case .claimed: starting.append(i)
-                case .replay(let answer): results[i] = .success(try await self.load(sql, answer.body))
-                case .mismatch: results[i] = .failure(IdempotencyConflict.keyReused)
-                case .inProgress: results[i] = .failure(IdempotencyConflict.inProgress)
-                }
-            }
-            // The cases', histories' and applications' seals: one entry for the whole batch.
-            let seals = SealBatch()
-            let cases = try await self.workflow.start(
-                starting.map { i in
-                    let item = batch[i]
-                    return CaseStart(
-                        definitionID: item.service.stages[0].process, agency: item.service.stages[0].agency,
-                        applicant: item.submission.applicant.pin, facts: self.facts(item),
-                        documents: Set(item.form.files.keys),
-                        actor: .subjectThemself)
-                }, on: sql, seals: seals)
-            var stored: [Int: Application] = [:]
-            var stages: [Application] = []
-            let notes = Notifier()
-            var rows: [NewApplication] = []
-            for (i, item) in zip(starting, cases) {
-                let entry = batch[i]
-                var application = Application(
-                    id: trackingNumbers[i] ?? "", serviceID: entry.service.id,
-                    applicantPIN: entry.submission.applicant.pin,
-                    organisationINN: entry.submission.organisationINN, language: entry.submission.language,
-                    answers: entry.form.answers,
-                    status: .inProgress, stage: 0, caseID: item.id, agencyCode: entry.service.stages[0].agency,
-                    submittedAt: at,
-                    dueOn: calendar.adding(workingDays: entry.service.deadlineDays, to: CalendarDate(bishkekDayOf: at)),
-                    decidedAt: nil,
-                    rating: nil, ledgerIndex: nil)
-                for (field, file) in entry.form.files.sorted(by: { $0.key < $1.key }) {
-                    try await self.store.insertFile(file, field: field, application: application.id, on: sql)
-                }
-                if entry.service.fee > 0 {
-                    try await self.store.insertBill(
-                        id: "B" + application.id.dropFirst(2), application: application.id, amount: entry.service.fee,
-                        at: at, on: sql)
-                }
-                let first = application
-                try await self.advance(
-                    sql, &application, case: item, service: entry.service, previous: nil, reason: "", at: at,
-                    notes: notes)
-                rows.append(
-                    NewApplication(application: application, idempotencyKey: entry.storedKey, requestHash: entry.hash))
-                stages.append(first)
-                stored[i] = application
-                results[i] = .success(application)
-            }
-            try await self.store.insert(rows, at: at, on: sql)
-            try await self.store.deleteDrafts(
-                rows.map { ($0.application.applicantPIN, $0.application.serviceID) }, on: sql)
-            try await ServiceRecords.seal(
-                applications: rows.map(\.application.id), ledger: self.ledger, into: seals, on: sql)
-            try await self.store.recordStages(stages, on: sql)
-            try await notes.flush(self.store, on: sql)
-            // A key repeated inside one batch gets the application stored for its first use.
-            for (i, first) in duplicateOf { results[i] = stored[first].map { .success($0) } }
-            return results.map { $0 ?? .failure(DomainError.notFound) }
         }
+    }
+
+    private func store(
+        _ batch: [PreparedSubmission], at: Int, calendar: WorkingCalendar, on sql: any SQLDatabase
+    ) async throws -> [Result<Application, any Error>] {
+        var results: [Result<Application, any Error>?] = Array(repeating: nil, count: batch.count)
+        var starting: [Int] = []
+        var seen: [String: Int] = [:]
+        var duplicateOf: [Int: Int] = [:]
+        // Each new key is claimed with its answer (the tracking number, chosen now) in one statement
+        // for the batch; a key another node is writing waits for that node's transaction.
+        var unique: [Int] = []
+        for (i, item) in batch.enumerated() {
+            let identity = item.owner + "\u{1}" + item.key.value
+            if let first = seen[identity] {
+                if batch[first].hash == item.hash {
+                    duplicateOf[i] = first
+                } else {
+                    results[i] = .failure(IdempotencyConflict.keyReused)
+                }
+            } else {
+                seen[identity] = i
+                unique.append(i)
+            }
+        }
+        let trackingNumbers = try await self.newTrackingNumbers(for: unique, at: at, on: sql)
+        let claims = try await self.idempotency.claimAll(
+            unique.map { i in
+                IdempotencyStore.AnsweredClaim(
+                    owner: batch[i].owner, key: batch[i].key, requestHash: batch[i].hash,
+                    answer: IdempotentAnswer(status: 201, body: trackingNumbers[i] ?? ""))
+            }, on: sql)
+        for (i, claim) in zip(unique, claims) {
+            switch claim {
+            case .claimed: starting.append(i)
+            case .replay(let answer): results[i] = .success(try await self.load(sql, answer.body))
+            case .mismatch: results[i] = .failure(IdempotencyConflict.keyReused)
+            case .inProgress: results[i] = .failure(IdempotencyConflict.inProgress)
+            }
+        }
+        // The cases', histories' and applications' seals: one entry for the whole batch.
+        let seals = SealBatch()
+        let cases = try await self.workflow.start(
+            starting.map { i in
+                let item = batch[i]
+                return CaseStart(
+                    definitionID: item.service.stages[0].process, agency: item.service.stages[0].agency,
+                    applicant: item.submission.applicant.pin, facts: self.facts(item),
+                    documents: Set(item.form.files.keys),
+                    actor: .subjectThemself)
+            }, on: sql, seals: seals)
+        var stored: [Int: Application] = [:]
+        var stages: [Application] = []
+        let notes = Notifier()
+        var rows: [NewApplication] = []
+        for (i, item) in zip(starting, cases) {
+            let entry = batch[i]
+            var application = Application(
+                id: trackingNumbers[i] ?? "", serviceID: entry.service.id,
+                applicantPIN: entry.submission.applicant.pin,
+                organisationINN: entry.submission.organisationINN, language: entry.submission.language,
+                answers: entry.form.answers,
+                status: .inProgress, stage: 0, caseID: item.id, agencyCode: entry.service.stages[0].agency,
+                submittedAt: at,
+                dueOn: calendar.adding(workingDays: entry.service.deadlineDays, to: CalendarDate(bishkekDayOf: at)),
+                decidedAt: nil,
+                rating: nil, ledgerIndex: nil)
+            for (field, file) in entry.form.files.sorted(by: { $0.key < $1.key }) {
+                try await self.store.insertFile(file, field: field, application: application.id, on: sql)
+            }
+            if entry.service.fee > 0 {
+                try await self.store.insertBill(
+                    id: "B" + application.id.dropFirst(2), application: application.id, amount: entry.service.fee,
+                    at: at, on: sql)
+            }
+            let first = application
+            try await self.advance(
+                sql, &application, case: item, service: entry.service, previous: nil, reason: "", at: at,
+                notes: notes)
+            rows.append(
+                NewApplication(application: application, idempotencyKey: entry.storedKey, requestHash: entry.hash))
+            stages.append(first)
+            stored[i] = application
+            results[i] = .success(application)
+        }
+        try await self.store.insert(rows, at: at, on: sql)
+        try await self.store.deleteDrafts(
+            rows.map { ($0.application.applicantPIN, $0.application.serviceID) }, on: sql)
+        try await ServiceRecords.seal(
+            applications: rows.map(\.application.id), ledger: self.ledger, into: seals, on: sql)
+        try await self.store.recordStages(stages, on: sql)
+        try await notes.flush(self.store, on: sql)
+        // A key repeated inside one batch gets the application stored for its first use.
+        for (i, first) in duplicateOf { results[i] = stored[first].map { .success($0) } }
+        return results.map { $0 ?? .failure(DomainError.notFound) }
     }
 
     /// Whether the civil registry records `parent` as a parent of `child`.

@@ -63,6 +63,48 @@ func exec(_ database: Database, _ statement: String) async throws {
     }
 
     @Test(arguments: TestEngine.available)
+    func appendsMadeTogetherAreNumberedAtOnceAndWrittenAsOne(engine: TestEngine) async throws {
+        try await withLedger(engine) { ledger async throws in
+            try await ledger.append([try event(0)])
+            let (first, seal, second, headInside) = try await ledger.database.transaction { sql in
+                try await ledger.appendingTogether(on: sql) {
+                    let first = try await ledger.append([try event(1), try event(2)], on: sql)
+                    try await ledger.seal(["case:1": "state-1"], by: "test", on: sql)
+                    let second = try await ledger.append([try event(4)], on: sql)
+                    // Numbered, not yet written: the stored head moves once, at the end.
+                    let headInside = try await ledger.store.readState(sql).size
+                    return (first, 3, second, headInside)
+                }
+            }
+            #expect(first == 1..<3 && second == 4..<5 && headInside == 1)
+            #expect(try await ledger.entry(at: seal).event.kind == "test.records.sealed")
+            #expect(try await ledger.entry(at: 4).event == (try event(4)))
+            #expect(try await ledger.append([try event(5)]) == 5..<6, "the next append follows the held ones")
+            let report = try await ledger.audit()
+            #expect(report.size == 6)
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func appendsHeldTogetherLeaveNothingWhenTheirTransactionFails(engine: TestEngine) async throws {
+        try await withLedger(engine) { ledger async throws in
+            try await ledger.append([try event(0)])
+            struct ActionFailed: Error {}
+            await #expect(throws: ActionFailed.self) {
+                try await ledger.database.transaction { sql in
+                    try await ledger.appendingTogether(on: sql) {
+                        try await ledger.append([try event(1)], on: sql)
+                        throw ActionFailed()
+                    }
+                }
+            }
+            #expect(try await ledger.head().size == 1)
+            #expect(try await ledger.append([try event(1)]) == 1..<2)
+            _ = try await ledger.audit()
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
     func anAppendCommitsWithItsActionOrNotAtAll(engine: TestEngine) async throws {
         try await withLedger(engine) { ledger async throws in
             try await ledger.append([try event(0)])

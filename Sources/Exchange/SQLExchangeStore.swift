@@ -8,11 +8,12 @@ import Storage
 public struct SQLExchangeStore: ExchangeStore {
     let database: Database
     let ledger: LedgerService
-    let batcher = Batcher<LogRequest, MessageRecord>()
+    let batcher: Batcher<LogRequest, MessageRecord>
     let outbox: OutboxStore
 
     public init(database: Database, ledger: LedgerService, clock: Clock = .system) {
         self.database = database
+        self.batcher = Batcher(executor: database.writerExecutor)
         self.ledger = ledger
         self.outbox = OutboxStore(database: database, clock: clock)
     }

@@ -12,6 +12,7 @@ public struct SQLPetitionStore: PetitionStore {
 
     public init(database: Database, ledger: LedgerService) {
         self.database = database
+        self.signatures = Batcher(limit: 512, executor: database.writerExecutor)
         self.ledger = ledger
     }
 
@@ -148,7 +149,7 @@ public struct SQLPetitionStore: PetitionStore {
 
     /// Signatures that arrive together are stored together (group commit): one transaction, one
     /// INSERT per petition and one ledger append for the whole batch.
-    let signatures = Batcher<SignatureRequest, SignatureOutcome?>(limit: 512)
+    let signatures: Batcher<SignatureRequest, SignatureOutcome?>
 
     /// One signature waiting for its batch.
     struct SignatureRequest: Sendable {

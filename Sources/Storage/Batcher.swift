@@ -6,8 +6,13 @@ public actor Batcher<Request: Sendable, Answer: Sendable> {
     private var running = false
     /// At most this many requests share a transaction.
     public let limit: Int
+    /// Where batches run (`Database.writerExecutor`); nil: Swift's global pool.
+    private let executor: (any TaskExecutor)?
 
-    public init(limit: Int = 64) { self.limit = limit }
+    public init(limit: Int = 64, executor: (any TaskExecutor)? = nil) {
+        self.limit = limit
+        self.executor = executor
+    }
 
     public func submit(
         _ request: Request, run: @escaping @Sendable ([Request]) async throws -> [Result<Answer, any Error>]
@@ -19,7 +24,7 @@ public actor Batcher<Request: Sendable, Answer: Sendable> {
                 // The one writer runs ahead of page reads: at their priority, every await of a batch
                 // queued behind a closed loop of readers, and writes got far less than their share
                 // of the CPU (docs/performance-grown-sqlite.md).
-                Task(priority: .high) { await self.drain(run) }
+                Task(executorPreference: executor, priority: .high) { await self.drain(run) }
             }
         }
     }

@@ -23,6 +23,10 @@ public final class Database: Sendable {
     /// How many connections this process may open.
     public let poolSize: Int
     private let backend: Backend
+    /// Where a batch writer's task should run (`Batcher`): on SQLite, the thread of the one
+    /// connection, so a batch's statements and the code between them do not pass between threads;
+    /// nil on PostgreSQL, whose statements go over the network anyway.
+    public let writerExecutor: (any TaskExecutor)?
     private let inUse = Meter(label: "tazakoom_db_connections_in_use")
     private let logger: Logger
     /// SQLite file: the size of the write-ahead log past which a write transaction first truncates
@@ -42,8 +46,9 @@ public final class Database: Sendable {
         /// One connection: SQLite has one writer anyway, and a single connection never meets SQLITE_BUSY from itself.
         /// The connection every query uses, its gate, and (for a file) a second connection that
         /// only copies the write-ahead log into the database, so checkpoints never hold up queries.
-        /// `threads` runs this database's SQLite calls and nothing else (see `open`).
-        case sqlite(SQLiteConnection, AsyncGate, checkpointer: SQLiteConnection?, threads: NIOThreadPool)
+        /// `threads` run this database's SQLite calls and nothing else, one thread per connection
+        /// (see `open`).
+        case sqlite(SQLiteConnection, AsyncGate, checkpointer: SQLiteConnection?, threads: [NIOThreadPool])
         case postgres(PostgresClient, Task<Void, Never>)
     }
 
@@ -55,6 +60,11 @@ public final class Database: Sendable {
         self.location = location
         self.engine = location.engine
         self.backend = backend
+        if case .sqlite(_, _, _, let threads) = backend, let first = threads.first {
+            writerExecutor = ConnectionThreadExecutor(thread: first)
+        } else {
+            writerExecutor = nil
+        }
         self.poolSize = poolSize
         self.logger = logger
         Gauge(label: "tazakoom_db_pool_size").record(poolSize)
@@ -67,7 +77,7 @@ public final class Database: Sendable {
         if case .sqlite(let connection, _, let checkpointer, let threads) = backend {
             let closes = [connection, checkpointer].compactMap { $0 }.filter { !$0.isClosed }.map { $0.close() }
             EventLoopFuture.andAllComplete(closes, on: connection.eventLoop).whenComplete { _ in
-                threads.shutdownGracefully { _ in }
+                for pool in threads { pool.shutdownGracefully { _ in } }
             }
         }
     }
@@ -95,9 +105,13 @@ public final class Database: Sendable {
             // Threads of its own rather than NIO's shared pool (as many threads as cores): a
             // connection waiting out another process's write lock sleeps on its thread, and with two
             // such waiters (two nodes on one file, or a node and a CLI command) the shared pool had no
-            // thread left for the lock's holder to finish on, so both waited out the full 5 s.
-            let threads = NIOThreadPool(numberOfThreads: 2)
+            // thread left for the lock's holder to finish on, so both waited out the full 5 s. One
+            // thread for each connection, so that the writer can run on its connection's thread
+            // (`writerExecutor`).
+            let threads = NIOThreadPool(numberOfThreads: 1)
             threads.start()
+            let checkpointThread = NIOThreadPool(numberOfThreads: 1)
+            checkpointThread.start()
             // SQLiteNIO's busy handler retries at once, forever: when another process (a CLI command,
             // a second node in tests) holds the write lock, that spins a thread of the shared pool
             // the holder may need to finish. Wait with sleeps instead, and give up after 5 s.
@@ -113,21 +127,24 @@ public final class Database: Sendable {
                     ])
             } catch {
                 try? await threads.shutdownGracefully()
+                try? await checkpointThread.shutdownGracefully()
                 throw error
             }
             let checkpointer: SQLiteConnection
             do {
                 checkpointer = try await openSQLite(
-                    path: path, threads: threads, logger: logger, pragmas: ["busy_timeout=5000"])
+                    path: path, threads: checkpointThread, logger: logger, pragmas: ["busy_timeout=5000"])
             } catch {
                 try? await connection.close()
                 try? await threads.shutdownGracefully()
+                try? await checkpointThread.shutdownGracefully()
                 throw error
             }
             return Database(
                 location: location,
-                backend: .sqlite(connection, AsyncGate(), checkpointer: checkpointer, threads: threads), poolSize: 1,
-                logger: logger, connectionWait: connectionWait)
+                backend: .sqlite(
+                    connection, AsyncGate(), checkpointer: checkpointer, threads: [threads, checkpointThread]),
+                poolSize: 1, logger: logger, connectionWait: connectionWait)
         case .sqliteMemory:
             let threads = NIOThreadPool(numberOfThreads: 1)
             threads.start()
@@ -140,7 +157,7 @@ public final class Database: Sendable {
                 throw error
             }
             return Database(
-                location: location, backend: .sqlite(connection, AsyncGate(), checkpointer: nil, threads: threads),
+                location: location, backend: .sqlite(connection, AsyncGate(), checkpointer: nil, threads: [threads]),
                 poolSize: 1, logger: logger, connectionWait: connectionWait)
         case .postgres(let url):
             let parsed = try SQLPostgresConfiguration(url: url).coreConfiguration
@@ -471,7 +488,7 @@ public final class Database: Sendable {
             // gone can never be closed; SQLiteNIO stops the process when it is released.
             try? await checkpointer?.close().get()
             try? await connection.close().get()
-            try? await threads.shutdownGracefully()
+            for pool in threads { try? await pool.shutdownGracefully() }
         case .postgres(_, let runner):
             runner.cancel()
             await runner.value

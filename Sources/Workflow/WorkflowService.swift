@@ -15,7 +15,7 @@ public struct WorkflowService: Sendable {
     let definitions = DefinitionCache()
     /// The newest version of each definition, kept a few seconds: a version published on another node is used within them.
     let newestDefinitions = TTLCache<String, ProcessDefinition>(lifetime: .seconds(5))
-    let batcher = Batcher<ActRequest, WorkflowCase>()
+    let batcher: Batcher<ActRequest, WorkflowCase>
     /// The holiday calendar, kept a minute per node (an administrator's change reaches every node within it).
     let calendars = TTLCache<String, WorkingCalendar>(lifetime: .seconds(60))
     /// The one key of `calendars`: there is one working calendar.
@@ -43,6 +43,7 @@ public struct WorkflowService: Sendable {
         lookup: @escaping Lookup = WorkflowService.noRegistries
     ) {
         self.database = database
+        self.batcher = Batcher(executor: database.writerExecutor)
         self.ledger = ledger
         self.clock = clock
         self.people = people

@@ -1,4 +1,6 @@
+import SQLKit
 import Storage
+import TestSupport
 import Testing
 
 /// Group commit: every request gets its own answer, and none is left waiting.
@@ -31,5 +33,37 @@ import Testing
             _ = try await batcher.submit(2) { _ in throw Failure() }
         }
         #expect(try await batcher.submit(3) { batch in batch.map { .success($0) } } == 3, "the batcher goes on")
+    }
+}
+
+/// On SQLite a batch writer runs on its connection's one thread.
+@Suite struct WriterExecutorTests {
+    @Test func aBatchRunsOnTheConnectionsThreadAndItsStatementsAnswer() async throws {
+        try await TestEngine.sqlite.withDatabase(migrations: []) { database async throws in
+            let executor = try #require(database.writerExecutor)
+            let batcher = Batcher<Int, Int>(executor: executor)
+            let answers = try await withThrowingTaskGroup(of: Int.self) { group in
+                for request in 0..<50 {
+                    group.addTask {
+                        try await batcher.submit(request) { batch in
+                            let sum = try await database.transaction { sql in
+                                try await sql.raw("SELECT \(bind: batch.count) AS n").first()?.decode(
+                                    column: "n", as: Int.self) ?? 0
+                            }
+                            return batch.map { .success($0 + sum - batch.count) }
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(answers.sorted() == Array(0..<50))
+        }
+    }
+
+    @Test(arguments: TestEngine.available.filter { $0 != .sqlite })
+    func otherEnginesKeepSwiftsPool(engine: TestEngine) async throws {
+        try await engine.withDatabase(migrations: []) { database async throws in
+            #expect(database.writerExecutor == nil)
+        }
     }
 }

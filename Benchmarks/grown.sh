@@ -92,6 +92,7 @@ count=$(query "SELECT COUNT(*) FROM applications")
 ratio() { python3 -c "print(f'{float($1)/float($2):.2f}')"; }
 mixed_mean=$(awk -F, 'NR>1 {s+=$2; n++} END {printf "%.0f", s/n}' <<<"$csv")
 
+mkdir -p "${OUT:-docs}"
 page=${OUT:-docs}/performance-grown-$engine.md
 chart=${OUT:-docs}/performance-grown-$engine.svg
 cat >"$page" <<MD

@@ -194,12 +194,13 @@ public struct ApplicationService: Sendable {
         return try await database.transaction { sql in
             // One append of the cases' events, any documents issued and the seals: one write of the head.
             try await self.ledger.appendingTogether(on: sql) {
-                try await self.store(batch, at: at, calendar: calendar, on: sql)
+                try await self.write(batch, at: at, calendar: calendar, on: sql)
             }
         }
     }
 
-    private func store(
+    /// The inside of `store`'s transaction: the keys claimed, the cases started, the applications written.
+    private func write(
         _ batch: [PreparedSubmission], at: Int, calendar: WorkingCalendar, on sql: any SQLDatabase
     ) async throws -> [Result<Application, any Error>] {
         var results: [Result<Application, any Error>?] = Array(repeating: nil, count: batch.count)

@@ -46,8 +46,8 @@ public final class Database: Sendable {
         /// One connection: SQLite has one writer anyway, and a single connection never meets SQLITE_BUSY from itself.
         /// The connection every query uses, its gate, and (for a file) a second connection that
         /// only copies the write-ahead log into the database, so checkpoints never hold up queries.
-        /// `threads` run this database's SQLite calls and nothing else, one thread per connection
-        /// (see `open`).
+        /// `threads` run this database's SQLite calls and nothing else, one thread per connection,
+        /// the main connection's first (see `open`, `writerExecutor`).
         case sqlite(SQLiteConnection, AsyncGate, checkpointer: SQLiteConnection?, threads: [NIOThreadPool])
         case postgres(PostgresClient, Task<Void, Never>)
     }

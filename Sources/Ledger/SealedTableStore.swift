@@ -59,6 +59,29 @@ public struct SealedTable: Sendable {
         return states
     }
 
+    /// The state `states(of:on:)` would read for a record the caller has just written, from the
+    /// values it wrote: each row maps every sealed column to its text (integers in decimal, nil
+    /// for NULL), a group's rows in `order`. Saves a transaction reading back what it inserted;
+    /// a column left out is an error rather than a seal that reconciliation would later fail.
+    public func state(ofWritten rows: [[String: String?]]) throws -> String {
+        let digests = try rows.map { row in
+            try RecordState.digest(
+                columns.map { column in
+                    guard let value = row[column] else {
+                        throw SealedValuesIncomplete(table: table, detail: "no value of \(column)")
+                    }
+                    return (column, value)
+                })
+        }
+        guard order != nil else {
+            guard digests.count == 1 else {
+                throw SealedValuesIncomplete(table: table, detail: "\(digests.count) rows for one record")
+            }
+            return digests[0]
+        }
+        return RecordState.digest(digests.map { (name: "line", value: $0) })
+    }
+
     /// Up to `limit` records after the key `after`, in key order (a group is never split).
     public func page(after: String, limit: Int, on sql: any SQLDatabase) async throws -> [String: String] {
         let keys = try await sql.raw(
@@ -120,4 +143,13 @@ public struct SealedTable: Sendable {
             )
         }
     }
+}
+
+/// `SealedTable.state(ofWritten:)` was given a row without one of the sealed columns, or not
+/// exactly one row for a single-row record: the caller's mapping of its values is out of date.
+public struct SealedValuesIncomplete: Error, CustomStringConvertible {
+    public let table: String
+    public let detail: String
+
+    public var description: String { "the written values of \(table) cannot be sealed: \(detail)" }
 }

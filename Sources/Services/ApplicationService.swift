@@ -287,7 +287,7 @@ public struct ApplicationService: Sendable {
         try await self.store.deleteDrafts(
             rows.map { ($0.application.applicantPIN, $0.application.serviceID) }, on: sql)
         try await ServiceRecords.seal(
-            applications: rows.map(\.application.id), ledger: self.ledger, into: seals, on: sql)
+            inserted: rows.map(\.application), at: at, ledger: self.ledger, into: seals, on: sql)
         try await self.store.recordStages(stages, on: sql)
         try await notes.flush(self.store, on: sql)
         // A key repeated inside one batch gets the application stored for its first use.
@@ -329,7 +329,9 @@ public struct ApplicationService: Sendable {
         let epoch = 1_735_689_600
         let hour = seconds > epoch ? (seconds - epoch) / 3600 : 0
         let time = (0..<4).reversed().map { alphabet[(hour >> (5 * $0)) & 31] }
-        let random = (0..<6).map { _ in alphabet[Int.random(in: 0..<32)] }
+        // One draw for all six symbols: each draw from the system's generator is a system call.
+        let bits = UInt64.random(in: .min ... .max)
+        let random = (0..<6).map { alphabet[Int(truncatingIfNeeded: bits >> (5 * $0)) & 31] }
         return "TK-" + String(time) + "-" + String(random[0..<4]) + "-" + String(random[4..<6])
     }
 

@@ -39,4 +39,32 @@ public struct ServiceRecords: SealedTables {
         batch.add(states)
         try await batch.seal(with: ledger, by: "services", on: sql)
     }
+
+    /// Seals applications that `SQLServicesStore.insert` has just written (at `at`) from the values
+    /// it wrote, without reading them back, together with what else `batch` holds.
+    static func seal(
+        inserted: [Application], at: Int, ledger: LedgerService, into batch: SealBatch, on sql: any SQLDatabase
+    ) async throws {
+        var states: [String: String] = [:]
+        for application in inserted {
+            states[applications.prefix + application.id] = try applications.state(ofWritten: [
+                written(application, at: at)
+            ])
+        }
+        batch.add(states)
+        try await batch.seal(with: ledger, by: "services", on: sql)
+    }
+
+    /// The sealed columns of an application as `SQLServicesStore.insert` writes them.
+    static func written(_ application: Application, at: Int) -> [String: String?] {
+        [
+            "id": application.id, "service_id": application.serviceID, "applicant_pin": application.applicantPIN,
+            "organisation_inn": application.organisationINN, "language": application.language.rawValue,
+            "answers": SQLServicesStore.encodeAnswers(application.answers), "status": application.status.rawValue,
+            "final": application.status.isFinal ? "1" : "0", "stage": String(application.stage),
+            "case_id": application.caseID, "case_revision": String(application.caseRevision),
+            "agency_code": application.agencyCode, "submitted_at": String(at),
+            "due_on": application.dueOn.description, "decided_at": application.decidedAt.map { String($0) },
+        ]
+    }
 }

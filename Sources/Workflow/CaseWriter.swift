@@ -120,23 +120,30 @@ final class CaseWriter {
             let range = try await ledger.append(events, on: sql)
             indexes = range.map { $0 }
         }
-        try await store.insertHistory(
-            lines.enumerated().map { offset, line in
-                (
-                    line.caseID,
-                    CaseEvent(
-                        seq: line.seq, kind: line.kind, from: line.from, to: line.to, action: line.action,
-                        actor: line.actor.historyName(themself: "applicant"), role: line.role, reason: line.reason,
-                        details: line.details.canonicalJSON(), at: line.at, ledgerIndex: indexes[offset])
-                )
-            }, on: sql)
+        let history = lines.enumerated().map { offset, line in
+            (
+                caseID: line.caseID,
+                event: CaseEvent(
+                    seq: line.seq, kind: line.kind, from: line.from, to: line.to, action: line.action,
+                    actor: line.actor.historyName(themself: "applicant"), role: line.role, reason: line.reason,
+                    details: line.details.canonicalJSON(), at: line.at, ledgerIndex: indexes[offset])
+            )
+        }
+        try await store.insertHistory(history, on: sql)
         try await updateLoads(sql, store: store)
-        try await store.insertCases(order.compactMap { created[$0] }, at: at, on: sql)
+        let new = order.compactMap { created[$0] }
+        try await store.insertCases(new, at: at, on: sql)
         for id in order {
             if let item = changed[id] { try await store.updateCase(item, at: at, on: sql) }
         }
+        // A case made here, and its history (all of it is here), is sealed from the values just
+        // written; a changed case and its history, whose older lines are not here, are read back.
+        guard ledger != nil else { return }
+        let changedIDs = order.filter { changed[$0] != nil }
         try await CaseRecords.seal(
-            cases: order, histories: Array(Set(lines.map(\.caseID))), ledger: ledger, into: seals, on: sql)
+            cases: changedIDs, histories: Array(Set(lines.map(\.caseID)).subtracting(new.map(\.id))),
+            written: try CaseRecords.states(ofNew: new, history: history, at: at), ledger: ledger, into: seals,
+            on: sql)
     }
 
     /// Keeps `workflow_official_load` in step: +1 for an official given an open case, -1 when a

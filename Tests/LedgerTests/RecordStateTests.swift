@@ -20,3 +20,32 @@ import Testing
         #expect(RecordState.digest([("a", "bc"), ("d", nil)]) != RecordState.digest([("a", "b"), ("cd", nil)]))
     }
 }
+
+/// A transaction that has just written a record seals it from the values it wrote; those values
+/// must name every sealed column (ReconciliationTests compare such seals with the stored rows).
+@Suite struct WrittenStateTests {
+    let rows = SealedTable(prefix: "r:", table: "t", key: "id", columns: ["id", "n"], integers: ["n"])
+    let lines = SealedTable(
+        prefix: "h:", table: "h", groupedBy: "id", order: "seq", columns: ["id", "seq"], integers: ["seq"])
+
+    @Test func aRowIsTheDigestOfItsColumnsInOrder() throws {
+        let state = try rows.state(ofWritten: [["n": "7", "id": "a", "ignored": "x"]])
+        #expect(state == RecordState.digest([("id", "a"), ("n", "7")]))
+        #expect(try rows.state(ofWritten: [["id": "a", "n": nil]]) == RecordState.digest([("id", "a"), ("n", nil)]))
+    }
+
+    @Test func aGroupIsTheDigestOfItsLines() throws {
+        let state = try lines.state(ofWritten: [["id": "c", "seq": "1"], ["id": "c", "seq": "2"]])
+        let line1 = RecordState.digest([("id", "c"), ("seq", "1")])
+        let line2 = RecordState.digest([("id", "c"), ("seq", "2")])
+        #expect(state == RecordState.digest([("line", line1), ("line", line2)]))
+    }
+
+    @Test func aMissingColumnOrRowCountIsRefused() {
+        #expect(throws: SealedValuesIncomplete.self) { try rows.state(ofWritten: [["id": "a"]]) }
+        #expect(throws: SealedValuesIncomplete.self) { try rows.state(ofWritten: []) }
+        #expect(throws: SealedValuesIncomplete.self) {
+            try rows.state(ofWritten: [["id": "a", "n": "1"], ["id": "a", "n": "2"]])
+        }
+    }
+}

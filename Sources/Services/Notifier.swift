@@ -165,7 +165,23 @@ public struct Outbox: Sendable {
     @discardableResult
     public func queue(limit: Int = 500) async throws -> Int {
         let services = try await catalogue.all()
-        return try await database.transaction { sql in
+        var queued = 0
+        while queued < limit {
+            let chunk = min(Self.queuedPerTransaction, limit - queued)
+            let done = try await queue(chunk, services: services)
+            queued += done
+            if done < chunk { break }
+        }
+        return queued
+    }
+
+    /// Notifications queued per transaction. On SQLite a transaction holds the one connection:
+    /// 500 at a time held submissions up for about 40 ms every five seconds under load, long
+    /// enough to show in their 99th percentile; a hundred take a fifth of that.
+    static let queuedPerTransaction = 100
+
+    private func queue(_ limit: Int, services: [Service]) async throws -> Int {
+        try await database.transaction { sql in
             let queued = try await store.notificationsToQueue(limit: limit, on: sql)
             guard !queued.isEmpty else { return 0 }
             let contacts = Dictionary(

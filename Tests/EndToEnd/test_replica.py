@@ -26,9 +26,16 @@ def replica_of(postgres_database):
             pytest.fail("CI starts a streaming replica: TAZAKOOM_TEST_POSTGRES_REPLICA_URL is missing")
         pytest.skip("TAZAKOOM_TEST_POSTGRES_REPLICA_URL is not set")
     replica = base.rsplit("/", 1)[0] + "/" + postgres_database.rsplit("/", 1)[1]
-    deadline = time.time() + 30
+    primary_admin = os.environ["TAZAKOOM_TEST_POSTGRES_URL"]
+    psql(base, "SELECT pg_wal_replay_resume()")  # in case an earlier run stopped while it was paused
+    # The standby replays everything the suite wrote before (the Swift tests' many databases
+    # too), which on two busy cores has taken longer than half a minute once.
+    deadline = time.time() + 180
     while psql(replica, "SELECT 1") != "1":  # the new database reaches the standby
-        assert time.time() < deadline, "the test database did not reach the replica"
+        assert time.time() < deadline, (
+            "the test database did not reach the replica: primary at "
+            f"{psql(primary_admin, 'SELECT pg_current_wal_lsn()')}, replica replayed "
+            f"{psql(base, 'SELECT pg_last_wal_replay_lsn()')}, paused {psql(base, 'SELECT pg_is_wal_replay_paused()')}")
         time.sleep(0.3)
     assert psql(replica, "SELECT pg_is_in_recovery()") == "t", "a standby, not a second primary"
     yield postgres_database, replica, base

@@ -8,13 +8,22 @@ import Foundation
 public enum Secrets {
     /// A new URL-safe random token with 256 bits of entropy.
     public static func token() -> String {
-        // Four draws of 64 bits (one system call each), not 32 of 8: tokens are made on every page.
-        var generator = SystemRandomNumberGenerator()
-        let words = (0..<4).map { _ in generator.next().littleEndian }
-        let base64 = words.withUnsafeBytes { Data($0) }.base64EncodedString()
+        let base64 = Data(randomBytes(32)).base64EncodedString()
         return String(
             String.UnicodeScalarView(
                 base64.unicodeScalars.compactMap { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 == "=" ? nil : $0 }))
+    }
+
+    /// `count` random bytes from the system's generator, drawn 64 bits at a time: each draw is a
+    /// system call, and ids and tokens are made on every submission and page.
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 7)
+        while bytes.count < count {
+            withUnsafeBytes(of: generator.next()) { bytes.append(contentsOf: $0) }
+        }
+        return Array(bytes.prefix(count))
     }
 
     /// SHA-256 of `text` in lower-case hex.

@@ -24,14 +24,8 @@ public struct DataAccess: Sendable, Equatable, Codable {
     /// The ledger entry that proves this read happened.
     public var ledgerIndex: Int?
 
-    /// A fresh id for a log line (96 random bits, hex): two draws, each a system call, not twelve.
-    public static func newID() -> String {
-        let high = UInt64.random(in: .min ... .max)
-        let low = UInt32.random(in: .min ... .max)
-        return Hex.encode(
-            (0..<8).map { UInt8(truncatingIfNeeded: high >> (8 * $0)) }
-                + (0..<4).map { UInt8(truncatingIfNeeded: low >> (8 * $0)) })
-    }
+    /// A fresh id for a log line (96 random bits, hex).
+    public static func newID() -> String { Hex.encode(Secrets.randomBytes(12)) }
 
     public init(
         id: String, personPIN: String, registry: String, recordKey: String, readerKind: String, readerID: String,

@@ -329,9 +329,8 @@ public struct ApplicationService: Sendable {
         let epoch = 1_735_689_600
         let hour = seconds > epoch ? (seconds - epoch) / 3600 : 0
         let time = (0..<4).reversed().map { alphabet[(hour >> (5 * $0)) & 31] }
-        // One draw for all six symbols: each draw from the system's generator is a system call.
-        let bits = UInt64.random(in: .min ... .max)
-        let random = (0..<6).map { alphabet[Int(truncatingIfNeeded: bits >> (5 * $0)) & 31] }
+        // Five bits of each random byte: 32 divides 256, so every symbol is equally likely.
+        let random = Secrets.randomBytes(6).map { alphabet[Int($0 & 31)] }
         return "TK-" + String(time) + "-" + String(random[0..<4]) + "-" + String(random[4..<6])
     }
 

@@ -168,7 +168,7 @@ public struct Outbox: Sendable {
         var queued = 0
         while queued < limit {
             let chunk = min(Self.queuedPerTransaction, limit - queued)
-            let done = try await queue(chunk, services: services)
+            let done = try await queueOnce(chunk, services: services)
             queued += done
             if done < chunk { break }
         }
@@ -180,7 +180,8 @@ public struct Outbox: Sendable {
     /// enough to show in their 99th percentile; a hundred take a fifth of that.
     static let queuedPerTransaction = 100
 
-    private func queue(_ limit: Int, services: [Service]) async throws -> Int {
+    /// One transaction of `queue(limit:)`: up to `limit` notifications.
+    private func queueOnce(_ limit: Int, services: [Service]) async throws -> Int {
         try await database.transaction { sql in
             let queued = try await store.notificationsToQueue(limit: limit, on: sql)
             guard !queued.isEmpty else { return 0 }

@@ -28,7 +28,7 @@ public struct CaseRecords: SealedTables {
     /// records whose states the caller knows from what it just wrote (`written`, name → state), on
     /// the caller's transaction; into `batch` when the caller seals everything of its transaction at once.
     static func seal(
-        cases ids: [String], histories: [String], written: [String: String] = [:], ledger: LedgerService?,
+        cases ids: [String], histories: [String], written: [String: String], ledger: LedgerService?,
         into batch: SealBatch?, on sql: any SQLDatabase
     ) async throws {
         guard let ledger, !ids.isEmpty || !histories.isEmpty || !written.isEmpty else { return }

@@ -32,9 +32,7 @@ public struct WorkflowCase: Sendable, Equatable {
     public static func newID(at seconds: Int) -> String {
         let second = UInt32(clamping: seconds)
         let time = (0..<4).map { UInt8(truncatingIfNeeded: second >> (24 - 8 * $0)) }
-        // One draw for all six bytes: each draw from the system's generator is a system call.
-        let random = UInt64.random(in: .min ... .max)
-        return Hex.encode(time + (0..<6).map { UInt8(truncatingIfNeeded: random >> (8 * $0)) })
+        return Hex.encode(time + Secrets.randomBytes(6))
     }
 }
 

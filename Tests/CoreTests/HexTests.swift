@@ -15,3 +15,16 @@ import Testing
         #expect(Hex.decode(text) == nil)
     }
 }
+
+/// Random bytes for ids and tokens, drawn 64 bits at a time.
+@Suite struct RandomBytesTests {
+    @Test(arguments: [0, 1, 6, 8, 12, 33])
+    func giveAsManyBytesAsAskedFor(_ count: Int) {
+        #expect(Secrets.randomBytes(count).count == count)
+    }
+
+    @Test func drawsDiffer() {
+        #expect(Secrets.randomBytes(16) != Secrets.randomBytes(16))
+        #expect(Secrets.token().count == 43, "256 bits in unpadded base64")
+    }
+}

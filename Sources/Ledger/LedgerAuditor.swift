@@ -59,6 +59,30 @@ public struct LedgerAuditor: Sendable {
     /// grows with what was added, not with the log; damage to older entries is the full audit's
     /// to find (`audit`, run in the background and by `tazakoom ledger verify`).
     public func auditAppended(_ reader: some LedgerReader, since signed: Checkpoint) async throws -> AuditReport {
+        try await auditAppended(reader, from: try await signedTree(reader, signed))
+    }
+
+    /// Like `auditAppended(_:since:)`, going on from `tree`, which an earlier audit of the same log
+    /// built (`auditedTree`): only the entries appended since it are read.
+    func auditAppended(_ reader: some LedgerReader, from tree: TreeBuilder) async throws -> AuditReport {
+        let head = try await reader.head()
+        guard tree.size <= head.size else {
+            throw LedgerError.behindCheckpoint(databaseSize: head.size, checkpointSize: tree.size)
+        }
+        let audited = try await verify(reader, from: tree, head: head, pending: [], progress: nil)
+        return AuditReport(size: audited.size, root: audited.root, checkpointsVerified: 1)
+    }
+
+    /// What `auditAppended(_:since:)` checks, up to the log's size when this starts (entries
+    /// appended meanwhile are left for later): the tree it built, to go on from.
+    func auditedTree(_ reader: some LedgerReader, since signed: Checkpoint) async throws -> TreeBuilder {
+        let head = try await reader.head()
+        let tree = try await signedTree(reader, signed)
+        return try await verify(reader, from: tree, head: head, pending: [], until: head.size, progress: nil).tree
+    }
+
+    /// The stored tree's edge at the size of `signed`, which must still give its root.
+    private func signedTree(_ reader: some LedgerReader, _ signed: Checkpoint) async throws -> TreeBuilder {
         let head = try await reader.head()
         guard signed.size <= head.size else {
             throw LedgerError.behindCheckpoint(databaseSize: head.size, checkpointSize: signed.size)
@@ -73,16 +97,17 @@ public struct LedgerAuditor: Sendable {
                 index: nil,
                 reason: "the stored tree no longer gives the root of the signed checkpoint of size \(signed.size)")
         }
-        let report = try await verify(reader, from: builder, head: head, pending: [], progress: nil)
-        return AuditReport(size: report.size, root: report.root, checkpointsVerified: 1)
+        return builder
     }
 
     /// Appends the log's entries from `builder.size` on to `builder`, comparing every stored tile,
-    /// each checkpoint in `pending` as its size is passed, and at the end the head.
+    /// each checkpoint in `pending` as its size is passed, and at the end the head. With `end`
+    /// (the size of `first`), entries appended after the head was read are left alone.
     private func verify(
         _ reader: some LedgerReader, from start: TreeBuilder, head first: (size: Int, root: MerkleHash),
-        pending checkpoints: ArraySlice<Checkpoint>, progress: (@Sendable (Int, Int) -> Void)?
-    ) async throws -> (size: Int, root: MerkleHash) {
+        pending checkpoints: ArraySlice<Checkpoint>, until end: Int = .max,
+        progress: (@Sendable (Int, Int) -> Void)?
+    ) async throws -> (size: Int, root: MerkleHash, tree: TreeBuilder) {
         var head = first
         var pending = checkpoints
         var builder = start
@@ -90,7 +115,10 @@ public struct LedgerAuditor: Sendable {
         let chunk = self.chunk
         // Reading the next chunk overlaps with hashing this one; the tiles are compared only once
         // that read is done, so the reader is never used by two tasks at once.
-        var fetch = Task { [first = builder.size] in try await reader.entries(from: first, limit: chunk) }
+        let read = { @Sendable (from: Int) async throws -> [(index: Int, body: Data)] in
+            from < end ? try await reader.entries(from: from, limit: min(chunk, end - from)) : []
+        }
+        var fetch = Task { [first = builder.size] in try await read(first) }
         do {
             while true {
                 var batch = try await fetch.value
@@ -98,11 +126,11 @@ public struct LedgerAuditor: Sendable {
                     // That read may have started before the head was read again, and so missed
                     // entries the newer head counts: only a read started after it can say they
                     // are gone.
-                    batch = try await reader.entries(from: builder.size, limit: chunk)
+                    batch = try await read(builder.size)
                 }
                 if batch.isEmpty { break }
                 let next = (batch.last?.index ?? builder.size) + 1
-                fetch = Task { try await reader.entries(from: next, limit: chunk) }
+                fetch = Task { try await read(next) }
                 let hashed = await Self.hash(batch)
                 var position = 0
                 while position < batch.count {
@@ -168,7 +196,7 @@ public struct LedgerAuditor: Sendable {
         guard builder.root == head.root else {
             throw LedgerError.corrupt(index: nil, reason: "the stored root differs from the root of the entries")
         }
-        return (builder.size, builder.root)
+        return (builder.size, builder.root, builder)
     }
 
     /// Leaf hashes of a batch and the roots of the complete 256-leaf tiles in it (keyed by the

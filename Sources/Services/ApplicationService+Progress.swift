@@ -193,7 +193,8 @@ extension ApplicationService {
         let started = clock.seconds
         // A page of changed cases per turn of the connection, so writers get it in between: under
         // load the window holds hundreds of thousands of cases.
-        var cursor = CaseChangeCursor(changedAt: reconcileCursor.value, caseID: "")
+        let since = try await database.withConnection { sql in try await store.reconcileCursor(on: sql) }
+        var cursor = CaseChangeCursor(changedAt: since, caseID: "")
         var stale: [Application] = []
         while true {
             let (page, behind) = try await database.withConnection { [cursor] sql in
@@ -217,7 +218,9 @@ extension ApplicationService {
             }
             done += 1
         }
-        reconcileCursor.value = started - Self.reconcileMargin
+        try await database.withConnection { sql in
+            try await store.setReconcileCursor(started - Self.reconcileMargin, on: sql)
+        }
         return done
     }
 

@@ -6,7 +6,6 @@ import Ledger
 import Registries
 import SQLKit
 import Storage
-import Synchronization
 import Workflow
 
 /// One application as submitted: who, for what, the answers and files, and the key that makes a
@@ -66,8 +65,6 @@ public struct ApplicationService: Sendable {
     /// every decided application: a cost that grows with the data, not to be paid per page view).
     let figures = TTLCache<String, PerformanceFigures>(lifetime: PerformanceFigures.lifetime)
     let clock: Clock
-    /// Changes to cases before this time (seconds) were reconciled already, on this node.
-    let reconcileCursor = ReconcileCursor()
 
     public init(
         database: Database, ledger: LedgerService, workflow: WorkflowService, registries: any RegistryStore & Kinship,
@@ -401,14 +398,4 @@ struct PreparedSubmission: Sendable {
     var owner: String { submission.keyOwner }
     /// The key as kept on the application (with the sending client, as applications have always kept it).
     var storedKey: String { submission.client.map { "\($0):\(key.value)" } ?? key.value }
-}
-
-/// Where this node's reconciliation got to; it starts at 0, so a node's first round looks at every case.
-final class ReconcileCursor: Sendable {
-    private let stored = Mutex(0)
-
-    var value: Int {
-        get { stored.withLock { $0 } }
-        set { stored.withLock { $0 = newValue } }
-    }
 }

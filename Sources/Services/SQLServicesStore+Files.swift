@@ -126,6 +126,20 @@ extension SQLServicesStore {
         ).run()
     }
 
+    public func reconcileCursor(on sql: any SQLDatabase) async throws -> Int {
+        try await sql.raw("SELECT changed_at FROM reconcile_cursor WHERE id = 1").first()?
+            .decode(column: "changed_at", as: Int.self) ?? 0
+    }
+
+    public func setReconcileCursor(_ changedAt: Int, on sql: any SQLDatabase) async throws {
+        try await sql.raw(
+            """
+            INSERT INTO reconcile_cursor (id, changed_at) VALUES (1, \(bind: changedAt))
+            ON CONFLICT (id) DO UPDATE SET changed_at = excluded.changed_at
+            """
+        ).run()
+    }
+
     public func pendingBills(on sql: any SQLDatabase) async throws -> [(bill: String, application: String)] {
         try await sql.raw("SELECT id, application_id FROM bills WHERE status = 'pending'").all().map {
             (try $0.decode(column: "id", as: String.self), try $0.decode(column: "application_id", as: String.self))

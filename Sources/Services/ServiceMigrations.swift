@@ -81,5 +81,10 @@ public enum ServiceMigrations {
         // cost every submission a write at a random page of an index as large as the table.
         Migration(
             version: 503, name: "no second index of idempotency keys", statements: ["DROP INDEX applications_by_key"]),
+        // Where application reconciliation got to, for every node: kept in memory, a restarted node
+        // looked at every case ever changed (on a grown database, minutes of the connection).
+        Migration(
+            version: 504, name: "reconciliation cursor",
+            statements: ["CREATE TABLE reconcile_cursor (id INTEGER PRIMARY KEY, changed_at BIGINT NOT NULL)"]),
     ]
 }

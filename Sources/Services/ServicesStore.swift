@@ -136,6 +136,9 @@ public protocol ServicesStore: Sendable {
         async throws
     /// Bills the gateway left pending: the bill and its application.
     func pendingBills(on sql: any SQLDatabase) async throws -> [(bill: String, application: String)]
+    /// Changes to cases before this time (seconds) were reconciled already; 0 before the first round.
+    func reconcileCursor(on sql: any SQLDatabase) async throws -> Int
+    func setReconcileCursor(_ changedAt: Int, on sql: any SQLDatabase) async throws
     /// The test bank's books (`TestPaymentGateway`): a charge taken, and whether one was.
     func recordTestCharge(bill: String, amount: Int, on sql: any SQLDatabase) async throws
     func testChargeExists(bill: String, on sql: any SQLDatabase) async throws -> Bool

@@ -160,6 +160,18 @@ import Testing
         }
     }
 
+    /// Withdraws the case of application `id` without the application, as an SLA escalation moves
+    /// a case; returns the case's id.
+    static func moveCaseBehindItsBack(of id: String, on platform: Platform) async throws -> String {
+        let application = try await platform.applications.application(
+            id, of: Principal(pin: Self.other, displayName: "", post: nil))
+        _ = try await platform.database.transaction { sql in
+            try await platform.workflow.systemAct(
+                application.caseID, action: "withdraw", by: .subjectThemself, reason: "test", on: sql)
+        }
+        return application.caseID
+    }
+
     @Test(arguments: TestEngine.available)
     func anApplicationCatchesUpWithItsCaseMovedBehindItsBack(engine: TestEngine) async throws {
         try await withApp(engine) { client, url async throws in
@@ -169,13 +181,7 @@ import Testing
             let platform = try await Platform.start(
                 AppConfiguration(databaseURL: url, bcryptCost: 4).forTests, logger: TestLog.quiet)
             do {
-                let application = try await platform.applications.application(
-                    id, of: Principal(pin: Self.other, displayName: "", post: nil))
-                // The case moves on without the application (as an SLA escalation does).
-                _ = try await platform.database.transaction { sql in
-                    try await platform.workflow.systemAct(
-                        application.caseID, action: "withdraw", by: .subjectThemself, reason: "test", on: sql)
-                }
+                _ = try await Self.moveCaseBehindItsBack(of: id, on: platform)
                 #expect(try await platform.applications.reconcile() == 1, "the application behind its case")
                 #expect(try await platform.applications.reconcile() == 0, "and only once")
                 await platform.database.shutdown()
@@ -200,16 +206,10 @@ import Testing
             let platform = try await Platform.start(configuration, logger: TestLog.quiet)
             do {
                 #expect(try await platform.applications.reconcile() == 0, "nothing behind yet")
-                let application = try await platform.applications.application(
-                    id, of: Principal(pin: Self.other, displayName: "", post: nil))
-                _ = try await platform.database.transaction { sql in
-                    try await platform.workflow.systemAct(
-                        application.caseID, action: "withdraw", by: .subjectThemself, reason: "test", on: sql)
-                }
+                let caseID = try await Self.moveCaseBehindItsBack(of: id, on: platform)
                 // Stamped long before the last round: only a round that looks at everything sees it.
                 try await platform.database.withConnection { sql in
-                    try await sql.raw("UPDATE workflow_cases SET updated_at = 1 WHERE id = \(bind: application.caseID)")
-                        .run()
+                    try await sql.raw("UPDATE workflow_cases SET updated_at = 1 WHERE id = \(bind: caseID)").run()
                 }
                 await platform.database.shutdown()
             } catch {

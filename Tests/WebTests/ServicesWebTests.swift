@@ -160,6 +160,19 @@ import Testing
         }
     }
 
+    /// Runs `body` with a second platform on the test's database, shut down after it either way.
+    static func withPlatform(on url: String, _ body: (Platform) async throws -> Void) async throws {
+        let platform = try await Platform.start(
+            AppConfiguration(databaseURL: url, bcryptCost: 4).forTests, logger: TestLog.quiet)
+        do {
+            try await body(platform)
+            await platform.database.shutdown()
+        } catch {
+            await platform.database.shutdown()
+            throw error
+        }
+    }
+
     /// Withdraws the case of application `id` without the application, as an SLA escalation moves
     /// a case; returns the case's id.
     static func moveCaseBehindItsBack(of id: String, on platform: Platform) async throws -> String {
@@ -178,16 +191,10 @@ import Testing
             var citizen = Browser(client)
             _ = try await citizen.signIn(Self.other)
             let id = try await Self.apply(&citizen, "no-criminal-record", ["purpose": "visa"])
-            let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, bcryptCost: 4).forTests, logger: TestLog.quiet)
-            do {
+            try await Self.withPlatform(on: url) { platform in
                 _ = try await Self.moveCaseBehindItsBack(of: id, on: platform)
                 #expect(try await platform.applications.reconcile() == 1, "the application behind its case")
                 #expect(try await platform.applications.reconcile() == 0, "and only once")
-                await platform.database.shutdown()
-            } catch {
-                await platform.database.shutdown()
-                throw error
             }
             #expect(Self.status(try await citizen.get("/cabinet/applications/\(id)")) == "withdrawn")
         }
@@ -202,27 +209,17 @@ import Testing
             var citizen = Browser(client)
             _ = try await citizen.signIn(Self.other)
             let id = try await Self.apply(&citizen, "no-criminal-record", ["purpose": "visa"])
-            let configuration = AppConfiguration(databaseURL: url, bcryptCost: 4).forTests
-            let platform = try await Platform.start(configuration, logger: TestLog.quiet)
-            do {
+            try await Self.withPlatform(on: url) { platform in
                 #expect(try await platform.applications.reconcile() == 0, "nothing behind yet")
                 let caseID = try await Self.moveCaseBehindItsBack(of: id, on: platform)
                 // Stamped long before the last round: only a round that looks at everything sees it.
                 try await platform.database.withConnection { sql in
                     try await sql.raw("UPDATE workflow_cases SET updated_at = 1 WHERE id = \(bind: caseID)").run()
                 }
-                await platform.database.shutdown()
-            } catch {
-                await platform.database.shutdown()
-                throw error
             }
-            let restarted = try await Platform.start(configuration, logger: TestLog.quiet)
-            do {
-                #expect(try await restarted.applications.reconcile() == 0, "the restarted node went on from the cursor")
-                await restarted.database.shutdown()
-            } catch {
-                await restarted.database.shutdown()
-                throw error
+            try await Self.withPlatform(on: url) { restarted in
+                let reconciled = try await restarted.applications.reconcile()
+                #expect(reconciled == 0, "the restarted node went on from the cursor")
             }
         }
     }

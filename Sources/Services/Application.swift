@@ -2,8 +2,8 @@ import Core
 
 /// An application for a service, as the applicant and the officials see it.
 public struct Application: Sendable, Equatable {
-    /// The tracking number, e.g. `TK-0K3M-9QXM-2B`: the hour it was made, then 30 random bits, so
-    /// numbers cannot be guessed from one another (`ApplicationService.trackingNumber(at:)`).
+    /// The tracking number, e.g. `TK-0K3M-9QXM-2B`: the hour it was made and the slot of that hour
+    /// (`9`), then 25 random bits, so numbers cannot be guessed from one another (`ApplicationService.trackingNumber(at:)`).
     public var id: String
     public var serviceID: String
     public var applicantPIN: String

@@ -25,15 +25,10 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("db.sqlite").path
-        let platform = try await Platform.start(
-            AppConfiguration(databaseURL: "sqlite:" + path, seedDemoData: false, bcryptCost: 4).forTests,
-            logger: TestLog.quiet)
-        do {
+        try await withStartedPlatform(
+            AppConfiguration(databaseURL: "sqlite:" + path, seedDemoData: false, bcryptCost: 4)
+        ) { platform in
             try await body(platform, path, folder)
-            await platform.database.shutdown()
-        } catch {
-            await platform.database.shutdown()
-            throw error
         }
     }
 

@@ -16,9 +16,7 @@ import Testing
     @Test(arguments: TestEngine.available)
     func thePlatformPublishesItsOwnFiguresWithSmallCountsLeftEmpty(engine: TestEngine) async throws {
         try await engine.withDatabaseURL { url in
-            let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, seedDemoData: true, bcryptCost: 4).forTests, logger: TestLog.quiet)
-            do {
+            try await withStartedPlatform(AppConfiguration(databaseURL: url, seedDemoData: true, bcryptCost: 4)) { platform in
                 _ = try await platform.ledger.signCheckpoint()
                 let published = try await platform.ownOpenData.publish()
                 #expect(
@@ -63,10 +61,7 @@ import Testing
                 #expect(
                     try await openData.dataset("ledger-checkpoint", version: 2).resources.first?.id
                         != again.resources.first?.id)
-            } catch {
-                Issue.record(error)
             }
-            await platform.database.shutdown()
         }
     }
 
@@ -75,9 +70,7 @@ import Testing
     @Test(arguments: TestEngine.available)
     func petitionTalliesAndBudgetResultsArePublished(engine: TestEngine) async throws {
         try await engine.withDatabaseURL { url in
-            let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, seedDemoData: true, bcryptCost: 4).forTests, logger: TestLog.quiet)
-            do {
+            try await withStartedPlatform(AppConfiguration(databaseURL: url, seedDemoData: true, bcryptCost: 4)) { platform in
                 let participation = platform.web.participation
                 let petition = try #require(try await participation.petitions.petitions().first)
                 for n in 0..<8 {
@@ -116,10 +109,7 @@ import Testing
                 #expect(results.count == projects.filter { $0.feasibility == .feasible }.count)
                 let funded = try #require(results.first { $0[4] == .string(projects[0].id) })
                 #expect(funded[7] == .number(3) && funded[8] == .bool(true))
-            } catch {
-                Issue.record(error)
             }
-            await platform.database.shutdown()
         }
     }
 

@@ -31,9 +31,7 @@ import Testing
             #expect(page.text.contains("href=\"/datasets/programme-indicators\""))
             #expect(page.text.contains("href=\"/datasets/ict-statistics\""))
         } afterwards: { url in
-            let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, bcryptCost: 4).forTests, logger: TestLog.quiet)
-            do {
+            try await withStartedPlatform(AppConfiguration(databaseURL: url, bcryptCost: 4)) { platform in
                 try await platform.computedIndicators.refresh(platform.programme)
                 let period = platform.programme.currentPeriod
                 let figures = try await platform.programme.overview().measurements.compactMapValues {
@@ -62,10 +60,6 @@ import Testing
                         figures[code] == expected, "\(code): dashboard \(figures[code] ?? -1), database \(expected)")
                 }
                 #expect(counted["applications-online"] ?? 0 >= 1)
-                await platform.database.shutdown()
-            } catch {
-                await platform.database.shutdown()
-                throw error
             }
         }
     }

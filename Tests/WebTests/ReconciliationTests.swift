@@ -37,15 +37,7 @@ import Testing
         async throws
     {
         try await engine.withDatabaseURL { url in
-            let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, bcryptCost: 4, demoRegistrySize: 30).forTests, logger: TestLog.quiet)
-            do {
-                try await body(platform)
-                await platform.database.shutdown()
-            } catch {
-                await platform.database.shutdown()
-                throw error
-            }
+            try await withStartedPlatform(AppConfiguration(databaseURL: url, bcryptCost: 4, demoRegistrySize: 30), body)
         }
     }
 

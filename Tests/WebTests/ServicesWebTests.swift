@@ -160,19 +160,6 @@ import Testing
         }
     }
 
-    /// Runs `body` with a second platform on the test's database, shut down after it either way.
-    static func withPlatform(on url: String, _ body: (Platform) async throws -> Void) async throws {
-        let platform = try await Platform.start(
-            AppConfiguration(databaseURL: url, bcryptCost: 4).forTests, logger: TestLog.quiet)
-        do {
-            try await body(platform)
-            await platform.database.shutdown()
-        } catch {
-            await platform.database.shutdown()
-            throw error
-        }
-    }
-
     /// Withdraws the case of application `id` without the application, as an SLA escalation moves
     /// a case; returns the case's id.
     static func moveCaseBehindItsBack(of id: String, on platform: Platform) async throws -> String {
@@ -191,7 +178,7 @@ import Testing
             var citizen = Browser(client)
             _ = try await citizen.signIn(Self.other)
             let id = try await Self.apply(&citizen, "no-criminal-record", ["purpose": "visa"])
-            try await Self.withPlatform(on: url) { platform in
+            try await withStartedPlatform(AppConfiguration(databaseURL: url, bcryptCost: 4)) { platform in
                 _ = try await Self.moveCaseBehindItsBack(of: id, on: platform)
                 #expect(try await platform.applications.reconcile() == 1, "the application behind its case")
                 #expect(try await platform.applications.reconcile() == 0, "and only once")
@@ -209,7 +196,7 @@ import Testing
             var citizen = Browser(client)
             _ = try await citizen.signIn(Self.other)
             let id = try await Self.apply(&citizen, "no-criminal-record", ["purpose": "visa"])
-            try await Self.withPlatform(on: url) { platform in
+            try await withStartedPlatform(AppConfiguration(databaseURL: url, bcryptCost: 4)) { platform in
                 #expect(try await platform.applications.reconcile() == 0, "nothing behind yet")
                 let caseID = try await Self.moveCaseBehindItsBack(of: id, on: platform)
                 // Stamped long before the last round: only a round that looks at everything sees it.
@@ -217,7 +204,7 @@ import Testing
                     try await sql.raw("UPDATE workflow_cases SET updated_at = 1 WHERE id = \(bind: caseID)").run()
                 }
             }
-            try await Self.withPlatform(on: url) { restarted in
+            try await withStartedPlatform(AppConfiguration(databaseURL: url, bcryptCost: 4)) { restarted in
                 let reconciled = try await restarted.applications.reconcile()
                 #expect(reconciled == 0, "the restarted node went on from the cursor")
             }
@@ -244,14 +231,8 @@ import Testing
             #expect(
                 page.status == .ok && Self.status(page) == "awaiting_payment" && page.text.contains("Nothing is lost"))
             // The bank did take the money; reconciliation finds it and the case goes on.
-            let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, bcryptCost: 4).forTests, logger: TestLog.quiet)
-            do {
+            try await withStartedPlatform(AppConfiguration(databaseURL: url, bcryptCost: 4)) { platform in
                 _ = try await platform.applications.reconcile()
-                await platform.database.shutdown()
-            } catch {
-                await platform.database.shutdown()
-                throw error
             }
             page = try await citizen.get("/cabinet/applications/\(id)")
             #expect(Self.status(page) == "issued", "paid, so it proceeded: \(Self.status(page))")
@@ -574,9 +555,7 @@ import Testing
             let notes = try await citizen.get("/cabinet/notifications")
             #expect(notes.text.contains(llc) && notes.text.contains("Требуется исправление"))
             #expect(!notes.text.contains(" — </li>"), "no dash before a reason that is not there")
-            let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, bcryptCost: 4).forTests, logger: TestLog.quiet)
-            do {
+            try await withStartedPlatform(AppConfiguration(databaseURL: url, bcryptCost: 4)) { platform in
                 // The server's own poller may have sent some already; whatever is left goes now, and nothing twice.
                 _ = try await platform.outbox.dispatch()
                 #expect(try await platform.outbox.dispatch() == 0, "sent once")
@@ -605,10 +584,6 @@ import Testing
                             && $0.2.contains("Требуется исправление")
                     })
                 #expect(rows.contains { $0.0 == "sms" && $0.1 == "+996 555 100 417" })
-                await platform.database.shutdown()
-            } catch {
-                await platform.database.shutdown()
-                throw error
             }
             // The public dashboard counts them.
             var visitor = Browser(client)
@@ -767,9 +742,7 @@ extension Curve25519.Signing.PrivateKey {
                 Issue.record("nothing was applied for")
                 return
             }
-            let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, bcryptCost: 4).forTests, logger: TestLog.quiet)
-            do {
+            try await withStartedPlatform(AppConfiguration(databaseURL: url, bcryptCost: 4)) { platform in
                 try await platform.database.withConnection { sql in
                     try await sql.raw(
                         "UPDATE workflow_cases SET timer_at = 1 WHERE id = (SELECT case_id FROM applications WHERE id = \(bind: id))"
@@ -792,10 +765,6 @@ extension Curve25519.Signing.PrivateKey {
                         $0.0 == "azamat@moh.example.kg" && $0.1.contains(id) && $0.1.contains("мөөнөтү өттү")
                             && $0.1.contains("истёк")
                     })
-                await platform.database.shutdown()
-            } catch {
-                await platform.database.shutdown()
-                throw error
             }
         }
     }

@@ -54,6 +54,19 @@ func withApp(
     }
 }
 
+/// Starts a second platform on `configuration` (for tests; as a CLI command or another node would),
+/// runs `body` with it, and shuts its database down whether `body` throws or not.
+func withStartedPlatform(_ configuration: AppConfiguration, _ body: (Platform) async throws -> Void) async throws {
+    let platform = try await Platform.start(configuration.forTests, logger: TestLog.quiet)
+    do {
+        try await body(platform)
+        await platform.database.shutdown()
+    } catch {
+        await platform.database.shutdown()
+        throw error
+    }
+}
+
 /// Counts rows through a separate connection, to check what a request did (or did not) store.
 func count(_ table: String, in url: String) async throws -> Int {
     let database = try await Database.open(

@@ -35,9 +35,7 @@ import Workflow
     @Test(arguments: TestEngine.available)
     func lookupStepsReadRegistriesWithinTheAgencysRightsAndAreLogged(engine: TestEngine) async throws {
         try await engine.withDatabaseURL { url in
-            let platform = try await Platform.start(
-                AppConfiguration(databaseURL: url, bcryptCost: 4, demoRegistrySize: 30).forTests, logger: TestLog.quiet)
-            do {
+            try await withStartedPlatform(AppConfiguration(databaseURL: url, bcryptCost: 4, demoRegistrySize: 30)) { platform in
                 try await platform.workflow.publish(Self.certificate, by: .agency("MOJ"))
                 // The demo's criminal record CR-000009, not expunged (9 is odd).
                 let convicted = SyntheticPopulation.row(9)[0]
@@ -62,11 +60,7 @@ import Workflow
                         "criminal-record-check", agency: "MOH", applicant: convicted,
                         facts: ["applicant.pin": .string(convicted)], documents: [], by: .subjectThemself)
                 }
-            } catch {
-                await platform.database.shutdown()
-                throw error
             }
-            await platform.database.shutdown()
         }
     }
 }

@@ -16,7 +16,8 @@ import Testing
     @Test(arguments: TestEngine.available)
     func thePlatformPublishesItsOwnFiguresWithSmallCountsLeftEmpty(engine: TestEngine) async throws {
         try await engine.withDatabaseURL { url in
-            try await withStartedPlatform(AppConfiguration(databaseURL: url, seedDemoData: true, bcryptCost: 4)) { platform in
+            try await withStartedPlatform(AppConfiguration(databaseURL: url, seedDemoData: true, bcryptCost: 4)) {
+                platform in
                 _ = try await platform.ledger.signCheckpoint()
                 let published = try await platform.ownOpenData.publish()
                 #expect(
@@ -70,7 +71,8 @@ import Testing
     @Test(arguments: TestEngine.available)
     func petitionTalliesAndBudgetResultsArePublished(engine: TestEngine) async throws {
         try await engine.withDatabaseURL { url in
-            try await withStartedPlatform(AppConfiguration(databaseURL: url, seedDemoData: true, bcryptCost: 4)) { platform in
+            try await withStartedPlatform(AppConfiguration(databaseURL: url, seedDemoData: true, bcryptCost: 4)) {
+                platform in
                 let participation = platform.web.participation
                 let petition = try #require(try await participation.petitions.petitions().first)
                 for n in 0..<8 {

@@ -35,7 +35,8 @@ import Workflow
     @Test(arguments: TestEngine.available)
     func lookupStepsReadRegistriesWithinTheAgencysRightsAndAreLogged(engine: TestEngine) async throws {
         try await engine.withDatabaseURL { url in
-            try await withStartedPlatform(AppConfiguration(databaseURL: url, bcryptCost: 4, demoRegistrySize: 30)) { platform in
+            try await withStartedPlatform(AppConfiguration(databaseURL: url, bcryptCost: 4, demoRegistrySize: 30)) {
+                platform in
                 try await platform.workflow.publish(Self.certificate, by: .agency("MOJ"))
                 // The demo's criminal record CR-000009, not expunged (9 is odd).
                 let convicted = SyntheticPopulation.row(9)[0]

@@ -3,7 +3,7 @@ import Logging
 import Metrics
 import ServiceLifecycle
 
-/// Audits the whole ledger again and again in the background, a chunk at a time with a pause
+/// Audits the whole ledger again and again in the background, a chunk at a time with a rest
 /// after each, so that checkpoint signing can check only what was appended (its cost stays flat
 /// as the log grows) while damage to old entries is still found. Damage found here is logged as
 /// critical and makes signing refuse until a later pass is clean. Progress is the gauge
@@ -13,9 +13,9 @@ struct LedgerAuditPass: Service {
     let ledger: LedgerService
     let intervalSeconds: Int
     let logger: Logger
-    /// After each chunk of 1,024 entries (`LedgerService.backgroundAuditChunk`): about a sixth of
-    /// one core while a pass runs, in short reads that keep write batches waiting for little.
-    var pause: Duration = .milliseconds(5)
+    /// A tenth of one core while a pass runs, in reads of 1,024 entries
+    /// (`LedgerService.backgroundAuditChunk`) that keep write batches waiting for little.
+    var pace: Pace = .background
 
     private let position = Gauge(label: "tazakoom_ledger_audit_position")
     private let verified = Gauge(label: "tazakoom_ledger_audit_verified_size")
@@ -28,7 +28,7 @@ struct LedgerAuditPass: Service {
     /// One pass over the whole log.
     func pass() async {
         do {
-            let report = try await ledger.auditInBackground(pause: pause) { done, _ in position.record(done) }
+            let report = try await ledger.auditInBackground(pace: pace) { done, _ in position.record(done) }
             verified.record(report.size)
             damage.record(0)
         } catch  where Task.isCancelled || error is CancellationError {

@@ -342,7 +342,7 @@ public struct LedgerService: Sendable {
         guard let latest = try await latestCheckpoint() else { return nil }
         var auditor = LedgerAuditor(verifier: verifier)
         auditor.chunk = Self.backgroundAuditChunk
-        let reader = PacedReader(database: database, store: store, pause: .zero)
+        let reader = PacedReader(database: database, store: store, pace: .unpaced)
         let tree = try await auditor.auditedTree(
             reader, since: try Checkpoint(signedNote: latest.note, verifier: verifier))
         return (latest.note, tree)

@@ -10,7 +10,7 @@ import Testing
 /// The two steps together must check exactly what one audit of the appended entries checks.
 @Suite struct AuditInStepsTests {
     static func reader(_ ledger: LedgerService) -> PacedReader {
-        PacedReader(database: ledger.database, store: ledger.store, pause: .zero)
+        PacedReader(database: ledger.database, store: ledger.store, pace: .unpaced)
     }
 
     static func signed(_ ledger: LedgerService) async throws -> Checkpoint {
@@ -75,5 +75,22 @@ import Testing
             let signed = try await ledger.signCheckpoint()
             #expect(signed.size == 403)
         }
+    }
+}
+
+/// The background audit's pace: rests in proportion to the work, so its share of a core stays the
+/// same however costly a chunk becomes as the ledger grows.
+@Suite struct PaceTests {
+    @Test func aPacedReaderRestsInProportionToItsWork() {
+        #expect(Pace.background.rest(after: .milliseconds(3)) == .milliseconds(27))
+        #expect(Pace.background.rest(after: .milliseconds(30)) == .milliseconds(270), "ten times the work, ten times the rest")
+        #expect(Pace(share: 0.5).rest(after: .milliseconds(4)) == .milliseconds(4))
+        #expect(Pace.unpaced.rest(after: .seconds(1)) == .zero, "signing does not wait")
+    }
+
+    @Test func aShareOutOfRangeIsClamped() {
+        #expect(Pace(share: 7).share == 1)
+        #expect(Pace(share: 0).share == 0.001, "never zero: a reader that never works")
+        #expect(Pace(share: -1).rest(after: .milliseconds(1)) == .milliseconds(999))
     }
 }

@@ -232,7 +232,7 @@ func exec(_ database: Database, _ statement: String) async throws {
                 try await ledger.signCheckpoint(wholeLog: true)
             }
             do {
-                _ = try await ledger.auditInBackground(pause: .zero)
+                _ = try await ledger.auditInBackground(pace: .unpaced)
                 Issue.record("the background audit missed: \(change)")
             } catch let LedgerError.corrupt(index, reason) {
                 #expect(index == expectIndex, "the background audit names it: \(reason)")
@@ -261,7 +261,7 @@ func exec(_ database: Database, _ statement: String) async throws {
             try await ledger.append(try (3_000..<3_100).map(event))
             let signed = try await ledger.signCheckpoint()
             #expect(signed.size == 3_100)
-            await #expect(throws: LedgerError.self) { try await ledger.auditInBackground(pause: .zero) }
+            await #expect(throws: LedgerError.self) { try await ledger.auditInBackground(pace: .unpaced) }
         }
     }
 
@@ -271,7 +271,7 @@ func exec(_ database: Database, _ statement: String) async throws {
         try await withLedger(.sqlite) { ledger async throws in
             try await ledger.append(try (0..<3_000).map(event))
             let steps = Mutex<[Int]>([])
-            let report = try await ledger.auditInBackground(pause: .zero) { done, _ in
+            let report = try await ledger.auditInBackground(pace: .unpaced) { done, _ in
                 steps.withLock { $0.append(done) }
             }
             #expect(report.size == 3_000)

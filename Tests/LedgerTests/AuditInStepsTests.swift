@@ -83,7 +83,9 @@ import Testing
 @Suite struct PaceTests {
     @Test func aPacedReaderRestsInProportionToItsWork() {
         #expect(Pace.background.rest(after: .milliseconds(3)) == .milliseconds(27))
-        #expect(Pace.background.rest(after: .milliseconds(30)) == .milliseconds(270), "ten times the work, ten times the rest")
+        #expect(
+            Pace.background.rest(after: .milliseconds(30)) == .milliseconds(270),
+            "ten times the work, ten times the rest")
         #expect(Pace(share: 0.5).rest(after: .milliseconds(4)) == .milliseconds(4))
         #expect(Pace.unpaced.rest(after: .seconds(1)) == .zero, "signing does not wait")
     }

@@ -160,6 +160,19 @@ import Testing
         }
     }
 
+    /// On a fresh application of `engine`: `other` signs in and applies for a criminal-record
+    /// certificate; `body` gets their browser, the application's id and the database URL.
+    static func withCertificateApplied(
+        _ engine: TestEngine, _ body: @escaping @Sendable (inout Browser, String, String) async throws -> Void
+    ) async throws {
+        try await withApp(engine) { client, url async throws in
+            var citizen = Browser(client)
+            _ = try await citizen.signIn(Self.other)
+            let id = try await Self.apply(&citizen, "no-criminal-record", ["purpose": "visa"])
+            try await body(&citizen, id, url)
+        }
+    }
+
     /// Withdraws the case of application `id` without the application, as an SLA escalation moves
     /// a case; returns the case's id.
     static func moveCaseBehindItsBack(of id: String, on platform: Platform) async throws -> String {
@@ -174,10 +187,7 @@ import Testing
 
     @Test(arguments: TestEngine.available)
     func anApplicationCatchesUpWithItsCaseMovedBehindItsBack(engine: TestEngine) async throws {
-        try await withApp(engine) { client, url async throws in
-            var citizen = Browser(client)
-            _ = try await citizen.signIn(Self.other)
-            let id = try await Self.apply(&citizen, "no-criminal-record", ["purpose": "visa"])
+        try await Self.withCertificateApplied(engine) { citizen, id, url in
             try await withStartedPlatform(AppConfiguration(databaseURL: url, bcryptCost: 4)) { platform in
                 _ = try await Self.moveCaseBehindItsBack(of: id, on: platform)
                 #expect(try await platform.applications.reconcile() == 1, "the application behind its case")
@@ -192,10 +202,7 @@ import Testing
     /// grown database). A change stamped before that point is not looked at again.
     @Test(arguments: TestEngine.available)
     func aRestartedNodeReconcilesFromWhereTheLastRoundGotTo(engine: TestEngine) async throws {
-        try await withApp(engine) { client, url async throws in
-            var citizen = Browser(client)
-            _ = try await citizen.signIn(Self.other)
-            let id = try await Self.apply(&citizen, "no-criminal-record", ["purpose": "visa"])
+        try await Self.withCertificateApplied(engine) { citizen, id, url in
             try await withStartedPlatform(AppConfiguration(databaseURL: url, bcryptCost: 4)) { platform in
                 #expect(try await platform.applications.reconcile() == 0, "nothing behind yet")
                 let caseID = try await Self.moveCaseBehindItsBack(of: id, on: platform)
@@ -213,10 +220,7 @@ import Testing
 
     @Test(arguments: TestEngine.available)
     func paymentsThatFailDoNotProceedAndOnesLeftPendingAreNeverLost(engine: TestEngine) async throws {
-        try await withApp(engine) { client, url async throws in
-            var citizen = Browser(client)
-            _ = try await citizen.signIn(Self.other)
-            let id = try await Self.apply(&citizen, "no-criminal-record", ["purpose": "visa"])
+        try await Self.withCertificateApplied(engine) { citizen, id, url in
             var page = try await citizen.submit("/cabinet/applications/\(id)/pay", form: ["outcome": "fail"])
             #expect(
                 page.status == .ok && Self.status(page) == "awaiting_payment"
